@@ -1,0 +1,39 @@
+# Two commands for a fresh machine:
+#   make demo   set up .venv, replay a bundled fight, say where the results are
+#   make test   set up .venv if needed, run the whole test suite (headless GL)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PREVIS := $(VENV)/bin/previs
+# Headless: pygame opens a real OpenGL context on Mesa llvmpipe without a screen.
+HEADLESS := SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy
+DEMO_LEVEL ?= levels/corridor.tmx
+DEMO_OUT   ?= out/corridor
+
+.PHONY: demo test venv bench clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "previs needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: venv
+	$(PREVIS) check levels/*.tmx
+	$(HEADLESS) $(PREVIS) replay $(DEMO_LEVEL) -o $(DEMO_OUT)
+	@echo
+	@echo "Results are in $(DEMO_OUT)/ : open $(DEMO_OUT)/report.html in a browser;"
+	@echo "shotplan.otio / shotplan.edl go to your editor, camera.usda / camera.chan to your 3D tool."
+	@echo "Walk the fight yourself:  $(PREVIS) walk $(DEMO_LEVEL)"
+
+test: venv
+	$(HEADLESS) $(PY) -m pytest -n 2 -q
+
+bench: venv
+	$(HEADLESS) $(PY) benchmarks/replay.py
+
+clean:
+	rm -rf out takes .pytest_cache

@@ -1,0 +1,7 @@
+"""``python -m previs`` is the ``previs`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

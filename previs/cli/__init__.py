@@ -1,0 +1,98 @@
+"""The ``previs`` command.
+
+Each sub-command lives in its own module ``previs/cli/cmd_<name>.py`` exposing
+
+    HELP: str                      # one line for ``previs --help``
+    def add_arguments(p): ...      # fill its argparse parser (p.description/epilog may be set)
+    def run(args) -> int: ...      # do the work; return the exit status
+
+Modules import their heavy dependencies (numpy, OTIO, USD, pygame, OpenGL) inside ``run``
+so that ``previs --help`` and light commands start fast. A :class:`previs.errors.PrevisError`
+raised anywhere is printed as one line per problem on stderr with exit status 1 (2 for
+usage errors): never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import sys
+
+from .. import __version__
+
+# Order shown in --help. A command whose module does not exist yet is simply not offered.
+COMMANDS = ("check", "replay", "plan", "walk", "still", "render", "report", "test")
+
+DESCRIPTION = """\
+previs: first-person previsualisation of fight choreography.
+
+Author a fight in Tiled (see docs/level-format.md), then:
+  previs check levels/corridor.tmx             validate a level, list every problem
+  previs replay levels/corridor.tmx -o out/    track, shot plan, OTIO/EDL/USD/.chan, report
+  previs walk levels/corridor.tmx              watch or walk it from Henry's eyes
+  previs test levels/                          replay tests against LEVEL.expect.toml files
+"""
+
+
+def _load(name: str):
+    modname = f"{__name__}.cmd_{name}"
+    if importlib.util.find_spec(modname) is None:
+        return None
+    return importlib.import_module(modname)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="previs",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run 'previs COMMAND --help' for a command's options and examples.",
+    )
+    parser.add_argument("--version", action="version", version=f"previs {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        mod = _load(name)
+        if mod is None:
+            continue
+        p = sub.add_parser(
+            name,
+            help=mod.HELP,
+            description=getattr(mod, "DESCRIPTION", mod.HELP),
+            epilog=getattr(mod, "EPILOG", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ..errors import PrevisError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except PrevisError as e:
+        for line in e.problems:
+            print(f"previs {args.command}: {line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"previs {args.command}: interrupted; nothing half-written was left.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # e.g. `previs check ... | head`: the reader left; not an error of ours.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

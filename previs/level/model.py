@@ -1,0 +1,242 @@
+"""The engine's level model: what a Tiled map means, in metres and the contract's axes.
+
+Pure and immutable: no pytmx, pygame or OpenGL here. The loader (``previs.level.loader``)
+parses the map with pytmx at the boundary and builds these objects; everything downstream
+(simulation, planning, rendering) reads only these.
+
+Units and axes (``shared/design/level-format.md``):
+
+- Positions are metres on the ground plane as ``(x, z)``: **x = east** (Tiled x),
+  **z = south** (Tiled y, down the screen). Height is **y = up**, floor at y = 0.
+- Angles are degrees. **yaw** turns about +Y: 0 looks north (-Z), +90 looks west (a left
+  turn is positive). A unit direction for yaw ``a`` is ``(dx, dz) = (-sin a, -cos a)``.
+- Times are seconds from the start of the fight (frame 0).
+- Colours are ``(r, g, b)`` with components 0..255.
+
+Arrays held by these dataclasses are made read-only (``flags.writeable = False``) so that
+the model really is immutable.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Vec2 = tuple[float, float]
+"""A ground-plane point ``(x, z)`` in metres."""
+
+Color = tuple[int, int, int]
+"""An ``(r, g, b)`` colour, components 0..255."""
+
+CONTACT_ACTIONS = frozenset({"punch", "kick", "grab", "throw", "hit", "tackle"})
+"""Beat actions during whose window ``[t, t + duration]`` actor and target may touch."""
+
+DOWN_ACTIONS = frozenset({"fall", "down"})
+"""Beat actions after whose end (``t + duration``) the actor is down."""
+
+ZONE_KINDS = ("no-go", "pyro", "rig", "crash-mat", "set")
+"""Every allowed ``zone.kind``; ``no-go`` and ``pyro`` are the hazardous ones."""
+
+HAZARD_ZONE_KINDS = frozenset({"no-go", "pyro"})
+
+DEFAULT_BEAT_DURATION = 0.5
+DEFAULT_LOOK_DURATION = 0.25
+
+
+def yaw_to_dir(yaw_deg: float) -> Vec2:
+    """Unit ground-plane direction ``(dx, dz)`` for a yaw in degrees (0 = north = -Z)."""
+    a = math.radians(yaw_deg)
+    return (-math.sin(a), -math.cos(a))
+
+
+def dir_to_yaw(dx: float, dz: float) -> float:
+    """Yaw in degrees, in (-180, 180], that looks along ground direction ``(dx, dz)``."""
+    return math.degrees(math.atan2(-dx, -dz))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Map properties, defaults applied, units resolved (see the contract's table)."""
+
+    title: str
+    fps: int = 24
+    duration: float = 0.0  # seconds; always resolved by the loader (explicit or derived)
+    start_tc: str = "00:00:00:00"
+    tile_meters: float = 1.0
+    eye_height: float = 1.7
+    hfov: float = 90.0
+    max_take: float = 60.0
+    turn_cut_speed: float = 150.0
+    turn_cut_angle: float = 40.0
+    safety_distance: float = 0.5
+
+    @property
+    def frames(self) -> int:
+        """Number of frames in the replay: frames ``[0, frames)`` at times ``frame / fps``."""
+        return max(1, int(round(self.duration * self.fps)))
+
+
+@dataclass(frozen=True)
+class Walls:
+    """Solid blocks on the tile grid.
+
+    ``solid[row, col]`` is True for a wall cell; row = Tiled tile y (south), col = tile x
+    (east). Cell ``(row, col)`` covers x in ``[col*cell, (col+1)*cell)`` and z in
+    ``[row*cell, (row+1)*cell)`` metres, with ``cell = tile_meters``. ``height`` is metres
+    (0 where not solid) and ``color`` is uint8 ``(rows, cols, 3)``.
+    """
+
+    solid: np.ndarray  # bool (rows, cols)
+    height: np.ndarray  # float64 (rows, cols), metres
+    color: np.ndarray  # uint8 (rows, cols, 3)
+    cell: float  # metres per cell edge
+
+    @property
+    def rows(self) -> int:
+        return int(self.solid.shape[0])
+
+    @property
+    def cols(self) -> int:
+        return int(self.solid.shape[1])
+
+    def cell_of(self, x: float, z: float) -> tuple[int, int]:
+        """``(row, col)`` of the cell containing ground point ``(x, z)`` (may be off-grid)."""
+        return (int(math.floor(z / self.cell)), int(math.floor(x / self.cell)))
+
+    def is_solid(self, x: float, z: float) -> bool:
+        """True if ``(x, z)`` lies in a wall cell; points off the grid are open floor."""
+        r, c = self.cell_of(x, z)
+        return 0 <= r < self.rows and 0 <= c < self.cols and bool(self.solid[r, c])
+
+
+@dataclass(frozen=True)
+class Path:
+    """A route an actor walks: a polyline, or a closed loop from a Tiled polygon.
+
+    ``points`` are ``(x, z)`` metres, at least two. ``holds`` maps a 0-based vertex index to
+    seconds of standing still there (from the ``holds = "2=1.5, 4=0.8"`` property).
+    """
+
+    id: int
+    name: str
+    points: tuple[Vec2, ...]
+    closed: bool = False
+    holds: tuple[tuple[int, float], ...] = ()
+
+    def hold_at(self, index: int) -> float:
+        """Seconds held at vertex ``index`` (0 if none)."""
+        return sum(s for i, s in self.holds if i == index)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Henry (``kind == "henry"``) or a performer (``kind == "performer"``).
+
+    ``position`` is where it is placed, ``(x, z)`` metres. With a ``path`` it stands on the
+    path's first vertex until ``start`` seconds, then walks at ``speed`` m/s. ``heading``
+    (degrees, contract yaw) is Henry's facing while he stands before walking or looking.
+    """
+
+    id: int
+    name: str
+    kind: str  # "henry" | "performer"
+    position: Vec2
+    path: Path | None = None
+    speed: float = 1.4
+    start: float = 0.0
+    radius: float = 0.3
+    height: float = 1.8
+    heading: float = 0.0
+    color: Color = (200, 60, 50)
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Beat:
+    """A timed piece of choreography: ``actor`` does ``action`` to ``target`` at ``t`` s.
+
+    ``actor``/``target`` are object ids (Henry's or a performer's; target may be any actor).
+    The beat covers the half-open interval ``[t, t + duration)`` seconds.
+    """
+
+    id: int
+    t: float
+    actor: int
+    action: str
+    target: int | None = None
+    duration: float = DEFAULT_BEAT_DURATION
+    note: str = ""
+    position: Vec2 = (0.0, 0.0)  # only a marker for the author
+
+    @property
+    def end(self) -> float:
+        return self.t + self.duration
+
+    @property
+    def is_contact(self) -> bool:
+        return self.action in CONTACT_ACTIONS
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A marked area: ``polygon`` is ``(x, z)`` metres (a rectangle becomes 4 points)."""
+
+    id: int
+    name: str
+    kind: str  # one of ZONE_KINDS
+    polygon: tuple[Vec2, ...]
+
+    @property
+    def hazardous(self) -> bool:
+        return self.kind in HAZARD_ZONE_KINDS
+
+
+@dataclass(frozen=True)
+class Level:
+    """A loaded, validated level. Never partly loaded: the loader returns this or raises.
+
+    ``source`` is the map path as given; ``content_hash`` is the sha256 (hex) of the map
+    and every external file it uses, so a take can tell if its level changed.
+    ``performers`` keep the map's object order. ``width``/``depth`` are the map's extent in
+    metres along x and z. ``floor_color`` is an optional per-cell floor tint taken from art
+    layers (uint8 ``(rows, cols, 3)``), or None.
+    """
+
+    source: str
+    content_hash: str
+    settings: Settings
+    walls: Walls
+    henry: Actor
+    performers: tuple[Actor, ...]
+    beats: tuple[Beat, ...]  # sorted by (t, id)
+    zones: tuple[Zone, ...] = ()
+    paths: tuple[Path, ...] = ()
+    floor_color: np.ndarray | None = None
+    notices: tuple[str, ...] = ()  # non-fatal: ignored objects, scripted paths through walls
+    width: float = field(default=0.0)
+    depth: float = field(default=0.0)
+
+    def actor(self, object_id: int) -> Actor:
+        """Henry or the performer with that Tiled object id (KeyError if none)."""
+        if object_id == self.henry.id:
+            return self.henry
+        for p in self.performers:
+            if p.id == object_id:
+                return p
+        raise KeyError(object_id)
+
+    def performer_index(self, object_id: int) -> int:
+        """Index into ``performers`` of the performer with that object id (KeyError if none)."""
+        for i, p in enumerate(self.performers):
+            if p.id == object_id:
+                return i
+        raise KeyError(object_id)
+
+    def actor_name(self, object_id: int | None) -> str:
+        """Report name of an actor id (Henry's object name or "Henry")."""
+        if object_id is None:
+            return ""
+        a = self.actor(object_id)
+        return a.name

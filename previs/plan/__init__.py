@@ -1,0 +1,1 @@
+"""Shot planning: turn cuts, shots, in-view performers, safety and comfort findings."""

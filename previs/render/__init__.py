@@ -1,0 +1,1 @@
+"""Rendering side: OpenGL renderer, window app, animatic and report (imports pygame/OpenGL)."""

@@ -1,0 +1,1 @@
+"""Deterministic simulation: integer ticks, one command per tick, no wall clock."""

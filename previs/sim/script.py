@@ -1,0 +1,247 @@
+"""The scripted fight: every actor and Henry's head over every frame, as array operations.
+
+Frame ``f`` (integer tick; one tick per frame) is at ``t = f / fps`` seconds. Nothing here
+reads the wall clock; the same level always gives bit-identical arrays.
+
+Henry's head (level contract, "beat / look"):
+
+- Before his first ``look`` he faces his walking direction, or ``heading`` while he has not
+  walked yet. Path corners are turned smoothly (see :data:`CORNER_TURN_RATE`) so that a
+  corner never reads as a whip turn: at most 135 deg/s, below the 150 deg/s cut default.
+- A ``look`` turns the short way to the target over its ``duration`` with a smoothstep
+  ease-in-out (peak speed 1.5 x mean), then keeps tracking the target until the next look.
+  Pitch eases the same way to aim at the target's chest (0.75 x its height; 0.2 m once down).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..level.model import DOWN_ACTIONS, Level
+from . import paths
+from .motion import Motion
+from .track import CameraTrack
+
+CORNER_TURN_RATE = 90.0
+"""deg/s of mean turn rate at a path corner; with smoothstep's 1.5x peak that is 135 deg/s."""
+CORNER_MIN_TIME = 0.5
+"""Seconds: the shortest corner turn, so small corners still ease instead of snapping."""
+DOWN_CHEST_HEIGHT = 0.2
+"""Metres: where Henry aims at a performer lying on the floor."""
+
+
+def smoothstep(s: np.ndarray) -> np.ndarray:
+    """Ease-in-out on [0, 1]: 0 before, 1 after, ``3s^2 - 2s^3`` between (peak slope 1.5)."""
+    s = np.clip(s, 0.0, 1.0)
+    return s * s * (3.0 - 2.0 * s)
+
+
+def wrap180(a):
+    """Angle(s) in degrees wrapped into [-180, 180)."""
+    return (np.asarray(a) + 180.0) % 360.0 - 180.0
+
+
+def yaw_towards(src_xz: np.ndarray, dst_xz: np.ndarray) -> np.ndarray:
+    """Yaw (deg, (-180, 180]) looking from ``src`` to ``dst`` (..., 2) on the ground."""
+    d = dst_xz - src_xz
+    return np.degrees(np.arctan2(-d[..., 0], -d[..., 1]))
+
+
+def down_frames(level: Level, frames: int) -> np.ndarray:
+    """First frame at which each performer is down (``frames`` if never): (P,) int64.
+
+    A ``fall``/``down`` beat makes its actor down from ``t + duration`` on."""
+    fps = level.settings.fps
+    out = np.full(len(level.performers), frames, dtype=np.int64)
+    for b in level.beats:
+        if b.action in DOWN_ACTIONS and b.actor != level.henry.id:
+            p = level.performer_index(b.actor)
+            out[p] = min(out[p], int(math.ceil(b.end * fps - 1e-9)))
+    return out
+
+
+def performer_motion(level: Level, frames: int):
+    """Scripted performers: positions (F, P, 2), down (F, P) bool, walking yaw (F, P) and
+    moving (F, P) bool (changed position since the previous frame).
+
+    All performers in one vectorised pass (see :mod:`previs.sim.paths`)."""
+    fps = level.settings.fps
+    t = np.arange(frames, dtype=np.float64) / fps
+    P = len(level.performers)
+    if P == 0:
+        return (np.zeros((frames, 0, 2)), np.zeros((frames, 0), bool), np.zeros((frames, 0)),
+                np.zeros((frames, 0), bool))
+    walks = [paths.build_walk(p) for p in level.performers]
+    lt = paths.local_time(walks, t)
+    s = paths.arc_length(walks, lt)
+    xz = paths.positions(walks, s)
+    seg = paths.segment_index(walks, s)
+    seg_yaw = np.zeros((P, max(len(w.seg_yaw) for w in walks)))
+    for a, w in enumerate(walks):
+        seg_yaw[a, : len(w.seg_yaw)] = w.seg_yaw
+    walk_yaw = seg_yaw[np.arange(P)[None, :], seg]
+    # Down: frozen where they fell, from the fall's end on.
+    fdown = down_frames(level, frames)
+    f = np.arange(frames)[:, None]
+    down = f >= fdown[None, :]
+    src = np.minimum(f, fdown[None, :])  # (F, P) frame to read each performer from
+    xz = xz[src, np.arange(P)[None, :]]
+    walk_yaw = walk_yaw[src, np.arange(P)[None, :]]
+    moving = np.zeros((frames, P), bool)
+    moving[1:] = np.any(np.abs(np.diff(xz, axis=0)) > 1e-9, axis=-1)
+    return xz, down, walk_yaw, moving
+
+
+def henry_walk(level: Level, frames: int) -> tuple[np.ndarray, np.ndarray]:
+    """Henry's feet (F, 2) and his walking yaw (F,) with eased corners (unwrapped, deg)."""
+    fps = level.settings.fps
+    t = np.arange(frames, dtype=np.float64) / fps
+    h = level.henry
+    w = paths.build_walk(h)
+    lt = paths.local_time([w], t)
+    s = paths.arc_length([w], lt)
+    xz = paths.positions([w], s)[:, 0, :]
+    yaw = np.full(frames, float(h.heading))
+    if h.path is None or h.speed <= 0:
+        return xz, yaw
+    # Direction changes happen at each departure: yaw(t) = heading + sum_k d_k * E((t - t_k)/T_k).
+    nseg = len(w.seg_yaw)
+    depart = w.knot_t[1::2][:nseg]  # local departure time from vertex i onto segment i
+    laps = 1
+    if w.period is not None:
+        laps = int(math.ceil(max(t[-1] - h.start, 0.0) / w.period)) + 1
+    prev = float(h.heading)
+    for lap in range(laps):  # events: vertices x laps (hundreds at most), not frames
+        for i in range(nseg):
+            new = float(w.seg_yaw[i])
+            delta = float(wrap180(new - prev))
+            prev = prev + delta
+            if abs(delta) < 1e-9:
+                continue
+            dur = max(CORNER_MIN_TIME, abs(delta) / CORNER_TURN_RATE)
+            arrive = float(w.knot_t[2 * i])
+            t_dep = h.start + (lap * w.period if w.period else 0.0) + depart[i]
+            t_arr = h.start + (lap * w.period if w.period else 0.0) + arrive
+            # Turn while holding if the hold is long enough, else start on arrival.
+            t0 = max(t_arr, t_dep - dur) if i > 0 or lap > 0 else max(h.start, t_dep - dur)
+            if t0 > t[-1]:
+                break
+            yaw += delta * smoothstep((t - t0) / dur)
+    return xz, yaw
+
+
+def _regimes(level: Level, frames: int):
+    """Henry's look beats as (first_frame, beat) in time order, dropping looks at himself."""
+    fps = level.settings.fps
+    out = []
+    for b in level.beats:
+        if b.actor == level.henry.id and b.action == "look" and b.target not in (None, level.henry.id):
+            f0 = int(math.ceil(b.t * fps - 1e-9))
+            if f0 < frames:
+                out.append((f0, b))
+    return out
+
+
+def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.ndarray,
+               perf_xz: np.ndarray, perf_down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Henry's yaw (unwrapped) and pitch (deg) per frame, following the look beats."""
+    st = level.settings
+    fps = st.fps
+    t = np.arange(frames, dtype=np.float64) / fps
+    yaw = walk_yaw.copy()
+    pitch = np.zeros(frames)
+    looks = _regimes(level, frames)
+    for k, (f0, b) in enumerate(looks):  # loop over look beats, vectorised over their frames
+        f1 = looks[k + 1][0] if k + 1 < len(looks) else frames
+        if f1 <= f0:
+            continue
+        y0 = float(yaw[f0])  # the previous regime's yaw at this frame
+        p0 = float(pitch[f0])
+        tgt = level.actor(b.target)
+        if tgt.kind == "henry":
+            continue
+        pi = level.performer_index(b.target)
+        sl = slice(f0, f1)
+        txz = perf_xz[sl, pi]
+        hxz = henry_xz[sl]
+        ty = np.degrees(np.unwrap(np.radians(yaw_towards(hxz, txz))))
+        # Distance ~0: direction undefined; hold the last defined yaw (rare, keeps it finite).
+        dist = np.hypot(*(txz - hxz).T)
+        if np.any(dist < 1e-6):
+            ok = dist >= 1e-6
+            if not ok.any():
+                ty[:] = y0
+            else:
+                idx = np.maximum.accumulate(np.where(ok, np.arange(len(ok)), 0))
+                first = int(np.argmax(ok))
+                idx[:first] = first
+                ty = ty[idx]
+        # Short way: shift the target's unwrapped yaw to within 180 deg of where we are.
+        ty += 360.0 * np.round((y0 - ty[0]) / 360.0)
+        if ty[0] - y0 >= 180.0:
+            ty -= 360.0
+        elif ty[0] - y0 < -180.0:
+            ty += 360.0
+        chest = np.where(perf_down[sl, pi], DOWN_CHEST_HEIGHT, 0.75 * tgt.height)
+        tp = np.degrees(np.arctan2(chest - st.eye_height, np.maximum(dist, 1e-6)))
+        e = smoothstep((t[sl] - b.t) / b.duration) if b.duration > 0 else np.ones(f1 - f0)
+        yaw[sl] = y0 + e * (ty - y0)
+        pitch[sl] = p0 + e * (tp - p0)
+        # Later regimes start from here; make frames after f1 continue this one for y0.
+        if f1 < frames:
+            # Evaluate this regime at f1 so the next look starts from a continuous yaw.
+            nxt = perf_xz[f1, pi]
+            ty1 = float(yaw_towards(henry_xz[f1], nxt))
+            ty1 = ty[-1] + float(wrap180(ty1 - ty[-1]))
+            e1 = float(smoothstep(np.array((t[f1] - b.t) / b.duration))) if b.duration > 0 else 1.0
+            yaw[f1] = y0 + e1 * (ty1 - y0)
+            d1 = float(np.hypot(*(nxt - henry_xz[f1])))
+            c1 = DOWN_CHEST_HEIGHT if perf_down[f1, pi] else 0.75 * tgt.height
+            pitch[f1] = p0 + e1 * (math.degrees(math.atan2(c1 - st.eye_height, max(d1, 1e-6))) - p0)
+    return yaw, pitch
+
+
+def performer_facing(level: Level, frames: int, walk_yaw: np.ndarray, moving: np.ndarray,
+                     perf_xz: np.ndarray, henry_xz: np.ndarray) -> np.ndarray:
+    """Performers' facing (F, P), degrees in [-180, 180); drawing only.
+
+    Walking: along the path. Standing: toward the target of their latest ``look`` or contact
+    beat, else toward Henry (a performer waiting in a fight watches the hero)."""
+    fps = level.settings.fps
+    P = len(level.performers)
+    # Index of the body each performer faces when standing: -1 = Henry, else performer.
+    target = np.full((frames, P), -1, dtype=np.int64)
+    for b in level.beats:  # loop over beats, vectorised over frames
+        if b.actor == level.henry.id or b.target is None:
+            continue
+        p = level.performer_index(b.actor)
+        f0 = int(math.ceil(b.t * fps - 1e-9))
+        if f0 >= frames:
+            continue
+        tgt = -1 if b.target == level.henry.id else level.performer_index(b.target)
+        target[f0:, p] = tgt
+    bodies = np.concatenate([henry_xz[:, None, :], perf_xz], axis=1)  # (F, 1 + P, 2)
+    tx = bodies[np.arange(frames)[:, None], target + 1]  # (F, P, 2)
+    face = yaw_towards(perf_xz, tx)
+    same = np.hypot(*(tx - perf_xz).transpose(2, 0, 1)) < 1e-6
+    face = np.where(moving | same, walk_yaw, face)
+    return wrap180(face)
+
+
+def simulate(level: Level, frames: int | None = None) -> Motion:
+    """Replay the scripted fight: the POV camera track and every actor, per frame.
+
+    ``frames`` defaults to the level's (``duration * fps``); a take may ask for more."""
+    st = level.settings
+    F = st.frames if frames is None else int(frames)
+    perf_xz, perf_down, walk_yaw, moving = performer_motion(level, F)
+    henry_xz, henry_walk_yaw = henry_walk(level, F)
+    yaw, pitch = henry_head(level, F, henry_xz, henry_walk_yaw, perf_xz, perf_down)
+    facing = performer_facing(level, F, walk_yaw, moving, perf_xz, henry_xz)
+    pos = np.column_stack([henry_xz[:, 0], np.full(F, st.eye_height), henry_xz[:, 1]])
+    track = CameraTrack(fps=float(st.fps), pos=pos, yaw=yaw, pitch=pitch,
+                        roll=np.zeros(F), hfov=np.full(F, float(st.hfov)))
+    return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,
+                  perf_facing=facing, perf_down=perf_down, source="script")

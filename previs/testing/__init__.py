@@ -1,0 +1,1 @@
+"""Replay tests: ``LEVEL.expect.toml`` expectation files and the pytest plugin."""
