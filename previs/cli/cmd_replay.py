@@ -1,0 +1,76 @@
+"""``previs replay``: headless replay of a fight and every export."""
+
+from __future__ import annotations
+
+import sys
+
+HELP = "replay a fight headless and write the track, shot plan, editor/DCC exports and report"
+DESCRIPTION = """\
+Replay LEVEL's scripted fight (or a take recorded with 'previs walk') headless and write,
+into DIR:
+
+  track.csv       Henry's POV camera per frame (metres, degrees, Y-up, yaw unwrapped)
+  shotplan.json   turn cuts, shots, who is in frame, safety and comfort findings
+  shotplan.otio   OpenTimelineIO timeline: a clip per shot, markers at cuts and beats
+  shotplan.edl    CMX 3600 EDL, one event per shot
+  camera.usda     USD camera, time-sampled at the level's fps (Blender/Maya/Houdini/Unreal)
+  camera.chan     Nuke/Maya .chan, rotation order ZXY, with vertical fov
+  report.html     the printable shot-plan report (skip with --no-report)
+
+Files are written atomically: if the run fails or is interrupted, DIR keeps its old files.
+The same level and take always give byte-identical files.
+"""
+EPILOG = """\
+examples:
+  previs replay levels/corridor.tmx -o out/corridor
+  previs replay levels/finale.tmx -o out/finale --no-report       # fast, for CI
+  previs replay levels/corridor.tmx --take takes/corridor-20261125-101500.take -o out/take1
+  previs replay levels/chase.tmx -o out/chase --turn-cut-speed 120 --max-take 45
+"""
+
+
+def add_arguments(p):
+    p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
+    p.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write into (created if needed)")
+    p.add_argument("--take", metavar="FILE", help="replay this recorded take instead of the scripted camera")
+    p.add_argument("--no-report", action="store_true", help="skip report.html (batch and CI use)")
+    try:
+        from .options import add_plan_overrides
+    except ImportError:  # pragma: no cover - options arrive with the shot-plan module
+        return
+    add_plan_overrides(p)
+
+
+def run(args) -> int:
+    from .. import pipeline
+    from ..fsutil import staged_output_dir
+
+    overrides = {}
+    try:
+        from .options import plan_overrides
+    except ImportError:  # pragma: no cover
+        plan_overrides = None
+    if plan_overrides is not None:
+        overrides = plan_overrides(args)
+
+    level = pipeline.load(args.level)
+    for n in level.notices:
+        print(f"previs replay: warning: {n}", file=sys.stderr)
+    motion = pipeline.replay(level, args.take, warn=lambda w: print(f"previs replay: warning: {w}", file=sys.stderr))
+    shot_plan = pipeline.plan(motion, **overrides)
+    with staged_output_dir(args.output) as stage:
+        written = pipeline.write(stage, shot_plan, motion)
+        if not args.no_report:
+            from ..render.report import write_report
+
+            write_report(stage / "report.html", level=level, motion=motion, plan=shot_plan)
+            written.append(stage / "report.html")
+    names = ", ".join(sorted(p.name for p in written))
+    cuts, shots = len(shot_plan.cuts), len(shot_plan.shots)
+    over = sum(1 for s in shot_plan.shots if s.over_max_take)
+    print(f"{level.settings.title}: {motion.frames} frames at {level.settings.fps} fps, "
+          f"{cuts} turn cut{'s' * (cuts != 1)}, {shots} shot{'s' * (shots != 1)}"
+          f"{f', {over} over max take' if over else ''}, {len(shot_plan.safety)} safety finding"
+          f"{'s' * (len(shot_plan.safety) != 1)}")
+    print(f"wrote {args.output}/: {names}")
+    return 0

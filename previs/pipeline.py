@@ -1,0 +1,53 @@
+"""The main job as plain functions: level (+ take) -> motion -> shot plan -> files.
+
+Pure (no pygame/OpenGL): ``previs replay``, ``previs test`` and the benchmarks all call
+these, so the path a CI run checks is the path a user runs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .level.model import Level
+from .sim.motion import Motion
+from .sim.script import simulate
+from .sim.take import read_take, replay_take
+
+
+def load(level_path: str | os.PathLike) -> Level:
+    """Load and validate a level (raises :class:`previs.errors.LevelError`)."""
+    from .level.loader import load_level
+
+    return load_level(level_path)
+
+
+def replay(level: Level, take_path: str | os.PathLike | None = None, warn=None) -> Motion:
+    """The scripted fight, or the fight as walked in a take (refused if the level changed).
+
+    ``warn`` is called with each non-fatal warning (e.g. a take cut short by a crash)."""
+    if take_path is None:
+        return simulate(level)
+    take = read_take(take_path)
+    for w in take.warnings:
+        if warn is not None:
+            warn(w)
+    return replay_take(level, take)
+
+
+def plan(motion: Motion, **overrides):
+    """The shot plan of a replay; ``overrides`` replace the level's plan settings
+    (turn_cut_speed, turn_cut_angle, max_take, …)."""
+    from .plan.shotplan import PlanSettings, build_plan
+
+    lv = motion.level
+    settings = PlanSettings.from_level(lv.settings, **overrides)
+    return build_plan(motion.track, settings=settings, motion=motion, level_path=lv.source,
+                      title=lv.settings.title)
+
+
+def write(stage_dir: str | os.PathLike, plan_, motion: Motion) -> list[Path]:
+    """Every level export (track.csv, shotplan.json/.otio/.edl, camera.usda/.chan)."""
+    from .export import write_outputs
+
+    return write_outputs(Path(stage_dir), plan_, motion.track, motion=motion)
