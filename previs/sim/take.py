@@ -29,7 +29,7 @@ import numpy as np
 from ..errors import TakeError
 from ..level.model import Level
 from .motion import Motion
-from .script import simulate
+from .script import performer_facing, performer_motion
 from .track import CameraTrack
 from .walker import CMD_LIMITS, TickCmd, start_state, walk_states
 
@@ -187,13 +187,14 @@ def replay_take(level: Level, take: Take) -> Motion:
     The replay is as long as the take (one frame per tick)."""
     check_take(take, level)
     n = len(take.cmds)
-    scripted = simulate(level, frames=n)
+    perf_xz, perf_down, walk_yaw, moving = performer_motion(level, n)
     st = walk_states(level, list(take.cmds), start_state(level))
     henry_xz = st[:, 0:2]
+    # Standing performers watch the walked Henry, not the scripted one.
+    facing = performer_facing(level, n, walk_yaw, moving, perf_xz, henry_xz)
     eye = level.settings.eye_height
     pos = np.column_stack([st[:, 0], np.full(n, eye), st[:, 1]])
     track = CameraTrack(fps=float(level.settings.fps), pos=pos, yaw=st[:, 2], pitch=st[:, 3],
                         roll=np.zeros(n), hfov=np.full(n, float(level.settings.hfov)))
-    return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=scripted.perf_xz,
-                  perf_facing=scripted.perf_facing, perf_down=scripted.perf_down,
-                  source=take.path or "take")
+    return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,
+                  perf_facing=facing, perf_down=perf_down, source=take.path or "take")
