@@ -1,0 +1,236 @@
+"""Stream RGB frames into an H.264 MP4 through PyAV, on a background thread, atomically.
+
+:class:`H264Writer` owns a small pool of frame buffers (``pool`` of them, default 4). The
+producer asks for a free buffer (:meth:`H264Writer.acquire`), fills it (GL readback, burn-
+ins) and hands it back with :meth:`H264Writer.submit`; the encoder thread converts it to
+YUV 4:2:0, encodes and muxes it, then returns the buffer to the pool. Memory is therefore
+flat in the length of the fight: at most ``pool`` frames exist at any time, and
+:meth:`acquire` blocks (back-pressure) when the encoder falls behind. PyAV releases the GIL
+inside swscale and libx264, so GL rendering on the main thread overlaps encoding.
+
+The file is encoded to a hidden temporary file in the target folder (``.NAME.XXXX.part``)
+and moved over the target with ``os.replace`` only when the whole stream was written and
+fsynced: an interrupted or failed render leaves the previous file untouched and no partial
+file behind.
+
+Colour: frames are converted with the BT.709 matrix at limited ("TV") range and the stream
+is tagged BT.709, which is what players assume for HD video.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import queue
+import tempfile
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import PrevisError
+
+DEFAULT_PRESET = "veryfast"
+DEFAULT_CRF = 23
+_STOP = object()
+
+
+def _explain(e: OSError, path: str) -> PrevisError:
+    if e.errno == errno.ENOSPC:
+        why = "the disk is full; free some space or choose another file with -o"
+    elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "it is not writable; choose a file you can write to with -o"
+    elif e.errno == errno.ENOENT:
+        why = "its folder does not exist"
+    else:
+        why = e.strerror or str(e)
+    return PrevisError(f"{path}: cannot write the animatic ({why}). Nothing was changed there.")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class H264Writer:
+    """Encode ``width x height`` RGB24 frames at ``fps`` into an MP4 at ``path``.
+
+    Use as a context manager: leaving the block normally commits the file (flush, fsync,
+    rename); leaving it by an exception discards the temporary file.
+
+    - ``preset``/``crf``: libx264's speed preset and constant-rate quality (lower = better).
+    - ``threads``: libx264 threads (0 = libx264's own choice, one per core).
+    - ``pool``: frame buffers in flight (memory bound; 2 is enough to overlap, 4 smooths).
+    """
+
+    def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float, *,
+                 preset: str = DEFAULT_PRESET, crf: int = DEFAULT_CRF, threads: int = 0,
+                 pool: int = 4, title: str | None = None):
+        import av  # heavy; imported when an animatic is really written
+
+        if width % 2 or height % 2 or width < 16 or height < 16:
+            raise PrevisError(f"animatic size {width}x{height}: width and height must be even "
+                              "and at least 16 (H.264 4:2:0).")
+        self.path = Path(path)
+        self.width, self.height = int(width), int(height)
+        self.fps = fps
+        self.frames_written = 0
+        self._error: BaseException | None = None
+        self._closed = False
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
+                                       dir=self.path.parent if str(self.path.parent) else ".")
+            os.close(fd)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a video is for sharing
+        except OSError as e:
+            raise _explain(e, str(self.path)) from None
+        self._tmp = tmp
+        try:
+            self._container = av.open(tmp, mode="w", format="mp4",
+                                      options={"movflags": "+faststart"})
+            rate = Fraction(fps).limit_denominator(1001)
+            st = self._container.add_stream("libx264", rate=rate)
+            st.width, st.height = self.width, self.height
+            st.pix_fmt = "yuv420p"
+            st.time_base = 1 / rate
+            st.options = {"preset": preset, "crf": str(int(crf))}
+            st.thread_count = int(threads)
+            cc = st.codec_context
+            cc.color_primaries = 1  # BT.709
+            cc.color_trc = 1
+            cc.colorspace = 1
+            cc.color_range = 1  # limited (MPEG) range
+            if title:
+                self._container.metadata["title"] = title
+            self._container.metadata["encoder"] = "previs"
+            self._stream = st
+        except Exception:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        self._free: queue.Queue = queue.Queue()
+        for _ in range(max(1, int(pool))):
+            self._free.put(np.empty((self.height, self.width, 3), np.uint8))
+        self._work: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="previs-h264", daemon=True)
+        self._thread.start()
+
+    # -- producer side ----------------------------------------------------------------------
+
+    def acquire(self, timeout: float | None = None) -> np.ndarray:
+        """A free ``(height, width, 3)`` uint8 buffer to fill (blocks while all are in flight)."""
+        self._check()
+        while True:
+            try:
+                return self._free.get(timeout=0.5 if timeout is None else timeout)
+            except queue.Empty:
+                self._check()
+                if not self._thread.is_alive():
+                    raise PrevisError(f"{self.path}: the video encoder stopped unexpectedly.")
+                if timeout is not None:
+                    raise
+
+    def submit(self, buf: np.ndarray) -> None:
+        """Queue a filled buffer (from :meth:`acquire`) as the next frame."""
+        self._check()
+        self._work.put(buf)
+
+    def write(self, rgb: np.ndarray) -> None:
+        """Copy an RGB frame into a pool buffer and queue it (convenience for callers that
+        own their arrays)."""
+        buf = self.acquire()
+        np.copyto(buf, rgb)
+        self.submit(buf)
+
+    def _check(self) -> None:
+        if self._error is not None:
+            err = self._error
+            if isinstance(err, PrevisError):
+                raise err
+            if isinstance(err, OSError):
+                raise _explain(err, str(self.path)) from err
+            raise PrevisError(f"{self.path}: encoding failed ({err}).") from err
+
+    # -- encoder thread ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        import av
+
+        st, mux = self._stream, self._container.mux
+        try:
+            while True:
+                buf = self._work.get()
+                if buf is _STOP:
+                    break
+                if self._error is None:
+                    frame = av.VideoFrame.from_ndarray(buf, format="rgb24")
+                    frame = frame.reformat(format="yuv420p", dst_colorspace="itu709")
+                    frame.pts = self.frames_written
+                    self.frames_written += 1
+                    self._free.put(buf)  # swscale copied it: the producer may refill it
+                    for pkt in st.encode(frame):
+                        mux(pkt)
+                else:
+                    self._free.put(buf)
+            if self._error is None:
+                for pkt in st.encode(None):
+                    mux(pkt)
+        except BaseException as e:  # noqa: BLE001 - handed to the producer thread
+            self._error = e
+            # Keep draining so the producer never blocks forever on a full pool.
+            while True:
+                buf = self._work.get()
+                if buf is _STOP:
+                    break
+                self._free.put(buf)
+
+    # -- finish -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Finish the stream and move the file into place."""
+        if self._closed:
+            return
+        self._closed = True
+        self._work.put(_STOP)
+        self._thread.join()
+        try:
+            self._check()
+            self._container.close()
+            with open(self._tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(self._tmp, self.path)
+        except OSError as e:
+            self._discard()
+            raise _explain(e, str(self.path)) from None
+        except BaseException:
+            self._discard()
+            raise
+
+    def abort(self) -> None:
+        """Stop encoding and delete the temporary file; the target is left as it was."""
+        if self._closed:
+            self._discard()
+            return
+        self._closed = True
+        self._error = self._error or PrevisError("aborted")
+        self._work.put(_STOP)
+        self._thread.join()
+        with contextlib.suppress(Exception):
+            self._container.close()
+        self._discard()
+
+    def _discard(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self._tmp)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

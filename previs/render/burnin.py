@@ -1,0 +1,266 @@
+"""Burn-ins for the animatic, drawn straight into the RGB frame (numpy, after GL readback).
+
+What an editor and a stunt coordinator need to read off a POV animatic, and nothing more:
+
+- **timecode** (top left), from the level's ``start_tc``;
+- **shot number** (top right) ``SHOT 003/012``, red with ``OVER TAKE`` when the shot is
+  longer than ``max_take``;
+- on each **turn cut** a one-frame **flash** (the frame blended 75 % toward white) with a
+  big marker ``CUT 3 ◀ 88°`` (◀ = a left turn, ▶ = right), then the marker small under
+  the timecode for half a second so it can be read when paused;
+- a ``SUGGESTED CUT`` tag on the peak frame of a turn suggested for an over-long take;
+- **beat captions** (bottom left): each beat from its time for at least
+  :data:`CAPTION_SECONDS` (``0:12.50  Goon 3 punch Henry``), newest last.
+
+Text is rasterised with pygame.font (no display needed) once per distinct string, kept in a
+small cache, and alpha-blended into just the pixels it covers, so a burn-in costs a
+fraction of a millisecond per frame. Drawing is deterministic (same frame, same pixels).
+Fonts: the DejaVu fonts shipped in ``previs.assets/fonts``, else pygame's default font.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections import OrderedDict
+
+import numpy as np
+
+CAPTION_SECONDS = 1.5
+"""Seconds a beat caption stays on screen at least (its duration if longer)."""
+MAX_CAPTIONS = 4
+CUT_MARK_SECONDS = 0.5
+"""Seconds the small cut marker stays on after the flash."""
+FLASH_WHITE = 0.75
+"""How far the cut frame is blended toward white."""
+
+WHITE = (255, 255, 255)
+YELLOW = (255, 214, 10)
+RED = (255, 70, 60)
+CYAN = (90, 220, 255)
+
+
+def _font_path(name: str) -> str | None:
+    try:
+        from importlib.resources import files
+
+        p = files("previs.assets") / "fonts" / name
+        if p.is_file():
+            return os.fspath(p)
+    except (ModuleNotFoundError, TypeError, FileNotFoundError):
+        pass
+    return None
+
+
+def _init_font():
+    import pygame.font
+
+    if not pygame.font.get_init():
+        pygame.font.init()
+    return pygame.font
+
+
+class _Text:
+    """A rasterised string: ``alpha`` (h, w, 1) float32 coverage in 0..1."""
+
+    __slots__ = ("alpha", "w", "h")
+
+    def __init__(self, alpha: np.ndarray):
+        self.alpha = alpha
+        self.h, self.w = alpha.shape[:2]
+
+
+class TextCache:
+    """Rasterise strings in one font size, caching the last ``limit`` of them."""
+
+    def __init__(self, size_px: int, mono: bool = False, limit: int = 256):
+        font = _init_font()
+        path = _font_path("DejaVuSansMono-Bold.ttf" if mono else "DejaVuSans.ttf")
+        self.font = font.Font(path, max(6, int(size_px)))
+        self.limit = limit
+        self._cache: OrderedDict[str, _Text] = OrderedDict()
+
+    def get(self, text: str) -> _Text:
+        t = self._cache.get(text)
+        if t is not None:
+            self._cache.move_to_end(text)
+            return t
+        import pygame.surfarray
+
+        surf = self.font.render(text, True, (255, 255, 255))
+        a = pygame.surfarray.array_alpha(surf).T.astype(np.float32) * (1.0 / 255.0)
+        t = _Text(np.ascontiguousarray(a[:, :, None]))
+        self._cache[text] = t
+        if len(self._cache) > self.limit:
+            self._cache.popitem(last=False)
+        return t
+
+    @property
+    def line_height(self) -> int:
+        return int(self.font.get_linesize())
+
+
+def darken(rgb: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
+    """Halve the brightness of the box ``[x0, x1) x [y0, y1)`` (clipped), in place."""
+    H, W = rgb.shape[:2]
+    x0, x1 = max(0, x0), min(W, x1)
+    y0, y1 = max(0, y0), min(H, y1)
+    if x1 > x0 and y1 > y0:
+        reg = rgb[y0:y1, x0:x1]
+        np.right_shift(reg, 1, out=reg)
+
+
+def blit(rgb: np.ndarray, t: _Text, x: int, y: int, color=WHITE) -> None:
+    """Alpha-blend text ``t`` in ``color`` with its top-left at ``(x, y)`` (clipped)."""
+    H, W = rgb.shape[:2]
+    sx0, sy0 = max(0, -x), max(0, -y)
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(W, x + t.w), min(H, y + t.h)
+    if x1 <= x0 or y1 <= y0:
+        return
+    a = t.alpha[sy0:sy0 + (y1 - y0), sx0:sx0 + (x1 - x0)]
+    reg = rgb[y0:y1, x0:x1]
+    col = np.asarray(color, np.float32)
+    out = reg.astype(np.float32)
+    out += (col - out) * a
+    np.copyto(reg, out, casting="unsafe")
+
+
+def flash(rgb: np.ndarray, amount: float = FLASH_WHITE) -> None:
+    """Blend the whole frame ``amount`` toward white, in place (integer arithmetic)."""
+    if amount >= 0.75:
+        np.right_shift(rgb, 2, out=rgb)  # x/4 + 191: 75 % white, no overflow (63 + 191)
+        np.add(rgb, 191, out=rgb)
+    else:
+        keep = 1.0 - amount
+        np.copyto(rgb, (rgb * keep + 255 * amount).astype(np.uint8))
+
+
+def arrow(direction: str) -> str:
+    """◀ for a left turn (the view swings left), ▶ for a right turn."""
+    return "\u25c0" if direction == "left" else "\u25b6"
+
+
+def cut_label(index: int, direction: str, angle: float) -> str:
+    return f"CUT {index} {arrow(direction)} {angle:.0f}\u00b0"
+
+
+def clock(t: float) -> str:
+    """``m:ss.ss`` for a caption."""
+    m, s = divmod(max(0.0, t), 60.0)
+    return f"{int(m)}:{s:05.2f}"
+
+
+class BurnIn:
+    """Burn-ins for one animatic of ``width x height`` from a :class:`ShotPlan`.
+
+    ``apply(rgb, frame)`` draws frame ``frame``'s burn-ins into the top-down RGB uint8 array
+    ``rgb`` (H, W, 3) in place. Per-frame state is found by bisection over the plan's cuts,
+    shots and beats, so nothing grows with the length of the fight but the plan itself.
+    """
+
+    def __init__(self, plan, width: int, height: int, *, captions: bool = True,
+                 flash_cuts: bool = True):
+        self.plan = plan
+        self.W, self.H = int(width), int(height)
+        self.fps = float(plan.fps)
+        u = max(8, self.H // 24)  # 30 px at 720p, 7.5 at 180p -> 8
+        self.pad = max(2, u // 4)
+        self.tc_font = TextCache(u, mono=True)
+        self.label_font = TextCache(u)
+        self.caption_font = TextCache(max(8, int(u * 0.8)))
+        self.big_font = TextCache(max(10, int(u * 2.2)))
+        self.captions = captions
+        self.flash_cuts = flash_cuts
+        self.cut_frames = [c.frame for c in plan.cuts]
+        self.cuts = list(plan.cuts)
+        self.shot_starts = [s.start_frame for s in plan.shots]
+        self.shots = list(plan.shots)
+        beats = [b for s in plan.shots for b in s.beats]
+        beats.sort(key=lambda b: (b.frame, b.t))
+        self.beats = beats
+        self.beat_frames = [b.frame for b in beats]
+        self.max_caption_frames = max(
+            [int(round(max(CAPTION_SECONDS, b.duration) * self.fps)) for b in beats] or [1])
+        self.suggested = {s.suggested_cut.frame: s for s in plan.shots
+                          if s.suggested_cut is not None and hasattr(s.suggested_cut, "frame")}
+        self.mark_frames = max(1, int(round(CUT_MARK_SECONDS * self.fps)))
+        self.n_shots = len(self.shots)
+
+    # -- per-frame look-ups -------------------------------------------------------------------
+
+    def shot_at(self, frame: int):
+        i = bisect.bisect_right(self.shot_starts, frame) - 1
+        return self.shots[max(0, i)] if self.shots else None
+
+    def last_cut(self, frame: int):
+        i = bisect.bisect_right(self.cut_frames, frame) - 1
+        return self.cuts[i] if i >= 0 else None
+
+    def active_beats(self, frame: int) -> list:
+        lo = bisect.bisect_left(self.beat_frames, frame - self.max_caption_frames + 1)
+        hi = bisect.bisect_right(self.beat_frames, frame)
+        out = []
+        for b in self.beats[lo:hi]:
+            span = int(round(max(CAPTION_SECONDS, b.duration) * self.fps))
+            if b.frame <= frame < b.frame + max(1, span):
+                out.append(b)
+        return out[-MAX_CAPTIONS:]
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _label(self, rgb, font: TextCache, text: str, x: int, y: int, color, anchor: str = "tl") -> tuple[int, int]:
+        """Draw ``text`` on a darkened box; ``anchor`` tl / tr / tc / bl. Returns (w, h) of box."""
+        t = font.get(text)
+        p = self.pad
+        bw, bh = t.w + 2 * p, t.h + p
+        if anchor == "tr":
+            x = x - bw
+        elif anchor == "tc":
+            x = x - bw // 2
+        elif anchor == "bl":
+            y = y - bh
+        darken(rgb, x, y, x + bw, y + bh)
+        blit(rgb, t, x + p, y + p // 2, color)
+        return bw, bh
+
+    def apply(self, rgb: np.ndarray, frame: int) -> None:
+        W, H, p = self.W, self.H, self.pad
+        cut = self.last_cut(frame)
+        on_cut = cut is not None and cut.frame == frame
+        if on_cut and self.flash_cuts:
+            flash(rgb)
+        # Timecode, top left.
+        tc = self.plan.timecode(frame)
+        _, th = self._label(rgb, self.tc_font, tc, p, p, WHITE)
+        # Shot number, top right.
+        shot = self.shot_at(frame)
+        if shot is not None:
+            over = bool(shot.over_max_take)
+            text = f"SHOT {shot.index:03d}/{self.n_shots:03d}"
+            if over:
+                text += "  OVER TAKE"
+            self._label(rgb, self.label_font, text, W - p, p, RED if over else WHITE, anchor="tr")
+        # Cut marker: big on the cut frame, small under the timecode for half a second after.
+        if cut is not None and frame - cut.frame < self.mark_frames:
+            label = cut_label(cut.index, cut.direction, cut.angle)
+            if on_cut:
+                t = self.big_font.get(label)
+                self._label(rgb, self.big_font, label, W // 2, (H - t.h) // 2, YELLOW, anchor="tc")
+            else:
+                self._label(rgb, self.label_font, label, p, p + th + p, YELLOW)
+        if frame in self.suggested:
+            sc = self.suggested[frame].suggested_cut
+            self._label(rgb, self.label_font,
+                        f"SUGGESTED CUT {arrow(sc.direction)} {sc.angle:.0f}\u00b0 {sc.peak_speed:.0f}\u00b0/s",
+                        W // 2, p, CYAN, anchor="tc")
+        # Beat captions, bottom left, newest last.
+        if self.captions:
+            beats = self.active_beats(frame)
+            y = H - p
+            for b in reversed(beats):
+                text = f"{clock(b.t)}  {b.label}"
+                if b.note:
+                    text += f" \u2014 {b.note}"
+                _, bh = self._label(rgb, self.caption_font, text, p, y, WHITE, anchor="bl")
+                y -= bh + 1
