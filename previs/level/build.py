@@ -1,0 +1,435 @@
+"""From a :class:`~previs.level.tmx.RawMap` (Tiled pixels) to a validated
+:class:`~previs.level.model.Level` (metres, contract axes), listing every problem.
+
+Axes: ``x = tiled_x / tilewidth * tile_meters`` (east), ``z = tiled_y / tileheight *
+tile_meters`` (south). Object kinds are matched case-insensitively (``Henry`` is henry).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections import defaultdict
+from pathlib import Path as FsPath
+
+from ..sim.paths import walk_end_time
+from . import limits
+from .diagnostics import Problems, describe
+from .geometry import anchor, rectangle, vertices
+from .model import (
+    DEFAULT_BEAT_DURATION,
+    DEFAULT_LOOK_DURATION,
+    ZONE_KINDS,
+    Actor,
+    Beat,
+    Level,
+    Path,
+    Settings,
+    Zone,
+)
+from .props import Props
+from .tmx import RawMap, RawObject
+from .walls import build_walls, cells_crossed
+
+KINDS = ("henry", "performer", "path", "beat", "zone")
+ACTOR_SHAPES = ("point", "ellipse", "rectangle", "tile")
+TAIL_SECONDS = 2.0  # derived duration: last motion or beat end + 2 s (the contract)
+_TC = re.compile(r"(\d{2}):(\d{2}):(\d{2}):(\d{2})")
+_HOLD = re.compile(r"(\d+)\s*[=:]\s*([^\s=:]+)")
+HOLDS_FIX = 'write holds as "2=1.5, 4=0.8": 0-based vertex index = seconds held there'
+REF_FIX = {
+    "path": "pick a path object in Tiled's object picker",
+    "actor": "pick henry or a performer in Tiled's object picker",
+    "target": "pick henry or a performer in Tiled's object picker",
+}
+DEFAULT_PERFORMER_COLOR = (200, 60, 50)
+
+
+def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None]:
+    """Map properties, checked; ``duration`` is returned apart (None: derive it)."""
+    p = Props(problems, "map properties", raw.properties)
+    s: dict = {"title": p.string("title", FsPath(raw.source).stem)}
+    fps = p.number("fps", 24, "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
+    s["fps"] = int(fps) if fps is not None else 24
+    duration = p.number("duration", None, "s", lo=0, lo_open=True, hi=limits.MAX_DURATION)
+    tc = p.string("start_tc", "00:00:00:00")
+    m = _TC.fullmatch(tc)
+    if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3]) > 59 or int(m[4]) >= s["fps"]:
+        p.error(
+            f"start_tc = {tc!r} is not a timecode",
+            f"write HH:MM:SS:FF with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
+        )
+    else:
+        s["start_tc"] = tc
+    ranges = {
+        "tile_meters": dict(default=1.0, unit="m", lo=0, lo_open=True, hi=100.0),
+        "eye_height": dict(default=1.7, unit="m", lo=0, lo_open=True, hi=10.0),
+        "hfov": dict(default=90.0, unit="degrees", lo=0, lo_open=True, hi=180.0, hi_open=True),
+        "max_take": dict(default=60.0, unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
+        "turn_cut_speed": dict(default=150.0, unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
+        "turn_cut_angle": dict(default=40.0, unit="degrees", lo=0, lo_open=True, hi=3600.0),
+        "safety_distance": dict(default=0.5, unit="m", lo=0, hi=100.0),
+    }
+    for name, r in ranges.items():
+        default = r.pop("default")
+        unit = r.pop("unit")
+        v = p.number(name, default, unit, **r)
+        s[name] = default if v is None else v
+    return s, duration
+
+
+class _Builder:
+    def __init__(self, raw: RawMap, problems: Problems, tile_meters: float):
+        self.raw = raw
+        self.problems = problems
+        self.sx = tile_meters / raw.tilewidth
+        self.sz = tile_meters / raw.tileheight
+        self.tm = tile_meters
+        self.by_id = {o.id: o for o in raw.objects}
+        self.kind = {o.id: o.kind.lower() for o in raw.objects}
+        self.bad_paths: set[int] = set()
+
+    # -- helpers ---------------------------------------------------------------------
+    def where(self, o: RawObject) -> str:
+        return describe(o.id, o.name, o.kind)
+
+    def metres(self, o: RawObject, pts: list[tuple[float, float]]) -> list[tuple[float, float]] | None:
+        """Pixels -> metres (x = px / tilewidth * tile_meters); None if any point is beyond
+        ``MAX_COORD_M`` (reported)."""
+        out = [(px / self.raw.tilewidth * self.tm, py / self.raw.tileheight * self.tm) for px, py in pts]
+        worst = max((max(abs(x), abs(z)) for x, z in out), default=0.0)
+        if worst > limits.MAX_COORD_M:
+            self.problems.error(
+                self.where(o),
+                f"lies {worst:.0f} m from the map's origin, beyond the {limits.MAX_COORD_M:.0f} m limit",
+                "move it onto the map",
+            )
+            return None
+        return out
+
+    def ref_error(self, o: RawObject, prop: str, target: int, want: str) -> None:
+        other = self.by_id.get(target)
+        if other is None:
+            what = f"{prop} points to object {target}, which does not exist"
+        else:
+            what = f"{prop} points to {describe(other.id, other.name, other.kind)}, which is not {want}"
+        self.problems.error(self.where(o), what, REF_FIX[prop])
+
+    # -- object kinds ----------------------------------------------------------------
+    def path(self, o: RawObject) -> Path | None:
+        w = self.where(o)
+        if o.shape not in ("polyline", "polygon"):
+            self.problems.error(
+                w, f"is a {o.shape}; a path must be a polyline (a polygon for a loop)", "redraw it with the Insert Polyline tool"
+            )
+            return None
+        pts = vertices(o)
+        if len(pts) < 2:
+            self.problems.error(w, f"has {len(pts)} point{'s' * (len(pts) != 1)}; a path needs at least 2", "add points with the Edit Polygons tool")
+            return None
+        metres = self.metres(o, pts)
+        if metres is None:
+            return None
+        closed = o.shape == "polygon"
+        route = metres + metres[:1] if closed else metres
+        length = sum(math.dist(a, b) for a, b in zip(route, route[1:]))
+        if length > limits.MAX_PATH_LENGTH_M:
+            self.problems.error(w, f"is {length:.0f} m long, more than the {limits.MAX_PATH_LENGTH_M:.0f} m limit", "shorten it")
+            return None
+        holds = self.holds(o, len(pts))
+        if holds is None:
+            return None
+        return Path(id=o.id, name=o.name, points=tuple(metres), closed=closed, holds=holds)
+
+    def holds(self, o: RawObject, n: int) -> tuple[tuple[int, float], ...] | None:
+        p = Props(self.problems, self.where(o), o.properties)
+        text = p.string("holds", "")
+        out = []
+        ok = True
+        for item in filter(None, (s.strip() for s in re.split(r"[,;]", text))):
+            m = _HOLD.fullmatch(item)
+            secs = None
+            if m:
+                try:
+                    secs = float(m[2])
+                except ValueError:
+                    pass
+            if m is None or secs is None:
+                p.error(f"holds = {text!r}: {item!r} is not VERTEX=SECONDS", HOLDS_FIX)
+                ok = False
+                continue
+            idx = int(m[1])
+            if not math.isfinite(secs) or secs < 0 or secs > limits.MAX_TIME:
+                p.error(f"holds = {text!r}: {item!r} holds for {m[2]} s", f"seconds must be from 0 to {limits.MAX_TIME:g}")
+                ok = False
+            elif idx >= n:
+                p.error(f"holds = {text!r}: {item!r} names vertex {idx}, but the path has {n} vertices (0 to {n - 1})", HOLDS_FIX)
+                ok = False
+            else:
+                out.append((idx, secs))
+        return tuple(out) if ok else None
+
+    def zone(self, o: RawObject) -> Zone | None:
+        w = self.where(o)
+        p = Props(self.problems, w, o.properties)
+        kind = p.string("kind", "").lower()
+        ok = True
+        if not kind:
+            p.error("has no kind", f"add a string property 'kind': one of {', '.join(ZONE_KINDS)}")
+            ok = False
+        elif kind not in ZONE_KINDS:
+            p.error(f"kind = {kind!r} is not a zone kind", f"use one of {', '.join(ZONE_KINDS)}")
+            ok = False
+        if o.shape == "polygon":
+            pts = vertices(o)
+            if len(pts) < 3:
+                self.problems.error(w, f"is a polygon of {len(pts)} points; a zone needs at least 3", "add points with the Edit Polygons tool")
+                return None
+        elif o.shape == "rectangle":
+            if o.width <= 0 or o.height <= 0:
+                self.problems.error(w, "is a rectangle without area", "drag it out with the Insert Rectangle tool")
+                return None
+            pts = rectangle(o)
+        else:
+            self.problems.error(w, f"is a {o.shape}; a zone must be a rectangle or a polygon", "redraw it with the Insert Rectangle or Insert Polygon tool")
+            return None
+        metres = self.metres(o, pts)
+        if metres is None or not ok:
+            return None
+        return Zone(id=o.id, name=o.name or f"{kind} zone {o.id}", kind=kind, polygon=tuple(metres))
+
+    def actor(self, o: RawObject, kind: str) -> tuple[Actor, int | None] | None:
+        w = self.where(o)
+        if o.shape not in ACTOR_SHAPES:
+            self.problems.error(
+                w,
+                f"is a {o.shape}; {kind} must be a point object (or an ellipse, which means its centre)",
+                "redraw it with the Insert Point tool",
+            )
+            return None
+        p = Props(self.problems, w, o.properties)
+        path_id = p.ref("path", fix=REF_FIX["path"])
+        speed = p.number("speed", 1.4, "m/s", lo=0, lo_open=True, hi=100.0)
+        start = p.time("start", 0.0)
+        radius = p.number("radius", 0.3, "m", lo=0, hi=10.0)
+        fields = dict(speed=speed, start=start, radius=radius)
+        if kind == "henry":
+            fields["heading"] = p.number("heading", 0.0, "degrees", lo=-1e6, hi=1e6)
+            name = o.name or "Henry"
+        else:
+            fields["height"] = p.number("height", 1.8, "m", lo=0, lo_open=True, hi=10.0)
+            fields["color"] = p.color("color", DEFAULT_PERFORMER_COLOR)
+            fields["role"] = p.string("role", "")
+            name = o.name or f"performer {o.id}"
+        pos = self.metres(o, [anchor(o)])
+        if pos is None or any(v is None for v in fields.values()):
+            return None
+        return Actor(id=o.id, name=name, kind=kind, position=pos[0], **fields), path_id
+
+    def beat(self, o: RawObject, actors: dict[int, Actor]) -> Beat | None:
+        w = self.where(o)
+        p = Props(self.problems, w, o.properties)
+        t = p.time("t", None, required=True, hint=" (when it happens, in seconds)")
+        action = p.string("action", "").lower()
+        if not action:
+            p.error("has no action", "add a string property 'action': look, punch, kick, grab, throw, hit, tackle, fall, down, or any word")
+        actor = self.actor_ref(o, p, "actor", required=True, actors=actors)
+        before = len(self.problems.errors)
+        target = self.actor_ref(o, p, "target", required=False, actors=actors)
+        if action == "look" and target is None and len(self.problems.errors) == before:
+            p.error("is a look without a target", "add an object property 'target' and pick who to look at")
+        if actor is not None and target is not None and actor == target:
+            p.error(f"targets its own actor (object {actor})", "pick someone else as the target")
+            target = None
+        duration = p.time("duration", DEFAULT_LOOK_DURATION if action == "look" else DEFAULT_BEAT_DURATION)
+        pos = self.metres(o, [anchor(o)])
+        if t is None or actor is None or not action or duration is None or pos is None:
+            return None
+        if action == "look" and target is None:
+            return None
+        return Beat(id=o.id, t=t, actor=actor, action=action, target=target, duration=duration, note=p.string("note", ""), position=pos[0])
+
+    def actor_ref(self, o, p: Props, prop: str, *, required: bool, actors: dict[int, Actor]) -> int | None:
+        ref = p.ref(prop, required=required, fix=REF_FIX[prop])
+        if ref is None:
+            return None
+        if self.kind.get(ref) not in ("henry", "performer"):
+            self.ref_error(o, prop, ref, "henry or a performer")
+            return None
+        return ref if ref in actors else None  # a broken actor is reported already
+
+
+def _walk_seconds(actor: Actor) -> float:
+    """Path length / speed + holds (one lap for a loop): checked against MAX_TIME."""
+    path = actor.path
+    route = list(path.points) + (list(path.points[:1]) if path.closed else [])
+    length = sum(math.dist(a, b) for a, b in zip(route, route[1:]))
+    return length / actor.speed + sum(s for _, s in path.holds)
+
+
+def _wall_notices(level_paths, walls, raw: RawMap, problems: Problems) -> None:
+    cell = walls.cell
+    for path in level_paths:
+        route = list(path.points) + (list(path.points[:1]) if path.closed else [])
+        hits: list[tuple[int, int]] = []
+        for a, b in zip(route, route[1:]):
+            for rc in cells_crossed(a, b, cell, walls.rows, walls.cols):
+                if walls.solid[rc] and rc not in hits:
+                    hits.append(rc)
+        if not hits:
+            continue
+        shown = ", ".join(
+            f"column {c}, row {r} (x {c * cell:g}-{(c + 1) * cell:g} m, z {r * cell:g}-{(r + 1) * cell:g} m)" for r, c in hits[:5]
+        )
+        more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+        o = next(x for x in raw.objects if x.id == path.id)
+        problems.notice(
+            describe(o.id, o.name, o.kind),
+            f"passes through the wall block{'s' * (len(hits) > 1)} at {shown}{more}; it will be followed as scripted",
+            "move its points off the walls if the performer should not walk through them",
+        )
+
+
+def build_level(raw: RawMap, problems: Problems) -> Level:
+    """Validate and convert; raises :class:`previs.errors.LevelError` listing every problem."""
+    settings, duration = _settings_props(raw, problems)
+    b = _Builder(raw, problems, settings["tile_meters"])
+
+    ignored: dict[str, list[int]] = defaultdict(list)
+    paths: dict[int, Path] = {}
+    zones: list[Zone] = []
+    for o in raw.objects:
+        k = b.kind[o.id]
+        if k == "path":
+            path = b.path(o)
+            if path is None:
+                b.bad_paths.add(o.id)
+            else:
+                paths[o.id] = path
+        elif k == "zone":
+            z = b.zone(o)
+            if z is not None:
+                zones.append(z)
+        elif k not in KINDS:
+            ignored[o.kind].append(o.id)
+
+    henrys = [o for o in raw.objects if b.kind[o.id] == "henry"]
+    if not henrys:
+        problems.error(
+            None,
+            "has no henry object (the POV performer: the camera rides at his eyes)",
+            "add a point object with Type (Tiled 1.8, 1.10+) or Class (Tiled 1.9) 'henry' where he starts",
+        )
+    elif len(henrys) > 1:
+        problems.error(
+            None,
+            "has " + str(len(henrys)) + " henry objects: " + ", ".join(describe(o.id, o.name, o.kind) for o in henrys),
+            "a level has exactly one henry: change the Type/Class of all but one",
+        )
+
+    actors: dict[int, Actor] = {}
+    path_refs: dict[int, int | None] = {}
+    for o in raw.objects:
+        k = b.kind[o.id]
+        if k in ("henry", "performer"):
+            got = b.actor(o, k)
+            if got is not None:
+                actors[o.id], path_refs[o.id] = got
+    # resolve each actor's path reference
+    for aid, pid in path_refs.items():
+        if pid is None:
+            continue
+        o = b.by_id[aid]
+        if b.kind.get(pid) != "path":
+            b.ref_error(o, "path", pid, "a path")
+            del actors[aid]
+        elif pid in b.bad_paths:
+            del actors[aid]  # the path's own problem is reported
+        else:
+            a = actors[aid]
+            actors[aid] = dataclasses.replace(a, path=paths[pid])
+            if _walk_seconds(actors[aid]) > limits.MAX_TIME:
+                problems.error(
+                    b.where(o),
+                    f"walks its path for {_walk_seconds(actors[aid]):.0f} s, more than the {limits.MAX_TIME:g} s limit",
+                    "raise its speed or shorten the path",
+                )
+
+    names: dict[str, list[RawObject]] = defaultdict(list)
+    henry_name = actors[henrys[0].id].name if len(henrys) == 1 and henrys[0].id in actors else None
+    for aid, a in actors.items():
+        if a.kind == "performer":
+            names[a.name].append(b.by_id[aid])
+    for name, objs in names.items():
+        if len(objs) > 1:
+            problems.error(
+                None,
+                " and ".join(describe(o.id, o.name, o.kind) for o in objs) + f" share the name '{name}'",
+                "performer names must be unique (every report names them): rename all but one",
+            )
+        elif name == henry_name:
+            problems.error(b.where(objs[0]), f"has Henry's name '{name}'", "rename it so reports can tell them apart")
+
+    beats: list[Beat] = []
+    for o in raw.objects:
+        if b.kind[o.id] == "beat":
+            beat = b.beat(o, actors)
+            if beat is not None:
+                beats.append(beat)
+
+    walls, floor, _ = build_walls(raw, b.tm, problems)
+    problems.raise_if_errors()
+
+    henry = actors[henrys[0].id]
+    performers = tuple(actors[o.id] for o in raw.objects if b.kind[o.id] == "performer")
+    beats.sort(key=lambda x: (x.t, x.id))
+
+    if duration is None:
+        ends = [e for a in (henry, *performers) if (e := walk_end_time(a)) is not None]
+        ends += [x.end for x in beats]
+        duration = max(ends, default=0.0) + TAIL_SECONDS
+        if duration > limits.MAX_DURATION:
+            problems.error(
+                None,
+                f"would last {duration:.0f} s (last motion or beat end + 2 s), more than the {limits.MAX_DURATION:g} s limit",
+                "set the map property duration, or split the fight",
+            )
+            problems.raise_if_errors()
+    else:
+        for beat in beats:
+            if beat.t >= duration:
+                o = b.by_id[beat.id]
+                problems.notice(b.where(o), f"happens at {beat.t:g} s, after the replay ends (duration {duration:g} s)", "raise the map property duration or move the beat")
+
+    for kind, ids in sorted(ignored.items()):
+        shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+        what = f"of type '{kind}'" if kind else "with no type"
+        problems.notice(
+            None,
+            f"ignored {len(ids)} object{'s' * (len(ids) > 1)} {what} (id{'s' * (len(ids) > 1)} {shown})",
+            "only henry, performer, path, beat and zone objects take part in the fight",
+        )
+    level_paths = tuple(paths.values())
+    _wall_notices(level_paths, walls, raw, problems)
+    for a in (henry, *performers):
+        if a.path is None and walls.is_solid(*a.position):
+            r, c = walls.cell_of(*a.position)
+            o = b.by_id[a.id]
+            problems.notice(b.where(o), f"stands inside the wall block at column {c}, row {r}", "move it onto the floor")
+
+    return Level(
+        source=raw.source,
+        content_hash=raw.content_hash,
+        settings=Settings(duration=float(duration), **settings),
+        walls=walls,
+        henry=henry,
+        performers=performers,
+        beats=tuple(beats),
+        zones=tuple(zones),
+        paths=level_paths,
+        floor_color=floor,
+        notices=tuple(raw.notices) + tuple(problems.notices),
+        width=raw.width * b.tm,
+        depth=raw.height * b.tm,
+    )

@@ -1,0 +1,61 @@
+"""Collecting every problem with a level, each a sentence a user can act on.
+
+A :class:`Problems` gathers errors (the level is refused) and notices (warnings: the level
+loads). Each message reads ``<file>: <where>: <what>; <fix>.``, for example
+``levels/roof.tmx: object 12 'Goon 3' (performer): path points to object 99, which does
+not exist; pick a path object in Tiled's object picker.``
+"""
+
+from __future__ import annotations
+
+from ..errors import LevelError
+from .limits import MAX_PROBLEMS
+
+
+def describe(obj_id: int, name: str, kind: str) -> str:
+    """``object 12 'Goon 3' (performer)``: how every message names an object."""
+    return f"object {obj_id} '{name}' ({kind or 'no type'})"
+
+
+def _sentence(file: str, where: str | None, what: str, fix: str | None) -> str:
+    msg = f"{file}: " + (f"{where}: " if where else "") + what
+    if fix:
+        msg += f"; {fix}"
+    return msg if msg.endswith((".", "?", "!")) else msg + "."
+
+
+class Problems:
+    """Errors and notices for one level file (``file`` is the path as the user gave it)."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.errors: list[str] = []
+        self.notices: list[str] = []
+        self._dropped = 0
+
+    def error(self, where: str | None, what: str, fix: str | None = None) -> None:
+        """Record a problem that refuses the level."""
+        if len(self.errors) >= MAX_PROBLEMS:
+            self._dropped += 1
+            return
+        self.errors.append(_sentence(self.file, where, what, fix))
+
+    def notice(self, where: str | None, what: str, fix: str | None = None) -> None:
+        """Record a warning: the level still loads."""
+        if len(self.notices) < MAX_PROBLEMS:
+            self.notices.append(_sentence(self.file, where, what, fix))
+
+    def refuse(self, what: str, fix: str | None = None) -> LevelError:
+        """A single fatal problem with the file as a whole (plus any already collected)."""
+        self.error(None, what, fix)
+        return self.as_error()
+
+    def as_error(self) -> LevelError:
+        lines = list(self.errors)
+        if self._dropped:
+            lines.append(f"{self.file}: ... and {self._dropped} more problems (fix the ones above first).")
+        return LevelError(lines)
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise self.as_error()

@@ -1,0 +1,70 @@
+"""Hard limits the loader enforces before (and while) reading a level.
+
+A level file is untrusted input: it may come from anyone on the crew, or be truncated,
+corrupt or hostile. Every limit here is checked *before* the work it protects, so that
+refusing any file takes well under 2 s and 200 MB (``tests/test_level_refusals.py``).
+Each limit is far above what a real fight needs; the numbers say why.
+"""
+
+from __future__ import annotations
+
+# --- Files -------------------------------------------------------------------------------
+MAX_MAP_BYTES = 32 * 1024 * 1024
+"""A ``.tmx`` file. A full 1024x1024 map as CSV with 4-digit gids is ~5 MB per layer."""
+
+MAX_AUX_BYTES = 4 * 1024 * 1024
+"""A ``.tsx`` tileset or ``.tx`` template: a few KB in practice."""
+
+MAX_EXTERNAL_FILES = 256
+"""Distinct tilesets + templates one map may use."""
+
+MAX_XML_ELEMENTS = 200_000
+"""Elements in one XML file, counted while parsing. ElementTree spends ~300 bytes per
+element with its attributes, so this bounds a parse to ~60 MB. A 1000-object fight with
+a few properties each is ~10 000 elements."""
+
+MAX_XML_DEPTH = 64
+"""Nesting depth (group layers nest; everything else is 4-5 deep)."""
+
+# --- Tile grid -----------------------------------------------------------------------------
+MAX_MAP_TILES = 1024 * 1024
+"""``width * height`` of a map, checked before any tile data is decoded (a map that
+claims 10^12 tiles is refused without reading them). One layer of 1024x1024 gids is 4 MB."""
+
+MAX_TOTAL_CELLS = 8 * 1024 * 1024
+"""Cells over all tile layers together (32 MB of decoded gids)."""
+
+MAX_TILE_PIXELS = 4096
+"""``tilewidth``/``tileheight`` in pixels."""
+
+# --- Objects -------------------------------------------------------------------------------
+MAX_OBJECTS = 20_000
+"""Objects in one map (all layers)."""
+
+MAX_POINTS_PER_OBJECT = 10_000
+"""Vertices of one polyline/polygon."""
+
+MAX_POINTS = 100_000
+"""Vertices over all polylines/polygons."""
+
+MAX_COORD_M = 100_000.0
+"""Any object coordinate, metres from the map origin (100 km: far off any set)."""
+
+MAX_PATH_LENGTH_M = 1_000_000.0
+"""Length of one path (a loop counts its closing segment). The simulation interpolates
+every actor on one axis in windows of 1e7 m (``previs.sim.paths.ARC_STRIDE``)."""
+
+# --- Time ------------------------------------------------------------------------------------
+MAX_FPS = 240
+"""Frame rate: 240 covers every capture rate in use (24/25/30/48/50/60/120/240)."""
+
+MAX_DURATION = 3600.0
+"""Length of one replay in seconds (a fight scene, not a feature): 864 000 frames at 240."""
+
+MAX_TIME = 86_400.0
+"""Any single time value (t, start, duration, hold) and any one actor's walking time, s.
+The simulation interpolates every actor on one axis in windows of 1e6 s
+(``previs.sim.paths.TIME_STRIDE``)."""
+
+MAX_PROBLEMS = 1000
+"""Problems listed for one level before the rest are summarised as a count."""

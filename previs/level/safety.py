@@ -1,0 +1,136 @@
+"""Reading untrusted level files safely: size caps, refusal of DOCTYPEs/entities, bounded
+XML parsing, and the project boundary that external references may not leave.
+
+Nothing here knows about Tiled's semantics; it turns bytes on disk into an ElementTree
+root or a one-line reason for refusing them. Parsing uses the standard library's
+``xml.etree`` (expat) after a byte scan has refused any ``<!DOCTYPE``/``<!ENTITY``: Tiled
+never writes either, and entity declarations are how "billion laughs" files expand a few
+KB into gigabytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from .limits import MAX_XML_DEPTH, MAX_XML_ELEMENTS
+
+PROJECT_SUFFIX = ".tiled-project"
+_CHUNK = 64 * 1024  # feed the pull parser 64 KB at a time so limits trip early
+_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
+
+
+class Refused(Exception):
+    """A file (or reference) that must not be read. ``str(e)`` completes the sentence
+    "<file> ..." and ends with what to do."""
+
+
+def find_project_root(map_path: Path) -> Path:
+    """The level's project folder: the folder of the nearest ``*.tiled-project`` file at or
+    above the map's (symlink-resolved) folder, else the map's own folder."""
+    real = Path(os.path.realpath(map_path))
+    for folder in real.parents:
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.endswith(PROJECT_SUFFIX) and entry.is_file():
+                        return folder
+        except OSError:  # unreadable folder: keep looking further up
+            continue
+    return real.parent
+
+
+def resolve_inside(ref: str, base_dir: Path, project: Path) -> Path:
+    """Resolve a reference written in a file in ``base_dir`` (symlinks followed) and
+    refuse it unless it stays inside ``project``."""
+    if not ref or "\x00" in ref:
+        raise Refused(f"refers to an unusable file name {ref!r}")
+    real = Path(os.path.realpath(base_dir / ref))
+    if not real.is_relative_to(project):
+        raise Refused(
+            f"refers to '{ref}', which resolves to {real}, outside the level's project folder "
+            f"{project}; keep tilesets, templates and images inside the project "
+            f"(the folder holding the .tiled-project file, else the map's folder)"
+        )
+    return real
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, refusing anything larger than ``limit`` bytes."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise Refused("does not exist; check the path") from None
+    except OSError as e:
+        raise Refused(f"cannot be read ({e.strerror})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise Refused("is a folder, not a Tiled map; give the .tmx file inside it")
+    if not stat.S_ISREG(st.st_mode):
+        # a FIFO or device would block or never end
+        raise Refused("is not a regular file")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as e:
+        raise Refused(f"cannot be read ({e.strerror})") from None
+    if len(data) > limit:
+        raise Refused(
+            f"is larger than the {limit // (1024 * 1024)} MB limit for this kind of file; "
+            f"is it really a Tiled file?"
+        )
+    return data
+
+
+def parse_xml(data: bytes, expect_root: str) -> ET.Element:
+    """Parse UTF-8 XML bytes into an element tree, refusing empty, binary, non-UTF-8,
+    DOCTYPE/entity-bearing, malformed, too large or too deeply nested documents."""
+    if not data.strip():
+        raise Refused("is empty; save the map again from Tiled")
+    if b"\x00" in data:
+        raise Refused("is binary data, not a Tiled XML file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise Refused("is not UTF-8 (Tiled writes UTF-8); re-save it from Tiled")
+    m = _DECL_ENCODING.match(data.removeprefix(codecs.BOM_UTF8)[:512])
+    if m and m.group(1).decode("ascii").lower() not in _UTF8_NAMES:
+        raise Refused(f"declares encoding {m.group(1).decode('ascii')!r}; Tiled writes UTF-8; re-save it from Tiled")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise Refused(
+            "contains a DOCTYPE or entity declaration, which Tiled never writes and which can "
+            "expand a small file into gigabytes; refused unread: re-save the map from Tiled"
+        )
+    parser = ET.XMLPullParser(events=("start", "end"))
+    root = None
+    count = depth = 0
+    try:
+        for off in range(0, len(data), _CHUNK):
+            parser.feed(data[off : off + _CHUNK])
+            for event, elem in parser.read_events():
+                if event == "end":
+                    depth -= 1
+                    continue
+                if root is None:
+                    root = elem
+                count += 1
+                depth += 1
+                if count > MAX_XML_ELEMENTS:
+                    raise Refused(f"has more than {MAX_XML_ELEMENTS} XML elements; a level needs far fewer")
+                if depth > MAX_XML_DEPTH:
+                    raise Refused(f"nests XML elements more than {MAX_XML_DEPTH} deep")
+        parser.close()
+    except ET.ParseError as e:
+        line, col = getattr(e, "position", (0, 0))
+        why = str(e).split(":")[0]
+        raise Refused(
+            f"is not well-formed XML ({why} at line {line}, column {col + 1}); it may be "
+            f"truncated or not a Tiled file: re-save it from Tiled"
+        ) from None
+    if root is None:  # pragma: no cover - expat reports "no element found" first
+        raise Refused("holds no XML element")
+    if root.tag != expect_root:
+        raise Refused(f"is XML with a <{root.tag}> root, not a Tiled <{expect_root}>")
+    return root
