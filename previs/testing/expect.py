@@ -467,11 +467,15 @@ def _parse_set(doc: dict, where: str, prefix: str, name: str, probs: _Problems) 
         for k in ("x", "z", "yaw"):
             if k in v:
                 spec[k] = float(v[k])
-                parts.append(f"{k} {_fmt(v[k])}")
+        xz = [f"{k} {_fmt(v[k])}" for k in ("x", "z") if k in v]
+        if xz:
+            parts.append("at " + ", ".join(xz))
+        if "yaw" in v:
+            parts.append(f"yaw {_fmt(v['yaw'])}°")
         if "down" in v:
             spec["down"] = bool(v["down"])
             parts.append("down" if v["down"] else "standing")
-        label = f"{v['who']} at {', '.join(parts)} at {_fmt(v['time'])} s"
+        label = f"{v['who']} {', '.join(parts)} at {_fmt(v['time'])} s"
         exps.append(Expectation("position", f"{prefix}position[{i}]", wh, label, spec, v.get("note", "")))
 
     # Safety.

@@ -1,0 +1,106 @@
+"""pytest plugin: ``LEVEL.expect.toml`` files as test items.
+
+Registered through the ``pytest11`` entry point (``previs = "previs.testing.pytest_plugin"``);
+before that, load it with ``pytest -p previs.testing.pytest_plugin``. Then::
+
+    pytest levels/                       # every expectation of every level
+    pytest levels/ -k "finale and cut"   # pick by name
+    pytest levels/ -n auto               # in parallel (pytest-xdist)
+
+**What is collected.** Each ``*.expect.toml`` becomes a file node and each expectation in it
+an item named by its id (``levels/finale.expect.toml::in_view[2]``,
+``::take[1].golden``), the same ids ``previs test`` prints. Expectation files are collected
+only when pytest was **pointed at them**: a path on the command line (``pytest levels/``,
+``pytest levels/corridor.expect.toml``, ``pytest .``). A bare ``pytest`` that runs the
+project's ``testpaths`` never collects them, so the main suite does not replay the levels a
+second time. Projects that do want them in a bare run set ``previs_expect = true`` in their
+pytest ini options.
+
+Checks run through :func:`previs.testing.runner.run_expectation`, exactly as in
+``previs test``; each worker process replays a level once (a per-process cache) however
+many of its expectations it runs. A malformed expectation file is a collection error
+listing its problems; a level that does not load fails each of its items with the loader's
+message. ``--previs-update-golden`` rewrites golden tracks like ``previs test
+--update-golden``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .expect import SUFFIX
+
+_SESSION = None
+
+
+def _session():
+    global _SESSION
+    if _SESSION is None:
+        from .runner import Session
+
+        _SESSION = Session()
+    return _SESSION
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("previs", "previs replay tests (LEVEL.expect.toml)")
+    group.addoption("--previs-update-golden", action="store_true", default=False,
+                    help="rewrite golden track files with the current replay (as previs test --update-golden)")
+    parser.addini("previs_expect", type="bool", default=False,
+                  help="collect *.expect.toml even when pytest was not given paths (testpaths / bare run)")
+
+
+def _wanted(config) -> bool:
+    if config.getini("previs_expect"):
+        return True
+    return getattr(config, "args_source", None) == pytest.Config.ArgsSource.ARGS
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.name.endswith(SUFFIX) and _wanted(parent.config):
+        return ExpectTomlFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ExpectationFailed(Exception):
+    """Raised by an item whose expectation failed; carries the readable report."""
+
+
+class ExpectTomlFile(pytest.File):
+    def collect(self):
+        from ..errors import ExpectationError
+
+        try:
+            ef = _session().expect_file(self.path)
+        except ExpectationError as e:
+            raise self.CollectError("\n".join(e.problems)) from None
+        self._ef = ef
+        for s in ef.sets:
+            for e in s.expectations:
+                yield ExpectItem.from_parent(self, name=e.id, expect_set=s, expectation=e)
+
+
+class ExpectItem(pytest.Item):
+    def __init__(self, *, expect_set, expectation, **kw):
+        super().__init__(**kw)
+        self.expect_set = expect_set
+        self.expectation = expectation
+        self.user_properties.append(("expectation", expectation.label))
+
+    def runtest(self):
+        from .runner import run_expectation
+
+        update = bool(self.config.getoption("previs_update_golden"))
+        ef = _session().expect_file(self.path)
+        res = run_expectation(_session(), ef, self.expect_set, self.expectation, update=update)
+        if not res.ok:
+            head = f"{self.expectation.label}: {res.failures[0].actual}"
+            raise ExpectationFailed(f"{head}\n{self.path.name}: {self.expectation.where}\n{res.text()}")
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ExpectationFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name}::{self.name} ({self.expectation.label})"
