@@ -518,18 +518,19 @@ def read_map(source: str | os.PathLike, problems: Problems) -> RawMap:
     tmx_tiles = [g for g in tmx.layers if isinstance(g, pytmx.TiledTileLayer)]
     assert len(tmx_groups) == len(groups) and len(tmx_tiles) == len(tile_layers)
 
-    tile_kind: dict[int, str] = {}
-    for ts in tilesets:
-        for tid, tile in ts.tiles.items():
-            if tile.type:
-                tile_kind[ts.firstgid + tid] = tile.type
+    tile_of: dict[int, RawTile] = {ts.firstgid + tid: tile for ts in tilesets for tid, tile in ts.tiles.items()}
     objects: list[RawObject] = []
     for (og, ox, oy), group in zip(groups, tmx_groups):
         for el, o in zip(og.findall("object"), group):
             shape = _shape_of(el)
             kind = (o.__dict__.get("type") or o.__dict__.get("class") or "").strip()
-            if not kind and shape == "tile":
-                kind = tile_kind.get(int(el.get("gid")) & 0x0FFFFFFF, "")
+            properties = dict(o.properties)
+            if shape == "tile":
+                # a tile object inherits its tile's class/type and custom properties
+                tile = tile_of.get(int(el.get("gid")) & 0x0FFFFFFF)
+                if tile is not None:
+                    kind = kind or tile.type
+                    properties = {**tile.properties, **properties}
             x, y = float(o.x) + ox, float(o.y) + oy
             if shape == "tile" and tmx.invert_y:
                 y += float(o.height)  # pytmx moved tile objects' origin to the top-left
@@ -548,7 +549,7 @@ def read_map(source: str | os.PathLike, problems: Problems) -> RawMap:
                     height=float(o.height or 0),
                     rotation=float(o.rotation or 0),
                     points=pts,
-                    properties=dict(o.properties),
+                    properties=properties,
                     layer=og.get("name", ""),
                 )
             )
