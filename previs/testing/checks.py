@@ -262,7 +262,7 @@ def check_cut(e: Expectation, r: Replay) -> list[Failure]:
         if w.angle < st.turn_cut_angle:
             short.append(f"swing under turn_cut_angle {_fmt(st.turn_cut_angle)}°")
         if short:
-            why.append(f"the strongest head turn there is a {_swing_text(r, w)}: {' and '.join(short)}")
+            why.append(f"the head turn around then is a {_swing_text(r, w)}: {' and '.join(short)}")
     else:
         why.append("Henry's head does not turn there")
     look = [b for b in r.level.beats if b.actor == r.level.henry.id and b.action == "look"
@@ -423,7 +423,8 @@ def check_position(e: Expectation, r: Replay) -> list[Failure]:
 def _finding_text(r: Replay, fd) -> str:
     if fd.kind == "clearance":
         a, b = fd.who
-        return (f"clearance: {a} and {b} {fd.distance:.2f} m apart at {r.at(fd.frame)} "
+        gap = f"{fd.distance:.2f} m apart" if fd.distance >= 0 else f"overlapping by {-fd.distance:.2f} m"
+        return (f"clearance: {a} and {b} {gap} at {r.at(fd.frame)} "
                 f"(safety_distance {_fmt(r.plan.settings.safety_distance)} m)")
     who = ", ".join(fd.who)
     return (f"{fd.kind} zone '{fd.zone}': {who} entered at {r.at(fd.frame)} at x {fd.x:.2f}, z {fd.z:.2f}, "

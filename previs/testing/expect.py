@@ -296,7 +296,7 @@ def _validate(data: dict, schema_name: str, where: str, name: str, probs: _Probl
         if not ok:
             fix = ""
             if k.type == "tables" and isinstance(v, dict):
-                pre = "take." if schema_name == "take" else ""
+                pre = "take." if schema_name == "take" else "safety." if schema_name == "safety" else ""
                 fix = f" Write [[{pre}{key}]] (double brackets), once per entry."
             elif k.type == "table" and isinstance(v, list):
                 pre = "take." if schema_name == "take" else ""
@@ -309,7 +309,11 @@ def _validate(data: dict, schema_name: str, where: str, name: str, probs: _Probl
                 fix = f" Write a whole number, e.g. {key} = {int(round(v))}"
             elif k.type == "string" and not isinstance(v, (dict, list)):
                 fix = f' Write it in quotes: {key} = "{v}"'
-            probs.add(name, where, f"'{key}' must be {_TYPE_WORDS[k.type]}, not {_toml_type(v)} "
+            shown = f"'{key}'"
+            if k.type in ("table", "tables"):
+                pre = "take." if schema_name == "take" else "safety." if schema_name == "safety" else ""
+                shown = f"[{pre}{key}]"
+            probs.add(name, where, f"{shown} must be {_TYPE_WORDS[k.type]}, not {_toml_type(v)} "
                                    f"({_short(v)}).{fix}")
             continue
         if k.type in ("number", "int"):
