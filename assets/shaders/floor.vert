@@ -1,0 +1,12 @@
+#version 330 core
+// The floor: one quad at y = 0 covering the level plus a margin.
+layout(location = 0) in vec2 a_xz;
+
+uniform mat4 u_viewproj;
+
+out vec2 v_xz;
+
+void main() {
+    v_xz = a_xz;
+    gl_Position = u_viewproj * vec4(a_xz.x, 0.0, a_xz.y, 1.0);
+}

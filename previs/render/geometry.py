@@ -1,0 +1,326 @@
+"""Meshes the renderer uploads, built with numpy from the level model (no GL here).
+
+All positions are world metres (x east, y up, z south). Faces wind counter-clockwise seen
+from outside (OpenGL's default front face), so back faces can be culled.
+
+- :func:`wall_mesh`: every solid cell extruded to its height, merged into one mesh. Side
+  faces between two wall cells are dropped (only the part of the taller block that
+  rises above its neighbour is kept): a 64 x 64 solid block has 4 x 64 outer sides
+  instead of 4 x 4096.
+- :func:`body_template`: one standing person for a 1.8 m, 0.3 m radius performer, drawn
+  instanced; see ``assets/shaders/body.vert`` for how it is scaled, turned and laid down.
+- :func:`overlay_mesh`: zones as translucent floor polygons and paths as ribbons with
+  direction arrows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..level.model import Level, Walls
+
+WALL_VERTEX = 9  # floats: position 3, normal 3, colour 3
+BODY_VERTEX = 7  # floats: position 3, normal 3, part 1
+OVERLAY_VERTEX = 8  # floats: position 3, rgba 4, stripe 1
+
+TEMPLATE_HEIGHT = 1.8  # metres: the template person (body.vert scales by height / 1.8)
+HENRY_COLOR = (70, 150, 235)  # blue: Henry's own body, seen from the free camera
+
+PART_TORSO, PART_HEAD, PART_NOSE, PART_CHEST, PART_VISOR = 0.0, 1.0, 2.0, 3.0, 4.0
+
+ZONE_STYLE = {
+    # kind: (r, g, b, alpha, hatched). Hazards are warm and strong; the rest cool and faint.
+    "no-go": (0.92, 0.10, 0.10, 0.45, True),
+    "pyro": (1.00, 0.45, 0.05, 0.50, False),
+    "rig": (0.25, 0.55, 1.00, 0.30, False),
+    "crash-mat": (0.20, 0.80, 0.45, 0.30, False),
+    "set": (0.65, 0.55, 0.85, 0.25, False),
+}
+ZONE_Y = 0.006  # metres above the floor: clear of it in a 24-bit depth buffer at ~30 m
+PATH_Y = 0.012
+PATH_HALF_WIDTH = 0.04  # metres: 8 cm ribbons read at 20 m without hiding the grid
+
+
+# -- walls ---------------------------------------------------------------------------------
+
+def _quads(corners: np.ndarray, normal: np.ndarray, color: np.ndarray):
+    """Vertices (4Q, 9) and indices (6Q,) for Q quads given as corners (Q, 4, 3).
+
+    Each quad's winding is flipped where needed so that it is counter-clockwise seen from
+    the side its ``normal`` (Q, 3) points to."""
+    q = len(corners)
+    if q == 0:
+        return np.zeros((0, WALL_VERTEX), np.float32), np.zeros(0, np.uint32)
+    e1 = corners[:, 1] - corners[:, 0]
+    e2 = corners[:, 2] - corners[:, 0]
+    flip = np.einsum("ij,ij->i", np.cross(e1, e2), normal) < 0
+    corners = corners.copy()
+    corners[flip] = corners[flip][:, ::-1]
+    v = np.empty((q, 4, WALL_VERTEX), np.float32)
+    v[:, :, 0:3] = corners
+    v[:, :, 3:6] = normal[:, None, :]
+    v[:, :, 6:9] = color[:, None, :]
+    base = (np.arange(q, dtype=np.uint32) * 4)[:, None]
+    idx = (base + np.array([0, 1, 2, 0, 2, 3], np.uint32)[None, :]).reshape(-1)
+    return v.reshape(-1, WALL_VERTEX), idx
+
+
+def wall_mesh(walls: Walls) -> tuple[np.ndarray, np.ndarray]:
+    """One merged mesh for every wall cell: vertices (V, 9) float32, indices (I,) uint32."""
+    solid = np.asarray(walls.solid, bool)
+    height = np.where(solid, np.asarray(walls.height, np.float64), 0.0)
+    color = np.asarray(walls.color, np.float64) / 255.0
+    c = float(walls.cell)
+    rows, cols = solid.shape
+    pieces = []
+
+    r, k = np.nonzero(solid & (height > 0))
+    x0, x1, z0, z1, h = k * c, (k + 1) * c, r * c, (r + 1) * c, height[r, k]
+    corners = np.stack([np.stack([x0, h, z0], -1), np.stack([x1, h, z0], -1),
+                        np.stack([x1, h, z1], -1), np.stack([x0, h, z1], -1)], axis=1)
+    pieces.append(_quads(corners, np.tile([0.0, 1.0, 0.0], (len(r), 1)), color[r, k]))
+
+    padded = np.zeros((rows + 2, cols + 2))
+    padded[1:-1, 1:-1] = height
+    # (d_row, d_col, normal): the neighbour across each side, and that side's outward normal.
+    for dr, dc, n in ((-1, 0, (0, 0, -1)), (1, 0, (0, 0, 1)), (0, -1, (-1, 0, 0)), (0, 1, (1, 0, 0))):
+        nh = padded[1 + dr: rows + 1 + dr, 1 + dc: cols + 1 + dc]
+        r, k = np.nonzero(solid & (height > nh + 1e-6))
+        if len(r) == 0:
+            continue
+        lo, hi = nh[r, k], height[r, k]
+        if dr:  # north (z0) or south (z1) side: an edge along x
+            z = (r + (dr > 0)) * c
+            a = np.stack([k * c, z], -1)
+            b = np.stack([(k + 1) * c, z], -1)
+        else:  # west (x0) or east (x1) side: an edge along z
+            x = (k + (dc > 0)) * c
+            a = np.stack([x, r * c], -1)
+            b = np.stack([x, (r + 1) * c], -1)
+        corners = np.stack([
+            np.stack([a[:, 0], lo, a[:, 1]], -1), np.stack([b[:, 0], lo, b[:, 1]], -1),
+            np.stack([b[:, 0], hi, b[:, 1]], -1), np.stack([a[:, 0], hi, a[:, 1]], -1)], axis=1)
+        pieces.append(_quads(corners, np.tile(np.asarray(n, float), (len(r), 1)), color[r, k]))
+
+    verts = [p[0] for p in pieces]
+    idx, off = [], 0
+    for v, i in pieces:
+        idx.append(i + np.uint32(off))
+        off += len(v)
+    return (np.concatenate(verts).astype(np.float32), np.concatenate(idx).astype(np.uint32))
+
+
+def floor_extent(level: Level) -> tuple[float, float, float, float]:
+    """Floor quad ``(x0, z0, x1, z1)`` metres: the map plus a margin (a tenth, at least
+    10 m) so that a camera near the map's edge does not look over the end of the world."""
+    w = max(level.width, level.walls.cols * level.walls.cell, 1.0)
+    d = max(level.depth, level.walls.rows * level.walls.cell, 1.0)
+    m = max(10.0, 0.1 * max(w, d))
+    return (-m, -m, w + m, d + m)
+
+
+def floor_tiles(level: Level) -> np.ndarray:
+    """Per-tile floor colour (rows, cols, 3) uint8: the art layers' colours where the
+    loader found some, else a mid grey that sets off both walls and performers."""
+    if level.floor_color is not None:
+        return np.ascontiguousarray(np.asarray(level.floor_color, np.uint8))
+    rows, cols = level.walls.solid.shape
+    return np.full((max(rows, 1), max(cols, 1), 3), (118, 116, 110), np.uint8)
+
+
+# -- bodies --------------------------------------------------------------------------------
+
+def _lathe(profile, segments: int, part: float, cy: float = 0.0, phase: float = 0.0) -> np.ndarray:
+    """Triangles (T*3, 7) of a surface of revolution about +Y.
+
+    ``profile`` is [(radius, y), ...] from bottom to top; radius 0 closes a cap. Normals
+    are smooth around the axis and follow the profile's slope."""
+    prof = np.asarray(profile, np.float64)
+    ang = phase + np.arange(segments + 1) * 2 * math.pi / segments
+    ca, sa = np.cos(ang), np.sin(ang)
+    tris = []
+    for i in range(len(prof) - 1):
+        (r0, y0), (r1, y1) = prof[i], prof[i + 1]
+        # Slope normal in the (radial, y) plane: perpendicular to (dr, dy), pointing out.
+        dr, dy = r1 - r0, y1 - y0
+        nl = math.hypot(dr, dy) or 1.0
+        nr, ny = dy / nl, -dr / nl
+        for s in range(segments):
+            p = []
+            for rr, yy, a in ((r0, y0, s), (r0, y0, s + 1), (r1, y1, s + 1), (r1, y1, s)):
+                # x = r sin, z = r cos: counter-clockwise seen from outside for rising y.
+                p.append(((rr * sa[a], yy + cy, rr * ca[a]), (nr * sa[a], ny, nr * ca[a])))
+            for tri in ((p[0], p[1], p[2]), (p[0], p[2], p[3])):
+                pos = [t[0] for t in tri]
+                if np.linalg.norm(np.cross(np.subtract(pos[1], pos[0]), np.subtract(pos[2], pos[0]))) < 1e-12:
+                    continue  # degenerate at a cap
+                for t in tri:
+                    tris.append((*t[0], *t[1], part))
+    return np.asarray(tris, np.float32)
+
+
+def _box(x0, x1, y0, y1, z0, z1, part: float) -> np.ndarray:
+    """Triangles (36, 7) of an axis-aligned box with flat normals (bounds in any order)."""
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    z0, z1 = sorted((z0, z1))
+    P = np.array([[x0, y0, z0], [x1, y0, z0], [x1, y1, z0], [x0, y1, z0],
+                  [x0, y0, z1], [x1, y0, z1], [x1, y1, z1], [x0, y1, z1]], np.float64)
+    faces = (  # corner indices counter-clockwise seen from outside, normal
+        ((4, 5, 6, 7), (0, 0, 1)), ((1, 0, 3, 2), (0, 0, -1)), ((5, 1, 2, 6), (1, 0, 0)),
+        ((0, 4, 7, 3), (-1, 0, 0)), ((7, 6, 2, 3), (0, 1, 0)), ((0, 1, 5, 4), (0, -1, 0)))
+    out = []
+    for (a, b, c, d), n in faces:
+        for i in (a, b, c, a, c, d):
+            out.append((*P[i], *n, part))
+    return np.asarray(out, np.float32)
+
+
+def body_template() -> np.ndarray:
+    """The instanced person: triangles (T*3, 7) as position, normal, part.
+
+    Legs, torso, arms (part 0) and chest plate (part 3): x, z in units of the radius, y in
+    units of the height. Head (1), nose (2) and visor (4): metres for a 1.8 m person.
+    The body keeps inside its clearance circle (shoulders at 0.95 radius) so what you
+    see touching is what the safety check calls touching. Octagons with a flat side
+    facing front (-Z) keep the count low (~400 triangles) while reading as round."""
+    legs = [_box(sx * 0.55, sx * 0.07, 0.0, 0.48, -0.32, 0.32, PART_TORSO) for sx in (-1, 1)]
+    torso = _lathe([(0.0, 0.45), (0.60, 0.45), (0.64, 0.52), (0.74, 0.64), (0.76, 0.76), (0.55, 0.815),
+                    (0.22, 0.835), (0.22, 0.875), (0.0, 0.875)], 8, PART_TORSO, phase=math.pi / 8)
+    arms = [_box(sx * 0.74, sx * 0.95, 0.42, 0.77, -0.16, 0.16, PART_TORSO) for sx in (-1, 1)]
+    head_r, head_y = 0.12, 1.68
+    rings = 6
+    prof = [(head_r * math.sin(math.pi * i / rings), head_y - head_r * math.cos(math.pi * i / rings))
+            for i in range(rings + 1)]
+    head = _lathe(prof, 10, PART_HEAD)
+    nose = _box(-0.03, 0.03, 1.62, 1.665, -0.185, -0.10, PART_NOSE)
+    visor = _box(-0.09, 0.09, 1.672, 1.722, -0.132, -0.05, PART_VISOR)
+    chest = _box(-0.40, 0.40, 0.58, 0.72, -0.72, -0.64, PART_CHEST)
+    parts = [*legs, torso, *arms, head, nose, visor, chest]
+    return np.concatenate(parts).astype(np.float32)
+
+
+# -- overlays ------------------------------------------------------------------------------
+
+def _signed_area(pts: np.ndarray) -> float:
+    x, z = pts[:, 0], pts[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(z, -1)) - np.dot(np.roll(x, -1), z))
+
+
+def triangulate(polygon) -> list[tuple[int, int, int]]:
+    """Ear-clipping triangulation of a simple polygon [(x, z), ...] (either winding).
+
+    Zones are hand-drawn polygons of a few to a few dozen points, so O(n^3) is fine. A
+    self-intersecting polygon falls back to a fan (drawn, if oddly, rather than lost)."""
+    pts = np.asarray(polygon, np.float64)
+    n = len(pts)
+    if n < 3:
+        return []
+    order = list(range(n))
+    if _signed_area(pts) < 0:
+        order.reverse()
+    tris = []
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    guard = 0
+    while len(order) > 3 and guard < 10 * n * n:
+        guard += 1
+        m = len(order)
+        for i in range(m):
+            ia, ib, ic = order[i - 1], order[i], order[(i + 1) % m]
+            a, b, c = pts[ia], pts[ib], pts[ic]
+            if cross(a, b, c) <= 1e-12:
+                continue  # reflex or flat: not an ear
+            inside = False
+            for j in order:
+                if j in (ia, ib, ic):
+                    continue
+                p = pts[j]
+                if cross(a, b, p) >= 0 and cross(b, c, p) >= 0 and cross(c, a, p) >= 0:
+                    inside = True
+                    break
+            if not inside:
+                tris.append((ia, ib, ic))
+                order.pop(i)
+                break
+        else:
+            break
+    if len(order) == 3:
+        tris.append(tuple(order))
+    elif len(order) > 3:  # not simple: fan what is left
+        tris.extend((order[0], order[k], order[k + 1]) for k in range(1, len(order) - 1))
+    return tris
+
+
+def _ribbon(points, closed: bool, y: float, half: float, rgba, arrows: bool) -> list[tuple]:
+    """Triangles of a flat ribbon along a polyline, with a square on each joint and an
+    arrowhead at each segment's middle pointing the way the actor walks."""
+    out = []
+    pts = [tuple(map(float, p)) for p in points]
+    segs = list(zip(pts, pts[1:] + ([pts[0]] if closed else [])))
+    if not closed:
+        segs = list(zip(pts[:-1], pts[1:]))
+    col = tuple(rgba)
+
+    def v(x, z):
+        return (x, y, z, *col, 0.0)
+
+    for (ax, az), (bx, bz) in segs:
+        dx, dz = bx - ax, bz - az
+        ln = math.hypot(dx, dz)
+        if ln < 1e-9:
+            continue
+        ux, uz = dx / ln, dz / ln
+        nx, nz = -uz * half, ux * half
+        a0, a1, b0, b1 = v(ax + nx, az + nz), v(ax - nx, az - nz), v(bx + nx, bz + nz), v(bx - nx, bz - nz)
+        out += [a0, a1, b1, a0, b1, b0]
+        if arrows and ln > 0.6:
+            mx, mz = ax + dx * 0.5, az + dz * 0.5
+            s = half * 4.0
+            tip = v(mx + ux * s, mz + uz * s)
+            l, r = v(mx - ux * s + nx * 3.0, mz - uz * s + nz * 3.0), v(mx - ux * s - nx * 3.0, mz - uz * s - nz * 3.0)
+            out += [l, r, tip]
+    for x, z in pts:
+        out += [v(x - half, z - half), v(x + half, z - half), v(x + half, z + half),
+                v(x - half, z - half), v(x + half, z + half), v(x - half, z + half)]
+    return out
+
+
+def path_owner_colors(level: Level) -> dict[int, tuple[int, int, int]]:
+    """Path id -> colour of the first actor that walks it (Henry blue)."""
+    out: dict[int, tuple[int, int, int]] = {}
+    for a in (level.henry, *level.performers):
+        if a.path is not None and a.path.id not in out:
+            out[a.path.id] = HENRY_COLOR if a.kind == "henry" else tuple(a.color)
+    return out
+
+
+def overlay_mesh(level: Level, zones: bool = True, paths: bool = True) -> tuple[np.ndarray, int]:
+    """Translucent overlay triangles (T*3, 8) and how many of the first vertices are zones
+    (the rest are path ribbons)."""
+    tris: list[tuple] = []
+    if zones:
+        for z in level.zones:
+            r, g, b, a, hatch = ZONE_STYLE.get(z.kind, (0.8, 0.8, 0.8, 0.3, False))
+            pts = list(z.polygon)
+            for i, j, k in triangulate(pts):
+                for p in (pts[i], pts[j], pts[k]):
+                    tris.append((p[0], ZONE_Y, p[1], r, g, b, a, 1.0 if hatch else 0.0))
+            tris += _ribbon(pts, True, ZONE_Y + 0.001, 0.03, (r, g, b, min(1.0, a + 0.4)), False)
+    nzone = len(tris)
+    if paths:
+        owners = path_owner_colors(level)
+        all_paths = {p.id: p for p in level.paths}
+        for a in (level.henry, *level.performers):
+            if a.path is not None:
+                all_paths.setdefault(a.path.id, a.path)
+        for pid, p in all_paths.items():
+            c = owners.get(pid, (230, 230, 230))
+            rgba = (c[0] / 255.0, c[1] / 255.0, c[2] / 255.0, 0.85)
+            tris += _ribbon(p.points, p.closed, PATH_Y, PATH_HALF_WIDTH, rgba, True)
+    arr = np.asarray(tris, np.float32).reshape(-1, OVERLAY_VERTEX)
+    return arr, nzone

@@ -1,0 +1,163 @@
+"""Thin OpenGL 3.3 core helpers: shaders from ``previs.assets``, buffers, vertex arrays.
+
+Import this module (not ``OpenGL.GL`` directly) everywhere in ``previs.render``: it turns
+PyOpenGL's per-call ``glGetError`` checking off before ``OpenGL.GL`` is first imported.
+That check adds a ``glGetError`` round trip to every GL call (see benchmarks/render.py
+for what it costs); set ``PREVIS_GL_DEBUG=1`` to keep it on while debugging.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.resources
+import os
+
+import sys
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def use_offscreen_driver_if_headless() -> None:
+    """Pick SDL's ``offscreen`` video driver when there is no display and none was chosen,
+    and tell PyOpenGL to talk EGL to it (SDL's offscreen driver makes EGL contexts; PyOpenGL
+    would otherwise assume GLX and find no current context)."""
+    if not os.environ.get("SDL_VIDEODRIVER") and not _has_display():
+        os.environ["SDL_VIDEODRIVER"] = "offscreen"
+    if os.environ.get("SDL_VIDEODRIVER") == "offscreen":
+        os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # previs makes no sound
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+# Must run before OpenGL is imported: PyOpenGL fixes its platform (GLX/EGL) on import.
+use_offscreen_driver_if_headless()
+
+import OpenGL  # noqa: E402
+
+if os.environ.get("PREVIS_GL_DEBUG", "") in ("", "0"):
+    OpenGL.ERROR_CHECKING = False
+OpenGL.ERROR_LOGGING = False
+
+import numpy as np  # noqa: E402
+from OpenGL import GL  # noqa: E402,F401  (re-exported for the rest of previs.render)
+
+from ..errors import PrevisError  # noqa: E402
+
+
+class RenderError(PrevisError):
+    """The renderer cannot work (no OpenGL 3.3, a shader that does not compile, ...)."""
+
+
+def asset_text(*parts: str) -> str:
+    """Text of an asset file, e.g. ``asset_text("shaders", "world.vert")``."""
+    node = importlib.resources.files("previs.assets")
+    for p in parts:
+        node = node / p
+    try:
+        return node.read_text(encoding="utf-8")
+    except OSError as e:
+        raise RenderError(f"previs asset {'/'.join(parts)} is missing ({e.strerror}); "
+                          "reinstall previs (pip install -e .).") from None
+
+
+def asset_path(*parts: str) -> str:
+    """Filesystem path of an asset (fonts are opened by path)."""
+    node = importlib.resources.files("previs.assets")
+    for p in parts:
+        node = node / p
+    return os.fspath(node)
+
+
+def _compile(kind, source: str, name: str) -> int:
+    sh = GL.glCreateShader(kind)
+    GL.glShaderSource(sh, source)
+    GL.glCompileShader(sh)
+    if not GL.glGetShaderiv(sh, GL.GL_COMPILE_STATUS):
+        log = GL.glGetShaderInfoLog(sh)
+        log = log.decode(errors="replace") if isinstance(log, bytes) else str(log)
+        GL.glDeleteShader(sh)
+        raise RenderError(f"shader {name} does not compile: {log.strip()}")
+    return sh
+
+
+class Program:
+    """A linked shader program from ``assets/shaders/<name>.vert`` and ``.frag``, with
+    uniform locations looked up once."""
+
+    def __init__(self, name: str):
+        self.name = name
+        vs = _compile(GL.GL_VERTEX_SHADER, asset_text("shaders", f"{name}.vert"), f"{name}.vert")
+        fs = _compile(GL.GL_FRAGMENT_SHADER, asset_text("shaders", f"{name}.frag"), f"{name}.frag")
+        prog = GL.glCreateProgram()
+        GL.glAttachShader(prog, vs)
+        GL.glAttachShader(prog, fs)
+        GL.glLinkProgram(prog)
+        GL.glDeleteShader(vs)
+        GL.glDeleteShader(fs)
+        if not GL.glGetProgramiv(prog, GL.GL_LINK_STATUS):
+            log = GL.glGetProgramInfoLog(prog)
+            log = log.decode(errors="replace") if isinstance(log, bytes) else str(log)
+            raise RenderError(f"shader program {name} does not link: {log.strip()}")
+        self.id = prog
+        self._loc: dict[str, int] = {}
+
+    def loc(self, uniform: str) -> int:
+        loc = self._loc.get(uniform)
+        if loc is None:
+            loc = GL.glGetUniformLocation(self.id, uniform)
+            self._loc[uniform] = loc
+        return loc
+
+    def use(self) -> None:
+        GL.glUseProgram(self.id)
+
+    def delete(self) -> None:
+        if self.id:
+            GL.glDeleteProgram(self.id)
+            self.id = 0
+
+
+def set_mat4(prog: Program, name: str, m: np.ndarray) -> None:
+    """Upload a row-major float32 4x4 (numpy) as a GLSL ``mat4`` (transposed on upload)."""
+    GL.glUniformMatrix4fv(prog.loc(name), 1, GL.GL_TRUE, m)
+
+
+def make_buffer(data: np.ndarray | None, target=None, usage=None, nbytes: int | None = None) -> int:
+    """A new buffer object filled with ``data`` (or ``nbytes`` uninitialised)."""
+    target = GL.GL_ARRAY_BUFFER if target is None else target
+    usage = GL.GL_STATIC_DRAW if usage is None else usage
+    buf = GL.glGenBuffers(1)
+    GL.glBindBuffer(target, buf)
+    if data is not None:
+        data = np.ascontiguousarray(data)
+        GL.glBufferData(target, data.nbytes, data, usage)
+    else:
+        GL.glBufferData(target, int(nbytes or 0), None, usage)
+    return int(buf)
+
+
+def attrib(index: int, size: int, stride: int, offset: int, divisor: int = 0,
+           gltype=None, normalized: bool = False) -> None:
+    """Describe vertex attribute ``index`` of the bound ARRAY_BUFFER (float32 by default)."""
+    gltype = GL.GL_FLOAT if gltype is None else gltype
+    GL.glEnableVertexAttribArray(index)
+    GL.glVertexAttribPointer(index, size, gltype, GL.GL_TRUE if normalized else GL.GL_FALSE,
+                             stride, ctypes.c_void_p(offset))
+    if divisor:
+        GL.glVertexAttribDivisor(index, divisor)
+
+
+def delete_buffers(*bufs: int) -> None:
+    ids = [b for b in bufs if b]
+    if ids:
+        GL.glDeleteBuffers(len(ids), ids)
+
+
+def delete_vertex_arrays(*vaos: int) -> None:
+    ids = [v for v in vaos if v]
+    if ids:
+        GL.glDeleteVertexArrays(len(ids), ids)

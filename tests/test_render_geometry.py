@@ -1,0 +1,144 @@
+"""Renderer maths without GL: camera convention, wall mesh, triangulation, HUD data."""
+
+import math
+
+import numpy as np
+import pytest
+
+from levelkit import beat, henry, level, performer, walls
+from previs.render import geometry
+from previs.render.camera import Camera, project, rotation, vfov
+
+
+def test_camera_axes_follow_the_contract():
+    # yaw 0 looks north (-Z); +90 looks west (-X); pitch + looks up.
+    assert Camera((0, 0, 0), 0).forward() == pytest.approx([0, 0, -1])
+    assert Camera((0, 0, 0), 90).forward() == pytest.approx([-1, 0, 0])
+    assert Camera((0, 0, 0), -90).forward() == pytest.approx([1, 0, 0])
+    assert Camera((0, 0, 0), 0, pitch=30).forward() == pytest.approx([0, 0.5, -math.sqrt(3) / 2])
+
+
+def test_rotation_order_is_roll_then_pitch_then_yaw():
+    R = rotation(30, 20, 10)
+
+    def rz(a):
+        a = math.radians(a)
+        return np.array([[math.cos(a), -math.sin(a), 0], [math.sin(a), math.cos(a), 0], [0, 0, 1]])
+
+    def rx(a):
+        a = math.radians(a)
+        return np.array([[1, 0, 0], [0, math.cos(a), -math.sin(a)], [0, math.sin(a), math.cos(a)]])
+
+    def ry(a):
+        a = math.radians(a)
+        return np.array([[math.cos(a), 0, math.sin(a)], [0, 1, 0], [-math.sin(a), 0, math.cos(a)]])
+
+    assert R == pytest.approx(ry(30) @ rx(20) @ rz(10))
+
+
+def test_rotation_matches_the_exports():
+    plan_camera = pytest.importorskip("previs.plan.camera")
+    for y, p, r in ((0, 0, 0), (123.0, -20.0, 5.0), (-400.0, 80.0, -30.0)):
+        assert rotation(y, p, r) == pytest.approx(plan_camera.rotation_matrices([y], [p], [r])[0])
+
+
+def test_projection_uses_the_horizontal_fov():
+    cam = Camera((0, 1.7, 0), 0, hfov=90)
+    # A point 45 deg to the right is on the right edge at any aspect.
+    ndc = project(cam, 16 / 9, [[1.0, 1.7, -1.0], [-1.0, 1.7, -1.0]])
+    assert ndc[:, 0] == pytest.approx([1.0, -1.0])
+    # Something to the west (left of a camera looking north) is on the left; turning left
+    # (+yaw) brings it toward the centre.
+    p = [[-1.0, 1.7, -3.0]]
+    assert project(cam, 16 / 9, p)[0, 0] < 0
+    assert project(Camera((0, 1.7, 0), 10, hfov=90), 16 / 9, p)[0, 0] > project(cam, 16 / 9, p)[0, 0]
+    assert vfov(90, 16 / 9) == pytest.approx(2 * math.degrees(math.atan(9 / 16)))
+
+
+def test_wall_mesh_drops_faces_between_neighbours():
+    # A 3 x 3 block of equal height: 9 tops and 12 outer sides, no interior sides.
+    w = walls(solid_cells=[(r, c) for r in range(3) for c in range(3)])
+    v, idx = geometry.wall_mesh(w)
+    assert len(idx) == (9 + 12) * 6
+    assert len(v) == (9 + 12) * 4
+    # Every vertex within the block's box.
+    assert v[:, 0].min() == 0 and v[:, 0].max() == 3 and v[:, 1].max() == 3.0
+
+
+def test_wall_mesh_keeps_the_step_between_heights():
+    solid = np.zeros((1, 2), bool)
+    solid[:] = True
+    h = np.array([[3.0, 1.0]])
+    col = np.full((1, 2, 3), 128, np.uint8)
+    from previs.level.model import Walls
+
+    v, idx = geometry.wall_mesh(Walls(solid, h, col, 1.0))
+    # 2 tops + tall block: 3 outer sides + the 2 m step over its neighbour; low block: 3 sides.
+    assert len(idx) // 6 == 2 + 3 + 1 + 3
+    quads = v.reshape(-1, 4, geometry.WALL_VERTEX)
+    step = [q for q in quads if np.allclose(q[:, 3:6], [1, 0, 0]) and q[:, 0].min() == 1.0]
+    assert len(step) == 1 and step[0][:, 1].min() == 1.0 and step[0][:, 1].max() == 3.0
+
+
+def test_wall_faces_wind_counter_clockwise_outwards():
+    v, idx = geometry.wall_mesh(walls(solid_cells=[(2, 2), (2, 3), (5, 5)]))
+    tri = v[idx.reshape(-1, 3), 0:3]
+    n = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    normals = v[idx.reshape(-1, 3)[:, 0], 3:6]
+    assert np.all(np.einsum("ij,ij->i", n, normals) > 0)
+
+
+def test_body_template_faces_outwards():
+    t = geometry.body_template()
+    pos = t[:, 0:3].reshape(-1, 3, 3)
+    n = np.cross(pos[:, 1] - pos[:, 0], pos[:, 2] - pos[:, 0])
+    assert np.all(np.einsum("ij,ij->i", n, t[0::3, 3:6]) > -1e-9)
+    assert len(t) // 3 < 600  # cheap enough to instance a hundred times
+
+
+def test_triangulate_concave_polygon_covers_its_area():
+    # An L shape, clockwise: area 3.
+    poly = [(0, 0), (0, 2), (1, 2), (1, 1), (2, 1), (2, 0)]
+    tris = geometry.triangulate(poly)
+    assert len(tris) == 4
+    p = np.asarray(poly, float)
+    def area2(a, b, c):
+        (ax, az), (bx, bz), (cx, cz) = p[a], p[b], p[c]
+        return abs((bx - ax) * (cz - az) - (bz - az) * (cx - ax))
+
+    area = sum(area2(*t) / 2 for t in tris)
+    assert area == pytest.approx(3.0)
+
+
+def test_overlay_mesh_has_zones_then_paths():
+    from previs.level.model import Zone
+
+    from levelkit import path
+
+    lv = level(henry(), performers=[performer(2, "G", (1, 1), path=path(9, (1, 1), (5, 1)))],
+               zones=[Zone(3, "pit", "no-go", ((0, 0), (2, 0), (2, 2), (0, 2)))])
+    v, nzone = geometry.overlay_mesh(lv)
+    assert nzone > 0 and len(v) > nzone
+    assert np.all(v[:nzone, 7][:6] == 1.0)  # no-go hatching
+    assert np.all(v[nzone:, 1] > v[:nzone, 1].max())  # paths above zones
+
+
+def test_hud_timeline_and_captions():
+    from previs.render.hud import Timeline, active_captions, hud_state
+
+    tl = Timeline.from_cuts([48, 120], frames=240, fps=24, max_take=2.5)
+    assert tl.shots == 3 and tl.shot_at(0) == 1 and tl.shot_at(48) == 2 and tl.shot_at(239) == 3
+    assert tl.next_cut(0) == 48 and tl.next_cut(48) == 120 and tl.next_cut(120) is None
+    assert tl.jump(60, +1) == 120 and tl.jump(60, -1) == 48 and tl.jump(30, -1) == 0
+    assert tl.over_max == (False, True, True)
+    lv = level(henry(), performers=[performer(2, "Goon 3", (1, 1))],
+               beats=[beat(5, 1.0, 1, "look", 2), beat(6, 1.2, 2, "punch", 1)])
+    assert active_captions(lv, 0.5) == ()
+    assert active_captions(lv, 1.3) == ("Henry: look \u2192 Goon 3", "Goon 3: punch \u2192 Henry")
+    assert active_captions(lv, 2.6) == ("Goon 3: punch \u2192 Henry",)
+    from previs.sim.script import simulate
+
+    m = simulate(lv)
+    hs = hud_state(lv, m.snapshot(42), tl)
+    assert hs.timecode == "00:00:01:18" and hs.shot == 1 and hs.next_cut_in == pytest.approx(0.25)
+    assert not hs.flash and hud_state(lv, m.snapshot(48), tl).flash

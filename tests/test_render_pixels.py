@@ -1,0 +1,135 @@
+"""Pixel tests of the OpenGL renderer, headless (SDL offscreen + Mesa llvmpipe).
+
+The scene: an open 20 x 20 m floor; Henry at (10, 15) facing north (-Z); a red performer
+3 m in front of him at (10, 12). Henry's ``look`` beat at t = 0 makes him aim at the
+performer's chest (0.75 x 1.8 m = 1.35 m), so by frame 12 the chest is at the centre.
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from levelkit import beat, henry, level, performer, walls
+from previs.sim.script import simulate
+
+
+SIZE = (320, 180)
+RED = (220, 30, 30)
+
+
+@pytest.fixture(scope="module")
+def gl():
+    from previs.render.context import create_offscreen_context
+
+    ctx = create_offscreen_context()
+    yield ctx
+    ctx.close()
+
+
+def red_mask(img: np.ndarray) -> np.ndarray:
+    """Pixels that read as the red performer, lit or shaded, its lighter chest plate and
+    skin-toned head included: red clearly above both green and blue."""
+    r, g, b = (img[..., i].astype(int) for i in range(3))
+    return (r > 70) & (r - np.maximum(g, b) > 0.35 * r)
+
+
+def scene(wall_cells=(), down=False, performers=None):
+    beats = [beat(20, 0.0, 1, "look", 2)]
+    if down:
+        beats.append(beat(21, 0.0, 2, "fall", duration=0.1))
+    perfs = performers or [performer(2, "Goon", (10.0, 12.0), color=RED)]
+    return level(henry(position=(10.0, 15.0), heading=0.0), performers=perfs, beats=beats,
+                 walls_=walls(solid_cells=wall_cells))
+
+
+def render(gl, lv, frame=12, hud=None, **change):
+    from previs.render.renderer import Renderer
+
+    fs = simulate(lv).snapshot(frame)
+    if change:
+        fs = dataclasses.replace(fs, **change)
+    r = Renderer(lv, SIZE)
+    try:
+        r.draw(fs, hud=hud)
+        return r.read_pixels()
+    finally:
+        r.close()
+
+
+def test_read_pixels_shape_and_type(gl):
+    img = render(gl, scene())
+    assert img.shape == (SIZE[1], SIZE[0], 3)
+    assert img.dtype == np.uint8
+
+
+def test_red_performer_straight_ahead_fills_the_centre(gl):
+    img = render(gl, scene())
+    h, w = img.shape[:2]
+    assert red_mask(img)[h // 2, w // 2], img[h // 2, w // 2]
+    centre = red_mask(img)[h // 2 - 10: h // 2 + 10, w // 2 - 8: w // 2 + 8]
+    assert centre.mean() > 0.9
+
+
+def test_performer_behind_a_wall_is_hidden(gl):
+    # A 3 m wall along row 13 (z in [13, 14)), between Henry (z = 15) and the performer (z = 12).
+    img = render(gl, scene(wall_cells=[(13, c) for c in range(5, 16)]))
+    h, w = img.shape[:2]
+    assert red_mask(img).sum() == 0
+    c = img[h // 2, w // 2].astype(int)
+    # The wall is grey (128, 128, 128) shaded: its three channels stay equal.
+    assert max(c) - min(c) <= 3 and 30 < c[0] < 140, c
+
+
+def test_turning_left_moves_the_performer_right(gl):
+    lv = scene()
+    xs = []
+    for yaw in (-10.0, 0.0, 10.0, 20.0):
+        m = red_mask(render(gl, lv, yaw=yaw))
+        assert m.any()
+        xs.append(np.nonzero(m)[1].mean())
+    assert xs == sorted(xs) and xs[-1] - xs[0] > 40, xs
+    # +20 deg of a 90 deg hfov moves a point at the centre tan(20)/tan(45) = 0.36 half-widths right.
+    assert xs[3] - xs[1] == pytest.approx(0.364 * SIZE[0] / 2, abs=6)
+
+
+def test_pitching_up_moves_the_performer_down(gl):
+    lv = scene()
+    ys = [np.nonzero(red_mask(render(gl, lv, pitch=p)))[0].mean() for p in (-15.0, 0.0, 10.0)]
+    assert ys == sorted(ys)
+
+
+def test_down_performer_is_drawn_low(gl):
+    # Camera level (pitch 0): the horizon is the middle row; a standing 1.8 m body 3 m away
+    # reaches above it, a body lying on the floor (0.6 m thick) stays well below it.
+    standing = red_mask(render(gl, scene(), pitch=0.0))
+    lying = red_mask(render(gl, scene(down=True), pitch=0.0))
+    h = SIZE[1]
+    assert np.nonzero(standing)[0].min() < h // 2
+    assert lying.any()
+    assert np.nonzero(lying)[0].min() > h // 2 + 10
+
+
+def test_hud_text_is_drawn(gl):
+    from previs.render.hud import HudState
+
+    lv = scene()
+    plain = render(gl, lv)
+    hud = HudState(timecode="00:00:00:12", frame=12, frames=240, mode="watch")
+    with_hud = render(gl, lv, hud=hud)
+    tl = (slice(0, 40), slice(0, 120))  # the timecode box, top-left
+    assert np.abs(with_hud[tl].astype(int) - plain[tl].astype(int)).sum() > 1000
+    # White text is there; the plain frame there is sky, never near white.
+    assert (with_hud[tl].min(axis=-1) > 200).sum() > 20
+    assert (plain[tl].min(axis=-1) > 200).sum() == 0
+    # Outside the HUD's panels the frame is unchanged.
+    assert np.array_equal(with_hud[90:120, 100:220], plain[90:120, 100:220])
+
+
+def test_cut_flash_brightens_the_frame(gl):
+    from previs.render.hud import HudState
+
+    lv = scene()
+    plain = render(gl, lv, hud=HudState())
+    flash = render(gl, lv, hud=HudState(flash=True))
+    assert flash.astype(int).mean() > plain.astype(int).mean() + 30
