@@ -1,0 +1,59 @@
+"""The POV camera's orientation as matrices, in the level contract's convention.
+
+A camera at rest looks down -Z (north) with +Y up and +X to its right, as in USD, Maya
+and Nuke. Its rotation applies roll (about Z), then pitch (about X), then yaw (about Y):
+for column vectors ``R = Ry(yaw) @ Rx(pitch) @ Rz(roll)``. The columns of ``R`` are the
+camera's right, up and backward axes in world space; ``R.T @ (p - eye)`` takes a world
+point into camera space, where it is in front of the camera when its z is negative.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+WIDESCREEN = 16.0 / 9.0
+"""Aspect ratio of every previs frame (animatic, stills, exports)."""
+
+
+def rotation_matrices(yaw, pitch, roll) -> np.ndarray:
+    """``(N, 3, 3)`` world-from-camera rotations ``Ry @ Rx @ Rz`` for degree arrays."""
+    y = np.radians(np.asarray(yaw, dtype=np.float64))
+    p = np.radians(np.asarray(pitch, dtype=np.float64))
+    r = np.radians(np.asarray(roll, dtype=np.float64))
+    cy, sy, cp, sp, cr, sr = np.cos(y), np.sin(y), np.cos(p), np.sin(p), np.cos(r), np.sin(r)
+    n = y.shape[0]
+    R = np.empty((n, 3, 3))
+    # Ry @ Rx @ Rz, expanded.
+    R[:, 0, 0] = cy * cr + sy * sp * sr
+    R[:, 0, 1] = -cy * sr + sy * sp * cr
+    R[:, 0, 2] = sy * cp
+    R[:, 1, 0] = cp * sr
+    R[:, 1, 1] = cp * cr
+    R[:, 1, 2] = -sp
+    R[:, 2, 0] = -sy * cr + cy * sp * sr
+    R[:, 2, 1] = sy * sr + cy * sp * cr
+    R[:, 2, 2] = cy * cp
+    return R
+
+
+def world_matrices(track) -> np.ndarray:
+    """``(N, 4, 4)`` camera-to-world matrices (column-vector convention) of a track."""
+    n = len(track)
+    M = np.zeros((n, 4, 4))
+    M[:, :3, :3] = rotation_matrices(track.yaw, track.pitch, track.roll)
+    M[:, :3, 3] = track.pos
+    M[:, 3, 3] = 1.0
+    return M
+
+
+def vfov_from_hfov(hfov, aspect: float = WIDESCREEN):
+    """Vertical field of view (degrees) for a horizontal one at ``aspect`` (width/height)."""
+    h = np.radians(np.asarray(hfov, dtype=np.float64))
+    return np.degrees(2.0 * np.arctan(np.tan(h / 2.0) / aspect))
+
+
+def focal_length_for_hfov(hfov_deg: float, aperture: float) -> float:
+    """Focal length giving ``hfov_deg`` across ``aperture`` (same units as the aperture)."""
+    return aperture / (2.0 * math.tan(math.radians(hfov_deg) / 2.0))
