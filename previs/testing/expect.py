@@ -19,7 +19,7 @@ import difflib
 import math
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ExpectationError
@@ -452,7 +452,7 @@ def _parse_set(doc: dict, where: str, prefix: str, name: str, probs: _Problems) 
                 continue
             spec["from"], spec["to"] = float(v["from"]), float(v["to"])
             when = (f"throughout {_fmt(v['from'])}–{_fmt(v['to'])} s" if vis
-                    else f"at no time in {_fmt(v['from'])}–{_fmt(v['to'])} s")
+                    else f"at any time in {_fmt(v['from'])}–{_fmt(v['to'])} s")
         label = f"{v['performer']} {'in view' if vis else 'not in view'} {when}"
         exps.append(Expectation("in_view", f"{prefix}in_view[{i}]", wh, label, spec, v.get("note", "")))
 
