@@ -559,7 +559,7 @@ def parse_text(text: str, path: str | os.PathLike) -> ExpectFile:
         tv = _validate(t, "take", wh, name, probs)
         settings, exps = _parse_set(t, wh, f"take[{i}].", name, probs)
         if "file" in tv:
-            if not exps:
+            if not exps and not any(k.name in t for k in _EXPECTATION_TABLES if k.name != "settings"):
                 probs.add(name, wh, "has no expectations: add e.g. [take.golden] or [[take.cut]] below it.")
             sets.append(ExpectSet(p.parent / tv["file"], f"take[{i}].", wh, settings, tuple(exps),
                                   tv.get("note", "")))
