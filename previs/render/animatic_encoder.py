@@ -1,12 +1,15 @@
-"""Stream RGB frames into an H.264 MP4 through PyAV, on a background thread, atomically.
+"""Stream frames into an H.264 MP4 through PyAV, on a background thread, atomically.
 
-:class:`H264Writer` owns a small pool of frame buffers (``pool`` of them, default 4). The
-producer asks for a free buffer (:meth:`H264Writer.acquire`), fills it (GL readback, burn-
-ins) and hands it back with :meth:`H264Writer.submit`; the encoder thread converts it to
-YUV 4:2:0, encodes and muxes it, then returns the buffer to the pool. Memory is therefore
-flat in the length of the fight: at most ``pool`` frames exist at any time, and
-:meth:`acquire` blocks (back-pressure) when the encoder falls behind. PyAV releases the GIL
-inside swscale and libx264, so GL rendering on the main thread overlaps encoding.
+:class:`H264Writer` owns a small pool of ``pool`` RGBA frames (default 4): PyAV
+``VideoFrame`` objects whose pixel memory is exposed as numpy arrays
+(:attr:`Slot.rgba`, ``(height, width, 4)`` uint8, top row first). The producer takes a free
+slot (:meth:`H264Writer.acquire`), fills it in place (GL readback, burn-ins) and hands it
+back with :meth:`H264Writer.submit`; the encoder thread converts it to YUV 4:2:0 (swscale),
+encodes (libx264) and muxes it, then returns the slot to the pool. No per-frame copy into
+PyAV (``VideoFrame.from_ndarray`` would cost ~2 ms a frame at 720p) and memory is flat in
+the length of the fight: at most ``pool`` frames exist at any time, and :meth:`acquire`
+blocks (back-pressure) when the encoder falls behind. PyAV releases the GIL inside swscale
+and libx264, so GL rendering on the main thread overlaps encoding.
 
 The file is encoded to a hidden temporary file in the target folder (``.NAME.XXXX.part``)
 and moved over the target with ``os.replace`` only when the whole stream was written and
@@ -53,6 +56,24 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+class Slot:
+    """One pooled frame: ``rgba`` is a writable (height, width, 4) view of its pixels."""
+
+    __slots__ = ("frame", "rgba")
+
+    def __init__(self, av, width: int, height: int):
+        self.frame = av.VideoFrame(width, height, "rgba")
+        plane = self.frame.planes[0]
+        flat = np.frombuffer(plane, np.uint8)
+        ls = plane.line_size
+        self.rgba = flat.reshape(height, ls)[:, : width * 4].reshape(height, width, 4)
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """The colour channels, (height, width, 3) view (alpha is ignored by the encoder)."""
+        return self.rgba[..., :3]
 
 
 class H264Writer:
@@ -113,15 +134,15 @@ class H264Writer:
             raise
         self._free: queue.Queue = queue.Queue()
         for _ in range(max(1, int(pool))):
-            self._free.put(np.empty((self.height, self.width, 3), np.uint8))
+            self._free.put(Slot(av, self.width, self.height))
         self._work: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="previs-h264", daemon=True)
         self._thread.start()
 
     # -- producer side ----------------------------------------------------------------------
 
-    def acquire(self, timeout: float | None = None) -> np.ndarray:
-        """A free ``(height, width, 3)`` uint8 buffer to fill (blocks while all are in flight)."""
+    def acquire(self, timeout: float | None = None) -> Slot:
+        """A free :class:`Slot` to fill (blocks while all are in flight)."""
         self._check()
         while True:
             try:
@@ -133,17 +154,17 @@ class H264Writer:
                 if timeout is not None:
                     raise
 
-    def submit(self, buf: np.ndarray) -> None:
-        """Queue a filled buffer (from :meth:`acquire`) as the next frame."""
+    def submit(self, slot: Slot) -> None:
+        """Queue a filled slot (from :meth:`acquire`) as the next frame."""
         self._check()
-        self._work.put(buf)
+        self._work.put(slot)
 
     def write(self, rgb: np.ndarray) -> None:
-        """Copy an RGB frame into a pool buffer and queue it (convenience for callers that
-        own their arrays)."""
-        buf = self.acquire()
-        np.copyto(buf, rgb)
-        self.submit(buf)
+        """Copy an (height, width, 3) RGB frame into a slot and queue it (convenience for
+        callers that own their arrays)."""
+        slot = self.acquire()
+        np.copyto(slot.rgb, rgb)
+        self.submit(slot)
 
     def _check(self) -> None:
         if self._error is not None:
@@ -162,19 +183,18 @@ class H264Writer:
         st, mux = self._stream, self._container.mux
         try:
             while True:
-                buf = self._work.get()
-                if buf is _STOP:
+                slot = self._work.get()
+                if slot is _STOP:
                     break
                 if self._error is None:
-                    frame = av.VideoFrame.from_ndarray(buf, format="rgb24")
-                    frame = frame.reformat(format="yuv420p", dst_colorspace="itu709")
+                    frame = slot.frame.reformat(format="yuv420p", dst_colorspace="itu709")
                     frame.pts = self.frames_written
                     self.frames_written += 1
-                    self._free.put(buf)  # swscale copied it: the producer may refill it
+                    self._free.put(slot)  # swscale made a new frame: the slot may be refilled
                     for pkt in st.encode(frame):
                         mux(pkt)
                 else:
-                    self._free.put(buf)
+                    self._free.put(slot)
             if self._error is None:
                 for pkt in st.encode(None):
                     mux(pkt)
@@ -182,10 +202,10 @@ class H264Writer:
             self._error = e
             # Keep draining so the producer never blocks forever on a full pool.
             while True:
-                buf = self._work.get()
-                if buf is _STOP:
+                slot = self._work.get()
+                if slot is _STOP:
                     break
-                self._free.put(buf)
+                self._free.put(slot)
 
     # -- finish -----------------------------------------------------------------------------
 

@@ -103,3 +103,19 @@ class Progress:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def make_progress(progress, total: int, label: str, realtime_fps: float | None = None) -> Progress:
+    """A :class:`Progress` from a ``progress=`` argument: None = a bar on a terminal only,
+    False = silent, True = always, or a callable ``(done, total)`` called on each update."""
+    if callable(progress) and not isinstance(progress, bool):
+        cb = progress
+
+        class _Callback(Progress):
+            def update(self, done: int, force: bool = False) -> None:  # noqa: ARG002
+                self.done = int(done)
+                cb(self.done, self.total)
+
+        return _Callback(total, label, enabled=False)
+    return Progress(total, label, enabled=None if progress is None else bool(progress),
+                    realtime_fps=realtime_fps)

@@ -53,6 +53,7 @@ def _font_path(name: str) -> str | None:
 
 
 def _init_font():
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keep stdout clean
     import pygame.font
 
     if not pygame.font.get_init():
@@ -111,7 +112,8 @@ def darken(rgb: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
 
 
 def blit(rgb: np.ndarray, t: _Text, x: int, y: int, color=WHITE) -> None:
-    """Alpha-blend text ``t`` in ``color`` with its top-left at ``(x, y)`` (clipped)."""
+    """Alpha-blend text ``t`` in ``color`` with its top-left at ``(x, y)`` (clipped).
+    ``rgb`` is (H, W, 3) or (H, W, 4) (alpha left alone)."""
     H, W = rgb.shape[:2]
     sx0, sy0 = max(0, -x), max(0, -y)
     x0, y0 = max(0, x), max(0, y)
@@ -119,7 +121,7 @@ def blit(rgb: np.ndarray, t: _Text, x: int, y: int, color=WHITE) -> None:
     if x1 <= x0 or y1 <= y0:
         return
     a = t.alpha[sy0:sy0 + (y1 - y0), sx0:sx0 + (x1 - x0)]
-    reg = rgb[y0:y1, x0:x1]
+    reg = rgb[y0:y1, x0:x1, :3]
     col = np.asarray(color, np.float32)
     out = reg.astype(np.float32)
     out += (col - out) * a
@@ -155,7 +157,7 @@ class BurnIn:
     """Burn-ins for one animatic of ``width x height`` from a :class:`ShotPlan`.
 
     ``apply(rgb, frame)`` draws frame ``frame``'s burn-ins into the top-down RGB uint8 array
-    ``rgb`` (H, W, 3) in place. Per-frame state is found by bisection over the plan's cuts,
+    ``rgb`` (H, W, 3), or RGBA (H, W, 4), in place. Per-frame state is found by bisection over the plan's cuts,
     shots and beats, so nothing grows with the length of the fight but the plan itself.
     """
 

@@ -56,10 +56,18 @@ def yaw_speed_figure(plan, *, width_in: float = 10.0, height_in: float = 3.4, t0
         if s.over_max_take:
             ax.axvspan(s.start_frame / fps, s.end_frame / fps, ymin=0, ymax=0.025,
                        color=OVER_TAKE_COLOR, alpha=0.8, linewidth=0, zorder=4)
+    lo = 0.0 if t0 is None else float(t0)
+    hi = (len(speed) / fps if len(speed) else 1.0) if t1 is None else float(t1)
+
+    def inside(frame: int) -> bool:
+        return lo - 1e-9 <= frame / fps <= hi + 1e-9
+
     # Cuts.
     n = len(plan.cuts)
     every = 1 if n <= 50 else int(np.ceil(n / 50))
     for c in plan.cuts:
+        if not inside(c.frame):
+            continue
         x = c.frame / fps
         ax.axvline(x, color=CUT_COLOR, linewidth=0.7, alpha=0.75, zorder=2.5)
         y = speed[c.frame] if c.frame < len(speed) else 0.0
@@ -70,15 +78,14 @@ def yaw_speed_figure(plan, *, width_in: float = 10.0, height_in: float = 3.4, t0
     first_suggest = True
     for s in plan.shots:
         sc = s.suggested_cut
-        if sc is not None and hasattr(sc, "frame"):
+        if sc is not None and hasattr(sc, "frame") and inside(sc.frame):
             ax.axvline(sc.frame / fps, color=SUGGEST_COLOR, linewidth=0.9, linestyle=(0, (1, 1.5)),
                        zorder=2.5, label="suggested cut" if first_suggest else None)
             first_suggest = False
     if n:
         ax.plot([], [], color=CUT_COLOR, linewidth=0.7, label=f"turn cut ({n})")
     ax.set_ylim(-lim, lim)
-    ax.set_xlim(t0 if t0 is not None else 0.0,
-                t1 if t1 is not None else (len(speed) / fps if len(speed) else 1.0))
+    ax.set_xlim(lo, hi)
     ax.xaxis.set_major_formatter(FuncFormatter(_mmss))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=12, steps=[1, 2, 3, 5, 6, 10]))
     ax.set_xlabel("time (m:ss)", fontsize=7)

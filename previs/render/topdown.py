@@ -71,7 +71,7 @@ def finding_position(level, motion, finding) -> tuple[float, float] | None:
     f = min(max(int(finding.frame), 0), motion.frames - 1)
     pts = []
     for name in finding.who:
-        if name == level.henry.name:
+        if name == (level.henry.name or "Henry"):
             pts.append(motion.henry_xz[f])
             continue
         for i, p in enumerate(level.performers):

@@ -1,0 +1,116 @@
+"""``previs render LEVEL -o FILE.mp4``: the POV animatic, rendered offscreen."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "render the POV animatic (H.264 MP4) with burned-in timecode, shot number and cut flashes"
+
+DESCRIPTION = """\
+Render every frame of LEVEL's fight (or of a take recorded with 'previs walk') from
+Henry's eyes, offscreen, at the level's frame rate, into an H.264 MP4 (yuv420p, plays
+everywhere). Burned in: timecode (from the level's start_tc), shot number (red with
+OVER TAKE when the take is longer than max_take), a one-frame white flash with
+"CUT 3 ◀ 88°" on each turn cut (◀ left, ▶ right), the suggested cut of an over-long
+take, and beat captions.
+
+The file is written whole or not at all: it is encoded to a hidden temporary file beside
+FILE and moved into place at the end, so an interrupted render leaves FILE as it was.
+Frames are streamed to the encoder, so memory stays flat however long the fight is.
+A progress bar with ETA shows on a terminal; nothing is printed to stderr when piped.
+
+No display is needed: with no screen, SDL's offscreen driver and Mesa's software
+rasteriser (llvmpipe) are used."""
+
+EPILOG = """\
+examples:
+  previs render levels/corridor.tmx -o corridor.mp4
+  previs render levels/finale.tmx -o finale-small.mp4 --size 640x360
+  previs render levels/corridor.tmx --take takes/corridor-20261125-101500.take -o take1.mp4
+  previs render levels/chase.tmx -o chase.mp4 --turn-cut-speed 120 --preset veryfast"""
+
+
+def _size(text: str):
+    from ..render.animatic import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _crf(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--crf must be a whole number 0-51, not {text!r}") from None
+    if not 0 <= v <= 51:
+        raise argparse.ArgumentTypeError(f"--crf must be 0-51 (lower = better, 23 default), not {v}")
+    return v
+
+
+PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
+
+
+def add_arguments(p) -> None:
+    from ..render.animatic_encoder import DEFAULT_CRF, DEFAULT_PRESET
+
+    p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.mp4", help="the MP4 file to write")
+    p.add_argument("--take", metavar="FILE", help="render this recorded take instead of the scripted camera")
+    p.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH",
+                   help="frame size in pixels, even numbers (default 1280x720)")
+    p.add_argument("--preset", choices=PRESETS, default=DEFAULT_PRESET,
+                   help=f"x264 speed preset: faster presets make bigger files (default {DEFAULT_PRESET})")
+    p.add_argument("--crf", type=_crf, default=DEFAULT_CRF, metavar="N",
+                   help=f"x264 quality, 0-51, lower is better and bigger (default {DEFAULT_CRF})")
+    p.add_argument("--no-burnins", action="store_true", help="a clean plate: no timecode, shot, cut or beat burn-ins")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    try:
+        from .options import add_plan_overrides
+    except ImportError:  # pragma: no cover
+        return
+    add_plan_overrides(p, safety=True)
+
+
+def run(args) -> int:
+    import os
+
+    from .. import pipeline
+    from ..errors import PrevisError
+    from ..render.animatic import render_animatic
+
+    out = args.output
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise PrevisError(f"{out}: the folder {folder} does not exist; create it or choose another -o.")
+    if os.path.isdir(out):
+        raise PrevisError(f"{out}: is a folder; give a file name such as {os.path.join(out, 'animatic.mp4')}.")
+    overrides = {}
+    try:
+        from .options import plan_overrides
+
+        overrides = plan_overrides(args)
+    except ImportError:  # pragma: no cover
+        pass
+
+    def warn(w):
+        print(f"previs render: warning: {w}", file=sys.stderr)
+
+    level = pipeline.load(args.level)
+    for n in level.notices:
+        warn(n)
+    motion = pipeline.replay(level, args.take, warn=warn)
+    plan = pipeline.plan(motion, **overrides)
+    stats = render_animatic(out, level=level, motion=motion, plan=plan, size=args.size,
+                            preset=args.preset, crf=args.crf, burnins=not args.no_burnins,
+                            progress=False if args.quiet else None)
+    if not args.quiet:
+        w, h = stats.size
+        mb = stats.size_bytes / 1e6
+        print(f"wrote {out}: {stats.frames} frames, {w}x{h} at {level.settings.fps} fps "
+              f"({stats.frames / stats.fps:.2f} s), {len(plan.shots)} shot{'s' * (len(plan.shots) != 1)}, "
+              f"{len(plan.cuts)} cut{'s' * (len(plan.cuts) != 1)}, {mb:.1f} MB; rendered in "
+              f"{stats.seconds:.1f} s ({stats.realtime:.2f}x real time)")
+    return 0

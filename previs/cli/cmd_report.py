@@ -1,0 +1,74 @@
+"""``previs report LEVEL -o report.html``: the printable shot-plan report alone."""
+
+from __future__ import annotations
+
+import sys
+
+HELP = "write the printable shot-plan report (one self-contained report.html)"
+
+DESCRIPTION = """\
+Write the shot-plan report of LEVEL's fight (or of a take) as one self-contained HTML
+file: storyboard frames of every shot, the shot table, the head-turn speed plot with the
+cut and comfort thresholds, the frames either side of each cut with its continuity card,
+safety findings on a top-down map, and the comfort summary. Pictures are inlined, there
+is no script and no web font: it opens offline and prints on A4 or Letter.
+
+'previs replay' writes the same report into its output folder; this command is for when
+only the report is wanted. The same level always gives the same bytes."""
+
+EPILOG = """\
+examples:
+  previs report levels/corridor.tmx -o corridor-report.html
+  previs report levels/finale.tmx --take takes/finale-20261125-101500.take -o take.html
+  previs report levels/chase.tmx -o chase.html --max-take 30"""
+
+
+def add_arguments(p) -> None:
+    p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="the report file to write")
+    p.add_argument("--take", metavar="FILE", help="report on this recorded take instead of the scripted camera")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    try:
+        from .options import add_plan_overrides
+    except ImportError:  # pragma: no cover
+        return
+    add_plan_overrides(p, safety=True)
+
+
+def run(args) -> int:
+    import os
+
+    from .. import pipeline
+    from ..errors import PrevisError
+    from ..render.report import write_report
+
+    out = args.output
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise PrevisError(f"{out}: the folder {folder} does not exist; create it or choose another -o.")
+    if os.path.isdir(out):
+        raise PrevisError(f"{out}: is a folder; give a file name such as {os.path.join(out, 'report.html')}.")
+    overrides = {}
+    try:
+        from .options import plan_overrides
+
+        overrides = plan_overrides(args)
+    except ImportError:  # pragma: no cover
+        pass
+
+    def warn(w):
+        print(f"previs report: warning: {w}", file=sys.stderr)
+
+    level = pipeline.load(args.level)
+    for n in level.notices:
+        warn(n)
+    motion = pipeline.replay(level, args.take, warn=warn)
+    plan = pipeline.plan(motion, **overrides)
+    res = write_report(out, level=level, motion=motion, plan=plan, progress=False if args.quiet else None)
+    for w in res.warnings:
+        warn(w)
+    if not args.quiet:
+        print(f"wrote {out}: {len(plan.shots)} shots, {len(plan.cuts)} cuts, "
+              f"{len(plan.safety)} safety finding{'s' * (len(plan.safety) != 1)}, "
+              f"{res.frames_rendered} storyboard frames, {res.size_bytes / 1e6:.1f} MB")
+    return 0
