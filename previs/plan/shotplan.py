@@ -1,0 +1,436 @@
+"""The shot plan: one immutable, in-memory answer that every export and the report read.
+
+:func:`build_plan` turns a camera track (and, for a level replay, the whole
+:class:`~previs.sim.motion.Motion`) into a :class:`ShotPlan`: turn cuts with continuity
+cards, shots with performers in view, beats and over-long-take suggestions, safety and
+comfort findings. :meth:`ShotPlan.to_dict` is exactly the ``shotplan.json`` shape of
+``shared/design/outputs.md`` (``"format": "previs-shotplan/1"``).
+
+Without a motion (``previs plan TRACK.csv``: no level) the plan has no performers in view,
+no beats and no safety findings, and continuity cards carry only Henry.
+
+**Rounding.** Values in the plan are already rounded as they are reported, so the JSON is
+stable and readable: positions 0.001 m, angles 0.1 degree, times and durations 0.001 s,
+yaw speeds 0.1 deg/s, clearances 0.01 m. Frames are exact integers; ``yaw_speed`` (kept
+for plots, not written to JSON) is the unrounded per-frame curve.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+
+from ..errors import PrevisError
+from . import comfort as _comfort
+from .cuts import Swing, find_swings, turn_cuts, yaw_speed
+from .safety import ClearanceFinding, ZoneFinding, clearance_findings, zone_findings
+from .shots import NoTurn, SuggestedCut, best_swing, shot_bounds
+from .timecode import nominal_fps, parse_timecode, timecode
+
+FORMAT = "previs-shotplan/1"
+
+
+def _r(v: float, nd: int) -> float:
+    """Round for the report; ``+ 0.0`` turns -0.0 into 0.0 so the text never shows ``-0.0``."""
+    return float(round(float(v), nd)) + 0.0
+
+
+def _num(v: float):
+    """An integral float as int (``150``), else the float: how a person writes settings."""
+    v = float(v)
+    return int(v) if v.is_integer() else v
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Thresholds of the plan (degrees per second, degrees, seconds, metres)."""
+
+    turn_cut_speed: float = 150.0
+    turn_cut_angle: float = 40.0
+    max_take: float = 60.0
+    safety_distance: float = 0.5
+    comfort_speed: float = _comfort.DEFAULT_COMFORT_SPEED
+    start_tc: str = "00:00:00:00"
+
+    def __post_init__(self):
+        problems = []
+        for f in fields(self):
+            if f.name == "start_tc":
+                continue
+            v = getattr(self, f.name)
+            try:
+                v = float(v)
+            except (TypeError, ValueError):
+                problems.append(f"{f.name} must be a number, not {v!r}.")
+                continue
+            if not math.isfinite(v) or v <= 0:
+                problems.append(f"{f.name} must be a positive number, not {v!r}.")
+            object.__setattr__(self, f.name, v)
+        if problems:
+            raise PrevisError(problems)
+        parse_timecode(self.start_tc, 1000)  # shape only; frames < fps is checked in build_plan
+
+    @classmethod
+    def from_level(cls, settings, **overrides) -> "PlanSettings":
+        """Thresholds from a level's :class:`~previs.level.model.Settings`, with keyword
+        ``overrides`` (e.g. from the command line) replacing them; ``None`` values are
+        ignored so ``plan_overrides(args)`` can be passed straight in."""
+        base = cls(
+            turn_cut_speed=settings.turn_cut_speed,
+            turn_cut_angle=settings.turn_cut_angle,
+            max_take=settings.max_take,
+            safety_distance=settings.safety_distance,
+            start_tc=settings.start_tc,
+        )
+        return base.with_overrides(**overrides)
+
+    def with_overrides(self, **overrides) -> "PlanSettings":
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise TypeError(f"unknown plan setting(s): {', '.join(unknown)}")
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def to_dict(self) -> dict:
+        return {
+            "turn_cut_speed": _num(self.turn_cut_speed),
+            "turn_cut_angle": _num(self.turn_cut_angle),
+            "max_take": _num(self.max_take),
+            "safety_distance": _num(self.safety_distance),
+            "comfort_speed": _num(self.comfort_speed),
+            "start_tc": self.start_tc,
+        }
+
+
+@dataclass(frozen=True)
+class HenryPose:
+    x: float
+    z: float
+    yaw: float
+    pitch: float
+
+    def to_dict(self) -> dict:
+        return {"x": self.x, "z": self.z, "yaw": self.yaw, "pitch": self.pitch}
+
+
+@dataclass(frozen=True)
+class PerformerPose:
+    name: str
+    x: float
+    z: float
+    facing: float
+    state: str  # "standing" | "down"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "x": self.x, "z": self.z, "facing": self.facing, "state": self.state}
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """Where everyone is on a cut's frame, for matching the pieces on set."""
+
+    henry: HenryPose
+    performers: tuple[PerformerPose, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"henry": self.henry.to_dict(), "performers": [p.to_dict() for p in self.performers]}
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A turn cut. ``index`` is 1-based; the cut's frame is the first frame of shot
+    ``index + 1``."""
+
+    index: int
+    frame: int
+    time: float
+    timecode: str
+    direction: str  # "left" | "right"
+    angle: float
+    peak_speed: float
+    continuity: Continuity
+
+    def to_dict(self) -> dict:
+        return {
+            "frame": self.frame,
+            "time": self.time,
+            "timecode": self.timecode,
+            "direction": self.direction,
+            "angle": self.angle,
+            "peak_speed": self.peak_speed,
+            "continuity": self.continuity.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class BeatRef:
+    """A beat as it shows in a shot. ``frame`` = ``floor(t * fps)``; ``duration`` seconds;
+    ``by_henry``: Henry is the actor."""
+
+    t: float
+    actor: str
+    action: str
+    target: str | None
+    note: str
+    frame: int
+    duration: float
+    by_henry: bool = False
+
+    def to_dict(self) -> dict:
+        d = {"t": self.t, "actor": self.actor, "action": self.action, "target": self.target}
+        if self.note:
+            d["note"] = self.note
+        return d
+
+    @property
+    def label(self) -> str:
+        """``"Henry look Goon 1"``: actor, action, target."""
+        return " ".join(p for p in (self.actor, self.action, self.target) if p)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """Frames ``[start_frame, end_frame)``; ``index`` is 1-based (``Shot 001``)."""
+
+    index: int
+    start_frame: int
+    end_frame: int
+    start_tc: str
+    end_tc: str  # timecode of end_frame: the first frame after the shot (EDL record out)
+    duration: float
+    over_max_take: bool
+    performers_in_view: tuple[str, ...] = ()
+    beats: tuple[BeatRef, ...] = ()
+    suggested_cut: SuggestedCut | NoTurn | None = None
+
+    @property
+    def name(self) -> str:
+        return f"Shot {self.index:03d}"
+
+    @property
+    def frames(self) -> int:
+        return self.end_frame - self.start_frame
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "start_frame": self.start_frame,
+            "end_frame": self.end_frame,
+            "start_tc": self.start_tc,
+            "end_tc": self.end_tc,
+            "duration": self.duration,
+            "over_max_take": self.over_max_take,
+            "performers_in_view": list(self.performers_in_view),
+            "beats": [b.to_dict() for b in self.beats],
+            "suggested_cut": None if self.suggested_cut is None else self.suggested_cut.to_dict(),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ShotPlan:
+    """The whole plan. ``level`` is the level path as given (None for a plain track)."""
+
+    level: str | None
+    title: str
+    fps: float
+    frames: int
+    duration: float
+    settings: PlanSettings
+    cuts: tuple[Cut, ...]
+    shots: tuple[Shot, ...]
+    safety: tuple[ClearanceFinding | ZoneFinding, ...]
+    comfort: _comfort.Comfort
+    has_motion: bool = False
+    swings: tuple[Swing, ...] = ()
+    yaw_speed: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    format: str = FORMAT
+
+    @property
+    def start_frame(self) -> int:
+        """Absolute frame count of ``start_tc`` (timecode of frame 0) at nominal fps."""
+        return parse_timecode(self.settings.start_tc, self.fps)
+
+    @property
+    def nominal_fps(self) -> int:
+        return nominal_fps(self.fps)
+
+    def timecode(self, frame: int) -> str:
+        return timecode(frame, self.fps, self.settings.start_tc)
+
+    def to_dict(self) -> dict:
+        """The ``shotplan.json`` document (outputs.md), keys in the contract's order."""
+        return {
+            "format": self.format,
+            "level": self.level,
+            "title": self.title,
+            "fps": _num(self.fps),
+            "frames": self.frames,
+            "duration": self.duration,
+            "settings": self.settings.to_dict(),
+            "cuts": [c.to_dict() for c in self.cuts],
+            "shots": [s.to_dict() for s in self.shots],
+            "safety": [f.to_dict() for f in self.safety],
+            "comfort": self.comfort.to_dict(),
+        }
+
+
+def _continuity(track, motion, frame: int) -> Continuity:
+    henry = HenryPose(
+        x=_r(track.pos[frame, 0], 3),
+        z=_r(track.pos[frame, 2], 3),
+        yaw=_r(track.yaw[frame], 1),
+        pitch=_r(track.pitch[frame], 1),
+    )
+    if motion is None:
+        return Continuity(henry)
+    perf = tuple(
+        PerformerPose(
+            name=p.name,
+            x=_r(motion.perf_xz[frame, i, 0], 3),
+            z=_r(motion.perf_xz[frame, i, 1], 3),
+            facing=_r(motion.perf_facing[frame, i], 1),
+            state="down" if bool(motion.perf_down[frame, i]) else "standing",
+        )
+        for i, p in enumerate(motion.level.performers)
+    )
+    return Continuity(henry, perf)
+
+
+def _beat_refs(level, fps: float) -> list[BeatRef]:
+    def name(obj_id):
+        if obj_id is None:
+            return None
+        try:
+            a = level.actor(obj_id)
+        except KeyError:
+            return f"object {obj_id}"
+        return a.name or ("Henry" if a.kind == "henry" else f"performer {a.id}")
+
+    out = []
+    for b in level.beats:
+        out.append(
+            BeatRef(
+                t=_r(b.t, 3),
+                actor=name(b.actor),
+                action=b.action,
+                target=name(b.target),
+                note=b.note or "",
+                frame=int(math.floor(b.t * fps + 1e-6)),
+                duration=float(b.duration),
+                by_henry=b.actor == level.henry.id,
+            )
+        )
+    return out
+
+
+def build_plan(
+    track,
+    *,
+    settings: PlanSettings,
+    motion=None,
+    level_path: str | None = None,
+    title: str = "",
+) -> ShotPlan:
+    """Plan a camera track. With ``motion`` (a level replay, whose ``track`` it must match
+    frame for frame) the plan also has performers in view, beats, safety findings and full
+    continuity cards. ``level_path`` is written as the plan's ``level`` (default: the
+    motion's ``level.source``); ``title`` defaults to the level's title."""
+    fps = float(track.fps)
+    n = len(track)
+    level = motion.level if motion is not None else None
+    if motion is not None and len(motion.track) != n:
+        raise ValueError(f"motion has {len(motion.track)} frames but the track has {n}")
+    parse_timecode(settings.start_tc, fps)  # range check at this fps (frames < fps)
+
+    speed = yaw_speed(track.yaw, fps)
+    swings = find_swings(track.yaw, fps, speed=speed)
+    cut_swings = turn_cuts(swings, settings.turn_cut_speed, settings.turn_cut_angle)
+    bounds = shot_bounds([s.peak_frame for s in cut_swings], n)
+
+    def tc(f):
+        return timecode(f, fps, settings.start_tc)
+
+    cuts = tuple(
+        Cut(
+            index=i + 1,
+            frame=s.peak_frame,
+            time=_r(s.peak_frame / fps, 3),
+            timecode=tc(s.peak_frame),
+            direction=s.direction_name,
+            angle=_r(s.angle, 1),
+            peak_speed=_r(s.peak_speed, 1),
+            continuity=_continuity(track, motion, s.peak_frame),
+        )
+        for i, s in enumerate(cut_swings)
+    )
+
+    in_view: list[list[int]] = [[] for _ in bounds]
+    beats: list[BeatRef] = []
+    safety: list = []
+    if motion is not None:
+        from .visibility import in_view_per_shot, visible_frames
+
+        vis = visible_frames(level, motion)
+        in_view = in_view_per_shot(vis, bounds)
+        beats = _beat_refs(level, fps)
+        safety = list(clearance_findings(level, motion, settings.safety_distance))
+        safety += zone_findings(level, motion)
+        safety.sort(key=lambda s: (s.frame, s.kind, s.who))
+
+    shots = []
+    for i, (start, end) in enumerate(bounds):
+        dur = (end - start) / fps
+        over = dur > settings.max_take + 1e-9
+        suggestion = None
+        if over:
+            sw = best_swing(swings, start, end, settings.turn_cut_speed, settings.turn_cut_angle)
+            if sw is None:
+                suggestion = NoTurn()
+            else:
+                suggestion = SuggestedCut(
+                    frame=sw.peak_frame,
+                    time=_r(sw.peak_frame / fps, 3),
+                    timecode=tc(sw.peak_frame),
+                    direction=sw.direction_name,
+                    angle=_r(sw.angle, 1),
+                    peak_speed=_r(sw.peak_speed, 1),
+                )
+        names = tuple(level.performers[p].name for p in in_view[i]) if level is not None else ()
+        shots.append(
+            Shot(
+                index=i + 1,
+                start_frame=start,
+                end_frame=end,
+                start_tc=tc(start),
+                end_tc=tc(end),
+                duration=_r(dur, 3),
+                over_max_take=bool(over),
+                performers_in_view=names,
+                beats=tuple(b for b in beats if start <= b.frame < end),
+                suggested_cut=suggestion,
+            )
+        )
+
+    if level_path is None and level is not None:
+        level_path = level.source
+    if not title and level is not None:
+        title = level.settings.title
+    speed_ro = speed.copy()
+    speed_ro.flags.writeable = False
+    return ShotPlan(
+        level=level_path,
+        title=title or "",
+        fps=fps,
+        frames=n,
+        duration=_r(n / fps, 3),
+        settings=settings,
+        cuts=cuts,
+        shots=tuple(shots),
+        safety=tuple(safety),
+        comfort=_comfort.comfort(speed, fps, bounds, settings.comfort_speed),
+        has_motion=motion is not None,
+        swings=tuple(swings),
+        yaw_speed=speed_ro,
+    )
