@@ -6,11 +6,11 @@ import sys
 
 HELP = "replay tests: check every level that has a LEVEL.expect.toml beside it"
 DESCRIPTION = """\
-Replay every level that has an expectation file beside it (levels/corridor.expect.toml
-tests levels/corridor.tmx), plan its shots and check what the file expects: turn cuts
-where the fight was signed off, the shot count and longest take, who is in frame when,
-where Henry and the performers are, safety findings and clearance, the comfort budget, and
-the whole camera track against a golden track.csv. Recorded takes ([[take]] file = ...)
+Replay every level that has an expectation file LEVEL.expect.toml beside it
+(levels/corridor.expect.toml tests levels/corridor.tmx), plan its shots and check what
+the file expects: turn cuts where the fight was signed off, the shot count and longest
+take, who is in frame when, where Henry and the performers are, safety findings and
+clearance, the comfort budget, and the whole camera track against a golden track.csv. Recorded takes ([[take]] file = ...)
 are replayed and checked the same way. See docs/testing.md for the file format.
 
 PATH may be a folder (searched recursively for *.expect.toml, skipping hidden folders and
