@@ -153,6 +153,34 @@ def crowd(frames=4320, performers=100, fps=24, seed=7):
     return level, make_motion(level, track, perf_xz=xz, down=down, facing=facing)
 
 
+def scene():
+    """Henry at (10, 10) looks north at Goon 1 (10, 5), whips left (west) at 3 s to face
+    Goon 2 (4.5, 10); Goon 3 stands behind him. Goon 2 falls at 6 s; Goon 1 walks into a
+    pyro zone; Goon 3 closes in to 0.3 m behind Henry's back."""
+    t = times(10)
+    n = len(t)
+    yaw = ease(t, 3.0, 0.25, 90.0) + ease(t, 7.5, 0.25, -90.0)  # and back north at 7.5 s
+    track = make_track(yaw, 24, pos=np.array([10.0, 1.7, 10.0]), pitch=-3.3)
+    beats = [
+        beat(1, 1.0, HENRY_ID, "look", 101),
+        beat(2, 3.0, HENRY_ID, "look", 102, duration=0.25),
+        beat(3, 4.0, 102, "punch", HENRY_ID, note="pull it"),
+        beat(4, 6.0, 102, "fall"),
+    ]
+    level = make_level([("Goon 1", (10.0, 5.0)), ("Goon 2", (4.5, 10.0)), ("Goon 3", (10.0, 16.0))],
+                       beats=beats, zones=[zone(40, "Barrel", "pyro", 13.0, 4.0, 15.0, 6.0)])
+    xz = np.broadcast_to(np.array([[10.0, 5.0], [4.5, 10.0], [10.0, 16.0]]), (n, 3, 2)).copy()
+    walk = t >= 7.0
+    xz[walk, 0, 0] = 10.0 + (t[walk] - 7.0) * 2.0  # Goon 1 walks east into the barrel zone
+    xz[:, 2, 1] = np.maximum(16.0 - np.maximum(t - 8.0, 0.0) * 5.0, 10.9)  # Goon 3 closes in behind
+    down = np.zeros((n, 3), bool)
+    down[int(6.5 * 24):, 1] = True
+    facing = np.zeros((n, 3))
+    facing[:, 1] = -90.0
+    motion = make_motion(level, track, perf_xz=xz, down=down, facing=facing)
+    return level, motion
+
+
 # -- the builders themselves --------------------------------------------------------------
 
 def test_make_track_shapes():

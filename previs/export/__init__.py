@@ -1,1 +1,41 @@
-"""One small writer per output file; each writes the one in-memory shot plan / track."""
+"""One small writer per output file; each writes the one in-memory shot plan / track.
+
+=================  ==========================  =====================================
+file               module                      for
+=================  ==========================  =====================================
+``track.csv``      :mod:`.track_csv`           anyone (the camera, frame by frame)
+``shotplan.json``  :mod:`.shotplan_json`       scripts, tests
+``shotplan.otio``  :mod:`.otio`                editors (Resolve, Premiere, Hiero)
+``shotplan.edl``   :mod:`.edl`                 any NLE (CMX 3600)
+``camera.usda``    :mod:`.usd`                 Blender, Maya, Houdini, Unreal
+``camera.chan``    :mod:`.chan`                Nuke, Maya
+=================  ==========================  =====================================
+
+Pure: no pygame or OpenGL; OpenTimelineIO and USD are imported inside their writers, so
+importing this package costs nothing. ``report.html`` is written elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+FILES = ("track.csv", "shotplan.json", "shotplan.otio", "shotplan.edl", "camera.usda", "camera.chan")
+
+
+def write_outputs(stage_dir: str | os.PathLike, plan, track, motion=None) -> list[Path]:
+    """Write every plan and camera export into ``stage_dir`` and return their paths, in
+    :data:`FILES` order. The caller stages the folder atomically
+    (:func:`previs.fsutil.staged_output_dir`). ``motion`` is accepted for symmetry with
+    the report writer; the plan already holds everything the files need."""
+    from . import chan, edl, otio, shotplan_json, track_csv, usd
+
+    d = Path(stage_dir)
+    paths = [d / name for name in FILES]
+    track_csv.write(track, paths[0])
+    shotplan_json.write(plan, paths[1])
+    otio.write(plan, paths[2])
+    edl.write(plan, paths[3])
+    usd.write(plan, paths[4], track)
+    chan.write(plan, paths[5], track)
+    return paths

@@ -1,0 +1,45 @@
+"""``camera.chan``: the POV camera for Nuke (Camera node > Import chan file) and Maya.
+
+One line per frame, space separated, no header::
+
+    frame tx ty tz rx ry rz vfov
+
+- ``frame``: the track's frame number, starting at **0** like ``track.csv``, the plan and
+  ``camera.usda`` (so frame numbers mean the same thing in every file). In a Nuke script
+  that starts at 1 or 1001, shift the keys with a TimeOffset node or the Camera's
+  Dope Sheet; see docs/exports.md.
+- ``tx ty tz``: eye position in metres (Y up; x east, z south).
+- ``rx ry rz``: pitch, yaw, roll in degrees, for rotation order **ZXY** (Nuke's default
+  camera order, and Maya's ``rotateOrder = zxy``): roll about Z first, then pitch about X,
+  then yaw about Y.
+- ``vfov``: vertical field of view in degrees, from the track's hfov at 16:9
+  (``2 atan(tan(hfov / 2) * 9 / 16)``); Nuke reads this column into the camera's focal
+  length given its horizontal aperture.
+
+Numbers are written with 6 decimals (micrometres, micro-degrees): exact enough for any
+match-move, and byte-stable.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..fsutil import atomic_write_text
+from ..plan.camera import vfov_from_hfov
+
+
+def to_text(track) -> str:
+    n = len(track)
+    cols = np.column_stack(
+        [track.pos[:, 0], track.pos[:, 1], track.pos[:, 2], track.pitch, track.yaw, track.roll, vfov_from_hfov(track.hfov)]
+    )
+    cols = np.round(cols, 6) + 0.0  # + 0.0: never "-0.000000"
+    fmt = "%d" + " %.6f" * 7
+    return "\n".join([fmt % row for row in zip(range(n), *cols.T.tolist())]) + "\n"
+
+
+def write(plan, path: str | os.PathLike, track) -> None:
+    """Write ``camera.chan`` for ``track`` (``plan`` is unused; kept for a uniform API)."""
+    atomic_write_text(path, to_text(track))

@@ -1,0 +1,128 @@
+"""``shotplan.otio``: the shot plan as an OpenTimelineIO timeline, for editors.
+
+Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
+
+- Timeline named after the plan's title, at the plan's fps, ``global_start_time`` =
+  ``start_tc`` (so the timeline starts at e.g. 01:00:00:00).
+- One video track ``POV`` with one :class:`Clip` per shot, ``Shot 001``, ``Shot 002``…, back
+  to back, each ``end_frame - start_frame`` frames long.
+- Media: every clip references the same nominal animatic, an ``ExternalReference`` to
+  ``animatic.mp4`` (relative: put ``previs render``'s output beside the timeline, or relink)
+  whose ``available_range`` is the whole replay starting at ``start_tc``. A clip's
+  ``source_range`` is its own stretch of that animatic, so source timecode = record
+  timecode = the plan's timecode, and a relinked animatic lines up frame for frame.
+- Markers live on the clips, in the clip's media time (OTIO's rule), so a marker's
+  ``marked_range.start_time`` is the absolute timecode frame ``start_tc + frame``:
+
+  * every turn cut: on the first frame of the shot it starts, zero length, RED, named
+    ``Cut 3 L 88°`` (index, L/R, swept angle);
+  * every beat: on the shot it falls in, GREEN for Henry's looks, ORANGE for contact
+    actions, PURPLE for falls, YELLOW for any other action, named ``Henry look Goon 1``
+    (actor, action, target), as long as the beat (cut short at the shot's end).
+
+  ``metadata["previs"]`` on each marker holds ``kind`` ("cut"/"beat") and the track
+  ``frame``; beats also their ``t`` and ``note``.
+- Clip metadata ``cmx_3600.reel = "PREVIS"``, the reel the EDL writer uses.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import unicodedata
+
+from ..fsutil import atomic_write_text
+from ..level.model import CONTACT_ACTIONS, DOWN_ACTIONS
+
+ANIMATIC = "animatic.mp4"
+REEL = "PREVIS"
+
+
+def _ascii(s: str) -> str:
+    s = s.replace("°", "")
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+
+
+def cut_marker_name(cut) -> str:
+    return f"Cut {cut.index} {'L' if cut.direction == 'left' else 'R'} {cut.angle:.0f}°"
+
+
+def _beat_color(action: str, actor_is_henry: bool):
+    import opentimelineio as otio
+
+    C = otio.schema.MarkerColor
+    if action == "look" and actor_is_henry:
+        return C.GREEN
+    if action in CONTACT_ACTIONS:
+        return C.ORANGE
+    if action in DOWN_ACTIONS:
+        return C.PURPLE
+    return C.YELLOW
+
+
+def build_timeline(plan, *, rate: float | None = None, record_offset: bool = False, ascii_names: bool = False):
+    """The OTIO timeline of a plan.
+
+    ``rate`` overrides the frame rate (the EDL writer passes the nominal integer rate);
+    ``record_offset`` puts a leading gap of ``start_tc`` frames on the track instead of
+    setting ``global_start_time`` (the CMX adapter measures record time from the track's
+    start and ignores ``global_start_time``); ``ascii_names`` keeps marker and timeline
+    names plain ASCII for EDL readers."""
+    import opentimelineio as otio
+
+    RT = otio.opentime.RationalTime
+    TR = otio.opentime.TimeRange
+    rate = float(rate if rate is not None else plan.fps)
+    base = plan.start_frame
+    name = plan.title or "previs"
+    fix = _ascii if ascii_names else (lambda s: s)
+
+    tl = otio.schema.Timeline(name=fix(name))
+    tl.metadata["previs"] = {"format": plan.format, "level": plan.level, "fps": plan.fps, "start_tc": plan.settings.start_tc}
+    if not record_offset:
+        tl.global_start_time = RT(base, rate)
+    track = otio.schema.Track(name="POV", kind=otio.schema.TrackKind.Video)
+    tl.tracks.append(track)
+    if record_offset and base:
+        track.append(otio.schema.Gap(source_range=TR(RT(0, rate), RT(base, rate))))
+
+    cut_at = {c.frame: c for c in plan.cuts}
+    for shot in plan.shots:
+        ref = otio.schema.ExternalReference(target_url=ANIMATIC, available_range=TR(RT(base, rate), RT(plan.frames, rate)))
+        clip = otio.schema.Clip(
+            name=shot.name,
+            media_reference=ref,
+            source_range=TR(RT(base + shot.start_frame, rate), RT(shot.frames, rate)),
+        )
+        clip.metadata["cmx_3600"] = {"reel": REEL}
+        clip.metadata["previs"] = {"index": shot.index, "start_frame": shot.start_frame, "end_frame": shot.end_frame, "over_max_take": shot.over_max_take}
+        cut = cut_at.get(shot.start_frame)
+        if cut is not None:
+            m = otio.schema.Marker(
+                name=fix(cut_marker_name(cut)),
+                marked_range=TR(RT(base + cut.frame, rate), RT(0, rate)),
+                color=otio.schema.MarkerColor.RED,
+            )
+            m.metadata["previs"] = {"kind": "cut", "frame": cut.frame, "direction": cut.direction, "angle": cut.angle, "peak_speed": cut.peak_speed}
+            clip.markers.append(m)
+        for b in shot.beats:
+            length = min(max(0, int(math.floor(b.duration * plan.fps + 1e-6))), shot.end_frame - b.frame)
+            m = otio.schema.Marker(
+                name=fix(b.label),
+                marked_range=TR(RT(base + b.frame, rate), RT(length, rate)),
+                color=_beat_color(b.action, b.by_henry),
+            )
+            m.metadata["previs"] = {"kind": "beat", "frame": b.frame, "t": b.t, "note": b.note}
+            clip.markers.append(m)
+        track.append(clip)
+    return tl
+
+
+def to_text(plan) -> str:
+    import opentimelineio as otio
+
+    return otio.adapters.write_to_string(build_timeline(plan), adapter_name="otio_json") + "\n"
+
+
+def write(plan, path: str | os.PathLike) -> None:
+    atomic_write_text(path, to_text(plan))
