@@ -199,17 +199,19 @@ class _Builder:
             return None
         return Zone(id=o.id, name=o.name or f"{kind} zone {o.id}", kind=kind, polygon=tuple(metres))
 
-    def actor(self, o: RawObject, kind: str) -> tuple[Actor, int | None] | None:
+    def actor(self, o: RawObject, kind: str) -> tuple[Actor | None, int | None]:
+        """The actor (None after a problem) and its path reference (checked by the caller,
+        even when the actor itself has problems, so every problem is listed)."""
         w = self.where(o)
+        p = Props(self.problems, w, o.properties)
+        path_id = p.ref("path", fix=REF_FIX["path"])
         if o.shape not in ACTOR_SHAPES:
             self.problems.error(
                 w,
                 f"is a {o.shape}; {kind} must be a point object (or an ellipse, which means its centre)",
                 "redraw it with the Insert Point tool",
             )
-            return None
-        p = Props(self.problems, w, o.properties)
-        path_id = p.ref("path", fix=REF_FIX["path"])
+            return None, path_id
         speed = p.number("speed", 1.4, "m/s", lo=0, lo_open=True, hi=100.0)
         start = p.time("start", 0.0)
         radius = p.number("radius", 0.3, "m", lo=0, hi=10.0)
@@ -224,7 +226,7 @@ class _Builder:
             name = o.name or f"performer {o.id}"
         pos = self.metres(o, [anchor(o)])
         if pos is None or any(v is None for v in fields.values()):
-            return None
+            return None, path_id
         return Actor(id=o.id, name=name, kind=kind, position=pos[0], **fields), path_id
 
     def beat(self, o: RawObject, actors: dict[int, Actor]) -> Beat | None:
@@ -333,9 +335,9 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
     for o in raw.objects:
         k = b.kind[o.id]
         if k in ("henry", "performer"):
-            got = b.actor(o, k)
-            if got is not None:
-                actors[o.id], path_refs[o.id] = got
+            actor, path_refs[o.id] = b.actor(o, k)
+            if actor is not None:
+                actors[o.id] = actor
     # resolve each actor's path reference
     for aid, pid in path_refs.items():
         if pid is None:
@@ -343,9 +345,9 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
         o = b.by_id[aid]
         if b.kind.get(pid) != "path":
             b.ref_error(o, "path", pid, "a path")
-            del actors[aid]
-        elif pid in b.bad_paths:
-            del actors[aid]  # the path's own problem is reported
+            actors.pop(aid, None)
+        elif pid in b.bad_paths or aid not in actors:
+            actors.pop(aid, None)  # the path's or the actor's own problem is reported
         else:
             a = actors[aid]
             actors[aid] = dataclasses.replace(a, path=paths[pid])

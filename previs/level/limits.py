@@ -18,10 +18,10 @@ MAX_AUX_BYTES = 4 * 1024 * 1024
 MAX_EXTERNAL_FILES = 256
 """Distinct tilesets + templates one map may use."""
 
-MAX_XML_ELEMENTS = 200_000
-"""Elements in one XML file, counted while parsing. ElementTree spends ~300 bytes per
-element with its attributes, so this bounds a parse to ~60 MB. A 1000-object fight with
-a few properties each is ~10 000 elements."""
+MAX_XML_ELEMENTS = 100_000
+"""Elements in one XML file, bounded before parsing (by counting ``<``). ElementTree and
+pytmx spend ~600 bytes per element, so this bounds a load to ~60 MB and ~0.6 s. A
+1000-object fight with a few properties each is ~10 000 elements."""
 
 MAX_XML_DEPTH = 64
 """Nesting depth (group layers nest; everything else is 4-5 deep)."""
@@ -31,15 +31,16 @@ MAX_MAP_TILES = 1024 * 1024
 """``width * height`` of a map, checked before any tile data is decoded (a map that
 claims 10^12 tiles is refused without reading them). One layer of 1024x1024 gids is 4 MB."""
 
-MAX_TOTAL_CELLS = 8 * 1024 * 1024
-"""Cells over all tile layers together (32 MB of decoded gids)."""
+MAX_TOTAL_CELLS = 4 * 1024 * 1024
+"""Cells over all tile layers together: four full 1024x1024 layers (16 MB of decoded
+gids, ~0.6 s to decode and turn into walls and floor)."""
 
 MAX_TILE_PIXELS = 4096
 """``tilewidth``/``tileheight`` in pixels."""
 
 # --- Objects -------------------------------------------------------------------------------
-MAX_OBJECTS = 20_000
-"""Objects in one map (all layers)."""
+MAX_OBJECTS = 5_000
+"""Objects in one map (all layers); a big fight has a few hundred."""
 
 MAX_POINTS_PER_OBJECT = 10_000
 """Vertices of one polyline/polygon."""

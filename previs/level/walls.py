@@ -29,32 +29,43 @@ def is_walls_layer(layer: RawTileLayer, problems: Problems) -> bool:
     return Props(problems, f"tile layer '{layer.name}'", layer.properties).flag("walls", False)
 
 
-def _owner(tilesets: list[RawTileset], gid: int) -> RawTileset | None:
-    """The tileset a gid belongs to: the one with the largest firstgid <= gid (Tiled's rule)."""
-    best = None
-    for ts in tilesets:
-        if ts.firstgid <= gid and (best is None or ts.firstgid > best.firstgid):
-            best = ts
-    return best
+def _tile_index(raw: RawMap) -> dict[int, tuple[RawTileset, int]]:
+    """gid -> (tileset, local id) for every tile that has a ``<tile>`` entry (properties)."""
+    out = {}
+    for ts in raw.tilesets:
+        for tid in ts.tiles:
+            out[ts.firstgid + tid] = (ts, tid)
+    return out
 
 
-def _tile_props(raw: RawMap, gid: int, problems: Problems, layer: str, cell: tuple[int, int]):
-    ts = _owner(raw.tilesets, gid)
-    if ts is None:
-        problems.error(
-            f"tile layer '{layer}'",
-            f"cell column {cell[1]}, row {cell[0]} uses tile gid {gid}, which no tileset of the map holds",
-            "the file is damaged or a tileset was removed: re-add the tileset or erase those cells",
-        )
-        return None
-    tid = gid - ts.firstgid
-    return ts, ts.tiles.get(tid), tid
+LUT_MAX_GID = 1 << 20
+"""Largest tile gid with properties for which gids are looked up through a table (4 MB of
+int32); beyond it (no real map gets there) a binary search over the known gids is used."""
+
+
+def _known_index(gids: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """For every cell, the index into sorted ``known`` of its gid, or -1: one gather
+    through a lookup table (or ``np.searchsorted`` for huge gids), never a sort."""
+    if known.size == 0:
+        return np.full(gids.shape, -1, np.int64)
+    if known[-1] < LUT_MAX_GID:
+        lut = np.full(int(known[-1]) + 2, -1, np.int32)  # the last entry catches larger gids
+        lut[known] = np.arange(known.size, dtype=np.int32)
+        return lut[np.minimum(gids, lut.size - 1)].astype(np.int64)
+    pos = np.minimum(np.searchsorted(known, gids), known.size - 1)
+    return np.where(known[pos] == gids, pos, -1)
 
 
 def build_walls(raw: RawMap, cell: float, problems: Problems) -> tuple[Walls, np.ndarray | None, list[str]]:
     """The :class:`Walls` grid, the optional floor tint ``(rows, cols, 3)`` uint8 and the
     names of the walls layers. Multiple walls layers merge: a cell is solid if any is, its
-    height is the highest and its colour the upper-most layer's."""
+    height is the highest and its colour the upper-most layer's.
+
+    Only tiles with custom properties change anything, so every cell is mapped to an index
+    into that (sorted) tile list with one gather (:func:`_known_index`) and everything else
+    is whole-array numpy: no sort of a layer and no Python loop over cells. A gid belongs
+    to the tileset with the largest firstgid not above it (Tiled's rule); a gid below
+    every firstgid belongs to none and is a problem."""
     rows, cols = raw.height, raw.width
     solid = np.zeros((rows, cols), bool)
     height = np.zeros((rows, cols), np.float64)
@@ -63,7 +74,11 @@ def build_walls(raw: RawMap, cell: float, problems: Problems) -> tuple[Walls, np
     floor[:] = parse_color(raw.background or "") or DEFAULT_FLOOR_COLOR
     tinted = False
     names: list[str] = []
-    checked: dict[int, tuple] = {}  # gid -> (height, colour) for walls, once per tile
+    index = _tile_index(raw)
+    known = np.array(sorted(index), dtype=np.int64)
+    lowest = min((ts.firstgid for ts in raw.tilesets), default=None)
+    wall_props: dict[int, tuple[float, tuple[int, int, int]]] = {}  # checked once per tile
+    tint_props: dict[int, tuple[int, int, int] | None] = {}
 
     for layer in raw.tile_layers:
         gids = (layer.gids & np.uint32(~GID_FLAGS & 0xFFFFFFFF)).astype(np.int64)
@@ -76,37 +91,57 @@ def build_walls(raw: RawMap, cell: float, problems: Problems) -> tuple[Walls, np
                     f"is offset by {layer.offset[0]:g}, {layer.offset[1]:g} px, but wall blocks sit on the map grid",
                     "in the Layers panel set its Offset (and its groups') to 0, 0",
                 )
-        for gid in np.unique(gids):
-            gid = int(gid)
-            if gid == 0:
-                continue
-            where = np.argwhere(gids == gid)
-            first = (int(where[0][0]), int(where[0][1]))
-            found = _tile_props(raw, gid, problems, layer.name, first)
-            if found is None:
-                continue
-            ts, tile, tid = found
-            mask = gids == gid
-            if walls:
-                if gid not in checked:
-                    p = Props(problems, f"{ts.label} tile {tid}", tile.properties if tile else {})
+        used = gids != 0
+        orphan_mask = used if lowest is None else used & (gids < lowest)
+        if orphan_mask.any():
+            orphan = np.unique(gids[orphan_mask])
+            r, c = (int(v) for v in np.argwhere(orphan_mask)[0])
+            shown = ", ".join(str(int(g)) for g in orphan[:5]) + (" ..." if orphan.size > 5 else "")
+            problems.error(
+                f"tile layer '{layer.name}'",
+                f"cell column {c}, row {r} uses tile gid {int(gids[r, c])}, which no tileset of the map holds "
+                f"({orphan.size} such gid{'s' * (orphan.size > 1)}: {shown})",
+                "the file is damaged or a tileset was removed: re-add the tileset or erase those cells",
+            )
+        k = _known_index(gids, known)
+        # tiles with properties that this layer uses (each checked once, in gid order)
+        present = np.nonzero(np.bincount(k.ravel() + 1, minlength=known.size + 1)[1:])[0].tolist()
+        if walls:
+            # one slot per known tile plus a last one (index -1) for tiles without properties
+            kh = np.full(known.size + 1, DEFAULT_WALL_HEIGHT)
+            kc = np.tile(np.array(DEFAULT_WALL_COLOR, np.uint8), (known.size + 1, 1))
+            for i in present:
+                gid = int(known[i])
+                if gid not in wall_props:
+                    ts, tid = index[gid]
+                    p = Props(problems, f"{ts.label} tile {tid}", ts.tiles[tid].properties)
                     h = p.number("height", DEFAULT_WALL_HEIGHT, "m", lo=0.0, lo_open=True, hi=1000.0)
-                    c = p.color("color", DEFAULT_WALL_COLOR)
-                    checked[gid] = (DEFAULT_WALL_HEIGHT if h is None else h, c)
-                h, c = checked[gid]
-                solid |= mask
-                height[mask] = np.maximum(height[mask], h)
-                color[mask] = c
-            elif tile is not None and "color" in tile.properties:
-                rgb = parse_color(tile.properties["color"])
-                if rgb is None:
-                    problems.notice(
-                        f"{ts.label} tile {tid}",
-                        f"color = {tile.properties['color']!r} is not a colour, so it does not tint the floor",
-                        "pick one with Tiled's colour picker",
-                    )
-                    continue
-                floor[mask] = rgb
+                    wall_props[gid] = (DEFAULT_WALL_HEIGHT if h is None else h, p.color("color", DEFAULT_WALL_COLOR))
+                kh[i], kc[i] = wall_props[gid]
+            solid |= used
+            np.maximum(height, np.where(used, kh[k], 0.0), out=height)
+            color = np.where(used[..., None], kc[k], color)
+        elif present:
+            kt = np.zeros(known.size + 1, bool)
+            kc = np.zeros((known.size + 1, 3), np.uint8)
+            for i in present:
+                gid = int(known[i])
+                if gid not in tint_props:
+                    ts, tid = index[gid]
+                    value = ts.tiles[tid].properties.get("color")
+                    rgb = parse_color(value) if value not in (None, "") else None
+                    if value not in (None, "") and rgb is None:
+                        problems.notice(
+                            f"{ts.label} tile {tid}",
+                            f"color = {value!r} is not a colour, so it does not tint the floor",
+                            "pick one with Tiled's colour picker",
+                        )
+                    tint_props[gid] = rgb
+                if tint_props[gid] is not None:
+                    kt[i], kc[i] = True, tint_props[gid]
+            tint = kt[k]
+            if tint.any():
+                floor = np.where(tint[..., None], kc[k], floor)
                 tinted = True
 
     for a in (solid, height, color, floor):
