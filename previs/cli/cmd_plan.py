@@ -1,0 +1,82 @@
+"""``previs plan TRACK.csv -o DIR``: shot plan and camera exports of any camera track."""
+
+from __future__ import annotations
+
+from .options import add_plan_overrides, plan_overrides
+
+HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv"
+
+DESCRIPTION = """\
+Plan any camera track in the track.csv shape (header frame,time,x,y,z,yaw,pitch,roll,hfov;
+the frame rate is read from the time column): find the turn cuts (fast head turns that
+hide a cut), split the track into shots, flag takes longer than the max take with the best
+place to add a cut, and write the camera and editorial exports.
+
+Written into DIR (all at once; a failed run leaves DIR's previous files untouched):
+  track.csv       the track, rewritten exactly
+  shotplan.json   cuts, shots, comfort (no level: no performers in view, no safety)
+  shotplan.otio   OpenTimelineIO timeline, one clip per shot, markers at cuts
+  shotplan.edl    CMX 3600 EDL, one event per shot
+  camera.usda     USD camera (Blender, Maya, Houdini, Unreal)
+  camera.chan     Nuke/Maya chan file, rotation order ZXY
+
+See docs/exports.md for opening each file in your editor or 3D tool."""
+
+EPILOG = """\
+examples:
+  previs plan out/corridor/track.csv -o out/corridor-plan
+  previs plan rehearsal.csv -o plan/ --turn-cut-speed 120 --max-take 45
+  previs plan take3.csv -o plan/ --start-tc 01:00:00:00"""
+
+
+def add_arguments(p) -> None:
+    p.add_argument("track", metavar="TRACK.csv", help="camera track in the track.csv shape")
+    p.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="folder to write the plan and exports into (created if missing)")
+    p.add_argument("--title", default=None, help="title written into the plan (default: the track file's name)")
+    add_plan_overrides(p)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from ..export import write_outputs
+    from ..fsutil import staged_output_dir
+    from ..plan.shotplan import PlanSettings, build_plan
+    from ..plan.timecode import parse_timecode
+    from ..sim.track import CameraTrack
+    from ..errors import PrevisError
+
+    track = CameraTrack.read_csv(args.track)
+    settings = PlanSettings().with_overrides(**plan_overrides(args))
+    try:
+        parse_timecode(settings.start_tc, track.fps)
+    except PrevisError as e:
+        raise PrevisError(f"--start-tc: {e.problems[0]}") from None
+    title = args.title if args.title is not None else Path(args.track).stem
+    plan = build_plan(track, settings=settings, title=title)
+    with staged_output_dir(args.output) as stage:
+        paths = write_outputs(stage, plan, track)
+    out = Path(args.output)
+
+    fps = plan.fps
+    fps_text = f"{fps:g}"
+    print(f"{args.track}: {plan.frames} frames at {fps_text} fps ({plan.duration:g} s)")
+    print(f"  turn cuts: {len(plan.cuts)}" + (
+        "  (" + ", ".join(f"{c.timecode} {c.direction[0].upper()} {c.angle:.0f}°" for c in plan.cuts[:8])
+        + (", …" if len(plan.cuts) > 8 else "") + ")" if plan.cuts else ""))
+    print(f"  shots: {len(plan.shots)}, longest {max(s.duration for s in plan.shots):g} s")
+    long = [s for s in plan.shots if s.over_max_take]
+    if long:
+        print(f"  over the {settings.max_take:g} s max take: {len(long)}")
+        for s in long:
+            sug = s.suggested_cut
+            where = (f"best place to cut: {sug.timecode} ({sug.direction} turn, {sug.angle:g}° at {sug.peak_speed:g}°/s)"
+                     if hasattr(sug, "frame") else sug.note)
+            print(f"    {s.name} {s.start_tc}-{s.end_tc} ({s.duration:g} s): {where}")
+    else:
+        print(f"  no take over the {settings.max_take:g} s max take")
+    print(f"  peak yaw speed {plan.comfort.peak_yaw_speed:g}°/s; "
+          f"{plan.comfort.seconds_over_comfort:g} s over the {settings.comfort_speed:g}°/s comfort speed")
+    print(f"wrote {', '.join(p.name for p in paths)} to {out}/")
+    return 0

@@ -1,0 +1,68 @@
+"""Command-line overrides of the plan's thresholds, shared by ``previs plan`` and
+``previs replay``.
+
+    add_plan_overrides(parser)            # adds --turn-cut-speed, --turn-cut-angle, ...
+    PlanSettings.from_level(level.settings, **plan_overrides(args))
+
+Each flag defaults to None ("use the level's value, or the contract default"); values are
+checked here so a bad one is a usage error (exit 2) with a plain message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+
+
+def _positive(what: str):
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a number, not {text!r}") from None
+        if not math.isfinite(v) or v <= 0:
+            raise argparse.ArgumentTypeError(f"{what} must be a positive number, not {text!r}")
+        return v
+
+    return parse
+
+
+def _timecode(text: str) -> str:
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2}):(\d{2}):(\d{2})\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"start timecode must be HH:MM:SS:FF (non-drop), not {text!r}")
+    hh, mm, ss, _ = (int(g) for g in m.groups())
+    if hh >= 24 or mm >= 60 or ss >= 60:
+        raise argparse.ArgumentTypeError(f"start timecode {text!r} is out of range")
+    return text.strip()
+
+
+def add_plan_overrides(parser: argparse.ArgumentParser, *, safety: bool = False) -> None:
+    """Add the plan threshold flags to ``parser`` (in their own help group). With
+    ``safety=True`` also ``--safety-distance`` (meaningful only with a level)."""
+    g = parser.add_argument_group("shot plan thresholds (default: the level's, else the contract's)")
+    g.add_argument("--turn-cut-speed", type=_positive("--turn-cut-speed"), metavar="DEG_S",
+                   help="peak head-turn speed that hides a cut, deg/s (default 150)")
+    g.add_argument("--turn-cut-angle", type=_positive("--turn-cut-angle"), metavar="DEG",
+                   help="smallest head-turn swing that hides a cut, degrees (default 40)")
+    g.add_argument("--max-take", type=_positive("--max-take"), metavar="S",
+                   help="longest take the crew can shoot in one go, seconds (default 60)")
+    g.add_argument("--start-tc", type=_timecode, metavar="TC",
+                   help="timecode of frame 0, HH:MM:SS:FF non-drop (default 00:00:00:00)")
+    g.add_argument("--comfort-speed", type=_positive("--comfort-speed"), metavar="DEG_S",
+                   help="yaw speed above which the comfort figures count, deg/s (default 60)")
+    if safety:
+        g.add_argument("--safety-distance", type=_positive("--safety-distance"), metavar="M",
+                       help="least clearance between bodies outside contact beats, metres (default 0.5)")
+
+
+def plan_overrides(args: argparse.Namespace) -> dict:
+    """The override flags given on the command line, as ``PlanSettings`` keywords
+    (flags not given are left out)."""
+    out = {}
+    for name in ("turn_cut_speed", "turn_cut_angle", "max_take", "start_tc", "comfort_speed", "safety_distance"):
+        v = getattr(args, name, None)
+        if v is not None:
+            out[name] = v
+    return out

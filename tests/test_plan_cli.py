@@ -1,0 +1,102 @@
+"""``previs plan TRACK.csv -o DIR`` end to end."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from previs.cli import main
+from previs.export import FILES
+from test_plan_fixtures import ease, make_track, times
+
+
+def write_track(path, seconds=70.0, fps=24):
+    t = times(seconds, fps)
+    yaw = ease(t, 5.0, 0.2, 90.0) + ease(t, 20.0, 1.0, 50.0) + 3 * np.sin(2 * np.pi * 2 * t)
+    pos = np.c_[t * 0.5, np.full(len(t), 1.7), -t * 0.5]
+    tr = make_track(yaw, fps, pos=pos)
+    path.write_text(tr.to_csv_text())
+    return tr
+
+
+def test_plan_writes_every_file_and_summarises(tmp_path, capsys):
+    src = tmp_path / "take3.csv"
+    tr = write_track(src)
+    out = tmp_path / "plan"
+    assert main(["plan", str(src), "-o", str(out), "--start-tc", "01:00:00:00", "--max-take", "40"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    assert (out / "track.csv").read_text() == src.read_text()  # rewritten exactly
+    doc = json.loads((out / "shotplan.json").read_text())
+    assert doc["level"] is None and doc["title"] == "take3" and doc["frames"] == len(tr)
+    assert doc["settings"]["max_take"] == 40 and doc["settings"]["start_tc"] == "01:00:00:00"
+    assert len(doc["cuts"]) == 1 and doc["cuts"][0]["timecode"].startswith("01:00:05:")
+    long = [s for s in doc["shots"] if s["over_max_take"]]
+    assert len(long) == 1 and long[0]["suggested_cut"]["direction"] == "left"
+    text = capsys.readouterr().out
+    assert "turn cuts: 1" in text and "shots: 2" in text and "over the 40 s max take: 1" in text
+    assert "best place to cut: 01:00:20:" in text and str(out) in text
+
+
+def test_thresholds_from_the_command_line(tmp_path):
+    src = tmp_path / "t.csv"
+    write_track(src, seconds=30)
+    out = tmp_path / "o"
+    assert main(["plan", str(src), "-o", str(out), "--turn-cut-speed", "70", "--turn-cut-angle", "45",
+                 "--comfort-speed", "100"]) == 0
+    doc = json.loads((out / "shotplan.json").read_text())
+    assert len(doc["cuts"]) == 2  # the 50 degree one-second turn now counts
+    assert doc["settings"]["comfort_speed"] == 100
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("frame,time,x,y,z,yaw\n0,0,0,0,0,zero\n1,0.04,0,0,0,1\n")
+    assert main(["plan", str(bad), "-o", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "row 2" in err and "Traceback" not in err
+    assert main(["plan", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "o")]) == 1
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+@pytest.mark.parametrize("flags", [["--max-take", "0"], ["--turn-cut-speed", "fast"], ["--start-tc", "1:00"]])
+def test_bad_flags_are_usage_errors(tmp_path, flags):
+    src = tmp_path / "t.csv"
+    write_track(src, seconds=2)
+    with pytest.raises(SystemExit) as e:
+        main(["plan", str(src), "-o", str(tmp_path / "o"), *flags])
+    assert e.value.code == 2
+
+
+def test_start_tc_frames_beyond_the_rate(tmp_path, capsys):
+    src = tmp_path / "t.csv"
+    write_track(src, seconds=2)
+    assert main(["plan", str(src), "-o", str(tmp_path / "o"), "--start-tc", "00:00:00:24"]) == 1
+    assert "--start-tc" in capsys.readouterr().err
+
+
+def test_failed_run_keeps_previous_files(tmp_path, monkeypatch):
+    src = tmp_path / "t.csv"
+    write_track(src, seconds=3)
+    out = tmp_path / "o"
+    assert main(["plan", str(src), "-o", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    import previs.export.usd as usd
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(usd, "write", boom)
+    write_track(src, seconds=5)
+    assert main(["plan", str(src), "-o", str(out)]) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_help_teaches(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "previs", "plan", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0
+    for word in ("track.csv", "turn cuts", "--turn-cut-speed", "--max-take", "--start-tc", "examples:",
+                 "camera.usda", "docs/exports.md"):
+        assert word in r.stdout
