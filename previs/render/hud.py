@@ -116,6 +116,7 @@ class HudState:
     shot: int = 0  # 1-based; 0 = no shot information
     shots: int = 0
     next_cut_in: float | None = None  # seconds until the next turn cut
+    cut_note: str | None = None  # shown instead of the countdown (walk mode: how to cut)
     flash: bool = False  # this frame is a turn cut
     captions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()

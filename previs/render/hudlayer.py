@@ -147,7 +147,7 @@ class HudLayer:
 
         # Top-left: timecode, frame / shot, cut countdown.
         if hud.timecode:
-            key = ("tl", hud.timecode, hud.frame, hud.frames, hud.shot, hud.shots,
+            key = ("tl", hud.timecode, hud.frame, hud.frames, hud.shot, hud.shots, hud.cut_note,
                    None if hud.next_cut_in is None else round(hud.next_cut_in, 1))
             p = self._panel("tl", key, lambda: self._top_left(hud))
             self._sprite(p, m, m)
@@ -217,7 +217,9 @@ class HudLayer:
         if hud.shots:
             info += f"   shot {hud.shot} / {hud.shots}"
         lines.append(self._text(self.f_text, info, DIM))
-        if hud.shots:
+        if hud.cut_note:
+            lines.append(self._text(self.f_small, hud.cut_note, DIM))
+        elif hud.shots:
             if hud.next_cut_in is None:
                 lines.append(self._text(self.f_text, "no more cuts", DIM))
             else:

@@ -1,0 +1,175 @@
+"""The real window loop, headless: posted pygame events, an injected fake clock.
+
+The level is tests/data/render/arena.tmx: a 16 x 10 m room, Henry at (3.5, 5.5) facing
+east (heading -90), Goon 1 at (10.5, 5.5), a pillar at row 4, columns 6-7.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from previs.render.app import App
+from previs.render.clock import FakeClock
+from previs.sim.take import read_take, replay_take
+
+ARENA = Path(__file__).parent / "data" / "render" / "arena.tmx"
+SIZE = (320, 180)
+
+
+def key(k, down=True):
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN if down else pygame.KEYUP, key=k, mod=0))
+
+
+def mouse(dx, dy=0):
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(160, 90), rel=(dx, dy), buttons=(0, 0, 0)))
+
+
+@pytest.fixture
+def app(tmp_path):
+    drawn = []
+    a = App(ARENA, size=SIZE, takes_dir=tmp_path / "takes", echo=lambda m: None,
+            on_draw=lambda app, fs: drawn.append((app.recorder is not None and app.walk.ticks > 0, fs)))
+    a.drawn = drawn
+    pygame.event.clear()
+    yield a
+    a.close()
+
+
+def test_recorded_take_replays_to_exactly_the_track_the_window_showed(app, tmp_path):
+    clock = FakeClock(1 / 24)  # one render frame per tick
+    app.run(max_ticks=30, clock=clock)  # watch a little first: recording restarts at frame 0
+    assert app.frame == 30
+    key(pygame.K_F5)
+    key(pygame.K_w)
+    app.run(max_ticks=48, clock=clock)  # two seconds of walking forward (east)
+    key(pygame.K_w, down=False)
+    mouse(-200, 40)  # swipe left and up: turn left 30 deg, look up 6 deg
+    app.run(max_ticks=10, clock=clock)
+    key(pygame.K_LSHIFT)
+    key(pygame.K_d)  # run, strafing right
+    app.run(max_ticks=12, clock=clock)
+    key(pygame.K_d, down=False)
+    key(pygame.K_LSHIFT, down=False)
+    key(pygame.K_F5)
+    app.run(max_ticks=1, clock=clock)
+    assert app.recorder is None and app.last_take is not None
+    path = Path(app.last_take)
+    assert path.parent == tmp_path / "takes"
+    assert re.fullmatch(r"arena-\d{8}-\d{6}(-\d+)?\.take", path.name)
+
+    take = read_take(path)
+    assert len(take.cmds) == 48 + 10 + 12
+    assert take.cmds[0].forward == 127 and take.cmds[48].turn == 3000 and take.cmds[48].look == -600
+    assert take.cmds[60].buttons == 1 and take.cmds[60].strafe == 127
+    replay = replay_take(app.level, take)
+    tr = replay.track
+    # The whole walked state, tick by tick, is the replay's track, bit for bit.
+    st = app.last_take_states
+    assert np.array_equal(st[:, 0], tr.pos[:, 0]) and np.array_equal(st[:, 1], tr.pos[:, 2])
+    assert np.array_equal(st[:, 2], tr.yaw) and np.array_equal(st[:, 3], tr.pitch)
+    # And every frame drawn while recording is the replay's frame (after the first tick:
+    # before it the window shows Henry at his start, frame 0 before its command).
+    shown = [fs for rec, fs in app.drawn if rec]
+    assert len(shown) >= 60
+    for fs in shown:
+        f = fs.frame
+        assert fs.eye == (tr.pos[f, 0], tr.pos[f, 1], tr.pos[f, 2])
+        assert (fs.yaw, fs.pitch, fs.hfov) == (tr.yaw[f], tr.pitch[f], tr.hfov[f])
+        assert np.array_equal(fs.perf_xz, replay.perf_xz[f])
+        assert np.array_equal(fs.perf_down, replay.perf_down[f])
+        assert np.allclose(fs.perf_facing, replay.perf_facing[f])
+    # Walking 2 s east at 1.4 m/s from x = 3.5.
+    assert tr.pos[47, 0] == pytest.approx(3.5 + 2.8, abs=1e-9)
+    assert tr.yaw[-1] == pytest.approx(-90 + 30)
+
+
+def test_simulation_advances_in_ticks_whatever_the_render_rate(app):
+    app.run(max_frames=121, clock=FakeClock(1 / 60))  # 2 s of 60 Hz rendering
+    assert app.frame == 48
+    key(pygame.K_RIGHTBRACKET)  # x2
+    app.run(max_frames=61, clock=FakeClock(1 / 60))  # 1 s more at double speed
+    assert app.frame == 48 + 48
+    key(pygame.K_SPACE)  # pause
+    app.run(max_frames=30, clock=FakeClock(1 / 60))
+    assert app.frame == 96 and not app.playing
+
+
+def test_timeline_keys(app):
+    key(pygame.K_SPACE)  # pause
+    key(pygame.K_RIGHT)
+    key(pygame.K_RIGHT)
+    key(pygame.K_COMMA)
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.frame == 47
+    key(pygame.K_PERIOD)
+    key(pygame.K_PERIOD)
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.frame == 49
+    cuts = app.timeline.cuts
+    key(pygame.K_HOME)
+    key(pygame.K_PAGEDOWN)
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.frame == (cuts[0] if cuts else app.last_frame)
+    key(pygame.K_PAGEUP)
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.frame == 0
+    key(pygame.K_LEFTBRACKET)
+    key(pygame.K_LEFTBRACKET)
+    key(pygame.K_LEFTBRACKET)
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.speed == 0.25
+
+
+def test_dragging_the_timeline_bar_scrubs(app):
+    key(pygame.K_SPACE)  # paused: the cursor is free
+    w, h = SIZE
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(w // 2, h - 3), button=1))
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.frame == round(0.5 * (app.timeline.frames - 1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(w // 4, h - 3), rel=(-w // 4, 0), buttons=(1, 0, 0)))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(w // 4, h - 3), button=1))
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.frame == round(0.25 * (app.timeline.frames - 1))
+
+
+def test_free_camera_moves_without_touching_the_fight(app):
+    key(pygame.K_SPACE)
+    app.run(max_frames=1, clock=FakeClock())
+    before = app.current_state()
+    key(pygame.K_3)
+    key(pygame.K_w)
+    app.run(max_frames=25, clock=FakeClock(1 / 24))
+    key(pygame.K_w, down=False)
+    assert app.mode == "free"
+    cam = app.freecam
+    start = type(cam).behind(before)
+    assert np.hypot(cam.x - start.x, cam.z - start.z) > 2.0  # ~1 s at 4 m/s, pitched down
+    after = app.current_state()
+    assert after.frame == before.frame and after.eye == before.eye
+
+
+def test_mode_keys_and_help(app):
+    key(pygame.K_2)
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.mode == "walk"
+    key(pygame.K_TAB)
+    key(pygame.K_F1)
+    app.run(max_frames=1, clock=FakeClock())
+    assert app.mode == "free" and app.show_help
+    key(pygame.K_ESCAPE)
+    assert app.run(max_frames=100, clock=FakeClock()) == 0
+    assert not app.running
+
+
+def test_escape_while_recording_saves_the_take(app, tmp_path):
+    key(pygame.K_F5)
+    app.run(max_ticks=5, clock=FakeClock())
+    key(pygame.K_ESCAPE)
+    app.run(max_frames=10, clock=FakeClock())
+    app.close()
+    takes = list((tmp_path / "takes").glob("*.take"))
+    assert len(takes) == 1 and len(read_take(takes[0]).cmds) == 5
