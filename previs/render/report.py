@@ -243,11 +243,12 @@ ul.beats li { margin: 0; }
 .note { color: var(--mute); font-style: italic; }
 img.plot { display: block; width: 100%; height: auto; margin: 6px 0 10px; }
 img.map { display: block; max-width: 100%; max-height: 900px; height: auto; margin: 8px auto; }
-.cut { display: grid; grid-template-columns: 31% 31% 1fr; gap: 8px; padding: 8px 0;
+.cut { display: grid; grid-template-columns: 29% 29% 1fr; gap: 8px; padding: 8px 0;
        border-bottom: 1px solid var(--rule); break-inside: avoid; page-break-inside: avoid; }
 .cut h3 { grid-column: 1 / -1; }
 .cut .card table { font-size: 11px; }
-.cut .card th, .cut .card td { padding: 2px 4px; }
+.cut .card th, .cut .card td { padding: 2px 3px; }
+.cut .card td.num, .cut .card th.num { white-space: nowrap; }
 .offscreen { font-size: 10.5px; color: var(--mute); margin: 4px 0 0; }
 .warn-box { border: 1px solid var(--amber); background: #fff3e0; padding: 6px 10px; margin: 10px 0;
             border-radius: 4px; }
@@ -263,7 +264,8 @@ footer { margin-top: 30px; color: var(--mute); font-size: 11px; border-top: 1px 
   h2 { margin-top: 0; break-after: avoid; page-break-after: avoid; }
   table { font-size: 8.5pt; }
   .tc { font-size: 8pt; }
-  img.map { max-height: 230mm; }
+  img.map { max-height: 150mm; }
+  .cut .card table { font-size: 7.5pt; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -448,8 +450,8 @@ def section_cuts(plan, stills, size) -> str:
         if others:
             off = (f'<p class="offscreen"><b>Out of view ({len(others)}):</b> '
                    f'{esc("; ".join(others))}</p>')
-        card = ('<div class="card"><table><colgroup><col style="width:32%"><col style="width:15%">'
-                '<col style="width:15%"><col style="width:15%"><col style="width:23%"></colgroup>'
+        card = ('<div class="card"><table><colgroup><col style="width:31%"><col style="width:17%">'
+                '<col style="width:17%"><col style="width:15%"><col style="width:20%"></colgroup>'
                 '<thead><tr><th>Who</th><th class="num">x m</th><th class="num">z m</th>'
                 '<th class="num">yaw\u00b0</th><th>state</th></tr></thead><tbody>'
                 + "".join(rows) + f"</tbody></table>{off}</div>")

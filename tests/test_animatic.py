@@ -1,0 +1,266 @@
+"""The animatic: an MP4 that decodes to every frame at the level's fps and size, flashes on
+each turn cut, is written atomically, streams (memory flat in the fight's length) and is
+quiet when piped. Headless: SDL offscreen + Mesa llvmpipe, PyAV to decode."""
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from levelkit import beat, henry, level, performer, walls
+from previs.plan.shotplan import PlanSettings, build_plan
+from previs.sim.script import simulate
+
+av = pytest.importorskip("av")
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+SIZE = (320, 180)
+FPS = 24
+
+
+def fight(duration=3.0):
+    """Henry stands in a walled room and whips his head left at Goon 1 (t = 1 s), then right
+    round to Goon 2 (t = 2 s): two turn cuts, three shots."""
+    ring = ([(0, c) for c in range(20)] + [(19, c) for c in range(20)]
+            + [(r, 0) for r in range(20)] + [(r, 19) for r in range(20)] + [(5, c) for c in range(6, 14)])
+    lv = level(henry(position=(10.0, 10.0)),
+               performers=[performer(2, "Goon 1", (4.0, 10.0)), performer(3, "Goon 2", (16.0, 10.0), color=(230, 140, 30))],
+               beats=[beat(10, 1.0, 1, "look", 2), beat(11, 2.0, 1, "look", 3), beat(12, 2.1, 2, "punch", 1)],
+               walls_=walls(solid_cells=ring), fps=FPS, duration=duration)
+    motion = simulate(lv)
+    plan = build_plan(motion.track, settings=PlanSettings.from_level(lv.settings), motion=motion)
+    return lv, motion, plan
+
+
+def decode(path):
+    """(frames as RGB arrays, stream facts)."""
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        facts = dict(codec=s.codec_context.name, rate=s.average_rate, width=s.codec_context.width,
+                     height=s.codec_context.height, pix_fmt=s.codec_context.pix_fmt)
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    return frames, facts
+
+
+@pytest.fixture(scope="module")
+def scene():
+    return fight()
+
+
+@pytest.fixture(scope="module")
+def rendered(scene, tmp_path_factory):
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    out = tmp_path_factory.mktemp("animatic") / "fight.mp4"
+    stats = render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=False)
+    frames, facts = decode(out)
+    return out, stats, frames, facts
+
+
+def test_fixture_has_two_turn_cuts(scene):
+    _, _, plan = scene
+    assert [c.direction for c in plan.cuts] == ["left", "right"]
+    assert len(plan.shots) == 3
+
+
+def test_mp4_decodes_to_every_frame_at_the_level_fps_and_size(rendered, scene):
+    out, stats, frames, facts = rendered
+    lv, motion, _ = scene
+    assert len(frames) == motion.frames == 72
+    assert stats.frames == 72
+    assert facts["codec"] == "h264"
+    assert facts["pix_fmt"] == "yuv420p"
+    assert facts["rate"] == FPS
+    assert (facts["width"], facts["height"]) == SIZE
+    assert frames[0].shape == (SIZE[1], SIZE[0], 3)
+    # A real picture, not a blank: the sky, walls and floor differ.
+    assert frames[10].std() > 20
+
+
+def test_each_turn_cut_flashes_for_exactly_one_frame(rendered, scene):
+    _, _, frames, _ = rendered
+    _, _, plan = scene
+    bright = np.array([f.mean() for f in frames])
+    neighbours = np.maximum(np.roll(bright, 1), np.roll(bright, -1))
+    jumps = bright - neighbours
+    flashes = [int(i) for i in np.nonzero(jumps > 60)[0]]
+    assert flashes == [c.frame for c in plan.cuts]
+    for c in plan.cuts:
+        assert bright[c.frame] > 170  # blended 75 % toward white
+
+
+def test_clean_plate_has_no_flash(scene, tmp_path):
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    out = tmp_path / "clean.mp4"
+    render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=False, burnins=False,
+                    frames=40)
+    frames, _ = decode(out)
+    assert len(frames) == 40
+    bright = np.array([f.mean() for f in frames])
+    c = plan.cuts[0].frame
+    assert bright[c] - max(bright[c - 1], bright[c + 1]) < 30
+
+
+def test_burnins_show_the_timecode_ticking(rendered):
+    _, _, frames, _ = rendered
+    # Top-left timecode box: changes every frame while the rest of a still scene does not.
+    box = lambda f: f[2:14, 2:90].astype(int)  # noqa: E731
+    assert np.abs(box(frames[3]) - box(frames[4])).max() > 60
+
+
+class _Exploding:
+    """A renderer that fails at frame ``at``."""
+
+    def __init__(self, level, size, at=10, exc=None):
+        self.w, self.h = size
+        self.at, self.n = at, 0
+        self.exc = exc
+
+    def draw(self, state):
+        self.n += 1
+        if self.n > self.at:
+            raise self.exc
+
+    def read_pixels(self):
+        return np.full((self.h, self.w, 3), 100, np.uint8)
+
+
+@pytest.mark.parametrize("exc", ["error", "interrupt"])
+def test_failed_or_interrupted_render_leaves_the_previous_file(scene, tmp_path, exc):
+    from previs.errors import PrevisError
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    out = tmp_path / "a.mp4"
+    out.write_bytes(b"previous animatic")
+    err = PrevisError("renderer broke") if exc == "error" else KeyboardInterrupt()
+    with pytest.raises(type(err)):
+        render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=False,
+                        renderer_factory=lambda lv_, size: _Exploding(lv_, size, exc=err))
+    assert out.read_bytes() == b"previous animatic"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4"]  # no temporary left
+
+
+def test_writer_reuses_a_bounded_pool_of_frames(tmp_path):
+    from previs.render.animatic_encoder import H264Writer
+
+    seen = set()
+    with H264Writer(tmp_path / "p.mp4", 64, 48, 24, pool=2) as w:
+        for i in range(30):
+            slot = w.acquire()
+            seen.add(id(slot))
+            slot.rgb[:] = (i * 8) % 256
+            w.submit(slot)
+    assert len(seen) <= 2
+    frames, facts = decode(tmp_path / "p.mp4")
+    assert len(frames) == 30 and (facts["width"], facts["height"]) == (64, 48)
+    # Frame order is kept: brightness climbs with i.
+    assert frames[20].mean() > frames[5].mean()
+
+
+def test_writer_refuses_odd_sizes(tmp_path):
+    from previs.errors import PrevisError
+    from previs.render.animatic_encoder import H264Writer
+
+    with pytest.raises(PrevisError, match="even"):
+        H264Writer(tmp_path / "x.mp4", 321, 180, 24)
+    assert list(tmp_path.iterdir()) == []
+
+
+_MEMORY_SCRIPT = textwrap.dedent("""
+    import os, resource, sys
+    sys.path.insert(0, {tests!r})
+    os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+    from test_animatic import fight
+    from previs.render.animatic import render_animatic
+    lv, motion, plan = fight(duration=float(sys.argv[1]))
+    render_animatic(sys.argv[2], level=lv, motion=motion, plan=plan, size=(640, 360), progress=False)
+    print(motion.frames, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+""")
+
+
+def _peak_rss_kib(tmp_path, seconds):
+    script = _MEMORY_SCRIPT.format(tests=str(TESTS))
+    out = tmp_path / f"m{seconds}.mp4"
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    r = subprocess.run([sys.executable, "-c", script, str(seconds), str(out)], capture_output=True,
+                       text=True, env=env, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr
+    frames, rss = (int(v) for v in r.stdout.split()[-2:])
+    return frames, rss
+
+
+def test_memory_stays_flat_when_the_fight_doubles(tmp_path):
+    # 640x360 RGB is 0.69 MB a frame: holding the extra 120 frames would add ~80 MB.
+    n1, rss1 = _peak_rss_kib(tmp_path, 5.0)
+    n2, rss2 = _peak_rss_kib(tmp_path, 10.0)
+    assert (n1, n2) == (120, 240)
+    grew_mb = (rss2 - rss1) / 1024
+    assert grew_mb < 20, f"peak RSS grew {grew_mb:.1f} MB for 120 more frames"
+
+
+def test_progress_is_quiet_when_piped_and_shows_eta_on_a_terminal():
+    from previs.render.animatic_progress import Progress
+
+    piped = io.StringIO()
+    p = Progress(100, "animatic", stream=piped)
+    for i in range(1, 101):
+        p.update(i)
+    p.close()
+    assert piped.getvalue() == ""
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    p = Progress(100, "animatic", stream=tty, realtime_fps=24)
+    p.update(50, force=True)
+    text = tty.getvalue()
+    assert "50/100" in text and "ETA" in text and "real time" in text
+    p.close()
+    assert tty.getvalue().endswith("\n")
+
+
+def test_parse_size():
+    from previs.render.animatic import parse_size
+
+    assert parse_size("1280x720") == (1280, 720)
+    assert parse_size("640X360") == (640, 360)
+    for bad in ("1280", "axb", "321x180", "8x8"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
+
+
+def test_cli_render_is_quiet_when_piped(tmp_path):
+    level = TESTS / "data" / "expect" / "duel.tmx"
+    out = tmp_path / "duel.mp4"
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    r = subprocess.run([sys.executable, "-m", "previs", "render", str(level), "-o", str(out), "--size", "160x90"],
+                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # no progress bar when stderr is not a terminal
+    assert r.stdout.startswith(f"wrote {out}")
+    frames, facts = decode(out)
+    assert len(frames) == 288 and (facts["width"], facts["height"]) == (160, 90)
+
+
+def test_cli_render_usage_errors(tmp_path, capsys):
+    from previs.cli import main
+
+    level = TESTS / "data" / "expect" / "duel.tmx"
+    with pytest.raises(SystemExit) as e:
+        main(["render", str(level), "-o", str(tmp_path / "x.mp4"), "--size", "321x180"])
+    assert e.value.code == 2
+    assert "even" in capsys.readouterr().err
+    assert main(["render", str(level), "-o", str(tmp_path / "nope" / "x.mp4")]) == 1
+    assert "does not exist" in capsys.readouterr().err
