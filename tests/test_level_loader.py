@@ -432,6 +432,26 @@ def test_actor_standing_in_a_wall_is_a_notice(tmp_path):
     assert any("object 1 'H' (henry): stands inside the wall block at column 1, row 1" in n for n in level.notices)
 
 
+def test_objects_without_ids_get_the_next_free_ids(tmp_path):
+    # Tiled before 0.11 saved no object ids; like Tiled, the loader numbers them
+    objects = '<object name="Henry" type="henry" x="16" y="16"><point/></object>' + obj(3, "performer", "G", 8, 8)
+    level = load_level(make_map(tmp_path, objects))
+    assert level.henry.id == 100  # the map's nextobjectid
+    assert any("1 object had no id (saved by Tiled before 0.11) and got ids 100-100" in n for n in level.notices)
+
+
+def test_tile_template_whose_tileset_is_not_in_the_map(tmp_path):
+    (tmp_path / "t.tsx").write_text('<?xml version="1.0"?><tileset name="t" tilewidth="32" tileheight="32" tilecount="1" columns="1"/>')
+    (tmp_path / "goon.tx").write_text(
+        '<?xml version="1.0"?><template><tileset firstgid="1" source="t.tsx"/>'
+        '<object name="Goon" type="performer" gid="1" width="32" height="64"/></template>'
+    )
+    level = load_level(make_map(tmp_path, HENRY + '<object id="2" template="goon.tx" x="64" y="128"/>'))
+    # placed by the outline Tiled draws: bottom-left (64, 128), 32 x 64 px -> centre (80, 96)
+    assert level.performers[0].position == (2.5, 3.0)
+    assert any("object 2 'Goon': uses tile template 'goon.tx' whose tileset is not in the map" in n for n in level.notices)
+
+
 def test_walls_by_layer_property_and_merge(tmp_path):
     grid = np.zeros((5, 6), int)
     extra = (

@@ -113,15 +113,23 @@ def test_utf16_refused(tmp_path, capsys):
 def test_entity_expansion_refused_before_parsing(tmp_path, capsys):
     laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
     bomb = HEAD + f'<!DOCTYPE map [<!ENTITY l0 "lol">{laughs}]>\n' + header()[len(HEAD):] + "<properties><property name='title' value='&l9;'/></properties></map>"
-    err = refused(write(tmp_path, bomb), capsys, "contains a DOCTYPE or entity declaration")
+    err = refused(write(tmp_path, bomb), capsys, "contains a DOCTYPE with entity declarations")
     assert err.count("\n") == 1
 
 
-def test_any_doctype_refused(tmp_path, capsys):
-    doc = HEAD + '<!DOCTYPE map SYSTEM "map.dtd">\n' + header()[len(HEAD):] + "</map>"
-    refused(write(tmp_path, doc), capsys, "contains a DOCTYPE")
+def test_doctype_with_internal_subset_refused(tmp_path, capsys):
     external = HEAD + '<!DOCTYPE map [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + header()[len(HEAD):] + "</map>"
-    refused(write(tmp_path, external), capsys, "contains a DOCTYPE")
+    refused(write(tmp_path, external), capsys, "contains a DOCTYPE with entity declarations")
+    subset = HEAD + '<!DOCTYPE map [<!ATTLIST map a CDATA "b">]>' + header()[len(HEAD):] + "</map>"
+    refused(write(tmp_path, subset), capsys, "contains a DOCTYPE with entity declarations")
+
+
+def test_bare_doctype_of_old_tiled_is_fine(tmp_path, capsys):
+    # Tiled before 0.9 wrote this line; it declares nothing and is never fetched
+    p = make_map(tmp_path)
+    text = p.read_text().replace("\n", '\n<!DOCTYPE map SYSTEM "http://mapeditor.org/dtd/1.0/map.dtd">\n', 1)
+    p.write_text(text)
+    assert cmd_check.run(argparse.Namespace(levels=[str(p)], quiet=True)) == 0
 
 
 def test_map_claiming_millions_of_tiles(tmp_path, capsys):
@@ -308,7 +316,7 @@ def test_missing_and_broken_external_files(tmp_path, capsys):
     refused(p, capsys, "tileset source 'gone.tsx': 'gone.tsx' (gone.tsx) does not exist")
     (tmp_path / "bad.tsx").write_text(HEAD + '<!DOCTYPE x [<!ENTITY a "b">]><tileset/>')
     p = make_map(tmp_path, tilesets='<tileset firstgid="1" source="bad.tsx"/>')
-    refused(p, capsys, "contains a DOCTYPE or entity declaration")
+    refused(p, capsys, "contains a DOCTYPE with entity declarations")
     (tmp_path / "t.tx").write_text(HEAD + "<template></template>")
     p = make_map(tmp_path, HENRY + '<object id="2" template="t.tx" x="1" y="1"/>')
     refused(p, capsys, "template 't.tx': holds no <object>")
@@ -537,3 +545,32 @@ def test_several_files_all_checked(tmp_path, capsys):
     assert "good.tmx: ok" in out.out
     assert "bad.tmx: has no henry" in out.err and "gone.tmx: does not exist" in out.err
     assert "2 of 3 levels have problems" in out.err
+
+
+def test_duplicate_object_ids(tmp_path, capsys):
+    objects = HENRY + obj(5, "performer", "A", 10, 10) + obj(5, "performer", "B", 20, 20)
+    refused(make_map(tmp_path, objects), capsys, "object 5 'B': has the same id as object 5 'A'")
+
+
+def test_layers_hidden_where_tiled_never_puts_them_are_never_decoded(tmp_path, capsys):
+    # a zlib bomb in a tile layer inside an object group, a tileset pointing outside the
+    # project inside a group: pytmx would search both out (".//layer"); the loader drops
+    # them unread, within the bounds
+    bomb = base64.b64encode(_bomb("zlib", 1100)).decode()
+    hidden = (
+        f'<layer id="8" name="hidden" width="1024" height="1024"><data encoding="base64" compression="zlib">{bomb}</data></layer>'
+    )
+    p = make_map(tmp_path, HENRY + hidden, layers='<group id="7" name="g"><tileset firstgid="50" source="/etc/passwd"/></group>')
+    refused_or_loaded = cmd_check.run(argparse.Namespace(levels=[str(p)], quiet=True))
+    assert refused_or_loaded == 0, capsys.readouterr().err
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    try:
+        cmd_check.run(argparse.Namespace(levels=[str(p)], quiet=True))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < MEMORY_LIMIT and time.perf_counter() - t0 < 10 * TIME_LIMIT  # traced: slower
+    # the same bomb where a layer belongs is refused
+    p = make_map(tmp_path, layers=hidden, width=1024, height=1024)
+    refused(p, capsys, "tile layer 'hidden': data inflates to more than")

@@ -3,9 +3,11 @@ XML parsing, and the project boundary that external references may not leave.
 
 Nothing here knows about Tiled's semantics; it turns bytes on disk into an ElementTree
 root or a one-line reason for refusing them. Parsing uses the standard library's
-``xml.etree`` (expat) after a byte scan has refused any ``<!DOCTYPE``/``<!ENTITY``: Tiled
-never writes either, and entity declarations are how "billion laughs" files expand a few
-KB into gigabytes.
+``xml.etree`` (expat) after a byte scan has refused any ``<!ENTITY`` and any DOCTYPE with an
+internal subset: Tiled never writes either, and entity declarations are how "billion
+laughs" files expand a few
+KB into gigabytes. (A bare ``<!DOCTYPE map SYSTEM "...">``, as Tiled before 0.9 wrote, is
+allowed: it declares nothing and expat does not fetch it.)
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from .limits import MAX_XML_DEPTH, MAX_XML_ELEMENTS
 PROJECT_SUFFIX = ".tiled-project"
 _DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 
 
 class Refused(Exception):
@@ -97,10 +100,12 @@ def parse_xml(data: bytes, expect_root: str) -> ET.Element:
     m = _DECL_ENCODING.match(data.removeprefix(codecs.BOM_UTF8)[:512])
     if m and m.group(1).decode("ascii").lower() not in _UTF8_NAMES:
         raise Refused(f"declares encoding {m.group(1).decode('ascii')!r}; Tiled writes UTF-8; re-save it from Tiled")
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    if b"<!ENTITY" in data or _DOCTYPE_SUBSET.search(data):
+        # Tiled before 0.9 wrote a bare <!DOCTYPE map SYSTEM "...map.dtd">, which expat
+        # never fetches: that is harmless. An internal subset is where entities live.
         raise Refused(
-            "contains a DOCTYPE or entity declaration, which Tiled never writes and which can "
-            "expand a small file into gigabytes; refused unread: re-save the map from Tiled"
+            "contains a DOCTYPE with entity declarations, which Tiled never writes and which "
+            "can expand a small file into gigabytes; refused unread: re-save the map from Tiled"
         )
     # Every element has one "<" that starts neither "</", "<?" nor "<!": an upper bound on
     # the element count, taken at C speed before anything is built.

@@ -2,8 +2,8 @@
 
 Order of work, each step guarding the next:
 
-1. Read the map (size-capped) and parse it with ``xml.etree`` after refusing any DOCTYPE or
-   entity declaration (:mod:`previs.level.safety`).
+1. Read the map (size-capped) and parse it with ``xml.etree`` after refusing entity
+   declarations (:mod:`previs.level.safety`).
 2. Check the header (orthogonal, finite, ``width * height`` within the limit) before any
    tile data is decoded.
 3. Inline external tilesets (``.tsx``) and expand object templates (``.tx``), reading each
@@ -188,6 +188,7 @@ class _Reader:
         self.project = find_project_root(self.path)
         self.base = self.path.parent
         self.used: dict[Path, bytes] = {}
+        self.parsed: dict[tuple[Path, str], ET.Element] = {}
         self.templates: dict[Path, Template | None] = {}
         self.notices: list[str] = []
 
@@ -204,6 +205,8 @@ class _Reader:
         except Refused as e:
             self.problems.error(what, str(e))
             return None
+        if (path, root_tag) in self.parsed:  # a template used by many objects is read once
+            return path, self.parsed[(path, root_tag)]
         if path not in self.used and len(self.used) >= limits.MAX_EXTERNAL_FILES:
             self.problems.error(what, f"is one file too many: a map may use {limits.MAX_EXTERNAL_FILES} tilesets and templates")
             return None
@@ -214,6 +217,7 @@ class _Reader:
             self.problems.error(what, f"'{ref}' ({self.where_file(path)}) {e}")
             return None
         self.used[path] = data
+        self.parsed[(path, root_tag)] = root
         return path, root
 
     def check_image(self, image: ET.Element, base: Path, what: str) -> None:
@@ -252,7 +256,8 @@ def _check_header(root: ET.Element, problems: Problems) -> tuple[int, int, int, 
     if orientation != "orthogonal":
         problems.error(
             None,
-            f"is an {orientation} map; previs levels are orthogonal (square grid, top-down)",
+            f"is a{'n' * orientation[:1].lower().startswith(tuple('aeiou'))} {orientation} map; "
+            "previs levels are orthogonal (square grid, top-down)",
             "start from a new orthogonal map in Tiled (File > New > New Map, Orientation: Orthogonal)",
         )
     if root.get("infinite", "0") not in ("0", ""):
@@ -298,6 +303,20 @@ def _walk_layers(parent: ET.Element, ox: float, oy: float, out: list, problems: 
         out.append((child, ox + dx, oy + dy))
         if child.tag == "group":
             _walk_layers(child, ox + dx, oy + dy, out, problems)
+
+
+def _prune(root: ET.Element, keep: set[int]) -> None:
+    """Remove every layer, group, tileset and image layer that is not where Tiled puts it
+    (``keep``: ids of the map's own tilesets and of layers reached through groups).
+    pytmx searches ``.//layer``, ``.//objectgroup`` etc. anywhere in the tree, so a tile
+    layer hidden inside an object group would reach pytmx's unbounded decoder, and a
+    tileset hidden in a group would make pytmx open a file. Image layers go too: they
+    hold only pictures, which the engine never reads."""
+    tags = ("layer", "objectgroup", "imagelayer", "group", "tileset")
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag in tags and id(child) not in keep:
+                parent.remove(child)
 
 
 def _inline_tilesets(root: ET.Element, rd: _Reader) -> tuple[list[RawTileset], dict[Path, int]]:
@@ -364,7 +383,7 @@ def _expand_templates(groups: list, rd: _Reader, by_path: dict[Path, int]) -> No
                 continue
             note = apply_template(obj, tpl, by_path)
             if note:
-                rd.notices.append(f"{rd.source}: {what}: {note}.")
+                rd.notices.append(f"{rd.source}: object {obj.get('id', '?')} '{obj.get('name', '')}': {note}.")
 
 
 def _sanitize_for_pytmx(root: ET.Element, problems: Problems) -> None:
@@ -410,16 +429,34 @@ def _shape_of(obj: ET.Element) -> str:
     return "tile" if obj.get("gid") not in (None, "", "0") else "rectangle"
 
 
-def _check_objects(groups: list, problems: Problems) -> None:
+def _check_objects(root: ET.Element, groups: list, rd: "_Reader") -> None:
+    """Count limits, ids and point lists. Objects saved by Tiled before 0.11 have no id:
+    like Tiled, give them the next free ids (from the map's ``nextobjectid``), with a
+    notice, so that the map still loads."""
+    problems = rd.problems
     count = points = 0
     ids: dict[int, str] = {}
+    all_objs = [o for og, _, _ in groups for o in og.findall("object")]
+    present = [v for o in all_objs if (v := _int_attr(o, "id")) is not None]
+    next_id = max([_int_attr(root, "nextobjectid", 1) or 1, *(v + 1 for v in present)])
+    assigned = []
+    for obj in all_objs:
+        if obj.get("id") is None:
+            obj.set("id", str(next_id))
+            assigned.append(next_id)
+            next_id += 1
+    if assigned:
+        rd.notices.append(
+            f"{rd.source}: {len(assigned)} object{'s' * (len(assigned) > 1)} had no id (saved by Tiled before 0.11) "
+            f"and got ids {assigned[0]}-{assigned[-1]}; re-save the map in Tiled to keep them."
+        )
     for og, _, _ in groups:
         for obj in og.findall("object"):
             count += 1
             oid = _int_attr(obj, "id")
-            label = f"object {obj.get('id', '(no id)')} '{obj.get('name', '')}'"
+            label = f"object {obj.get('id')} '{obj.get('name', '')}'"
             if oid is None or oid < 1:
-                problems.error(label, "has no usable id (maps from Tiled before 1.0 lack them)", "open and re-save the map in Tiled 1.8 or newer")
+                problems.error(label, "has an id that is not a whole number from 1", "the file is damaged: re-save it from Tiled")
             elif oid in ids:
                 problems.error(label, f"has the same id as {ids[oid]}", "the file is damaged: re-save it from Tiled")
             else:
@@ -427,7 +464,8 @@ def _check_objects(groups: list, problems: Problems) -> None:
             for poly in (obj.find("polygon"), obj.find("polyline")):
                 if poly is None:
                     continue
-                pts = (poly.get("points") or "").split()
+                poly.set("points", poly.get("points") or "")  # pytmx cannot split None
+                pts = poly.get("points").split()
                 points += len(pts)
                 if len(pts) > limits.MAX_POINTS_PER_OBJECT:
                     problems.error(label, f"has {len(pts)} points, more than the {limits.MAX_POINTS_PER_OBJECT} limit", "simplify the line")
@@ -467,16 +505,13 @@ def read_map(source: str | os.PathLike, problems: Problems) -> RawMap:
         if el.tag == "imagelayer":
             for image in el.iter("image"):
                 rd.check_image(image, rd.base, f"image layer '{el.get('name', '')}'")
-    # image layers carry only pictures; drop them so pytmx never opens a file
-    for parent in [root, *root.iter("group")]:
-        for el in parent.findall("imagelayer"):
-            parent.remove(el)
     layers = [t for t in layers if t[0].tag != "imagelayer"]
+    _prune(root, {id(el) for el, _, _ in layers} | {id(ts) for ts in root.findall("tileset")})
     groups = [t for t in layers if t[0].tag == "objectgroup"]
     tile_layers = [t for t in layers if t[0].tag == "layer"]
 
     _expand_templates(groups, rd, by_path)
-    _check_objects(groups, problems)
+    _check_objects(root, groups, rd)
 
     grids: list[np.ndarray] = []
     total = 0
@@ -516,7 +551,8 @@ def read_map(source: str | os.PathLike, problems: Problems) -> RawMap:
 
     tmx_groups = [g for g in tmx.layers if isinstance(g, pytmx.TiledObjectGroup)]
     tmx_tiles = [g for g in tmx.layers if isinstance(g, pytmx.TiledTileLayer)]
-    assert len(tmx_groups) == len(groups) and len(tmx_tiles) == len(tile_layers)
+    if len(tmx_groups) != len(groups) or len(tmx_tiles) != len(tile_layers):  # pragma: no cover - pruned above
+        raise problems.refuse("has layers where Tiled never puts them", "re-save the map from Tiled")
 
     tile_of: dict[int, RawTile] = {ts.firstgid + tid: tile for ts in tilesets for tid, tile in ts.tiles.items()}
     objects: list[RawObject] = []
