@@ -140,3 +140,16 @@ def test_moving_performer_vectorised_over_frames():
     bearing = np.degrees(np.arctan2(xs - 10, 5.0))
     np.testing.assert_array_equal(v, bearing <= 45.0 + 1e-9)
     assert math.isclose(v.mean(), (bearing <= 45).mean())
+
+
+def test_fast_frustum_path_equals_the_general_one():
+    from previs.plan.visibility import _in_frustum_xz
+
+    rng = np.random.default_rng(2)
+    n, p = 30, 7
+    tr = make_track(rng.uniform(-180, 180, n), pos=np.c_[rng.uniform(0, 20, n), rng.uniform(1, 2, n), rng.uniform(0, 20, n)],
+                    pitch=rng.uniform(-40, 40, n), roll=rng.uniform(-20, 20, n), hfov=rng.uniform(40, 110, n))
+    xz = rng.uniform(0, 20, (n, p, 2))
+    ys = rng.uniform(0, 2, (n, p, 2))
+    pts = np.stack([np.broadcast_to(xz[..., None, 0], ys.shape), ys, np.broadcast_to(xz[..., None, 1], ys.shape)], axis=-1)
+    np.testing.assert_array_equal(_in_frustum_xz(tr, xz, ys, 16 / 9), in_frustum(tr, pts))

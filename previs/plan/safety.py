@@ -22,10 +22,9 @@ contract says: only inside the window may they touch.
 outside again, or the end of the replay if it never leaves) and the position ``x``, ``z``
 at entry. Down performers count here: a body lying in a pyro zone is in danger.
 
-All of it is vectorised over frames. Close pairs are found per frame by sort-and-sweep on
-x (bodies sorted by x; the k-th neighbours are compared for k = 1, 2, ... while any frame
-still has a pair closer in x than the largest possible threshold), so the work follows
-how crowded the fight is instead of the 101 x 100 / 2 pairs of a brute force.
+All of it is vectorised over frames. Close pairs are found per frame by sort-and-sweep
+along the frame's wider axis (see :func:`_close_pairs`), so the work follows how crowded
+the fight is instead of the 101 x 100 / 2 pairs per frame of a brute force.
 """
 
 from __future__ import annotations
@@ -94,42 +93,57 @@ def body_positions(motion) -> np.ndarray:
 
 
 def _close_pairs(xz: np.ndarray, radii: np.ndarray, down: np.ndarray, safety: float):
-    """Candidate (frame, a, b, gap) with a < b and gap < safety, excluding down bodies."""
+    """Every (frame, a, b, gap) with a < b, neither down, and gap < safety.
+
+    Sort-and-sweep per frame: bodies are sorted along the frame's wider axis (x or z), and
+    each body is compared with its k-th neighbour for k = 1, 2, ... for as long as that
+    neighbour is within ``safety + 2 * max radius`` along the axis; a body whose k-th
+    neighbour is farther has no closer (k+1)-th one, so it drops out. The work follows how
+    crowded each body's surroundings are, not the square of the number of bodies."""
     F, B, _ = xz.shape
     e = np.zeros(0, dtype=np.int64)
     if B < 2:
         return e, e, e, np.zeros(0)
     thr = safety + 2.0 * float(radii.max())
-    # Down bodies are moved far apart on x so that they never pair with anything.
-    x = np.where(down, 1e7 + 1e3 * np.arange(B)[None, :], xz[:, :, 0])
-    order = np.argsort(x, axis=1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=1)
-    zs = np.take_along_axis(xz[:, :, 1], order, axis=1)
-    rs = radii[order]
+    x, z = xz[:, :, 0], xz[:, :, 1]
+    use_z = (z.max(axis=1) - z.min(axis=1)) > (x.max(axis=1) - x.min(axis=1))
+    key = np.where(use_z[:, None], z, x)
+    other = np.where(use_z[:, None], x, z)
+    # Down bodies are moved far apart along the key so that they never pair with anything.
+    key = np.where(down, 1e7 + 1e3 * np.arange(B)[None, :], key)
+    order = np.argsort(key, axis=1, kind="stable")
+    # Rows of B + 1: the last column is a +inf sentinel, so a sweep that runs off the end of
+    # its frame's row meets an infinitely far neighbour and stops (no bounds test needed).
+    W = B + 1
+    ks = np.full((F, W), np.inf)
+    ks[:, :B] = np.take_along_axis(key, order, axis=1)
+    os_ = np.zeros((F, W))
+    os_[:, :B] = np.take_along_axis(other, order, axis=1)
+    rs = np.zeros((F, W))
+    rs[:, :B] = radii[order]
+    ordw = np.zeros((F, W), dtype=np.int64)
+    ordw[:, :B] = order
+    ks, os_, rs, order = ks.ravel(), os_.ravel(), rs.ravel(), ordw.ravel()
+    idx = (np.arange(F)[:, None] * W + np.arange(B - 1)[None, :]).ravel()  # flat (frame, sorted position)
     fs, as_, bs, gs = [], [], [], []
-    frames = np.arange(F)  # frames that may still hold a pair k neighbours apart
     for k in range(1, B):
-        if k > 1:
-            xs, zs, rs, order = xs[live], zs[live], rs[live], order[live]
-            frames = frames[live]
-        dx = xs[:, k:] - xs[:, :-k]
-        near_x = dx < thr
-        live = near_x.any(axis=1)
-        if not live.any():
+        j = idx + k
+        dk = ks[j] - ks[idx]
+        near = dk < thr
+        idx, j, dk = idx[near], j[near], dk[near]
+        if idx.size == 0:
             break
-        dz = zs[:, k:] - zs[:, :-k]
-        lim = safety + rs[:, k:] + rs[:, :-k]
-        hit = near_x & (dx * dx + dz * dz < lim * lim)
-        rows, ii = np.nonzero(hit)
-        if rows.size:
-            a = order[rows, ii]
-            b = order[rows, ii + k]
-            gap = np.hypot(dx[rows, ii], dz[rows, ii]) - radii[a] - radii[b]
-            fs.append(frames[rows])
+        do = os_[j] - os_[idx]
+        lim = safety + rs[j] + rs[idx]
+        hit = dk * dk + do * do < lim * lim
+        if hit.any():
+            i_h, j_h = idx[hit], j[hit]
+            a, b = order[i_h], order[j_h]
+            gap = np.hypot(dk[hit], do[hit]) - radii[a] - radii[b]
+            fs.append(i_h // W)
             as_.append(np.minimum(a, b))
             bs.append(np.maximum(a, b))
             gs.append(gap)
-        # A frame with no pair k apart closer than thr in x has none k + 1 apart either.
     if not fs:
         return e, e, e, np.zeros(0)
     return np.concatenate(fs), np.concatenate(as_), np.concatenate(bs), np.concatenate(gs)

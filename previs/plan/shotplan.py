@@ -285,15 +285,13 @@ def _continuity(track, motion, frame: int) -> Continuity:
     )
     if motion is None:
         return Continuity(henry)
+    # Rounded as arrays (np.round; + 0.0 clears -0.0), then one Python object per performer.
+    xz = (np.round(np.asarray(motion.perf_xz[frame], dtype=np.float64), 3) + 0.0).tolist()
+    facing = (np.round(np.asarray(motion.perf_facing[frame], dtype=np.float64), 1) + 0.0).tolist()
+    down = np.asarray(motion.perf_down[frame], dtype=bool).tolist()
     perf = tuple(
-        PerformerPose(
-            name=p.name,
-            x=_r(motion.perf_xz[frame, i, 0], 3),
-            z=_r(motion.perf_xz[frame, i, 1], 3),
-            facing=_r(motion.perf_facing[frame, i], 1),
-            state="down" if bool(motion.perf_down[frame, i]) else "standing",
-        )
-        for i, p in enumerate(motion.level.performers)
+        PerformerPose(p.name, x, z, f, "down" if d else "standing")
+        for p, (x, z), f, d in zip(motion.level.performers, xz, facing, down)
     )
     return Continuity(henry, perf)
 

@@ -62,6 +62,24 @@ def in_frustum(track, points: np.ndarray, aspect: float = WIDESCREEN) -> np.ndar
     return ok.reshape(shape)
 
 
+def _in_frustum_xz(track, xz: np.ndarray, ys: np.ndarray, aspect: float) -> np.ndarray:
+    """:func:`in_frustum` for points given as ground positions ``xz`` (F, P, 2) with
+    heights ``ys`` (F, P, K): the ground part of the camera-space transform is shared by
+    the K points of a performer."""
+    R = rotation_matrices(track.yaw, track.pitch, track.roll)  # (F, 3, 3)
+    pos = track.pos
+    dx = xz[..., 0] - pos[:, 0, None]
+    dz = xz[..., 1] - pos[:, 2, None]
+    dy = ys - pos[:, 1, None, None]
+
+    def comp(i):  # camera-space component i = column i of R . (p - eye)
+        return (R[:, 0, i, None] * dx + R[:, 2, i, None] * dz)[..., None] + R[:, 1, i, None, None] * dy
+
+    depth = -comp(2)
+    lim = depth * np.tan(np.radians(track.hfov) / 2.0)[:, None, None]
+    return (depth > NEAR) & (np.abs(comp(0)) <= lim) & (np.abs(comp(1)) <= lim / aspect)
+
+
 def _clip_to_grid(x0, z0, dx, dz, width, depth):
     """Liang-Barsky: parameter interval [t0, t1] of segment p0 + t*d (t in [0, 1]) inside
     the box [0, width] x [0, depth]; t0 > t1 where it misses."""
@@ -88,7 +106,8 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
 
     Sight lines whose bounding box of cells holds no wall (a summed-area table answers
     that in O(1)) are clear without tracing. The rest advance together one cell per loop
-    iteration; finished lines are dropped from the working arrays as they go."""
+    iteration; finished or fully blocked lines are dropped from the working arrays
+    whenever a quarter of them is done."""
     N = eye.shape[0]
     K = target_y.shape[1]
     blocked = np.zeros((N, K), dtype=bool)
@@ -140,30 +159,38 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
     cell = (row + 1) * CP + (col + 1)
     last = Hf.size - 1
     t = t0
+    t1 = t1.copy()
     ids = np.arange(idx.size)
     res = np.zeros((idx.size, K), dtype=bool)
-    while ids.size:
+    while True:
+        live = t < t1  # finished and fully blocked lines have t >= t1
+        n_live = int(np.count_nonzero(live))
+        if n_live == 0:
+            break
+        if n_live < 0.75 * live.size:  # drop finished lines now and then, not every step
+            ids, cell, tmx, tmz, t, t1, tdx, tdz, sx, sz = (
+                a[live] for a in (ids, cell, tmx, tmz, t, t1, tdx, tdz, sx, sz)
+            )
+            live = None
         tn = np.minimum(np.minimum(tmx, tmz), t1)
         h = Hf[np.clip(cell, 0, last)]
-        s = np.flatnonzero(h > 0)
+        solid = h > 0
+        if live is not None:
+            solid &= live
+        s = np.flatnonzero(solid)
         if s.size:
             a = ids[s]
             d = dy[a]
             ya = ye[a, None] + t[s, None] * d
             yb = ye[a, None] + tn[s, None] * d
             res[a] |= np.minimum(ya, yb) < h[s, None]
+            done = res[a].all(axis=1)
+            t1[s[done]] = -np.inf
         step_x = tmx <= tmz
         cell = cell + np.where(step_x, sx, sz)
         tmx = np.where(step_x, tmx + tdx, tmx)
         tmz = np.where(step_x, tmz, tmz + tdz)
         t = tn
-        alive = tn < t1
-        if s.size:
-            alive[s] &= ~res[ids[s]].all(axis=1)
-        if not alive.all():
-            ids, cell, tmx, tmz, t, t1, tdx, tdz, sx, sz = (
-                a[alive] for a in (ids, cell, tmx, tmz, t, t1, tdx, tdz, sx, sz)
-            )
     blocked[idx] = res
     return blocked
 
@@ -185,11 +212,7 @@ def visible_frames(level, motion, aspect: float = WIDESCREEN) -> np.ndarray:
         return np.zeros((F, 0), dtype=bool)
     xz = np.asarray(motion.perf_xz, dtype=np.float64)  # (F, P, 2)
     ys = point_heights(level, motion)  # (F, P, 2)
-    pts = np.empty((F, P, 2, 3))
-    pts[..., 0] = xz[:, :, None, 0]
-    pts[..., 1] = ys
-    pts[..., 2] = xz[:, :, None, 1]
-    inside = in_frustum(track, pts, aspect)  # (F, P, 2)
+    inside = _in_frustum_xz(track, xz, ys, aspect)  # (F, P, 2)
     cand = inside.any(axis=2)
     fi, pi = np.nonzero(cand)
     vis = np.zeros((F, P), dtype=bool)
