@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from pathlib import Path as FsPath
 
+import numpy as np
+
 from ..sim.paths import walk_end_time
 from . import limits
 from .diagnostics import Problems, describe
@@ -30,7 +32,7 @@ from .model import (
 )
 from .props import Props
 from .tmx import RawMap, RawObject
-from .walls import build_walls, cells_crossed
+from .walls import build_walls, crossed_cells
 
 KINDS = ("henry", "performer", "path", "beat", "zone")
 ACTOR_SHAPES = ("point", "ellipse", "rectangle", "tile")
@@ -270,25 +272,28 @@ def _walk_seconds(actor: Actor) -> float:
     return length / actor.speed + sum(s for _, s in path.holds)
 
 
-def _wall_notices(level_paths, walls, raw: RawMap, problems: Problems) -> None:
-    cell = walls.cell
+def _wall_notices(level_paths, walls, by_id: dict[int, RawObject], problems: Problems) -> None:
+    """A notice per scripted path that passes through wall blocks, naming the cells."""
+    cell, rows, cols = walls.cell, walls.rows, walls.cols
     for path in level_paths:
         route = list(path.points) + (list(path.points[:1]) if path.closed else [])
-        hits: list[tuple[int, int]] = []
+        parts = []
         for a, b in zip(route, route[1:]):
-            for rc in cells_crossed(a, b, cell, walls.rows, walls.cols):
-                if walls.solid[rc] and rc not in hits:
-                    hits.append(rc)
-        if not hits:
+            r, c = crossed_cells(a, b, cell, rows, cols)
+            parts.append((r * cols + c)[walls.solid[r, c]])
+        flat = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        _, first = np.unique(flat, return_index=True)  # distinct cells, in crossing order
+        if first.size == 0:
             continue
+        hits = [divmod(int(v), cols) for v in flat[np.sort(first)[:5]]]
         shown = ", ".join(
-            f"column {c}, row {r} (x {c * cell:g}-{(c + 1) * cell:g} m, z {r * cell:g}-{(r + 1) * cell:g} m)" for r, c in hits[:5]
+            f"column {c}, row {r} (x {c * cell:g}-{(c + 1) * cell:g} m, z {r * cell:g}-{(r + 1) * cell:g} m)" for r, c in hits
         )
-        more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
-        o = next(x for x in raw.objects if x.id == path.id)
+        more = f" and {first.size - 5} more" if first.size > 5 else ""
+        o = by_id[path.id]
         problems.notice(
             describe(o.id, o.name, o.kind),
-            f"passes through the wall block{'s' * (len(hits) > 1)} at {shown}{more}; it will be followed as scripted",
+            f"passes through the wall block{'s' * (first.size > 1)} at {shown}{more}; it will be followed as scripted",
             "move its points off the walls if the performer should not walk through them",
         )
 
@@ -413,7 +418,7 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
             "only henry, performer, path, beat and zone objects take part in the fight",
         )
     level_paths = tuple(paths.values())
-    _wall_notices(level_paths, walls, raw, problems)
+    _wall_notices(level_paths, walls, b.by_id, problems)
     for a in (henry, *performers):
         if a.path is None and walls.is_solid(*a.position):
             r, c = walls.cell_of(*a.position)

@@ -42,11 +42,12 @@ MAX_TILE_PIXELS = 4096
 MAX_OBJECTS = 5_000
 """Objects in one map (all layers); a big fight has a few hundred."""
 
-MAX_POINTS_PER_OBJECT = 10_000
-"""Vertices of one polyline/polygon."""
+MAX_POINTS_PER_OBJECT = 5_000
+"""Vertices of one polyline/polygon (a hand-drawn route has tens)."""
 
-MAX_POINTS = 100_000
-"""Vertices over all polylines/polygons."""
+MAX_POINTS = 20_000
+"""Vertices over all polylines/polygons. Each path segment is traversed against the wall
+grid (~50 us), so this keeps the wall check of a full level under a second."""
 
 MAX_COORD_M = 100_000.0
 """Any object coordinate, metres from the map origin (100 km: far off any set)."""

@@ -151,7 +151,17 @@ def build_walls(raw: RawMap, cell: float, problems: Problems) -> tuple[Walls, np
 
 def cells_crossed(p0: tuple[float, float], p1: tuple[float, float], cell: float, rows: int, cols: int) -> list[tuple[int, int]]:
     """``(row, col)`` of every grid cell whose *interior* segment ``p0 -> p1`` (metres)
-    passes through, in order along the segment.
+    passes through, in order along the segment (see :func:`crossed_cells`)."""
+    r, c = crossed_cells(p0, p1, cell, rows, cols)
+    return list(zip(r.tolist(), c.tolist()))
+
+
+_NONE = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+
+def crossed_cells(p0: tuple[float, float], p1: tuple[float, float], cell: float, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column arrays of every grid cell whose *interior* segment ``p0 -> p1``
+    (metres) passes through, in order along the segment.
 
     Exact grid traversal in closed form (Amanatides & Woo): the segment is clipped to the
     grid, the parameters ``t`` at which it crosses each vertical and horizontal grid line
@@ -168,7 +178,7 @@ def cells_crossed(p0: tuple[float, float], p1: tuple[float, float], cell: float,
     for p, q in ((-du, u0), (du, cols - u0), (-dv, v0), (dv, rows - v0)):
         if p == 0:
             if q < 0:
-                return []
+                return _NONE
         else:
             r = q / p
             if p < 0:
@@ -176,13 +186,13 @@ def cells_crossed(p0: tuple[float, float], p1: tuple[float, float], cell: float,
             else:
                 t1 = min(t1, r)
     if t0 > t1:
-        return []
+        return _NONE
     if du == 0 and dv == 0:
         if u0 != math.floor(u0) and v0 != math.floor(v0) and 0 < u0 < cols and 0 < v0 < rows:
-            return [(int(math.floor(v0)), int(math.floor(u0)))]
-        return []
+            return np.array([math.floor(v0)], np.int64), np.array([math.floor(u0)], np.int64)
+        return _NONE
     if (du == 0 and u0 == math.floor(u0)) or (dv == 0 and v0 == math.floor(v0)):
-        return []  # along a grid line: in no cell's interior
+        return _NONE  # along a grid line: in no cell's interior
     ts = [np.array([t0, t1])]
     for start, d in ((u0, du), (v0, dv)):
         if d != 0:
@@ -191,15 +201,14 @@ def cells_crossed(p0: tuple[float, float], p1: tuple[float, float], cell: float,
             ts.append((lines - start) / d)
     t = np.unique(np.clip(np.concatenate(ts), t0, t1))
     if len(t) < 2:
-        return []
+        return _NONE
     mid = (t[:-1] + t[1:]) / 2
-    keep = t[1:] > t[:-1]
-    mu, mv = u0 + du * mid[keep], v0 + dv * mid[keep]
-    c = np.floor(mu).astype(np.int64)
-    r = np.floor(mv).astype(np.int64)
-    inside = (c >= 0) & (c < cols) & (r >= 0) & (r < rows)
-    out: list[tuple[int, int]] = []
-    for rr, cc in zip(r[inside].tolist(), c[inside].tolist()):
-        if not out or out[-1] != (rr, cc):
-            out.append((rr, cc))
-    return out
+    c = np.floor(u0 + du * mid).astype(np.int64)
+    r = np.floor(v0 + dv * mid).astype(np.int64)
+    keep = (c >= 0) & (c < cols) & (r >= 0) & (r < rows)
+    r, c = r[keep], c[keep]
+    if r.size > 1:  # drop repeats (rounding can split one cell's interval in two)
+        new = np.ones(r.size, bool)
+        new[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+        r, c = r[new], c[new]
+    return r, c
