@@ -449,7 +449,7 @@ def test_tile_template_whose_tileset_is_not_in_the_map(tmp_path):
     level = load_level(make_map(tmp_path, HENRY + '<object id="2" template="goon.tx" x="64" y="128"/>'))
     # placed by the outline Tiled draws: bottom-left (64, 128), 32 x 64 px -> centre (80, 96)
     assert level.performers[0].position == (2.5, 3.0)
-    assert any("object 2 'Goon': uses tile template 'goon.tx' whose tileset is not in the map" in n for n in level.notices)
+    assert any("object 2 'Goon' (performer): uses tile template 'goon.tx' whose tileset is not in the map" in n for n in level.notices)
 
 
 def test_walls_by_layer_property_and_merge(tmp_path):

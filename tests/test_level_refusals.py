@@ -295,7 +295,7 @@ def test_template_and_image_outside_project(tmp_path, capsys):
     )
     layers = '<imagelayer id="7" name="backdrop"><image source="/etc/hosts"/></imagelayer>'
     err = refused(make_map(level, objects, tilesets=tilesets, layers=layers), capsys,
-                  "object 2 '': template '../t.tx': refers to '../t.tx'",
+                  "object 2 '' (no type): template '../t.tx': refers to '../t.tx'",
                   "tileset 'pics': image refers to '../../secret.png'",
                   "image layer 'backdrop': image refers to '/etc/hosts'")
     assert err.count("outside the level's project folder") == 3
@@ -486,7 +486,7 @@ def test_bad_beat_numbers(tmp_path, capsys, props, needle):
 
 def test_non_finite_attribute(tmp_path, capsys):
     objects = HENRY + '<object id="3" name="Ghost" type="performer" x="nan" y="1"><point/></object>'
-    refused(make_map(tmp_path, objects), capsys, "object 3 'Ghost': attribute x='nan' is not a usable number")
+    refused(make_map(tmp_path, objects), capsys, "object 3 'Ghost' (performer): attribute x='nan' is not a usable number")
 
 
 def test_duplicate_performer_names(tmp_path, capsys):
@@ -549,7 +549,7 @@ def test_several_files_all_checked(tmp_path, capsys):
 
 def test_duplicate_object_ids(tmp_path, capsys):
     objects = HENRY + obj(5, "performer", "A", 10, 10) + obj(5, "performer", "B", 20, 20)
-    refused(make_map(tmp_path, objects), capsys, "object 5 'B': has the same id as object 5 'A'")
+    refused(make_map(tmp_path, objects), capsys, "object 5 'B' (performer): has the same id as object 5 'A' (performer)")
 
 
 def test_layers_hidden_where_tiled_never_puts_them_are_never_decoded(tmp_path, capsys):

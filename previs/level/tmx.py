@@ -240,6 +240,12 @@ class _Reader:
         return h.hexdigest()
 
 
+def _label(obj: ET.Element) -> str:
+    """``object 12 'Goon 3' (performer)`` from an ``<object>`` element, before pytmx."""
+    kind = (obj.get("type") or obj.get("class") or "").strip()
+    return describe(obj.get("id", "?"), obj.get("name", ""), kind)  # type: ignore[arg-type]
+
+
 def _int_attr(el: ET.Element, name: str, default: int | None = None) -> int | None:
     value = el.get(name)
     if value is None:
@@ -365,7 +371,7 @@ def _expand_templates(groups: list, rd: _Reader, by_path: dict[Path, int]) -> No
             ref = obj.get("template")
             if not ref:
                 continue
-            what = f"object {obj.get('id', '?')} '{obj.get('name', '')}'"
+            what = _label(obj)
             got = rd.external(ref, rd.base, "template", f"{what}: template '{ref}'")
             if got is None:
                 obj.attrib.pop("template", None)
@@ -383,7 +389,7 @@ def _expand_templates(groups: list, rd: _Reader, by_path: dict[Path, int]) -> No
                 continue
             note = apply_template(obj, tpl, by_path)
             if note:
-                rd.notices.append(f"{rd.source}: object {obj.get('id', '?')} '{obj.get('name', '')}': {note}.")
+                rd.notices.append(f"{rd.source}: {_label(obj)}: {note}.")
 
 
 def _sanitize_for_pytmx(root: ET.Element, problems: Problems) -> None:
@@ -402,7 +408,7 @@ def _sanitize_for_pytmx(root: ET.Element, problems: Problems) -> None:
             except (ValueError, TypeError):
                 v = None
             if v is None or (isinstance(v, float) and not math.isfinite(v)):
-                who = f"{el.tag} {el.get('id', '')} '{el.get('name', '')}'".replace("  ", " ")
+                who = _label(el) if el.tag == "object" else f"{el.tag} '{el.get('name', '')}'"
                 problems.error(who, f"attribute {key}={value!r} is not a usable number", "the file is damaged: re-save it from Tiled")
     for holder in root.iter("properties"):
         for p in list(holder.findall("property")):
@@ -454,7 +460,7 @@ def _check_objects(root: ET.Element, groups: list, rd: "_Reader") -> None:
         for obj in og.findall("object"):
             count += 1
             oid = _int_attr(obj, "id")
-            label = f"object {obj.get('id')} '{obj.get('name', '')}'"
+            label = _label(obj)
             if oid is None or oid < 1:
                 problems.error(label, "has an id that is not a whole number from 1", "the file is damaged: re-save it from Tiled")
             elif oid in ids:
