@@ -28,7 +28,7 @@ def to_text(plan) -> str:
     import opentimelineio as otio
 
     rate = plan.nominal_fps
-    tl = build_timeline(plan, rate=rate, record_offset=True, ascii_names=True)
+    tl = build_timeline(plan, rate=rate, record_offset=True, ascii_names=True, metadata=False)
     text = otio.adapters.write_to_string(tl, adapter_name="cmx_3600", rate=rate, style="avid")
     lines = text.split("\n")
     if lines and lines[0].startswith("TITLE:"):

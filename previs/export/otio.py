@@ -60,14 +60,16 @@ def _beat_color(action: str, actor_is_henry: bool):
     return C.YELLOW
 
 
-def build_timeline(plan, *, rate: float | None = None, record_offset: bool = False, ascii_names: bool = False):
+def build_timeline(plan, *, rate: float | None = None, record_offset: bool = False, ascii_names: bool = False,
+                   metadata: bool = True):
     """The OTIO timeline of a plan.
 
     ``rate`` overrides the frame rate (the EDL writer passes the nominal integer rate);
     ``record_offset`` puts a leading gap of ``start_tc`` frames on the track instead of
     setting ``global_start_time`` (the CMX adapter measures record time from the track's
     start and ignores ``global_start_time``); ``ascii_names`` keeps marker and timeline
-    names plain ASCII for EDL readers."""
+    names plain ASCII for EDL readers; ``metadata=False`` leaves out the ``previs``
+    metadata (an EDL cannot carry it)."""
     import opentimelineio as otio
 
     RT = otio.opentime.RationalTime
@@ -78,7 +80,8 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
     fix = _ascii if ascii_names else (lambda s: s)
 
     tl = otio.schema.Timeline(name=fix(name))
-    tl.metadata["previs"] = {"format": plan.format, "level": plan.level, "fps": plan.fps, "start_tc": plan.settings.start_tc}
+    if metadata:
+        tl.metadata["previs"] = {"format": plan.format, "level": plan.level, "fps": plan.fps, "start_tc": plan.settings.start_tc}
     if not record_offset:
         tl.global_start_time = RT(base, rate)
     track = otio.schema.Track(name="POV", kind=otio.schema.TrackKind.Video)
@@ -95,7 +98,8 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
             source_range=TR(RT(base + shot.start_frame, rate), RT(shot.frames, rate)),
         )
         clip.metadata["cmx_3600"] = {"reel": REEL}
-        clip.metadata["previs"] = {"index": shot.index, "start_frame": shot.start_frame, "end_frame": shot.end_frame, "over_max_take": shot.over_max_take}
+        if metadata:
+            clip.metadata["previs"] = {"index": shot.index, "start_frame": shot.start_frame, "end_frame": shot.end_frame, "over_max_take": shot.over_max_take}
         cut = cut_at.get(shot.start_frame)
         if cut is not None:
             m = otio.schema.Marker(
@@ -103,7 +107,8 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
                 marked_range=TR(RT(base + cut.frame, rate), RT(0, rate)),
                 color=otio.schema.MarkerColor.RED,
             )
-            m.metadata["previs"] = {"kind": "cut", "frame": cut.frame, "direction": cut.direction, "angle": cut.angle, "peak_speed": cut.peak_speed}
+            if metadata:
+                m.metadata["previs"] = {"kind": "cut", "frame": cut.frame, "direction": cut.direction, "angle": cut.angle, "peak_speed": cut.peak_speed}
             clip.markers.append(m)
         for b in shot.beats:
             length = min(max(0, int(math.floor(b.duration * plan.fps + 1e-6))), shot.end_frame - b.frame)
@@ -112,7 +117,8 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
                 marked_range=TR(RT(base + b.frame, rate), RT(length, rate)),
                 color=_beat_color(b.action, b.by_henry),
             )
-            m.metadata["previs"] = {"kind": "beat", "frame": b.frame, "t": b.t, "note": b.note}
+            if metadata:
+                m.metadata["previs"] = {"kind": "beat", "frame": b.frame, "t": b.t, "note": b.note}
             clip.markers.append(m)
         track.append(clip)
     return tl

@@ -39,6 +39,12 @@ def _dump(obj, depth: int, out: list[str]) -> None:
                 return
         pad = _INDENT * (depth + 1)
         is_dict = isinstance(obj, dict)
+        if not is_dict and all(isinstance(v, dict) and v and _flat(v) for v in obj):
+            # A list of small records (performer poses, beats, findings): one per line.
+            lines = [_encode(v) for v in obj]
+            if max(map(len, lines)) + 2 * (depth + 1) <= WIDTH:
+                out.append("[\n" + pad + (",\n" + pad).join(lines) + "\n" + _INDENT * depth + "]")
+                return
         out.append("{\n" if is_dict else "[\n")
         items = obj.items() if is_dict else enumerate(obj)
         first = True

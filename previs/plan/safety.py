@@ -115,18 +115,44 @@ def _close_pairs(xz: np.ndarray, radii: np.ndarray, down: np.ndarray, safety: fl
     # Rows of B + 1: the last column is a +inf sentinel, so a sweep that runs off the end of
     # its frame's row meets an infinitely far neighbour and stops (no bounds test needed).
     W = B + 1
-    ks = np.full((F, W), np.inf)
-    ks[:, :B] = np.take_along_axis(key, order, axis=1)
-    os_ = np.zeros((F, W))
-    os_[:, :B] = np.take_along_axis(other, order, axis=1)
-    rs = np.zeros((F, W))
-    rs[:, :B] = radii[order]
-    ordw = np.zeros((F, W), dtype=np.int64)
-    ordw[:, :B] = order
-    ks, os_, rs, order = ks.ravel(), os_.ravel(), rs.ravel(), ordw.ravel()
-    idx = (np.arange(F)[:, None] * W + np.arange(B - 1)[None, :]).ravel()  # flat (frame, sorted position)
+    ks2 = np.full((F, W), np.inf)
+    ks2[:, :B] = np.take_along_axis(key, order, axis=1)
+    os2 = np.zeros((F, W))
+    os2[:, :B] = np.take_along_axis(other, order, axis=1)
+    rs2 = np.zeros((F, W))
+    rs2[:, :B] = radii[order]
+    ord2 = np.zeros((F, W), dtype=np.int64)
+    ord2[:, :B] = order
+    ks, os_, rs, order = ks2.ravel(), os2.ravel(), rs2.ravel(), ord2.ravel()
     fs, as_, bs, gs = [], [], [], []
+
+    def collect(i_h, j_h, dk, do):
+        a, b = order[i_h], order[j_h]
+        fs.append(i_h // W)
+        as_.append(np.minimum(a, b))
+        bs.append(np.maximum(a, b))
+        gs.append(np.hypot(dk, do) - radii[a] - radii[b])
+
+    # Dense phase: while most bodies still have a k-th neighbour within reach, compare whole
+    # shifted rows (contiguous, fast); then gather only the bodies still sweeping.
+    idx = None
     for k in range(1, B):
+        if idx is None:
+            dk = ks2[:, k:] - ks2[:, :-k]
+            near = dk < thr
+            do = os2[:, k:] - os2[:, :-k]
+            lim = safety + rs2[:, k:] + rs2[:, :-k]
+            hit = near & (dk * dk + do * do < lim * lim)
+            rows, cols = np.nonzero(hit)
+            if rows.size:
+                i_h = rows * W + cols
+                collect(i_h, i_h + k, dk[rows, cols], do[rows, cols])
+            rows, cols = np.nonzero(near)
+            if rows.size == 0:
+                break
+            if rows.size < 0.4 * near.size:
+                idx = rows * W + cols
+            continue
         j = idx + k
         dk = ks[j] - ks[idx]
         near = dk < thr
@@ -137,13 +163,7 @@ def _close_pairs(xz: np.ndarray, radii: np.ndarray, down: np.ndarray, safety: fl
         lim = safety + rs[j] + rs[idx]
         hit = dk * dk + do * do < lim * lim
         if hit.any():
-            i_h, j_h = idx[hit], j[hit]
-            a, b = order[i_h], order[j_h]
-            gap = np.hypot(dk[hit], do[hit]) - radii[a] - radii[b]
-            fs.append(i_h // W)
-            as_.append(np.minimum(a, b))
-            bs.append(np.maximum(a, b))
-            gs.append(gap)
+            collect(idx[hit], j[hit], dk[hit], do[hit])
     if not fs:
         return e, e, e, np.zeros(0)
     return np.concatenate(fs), np.concatenate(as_), np.concatenate(bs), np.concatenate(gs)
@@ -162,17 +182,23 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     # Contact windows: the named pair may touch during [t, t + duration].
     body_of = {level.henry.id: 0}
     body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
-    ok = np.zeros(f.size, dtype=bool)
+    windows = []  # (pair key, first frame, last frame) of every contact beat
     for beat in level.beats:
         if beat.action not in CONTACT_ACTIONS or beat.target is None:
             continue
         i, j = body_of.get(beat.actor), body_of.get(beat.target)
         if i is None or j is None or i == j:
             continue
-        lo, hi = min(i, j), max(i, j)
         f0 = math.ceil(beat.t * fps - 1e-6)
         f1 = math.floor((beat.t + beat.duration) * fps + 1e-6)
-        ok |= (a == lo) & (b == hi) & (f >= f0) & (f <= f1)
+        windows.append((min(i, j) * B + max(i, j), f0, f1))
+    ok = np.zeros(f.size, dtype=bool)
+    if windows:
+        key = a * B + b
+        sub = np.flatnonzero(np.isin(key, [w[0] for w in windows]))
+        for pair, f0, f1 in windows:
+            m = (key[sub] == pair) & (f[sub] >= f0) & (f[sub] <= f1)
+            ok[sub[m]] = True
     keep = ~ok
     f, a, b, gap = f[keep], a[keep], b[keep], gap[keep]
     if f.size == 0:
