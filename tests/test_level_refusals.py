@@ -234,7 +234,7 @@ def test_largest_grid_with_a_problem_is_refused_in_bounds(tmp_path, capsys):
     doc = header(1024, 1024) + f'<tileset firstgid="1" name="t" tilewidth="32" tileheight="32" tilecount="4000" columns="1">{tiles}</tileset>{layers}</map>'
     refused(write(tmp_path, doc), capsys, "has no henry object")
     doc = doc.replace("</map>", '<layer id="9" name="one too many" width="1024" height="1024"><data encoding="csv">0</data></layer></map>')
-    refused(write(tmp_path, doc), capsys, "tile layer 'one too many': takes the map past 4194304 cells")
+    refused(write(tmp_path, doc), capsys, "has 5 tile layers of 1024x1024, more than the 4194304 cells", "refused before decoding any")
 
 
 def test_most_objects_with_a_problem_is_refused_in_bounds(tmp_path, capsys):
@@ -545,6 +545,16 @@ def test_several_files_all_checked(tmp_path, capsys):
     assert "good.tmx: ok" in out.out
     assert "bad.tmx: has no henry" in out.err and "gone.tmx: does not exist" in out.err
     assert "2 of 3 levels have problems" in out.err
+
+
+def test_reference_problems_do_not_hide_the_level_problems(tmp_path, capsys):
+    # a missing tileset and template still let the rest be checked: every problem listed
+    objects = obj(4, "performer", "Goon", 10, 10, {"speed": -1.0}) + '<object id="5" template="gone.tx" x="1" y="1"/>'
+    p = make_map(tmp_path, objects, tilesets='<tileset firstgid="1" source="gone.tsx"/>', walls=np.ones((5, 6), int))
+    refused(p, capsys, "tileset source 'gone.tsx': 'gone.tsx' (gone.tsx) does not exist",
+            "object 5 '' (no type): template 'gone.tx': 'gone.tx' (gone.tx) does not exist",
+            "tile layer 'walls': cell column 0, row 0 uses tile gid 1, which no tileset of the map holds",
+            "has no henry object", "object 4 'Goon' (performer): speed = -1 m/s")
 
 
 def test_duplicate_object_ids(tmp_path, capsys):

@@ -517,36 +517,45 @@ def read_map(source: str | os.PathLike, problems: Problems) -> RawMap:
     tile_layers = [t for t in layers if t[0].tag == "layer"]
 
     _expand_templates(groups, rd, by_path)
+    # Problems so far (references, tile data) still let pytmx parse the rest, so the level
+    # checks can list their problems too; broken ids, limits and attributes pytmx cannot
+    # cast stop here.
+    before = len(problems.errors)
     _check_objects(root, groups, rd)
+    fatal = len(problems.errors) > before
 
+    if len(tile_layers) * width * height > limits.MAX_TOTAL_CELLS:
+        raise problems.refuse(
+            f"has {len(tile_layers)} tile layers of {width}x{height}, more than the {limits.MAX_TOTAL_CELLS} "
+            f"cells over all tile layers a level may have; refused before decoding any",
+            "merge or delete art layers",
+        )
     grids: list[np.ndarray] = []
-    total = 0
     for el, _, _ in tile_layers:
         what = f"tile layer '{el.get('name', '')}'"
+        grid = np.zeros((height, width), np.uint32)
         lw, lh = _int_attr(el, "width", width), _int_attr(el, "height", height)
+        data_el = el.find("data")
         if (lw, lh) != (width, height):
             problems.error(what, f"is {el.get('width')}x{el.get('height')} tiles but the map is {width}x{height}", "re-save the map from Tiled")
-            grids.append(np.zeros((height, width), np.uint32))
-            continue
-        total += width * height
-        if total > limits.MAX_TOTAL_CELLS:
-            problems.error(what, f"takes the map past {limits.MAX_TOTAL_CELLS} cells over all tile layers", "merge or delete art layers")
-            break
-        data_el = el.find("data")
-        try:
-            grids.append(decode_layer_data(data_el, width, height))
-        except DataError as e:
-            problems.error(what, f"data {e}")
-            grids.append(np.zeros((height, width), np.uint32))
-        if data_el is not None:
-            # pytmx gets an empty layer: the cells are already decoded above
-            for child in list(data_el):
-                data_el.remove(child)
-            data_el.attrib.clear()
-            data_el.set("encoding", "base64")
-            data_el.text = ""
+        else:
+            try:
+                grid = decode_layer_data(data_el, width, height)
+            except DataError as e:
+                problems.error(what, f"data {e}")
+        grids.append(grid)
+        # pytmx gets an empty layer (its decoder is unbounded; the cells are decoded above)
+        if data_el is None:
+            data_el = ET.SubElement(el, "data")
+        for child in list(data_el):
+            data_el.remove(child)
+        data_el.attrib.clear()
+        data_el.set("encoding", "base64")
+        data_el.text = ""
+    before = len(problems.errors)
     _sanitize_for_pytmx(root, problems)
-    problems.raise_if_errors()
+    if fatal or len(problems.errors) > before:
+        raise problems.as_error()
 
     try:
         tmx = pytmx.TiledMap(image_loader=_no_images, allow_duplicate_names=True, load_all=False)
