@@ -557,6 +557,13 @@ def test_reference_problems_do_not_hide_the_level_problems(tmp_path, capsys):
             "has no henry object", "object 4 'Goon' (performer): speed = -1 m/s")
 
 
+def test_names_cannot_break_lines(tmp_path, capsys):
+    # XML allows newlines, NEL and LINE SEPARATOR in a name; each would split the output
+    objects = HENRY + obj(4, "performer", "Goon&#10;&#x85;&#x2028;red", 10, 10, {"speed": -1.0})
+    err = refused(make_map(tmp_path, objects), capsys, "object 4 'Goon\\n\\x85\\u2028red' (performer): speed = -1")
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_duplicate_object_ids(tmp_path, capsys):
     objects = HENRY + obj(5, "performer", "A", 10, 10) + obj(5, "performer", "B", 20, 20)
     refused(make_map(tmp_path, objects), capsys, "object 5 'B' (performer): has the same id as object 5 'A' (performer)")

@@ -44,7 +44,10 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary(level) -> list[str]:
-    """The lines ``previs check`` prints for a level that loads."""
+    """The lines ``previs check`` prints for a level that loads (names from the map with
+    control characters escaped, so each stays one line)."""
+    from ..level.diagnostics import printable
+
     s = level.settings
     w = level.walls
     by_action = Counter(b.action for b in level.beats)
@@ -63,7 +66,7 @@ def summary(level) -> list[str]:
         f"  {_plural(len(level.beats), 'beat')}" + (f": {beats}" if beats else ""),
         f"  {_plural(len(level.zones), 'zone')}" + (": " + ", ".join(f"{k} {n}" for k, n in sorted(zones.items())) if zones else ""),
     ]
-    return lines
+    return [printable(line) for line in lines]
 
 
 def run(args) -> int:

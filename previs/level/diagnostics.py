@@ -17,10 +17,17 @@ def describe(obj_id: int, name: str, kind: str) -> str:
     return f"object {obj_id} '{name}' ({kind or 'no type'})"
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x1b``): a name from a file can
+    neither break the one-line-per-problem output nor send escape codes to a terminal."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def _sentence(file: str, where: str | None, what: str, fix: str | None) -> str:
     msg = f"{file}: " + (f"{where}: " if where else "") + what
     if fix:
         msg += f"; {fix}"
+    msg = printable(msg)
     return msg if msg.endswith((".", "?", "!")) else msg + "."
 
 
