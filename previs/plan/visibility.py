@@ -157,7 +157,6 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
     # (the clip and the cell boundaries are the same float expressions); no per-step
     # bounds test is needed, and the border absorbs any last-step rounding.
     cell = (row + 1) * CP + (col + 1)
-    last = Hf.size - 1
     t = t0
     t1 = t1.copy()
     ids = np.arange(idx.size)
@@ -172,8 +171,9 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
                 a[live] for a in (ids, cell, tmx, tmz, t, t1, tdx, tdz, sx, sz)
             )
             live = None
+        step_x = tmx <= tmz
         tn = np.minimum(np.minimum(tmx, tmz), t1)
-        h = Hf[np.clip(cell, 0, last)]
+        h = np.take(Hf, cell, mode="clip")  # lines already done may have walked off: clip
         solid = h > 0
         if live is not None:
             solid &= live
@@ -186,7 +186,7 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
             res[a] |= np.minimum(ya, yb) < h[s, None]
             done = res[a].all(axis=1)
             t1[s[done]] = -np.inf
-        step_x = tmx <= tmz
+        # Step to the next cell: along x where x's boundary comes first, else along z.
         cell = cell + np.where(step_x, sx, sz)
         tmx = np.where(step_x, tmx + tdx, tmx)
         tmz = np.where(step_x, tmz, tmz + tdz)
