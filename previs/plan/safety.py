@@ -251,19 +251,30 @@ def zone_findings(level, motion) -> list[ZoneFinding]:
     xz = body_positions(motion)
     F, B, _ = xz.shape
     names = body_names(level)
+    xs = np.ascontiguousarray(xz[..., 0])
+    zs = np.ascontiguousarray(xz[..., 1])
     out: list[ZoneFinding] = []
     for zone in level.zones:
         if not zone.hazardous or len(zone.polygon) < 3:
             continue
-        inside = points_in_polygon(xz, zone.polygon)  # (F, B)
+        poly = np.asarray(zone.polygon, dtype=np.float64)
+        (x0, z0), (x1, z1) = poly.min(axis=0), poly.max(axis=0)
+        box = (xs >= x0) & (xs <= x1) & (zs >= z0) & (zs <= z1)
+        if not box.any():
+            continue
+        inside = np.zeros((F, B), dtype=bool)  # only points in the zone's bounding box can be in it
+        inside[box] = points_in_polygon(xz[box], zone.polygon)
         if not inside.any():
             continue
-        pad = np.zeros((F + 2, B), dtype=np.int8)
-        pad[1:-1] = inside
-        d = np.diff(pad, axis=0)  # (F + 1, B): +1 entry at frame f, -1 exit at frame f
-        eb, ef = np.nonzero(d.T == 1)
-        xb, xf = np.nonzero(d.T == -1)  # same order: per body, alternating entries/exits
-        for body, f_in, f_out in zip(eb.tolist(), ef.tolist(), xf.tolist()):
+        # Runs of consecutive inside frames per body: entry = first frame, exit = last + 1.
+        fi, bi = np.nonzero(inside)
+        o = np.lexsort((fi, bi))
+        fi, bi = fi[o], bi[o]
+        new = np.ones(fi.size, dtype=bool)
+        new[1:] = (bi[1:] != bi[:-1]) | (fi[1:] != fi[:-1] + 1)
+        starts = np.flatnonzero(new)
+        ends = np.append(starts[1:], fi.size) - 1
+        for body, f_in, f_out in zip(bi[starts].tolist(), fi[starts].tolist(), (fi[ends] + 1).tolist()):
             out.append(
                 ZoneFinding(
                     kind=zone.kind,
