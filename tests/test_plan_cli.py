@@ -100,3 +100,19 @@ def test_help_teaches(tmp_path):
     for word in ("track.csv", "turn cuts", "--turn-cut-speed", "--max-take", "--start-tc", "examples:",
                  "camera.usda", "docs/exports.md"):
         assert word in r.stdout
+
+
+def test_shared_override_options():
+    import argparse
+
+    from previs.cli.options import add_plan_overrides, plan_overrides
+
+    p = argparse.ArgumentParser()
+    add_plan_overrides(p, safety=True)
+    args = p.parse_args(["--turn-cut-speed", "120", "--safety-distance", "0.8", "--start-tc", "01:00:00:00"])
+    assert plan_overrides(args) == {"turn_cut_speed": 120.0, "safety_distance": 0.8, "start_tc": "01:00:00:00"}
+    assert plan_overrides(p.parse_args([])) == {}
+    p2 = argparse.ArgumentParser()
+    add_plan_overrides(p2)
+    with pytest.raises(SystemExit):
+        p2.parse_args(["--safety-distance", "1"])
