@@ -35,7 +35,7 @@ import numpy as np
 
 from ..errors import PrevisError
 
-DEFAULT_PRESET = "veryfast"
+DEFAULT_PRESET = "ultrafast"
 DEFAULT_CRF = 23
 _STOP = object()
 

@@ -62,13 +62,29 @@ def _init_font():
 
 
 class _Text:
-    """A rasterised string: ``alpha`` (h, w, 1) float32 coverage in 0..1."""
+    """A rasterised string: ``alpha`` (h, w, 1) coverage as integers 0..256, and per colour
+    the blend terms ``(256 - alpha, colour * alpha >> 8)`` as uint16, so blending is
+    ``(pixel * (256 - alpha) >> 8) + term`` in integers over just the text's box."""
 
-    __slots__ = ("alpha", "w", "h")
+    __slots__ = ("alpha", "w", "h", "_terms")
 
     def __init__(self, alpha: np.ndarray):
         self.alpha = alpha
         self.h, self.w = alpha.shape[:2]
+        self._terms: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+    def terms(self, color, channels: int = 3) -> tuple[np.ndarray, np.ndarray]:
+        """Blend terms for ``color`` over ``channels`` (3 = RGB; 4 = RGBA, whose 4th channel
+        is blended toward 0 and ignored: whole pixels are faster than 3-of-4 views)."""
+        key = (*(int(c) for c in color), channels)
+        t = self._terms.get(key)
+        if t is None:
+            col = np.zeros(channels, np.uint16)
+            col[:3] = key[:3]
+            inv = (256 - self.alpha).astype(np.uint16)
+            pre = ((self.alpha * col[None, None, :]) >> 8).astype(np.uint16)
+            t = self._terms[key] = (inv, pre)
+        return t
 
 
 class TextCache:
@@ -89,7 +105,8 @@ class TextCache:
         import pygame.surfarray
 
         surf = self.font.render(text, True, (255, 255, 255))
-        a = pygame.surfarray.array_alpha(surf).T.astype(np.float32) * (1.0 / 255.0)
+        a = pygame.surfarray.array_alpha(surf).T.astype(np.uint16)
+        a = (a * 256 + 127) // 255  # 0..255 -> 0..256, so full coverage is exactly the colour
         t = _Text(np.ascontiguousarray(a[:, :, None]))
         self._cache[text] = t
         if len(self._cache) > self.limit:
@@ -120,12 +137,15 @@ def blit(rgb: np.ndarray, t: _Text, x: int, y: int, color=WHITE) -> None:
     x1, y1 = min(W, x + t.w), min(H, y + t.h)
     if x1 <= x0 or y1 <= y0:
         return
-    a = t.alpha[sy0:sy0 + (y1 - y0), sx0:sx0 + (x1 - x0)]
-    reg = rgb[y0:y1, x0:x1, :3]
-    col = np.asarray(color, np.float32)
-    out = reg.astype(np.float32)
-    out += (col - out) * a
-    np.copyto(reg, out, casting="unsafe")
+    ch = 4 if rgb.shape[2] == 4 else 3
+    inv, pre = t.terms(color, ch)
+    ys, xs = slice(sy0, sy0 + (y1 - y0)), slice(sx0, sx0 + (x1 - x0))
+    reg = rgb[y0:y1, x0:x1, :ch]
+    acc = reg.astype(np.uint16)
+    acc *= inv[ys, xs]
+    acc >>= 8
+    acc += pre[ys, xs]
+    np.copyto(reg, acc, casting="unsafe")
 
 
 def flash(rgb: np.ndarray, amount: float = FLASH_WHITE) -> None:
