@@ -152,4 +152,17 @@ def test_fast_frustum_path_equals_the_general_one():
     xz = rng.uniform(0, 20, (n, p, 2))
     ys = rng.uniform(0, 2, (n, p, 2))
     pts = np.stack([np.broadcast_to(xz[..., None, 0], ys.shape), ys, np.broadcast_to(xz[..., None, 1], ys.shape)], axis=-1)
-    np.testing.assert_array_equal(_in_frustum_xz(tr, xz, ys, 16 / 9), in_frustum(tr, pts))
+    from previs.plan.camera import rotation_matrices
+
+    R = rotation_matrices(tr.yaw, tr.pitch, tr.roll)
+    np.testing.assert_array_equal(_in_frustum_xz(R, tr.pos, tr.hfov, xz, ys, 16 / 9), in_frustum(tr, pts))
+
+
+def test_chunked_frames_give_the_same_answer(monkeypatch):
+    from previs.plan import visibility
+    from test_plan_fixtures import crowd
+
+    level, motion = crowd(frames=300, performers=12, seed=4)
+    whole = visible_frames(level, motion)
+    monkeypatch.setattr(visibility, "CHUNK_POINTS", 12 * 7)  # 7 frames per chunk
+    np.testing.assert_array_equal(visible_frames(level, motion), whole)

@@ -39,6 +39,8 @@ CHEST = 0.75
 HEAD = 0.95
 DOWN_POINT_HEIGHT = 0.2
 IN_VIEW_FRACTION = 0.25
+CHUNK_POINTS = 100_000
+"""(frame, performer) pairs handled at once: bounds memory, keeps arrays cache-sized."""
 """A performer is in view for a shot when visible on at least this fraction of its frames."""
 
 
@@ -62,12 +64,12 @@ def in_frustum(track, points: np.ndarray, aspect: float = WIDESCREEN) -> np.ndar
     return ok.reshape(shape)
 
 
-def _in_frustum_xz(track, xz: np.ndarray, ys: np.ndarray, aspect: float) -> np.ndarray:
+def _in_frustum_xz(R: np.ndarray, pos: np.ndarray, hfov: np.ndarray, xz: np.ndarray, ys: np.ndarray,
+                   aspect: float) -> np.ndarray:
     """:func:`in_frustum` for points given as ground positions ``xz`` (F, P, 2) with
-    heights ``ys`` (F, P, K): the ground part of the camera-space transform is shared by
-    the K points of a performer."""
-    R = rotation_matrices(track.yaw, track.pitch, track.roll)  # (F, 3, 3)
-    pos = track.pos
+    heights ``ys`` (F, P, K), for cameras ``R`` (F, 3, 3) at ``pos`` (F, 3) with ``hfov``
+    (F,): the ground part of the camera-space transform is shared by the K points of a
+    performer."""
     dx = xz[..., 0] - pos[:, 0, None]
     dz = xz[..., 1] - pos[:, 2, None]
     dy = ys - pos[:, 1, None, None]
@@ -76,7 +78,7 @@ def _in_frustum_xz(track, xz: np.ndarray, ys: np.ndarray, aspect: float) -> np.n
         return (R[:, 0, i, None] * dx + R[:, 2, i, None] * dz)[..., None] + R[:, 1, i, None, None] * dy
 
     depth = -comp(2)
-    lim = depth * np.tan(np.radians(track.hfov) / 2.0)[:, None, None]
+    lim = depth * np.tan(np.radians(hfov) / 2.0)[:, None, None]
     return (depth > NEAR) & (np.abs(comp(0)) <= lim) & (np.abs(comp(1)) <= lim / aspect)
 
 
@@ -212,14 +214,17 @@ def visible_frames(level, motion, aspect: float = WIDESCREEN) -> np.ndarray:
         return np.zeros((F, 0), dtype=bool)
     xz = np.asarray(motion.perf_xz, dtype=np.float64)  # (F, P, 2)
     ys = point_heights(level, motion)  # (F, P, 2)
-    inside = _in_frustum_xz(track, xz, ys, aspect)  # (F, P, 2)
-    cand = inside.any(axis=2)
-    fi, pi = np.nonzero(cand)
+    R = rotation_matrices(track.yaw, track.pitch, track.roll)
     vis = np.zeros((F, P), dtype=bool)
-    if fi.size == 0:
-        return vis
-    blocked = occluded(level.walls, track.pos[fi], xz[fi, pi], ys[fi, pi])
-    vis[fi, pi] = (inside[fi, pi] & ~blocked).any(axis=1)
+    step = max(1, CHUNK_POINTS // P)  # frames per chunk: bounded memory on long fights
+    for a in range(0, F, step):
+        b = min(F, a + step)
+        inside = _in_frustum_xz(R[a:b], track.pos[a:b], track.hfov[a:b], xz[a:b], ys[a:b], aspect)
+        fi, pi = np.nonzero(inside.any(axis=2))
+        if fi.size == 0:
+            continue
+        blocked = occluded(level.walls, track.pos[a + fi], xz[a + fi, pi], ys[a + fi, pi])
+        vis[a + fi, pi] = (inside[fi, pi] & ~blocked).any(axis=1)
     return vis
 
 
