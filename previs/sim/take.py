@@ -1,7 +1,8 @@
 """Take files: what a walker did, tick by tick, and how to replay it.
 
-A take is plain text, so a crash loses at most the last unflushed line and a person can read
-it::
+A take is plain text, written one tick per line as it happens (and forced to disk at least
+once a second), so a crash of previs loses at most the tick being written, power loss at most
+about a second, and a person can read it::
 
     {"format": "previs-take/1", "level": "corridor.tmx", "level_hash": "…", "fps": 24, …}
     0 127 0 0 0 0
@@ -20,22 +21,40 @@ walls or other choreography would give a different track.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import re
+import stat
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import TakeError
+from ..level.limits import MAX_FPS
 from ..level.model import Level
 from .motion import Motion
 from .script import performer_facing, performer_motion
 from .track import CameraTrack
 from .walker import CMD_LIMITS, TickCmd, start_state, walk_states
 
+_INT = re.compile(r"[+-]?[0-9]{1,12}")
+
 FORMAT = "previs-take/1"
 FIELDS = ("forward", "strafe", "turn", "look", "buttons")
-MAX_TICKS = 24 * 3600 * 4  # 4 hours at 24 fps; a bigger file is not a take
+MAX_TICKS = 24 * 3600 * 4
+"""Ticks replayed from one take (4 hours at 24 fps). A longer recording is not lost: its
+first ``MAX_TICKS`` ticks replay, with a warning."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Line 1 (the JSON header; previs writes ~200 bytes)."""
+MAX_LINE_BYTES = 256
+"""One tick line (the longest possible is ~40 bytes)."""
+MAX_HEADER_DEPTH = 32
+"""Nesting of ``[``/``{`` in the header, checked before JSON parsing (which recurses)."""
+FSYNC_SECONDS = 1.0
+"""The writer forces ticks to disk at least this often, so power loss costs at most ~1 s."""
 
 
 @dataclass(frozen=True)
@@ -66,27 +85,64 @@ def cmd_line(tick: int, cmd: TickCmd) -> str:
 
 
 class TakeWriter:
-    """Appends ticks to a take file, flushing every tick (24 small writes a second), so a
-    crash loses at most the tick being written. Use as a context manager."""
+    """Appends ticks to a take file, one unbuffered ``write`` per tick (what a crash of
+    previs loses is at most the tick being written) and an ``fsync`` at least every
+    :data:`FSYNC_SECONDS` (what power loss loses). Use as a context manager.
+
+    A failed write (disk full, device gone) closes the file and raises
+    :class:`~previs.errors.TakeError`: the ticks already on disk stay a readable take (a
+    partly written last line is dropped by :func:`read_take` with a warning)."""
 
     def __init__(self, path: str | os.PathLike, level: Level, extra: dict | None = None):
         self.path = os.fspath(path)
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        self._fh = open(self.path, "x", encoding="utf-8")  # never overwrite another take
-        self._fh.write(header_line(level, extra))
-        self._fh.flush()
+        # "x": never overwrite another take (FileExistsError tells the caller to pick a name)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
         self.ticks = 0
+        self._synced = time.monotonic()
+        self._write(header_line(level, extra).encode("utf-8"))
+
+    @property
+    def closed(self) -> bool:
+        return self._fd < 0
+
+    def _write(self, data: bytes) -> None:
+        if self._fd < 0:
+            raise TakeError(f"{self.path}: the take is closed; start a new one.")
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(self._fd, view)
+                view = view[n:]
+            now = time.monotonic()
+            if now - self._synced >= FSYNC_SECONDS:
+                os.fsync(self._fd)
+                self._synced = now
+        except OSError as e:
+            self._abort()
+            why = "the disk is full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+            raise TakeError(f"{self.path}: recording stopped after {self.ticks} ticks ({why}); "
+                            f"the ticks recorded so far are kept and replay.") from None
+
+    def _abort(self) -> None:
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def write(self, cmd: TickCmd) -> None:
-        self._fh.write(cmd_line(self.ticks, cmd))
-        self._fh.flush()
+        self._write(cmd_line(self.ticks, cmd).encode("ascii"))
         self.ticks += 1
 
     def close(self) -> None:
-        if not self._fh.closed:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
+        if self._fd < 0:
+            return
+        try:
+            os.fsync(self._fd)
+        except OSError:
+            pass  # what write() put there is in the page cache; fsync cannot lose it
+        finally:
+            self._abort()
 
     def __enter__(self):
         return self
@@ -102,26 +158,34 @@ def write_take(path: str | os.PathLike, level: Level, cmds, extra: dict | None =
             w.write(c)
 
 
-def read_take(path: str | os.PathLike) -> Take:
-    """Parse a take file. Raises :class:`TakeError` naming the file and line on bad input;
-    a last line cut short is dropped with a warning (``Take.warnings``)."""
-    name = os.fspath(path)
+def _too_deep(text: str, limit: int) -> bool:
+    """Whether ``[``/``{`` nest deeper than ``limit`` (over-counts inside strings: fine)."""
+    depth = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def _header(name: str, line: bytes) -> dict:
+    if not line.strip():
+        raise TakeError(f"{name}: empty; takes are written by 'previs walk'.")
+    if len(line) > MAX_HEADER_BYTES:
+        raise TakeError(f"{name}: line 1 is longer than {MAX_HEADER_BYTES} bytes, not a take header; "
+                        "takes are written by 'previs walk'.")
     try:
-        with open(name, "rb") as fh:
-            raw = fh.read(64 * MAX_TICKS)
-    except OSError as e:
-        raise TakeError(f"{name}: cannot read the take ({e.strerror}).") from None
-    try:
-        text = raw.decode("utf-8")
+        text = line.decode("utf-8")
     except UnicodeDecodeError:
         raise TakeError(f"{name}: not a take (not UTF-8 text); takes are written by 'previs walk'.") from None
-    lines = text.split("\n")
-    complete_last = text.endswith("\n")
-    if not lines or not lines[0].strip():
-        raise TakeError(f"{name}: empty; takes are written by 'previs walk'.")
+    if _too_deep(text, MAX_HEADER_DEPTH):
+        raise TakeError(f"{name}: line 1 is not a take header (nested too deep); takes are written by 'previs walk'.")
     try:
-        header = json.loads(lines[0])
-    except ValueError:
+        header = json.loads(text)
+    except (ValueError, RecursionError):
         raise TakeError(f"{name}: line 1 is not a take header; takes are written by 'previs walk'.") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise TakeError(f"{name}: line 1 does not say format {FORMAT!r}; not a take this previs can read.")
@@ -129,42 +193,83 @@ def read_take(path: str | os.PathLike) -> Take:
     for k, typ in (("level", str), ("level_hash", str), ("fps", int)):
         if not isinstance(header.get(k), typ) or isinstance(header.get(k), bool):
             problems.append(f"{name}: header field {k!r} is missing or not a {typ.__name__}.")
+    if not problems and not 1 <= header["fps"] <= MAX_FPS:
+        problems.append(f"{name}: header field 'fps' = {header['fps']} is not a frame rate from 1 to {MAX_FPS}.")
     if problems:
         raise TakeError(problems)
-    body = lines[1:]
-    warnings = []
-    if not complete_last and body and body[-1].strip():
-        warnings.append(f"{name}: the last line is cut short (the recording stopped mid-write); "
-                        f"replaying the {len(body) - 1} whole ticks before it.")
-        body = body[:-1]
-    cmds = []
-    for i, line in enumerate(body):
-        if not line.strip():
-            continue
-        lineno = i + 2
-        parts = line.split()
-        try:
-            vals = [int(p) for p in parts]
-        except ValueError:
-            raise TakeError(f"{name}: line {lineno}: {line[:60]!r} is not six whole numbers "
-                            "(tick forward strafe turn look buttons).") from None
-        if len(vals) != 6:
-            raise TakeError(f"{name}: line {lineno}: expected 6 numbers (tick forward strafe turn look "
-                            f"buttons), found {len(vals)}.")
-        if vals[0] != len(cmds):
-            raise TakeError(f"{name}: line {lineno}: tick {vals[0]} where tick {len(cmds)} was expected; "
-                            "the take is damaged.")
-        for f, v in zip(FIELDS, vals[1:]):
-            lim = CMD_LIMITS[f]
-            if not (-lim <= v <= lim) or (f == "buttons" and v < 0):
-                raise TakeError(f"{name}: line {lineno}: {f} = {v} is outside -{lim}..{lim}.")
-        cmds.append(TickCmd(*vals[1:]))
-        if len(cmds) > MAX_TICKS:
-            raise TakeError(f"{name}: more than {MAX_TICKS} ticks (4 hours); not a take previs replays.")
+    return header
+
+
+def read_take(path: str | os.PathLike) -> Take:
+    """Parse a take file. Raises :class:`TakeError` naming the file and line on bad input;
+    a last line cut short is dropped with a warning (``Take.warnings``), and a take longer
+    than :data:`MAX_TICKS` replays its first ``MAX_TICKS`` ticks, with a warning.
+
+    The file is read line by line with every line's length bounded, so no file (huge,
+    binary, one endless line, a FIFO) can exhaust memory."""
+    name = os.fspath(path)
+    warnings: list[str] = []
+    cmds: list[TickCmd] = []
+    try:
+        mode = os.stat(name).st_mode
+        if stat.S_ISDIR(mode):
+            raise TakeError(f"{name}: is a folder; give the .take file inside it.")
+        if not stat.S_ISREG(mode):  # a FIFO or device would block or never end
+            raise TakeError(f"{name}: not a regular file; takes are written by 'previs walk'.")
+        with open(name, "rb") as fh:
+            header = _header(name, fh.readline(MAX_HEADER_BYTES + 1))
+            lineno = 1
+            while True:
+                line = fh.readline(MAX_LINE_BYTES + 1)
+                if not line:
+                    break
+                lineno += 1
+                if len(line) > MAX_LINE_BYTES:
+                    raise TakeError(f"{name}: line {lineno} is longer than {MAX_LINE_BYTES} bytes; "
+                                    "not a tick (tick forward strafe turn look buttons).")
+                if not line.endswith(b"\n"):
+                    if line.strip():
+                        warnings.append(f"{name}: the last line is cut short (the recording stopped "
+                                        f"mid-write); replaying the {len(cmds)} whole ticks before it.")
+                    break
+                if not line.strip():
+                    continue
+                if len(cmds) == MAX_TICKS:
+                    warnings.append(f"{name}: longer than {MAX_TICKS} ticks ({MAX_TICKS / header['fps'] / 3600:g} h "
+                                    f"at {header['fps']} fps); replaying the first {MAX_TICKS}.")
+                    break
+                cmds.append(_tick(name, lineno, line, len(cmds)))
+    except OSError as e:
+        raise TakeError(f"{name}: cannot read the take ({e.strerror or e}).") from None
     if not cmds:
         raise TakeError(f"{name}: holds no ticks; record at least one frame.")
     return Take(header["level"], header["level_hash"], header["fps"], tuple(cmds), header,
                 tuple(warnings), name)
+
+
+def _tick(name: str, lineno: int, raw: bytes, expected: int) -> TickCmd:
+    """One tick line -> its command, or a TakeError naming the line."""
+    line = raw.decode("ascii", "replace")
+    parts = line.split(maxsplit=6)
+    try:
+        vals = [int(p) for p in parts] if all(_INT.fullmatch(p) for p in parts) else None
+    except ValueError:
+        vals = None
+    if vals is None:
+        raise TakeError(f"{name}: line {lineno}: {line.strip()[:60]!r} is not six whole numbers "
+                        "(tick forward strafe turn look buttons).")
+    if len(vals) != 6:
+        raise TakeError(f"{name}: line {lineno}: expected 6 numbers (tick forward strafe turn look "
+                        f"buttons), found {len(parts) if len(parts) < 7 else 'more'}.")
+    if vals[0] != expected:
+        raise TakeError(f"{name}: line {lineno}: tick {vals[0]} where tick {expected} was expected; "
+                        "the take is damaged.")
+    for f, v in zip(FIELDS, vals[1:]):
+        lim = CMD_LIMITS[f]
+        if not (-lim <= v <= lim) or (f == "buttons" and v < 0):
+            raise TakeError(f"{name}: line {lineno}: {f} = {v} is outside "
+                            f"{'0' if f == 'buttons' else -lim}..{lim}.")
+    return TickCmd(*vals[1:])
 
 
 def check_take(take: Take, level: Level) -> None:
