@@ -182,15 +182,29 @@ def draw_plan(ax, level, *, motion=None, plan=None, findings=(), labels: bool = 
             for p, (x, z) in zip(level.performers, start):
                 ax.annotate(p.name, (x, z), xytext=(3, 2), textcoords="offset points",
                             fontsize=fs, color="#202020", zorder=8)
-    # Safety findings.
+    # Safety findings: one scatter of crosses; numbers grouped per square metre so a
+    # crowded fight (hundreds of findings) stays legible and quick to draw.
+    pts, nums = [], []
     for k, fnd in enumerate(findings, start=1):
         pos = finding_position(level, motion, fnd)
-        if pos is None:
-            continue
-        ax.plot(*pos, marker="X", markersize=8, color=FINDING_COLOR, markeredgecolor="white",
-                markeredgewidth=0.6, zorder=9)
-        ax.annotate(str(k), pos, xytext=(5, -9), textcoords="offset points", fontsize=7,
-                    color=FINDING_COLOR, fontweight="bold", zorder=9)
+        if pos is not None:
+            pts.append(pos)
+            nums.append(k)
+    if pts:
+        arr = np.asarray(pts, float)
+        ax.scatter(arr[:, 0], arr[:, 1], marker="X", s=60 if len(pts) <= 40 else 28, c=FINDING_COLOR,
+                   edgecolors="white", linewidths=0.5, zorder=9)
+        cells: dict[tuple[int, int], list[int]] = {}
+        where: dict[tuple[int, int], tuple[float, float]] = {}
+        for (x, z), k in zip(pts, nums):
+            key = (int(np.floor(x)), int(np.floor(z)))
+            cells.setdefault(key, []).append(k)
+            where.setdefault(key, (x, z))
+        fs = 7 if len(cells) <= 40 else 5
+        for key, ks in cells.items():
+            text = ", ".join(str(k) for k in ks[:3]) + (f" +{len(ks) - 3}" if len(ks) > 3 else "")
+            ax.annotate(text, where[key], xytext=(5, -9), textcoords="offset points", fontsize=fs,
+                        color=FINDING_COLOR, fontweight="bold", zorder=9)
     ax.set_xlim(0, width)
     ax.set_ylim(depth, 0)  # z grows down the page, as in Tiled
     ax.set_aspect("equal")
