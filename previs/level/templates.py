@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -20,6 +21,17 @@ from xml.etree import ElementTree as ET
 from .tiledata import GID_FLAGS
 
 SHAPE_TAGS = ("ellipse", "point", "polygon", "polyline", "text")
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def _number(text) -> float | None:
+    """A finite float from an attribute, or None (a damaged file; reported by the caller's
+    later checks, which name the object)."""
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,7 @@ def apply_template(inst: ET.Element, tpl: Template, map_tilesets: dict[Path, int
     own = dict(inst.attrib)
     own.pop("template", None)
     if "gid" in attrs and "gid" not in own:
-        raw = int(attrs["gid"]) if attrs["gid"].isdigit() else 0
+        raw = int(attrs["gid"]) if _DIGITS.fullmatch(attrs["gid"]) else 0
         flags, local = raw & GID_FLAGS, raw & ~GID_FLAGS
         target = map_tilesets.get(tpl.tileset[0]) if tpl.tileset else None
         if tpl.tileset and target is not None and local >= tpl.tileset[1]:
@@ -68,10 +80,12 @@ def apply_template(inst: ET.Element, tpl: Template, map_tilesets: dict[Path, int
             # The map lacks the template's tileset: keep the object's footprint by turning
             # the tile (origin bottom-left) into the rectangle Tiled draws (origin top-left).
             attrs.pop("gid")
-            h = float(own.get("height", attrs.get("height", "0")) or 0)
-            rot = math.radians(float(own.get("rotation", attrs.get("rotation", "0")) or 0))
-            x, y = float(own.get("x", "0")), float(own.get("y", "0"))
-            own["x"], own["y"] = repr(x + h * math.sin(rot)), repr(y - h * math.cos(rot))
+            h = _number(own.get("height", attrs.get("height", "0")) or 0)
+            rot = _number(own.get("rotation", attrs.get("rotation", "0")) or 0)
+            x, y = _number(own.get("x", "0")), _number(own.get("y", "0"))
+            if None not in (h, rot, x, y):  # else the damaged attribute is reported later
+                rot = math.radians(rot)
+                own["x"], own["y"] = repr(x + h * math.sin(rot)), repr(y - h * math.cos(rot))
             notice = f"uses tile template '{tpl.path.name}' whose tileset is not in the map; placed by its outline"
     attrs.update(own)
 
