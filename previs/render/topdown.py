@@ -49,10 +49,12 @@ def _figure(width_in: float, height_in: float):
     return fig
 
 
-def png_bytes(fig, dpi: float) -> bytes:
-    """Deterministic PNG of a matplotlib figure (no Software/date metadata)."""
+def png_bytes(fig, dpi: float, tight: bool = False) -> bytes:
+    """Deterministic PNG of a matplotlib figure (no Software/date metadata); ``tight``
+    crops the white margin."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
+    extra = {"bbox_inches": "tight", "pad_inches": 0.08} if tight else {}
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white", **extra)
     return buf.getvalue()
 
 
@@ -120,7 +122,8 @@ def draw_plan(ax, level, *, motion=None, plan=None, findings=(), labels: bool = 
             cx, cz = poly.mean(axis=0)
             text = zn.kind if not zn.name or zn.name == zn.kind else f"{zn.kind}: {zn.name}"
             ax.text(cx, cz, text, ha="center", va="center", fontsize=6, color=st["edge"],
-                    fontweight="bold", zorder=6)
+                    fontweight="bold", zorder=6,
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
     # Every path.
     if paths:
         for p in level.paths:
@@ -233,7 +236,7 @@ def plan_png(level, *, motion=None, plan=None, findings=(), width_in: float = 8.
     """Deterministic PNG bytes of the level's plan."""
     fig = plan_figure(level, motion=motion, plan=plan, findings=findings, width_in=width_in,
                       title=title, labels=labels)
-    return png_bytes(fig, dpi)
+    return png_bytes(fig, dpi, tight=True)
 
 
 def level_stem(level_path: str) -> str:
