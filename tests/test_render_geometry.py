@@ -55,14 +55,47 @@ def test_projection_uses_the_horizontal_fov():
     assert vfov(90, 16 / 9) == pytest.approx(2 * math.degrees(math.atan(9 / 16)))
 
 
-def test_wall_mesh_drops_faces_between_neighbours():
-    # A 3 x 3 block of equal height: 9 tops and 12 outer sides, no interior sides.
+def quad_areas(v, normal):
+    q = v.reshape(-1, 4, geometry.WALL_VERTEX)
+    q = q[np.all(np.isclose(q[:, 0, 3:6], normal), axis=1)]
+    return [float(np.linalg.norm(np.cross(x[1, :3] - x[0, :3], x[3, :3] - x[0, :3]))) for x in q]
+
+
+def test_wall_mesh_drops_interior_faces_and_merges_coplanar_ones():
+    # A 3 x 3 block of equal height: one top and one quad per outer side.
     w = walls(solid_cells=[(r, c) for r in range(3) for c in range(3)])
     v, idx = geometry.wall_mesh(w)
-    assert len(idx) == (9 + 12) * 6
-    assert len(v) == (9 + 12) * 4
-    # Every vertex within the block's box.
+    assert len(idx) == 5 * 6 and len(v) == 5 * 4
+    assert quad_areas(v, [0, 1, 0]) == [9.0]
+    assert quad_areas(v, [0, 0, -1]) == [9.0]  # 3 m long, 3 m high
     assert v[:, 0].min() == 0 and v[:, 0].max() == 3 and v[:, 1].max() == 3.0
+
+
+def test_merged_walls_break_at_chunks_and_colours():
+    # A 40-cell wall along row 1 crosses chunk boundaries at x = 16 and 32.
+    w = walls(rows=4, cols=48, solid_cells=[(1, c) for c in range(40)])
+    m = geometry.wall_mesh_chunked(w, chunk=16)
+    assert sorted(quad_areas(m.vertices, [0, 1, 0])) == [8.0, 16.0, 16.0]
+    assert len(m.chunks) == 3 and m.chunks[:, 1].sum() == len(m.indices)
+    # Every chunk's box holds its own triangles.
+    for first, count, x0, z0, x1, z1, y1 in m.chunks:
+        pts = m.vertices[m.indices[int(first): int(first + count)], 0:3]
+        assert pts[:, 0].min() >= x0 and pts[:, 0].max() <= x1 and pts[:, 1].max() <= y1
+    # A cell of another colour splits the run.
+    from previs.level.model import Walls
+
+    col = np.array(w.color)
+    col[1, 5] = (200, 0, 0)
+    m2 = geometry.wall_mesh_chunked(Walls(w.solid, w.height, col, 1.0), chunk=16)
+    assert sorted(quad_areas(m2.vertices, [0, 1, 0])) == [1.0, 5.0, 8.0, 10.0, 16.0]
+
+
+def test_merged_tops_cover_exactly_the_solid_cells():
+    rng = np.random.default_rng(3)
+    cells = [(int(r), int(c)) for r, c in zip(*np.nonzero(rng.random((30, 30)) < 0.4))]
+    w = walls(rows=30, cols=30, solid_cells=cells)
+    v, _ = geometry.wall_mesh(w)
+    assert sum(quad_areas(v, [0, 1, 0])) == pytest.approx(len(cells))
 
 
 def test_wall_mesh_keeps_the_step_between_heights():

@@ -14,9 +14,8 @@ layout(location = 5) in vec2 i_size;   // radius, height (m)
 
 uniform mat4 u_viewproj;
 
+out vec3 v_color;   // shaded; world.frag adds the floor darkening and fog
 out vec3 v_world;
-out vec3 v_normal;
-flat out vec3 v_color;
 
 const float TEMPLATE_HEIGHT = 1.8;
 
@@ -39,14 +38,18 @@ void main() {
     float c = cos(i_pose.z), s = sin(i_pose.z);
     // rotateY(yaw): x' = x cos + z sin, z' = -x sin + z cos
     vec3 w = vec3(p.x * c + p.z * s, p.y, -p.x * s + p.z * c) + vec3(i_pose.x, 0.0, i_pose.y);
-    v_normal = vec3(n.x * c + n.z * s, n.y, -n.x * s + n.z * c);
-    v_world = w;
+    vec3 wn = normalize(vec3(n.x * c + n.z * s, n.y, -n.x * s + n.z * c));
     vec3 col = i_color.rgb;
     if (part == 1) col = mix(col, vec3(0.93, 0.78, 0.66), 0.6);    // head: skin-ish
     else if (part == 2) col = vec3(1.0, 0.85, 0.2);                 // nose: bright
     else if (part == 3) col = mix(col, vec3(1.0), 0.45);            // chest plate: front
     else if (part == 4) col = vec3(0.08, 0.08, 0.10);               // visor: eyes
     if (i_pose.w > 0.5) col *= 0.7;
-    v_color = col;
+    // A soft key light from above-front so round shapes read as round (per vertex:
+    // ~400 vertices a body, a handful of pixels each).
+    vec3 l = normalize(vec3(0.35, 0.85, 0.40));
+    float shade = 0.50 + 0.50 * max(dot(wn, l), 0.0) + 0.10 * wn.y;
+    v_color = col * shade;
+    v_world = w;
     gl_Position = u_viewproj * vec4(w, 1.0);
 }

@@ -1,5 +1,6 @@
 #version 330 core
-// The floor: one quad at y = 0 covering the level plus a margin.
+// The floor at y = 0: one quad covering the level plus a margin (two big triangles bin
+// faster on a software rasteriser than a tessellated grid).
 layout(location = 0) in vec2 a_xz;
 
 uniform mat4 u_viewproj;

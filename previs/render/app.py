@@ -147,7 +147,9 @@ class App:
         self.shown: FrameState | None = None
         self.running = False
         self._set_level(level)
-        self.renderer = Renderer(level, self.size, offscreen=True)
+        # Straight into the window's back buffer: blitting an offscreen frame to the window
+        # costs llvmpipe more than a whole scene (benchmarks/render.py).
+        self.renderer = Renderer(level, self.size, offscreen=False)
         if start_time:
             self.frame = self._clamp(int(round(start_time * level.settings.fps)))
         if mode != "watch":
@@ -441,18 +443,23 @@ class App:
                                                 f"\u2265{st.turn_cut_angle:g}\u00b0 to cut")
         return hud_state(self.level, fs, self.timeline, self.plan, **common)
 
-    def draw(self) -> None:
+    def _render(self) -> FrameState:
         fs, cam, show_henry = self._view()
         hud = self._hud(fs) if self.show_hud else None
         self.renderer.draw(fs, overlays=self.overlays, hud=hud, camera=cam, show_henry=show_henry)
-        self.renderer.present()
+        return fs
+
+    def draw(self) -> None:
+        fs = self._render()
         pygame.display.flip()
         self.shown = fs
         if self.on_draw is not None:
             self.on_draw(self, fs)
 
     def screenshot(self) -> np.ndarray:
-        """The last drawn frame, HUD included: (H, W, 3) uint8, top row first."""
+        """The window as it shows now, HUD included: (H, W, 3) uint8, top row first.
+        (Drawn again, unflipped, and read back: after a flip the back buffer is undefined.)"""
+        self._render()
         return self.renderer.read_pixels()
 
     # -- events ----------------------------------------------------------------------------

@@ -84,14 +84,24 @@ def _compile(kind, source: str, name: str) -> int:
     return sh
 
 
-class Program:
-    """A linked shader program from ``assets/shaders/<name>.vert`` and ``.frag``, with
-    uniform locations looked up once."""
+def _define(source: str, defines: tuple[str, ...]) -> str:
+    """``source`` with ``#define NAME`` lines inserted after its ``#version`` line."""
+    if not defines:
+        return source
+    head, _, rest = source.partition("\n")
+    return head + "\n" + "".join(f"#define {d}\n" for d in defines) + rest
 
-    def __init__(self, name: str):
+
+class Program:
+    """A linked shader program from ``assets/shaders/<name>.vert`` and ``<frag>.frag``
+    (``frag`` defaults to ``name``) compiled with ``defines``, with uniform locations
+    looked up once."""
+
+    def __init__(self, name: str, frag: str | None = None, defines: tuple[str, ...] = ()):
         self.name = name
-        vs = _compile(GL.GL_VERTEX_SHADER, asset_text("shaders", f"{name}.vert"), f"{name}.vert")
-        fs = _compile(GL.GL_FRAGMENT_SHADER, asset_text("shaders", f"{name}.frag"), f"{name}.frag")
+        frag = frag or name
+        vs = _compile(GL.GL_VERTEX_SHADER, _define(asset_text("shaders", f"{name}.vert"), defines), f"{name}.vert")
+        fs = _compile(GL.GL_FRAGMENT_SHADER, _define(asset_text("shaders", f"{frag}.frag"), defines), f"{frag}.frag")
         prog = GL.glCreateProgram()
         GL.glAttachShader(prog, vs)
         GL.glAttachShader(prog, fs)

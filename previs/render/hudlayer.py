@@ -30,28 +30,42 @@ PANEL = (10, 12, 16, 150)
 ERROR_PANEL = (120, 14, 10, 225)
 
 
+RING = 3
+"""Textures per panel, used in turn. Rewriting a texture that a frame still in flight reads
+makes the driver wait for that frame (measured on llvmpipe: ~1.7 ms per upload, the
+whole previous frame); a panel that changes every frame writes the one used three frames
+ago instead."""
+
+
 class _Panel:
-    __slots__ = ("tex", "w", "h", "key")
+    __slots__ = ("texs", "sizes", "i", "tex", "w", "h", "key")
 
     def __init__(self):
-        self.tex = int(GL.glGenTextures(1))
-        GL.glBindTexture(GL.GL_TEXTURE_2D, self.tex)
-        for p, v in ((GL.GL_TEXTURE_MIN_FILTER, GL.GL_NEAREST), (GL.GL_TEXTURE_MAG_FILTER, GL.GL_NEAREST),
-                     (GL.GL_TEXTURE_WRAP_S, GL.GL_CLAMP_TO_EDGE), (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE)):
-            GL.glTexParameteri(GL.GL_TEXTURE_2D, p, v)
+        self.texs = [int(t) for t in GL.glGenTextures(RING)]
+        for t in self.texs:
+            GL.glBindTexture(GL.GL_TEXTURE_2D, t)
+            for p, v in ((GL.GL_TEXTURE_MIN_FILTER, GL.GL_NEAREST), (GL.GL_TEXTURE_MAG_FILTER, GL.GL_NEAREST),
+                         (GL.GL_TEXTURE_WRAP_S, GL.GL_CLAMP_TO_EDGE), (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE)):
+                GL.glTexParameteri(GL.GL_TEXTURE_2D, p, v)
+        self.sizes = [(0, 0)] * RING
+        self.i = 0
+        self.tex = self.texs[0]
         self.w = self.h = 0
         self.key = None
 
     def upload(self, surf: pygame.Surface, key) -> None:
         w, h = surf.get_size()
         data = pygame.image.tobytes(surf, "RGBA", False)  # top row first
-        GL.glBindTexture(GL.GL_TEXTURE_2D, self.tex)
+        self.i = (self.i + 1) % RING
+        tex = self.texs[self.i]
+        GL.glBindTexture(GL.GL_TEXTURE_2D, tex)
         GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 1)
-        if (w, h) != (self.w, self.h):
+        if (w, h) != self.sizes[self.i]:
             GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, GL.GL_RGBA8, w, h, 0, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, data)
+            self.sizes[self.i] = (w, h)
         else:
             GL.glTexSubImage2D(GL.GL_TEXTURE_2D, 0, 0, 0, w, h, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, data)
-        self.w, self.h, self.key = w, h, key
+        self.tex, self.w, self.h, self.key = tex, w, h, key
 
 
 def _boxed(lines, pad: int, bg=PANEL, min_w: int = 0, align: str = "left", radius: int = 6) -> pygame.Surface:
@@ -290,7 +304,7 @@ class HudLayer:
 
     def close(self) -> None:
         for p in self._panels.values():
-            GL.glDeleteTextures(1, [p.tex])
+            GL.glDeleteTextures(len(p.texs), p.texs)
         self._panels.clear()
         delete_vertex_arrays(self.vao)
         delete_buffers(self.vbo)

@@ -9,18 +9,23 @@ Usage (the GL context must be current, see :mod:`previs.render.context`)::
     rgb = r.read_pixels()          # (720, 1280, 3) uint8, top row first
 
 What is uploaded once per level (``set_level`` again on hot reload): the walls merged into
-one indexed mesh, the floor quad and its tile-colour texture, the person template, the
-performers' colours and sizes, the overlay triangles. Per frame: a few uniforms and one
-``glBufferSubData`` of ``(P + 1) x 4`` floats (x, z, facing, down) for the bodies, drawn
-with one instanced call. The renderer draws what the FrameState says; it never moves
-anything.
+one indexed mesh (grouped in 16 x 16-cell chunks), the floor grid and its tile-colour
+texture, the person template, the overlay triangles. Per frame: a few uniforms, one
+``glBufferSubData`` of the bodies in view (10 floats each: x, z, facing, down, colour,
+radius, height) drawn with one instanced call, and one ``glDrawElements`` per visible wall
+chunk. The renderer draws what the FrameState says; it never moves anything.
 
-Draw order: bodies, walls, then the floor (big, often hidden behind walls: drawn last so
-early depth rejection skips its shading), then translucent overlays, then the HUD.
+Fill rate is the budget on a software rasteriser (Mesa llvmpipe), so: bodies and wall
+chunks outside the view are culled on the CPU (numpy, a few microseconds); what is left
+is drawn nearest first (bodies, wall chunks by distance, then the floor, which is big and
+mostly hidden), so the depth test rejects hidden pixels before they are shaded; lighting
+and fog are per vertex, leaving the floor's grid lines as the only per-pixel maths.
+Then translucent overlays, then the HUD.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 from dataclasses import dataclass
 
@@ -54,6 +59,15 @@ class Overlays:
 NO_OVERLAYS = Overlays()
 
 
+def _frustum_planes(vp: np.ndarray) -> np.ndarray:
+    """The 5 planes (left, right, bottom, top, near) of a view-projection matrix as rows
+    ``(a, b, c, d)``, normalised so ``p @ plane`` is metres, positive inside (Gribb and
+    Hartmann's extraction). The far plane is left out: fog hides what it would cut."""
+    m = vp.astype(np.float64)
+    pl = np.stack([m[3] + m[0], m[3] - m[0], m[3] + m[1], m[3] - m[1], m[3] + m[2]])
+    return pl / np.linalg.norm(pl[:, :3], axis=1, keepdims=True)
+
+
 class Renderer:
     """Draws a level's frames into an offscreen framebuffer (default) or the window.
 
@@ -67,7 +81,8 @@ class Renderer:
         if self.size[0] < 1 or self.size[1] < 1:
             raise RenderError(f"render size {self.size[0]}x{self.size[1]} has no pixels.")
         self.offscreen = offscreen
-        self._programs = {n: Program(n) for n in ("world", "floor", "body", "overlay")}
+        self._programs = {"world": Program("world"), "floor": Program("floor"),
+                          "body": Program("body", frag="world"), "overlay": Program("overlay")}
         self._vaos: list[int] = []
         self._bufs: list[int] = []
         self._tex: list[int] = []
@@ -100,21 +115,20 @@ class Renderer:
         self._rbo = [color, depth]
 
     def _build_body_template(self) -> None:
-        tmpl = geometry.body_template()
-        self._body_count = len(tmpl)
+        verts, idx = geometry.body_template_indexed()
+        self._body_count = len(idx)
         self._body_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._body_vao)
         stride = geometry.BODY_VERTEX * 4
-        self._body_vbo = make_buffer(tmpl)
+        self._body_vbo = make_buffer(verts)
         attrib(0, 3, stride, 0)
         attrib(1, 3, stride, 12)
         attrib(2, 1, stride, 24)
-        # Instance buffers are (re)made per level in _build_instances.
-        self._inst_pose = 0
-        self._inst_static = 0
+        self._body_ebo = make_buffer(idx, GL.GL_ELEMENT_ARRAY_BUFFER)
         GL.glBindVertexArray(0)
         self._vaos.append(self._body_vao)
-        self._bufs.append(self._body_vbo)
+        self._bufs += [self._body_vbo, self._body_ebo]
+        self._inst_buf = 0  # per level, see _build_instances
 
     def set_level(self, level: Level) -> None:
         """Upload a level's static geometry (first use, or a hot reload)."""
@@ -143,29 +157,47 @@ class Renderer:
             GL.glDeleteTextures(len(self._level_tex), self._level_tex)
 
     def _build_walls(self, level: Level) -> None:
-        verts, idx = geometry.wall_mesh(level.walls)
-        self._wall_count = len(idx)
+        mesh = geometry.wall_mesh_chunked(level.walls)
+        self._wall_chunks = mesh.chunks
+        n = len(mesh.chunks)
+        # Chunk corners (8 per box, as homogeneous points) for frustum tests each frame.
+        if n:
+            x0, z0, x1, z1, y1 = (mesh.chunks[:, i] for i in (2, 3, 4, 5, 6))
+            cx = np.stack([x0, x1, x1, x0, x0, x1, x1, x0], 1)
+            cy = np.stack([np.zeros(n)] * 4 + [y1] * 4, 1)
+            cz = np.stack([z0, z0, z1, z1, z0, z0, z1, z1], 1)
+            self._chunk_corners = np.stack([cx, cy, cz, np.ones_like(cx)], -1)  # (C, 8, 4)
+            self._chunk_centres = np.stack([(x0 + x1) / 2, y1 / 2, (z0 + z1) / 2], 1)
+        self._wall_count = len(mesh.indices)
         self._wall_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._wall_vao)
-        vbo = make_buffer(verts if len(verts) else np.zeros((1, geometry.WALL_VERTEX), np.float32))
+        verts = mesh.vertices if len(mesh.vertices) else np.zeros((1, geometry.WALL_VERTEX), np.float32)
+        vbo = make_buffer(verts)
         stride = geometry.WALL_VERTEX * 4
         attrib(0, 3, stride, 0)
         attrib(1, 3, stride, 12)
         attrib(2, 3, stride, 24)
-        ebo = make_buffer(idx if len(idx) else np.zeros(3, np.uint32), GL.GL_ELEMENT_ARRAY_BUFFER)
+        ebo = make_buffer(mesh.indices if len(mesh.indices) else np.zeros(3, np.uint32),
+                          GL.GL_ELEMENT_ARRAY_BUFFER)
         GL.glBindVertexArray(0)
         self._level_vaos.append(self._wall_vao)
         self._level_bufs += [vbo, ebo]
 
     def _build_floor(self, level: Level) -> None:
-        x0, z0, x1, z1 = geometry.floor_extent(level)
-        quad = np.array([[x0, z0], [x0, z1], [x1, z1], [x0, z0], [x1, z1], [x1, z0]], np.float32)
+        verts, idx = geometry.floor_mesh(level)
+        self._floor_count = len(idx)
         self._floor_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._floor_vao)
-        vbo = make_buffer(quad)
+        vbo = make_buffer(verts)
         attrib(0, 2, 8, 0)
+        ebo = make_buffer(idx, GL.GL_ELEMENT_ARRAY_BUFFER)
         GL.glBindVertexArray(0)
         tiles = geometry.floor_tiles(level)
+        self._floor_flat = None
+        if level.floor_color is None or np.all(tiles == tiles[0, 0]):
+            self._floor_flat = tuple(float(c) / 255.0 for c in tiles[0, 0])
+        elif "floor_tiles" not in self._programs:
+            self._programs["floor_tiles"] = Program("floor", defines=("FLOOR_TILES",))
         tex = int(GL.glGenTextures(1))
         GL.glBindTexture(GL.GL_TEXTURE_2D, tex)
         GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 1)
@@ -178,30 +210,35 @@ class Renderer:
         self._extent = (float(level.walls.cols * level.walls.cell) or 1.0,
                         float(level.walls.rows * level.walls.cell) or 1.0)
         self._level_vaos.append(self._floor_vao)
-        self._level_bufs.append(vbo)
+        self._level_bufs += [vbo, ebo]
         self._level_tex.append(tex)
 
     def _build_instances(self, level: Level) -> None:
-        """Per-instance buffers: pose (dynamic) and colour + size (static). Instance
-        ``P`` (after the performers) is Henry's own body, drawn only from a free camera."""
+        """One interleaved instance buffer, refilled each frame with the bodies in view:
+        x, z, facing (rad), down | r, g, b, 0 | radius, height. Body ``P`` (after the
+        performers) is Henry's own, drawn only from a free camera."""
         P = len(level.performers)
         self._P = P
-        static = np.zeros((P + 1, 6), np.float32)
+        data = np.zeros((P + 1, geometry.INSTANCE_FLOATS), np.float32)
         for i, p in enumerate(level.performers):
-            static[i, 0:3] = np.asarray(p.color, np.float32) / 255.0
-            static[i, 4:6] = (p.radius, p.height)
+            data[i, 4:7] = np.asarray(p.color, np.float32) / 255.0
+            data[i, 8:10] = (p.radius, p.height)
         h = level.henry
-        static[P, 0:3] = np.asarray(geometry.HENRY_COLOR, np.float32) / 255.0
-        static[P, 4:6] = (h.radius, h.height)
-        self._pose = np.zeros((P + 1, 4), np.float32)
+        data[P, 4:7] = np.asarray(geometry.HENRY_COLOR, np.float32) / 255.0
+        data[P, 8:10] = (h.radius, h.height)
+        self._inst_all = data  # every body; poses filled per frame
+        self._inst_out = np.zeros_like(data)  # the visible ones, nearest first
+        # Bounding sphere radius about (x, height / 2, z): covers standing and lying bodies.
+        self._inst_radius = np.hypot(data[:, 9], data[:, 8]).astype(np.float64) + 0.2
+        self._inst_half_h = data[:, 9].astype(np.float64) / 2.0
+        stride = geometry.INSTANCE_FLOATS * 4
         GL.glBindVertexArray(self._body_vao)
-        self._inst_pose = make_buffer(self._pose, usage=GL.GL_DYNAMIC_DRAW)
-        attrib(3, 4, 16, 0, divisor=1)
-        self._inst_static = make_buffer(static)
-        attrib(4, 4, 24, 0, divisor=1)
-        attrib(5, 2, 24, 16, divisor=1)
+        self._inst_buf = make_buffer(data, usage=GL.GL_DYNAMIC_DRAW)
+        attrib(3, 4, stride, 0, divisor=1)
+        attrib(4, 4, stride, 16, divisor=1)
+        attrib(5, 2, stride, 32, divisor=1)
         GL.glBindVertexArray(0)
-        self._level_bufs += [self._inst_pose, self._inst_static]
+        self._level_bufs.append(self._inst_buf)
 
     def _overlay(self, ov: Overlays) -> tuple[int, int, int, int]:
         """(vao, vbo, zone vertex count, total vertex count), built on first use."""
@@ -250,50 +287,54 @@ class Renderer:
         GL.glDisable(GL.GL_BLEND)
         GL.glEnable(GL.GL_CULL_FACE)
         vp = view_projection(cam, w / h, NEAR, self.far)
+        planes = _frustum_planes(vp)
         eye = tuple(float(v) for v in cam.eye)
+        eye_a = np.asarray(eye)
 
-        # Bodies: one instanced draw.
-        P = self._P
-        pose = self._pose
-        if P:
-            pose[:P, 0:2] = state.perf_xz
-            np.radians(state.perf_facing, out=pose[:P, 2], casting="unsafe")
-            pose[:P, 3] = state.perf_down
-        pose[P] = (state.henry_xz[0], state.henry_xz[1], math.radians(state.yaw), 0.0)
-        count = P + 1 if show_henry else P
-        if count:
+        # Bodies in view, nearest first: one instanced draw.
+        n = self._visible_bodies(state, planes, eye_a, show_henry)
+        if n:
             prog = self._programs["body"]
             prog.use()
             set_mat4(prog, "u_viewproj", vp)
             self._common_uniforms(prog, eye)
-            GL.glBindBuffer(GL.GL_ARRAY_BUFFER, self._inst_pose)
-            GL.glBufferSubData(GL.GL_ARRAY_BUFFER, 0, pose.nbytes, pose)
+            GL.glBindBuffer(GL.GL_ARRAY_BUFFER, self._inst_buf)
+            GL.glBufferSubData(GL.GL_ARRAY_BUFFER, 0, n * self._inst_out.shape[1] * 4, self._inst_out)
             GL.glBindVertexArray(self._body_vao)
-            GL.glDrawArraysInstanced(GL.GL_TRIANGLES, 0, self._body_count, count)
+            GL.glDrawElementsInstanced(GL.GL_TRIANGLES, self._body_count, GL.GL_UNSIGNED_INT, None, n)
 
+        # Wall chunks in view, nearest first.
         if self._wall_count:
-            prog = self._programs["world"]
-            prog.use()
-            set_mat4(prog, "u_viewproj", vp)
-            self._common_uniforms(prog, eye)
-            GL.glBindVertexArray(self._wall_vao)
-            GL.glDrawElements(GL.GL_TRIANGLES, self._wall_count, GL.GL_UNSIGNED_INT, None)
+            chunks = self._visible_chunks(planes, eye_a)
+            if len(chunks):
+                prog = self._programs["world"]
+                prog.use()
+                set_mat4(prog, "u_viewproj", vp)
+                self._common_uniforms(prog, eye)
+                GL.glBindVertexArray(self._wall_vao)
+                for first, count in chunks:
+                    GL.glDrawElements(GL.GL_TRIANGLES, count, GL.GL_UNSIGNED_INT, ctypes.c_void_p(4 * first))
 
-        prog = self._programs["floor"]
-        prog.use()
+        if self._floor_flat is not None:
+            prog = self._programs["floor"]
+            prog.use()
+            GL.glUniform3f(prog.loc("u_floor"), *self._floor_flat)
+        else:
+            prog = self._programs["floor_tiles"]
+            prog.use()
+            GL.glUniform1i(prog.loc("u_tiles"), 0)
+            GL.glActiveTexture(GL.GL_TEXTURE0)
+            GL.glBindTexture(GL.GL_TEXTURE_2D, self._floor_tex)
         set_mat4(prog, "u_viewproj", vp)
         self._common_uniforms(prog, eye)
         GL.glUniform2f(prog.loc("u_extent"), *self._extent)
-        GL.glUniform1i(prog.loc("u_tiles"), 0)
-        GL.glActiveTexture(GL.GL_TEXTURE0)
-        GL.glBindTexture(GL.GL_TEXTURE_2D, self._floor_tex)
         GL.glBindVertexArray(self._floor_vao)
         GL.glDisable(GL.GL_CULL_FACE)  # seen from below when a free camera dips under it
-        GL.glDrawArrays(GL.GL_TRIANGLES, 0, 6)
+        GL.glDrawElements(GL.GL_TRIANGLES, self._floor_count, GL.GL_UNSIGNED_INT, None)
 
         if overlays.any:
-            vao, _, _, n = self._overlay(overlays)
-            if n:
+            vao, _, _, nv = self._overlay(overlays)
+            if nv:
                 prog = self._programs["overlay"]
                 prog.use()
                 set_mat4(prog, "u_viewproj", vp)
@@ -303,7 +344,7 @@ class Renderer:
                 GL.glEnable(GL.GL_POLYGON_OFFSET_FILL)
                 GL.glPolygonOffset(-1.0, -4.0)
                 GL.glBindVertexArray(vao)
-                GL.glDrawArrays(GL.GL_TRIANGLES, 0, n)
+                GL.glDrawArrays(GL.GL_TRIANGLES, 0, nv)
                 GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
                 GL.glDepthMask(GL.GL_TRUE)
 
@@ -311,21 +352,64 @@ class Renderer:
         if hud is not None:
             self.hud.draw(hud, self.level, state)
 
+    def _visible_bodies(self, state, planes: np.ndarray, eye: np.ndarray, show_henry: bool) -> int:
+        """Fill ``_inst_out`` with the bodies inside the view, nearest first; their count."""
+        P = self._P
+        data = self._inst_all
+        if P:
+            data[:P, 0:2] = state.perf_xz
+            np.radians(state.perf_facing, out=data[:P, 2], casting="unsafe")
+            data[:P, 3] = state.perf_down
+        data[P, 0:4] = (state.henry_xz[0], state.henry_xz[1], math.radians(state.yaw), 0.0)
+        m = P + 1 if show_henry else P
+        if m == 0:
+            return 0
+        centre = np.empty((m, 4))
+        centre[:, 0] = data[:m, 0]
+        centre[:, 1] = self._inst_half_h[:m]
+        centre[:, 2] = data[:m, 1]
+        centre[:, 3] = 1.0
+        dist = centre @ planes.T  # (m, 5) signed distances to the frustum's planes
+        keep = np.nonzero(np.all(dist > -self._inst_radius[:m, None], axis=1))[0]
+        if len(keep) == 0:
+            return 0
+        d2 = (centre[keep, 0] - eye[0]) ** 2 + (centre[keep, 2] - eye[2]) ** 2
+        keep = keep[np.argsort(d2, kind="stable")]
+        np.take(data, keep, axis=0, out=self._inst_out[: len(keep)])
+        return len(keep)
+
+    def _visible_chunks(self, planes: np.ndarray, eye: np.ndarray) -> list[tuple[int, int]]:
+        """(first index, count) of the wall chunks whose boxes touch the view, nearest first."""
+        d = self._chunk_corners @ planes.T  # (C, 8, 5)
+        # A box is out if all its 8 corners are behind one plane.
+        inside = ~np.any(np.all(d < 0, axis=1), axis=1)
+        idx = np.nonzero(inside)[0]
+        if len(idx) == 0:
+            return []
+        c = self._chunk_centres[idx]
+        idx = idx[np.argsort(((c - eye) ** 2).sum(1), kind="stable")]
+        ch = self._wall_chunks
+        return [(int(ch[i, 0]), int(ch[i, 1])) for i in idx]
+
     def _common_uniforms(self, prog: Program, eye) -> None:
         GL.glUniform3f(prog.loc("u_eye"), *eye)
         GL.glUniform3f(prog.loc("u_fog_color"), *SKY)
         GL.glUniform2f(prog.loc("u_fog"), *self.fog)
 
     def read_pixels(self) -> np.ndarray:
-        """The last drawn frame as (height, width, 3) uint8 RGB, top row first."""
+        """The last drawn frame as (height, width, 3) uint8 RGB, top row first (drawing to
+        the window: call before the display is flipped)."""
         w, h = self.size
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self._fbo)
         if not self._fbo:
             GL.glReadBuffer(GL.GL_BACK)
+        # Measured at 720p on llvmpipe: the driver's RGBA->RGB read ~2 ms + a row flip
+        # ~0.5 ms, against ~8 ms for numpy to drop the alpha of an RGBA read.
+        if getattr(self, "_rgb", None) is None:
+            self._rgb = np.empty((h, w, 3), np.uint8)
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
-        raw = GL.glReadPixels(0, 0, w, h, GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
-        img = np.frombuffer(raw, np.uint8).reshape(h, w, 3)
-        return np.ascontiguousarray(img[::-1])
+        GL.glReadPixels(0, 0, w, h, GL.GL_RGB, GL.GL_UNSIGNED_BYTE, self._rgb)
+        return self._rgb[::-1].copy()  # GL rows go bottom-up
 
     def present(self) -> None:
         """Copy the offscreen frame to the window's back buffer (then flip the display)."""
