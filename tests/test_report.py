@@ -210,10 +210,10 @@ def test_topdown_plan_png_is_deterministic_and_pure_matplotlib(fight):
     b = plan_png(lv, motion=motion, plan=plan, findings=plan.safety)
     assert a == b and a.startswith(b"\x89PNG")
     im = np.asarray(Image.open(io.BytesIO(a)).convert("RGB")).astype(int)
-    # Henry's route (blue), the pyro zone (orange) and a finding cross (red) are drawn.
+    # Henry (blue start marker and name; he stands still here) and the finding crosses (red).
     def near(rgb, tol=40):
         return int((np.abs(im - np.array(rgb)).sum(axis=-1) < tol).sum())
-    assert near((0x15, 0x65, 0xC0)) > 200
+    assert near((0x15, 0x65, 0xC0)) > 100
     assert near((0xD5, 0x00, 0x00)) > 20
     assert b"Software" not in a[:200]
 
