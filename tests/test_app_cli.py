@@ -26,6 +26,20 @@ def test_still_writes_a_png_of_the_asked_size(tmp_path, capsys):
     assert not list(out.parent.glob(".*.part"))  # written atomically, nothing left behind
 
 
+def test_still_of_a_take(tmp_path, capsys):
+    from previs.level.loader import load_level
+    from previs.sim.take import write_take
+    from previs.sim.walker import TickCmd
+
+    take = tmp_path / "t.take"
+    write_take(take, load_level(ARENA), [TickCmd(forward=127)] * 30 + [TickCmd(turn=300)] * 10)
+    out = tmp_path / "take.png"
+    assert main(["still", str(ARENA), "--take", str(take), "--time", "1.5", "-o", str(out), "--size", "160x90"]) == 0
+    assert png_size(out) == (160, 90)
+    assert main(["still", str(ARENA), "--take", str(take), "--time", "2", "-o", str(out)]) == 1
+    assert "past the end of the take" in capsys.readouterr().err
+
+
 def test_still_refuses_a_time_past_the_end(tmp_path, capsys):
     assert main(["still", str(ARENA), "--time", "60", "-o", str(tmp_path / "x.png")]) == 1
     err = capsys.readouterr().err

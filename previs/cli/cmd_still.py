@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 
 from .cmd_walk import parse_size, save_png
@@ -52,6 +53,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .. import pipeline
     from ..errors import PrevisError
 

@@ -107,6 +107,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from ..errors import PrevisError
 
     if args.headless and not args.frames:

@@ -28,7 +28,12 @@ import sys
 from dataclasses import dataclass, field
 
 import numpy as np
-import pygame
+
+from .gl import use_offscreen_driver_if_headless  # noqa: I001  (sets SDL/pygame env before pygame loads)
+
+use_offscreen_driver_if_headless()
+
+import pygame  # noqa: E402
 
 from ..errors import PrevisError
 from ..sim.motion import FrameState

@@ -11,6 +11,7 @@ closes the first.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 
 from .gl import RenderError, use_offscreen_driver_if_headless
@@ -57,7 +58,11 @@ def _open(size, flags_extra: int, title: str, offscreen: bool, vsync: bool = Fal
         pygame.display.gl_set_attribute(pygame.GL_DEPTH_SIZE, 24)
         pygame.display.gl_set_attribute(pygame.GL_DOUBLEBUFFER, 1)
         flags = pygame.OPENGL | pygame.DOUBLEBUF | flags_extra
-        surface = pygame.display.set_mode((w, h), flags, vsync=1 if vsync else 0)
+        with warnings.catch_warnings():
+            # pygame warns when the driver cannot sync to the display (Xvfb, offscreen);
+            # the window then just runs unsynced, capped by the app's clock.
+            warnings.simplefilter("ignore")
+            surface = pygame.display.set_mode((w, h), flags, vsync=1 if vsync else 0)
         pygame.display.set_caption(title)
     except pygame.error as e:
         driver = os.environ.get("SDL_VIDEODRIVER", "")
