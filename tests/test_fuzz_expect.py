@@ -1,0 +1,249 @@
+"""Fuzzing the expectation reader (``LEVEL.expect.toml``): parsed or refused, nothing else.
+
+Inputs: documents generated from :data:`previs.testing.expect.SCHEMA` (every table, known
+and unknown keys, values of the right type and of every wrong one: NaN, infinities, 64-bit
+extremes, negative and zero, strings, arrays, tables, dates; ``[[take]]`` entries with
+their own tables), written as TOML in both table and inline syntax; the same documents and
+the duel fixture's expectations damaged as text (cut short, lines dropped or doubled,
+characters spliced in); and random bytes through :func:`parse_file`. The property:
+:func:`parse_text` / :func:`parse_file` return an :class:`ExpectFile` or raise
+:class:`ExpectationError` whose every problem names the file; nothing else, never over 2 s.
+
+Crashes found here live in code owned by the expectation engineer: each is pinned by an
+``xfail(strict=True)`` test at the bottom (with its reproducer) and passed over by the fuzz
+property (:func:`known_bug`) so the fuzzing keeps looking for new ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from previs.errors import ExpectationError
+from previs.testing.expect import SCHEMA, ExpectFile, parse_file, parse_text
+
+from test_fuzz_level import TIME_LIMIT, fuzz
+
+DATA = Path(__file__).resolve().parent / "data"
+NAME = "levels/fuzz.expect.toml"
+DUEL = (DATA / "expect" / "duel.toml").read_text(encoding="utf-8")
+
+I64 = st.integers(-(2**63), 2**63 - 1)
+SCALAR = st.one_of(
+    I64,
+    st.sampled_from([0, -1, 1, 2**63 - 1, -(2**63)]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, -0.0, 1e-300, 1e300, 0.1, -0.1]),
+    st.booleans(),
+    st.text(max_size=12),
+    st.sampled_from(["left", "right", "either", "Henry", "Goon 1", "clearance", "no-go", "pyro", "", "3.1",
+                     "true", "duel.golden.csv", "../../etc/passwd", "/dev/zero", "nope.csv", "a" * 300]),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+)
+ANY = st.recursive(SCALAR, lambda inner: st.lists(inner, max_size=3)
+                   | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=4)
+
+
+def value_for(key) -> st.SearchStrategy:
+    """Mostly the right type for ``key`` (with edge values), sometimes anything."""
+    right = {
+        "number": st.one_of(I64, st.floats(allow_nan=True, allow_infinity=True),
+                            st.sampled_from([0, 0.0, -1, 1e-9, 3.1, 60])),
+        "int": st.one_of(I64, st.sampled_from([0, 1, 2, 3, -1])),
+        "bool": st.booleans(),
+        "string": st.one_of(st.text(max_size=12), st.sampled_from(list(key.choices) or ["Henry", "Goon 1"])),
+        "names": st.one_of(st.text(max_size=8), st.lists(st.text(max_size=8), max_size=3)),
+        "table": st.deferred(lambda: table(key.table)),
+        "tables": st.deferred(lambda: st.lists(table(key.table), max_size=2)),
+    }[key.type]
+    return st.one_of(right, right, right, ANY)
+
+
+@functools.lru_cache(maxsize=None)
+def table(schema_name: str) -> st.SearchStrategy[dict]:
+    keys = SCHEMA[schema_name]
+    known = st.fixed_dictionaries({}, optional={k.name: value_for(k) for k in keys})
+    unknown = st.dictionaries(st.sampled_from(["tolerence", "shot", "cuts2", "Time", "", "x y", "take"]) | st.text(max_size=6),
+                              ANY, max_size=2)
+    return st.builds(lambda a, b: {**b, **a}, known, st.one_of(st.just({}), unknown))
+
+
+# --------------------------------------------------------------------------------------
+# A small TOML writer (tomllib only reads)
+# --------------------------------------------------------------------------------------
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def tkey(k: str) -> str:
+    return k if _BARE.fullmatch(k) else json.dumps(k)
+
+
+def tvalue(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v)  # JSON escapes are TOML basic-string escapes
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    if isinstance(v, list):
+        return "[" + ", ".join(tvalue(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{tkey(k)} = {tvalue(x)}" for k, x in v.items()) + "}"
+    raise TypeError(type(v))
+
+
+def to_toml(doc: dict, inline: bool, prefix: str = "") -> str:
+    """``doc`` as TOML: scalars first, then ``[table]`` / ``[[tables]]`` sections (nested
+    one level, e.g. ``[[take.cut]]``), or everything inline."""
+    head, body = [], []
+    for k, v in doc.items():
+        is_tables = isinstance(v, list) and v and all(isinstance(t, dict) for t in v)
+        if inline or not (isinstance(v, dict) or is_tables):
+            head.append(f"{tkey(k)} = {tvalue(v)}")
+            continue
+        path = f"{prefix}{tkey(k)}"
+        for t in (v if is_tables else [v]):
+            body.append(f"\n{'[[' if is_tables else '['}{path}{']]' if is_tables else ']'}")
+            scal = {a: b for a, b in t.items() if not (isinstance(b, dict) or (isinstance(b, list) and b and all(isinstance(x, dict) for x in b)))}
+            nested = {a: b for a, b in t.items() if a not in scal}
+            body.extend(f"{tkey(a)} = {tvalue(b)}" for a, b in scal.items())
+            if nested:
+                body.append(to_toml(nested, inline=bool(prefix), prefix=path + "."))
+    return "\n".join(head + body) + "\n"
+
+
+@st.composite
+def documents(draw) -> str:
+    if draw(st.integers(0, 4)) == 0:
+        text = DUEL
+    else:
+        text = to_toml(draw(table("top")), inline=draw(st.booleans()))
+    lines = text.split("\n")
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2, 3]))):
+        if not lines:
+            lines = [""]
+        i = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["drop", "dup", "splice", "swap"]))
+        if op == "drop":
+            del lines[i]
+        elif op == "dup":
+            lines.insert(i, lines[i])
+        elif op == "splice":
+            j = draw(st.integers(0, len(lines[i])))
+            lines[i] = lines[i][:j] + draw(st.sampled_from(list("[]{}=\"'.#,\\ \t") + ["\n", "[[", "]]", "nan", "-", "1"])) + lines[i][j:]
+        else:
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+    text = "\n".join(lines)
+    if draw(st.integers(0, 5)) == 0:
+        text = text[: draw(st.integers(0, len(text)))]
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# The property
+# --------------------------------------------------------------------------------------
+def known_bug(exc: BaseException) -> str | None:
+    """Crashes pinned by the xfail tests below (see the report of issue 8)."""
+    if isinstance(exc, OverflowError) and "int too large to convert to float" in str(exc):
+        return "test_number_beyond_float_range"
+    if isinstance(exc, RecursionError):
+        return "test_deeply_nested_array"
+    return None
+
+
+def parsed_or_refused(fn, *args, name=NAME):
+    t0 = time.perf_counter()
+    try:
+        got = fn(*args)
+    except ExpectationError as e:
+        assert e.problems
+        for line in e.problems:
+            assert line.startswith(f"{name}: "), line
+        got = e
+    except Exception as e:  # noqa: BLE001
+        if known_bug(e) is None:
+            raise
+        got = e
+    assert time.perf_counter() - t0 < TIME_LIMIT
+    if isinstance(got, ExpectFile):
+        for e in got.expectations:
+            assert e.id and e.label
+    return got
+
+
+@fuzz()
+@given(text=documents())
+def test_expectation_files_parse_or_are_refused(text):
+    parsed_or_refused(parse_text, text, NAME)
+
+
+@fuzz(0.25)
+@given(raw=st.one_of(st.binary(max_size=400), documents().map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_expectation_bytes_parse_or_are_refused(tmp_path_factory, raw):
+    path = tmp_path_factory.getbasetemp() / f"fuzz-{os.getpid()}.expect.toml"
+    path.write_bytes(raw)
+    parsed_or_refused(parse_file, path, name=str(path))
+
+
+def test_the_writer_round_trips_through_tomllib():
+    import tomllib
+
+    doc = {"note": "x", "shots": {"count": 3}, "cut": [{"time": 1.0}, {"time": 2, "direction": "left"}],
+           "take": [{"file": "a.take", "golden": {"track": "g.csv"}, "cut": [{"time": 1}]}],
+           "safety": {"findings": 0, "allow": [{"kind": "pyro"}]}}
+    for inline in (True, False):
+        assert tomllib.loads(to_toml(doc, inline)) == doc
+
+
+# --------------------------------------------------------------------------------------
+# Crashes in previs/testing/expect.py (owned by the expectation engineer): pinned here
+# --------------------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, raises=OverflowError, reason="previs/testing/expect.py _validate: "
+                   "math.isfinite() of a TOML integer beyond float range raises OverflowError")
+def test_number_beyond_float_range():
+    with pytest.raises(ExpectationError):
+        parse_text("[[cut]]\ntime = 1" + "0" * 400 + "\n", NAME)
+
+
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason="previs/testing/expect.py parse_text: tomllib "
+                   "recurses once per nested array; a deeply nested value raises RecursionError")
+def test_deeply_nested_array():
+    with pytest.raises(ExpectationError):
+        parse_text("note = " + "[" * 5000 + "]" * 5000 + "\n", NAME)
+
+
+@pytest.mark.xfail(strict=True, reason="previs/testing/expect.py parse_file: open().read() of a FIFO "
+                   "named *.expect.toml blocks forever (previs test would hang)")
+def test_fifo_expectation_file_does_not_hang(tmp_path):
+    fifo = tmp_path / "x.expect.toml"
+    os.mkfifo(fifo)
+    code = ("import sys\nfrom previs.testing.expect import parse_file\nfrom previs.errors import ExpectationError\n"
+            "try:\n    parse_file(sys.argv[1])\nexcept ExpectationError:\n    pass\n")
+    try:
+        subprocess.run([sys.executable, "-c", code, str(fifo)], timeout=5, check=True, capture_output=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail("parse_file blocked on a FIFO for 5 s")
