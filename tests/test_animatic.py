@@ -110,6 +110,16 @@ def test_clean_plate_has_no_flash(scene, tmp_path):
     assert bright[c] - max(bright[c - 1], bright[c + 1]) < 30
 
 
+def test_same_fight_gives_the_same_mp4_bytes(scene, tmp_path):
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
+    for out in (a, b):
+        render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=False, frames=36)
+    assert a.read_bytes() == b.read_bytes()
+
+
 def test_burnins_show_the_timecode_ticking(rendered):
     _, _, frames, _ = rendered
     # Top-left timecode box: changes every frame while the rest of a still scene does not.
