@@ -38,7 +38,7 @@ def add_arguments(p):
         from .options import add_plan_overrides
     except ImportError:  # pragma: no cover - options arrive with the shot-plan module
         return
-    add_plan_overrides(p)
+    add_plan_overrides(p, safety=True)
 
 
 def run(args) -> int:
