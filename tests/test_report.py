@@ -328,3 +328,19 @@ def test_prints_with_a_page_break_between_sections(report, tmp_path):
     assert pdf.exists(), r.stderr[-2000:]
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert pages >= 6  # title, shots, plot, cuts, safety, comfort each start a page
+
+
+def test_readme_pictures_cli(tmp_path, capsys):
+    from PIL import Image
+
+    from previs.render import report, topdown
+
+    duel = TESTS / "data" / "expect" / "duel.tmx"
+    assert report.main([str(duel), "-o", str(tmp_path)]) == 0
+    assert topdown.main([str(duel), "-o", str(tmp_path / "plans")]) == 0
+    names = sorted(p.name for p in tmp_path.rglob("*.png"))
+    assert names == ["duel-plan.png", "duel-plan.png", "storyboard-duel.png", "yawspeed-duel.png"]
+    sheet = Image.open(tmp_path / "storyboard-duel.png")
+    assert sheet.width > 1000 and sheet.height > 200  # three shots side by side, captioned
+    assert report.main([str(tmp_path / "missing.tmx"), "-o", str(tmp_path)]) == 1
+    assert "missing.tmx" in capsys.readouterr().err
