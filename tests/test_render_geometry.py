@@ -65,9 +65,10 @@ def test_wall_mesh_drops_interior_faces_and_merges_coplanar_ones():
     # A 3 x 3 block of equal height: one top and one quad per outer side.
     w = walls(solid_cells=[(r, c) for r in range(3) for c in range(3)])
     v, idx = geometry.wall_mesh(w)
-    assert len(idx) == 5 * 6 and len(v) == 5 * 4
+    # (Sides are split at 1.2 m, where the shading toward the floor has its corner.)
+    assert len(idx) == 9 * 6 and len(v) == 9 * 4
     assert quad_areas(v, [0, 1, 0]) == [9.0]
-    assert quad_areas(v, [0, 0, -1]) == [9.0]  # 3 m long, 3 m high
+    assert sorted(quad_areas(v, [0, 0, -1])) == pytest.approx([3 * 1.2, 3 * 1.8])  # 3 m long
     assert v[:, 0].min() == 0 and v[:, 0].max() == 3 and v[:, 1].max() == 3.0
 
 
@@ -106,11 +107,13 @@ def test_wall_mesh_keeps_the_step_between_heights():
     from previs.level.model import Walls
 
     v, idx = geometry.wall_mesh(Walls(solid, h, col, 1.0))
-    # 2 tops + tall block: 3 outer sides + the 2 m step over its neighbour; low block: 3 sides.
-    assert len(idx) // 6 == 2 + 3 + 1 + 3
+    # 2 tops + tall block: 3 outer sides (each split at 1.2 m) + the 2 m step over its
+    # neighbour (split at 1.2 m too); low block: 3 sides below 1.2 m.
+    assert len(idx) // 6 == 2 + 3 * 2 + 2 + 3
     quads = v.reshape(-1, 4, geometry.WALL_VERTEX)
     step = [q for q in quads if np.allclose(q[:, 3:6], [1, 0, 0]) and q[:, 0].min() == 1.0]
-    assert len(step) == 1 and step[0][:, 1].min() == 1.0 and step[0][:, 1].max() == 3.0
+    assert len(step) == 2
+    assert min(q[:, 1].min() for q in step) == 1.0 and max(q[:, 1].max() for q in step) == 3.0
 
 
 def test_wall_faces_wind_counter_clockwise_outwards():

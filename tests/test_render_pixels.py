@@ -133,3 +133,13 @@ def test_cut_flash_brightens_the_frame(gl):
     plain = render(gl, lv, hud=HudState())
     flash = render(gl, lv, hud=HudState(flash=True))
     assert flash.astype(int).mean() > plain.astype(int).mean() + 30
+
+
+def test_far_performers_are_drawn_too(gl):
+    # 3 m (full detail) and 14 m (the far level of detail) straight ahead, both visible.
+    near = scene(performers=[performer(2, "Goon", (10.0, 12.0), color=RED)])
+    far = scene(performers=[performer(2, "Goon", (10.0, 1.0), color=RED)])
+    n_near = red_mask(render(gl, near, pitch=0.0)).sum()
+    n_far = red_mask(render(gl, far, pitch=0.0)).sum()
+    # Apparent area falls with distance squared: (3 / 14)^2 = 0.046 of the near one's.
+    assert n_far > 0.02 * n_near and n_far < 0.1 * n_near

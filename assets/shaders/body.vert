@@ -14,8 +14,7 @@ layout(location = 5) in vec2 i_size;   // radius, height (m)
 
 uniform mat4 u_viewproj;
 
-out vec3 v_color;   // shaded; world.frag adds the floor darkening and fog
-out vec3 v_world;
+out vec3 v_color;   // shaded; world.frag adds the fog
 
 const float TEMPLATE_HEIGHT = 1.8;
 
@@ -49,7 +48,6 @@ void main() {
     // ~400 vertices a body, a handful of pixels each).
     vec3 l = normalize(vec3(0.35, 0.85, 0.40));
     float shade = 0.50 + 0.50 * max(dot(wn, l), 0.0) + 0.10 * wn.y;
-    v_color = col * shade;
-    v_world = w;
+    v_color = col * shade * mix(0.72, 1.0, clamp(w.y / 1.2, 0.0, 1.0));  // darker toward the floor
     gl_Position = u_viewproj * vec4(w, 1.0);
 }

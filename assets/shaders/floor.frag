@@ -10,7 +10,6 @@ in vec2 v_xz;
 uniform sampler2D u_tiles;     // FLOOR_TILES: (rows, cols) RGB, one texel per tile, nearest
 uniform vec3 u_floor;          // otherwise: the floor colour
 uniform vec2 u_extent;         // metres: map width (x), depth (z)
-uniform vec3 u_eye;
 uniform vec3 u_fog_color;
 uniform vec2 u_fog;            // metres: fog starts, fog is full (mixed at 55%)
 
@@ -32,6 +31,7 @@ void main() {
     float l5 = (1.0 - clamp(min(g5.x, g5.y) / 1.6, 0.0, 1.0)) * clamp(1.0 - (wm - 0.6) * 1.0, 0.0, 1.0);
     vec3 c = base * (1.0 - 0.30 * l1);
     c = mix(c, base * 0.40, l5 * 0.9);
-    float f = clamp((distance(vec3(v_xz.x, 0.0, v_xz.y), u_eye) - u_fog.x) / (u_fog.y - u_fog.x), 0.0, 1.0);
+    // Fog by view depth (1 / gl_FragCoord.w): free, where a radial distance costs a sqrt.
+    float f = clamp((1.0 / gl_FragCoord.w - u_fog.x) / (u_fog.y - u_fog.x), 0.0, 1.0);
     frag = vec4(mix(c, u_fog_color, f * 0.55), 1.0);
 }

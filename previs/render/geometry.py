@@ -49,6 +49,10 @@ PATH_HALF_WIDTH = 0.04  # metres: 8 cm ribbons read at 20 m without hiding the g
 
 # -- walls ---------------------------------------------------------------------------------
 
+SHADE_SPLIT = 1.2
+"""Metres: wall sides are split at this height, where the shaders' darkening toward the
+floor (linear below it, none above) has its corner."""
+
 CHUNK_CELLS = 16
 """Walls are grouped in 16 x 16-cell chunks: each chunk is culled against the view and the
 visible ones are drawn nearest first, so the depth test rejects hidden wall pixels before
@@ -143,11 +147,17 @@ def _wall_quads(walls: Walls, chunk: int):
             a = np.stack([x, p0 * c], -1)
             b = np.stack([x, p1 * c], -1)
         lo, hi = nh[cell_r, cell_k], height[cell_r, cell_k]
+        # Split at SHADE_SPLIT so the per-vertex darkening toward the floor is exact.
+        cut = (lo < SHADE_SPLIT) & (hi > SHADE_SPLIT)
+        sel = np.r_[np.arange(len(lo)), np.nonzero(cut)[0]]
+        lo2 = np.r_[lo, np.full(cut.sum(), SHADE_SPLIT)]
+        hi2 = np.r_[np.where(cut, SHADE_SPLIT, hi), hi[cut]]
+        a, b = a[sel], b[sel]
         corners = np.stack([
-            np.stack([a[:, 0], lo, a[:, 1]], -1), np.stack([b[:, 0], lo, b[:, 1]], -1),
-            np.stack([b[:, 0], hi, b[:, 1]], -1), np.stack([a[:, 0], hi, a[:, 1]], -1)], axis=1)
-        out.append((corners, np.tile(np.asarray(n, float), (len(ln), 1)), color[cell_r, cell_k],
-                    cell_r // chunk, cell_k // chunk))
+            np.stack([a[:, 0], lo2, a[:, 1]], -1), np.stack([b[:, 0], lo2, b[:, 1]], -1),
+            np.stack([b[:, 0], hi2, b[:, 1]], -1), np.stack([a[:, 0], hi2, a[:, 1]], -1)], axis=1)
+        out.append((corners, np.tile(np.asarray(n, float), (len(sel), 1)), color[cell_r, cell_k][sel],
+                    (cell_r // chunk)[sel], (cell_k // chunk)[sel]))
     return out
 
 
@@ -302,13 +312,36 @@ def body_template() -> np.ndarray:
     return np.concatenate(parts).astype(np.float32)
 
 
-def body_template_indexed() -> tuple[np.ndarray, np.ndarray]:
-    """:func:`body_template` with shared vertices merged: (V, 7) float32, (I,) uint32.
-    Indexed drawing lets the rasteriser's vertex cache shade each corner once (~400
-    vertices a body instead of ~900)."""
-    t = body_template()
-    uniq, inv = np.unique(t, axis=0, return_inverse=True)
+def body_template_far() -> np.ndarray:
+    """The same person with less detail (~80 triangles), for bodies more than
+    :data:`BODY_LOD_DISTANCE` away: square torso, box head and legs, same colours, nose
+    and chest plate. At 10 m a body is ~110 px tall at 720p: the silhouette reads the
+    same; the vertex work halves."""
+    legs = _box(-0.55, 0.55, 0.0, 0.48, -0.32, 0.32, PART_TORSO, skip=("bottom", "top"))
+    torso = _lathe([(0.62, 0.45), (0.80, 0.76), (0.30, 0.84), (0.0, 0.87)], 4, PART_TORSO, phase=math.pi / 4)
+    arms = [_box(sx * 0.70, sx * 0.95, 0.42, 0.77, -0.16, 0.16, PART_TORSO, skip=("bottom",)) for sx in (-1, 1)]
+    head = _box(-0.11, 0.11, 1.56, 1.80, -0.11, 0.11, PART_HEAD, skip=("bottom",))
+    nose = _box(-0.03, 0.03, 1.62, 1.665, -0.185, -0.10, PART_NOSE, skip=("back",))
+    visor = _box(-0.09, 0.09, 1.672, 1.722, -0.125, -0.10, PART_VISOR, skip=("back", "bottom"))
+    chest = _box(-0.40, 0.40, 0.58, 0.72, -0.72, -0.60, PART_CHEST, skip=("back",))
+    return np.concatenate([legs, torso, *arms, head, nose, visor, chest]).astype(np.float32)
+
+
+BODY_LOD_DISTANCE = 10.0
+"""Metres from the camera beyond which bodies are drawn with :func:`body_template_far`."""
+
+
+def indexed(tris: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Triangles (T*3, K) with shared vertices merged: (V, K) float32, (I,) uint32.
+    Indexed drawing lets the rasteriser's vertex cache shade each corner once (a body:
+    ~250 vertices instead of ~500)."""
+    uniq, inv = np.unique(tris, axis=0, return_inverse=True)
     return np.ascontiguousarray(uniq, np.float32), inv.reshape(-1).astype(np.uint32)
+
+
+def body_template_indexed() -> tuple[np.ndarray, np.ndarray]:
+    """:func:`body_template`, indexed (see :func:`indexed`)."""
+    return indexed(body_template())
 
 
 # -- overlays ------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ What is uploaded once per level (``set_level`` again on hot reload): the walls m
 one indexed mesh (grouped in 16 x 16-cell chunks), the floor grid and its tile-colour
 texture, the person template, the overlay triangles. Per frame: a few uniforms, one
 ``glBufferSubData`` of the bodies in view (10 floats each: x, z, facing, down, colour,
-radius, height) drawn with one instanced call, and one ``glDrawElements`` per visible wall
-chunk. The renderer draws what the FrameState says; it never moves anything.
+radius, height) per level of detail, each drawn with one instanced call (bodies nearer
+than 10 m in full, the rest with half the triangles), and one ``glDrawElements`` per
+visible wall chunk. The renderer draws what the FrameState says; it never moves anything.
 
 Fill rate is the budget on a software rasteriser (Mesa llvmpipe), so: bodies and wall
 chunks outside the view are culled on the CPU (numpy, a few microseconds); what is left
@@ -115,20 +116,23 @@ class Renderer:
         self._rbo = [color, depth]
 
     def _build_body_template(self) -> None:
-        verts, idx = geometry.body_template_indexed()
-        self._body_count = len(idx)
-        self._body_vao = int(GL.glGenVertexArrays(1))
-        GL.glBindVertexArray(self._body_vao)
-        stride = geometry.BODY_VERTEX * 4
-        self._body_vbo = make_buffer(verts)
-        attrib(0, 3, stride, 0)
-        attrib(1, 3, stride, 12)
-        attrib(2, 1, stride, 24)
-        self._body_ebo = make_buffer(idx, GL.GL_ELEMENT_ARRAY_BUFFER)
-        GL.glBindVertexArray(0)
-        self._vaos.append(self._body_vao)
-        self._bufs += [self._body_vbo, self._body_ebo]
-        self._inst_buf = 0  # per level, see _build_instances
+        """Two levels of detail of the person: near (index 0) and far (1), each with its
+        own vertex array; their instance buffers are made per level."""
+        self._bodies = []
+        for tris in (geometry.body_template(), geometry.body_template_far()):
+            verts, idx = geometry.indexed(tris)
+            vao = int(GL.glGenVertexArrays(1))
+            GL.glBindVertexArray(vao)
+            stride = geometry.BODY_VERTEX * 4
+            vbo = make_buffer(verts)
+            attrib(0, 3, stride, 0)
+            attrib(1, 3, stride, 12)
+            attrib(2, 1, stride, 24)
+            ebo = make_buffer(idx, GL.GL_ELEMENT_ARRAY_BUFFER)
+            GL.glBindVertexArray(0)
+            self._vaos.append(vao)
+            self._bufs += [vbo, ebo]
+            self._bodies.append([vao, len(idx), 0])  # vao, index count, instance buffer
 
     def set_level(self, level: Level) -> None:
         """Upload a level's static geometry (first use, or a hot reload)."""
@@ -232,13 +236,14 @@ class Renderer:
         self._inst_radius = np.hypot(data[:, 9], data[:, 8]).astype(np.float64) + 0.2
         self._inst_half_h = data[:, 9].astype(np.float64) / 2.0
         stride = geometry.INSTANCE_FLOATS * 4
-        GL.glBindVertexArray(self._body_vao)
-        self._inst_buf = make_buffer(data, usage=GL.GL_DYNAMIC_DRAW)
-        attrib(3, 4, stride, 0, divisor=1)
-        attrib(4, 4, stride, 16, divisor=1)
-        attrib(5, 2, stride, 32, divisor=1)
+        for body in self._bodies:
+            GL.glBindVertexArray(body[0])
+            body[2] = make_buffer(data, usage=GL.GL_DYNAMIC_DRAW)
+            attrib(3, 4, stride, 0, divisor=1)
+            attrib(4, 4, stride, 16, divisor=1)
+            attrib(5, 2, stride, 32, divisor=1)
+            self._level_bufs.append(body[2])
         GL.glBindVertexArray(0)
-        self._level_bufs.append(self._inst_buf)
 
     def _overlay(self, ov: Overlays) -> tuple[int, int, int, int]:
         """(vao, vbo, zone vertex count, total vertex count), built on first use."""
@@ -291,17 +296,21 @@ class Renderer:
         eye = tuple(float(v) for v in cam.eye)
         eye_a = np.asarray(eye)
 
-        # Bodies in view, nearest first: one instanced draw.
-        n = self._visible_bodies(state, planes, eye_a, show_henry)
+        # Bodies in view, nearest first: one instanced draw per level of detail (bodies
+        # within BODY_LOD_DISTANCE in full, the rest with half the triangles).
+        n, near = self._visible_bodies(state, planes, eye_a, show_henry)
         if n:
             prog = self._programs["body"]
             prog.use()
             set_mat4(prog, "u_viewproj", vp)
             self._common_uniforms(prog, eye)
-            GL.glBindBuffer(GL.GL_ARRAY_BUFFER, self._inst_buf)
-            GL.glBufferSubData(GL.GL_ARRAY_BUFFER, 0, n * self._inst_out.shape[1] * 4, self._inst_out)
-            GL.glBindVertexArray(self._body_vao)
-            GL.glDrawElementsInstanced(GL.GL_TRIANGLES, self._body_count, GL.GL_UNSIGNED_INT, None, n)
+            row = self._inst_out.shape[1] * 4
+            for (vao, count, buf), a, b in ((self._bodies[0], 0, near), (self._bodies[1], near, n)):
+                if b > a:
+                    GL.glBindBuffer(GL.GL_ARRAY_BUFFER, buf)
+                    GL.glBufferSubData(GL.GL_ARRAY_BUFFER, 0, (b - a) * row, self._inst_out[a:b])
+                    GL.glBindVertexArray(vao)
+                    GL.glDrawElementsInstanced(GL.GL_TRIANGLES, count, GL.GL_UNSIGNED_INT, None, b - a)
 
         # Wall chunks in view, nearest first.
         if self._wall_count:
@@ -352,8 +361,9 @@ class Renderer:
         if hud is not None:
             self.hud.draw(hud, self.level, state)
 
-    def _visible_bodies(self, state, planes: np.ndarray, eye: np.ndarray, show_henry: bool) -> int:
-        """Fill ``_inst_out`` with the bodies inside the view, nearest first; their count."""
+    def _visible_bodies(self, state, planes: np.ndarray, eye: np.ndarray, show_henry: bool) -> tuple[int, int]:
+        """Fill ``_inst_out`` with the bodies inside the view, nearest first: (how many,
+        how many of them are nearer than BODY_LOD_DISTANCE)."""
         P = self._P
         data = self._inst_all
         if P:
@@ -363,7 +373,7 @@ class Renderer:
         data[P, 0:4] = (state.henry_xz[0], state.henry_xz[1], math.radians(state.yaw), 0.0)
         m = P + 1 if show_henry else P
         if m == 0:
-            return 0
+            return 0, 0
         centre = np.empty((m, 4))
         centre[:, 0] = data[:m, 0]
         centre[:, 1] = self._inst_half_h[:m]
@@ -372,11 +382,13 @@ class Renderer:
         dist = centre @ planes.T  # (m, 5) signed distances to the frustum's planes
         keep = np.nonzero(np.all(dist > -self._inst_radius[:m, None], axis=1))[0]
         if len(keep) == 0:
-            return 0
+            return 0, 0
         d2 = (centre[keep, 0] - eye[0]) ** 2 + (centre[keep, 2] - eye[2]) ** 2
-        keep = keep[np.argsort(d2, kind="stable")]
+        order = np.argsort(d2, kind="stable")
+        keep = keep[order]
         np.take(data, keep, axis=0, out=self._inst_out[: len(keep)])
-        return len(keep)
+        near = int(np.searchsorted(d2[order], geometry.BODY_LOD_DISTANCE ** 2))
+        return len(keep), near
 
     def _visible_chunks(self, planes: np.ndarray, eye: np.ndarray) -> list[tuple[int, int]]:
         """(first index, count) of the wall chunks whose boxes touch the view, nearest first."""
@@ -392,7 +404,6 @@ class Renderer:
         return [(int(ch[i, 0]), int(ch[i, 1])) for i in idx]
 
     def _common_uniforms(self, prog: Program, eye) -> None:
-        GL.glUniform3f(prog.loc("u_eye"), *eye)
         GL.glUniform3f(prog.loc("u_fog_color"), *SKY)
         GL.glUniform2f(prog.loc("u_fog"), *self.fog)
 
