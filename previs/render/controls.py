@@ -32,7 +32,7 @@ BINDINGS: tuple[tuple[str, str], ...] = (
     ("Space", "play / pause"),
     (",  .", "step one frame back / forward (pauses)"),
     ("\u2190  \u2192", "scrub 1 s back / forward"),
-    ("click/drag bar", "scrub to a time (bottom bar; cursor free when paused)"),
+    ("click/drag bar", "scrub to a time (bottom bar; watch mode, or walk mode paused)"),
     ("[  ]", "slower / faster (\u00d70.25 \u2026 \u00d74)"),
     ("PgUp PgDn  Q E", "previous / next turn cut (shot)"),
     ("Home", "back to frame 0"),

@@ -202,10 +202,14 @@ class HudLayer:
             self._sprite(p, (W - p.w) // 2, y)
 
         if hud.timeline is not None:
+            # Shots and cuts once per timeline; the playhead is a quad (no upload a frame).
             tl = hud.timeline
-            key = ("bar", id(tl), hud.frame, W)
-            p = self._panel("bar", key, lambda: self._timeline_bar(tl, hud.frame, W, bar_h))
+            key = ("bar", tl, W)
+            p = self._panel("bar", key, lambda: self._timeline_bar(tl, W, bar_h))
             self._sprite(p, 0, H - bar_h)
+            n = max(tl.frames, 1)
+            x = int(min(hud.frame, n - 1) * W / n)
+            self._solid(x - 1, H - bar_h, 3, bar_h, (1.0, 1.0, 1.0, 1.0))
 
         if hud.errors:
             key = ("err", hud.errors)
@@ -285,7 +289,7 @@ class HudLayer:
             lines.append(line)
         return _boxed(lines, int(14 * self.u), bg=(10, 12, 16, 215))
 
-    def _timeline_bar(self, tl: Timeline, frame: int, W: int, h: int) -> pygame.Surface:
+    def _timeline_bar(self, tl: Timeline, W: int, h: int) -> pygame.Surface:
         surf = pygame.Surface((W, h), pygame.SRCALPHA)
         surf.fill((10, 12, 16, 170))
         n = max(tl.frames, 1)
@@ -298,8 +302,6 @@ class HudLayer:
         for c in tl.cuts:
             x = int(c * W / n)
             pygame.draw.line(surf, (*YELLOW, 255), (x, 0), (x, h - 1), 2)
-        x = int(min(frame, n - 1) * W / n)
-        pygame.draw.rect(surf, (255, 255, 255, 255), (x - 1, 0, 3, h))
         return surf
 
     def close(self) -> None:
