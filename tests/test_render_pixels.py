@@ -143,3 +143,36 @@ def test_far_performers_are_drawn_too(gl):
     n_far = red_mask(render(gl, far, pitch=0.0)).sum()
     # Apparent area falls with distance squared: (3 / 14)^2 = 0.046 of the near one's.
     assert n_far > 0.02 * n_near and n_far < 0.1 * n_near
+
+
+def test_a_level_with_no_walls_and_no_performers_draws_floor_and_sky(gl):
+    from previs.render.renderer import SKY
+
+    lv = level(henry(position=(10.0, 15.0)), walls_=walls(solid_cells=()))
+    img = render(gl, lv, frame=0, pitch=0.0)
+    sky = np.round(np.array(SKY) * 255)
+    assert np.abs(img[5, SIZE[0] // 2].astype(int) - sky).max() <= 2  # top row: sky
+    floor = img[-5, SIZE[0] // 2].astype(int)
+    assert np.abs(floor - sky).max() > 20  # bottom row: floor, not sky
+
+
+def test_free_camera_sees_henry_and_the_pov_does_not(gl):
+    from previs.render.camera import Camera
+    from previs.render.renderer import Renderer
+
+    lv = level(henry(position=(10.0, 15.0)), walls_=walls(solid_cells=()))
+    fs = simulate(lv).snapshot(0)
+    r = Renderer(lv, SIZE)
+    try:
+        def blue(img):
+            r_, g, b = (img[..., i].astype(int) for i in range(3))
+            return ((b > 120) & (b > r_ + 60)).sum()
+
+        r.draw(fs)  # from his own eyes: no body in the way
+        pov = blue(r.read_pixels())
+        # 4 m south of him, looking north at him.
+        r.draw(fs, camera=Camera((10.0, 1.6, 19.0), 0.0, -5.0, 0.0, 90.0), show_henry=True)
+        free = blue(r.read_pixels())
+    finally:
+        r.close()
+    assert pov == 0 and free > 300

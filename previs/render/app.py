@@ -124,6 +124,13 @@ class App:
         self.takes_dir = takes_dir
         title = f"previs walk \u2014 {level.settings.title}"
         self.ctx = create_window(size, title=title, fullscreen=fullscreen, vsync=vsync)
+        try:
+            self._init(level, size, mode, takes_dir, sensitivity, overlays, start_time)
+        except BaseException:
+            self.ctx.close()
+            raise
+
+    def _init(self, level, size, mode, takes_dir, sensitivity, overlays, start_time) -> None:
         surf = pygame.display.get_surface()
         self.size = surf.get_size() if surf is not None else tuple(size)
         self.renderer: Renderer | None = None
@@ -152,8 +159,8 @@ class App:
         self.shown: FrameState | None = None
         self.running = False
         self._set_level(level)
-        # Straight into the window's back buffer: blitting an offscreen frame to the window
-        # costs llvmpipe more than a whole scene (benchmarks/render.py).
+        # Straight into the window's back buffer: blitting a 720p offscreen frame to the
+        # window costs llvmpipe about as much as drawing the scene.
         self.renderer = Renderer(level, self.size, offscreen=False)
         if start_time:
             self.frame = self._clamp(int(round(start_time * level.settings.fps)))
@@ -228,7 +235,7 @@ class App:
         self.errors = ()
         if self.mode == "walk" and self.walk is not None:
             self.frame = max(0, keep)
-            self.walk = WalkSession(self.frame, self.walk.state)
+            self._new_walk(self.frame, self.walk.state)
         else:
             self.frame = self._clamp(keep)
         self._say(f"reloaded {self.level_path} (frame {self.frame})")
@@ -254,7 +261,7 @@ class App:
         self.frame = self._clamp(frame)
         self._acc = 0.0
         if self.mode == "walk" and self.walk is not None:
-            self.walk = WalkSession(self.frame, self.walk.state)
+            self._new_walk(self.frame, self.walk.state)
 
     def restart(self) -> None:
         if self.recorder is not None:
@@ -263,7 +270,7 @@ class App:
         self.frame = 0
         self._acc = 0.0
         if self.mode == "walk":
-            self.walk = WalkSession(0, start_state(self.level))
+            self._new_walk(0, start_state(self.level))
 
     def _timeline(self) -> Timeline:
         if self.mode == "walk":
@@ -278,6 +285,12 @@ class App:
 
     # -- modes -----------------------------------------------------------------------------
 
+    def _new_walk(self, frame: int, state: WalkState, recording: bool = False) -> None:
+        """Start walking from ``frame`` with Henry at ``state`` (cuts found so far belong to
+        the previous session and are dropped)."""
+        self.walk = WalkSession(frame, state, recording=recording)
+        self.live_cuts.cuts.clear()
+
     def _scripted_walk_state(self, frame: int) -> WalkState:
         f = self._clamp(frame)
         tr = self.script.track
@@ -291,7 +304,7 @@ class App:
         view = self.current_state()
         if mode == "walk":
             # Take over from Henry where the scripted camera has him now.
-            self.walk = WalkSession(self.frame, self._scripted_walk_state(self.frame))
+            self._new_walk(self.frame, self._scripted_walk_state(self.frame))
         else:
             self.frame = self._clamp(self.frame)
         if mode == "free":
@@ -310,8 +323,7 @@ class App:
             self.set_mode("walk")
         self.recorder = Recorder(self.level, self.takes_dir)
         self.frame = 0
-        self.walk = WalkSession(0, start_state(self.level), recording=True)
-        self.live_cuts.cuts.clear()
+        self._new_walk(0, start_state(self.level), recording=True)
         self.playing = True
         self._acc = 0.0
         self.input.clear_mouse()
