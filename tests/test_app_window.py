@@ -173,3 +173,26 @@ def test_escape_while_recording_saves_the_take(app, tmp_path):
     app.close()
     takes = list((tmp_path / "takes").glob("*.take"))
     assert len(takes) == 1 and len(read_take(takes[0]).cmds) == 5
+
+
+def test_cut_flash_is_not_lost_when_ticks_outrun_drawing(app):
+    cuts = app.timeline.cuts
+    if not cuts:
+        pytest.skip("the arena fixture has no turn cut")
+    flashes = []
+    app.on_draw = None
+    orig = app._hud
+
+    def spy(fs):
+        hs = orig(fs)
+        flashes.append((fs.frame, hs.flash))
+        return hs
+
+    app._hud = spy
+    key(pygame.K_RIGHTBRACKET)
+    key(pygame.K_RIGHTBRACKET)  # x4: four ticks per drawn frame at 24 Hz drawing
+    app.run(max_frames=60, clock=FakeClock(1 / 24))
+    lit = [f for f, on in flashes if on]
+    assert len(lit) == len([c for c in cuts if c <= flashes[-1][0]])
+    for f in lit:
+        assert any(f - 4 < c <= f for c in cuts)

@@ -68,6 +68,7 @@ class WalkSession:
     history: list = field(default_factory=list)  # (x, z, yaw, pitch) per tick, while recording
     yaws: list = field(default_factory=list)  # yaw per tick (live cut detection)
     trail: list = field(default_factory=list)
+    cut_seen: list = field(default_factory=list)  # frames on which a turn cut was found
 
 
 class LiveCuts:
@@ -157,6 +158,7 @@ class App:
         self.last_take_states: np.ndarray | None = None
         self.freecam: FreeCam | None = None
         self.shown: FrameState | None = None
+        self._drawn_frame: int | None = None
         self.running = False
         self._set_level(level)
         # Straight into the window's back buffer: blitting a 720p offscreen frame to the
@@ -378,9 +380,8 @@ class App:
                 w.trail.append((s.x, s.z))
                 if len(w.trail) > TRAIL_MAX:
                     del w.trail[: TRAIL_MAX // 4]
-            cut = self.live_cuts.update(w.yaws, self.frame - len(w.yaws) + 1)
-            if cut is not None:
-                self._flash_frame = self.frame
+            if self.live_cuts.update(w.yaws, self.frame - len(w.yaws) + 1) is not None:
+                w.cut_seen.append(self.frame)  # flash when it is found, just after the whip
         else:
             if self.frame < self.last_frame:
                 self.frame += 1
@@ -454,11 +455,21 @@ class App:
             tl = self._timeline()
             hs = hud_state(self.level, fs, tl, None, warnings=warn,
                            trail=tuple(self.walk.trail) if self.walk else (), **common)
-            flash = getattr(self, "_flash_frame", None) == fs.frame
-            return dataclasses.replace(hs, flash=flash, next_cut_in=None, shots=tl.shots,
+            seen = tuple(self.walk.cut_seen) if self.walk else ()
+            return dataclasses.replace(hs, flash=self._flash(fs.frame, seen), next_cut_in=None, shots=tl.shots,
                                        cut_note=f"turn \u2265{st.turn_cut_speed:g}\u00b0/s through "
                                                 f"\u2265{st.turn_cut_angle:g}\u00b0 to cut")
-        return hud_state(self.level, fs, self.timeline, self.plan, **common)
+        hs = hud_state(self.level, fs, self.timeline, self.plan, **common)
+        return dataclasses.replace(hs, flash=self._flash(fs.frame, self.timeline.cuts))
+
+    def _flash(self, frame: int, cuts) -> bool:
+        """Flash if a cut was passed since the last drawn frame: at x4, or when drawing is
+        slower than the fight, several ticks run between two drawn frames and the cut's own
+        frame may never be drawn. Stepping or scrubbing onto a cut flashes too."""
+        prev = self._drawn_frame
+        if prev is not None and prev < frame and frame - prev <= 2 * self.fps:
+            return any(prev < c <= frame for c in cuts)
+        return frame in cuts
 
     def _render(self) -> FrameState:
         fs, cam, show_henry = self._view()
@@ -470,6 +481,7 @@ class App:
         fs = self._render()
         pygame.display.flip()
         self.shown = fs
+        self._drawn_frame = fs.frame
         if self.on_draw is not None:
             self.on_draw(self, fs)
 
