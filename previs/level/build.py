@@ -321,6 +321,15 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
         elif k not in KINDS:
             ignored[o.kind].append(o.id)
 
+    for kind, limit, fix in (
+        ("performer", limits.MAX_PERFORMERS,
+         "split the fight into several levels, or give the crowd at the back another type (ignored set dressing)"),
+        ("beat", limits.MAX_BEATS, "split the fight into several levels"),
+    ):
+        count = sum(1 for o in raw.objects if b.kind[o.id] == kind)
+        if count > limit:
+            problems.error(None, f"has {count} {kind}s, more than the {limit} a level may have", fix)
+
     henrys = [o for o in raw.objects if b.kind[o.id] == "henry"]
     if not henrys:
         problems.error(
@@ -408,6 +417,19 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
             if beat.t >= duration:
                 o = b.by_id[beat.id]
                 problems.notice(b.where(o), f"happens at {beat.t:g} s, after the replay ends (duration {duration:g} s)", "raise the map property duration or move the beat")
+
+    frames = max(1, int(round(duration * settings["fps"])))
+    actors = 1 + len(performers)
+    if frames * actors > limits.MAX_ACTOR_FRAMES:
+        problems.error(
+            None,
+            f"would replay {frames} frames x {actors} actors (Henry and {len(performers)} performers) = "
+            f"{frames * actors}, more than the {limits.MAX_ACTOR_FRAMES} frames x actors a replay may hold "
+            f"(at {settings['fps']} fps that is {limits.MAX_ACTOR_FRAMES / actors / settings['fps'] / 60:.1f} minutes "
+            f"with {len(performers)} performers)",
+            "shorten the duration, lower fps, or split the fight into several levels",
+        )
+        problems.raise_if_errors()
 
     for kind, ids in sorted(ignored.items()):
         shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")

@@ -70,3 +70,19 @@ The simulation interpolates every actor on one axis in windows of 1e6 s
 
 MAX_PROBLEMS = 1000
 """Problems listed for one level before the rest are summarised as a count."""
+
+# --- Choreography and replay size ----------------------------------------------------------
+MAX_PERFORMERS = 500
+"""Performers in one level. A fight has a handful; a battle with extras a few hundred. Replay
+cost grows a little faster than linearly with the performers close to each other (the
+clearance check works on pairs): 500 in a 48 x 48 m arena for 3 minutes replays in ~20 s."""
+
+MAX_BEATS = 4000
+"""Beats in one level: a dense fight has one every second or two (4000 is over an hour of
+that). Beats are cheap: 4000 add ~2 s to a replay."""
+
+MAX_ACTOR_FRAMES = 8_000_000
+"""Frames x actors (Henry + performers) of one replay, scripted or walked. The simulation
+and the shot plan keep per-frame state for every actor (~200 bytes each), so this bounds a
+replay to ~2 GB and about a minute: one hour at 24 fps with 91 performers, 3 minutes with
+500, or one hour at 240 fps with Henry alone."""

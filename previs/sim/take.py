@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import TakeError
-from ..level.limits import MAX_FPS
+from ..level.limits import MAX_ACTOR_FRAMES, MAX_DURATION, MAX_FPS
 from ..level.model import Level
 from .motion import Motion
 from .script import performer_facing, performer_motion
@@ -44,9 +44,10 @@ _INT = re.compile(r"[+-]?[0-9]{1,12}")
 
 FORMAT = "previs-take/1"
 FIELDS = ("forward", "strafe", "turn", "look", "buttons")
-MAX_TICKS = 24 * 3600 * 4
-"""Ticks replayed from one take (4 hours at 24 fps). A longer recording is not lost: its
-first ``MAX_TICKS`` ticks replay, with a warning."""
+MAX_TICKS = int(MAX_DURATION * MAX_FPS)
+"""Most ticks replayed from any take. A take replays at most ``MAX_DURATION`` (one hour) at
+its fps, like a scripted replay; a longer recording is not lost: its first hour replays,
+with a warning (:func:`max_ticks`)."""
 MAX_HEADER_BYTES = 64 * 1024
 """Line 1 (the JSON header; previs writes ~200 bytes)."""
 MAX_LINE_BYTES = 256
@@ -218,6 +219,7 @@ def read_take(path: str | os.PathLike) -> Take:
             raise TakeError(f"{name}: not a regular file; takes are written by 'previs walk'.")
         with open(name, "rb") as fh:
             header = _header(name, fh.readline(MAX_HEADER_BYTES + 1))
+            limit = max_ticks(header["fps"])
             lineno = 1
             while True:
                 line = fh.readline(MAX_LINE_BYTES + 1)
@@ -234,9 +236,9 @@ def read_take(path: str | os.PathLike) -> Take:
                     break
                 if not line.strip():
                     continue
-                if len(cmds) == MAX_TICKS:
-                    warnings.append(f"{name}: longer than {MAX_TICKS} ticks ({MAX_TICKS / header['fps'] / 3600:g} h "
-                                    f"at {header['fps']} fps); replaying the first {MAX_TICKS}.")
+                if len(cmds) == limit:
+                    warnings.append(f"{name}: longer than {limit} ticks ({limit / header['fps'] / 60:g} minutes "
+                                    f"at {header['fps']} fps, the longest replay); replaying the first {limit}.")
                     break
                 cmds.append(_tick(name, lineno, line, len(cmds)))
     except OSError as e:
@@ -245,6 +247,12 @@ def read_take(path: str | os.PathLike) -> Take:
         raise TakeError(f"{name}: holds no ticks; record at least one frame.")
     return Take(header["level"], header["level_hash"], header["fps"], tuple(cmds), header,
                 tuple(warnings), name)
+
+
+def max_ticks(fps: int) -> int:
+    """Ticks a take at ``fps`` may replay: ``MAX_DURATION`` seconds' worth (at most
+    :data:`MAX_TICKS`; tests may lower that)."""
+    return min(MAX_TICKS, int(MAX_DURATION * fps))
 
 
 def _tick(name: str, lineno: int, raw: bytes, expected: int) -> TickCmd:
@@ -284,6 +292,12 @@ def check_take(take: Take, level: Level) -> None:
     if take.fps != level.settings.fps:
         raise TakeError(f"{name}: recorded at {take.fps} fps but {level.source} runs at "
                         f"{level.settings.fps} fps; re-record the take.")
+    actors = 1 + len(level.performers)
+    if len(take.cmds) * actors > MAX_ACTOR_FRAMES:
+        raise TakeError(f"{name}: {len(take.cmds)} ticks x {actors} actors (Henry and {len(level.performers)} "
+                        f"performers of {level.source}) = {len(take.cmds) * actors}, more than the "
+                        f"{MAX_ACTOR_FRAMES} frames x actors a replay may hold; the take is kept: replay it "
+                        "on a level with fewer performers, or record shorter takes.")
 
 
 def replay_take(level: Level, take: Take) -> Motion:
