@@ -125,7 +125,7 @@ def parse_size(text: str) -> tuple[int, int]:
 def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_factory=None,
                     progress=None, preset: str = DEFAULT_PRESET, crf: int = DEFAULT_CRF,
                     threads: int = 0, burnins: bool = True, frames: int | None = None,
-                    pool: int = 4) -> AnimaticStats:
+                    pool: int = 4, burn_on_encoder: bool = True) -> AnimaticStats:
     """Render the POV animatic of ``motion`` to the MP4 file ``path``.
 
     - ``plan``: the motion's :class:`~previs.plan.shotplan.ShotPlan` (cuts, shots, beats
@@ -155,8 +155,9 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
         fast = getattr(renderer, "read_rgba_into", None)
         bar = make_progress(progress, n, "animatic", realtime_fps=fps)
         try:
+            prepare = burn.apply if (burn is not None and burn_on_encoder) else None
             with H264Writer(path, w, h, fps, preset=preset, crf=crf, threads=threads, pool=pool,
-                            title=plan.title or level.settings.title) as enc:
+                            title=plan.title or level.settings.title, prepare=prepare) as enc:
                 snapshot = motion.snapshot
                 for f in range(n):
                     a = pc()
@@ -169,7 +170,7 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
                     else:
                         np.copyto(slot.rgb, renderer.read_pixels())
                     d = pc()
-                    if burn is not None:
+                    if burn is not None and prepare is None:
                         burn.apply(slot.rgba, f)
                     e = pc()
                     enc.submit(slot)

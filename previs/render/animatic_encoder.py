@@ -85,12 +85,17 @@ class H264Writer:
     - ``preset``/``crf``: libx264's speed preset and constant-rate quality (lower = better).
     - ``threads``: libx264 threads (0 = libx264's own choice, one per core).
     - ``pool``: frame buffers in flight (memory bound; 2 is enough to overlap, 4 smooths).
+    - ``prepare(rgba, index)``: called on the encoder thread with each frame's pixels
+      (writable, top row first) and its 0-based index just before it is converted, e.g.
+      to burn in overlays off the producer's critical path.
     """
 
     def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float, *,
                  preset: str = DEFAULT_PRESET, crf: int = DEFAULT_CRF, threads: int = 0,
-                 pool: int = 4, title: str | None = None):
+                 pool: int = 4, title: str | None = None, prepare=None):
         import av  # heavy; imported when an animatic is really written
+
+        self._prepare = prepare
 
         if width % 2 or height % 2 or width < 16 or height < 16:
             raise PrevisError(f"animatic size {width}x{height}: width and height must be even "
@@ -187,6 +192,8 @@ class H264Writer:
                 if slot is _STOP:
                     break
                 if self._error is None:
+                    if self._prepare is not None:
+                        self._prepare(slot.rgba, self.frames_written)
                     frame = slot.frame.reformat(format="yuv420p", dst_colorspace="itu709")
                     frame.pts = self.frames_written
                     self.frames_written += 1

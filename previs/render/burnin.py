@@ -63,7 +63,7 @@ def _init_font():
 
 class _Text:
     """A rasterised string: ``alpha`` (h, w, 1) coverage as integers 0..256, and per colour
-    the blend terms ``(256 - alpha, colour * alpha >> 8)`` as uint16, so blending is
+    the blend terms ``(256 - alpha, colour * alpha >> 8)`` (uint16, uint8), so blending is
     ``(pixel * (256 - alpha) >> 8) + term`` in integers over just the text's box."""
 
     __slots__ = ("alpha", "w", "h", "_terms")
@@ -82,7 +82,7 @@ class _Text:
             col = np.zeros(channels, np.uint16)
             col[:3] = key[:3]
             inv = (256 - self.alpha).astype(np.uint16)
-            pre = ((self.alpha * col[None, None, :]) >> 8).astype(np.uint16)
+            pre = ((self.alpha * col[None, None, :]) >> 8).astype(np.uint8)  # <= 255
             t = self._terms[key] = (inv, pre)
         return t
 
@@ -188,7 +188,7 @@ class BurnIn:
         self.fps = float(plan.fps)
         u = max(8, self.H // 24)  # 30 px at 720p, 7.5 at 180p -> 8
         self.pad = max(2, u // 4)
-        self.tc_font = TextCache(u, mono=True)
+        self.tc_font = TextCache(u, mono=True, limit=8)  # a new string every frame: keep few
         self.label_font = TextCache(u)
         self.caption_font = TextCache(max(8, int(u * 0.8)))
         self.big_font = TextCache(max(10, int(u * 2.2)))
