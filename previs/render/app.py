@@ -159,6 +159,8 @@ class App:
         self.freecam: FreeCam | None = None
         self.shown: FrameState | None = None
         self._drawn_frame: int | None = None
+        self._clock = None
+        self._last_time = 0.0
         self.running = False
         self._set_level(level)
         # Straight into the window's back buffer: blitting a 720p offscreen frame to the
@@ -617,18 +619,21 @@ class App:
     def run(self, max_ticks: int | None = None, max_frames: int | None = None, clock=None) -> int:
         """Run the window until it is closed, or for ``max_ticks`` simulation ticks /
         ``max_frames`` rendered frames. Returns an exit status (0)."""
-        clock = clock or RealClock()
+        if clock is None:
+            clock = self._clock if isinstance(self._clock, RealClock) else RealClock()
+        if clock is not self._clock:  # a new clock: its time starts now
+            self._clock = clock
+            self._last_time = clock.now()
         if max_ticks is not None and max_frames is None:
             max_frames = 4 * max_ticks + 100  # a paused app runs no ticks: do not hang a test
         start = self.ticks
         frames = 0
-        last = clock.now()
         self.running = True
         while self.running:
             now = clock.now()
             self._now = now
-            dt = max(0.0, now - last)
-            last = now
+            dt = max(0.0, now - self._last_time)
+            self._last_time = now
             for e in pygame.event.get():
                 self.handle(e)
             if not self.running:
@@ -645,11 +650,11 @@ class App:
             self._update_grab()
             self.draw()
             frames += 1
+            clock.idle()  # also before returning: time goes on between two run() calls
             if max_ticks is not None and self.ticks - start >= max_ticks:
                 break
             if max_frames is not None and frames >= max_frames:
                 break
-            clock.idle()
         return 0
 
     def close(self) -> None:
