@@ -46,8 +46,9 @@ def plan(motion: Motion, **overrides):
                       title=lv.settings.title)
 
 
-def write(stage_dir: str | os.PathLike, plan_, motion: Motion) -> list[Path]:
-    """Every level export (track.csv, shotplan.json/.otio/.edl, camera.usda/.chan)."""
+def write(stage_dir: str | os.PathLike, plan_, motion: Motion, usd_writer=None) -> list[Path]:
+    """Every level export (track.csv, shotplan.json/.otio/.edl, camera.usda/.chan);
+    ``usd_writer`` as in :func:`previs.export.write_outputs`."""
     from .export import write_outputs
 
-    return write_outputs(Path(stage_dir), plan_, motion.track, motion=motion)
+    return write_outputs(Path(stage_dir), plan_, motion.track, motion=motion, usd_writer=usd_writer)

@@ -46,7 +46,7 @@ def test_failed_run_leaves_previous_files_intact(tmp_path, monkeypatch):
 
     import previs.pipeline as pipeline
 
-    def boom(stage_dir, plan_, motion):
+    def boom(stage_dir, plan_, motion, usd_writer=None):
         (Path(stage_dir) / "track.csv").write_text("half")
         raise OSError(28, "No space left on device")
 
@@ -81,3 +81,11 @@ def test_replay_of_a_take_and_refusal_after_the_level_changed(tmp_path, capsys):
     assert main(["replay", str(level_file), "--take", str(take), "-o", str(out), "--no-report"]) == 1
     err = capsys.readouterr().err
     assert "different version" in err and "walk.take" in err
+
+
+def test_usd_written_by_the_forked_writer_equals_the_in_process_one(tmp_path, monkeypatch):
+    level = ROOT / "levels" / "corridor.tmx"
+    assert main(["replay", str(level), "-o", str(tmp_path / "fork"), "--no-report"]) == 0
+    monkeypatch.setenv("PREVIS_NO_FORK", "1")
+    assert main(["replay", str(level), "-o", str(tmp_path / "inproc"), "--no-report"]) == 0
+    assert _files(tmp_path / "fork") == _files(tmp_path / "inproc")

@@ -42,6 +42,18 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from ..export import prefork
+
+    # Import usd-core on the other core while this one loads and simulates (~0.3 s saved).
+    usd_writer = prefork.start()
+    try:
+        return _run(args, usd_writer)
+    finally:
+        if usd_writer is not None:
+            usd_writer.close()
+
+
+def _run(args, usd_writer) -> int:
     from .. import pipeline
     from ..fsutil import staged_output_dir
 
@@ -59,7 +71,7 @@ def run(args) -> int:
     motion = pipeline.replay(level, args.take, warn=lambda w: print(f"previs replay: warning: {w}", file=sys.stderr))
     shot_plan = pipeline.plan(motion, **overrides)
     with staged_output_dir(args.output) as stage:
-        written = pipeline.write(stage, shot_plan, motion)
+        written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer)
         if not args.no_report:
             from ..render.report import write_report
 

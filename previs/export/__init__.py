@@ -23,19 +23,27 @@ from pathlib import Path
 FILES = ("track.csv", "shotplan.json", "shotplan.otio", "shotplan.edl", "camera.usda", "camera.chan")
 
 
-def write_outputs(stage_dir: str | os.PathLike, plan, track, motion=None) -> list[Path]:
+def write_outputs(stage_dir: str | os.PathLike, plan, track, motion=None, usd_writer=None) -> list[Path]:
     """Write every plan and camera export into ``stage_dir`` and return their paths, in
     :data:`FILES` order. The caller stages the folder atomically
     (:func:`previs.fsutil.staged_output_dir`). ``motion`` is accepted for symmetry with
-    the report writer; the plan already holds everything the files need."""
+    the report writer; the plan already holds everything the files need.
+
+    ``usd_writer``: a started :class:`previs.export.prefork.UsdWriterProcess`, which then
+    writes ``camera.usda`` on the other core while this process writes the rest."""
     from . import chan, edl, otio, shotplan_json, track_csv, usd
 
     d = Path(stage_dir)
     paths = [d / name for name in FILES]
+    if usd_writer is not None:
+        usd_writer.submit(paths[4], track, plan.title if plan is not None else "")
     track_csv.write(track, paths[0])
     shotplan_json.write(plan, paths[1])
     otio.write(plan, paths[2])
     edl.write(plan, paths[3])
-    usd.write(plan, paths[4], track)
     chan.write(plan, paths[5], track)
+    if usd_writer is not None:
+        usd_writer.wait()
+    else:
+        usd.write(plan, paths[4], track)
     return paths

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -218,21 +219,20 @@ class Level:
     width: float = field(default=0.0)
     depth: float = field(default=0.0)
 
+    @cached_property
+    def _performer_index(self) -> dict[int, int]:
+        # Built once: the simulation and plan look performers up per beat (400 in the finale).
+        return {p.id: i for i, p in enumerate(self.performers)}
+
     def actor(self, object_id: int) -> Actor:
         """Henry or the performer with that Tiled object id (KeyError if none)."""
         if object_id == self.henry.id:
             return self.henry
-        for p in self.performers:
-            if p.id == object_id:
-                return p
-        raise KeyError(object_id)
+        return self.performers[self._performer_index[object_id]]
 
     def performer_index(self, object_id: int) -> int:
         """Index into ``performers`` of the performer with that object id (KeyError if none)."""
-        for i, p in enumerate(self.performers):
-            if p.id == object_id:
-                return i
-        raise KeyError(object_id)
+        return self._performer_index[object_id]
 
     def actor_name(self, object_id: int | None) -> str:
         """Report name of an actor id (Henry's object name or "Henry")."""
