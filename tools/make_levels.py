@@ -4,6 +4,7 @@
     .venv/bin/python tools/make_levels.py            # write levels/, re-save through Tiled
     .venv/bin/python tools/make_levels.py --facts    # also print each fight's facts
     .venv/bin/python tools/make_levels.py --no-tiled # keep our own XML (no Tiled re-save)
+    .venv/bin/python tools/make_levels.py --pictures # also draw docs/img/<level>-map.png
 
 What it writes, all under ``levels/``:
 
@@ -1890,6 +1891,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=LEVELS, help="output folder (default: levels/)")
     ap.add_argument("--no-tiled", action="store_true", help="keep our own XML; do not re-save through Tiled")
     ap.add_argument("--facts", action="store_true", help="replay each level with previs and print its facts")
+    ap.add_argument("--pictures", action="store_true",
+                    help="also draw each level with Tiled's tmxrasterizer into docs/img/<level>-map.png")
     args = ap.parse_args(argv)
     names = args.levels or list(BUILDERS)
     unknown = [n for n in names if n not in BUILDERS]
@@ -1924,9 +1927,34 @@ def main(argv: list[str] | None = None) -> int:
             for note in spec.notes:
                 print(f"  note: {note}")
             print_facts(analyse(level, spec))
+    if args.pictures:
+        if shutil.which("tmxrasterizer") is None:
+            print("make_levels: tmxrasterizer (comes with Tiled) is not installed; no pictures drawn.", file=sys.stderr)
+        else:
+            for name in names:
+                written.append(draw_picture(out / f"{name}.tmx", ROOT / "docs" / "img" / f"{name}-map.png"))
     for p in written:
         print(f"wrote {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")
     return 0
+
+
+PICTURE_SIZE = {"corridor": ["--scale", "1"], "chase": ["--scale", "0.5"], "finale": ["--size", "800"]}
+
+
+def draw_picture(tmx: Path, png: Path) -> Path:
+    """Draw a map (tiles and objects, as Tiled shows it) to a PNG with tmxrasterizer."""
+    png.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+    tmp = png.with_name(f".{png.stem}.tmp.png")
+    size = PICTURE_SIZE.get(tmx.stem, ["--size", "1200"])
+    r = subprocess.run(["tmxrasterizer", *size, str(tmx), str(tmp)], env=env, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0 or not tmp.exists():
+        raise RuntimeError(f"tmxrasterizer {tmx} failed ({r.returncode}): {r.stderr.strip()}")
+    data = tmp.read_bytes()
+    tmp.unlink()
+    _write(png, data)
+    return png
 
 
 if __name__ == "__main__":
