@@ -629,30 +629,41 @@ def check_golden(e: Expectation, r: Replay) -> list[Failure]:
     nxt = [x for x in r.level.beats if t + EPS < x.t <= t + 2.0]
     if nxt:
         why.append(f"next beat: {_beat_text(r, nxt[0])}")
-    lk = _look_at(r, t)
-    if lk is not None and d["ang_first"] == f and d["pos_first"] != f and r.scripted:
-        tgt = r.level.actor_name(lk.target) or f"object {lk.target}"
-        why.append(f"{hn} is tracking {tgt} then (since {_beat_text(r, lk)}): {tgt}'s path, speed or "
-                   f"start, or that look, changed")
-    gc = _cut_list(golden, r)
-    rc = _cut_list(track, r)
-    if gc != rc:
-        why.append(f"turn cuts: golden {gc or 'none'}; replay {rc or 'none'}")
+    if r.scripted:
+        nlook = [x for x in r.level.beats if x.actor == r.level.henry.id and x.action == "look"
+                 and t + EPS < x.t <= t + 2.0]
+        if nlook and nlook[0] is not nxt[0]:
+            why.append(f"next look: {_beat_text(r, nlook[0])}")
+        lk = _look_at(r, t)
+        if lk is not None:
+            tgt = r.level.actor_name(lk.target) or f"object {lk.target}"
+            why.append(f"{hn} is tracking {tgt} then (since {_beat_text(r, lk)})")
+    only_g, only_r = _cut_diff(golden, track, r)
+    if only_g or only_r:
+        why.append(f"turn cuts only in the golden track: {only_g or 'none'}; only in the replay: {only_r or 'none'}")
     why.append(f"largest difference: {d['max_pos']:.4f} m, {d['max_ang']:.4f}°")
     why.append(f"if the change is intended: previs test --update-golden {_rel(r.expect_path)}")
     return [Failure(expected, actual, tuple(why))]
 
 
-def _cut_list(track, r: Replay) -> str:
-    """``"3.125 s left, 6.125 s right"``: a track's turn cuts at the plan's thresholds."""
+def _cut_diff(golden, track, r: Replay) -> tuple[str, str]:
+    """Turn cuts (at the plan's thresholds) found in only one of the two tracks, as text:
+    ``("29.792 s left", "30.292 s left")``."""
     from ..plan.cuts import detect_cuts
 
     st = r.plan.settings
-    cuts = detect_cuts(track, turn_cut_speed=st.turn_cut_speed, turn_cut_angle=st.turn_cut_angle)
-    out = [f"{c.peak_frame / track.fps:.3f} s {c.direction_name}" for c in cuts[:12]]
-    if len(cuts) > 12:
-        out.append(f"... ({len(cuts)} in all)")
-    return ", ".join(out)
+
+    def cuts(tr):
+        return {(c.peak_frame, c.direction_name) for c in detect_cuts(
+            tr, turn_cut_speed=st.turn_cut_speed, turn_cut_angle=st.turn_cut_angle)}
+
+    g, t = cuts(golden), cuts(track)
+
+    def text(s, fps):
+        items = [f"{f / fps:.3f} s {d}" for f, d in sorted(s)]
+        return ", ".join(items[:8]) + (f" ... ({len(items)} in all)" if len(items) > 8 else "")
+
+    return text(g - t, golden.fps), text(t - g, track.fps)
 
 
 def update_golden(e: Expectation, r: Replay) -> str:
