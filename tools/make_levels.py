@@ -31,7 +31,11 @@ z = south, Tiled's y); times are seconds. See docs/level-format.md.
 
 ``--facts`` replays each fight with the engine (``previs``: loader if present, else a model
 built straight from this script's choreography) and prints what the plan and tests rely on:
-turn cuts, shots, safety findings, occlusion, over-long takes.
+turn cuts, shots, safety findings, occlusion, over-long takes. Writing the files never
+depends on the engine: while generating, the finale is checked for clearance by this
+script's own small simulation (``check_clearance``) and any goon who would come too close
+to someone is re-planned (another gate or queue, another arrival time) until none does.
+``MAKE_LEVELS_DEBUG=1`` prints the finale's wave timing and each re-planning round.
 """
 
 from __future__ import annotations
