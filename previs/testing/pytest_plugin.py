@@ -1,7 +1,8 @@
 """pytest plugin: ``LEVEL.expect.toml`` files as test items.
 
-Registered through the ``pytest11`` entry point (``previs = "previs.testing.pytest_plugin"``);
-before that, load it with ``pytest -p previs.testing.pytest_plugin``. Then::
+Registered through the ``pytest11`` entry point (``previs = "previs.testing.pytest_plugin"``
+in pyproject.toml), so an installed previs makes it load by itself (in an uninstalled
+checkout: ``pytest -p previs.testing.pytest_plugin``; never both). Then::
 
     pytest levels/                       # every expectation of every level
     pytest levels/ -k "finale and cut"   # pick by name
