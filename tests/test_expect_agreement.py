@@ -48,7 +48,8 @@ def previs_test(cwd: Path, *paths: str) -> tuple[int, dict[str, str]]:
 
 def pytest_items(cwd: Path, *paths: str) -> tuple[int, dict[str, str]]:
     """Exit status and {node id: "PASS"/"FAIL"} from ``pytest -n 2 -rA``."""
-    r = subprocess.run([sys.executable, "-m", "pytest", *plugin_args(), "-p", "no:cacheprovider", "-n", "2",
+    r = subprocess.run([sys.executable, "-m", "pytest", *plugin_args(), "-p", "no:cacheprovider",
+                        "-p", "no:hypothesispytest", "-n", "2",
                         "-rA", *paths], cwd=cwd, capture_output=True, text=True, env=_env(), timeout=600)
     out: dict[str, str] = {}
     for line in r.stdout.splitlines():

@@ -161,7 +161,8 @@ def pytest_run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_ADDOPTS", None)
     env["COLUMNS"] = "250"  # short summary lines are cut to the terminal width
-    return subprocess.run([sys.executable, "-m", "pytest", *plugin_args(), "-p", "no:cacheprovider", *args],
+    return subprocess.run([sys.executable, "-m", "pytest", *plugin_args(), "-p", "no:cacheprovider",
+                           "-p", "no:hypothesispytest", *args],
                           cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
 
 
