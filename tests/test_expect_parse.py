@@ -240,3 +240,35 @@ def test_docs_list_every_table_and_key():
         section = doc.split(heading, 1)[1].split("\n####", 1)[0].split("\n## ", 1)[0]
         for key in SCHEMA[table]:
             assert re.search(rf"`{re.escape(key.name)}`", section), f"{heading} does not document {key.name}"
+
+
+# -- hostile input: refused, never a crash or a hang --------------------------------------
+
+
+def test_integers_beyond_float_range_are_refused():
+    msg = one("[[cut]]\ntime = 1" + "0" * 400 + "\n")
+    assert "[[cut]] #1: 'time' is out of range: 10000000000000000000... has 401 digits" in msg
+    assert "is out of range" in one("[shots]\ncount = -1" + "0" * 30 + "\n")
+
+
+def test_deeply_nested_values_are_refused():
+    assert "nested too deeply" in one("note = " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    import os
+
+    fifo = tmp_path / "x.expect.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ExpectationError, match="not a regular file"):
+        parse_file(fifo)
+
+
+def test_an_oversized_file_is_refused(tmp_path, monkeypatch):
+    import previs.testing.expect as expect
+
+    monkeypatch.setattr(expect, "MAX_BYTES", 100)
+    p = tmp_path / "big.expect.toml"
+    p.write_text("# " + "x" * 200 + "\n[shots]\ncount = 1\n")
+    with pytest.raises(ExpectationError, match="too large for an expectation file"):
+        parse_file(p)

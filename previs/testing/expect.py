@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,10 @@ from pathlib import Path
 from ..errors import ExpectationError
 
 SUFFIX = ".expect.toml"
+MAX_BYTES = 16 * 1024 * 1024
+"""An expectation file larger than this is refused (a real one is a few kilobytes)."""
+MAX_INT = 10**15
+"""Integers beyond this are refused (they would not convert to floats exactly, or at all)."""
 
 # --------------------------------------------------------------------------------------
 # Schema
@@ -279,6 +284,10 @@ def _validate(data: dict, schema_name: str, where: str, name: str, probs: _Probl
                                        f"allowed here: {allowed}.")
             continue
         ok = True
+        if k.type in ("number", "int") and isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_INT:
+            probs.add(name, where, f"'{key}' is out of range: {str(v)[:20]}{'...' if len(str(v)) > 20 else ''} "
+                                   f"has {len(str(abs(v)))} digits; use a number under 1e15.")
+            continue
         if k.type == "number":
             ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
         elif k.type == "int":
@@ -546,6 +555,9 @@ def parse_text(text: str, path: str | os.PathLike) -> ExpectFile:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ExpectationError(f"{name}: not valid TOML: {e}. See docs/testing.md for the format.") from None
+    except RecursionError:
+        raise ExpectationError(f"{name}: not a usable expectation file: values are nested too deeply "
+                               "for the TOML reader. See docs/testing.md for the format.") from None
     probs = _Problems()
     top = _validate(doc, "top", "", name, probs)
     p = Path(name)
@@ -575,10 +587,27 @@ def parse_file(path: str | os.PathLike) -> ExpectFile:
     """Read and parse ``LEVEL.expect.toml`` (see :func:`parse_text`)."""
     name = os.fspath(path)
     try:
-        with open(name, "rb") as fh:
-            raw = fh.read()
+        # O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer.
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
         raise ExpectationError(f"{name}: cannot read ({e.strerror}).") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ExpectationError(f"{name}: not a regular file; an expectation file is a TOML text file.")
+        if st.st_size > MAX_BYTES:
+            raise ExpectationError(f"{name}: {st.st_size} bytes is too large for an expectation file "
+                                   f"(at most {MAX_BYTES // (1024 * 1024)} MB).")
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = None
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise ExpectationError(f"{name}: cannot read ({e.strerror}).") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if len(raw) > MAX_BYTES:
+        raise ExpectationError(f"{name}: too large for an expectation file (at most {MAX_BYTES // (1024 * 1024)} MB).")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
