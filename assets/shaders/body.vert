@@ -40,9 +40,9 @@ void main() {
     vec3 wn = normalize(vec3(n.x * c + n.z * s, n.y, -n.x * s + n.z * c));
     vec3 col = i_color.rgb;
     if (part == 1) col = mix(col, vec3(0.93, 0.78, 0.66), 0.6);    // head: skin-ish
-    else if (part == 2) col = vec3(1.0, 0.85, 0.2);                 // nose: bright
+    else if (part == 2) col = vec3(0.95, 0.78, 0.25);               // nose: bright
     else if (part == 3) col = mix(col, vec3(1.0), 0.45);            // chest plate: front
-    else if (part == 4) col = vec3(0.08, 0.08, 0.10);               // visor: eyes
+    else if (part == 4) col = vec3(0.14, 0.16, 0.20);               // visor: eyes
     if (i_pose.w > 0.5) col *= 0.7;
     // A soft key light from above-front so round shapes read as round (per vertex:
     // ~400 vertices a body, a handful of pixels each).

@@ -305,8 +305,10 @@ def body_template() -> np.ndarray:
     prof = [(head_r * math.sin(math.pi * i / rings), head_y - head_r * math.cos(math.pi * i / rings))
             for i in range(rings + 1)]
     head = _lathe(prof, 8, PART_HEAD, phase=math.pi / 8)
-    nose = _box(-0.03, 0.03, 1.62, 1.665, -0.185, -0.10, PART_NOSE, skip=("back",))
-    visor = _box(-0.09, 0.09, 1.672, 1.722, -0.132, -0.05, PART_VISOR, skip=("back", "bottom"))
+    # A small nose and a thin band over the eyes: enough to read the facing across a room
+    # without turning a close-up into a mask.
+    nose = _box(-0.022, 0.022, 1.625, 1.66, -0.16, -0.10, PART_NOSE, skip=("back",))
+    visor = _box(-0.075, 0.075, 1.678, 1.706, -0.128, -0.07, PART_VISOR, skip=("back", "bottom"))
     chest = _box(-0.40, 0.40, 0.58, 0.72, -0.72, -0.64, PART_CHEST, skip=("back",))
     parts = [*legs, torso, *arms, head, nose, visor, chest]
     return np.concatenate(parts).astype(np.float32)
@@ -321,8 +323,8 @@ def body_template_far() -> np.ndarray:
     torso = _lathe([(0.62, 0.45), (0.80, 0.76), (0.30, 0.84), (0.0, 0.87)], 4, PART_TORSO, phase=math.pi / 4)
     arms = [_box(sx * 0.70, sx * 0.95, 0.42, 0.77, -0.16, 0.16, PART_TORSO, skip=("bottom",)) for sx in (-1, 1)]
     head = _box(-0.11, 0.11, 1.56, 1.80, -0.11, 0.11, PART_HEAD, skip=("bottom",))
-    nose = _box(-0.03, 0.03, 1.62, 1.665, -0.185, -0.10, PART_NOSE, skip=("back",))
-    visor = _box(-0.09, 0.09, 1.672, 1.722, -0.125, -0.10, PART_VISOR, skip=("back", "bottom"))
+    nose = _box(-0.03, 0.03, 1.62, 1.665, -0.17, -0.10, PART_NOSE, skip=("back",))  # bigger: seen far away
+    visor = _box(-0.08, 0.08, 1.675, 1.71, -0.125, -0.10, PART_VISOR, skip=("back", "bottom"))
     chest = _box(-0.40, 0.40, 0.58, 0.72, -0.72, -0.60, PART_CHEST, skip=("back",))
     return np.concatenate([legs, torso, *arms, head, nose, visor, chest]).astype(np.float32)
 
