@@ -72,10 +72,11 @@ MAX_PROBLEMS = 1000
 """Problems listed for one level before the rest are summarised as a count."""
 
 # --- Choreography and replay size ----------------------------------------------------------
-MAX_PERFORMERS = 500
-"""Performers in one level. A fight has a handful; a battle with extras a few hundred. Replay
-cost grows a little faster than linearly with the performers close to each other (the
-clearance check works on pairs): 500 in a 48 x 48 m arena for 3 minutes replays in ~20 s."""
+MAX_PERFORMERS = 250
+"""Performers in one level. A fight has a handful; a battle with extras a few dozen to a few
+hundred. Replay cost grows faster than linearly with performers close to each other (the
+clearance check works on pairs): 250 in a 48 x 48 m arena replay 3 minutes in ~10 s, and at
+the frames x actors limit below in about a minute."""
 
 MAX_BEATS = 4000
 """Beats in one level: a dense fight has one every second or two (4000 is over an hour of
@@ -84,5 +85,5 @@ that). Beats are cheap: 4000 add ~2 s to a replay."""
 MAX_ACTOR_FRAMES = 8_000_000
 """Frames x actors (Henry + performers) of one replay, scripted or walked. The simulation
 and the shot plan keep per-frame state for every actor (~200 bytes each), so this bounds a
-replay to ~2 GB and about a minute: one hour at 24 fps with 91 performers, 3 minutes with
-500, or one hour at 240 fps with Henry alone."""
+replay to ~1.5 GB and about a minute: one hour at 24 fps with 91 performers, 22 minutes
+with 250, or one hour at 240 fps with Henry alone."""

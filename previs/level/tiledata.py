@@ -67,9 +67,12 @@ def decode_layer_data(data: Element | None, width: int, height: int) -> np.ndarr
         if len(tiles) != n:
             raise DataError(f"holds {len(tiles)} <tile> elements but is {width}x{height} = {n} cells; re-save the map from Tiled")
         try:
-            values = np.array([int(t.get("gid", "0")) for t in tiles], dtype=np.int64)
+            gids = [int(t.get("gid", "0")) for t in tiles]
         except ValueError:
             raise DataError("holds a <tile> whose gid is not a whole number; re-save the map from Tiled") from None
+        if gids and (min(gids) < 0 or max(gids) > 0xFFFFFFFF):  # before numpy: int64 overflows
+            raise DataError("holds a gid outside 0..4294967295; re-save the map from Tiled")
+        values = np.array(gids, dtype=np.int64)
     elif encoding == "csv":
         if compression:
             raise DataError(f"is CSV with compression {compression!r}, which Tiled never writes; {_FORMAT_FIX}")
