@@ -178,3 +178,28 @@ def test_hud_timeline_and_captions():
     hs = hud_state(lv, m.snapshot(42), tl)
     assert hs.timecode == "00:00:01:18" and hs.shot == 1 and hs.next_cut_in == pytest.approx(0.25)
     assert not hs.flash and hud_state(lv, m.snapshot(48), tl).flash
+
+
+def test_floor_is_merged_rectangles_of_one_colour_with_a_darker_margin():
+    from previs.level.model import Level
+
+    lv = level(henry(), walls_=walls(rows=10, cols=20))
+    fc = np.full((10, 20, 3), 100, np.uint8)
+    fc[2:5, 3:9] = (200, 0, 0)  # one red rectangle on a grey floor
+    lv2 = Level(**{**lv.__dict__, "floor_color": fc})
+    v, idx = geometry.floor_mesh(lv2)
+    quads = v.reshape(-1, 4, geometry.FLOOR_VERTEX)
+    area = {}
+    for q in quads:
+        c = tuple(np.round(q[0, 2:5] * 255).astype(int))
+        a = (q[:, 0].max() - q[:, 0].min()) * (q[:, 1].max() - q[:, 1].min())
+        area[c] = area.get(c, 0) + a
+    assert area[(200, 0, 0)] == pytest.approx(18)
+    assert area[(100, 100, 100)] == pytest.approx(200 - 18)
+    x0, z0, x1, z1 = geometry.floor_extent(lv2)
+    assert area[(45, 45, 45)] == pytest.approx((x1 - x0) * (z1 - z0) - 200)
+    assert len(quads) <= 4 + 4 + 1  # the grey around the red in a few rectangles
+    # Counter-clockwise seen from above (+Y): cross product of (x, z) edges is negative.
+    tri = v[idx.reshape(-1, 3), 0:2]
+    e1, e2 = tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
+    assert np.all(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0] < 0)

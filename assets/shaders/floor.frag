@@ -1,28 +1,18 @@
 #version 330 core
-// The floor: a flat colour, or with FLOOR_TILES a colour per tile (art layers), and a
-// metre grid drawn in the shader: thin lines every metre, stronger every 5 m,
-// anti-aliased with fwidth so they stay about one pixel wide at any distance and fade
-// where they would crowd (far away, grazing angles). Outside the map the floor is darker.
-// The floor covers half the frame, so this is the frame's most-run shader: the tile
-// texture is only sampled when the level has floor colours.
+// The floor's metre grid, drawn in the shader: thin lines every metre, stronger every
+// 5 m, anti-aliased with fwidth so they stay about one pixel wide at any distance and
+// fade where they would crowd (far away, grazing angles). The floor is half of every
+// frame, so this is the most-run shader: the colour comes per vertex, fog by view depth.
 in vec2 v_xz;
+flat in vec3 v_color;
 
-uniform sampler2D u_tiles;     // FLOOR_TILES: (rows, cols) RGB, one texel per tile, nearest
-uniform vec3 u_floor;          // otherwise: the floor colour
-uniform vec2 u_extent;         // metres: map width (x), depth (z)
 uniform vec3 u_fog_color;
 uniform vec2 u_fog;            // metres: fog starts, fog is full (mixed at 55%)
 
 out vec4 frag;
 
 void main() {
-    vec2 uv = v_xz / u_extent;
-#ifdef FLOOR_TILES
-    vec3 base = texture(u_tiles, uv).rgb;
-#else
-    vec3 base = u_floor;
-#endif
-    if (any(lessThan(uv, vec2(0.0))) || any(greaterThanEqual(uv, vec2(1.0)))) base *= 0.45;
+    vec3 base = v_color;
     vec2 w = fwidth(v_xz);                                   // metres per pixel
     vec2 g1 = abs(fract(v_xz - 0.5) - 0.5) / w;              // pixels to the nearest 1 m line
     vec2 g5 = abs(fract(v_xz * 0.2 - 0.5) - 0.5) * 5.0 / w;  // ... and 5 m line

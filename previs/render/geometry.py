@@ -212,14 +212,68 @@ def floor_extent(level: Level) -> tuple[float, float, float, float]:
     return (-m, -m, w + m, d + m)
 
 
+def merge_rects(codes: np.ndarray, mask: np.ndarray, chunk: int | None = None):
+    """Greedy rectangles of equal ``codes`` (rows, cols) where ``mask``: runs along each
+    row, then identical runs in consecutive rows joined. Returns (r0, r1, c0, c1) arrays,
+    ends exclusive; with ``chunk``, no rectangle crosses a multiple of ``chunk``."""
+    big = 1 << 30
+    r, k = np.nonzero(mask)
+    ln, c0, c1, cd = _runs(r, k, codes[r, k], chunk or big)
+    if len(ln) == 0:
+        e = np.zeros(0, np.int64)
+        return e, e, e, e
+    band = ln // chunk if chunk else np.zeros_like(ln)
+    key = np.column_stack([c0, c1, cd, band])
+    order = np.lexsort((ln, key[:, 3], key[:, 2], key[:, 1], key[:, 0]))
+    ln, c0, c1, key = ln[order], c0[order], c1[order], key[order]
+    same = np.all(key[1:] == key[:-1], axis=1) & (np.diff(ln) == 1)
+    first = np.r_[0, np.nonzero(~same)[0] + 1]
+    last = np.r_[first[1:] - 1, len(ln) - 1]
+    return ln[first], ln[last] + 1, c0[first], c1[first]
+
+
+FLOOR_VERTEX = 5  # floats: x, z, r, g, b
+OUTSIDE_SHADE = 0.45  # the floor beyond the map's edge, darker so the edge reads
+
+
 def floor_mesh(level: Level) -> tuple[np.ndarray, np.ndarray]:
-    """The floor quad over :func:`floor_extent`: vertices (4, 2) float32 ``(x, z)`` and
-    indices (6,) uint32, counter-clockwise seen from above."""
+    """The floor: the map's tiles as rectangles of one colour each (same-colour tiles
+    merged; a few dozen quads for a typical art layer) plus four darker quads out to
+    :func:`floor_extent`. Vertices (V, 5) float32 ``x, z, r, g, b``, indices (I,)
+    uint32, counter-clockwise seen from above. Colours per vertex rather than a texture
+    lookup per pixel: the floor is half of every frame."""
+    tiles = floor_tiles(level)
+    rows, cols = tiles.shape[:2]
+    cell = float(level.walls.cell)
+    codes = _codes(*tiles.reshape(-1, 3).T.astype(np.int64)).reshape(rows, cols)
+    r0, r1, c0, c1 = merge_rects(codes, np.ones((rows, cols), bool))
+    col = tiles[r0, c0].astype(np.float64) / 255.0
+    rects = [np.column_stack([c0 * cell, r0 * cell, c1 * cell, r1 * cell]), ]
+    colors = [col]
+    # The margin: four quads around the map, in the commonest floor colour, darkened.
+    vals, counts = np.unique(codes, return_counts=True)
+    common = tiles.reshape(-1, 3)[np.argmax(codes.reshape(-1) == vals[np.argmax(counts)])] / 255.0
     x0, z0, x1, z1 = floor_extent(level)
-    verts = np.array([[x0, z0], [x1, z0], [x1, z1], [x0, z1]], np.float32)
+    w, d = cols * cell, rows * cell
+    margin = np.array([[x0, z0, x1, 0.0], [x0, d, x1, z1], [x0, 0.0, 0.0, d], [w, 0.0, x1, d]])
+    margin = margin[(margin[:, 2] > margin[:, 0]) & (margin[:, 3] > margin[:, 1])]
+    rects.append(margin)
+    colors.append(np.tile(common * OUTSIDE_SHADE, (len(margin), 1)))
+    rect = np.concatenate(rects)
+    color = np.concatenate(colors)
+    q = len(rect)
+    v = np.empty((q, 4, FLOOR_VERTEX), np.float32)
+    # (x0,z0) (x1,z0) (x1,z1) (x0,z1)
+    v[:, 0, 0:2] = rect[:, [0, 1]]
+    v[:, 1, 0:2] = rect[:, [2, 1]]
+    v[:, 2, 0:2] = rect[:, [2, 3]]
+    v[:, 3, 0:2] = rect[:, [0, 3]]
+    v[:, :, 2:5] = color[:, None, :]
     # Seen from above (+Y) with x east and z south, (x0,z1) -> (x1,z1) -> (x1,z0) is
     # counter-clockwise.
-    return verts, np.array([3, 2, 1, 3, 1, 0], np.uint32)
+    base = (np.arange(q, dtype=np.uint32) * 4)[:, None]
+    idx = (base + np.array([3, 2, 1, 3, 1, 0], np.uint32)[None, :]).reshape(-1)
+    return v.reshape(-1, FLOOR_VERTEX), idx
 
 
 def floor_tiles(level: Level) -> np.ndarray:

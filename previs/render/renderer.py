@@ -9,8 +9,8 @@ Usage (the GL context must be current, see :mod:`previs.render.context`)::
     rgb = r.read_pixels()          # (720, 1280, 3) uint8, top row first
 
 What is uploaded once per level (``set_level`` again on hot reload): the walls merged into
-one indexed mesh (grouped in 16 x 16-cell chunks), the floor grid and its tile-colour
-texture, the person template, the overlay triangles. Per frame: a few uniforms, one
+one indexed mesh (grouped in 16 x 16-cell chunks), the floor as rectangles of one tile
+colour each, the person template in two levels of detail, the overlay triangles. Per frame: a few uniforms, one
 ``glBufferSubData`` of the bodies in view (10 floats each: x, z, facing, down, colour,
 radius, height) per level of detail, each drawn with one instanced call (bodies nearer
 than 10 m in full, the rest with half the triangles), and one ``glDrawElements`` per
@@ -20,7 +20,8 @@ Fill rate is the budget on a software rasteriser (Mesa llvmpipe), so: bodies and
 chunks outside the view are culled on the CPU (numpy, a few microseconds); what is left
 is drawn nearest first (bodies, wall chunks by distance, then the floor, which is big and
 mostly hidden), so the depth test rejects hidden pixels before they are shaded; lighting
-and fog are per vertex, leaving the floor's grid lines as the only per-pixel maths.
+and colour are per vertex and fog comes from the view depth, leaving the floor's grid
+lines as the only real per-pixel maths.
 Then translucent overlays, then the HUD.
 """
 
@@ -193,29 +194,13 @@ class Renderer:
         self._floor_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._floor_vao)
         vbo = make_buffer(verts)
-        attrib(0, 2, 8, 0)
+        stride = geometry.FLOOR_VERTEX * 4
+        attrib(0, 2, stride, 0)
+        attrib(1, 3, stride, 8)
         ebo = make_buffer(idx, GL.GL_ELEMENT_ARRAY_BUFFER)
         GL.glBindVertexArray(0)
-        tiles = geometry.floor_tiles(level)
-        self._floor_flat = None
-        if level.floor_color is None or np.all(tiles == tiles[0, 0]):
-            self._floor_flat = tuple(float(c) / 255.0 for c in tiles[0, 0])
-        elif "floor_tiles" not in self._programs:
-            self._programs["floor_tiles"] = Program("floor", defines=("FLOOR_TILES",))
-        tex = int(GL.glGenTextures(1))
-        GL.glBindTexture(GL.GL_TEXTURE_2D, tex)
-        GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 1)
-        GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, GL.GL_RGB8, tiles.shape[1], tiles.shape[0], 0,
-                        GL.GL_RGB, GL.GL_UNSIGNED_BYTE, np.ascontiguousarray(tiles))
-        for p, v in ((GL.GL_TEXTURE_MIN_FILTER, GL.GL_NEAREST), (GL.GL_TEXTURE_MAG_FILTER, GL.GL_NEAREST),
-                     (GL.GL_TEXTURE_WRAP_S, GL.GL_CLAMP_TO_EDGE), (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE)):
-            GL.glTexParameteri(GL.GL_TEXTURE_2D, p, v)
-        self._floor_tex = tex
-        self._extent = (float(level.walls.cols * level.walls.cell) or 1.0,
-                        float(level.walls.rows * level.walls.cell) or 1.0)
         self._level_vaos.append(self._floor_vao)
         self._level_bufs += [vbo, ebo]
-        self._level_tex.append(tex)
 
     def _build_instances(self, level: Level) -> None:
         """One interleaved instance buffer, refilled each frame with the bodies in view:
@@ -324,19 +309,10 @@ class Renderer:
                 for first, count in chunks:
                     GL.glDrawElements(GL.GL_TRIANGLES, count, GL.GL_UNSIGNED_INT, ctypes.c_void_p(4 * first))
 
-        if self._floor_flat is not None:
-            prog = self._programs["floor"]
-            prog.use()
-            GL.glUniform3f(prog.loc("u_floor"), *self._floor_flat)
-        else:
-            prog = self._programs["floor_tiles"]
-            prog.use()
-            GL.glUniform1i(prog.loc("u_tiles"), 0)
-            GL.glActiveTexture(GL.GL_TEXTURE0)
-            GL.glBindTexture(GL.GL_TEXTURE_2D, self._floor_tex)
+        prog = self._programs["floor"]
+        prog.use()
         set_mat4(prog, "u_viewproj", vp)
         self._common_uniforms(prog, eye)
-        GL.glUniform2f(prog.loc("u_extent"), *self._extent)
         GL.glBindVertexArray(self._floor_vao)
         GL.glDisable(GL.GL_CULL_FACE)  # seen from below when a free camera dips under it
         GL.glDrawElements(GL.GL_TRIANGLES, self._floor_count, GL.GL_UNSIGNED_INT, None)
