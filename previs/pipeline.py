@@ -46,9 +46,10 @@ def plan(motion: Motion, **overrides):
                       title=lv.settings.title)
 
 
-def write(stage_dir: str | os.PathLike, plan_, motion: Motion, usd_writer=None) -> list[Path]:
+def write(stage_dir: str | os.PathLike, plan_, motion: Motion, usd_writer=None, warn=None) -> list[Path]:
     """Every level export (track.csv, shotplan.json/.otio/.edl, camera.usda/.chan);
-    ``usd_writer`` as in :func:`previs.export.write_outputs`."""
+    ``usd_writer`` and ``warn`` as in :func:`previs.export.write_outputs`."""
     from .export import write_outputs
 
-    return write_outputs(Path(stage_dir), plan_, motion.track, motion=motion, usd_writer=usd_writer)
+    return write_outputs(Path(stage_dir), plan_, motion.track, motion=motion, usd_writer=usd_writer,
+                         warn=warn)

@@ -89,3 +89,19 @@ def test_usd_written_by_the_forked_writer_equals_the_in_process_one(tmp_path, mo
     monkeypatch.setenv("PREVIS_NO_FORK", "1")
     assert main(["replay", str(level), "-o", str(tmp_path / "inproc"), "--no-report"]) == 0
     assert _files(tmp_path / "fork") == _files(tmp_path / "inproc")
+
+
+def test_a_rate_edls_cannot_carry_skips_only_the_edl_with_a_warning(tmp_path, capsys):
+    src = ROOT / "tests" / "data" / "levels" / "basic.tmx"
+    text = src.read_text().replace('<property name="fps" type="int" value="25"/>',
+                                   '<property name="fps" type="int" value="120"/>')
+    assert 'value="120"' in text
+    (src.parent / "_rate120.tmx").write_text(text)  # beside its tileset, inside the project
+    try:
+        out = tmp_path / "out"
+        assert main(["replay", str(src.parent / "_rate120.tmx"), "-o", str(out), "--no-report"]) == 0
+    finally:
+        (src.parent / "_rate120.tmx").unlink()
+    assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl"})
+    err = capsys.readouterr().err
+    assert "shotplan.edl not written" in err and "120 fps" in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from .options import add_plan_overrides, plan_overrides
 
 HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv"
@@ -56,7 +58,8 @@ def run(args) -> int:
     title = args.title if args.title is not None else Path(args.track).stem
     plan = build_plan(track, settings=settings, title=title)
     with staged_output_dir(args.output) as stage:
-        paths = write_outputs(stage, plan, track)
+        paths = write_outputs(stage, plan, track,
+                              warn=lambda w: print(f"previs plan: warning: {w}", file=sys.stderr))
     out = Path(args.output)
 
     fps = plan.fps

@@ -71,7 +71,8 @@ def _run(args, usd_writer) -> int:
     motion = pipeline.replay(level, args.take, warn=lambda w: print(f"previs replay: warning: {w}", file=sys.stderr))
     shot_plan = pipeline.plan(motion, **overrides)
     with staged_output_dir(args.output) as stage:
-        written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer)
+        written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer,
+                                 warn=lambda w: print(f"previs replay: warning: {w}", file=sys.stderr))
         if not args.no_report:
             from ..render.report import write_report
 

@@ -11,6 +11,11 @@ The timeline is :func:`previs.export.otio.build_timeline` with three EDL adjustm
 - **ASCII**: marker names lose the degree sign and accents; the adapter upper-cases them
   into ``* LOC: <tc> <COLOR> <NAME>`` comment lines under their event.
 
+**Rates**: CMX 3600 timecode exists only at the SMPTE rates, so an EDL is written only for
+a plan at 24, 25, 30, 48, 50 or 60 fps (:data:`TIMECODE_RATES`); at any other rate
+:func:`supported` is False and ``previs replay``/``plan`` skip the EDL with a warning (the
+OTIO timeline, which carries any rate, still goes to the editor).
+
 Every event is a video cut (``C``) on reel ``PREVIS`` with ``* FROM CLIP NAME:  Shot 001``
 and ``* FROM CLIP: animatic.mp4`` comments (Avid style). A ``FCM: NON-DROP FRAME`` line is
 added under the title, as CMX 3600 readers expect.
@@ -22,6 +27,19 @@ import os
 
 from ..fsutil import atomic_write_text
 from .otio import build_timeline
+
+TIMECODE_RATES = (24, 25, 30, 48, 50, 60)
+
+
+def supported(plan) -> bool:
+    """True if the plan's frame rate is one an EDL can carry (see the module doc)."""
+    return abs(plan.fps - round(plan.fps)) < 1e-6 and int(round(plan.fps)) in TIMECODE_RATES
+
+
+def skipped_reason(plan) -> str:
+    return (f"shotplan.edl not written: CMX 3600 EDLs carry only {', '.join(map(str, TIMECODE_RATES))} fps "
+            f"timecode, and this plan runs at {plan.fps:g} fps; use shotplan.otio, or set the level's fps "
+            "to one of those rates.")
 
 
 def to_text(plan) -> str:
