@@ -293,6 +293,9 @@ class Renderer:
             for (vao, count, buf), a, b in ((self._bodies[0], 0, near), (self._bodies[1], near, n)):
                 if b > a:
                     GL.glBindBuffer(GL.GL_ARRAY_BUFFER, buf)
+                    # Orphan, then fill: new storage for this frame, so the driver need not
+                    # wait for the previous frame (still rasterising) to stop reading it.
+                    GL.glBufferData(GL.GL_ARRAY_BUFFER, self._inst_out.nbytes, None, GL.GL_DYNAMIC_DRAW)
                     GL.glBufferSubData(GL.GL_ARRAY_BUFFER, 0, (b - a) * row, self._inst_out[a:b])
                     GL.glBindVertexArray(vao)
                     GL.glDrawElementsInstanced(GL.GL_TRIANGLES, count, GL.GL_UNSIGNED_INT, None, b - a)
@@ -315,7 +318,11 @@ class Renderer:
         self._common_uniforms(prog, eye)
         GL.glBindVertexArray(self._floor_vao)
         GL.glDisable(GL.GL_CULL_FACE)  # seen from below when a free camera dips under it
+        # Nothing drawn later needs the floor's depth (the overlays lie on it, offset), so
+        # it is tested but not written: half a frame of depth stores saved.
+        GL.glDepthMask(GL.GL_FALSE)
         GL.glDrawElements(GL.GL_TRIANGLES, self._floor_count, GL.GL_UNSIGNED_INT, None)
+        GL.glDepthMask(GL.GL_TRUE)
 
         if overlays.any:
             vao, _, _, nv = self._overlay(overlays)
