@@ -196,3 +196,14 @@ def test_cut_flash_is_not_lost_when_ticks_outrun_drawing(app):
     assert len(lit) == len([c for c in cuts if c <= flashes[-1][0]])
     for f in lit:
         assert any(f - 4 < c <= f for c in cuts)
+
+
+def test_recording_into_an_unwritable_folder_is_reported_not_fatal(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    said = []
+    with App(ARENA, size=SIZE, takes_dir=blocker / "takes", echo=said.append) as a:
+        key(pygame.K_F5)
+        a.run(max_ticks=3, clock=FakeClock())
+        assert a.recorder is None and a.running
+        assert any("cannot record a take" in m for m in said)

@@ -323,9 +323,14 @@ class App:
         """Restart the fight at frame 0, walk mode, Henry at his start; record every tick."""
         if self.recorder is not None:
             return
+        try:
+            rec = Recorder(self.level, self.takes_dir)
+        except PrevisError as e:  # an unwritable --takes folder: say so, keep the window
+            self._say(e.problems[0])
+            return
         if self.mode != "walk":
             self.set_mode("walk")
-        self.recorder = Recorder(self.level, self.takes_dir)
+        self.recorder = rec
         self.frame = 0
         self._new_walk(0, start_state(self.level), recording=True)
         self.playing = True
