@@ -407,8 +407,6 @@ def test_no_code_runs_from_a_level_take_or_expectation_file():
 # --------------------------------------------------------------------------------------
 def _exact_wall_notices(level_paths, walls):
     """The notices' content computed the slow way: every segment traversed exactly."""
-    import numpy as np
-
     from previs.level.walls import crossed_cells
 
     out = {}
@@ -425,7 +423,6 @@ def _exact_wall_notices(level_paths, walls):
 
 
 def test_wall_prefilter_gives_the_exact_notices():
-    import numpy as np
     from hypothesis import given, settings, strategies as st
 
     from previs.level.build import _wall_notices

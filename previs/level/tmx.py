@@ -81,6 +81,7 @@ _PYTMX_PROP_TYPES = pytmx.pytmx.prop_type  # property type -> cast pytmx applies
 logging.getLogger("pytmx").addHandler(logging.NullHandler())
 
 LAYER_TAGS = ("layer", "objectgroup", "imagelayer", "group")
+MAX_GID = 0x0FFFFFFF  # a gid's top four bits are Tiled's flip flags
 
 
 def _no_images(filename, colorkey, **kwargs):
@@ -334,8 +335,9 @@ def _inline_tilesets(root: ET.Element, rd: _Reader) -> tuple[list[RawTileset], d
         firstgid = _int_attr(ts, "firstgid")
         ref = ts.get("source")
         what = f"tileset {ref or ts.get('name', i)!r}"
-        if firstgid is None or firstgid < 1:
-            rd.problems.error(what, f"has firstgid={ts.get('firstgid')!r}, not a whole number from 1", "re-save the map from Tiled")
+        if firstgid is None or not 1 <= firstgid <= MAX_GID:
+            rd.problems.error(what, f"has firstgid={ts.get('firstgid')!r}, not a whole number from 1 to {MAX_GID}",
+                              "re-save the map from Tiled")
             firstgid = 1
         node, base = ts, rd.base
         if ref:
@@ -353,7 +355,7 @@ def _inline_tilesets(root: ET.Element, rd: _Reader) -> tuple[list[RawTileset], d
         tiles: dict[int, RawTile] = {}
         for tile in node.findall("tile"):
             tid = _int_attr(tile, "id")
-            if tid is None or tid < 0:
+            if tid is None or tid < 0 or firstgid + tid > MAX_GID:
                 rd.problems.error(label, f"has a tile with id={tile.get('id')!r}", "re-save the tileset from Tiled")
                 continue
             kind = (tile.get("type") or tile.get("class") or "").strip()
