@@ -76,7 +76,9 @@ def _run(args, usd_writer) -> int:
         if not args.no_report:
             from ..render.report import write_report
 
-            write_report(stage / "report.html", level=level, motion=motion, plan=shot_plan)
+            res = write_report(stage / "report.html", level=level, motion=motion, plan=shot_plan)
+            for w in res.warnings:  # e.g. no OpenGL: the report has placeholders, says why
+                print(f"previs replay: warning: {w}", file=sys.stderr)
             written.append(stage / "report.html")
     names = ", ".join(sorted(p.name for p in written))
     cuts, shots = len(shot_plan.cuts), len(shot_plan.shots)
