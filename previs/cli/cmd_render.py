@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .options import add_level_job, add_plan_overrides, check_output_file, replay_and_plan
+
 HELP = "render the POV animatic (H.264 MP4) with burned-in timecode, shot number and cut flashes"
 
 DESCRIPTION = """\
@@ -56,9 +58,8 @@ PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "sl
 def add_arguments(p) -> None:
     from ..render.animatic_encoder import DEFAULT_CRF, DEFAULT_PRESET
 
-    p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.mp4", help="the MP4 file to write")
-    p.add_argument("--take", metavar="FILE", help="render this recorded take instead of the scripted camera")
+    add_level_job(p, output_metavar="FILE.mp4", output_help="the MP4 file to write",
+                  take_help="render this recorded take instead of the scripted camera")
     p.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH",
                    help="frame size in pixels, even numbers (default 1280x720)")
     p.add_argument("--preset", choices=PRESETS, default=DEFAULT_PRESET,
@@ -67,42 +68,19 @@ def add_arguments(p) -> None:
                    help=f"x264 quality, 0-51, lower is better and bigger (default {DEFAULT_CRF})")
     p.add_argument("--no-burnins", action="store_true", help="a clean plate: no timecode, shot, cut or beat burn-ins")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
-    try:
-        from .options import add_plan_overrides
-    except ImportError:  # pragma: no cover
-        return
     add_plan_overrides(p, safety=True)
 
 
 def run(args) -> int:
-    import os
-
-    from .. import pipeline
-    from ..errors import PrevisError
     from ..render.animatic import render_animatic
 
     out = args.output
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise PrevisError(f"{out}: the folder {folder} does not exist; create it or choose another -o.")
-    if os.path.isdir(out):
-        raise PrevisError(f"{out}: is a folder; give a file name such as {os.path.join(out, 'animatic.mp4')}.")
-    overrides = {}
-    try:
-        from .options import plan_overrides
-
-        overrides = plan_overrides(args)
-    except ImportError:  # pragma: no cover
-        pass
+    check_output_file(out, "animatic.mp4")
 
     def warn(w):
         print(f"previs render: warning: {w}", file=sys.stderr)
 
-    level = pipeline.load(args.level)
-    for n in level.notices:
-        warn(n)
-    motion = pipeline.replay(level, args.take, warn=warn)
-    plan = pipeline.plan(motion, **overrides)
+    level, motion, plan = replay_and_plan(args, warn)
     stats = render_animatic(out, level=level, motion=motion, plan=plan, size=args.size,
                             preset=args.preset, crf=args.crf, burnins=not args.no_burnins,
                             progress=False if args.quiet else None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .options import add_level_job, add_plan_overrides, replay_and_plan
+
 HELP = "replay a fight headless and write the track, shot plan, editor/DCC exports and report"
 DESCRIPTION = """\
 Replay LEVEL's scripted fight (or a take recorded with 'previs walk') headless and write,
@@ -30,14 +32,9 @@ examples:
 
 
 def add_arguments(p):
-    p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
-    p.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write into (created if needed)")
-    p.add_argument("--take", metavar="FILE", help="replay this recorded take instead of the scripted camera")
+    add_level_job(p, output_metavar="DIR", output_help="folder to write into (created if needed)",
+                  take_help="replay this recorded take instead of the scripted camera")
     p.add_argument("--no-report", action="store_true", help="skip report.html (batch and CI use)")
-    try:
-        from .options import add_plan_overrides
-    except ImportError:  # pragma: no cover - options arrive with the shot-plan module
-        return
     add_plan_overrides(p, safety=True)
 
 
@@ -57,28 +54,18 @@ def _run(args, usd_writer) -> int:
     from .. import pipeline
     from ..fsutil import staged_output_dir
 
-    overrides = {}
-    try:
-        from .options import plan_overrides
-    except ImportError:  # pragma: no cover
-        plan_overrides = None
-    if plan_overrides is not None:
-        overrides = plan_overrides(args)
+    def warn(w):
+        print(f"previs replay: warning: {w}", file=sys.stderr)
 
-    level = pipeline.load(args.level)
-    for n in level.notices:
-        print(f"previs replay: warning: {n}", file=sys.stderr)
-    motion = pipeline.replay(level, args.take, warn=lambda w: print(f"previs replay: warning: {w}", file=sys.stderr))
-    shot_plan = pipeline.plan(motion, **overrides)
+    level, motion, shot_plan = replay_and_plan(args, warn)
     with staged_output_dir(args.output) as stage:
-        written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer,
-                                 warn=lambda w: print(f"previs replay: warning: {w}", file=sys.stderr))
+        written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer, warn=warn)
         if not args.no_report:
             from ..render.report import write_report
 
             res = write_report(stage / "report.html", level=level, motion=motion, plan=shot_plan)
             for w in res.warnings:  # e.g. no OpenGL: the report has placeholders, says why
-                print(f"previs replay: warning: {w}", file=sys.stderr)
+                warn(w)
             written.append(stage / "report.html")
     names = ", ".join(sorted(p.name for p in written))
     cuts, shots = len(shot_plan.cuts), len(shot_plan.shots)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .options import add_level_job, add_plan_overrides, check_output_file, replay_and_plan
+
 HELP = "write the printable shot-plan report (one self-contained report.html)"
 
 DESCRIPTION = """\
@@ -24,46 +26,22 @@ examples:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="the report file to write")
-    p.add_argument("--take", metavar="FILE", help="report on this recorded take instead of the scripted camera")
+    add_level_job(p, output_metavar="FILE.html", output_help="the report file to write",
+                  take_help="report on this recorded take instead of the scripted camera")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
-    try:
-        from .options import add_plan_overrides
-    except ImportError:  # pragma: no cover
-        return
     add_plan_overrides(p, safety=True)
 
 
 def run(args) -> int:
-    import os
-
-    from .. import pipeline
-    from ..errors import PrevisError
     from ..render.report import write_report
 
     out = args.output
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise PrevisError(f"{out}: the folder {folder} does not exist; create it or choose another -o.")
-    if os.path.isdir(out):
-        raise PrevisError(f"{out}: is a folder; give a file name such as {os.path.join(out, 'report.html')}.")
-    overrides = {}
-    try:
-        from .options import plan_overrides
-
-        overrides = plan_overrides(args)
-    except ImportError:  # pragma: no cover
-        pass
+    check_output_file(out, "report.html")
 
     def warn(w):
         print(f"previs report: warning: {w}", file=sys.stderr)
 
-    level = pipeline.load(args.level)
-    for n in level.notices:
-        warn(n)
-    motion = pipeline.replay(level, args.take, warn=warn)
-    plan = pipeline.plan(motion, **overrides)
+    level, motion, plan = replay_and_plan(args, warn)
     res = write_report(out, level=level, motion=motion, plan=plan, progress=False if args.quiet else None)
     for w in res.warnings:
         warn(w)

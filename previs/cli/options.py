@@ -66,3 +66,38 @@ def plan_overrides(args: argparse.Namespace) -> dict:
         if v is not None:
             out[name] = v
     return out
+
+
+def add_level_job(parser: argparse.ArgumentParser, *, output_metavar: str, output_help: str,
+                  take_help: str) -> None:
+    """The arguments every command that replays a level shares: LEVEL, -o, --take and the
+    plan thresholds (with --safety-distance)."""
+    parser.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
+    parser.add_argument("-o", "--output", required=True, metavar=output_metavar, help=output_help)
+    parser.add_argument("--take", metavar="FILE", help=take_help)
+
+
+def check_output_file(out: str, example_name: str) -> None:
+    """Refuse an output file path whose folder is missing or which is a folder itself."""
+    import os
+
+    from ..errors import PrevisError
+
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise PrevisError(f"{out}: the folder {folder} does not exist; create it or choose another -o.")
+    if os.path.isdir(out):
+        raise PrevisError(f"{out}: is a folder; give a file name such as {os.path.join(out, example_name)}.")
+
+
+def replay_and_plan(args: argparse.Namespace, warn):
+    """Load ``args.level``, replay it (or ``args.take``) and plan it with the command
+    line's threshold overrides; level notices and take warnings go to ``warn``.
+    Returns ``(level, motion, plan)``."""
+    from .. import pipeline
+
+    level = pipeline.load(args.level)
+    for n in level.notices:
+        warn(n)
+    motion = pipeline.replay(level, args.take, warn=warn)
+    return level, motion, pipeline.plan(motion, **plan_overrides(args))
