@@ -99,9 +99,23 @@ def test_a_rate_edls_cannot_carry_skips_only_the_edl_with_a_warning(tmp_path, ca
     (src.parent / "_rate120.tmx").write_text(text)  # beside its tileset, inside the project
     try:
         out = tmp_path / "out"
+        out.mkdir()
+        (out / "shotplan.edl").write_text("an EDL from an earlier 24 fps run")
         assert main(["replay", str(src.parent / "_rate120.tmx"), "-o", str(out), "--no-report"]) == 0
     finally:
         (src.parent / "_rate120.tmx").unlink()
     assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl"})
     err = capsys.readouterr().err
-    assert "shotplan.edl not written" in err and "120 fps" in err
+    assert "shotplan.edl not written" in err and "120 fps" in err and "removed" in err
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    import previs.pipeline as pipeline
+
+    def bug(*a, **k):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline, "plan", bug)
+    rc = main(["replay", str(ROOT / "levels" / "corridor.tmx"), "-o", str(tmp_path / "o"), "--no-report"])
+    err = capsys.readouterr().err
+    assert rc == 70 and "internal error (ZeroDivisionError" in err and "Traceback" not in err

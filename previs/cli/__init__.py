@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"previs {args.command}: interrupted; nothing half-written was left.", file=sys.stderr)
         return 130
+    except MemoryError:
+        print(f"previs {args.command}: out of memory; see docs/limits.md for the sizes previs handles.",
+              file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # e.g. `previs check ... | head`: the reader left; not an error of ours.
         try:
@@ -92,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except Exception as e:  # last resort: a bug of ours, still one readable line
+        if os.environ.get("PREVIS_DEBUG"):
+            raise
+        print(f"previs {args.command}: internal error ({type(e).__name__}: {e}); nothing half-written "
+              "was left. Please report it with the input files; PREVIS_DEBUG=1 shows the traceback.",
+              file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover

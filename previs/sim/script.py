@@ -186,7 +186,8 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
             ty += 360.0
         chest = np.where(perf_down[sl, pi], DOWN_CHEST_HEIGHT, 0.75 * tgt.height)
         tp = np.degrees(np.arctan2(chest - st.eye_height, np.maximum(dist, 1e-6)))
-        e = smoothstep((t[sl] - b.t) / b.duration) if b.duration > 0 else np.ones(f1 - f0)
+        with np.errstate(over="ignore"):  # a duration like 1e-320 is an instant turn
+            e = smoothstep((t[sl] - b.t) / b.duration) if b.duration > 0 else np.ones(f1 - f0)
         yaw[sl] = y0 + e * (ty - y0)
         pitch[sl] = p0 + e * (tp - p0)
         # Later regimes start from here; make frames after f1 continue this one for y0.
@@ -195,7 +196,8 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
             nxt = perf_xz[f1, pi]
             ty1 = float(yaw_towards(henry_xz[f1], nxt))
             ty1 = ty[-1] + float(wrap180(ty1 - ty[-1]))
-            e1 = float(smoothstep(np.array((t[f1] - b.t) / b.duration))) if b.duration > 0 else 1.0
+            with np.errstate(over="ignore"):
+                e1 = float(smoothstep(np.array((t[f1] - b.t) / b.duration))) if b.duration > 0 else 1.0
             yaw[f1] = y0 + e1 * (ty1 - y0)
             d1 = float(np.hypot(*(nxt - henry_xz[f1])))
             c1 = DOWN_CHEST_HEIGHT if perf_down[f1, pi] else 0.75 * tgt.height
