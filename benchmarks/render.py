@@ -5,25 +5,23 @@
 Measures, on one OpenGL context (offscreen: SDL's offscreen driver on Mesa llvmpipe when
 there is no screen), two targets:
 
-- **window** (``previs walk``: drawn straight into the window's back buffer, swap,
-  ``glFinish``, as the window loop does)
-  - *empty*: clear + swap: the floor under any frame on this machine;
+- **window** (``previs walk``: drawn straight into the window's back buffer, then swap)
+  - *empty*: clear + swap + ``glFinish``: the floor under any frame on this machine;
   - *scene*: ``Renderer.draw`` of the fight's frames (walls, floor, every performer in
-    view, overlays off) + swap;
+    view, overlays off) + swap, back to back as the window runs them;
   - *scene+HUD*: the same with the window's full HUD (timecode, captions, warnings,
-    minimap, timeline bar; re-set every frame here, where the window re-sets it only when
-    the fight's frame changes);
-  - *scene, pipelined*: the scene without ``glFinish``: frames submitted back to back.
+    minimap, timeline bar; re-set every frame here, where the window re-sets it only
+    when the fight's frame changes);
+  - *scene, serial*: the scene with ``glFinish`` after every frame.
 - **offscreen** (``previs still``, animatic, report: an FBO, read back by the caller)
-  - *empty*: clear; *scene*: draw; *scene+read*: draw + ``read_pixels`` (what the
-    animatic does per frame).
+  - *empty*: clear; *scene*: draw + ``glFinish``; *scene+read*: draw + ``read_pixels``
+    (what the animatic does per frame).
 
-Every frame is finished (``glFinish``) before the next starts, as the window loop does:
-on llvmpipe with two cores, letting Python prepare the next frame while the rasteriser
-threads work on this one makes the three threads compete for two cores, and frames take
-longer (the *pipelined* row shows it; a ``glFinish`` after its last frame counts
-everything). Frames are spread over the whole fight (different views, bodies up and
-down).
+The window rows are throughput: llvmpipe rasterises one frame on its worker threads while
+Python prepares the next (its queue holds a couple of frames, so the main thread blocks as
+soon as rasterising falls behind; a ``glFinish`` after the last frame counts everything).
+*serial* and the offscreen rows finish every frame before the next starts: latency.
+Frames are spread over the whole fight (different views, bodies up and down).
 
 Besides wall time, the CPU time of all threads (llvmpipe rasterises on one thread per
 core) and of the main thread (Python, PyOpenGL, vertex shading) are printed: they hardly
@@ -163,10 +161,11 @@ def main(argv=None) -> int:
     print(f"machine:  {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results = {}
     # Serial: back to back, llvmpipe skips clears that nothing else needs (0.01 ms).
+    # Empty frames serial: back to back, llvmpipe skips clears nothing else needs.
     results["window empty"] = timed(lambda i: clear(0), True)
-    results["window scene"] = timed(lambda i: win.draw(states[i]), True)
-    results["window scene+HUD"] = timed(lambda i: win.draw(states[i], hud=huds[i]), True)
-    results["window scene, pipelined"] = timed(lambda i: win.draw(states[i]), True, serial=False)
+    results["window scene"] = timed(lambda i: win.draw(states[i]), True, serial=False)
+    results["window scene+HUD"] = timed(lambda i: win.draw(states[i], hud=huds[i]), True, serial=False)
+    results["window scene, serial"] = timed(lambda i: win.draw(states[i]), True)
     results["offscreen empty"] = timed(lambda i: clear(off._fbo), False)
     results["offscreen scene"] = timed(lambda i: off.draw(states[i]), False)
     results["offscreen scene+read"] = timed(lambda i: (off.draw(states[i]), off.read_pixels()), False)

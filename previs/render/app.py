@@ -44,7 +44,6 @@ from .clock import FakeClock, RealClock
 from .context import create_window
 from .controls import BINDINGS, RECORD_KEY, SPEEDS, InputState
 from .freecam import FreeCam
-from .gl import GL
 from .hud import Timeline, henry_warnings, hud_state, plan_warnings
 from .recorder import Recorder
 from .reload import Broken, LevelWatcher, Reloaded
@@ -487,14 +486,8 @@ class App:
 
     def draw(self) -> None:
         fs = self._render()
-        pygame.display.flip()
-        # Finish the frame before the next one's Python starts: on a software rasteriser
-        # with two cores the next frame's work otherwise competes with this frame's
-        # rasteriser threads, and the frame rate drops (measured on llvmpipe, 2 cores:
-        # 9.4 ms a frame finished, 13.5 ms pipelined; benchmarks/render.py). A GPU driver
-        # that pipelines gets its latency back from vsync anyway.
-        GL.glFinish()
-        self.shown = fs
+        pygame.display.flip()  # no glFinish: Python prepares the next frame while this
+        self.shown = fs         # one rasterises (measured faster on an idle machine)
         self._drawn_frame = fs.frame
         if self.on_draw is not None:
             self.on_draw(self, fs)
