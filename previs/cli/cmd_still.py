@@ -6,7 +6,8 @@ import math
 import os
 import sys
 
-from .cmd_walk import parse_size, save_png
+from ..render.png import save_png
+from .cmd_walk import parse_size
 
 HELP = "render one POV frame offscreen to a PNG"
 
