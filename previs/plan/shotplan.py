@@ -26,7 +26,7 @@ from ..errors import PrevisError
 from . import comfort as _comfort
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
 from .safety import ClearanceFinding, ZoneFinding, clearance_findings, zone_findings
-from .shots import NoTurn, SuggestedCut, best_swing, shot_bounds
+from .shots import SWING_KEYS, NoTurn, SuggestedCut, best_swing, shot_bounds
 from .timecode import nominal_fps, parse_timecode, timecode
 
 FORMAT = "previs-shotplan/1"
@@ -153,15 +153,7 @@ class Cut:
     continuity: Continuity
 
     def to_dict(self) -> dict:
-        return {
-            "frame": self.frame,
-            "time": self.time,
-            "timecode": self.timecode,
-            "direction": self.direction,
-            "angle": self.angle,
-            "peak_speed": self.peak_speed,
-            "continuity": self.continuity.to_dict(),
-        }
+        return {**{k: getattr(self, k) for k in SWING_KEYS}, "continuity": self.continuity.to_dict()}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from .cuts import Swing
 
 SUGGEST_MIN_ANGLE = 15.0
+SWING_KEYS = ("frame", "time", "timecode", "direction", "angle", "peak_speed")
+"""A turn's fields in shotplan.json, in the contract's order (shared by cuts and suggestions)."""
 NO_TURN_NOTE = "no head turn inside this take to hide a cut: add a look (a fast head turn) to split it"
 
 
@@ -35,14 +37,7 @@ class SuggestedCut:
     peak_speed: float
 
     def to_dict(self) -> dict:
-        return {
-            "frame": self.frame,
-            "time": self.time,
-            "timecode": self.timecode,
-            "direction": self.direction,
-            "angle": self.angle,
-            "peak_speed": self.peak_speed,
-        }
+        return {k: getattr(self, k) for k in SWING_KEYS}
 
 
 @dataclass(frozen=True)
