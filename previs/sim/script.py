@@ -163,7 +163,9 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
         if tgt.kind == "henry":
             continue
         pi = level.performer_index(b.target)
-        sl = slice(f0, f1)
+        # One frame past the regime too (frame f1), so the next look starts from where this
+        # one would have been; the next regime overwrites it.
+        sl = slice(f0, min(f1 + 1, frames))
         txz = perf_xz[sl, pi]
         hxz = henry_xz[sl]
         ty = np.degrees(np.unwrap(np.radians(yaw_towards(hxz, txz))))
@@ -187,21 +189,9 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
         chest = np.where(perf_down[sl, pi], DOWN_CHEST_HEIGHT, 0.75 * tgt.height)
         tp = np.degrees(np.arctan2(chest - st.eye_height, np.maximum(dist, 1e-6)))
         with np.errstate(over="ignore"):  # a duration like 1e-320 is an instant turn
-            e = smoothstep((t[sl] - b.t) / b.duration) if b.duration > 0 else np.ones(f1 - f0)
+            e = smoothstep((t[sl] - b.t) / b.duration) if b.duration > 0 else np.ones(len(ty))
         yaw[sl] = y0 + e * (ty - y0)
         pitch[sl] = p0 + e * (tp - p0)
-        # Later regimes start from here; make frames after f1 continue this one for y0.
-        if f1 < frames:
-            # Evaluate this regime at f1 so the next look starts from a continuous yaw.
-            nxt = perf_xz[f1, pi]
-            ty1 = float(yaw_towards(henry_xz[f1], nxt))
-            ty1 = ty[-1] + float(wrap180(ty1 - ty[-1]))
-            with np.errstate(over="ignore"):
-                e1 = float(smoothstep(np.array((t[f1] - b.t) / b.duration))) if b.duration > 0 else 1.0
-            yaw[f1] = y0 + e1 * (ty1 - y0)
-            d1 = float(np.hypot(*(nxt - henry_xz[f1])))
-            c1 = DOWN_CHEST_HEIGHT if perf_down[f1, pi] else 0.75 * tgt.height
-            pitch[f1] = p0 + e1 * (math.degrees(math.atan2(c1 - st.eye_height, max(d1, 1e-6))) - p0)
     return yaw, pitch
 
 
