@@ -35,20 +35,26 @@ def _current_umask() -> int:
 
 
 _UMASK = _current_umask()
+SHARED_FILE_MODE = 0o666 & ~_UMASK
+"""Mode for outputs meant for sharing (mkstemp makes 0600; exports follow the umask)."""
 
 
-def _explain(e: OSError, what: str) -> PrevisError:
+def explain_write_error(e: OSError, what: str, *, action: str = "write", target: str = "folder") -> PrevisError:
+    """One actionable sentence for a failed write of ``what``. ``target`` is what the user
+    chose with -o ("folder" or "file"), so the advice names the right thing."""
     if e.errno == errno.ENOSPC or e.errno == getattr(errno, "EDQUOT", -1):
-        why = "the disk is full; free some space or choose another folder with -o"
+        why = f"the disk is full; free some space or choose another {target} with -o"
     elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = "it is not writable; choose a folder you can write to with -o"
+        why = f"it is not writable; choose a {target} you can write to with -o"
     elif e.errno in (errno.ENOTDIR, errno.EEXIST):
         why = "a file is in the way where a folder is needed; choose another folder with -o"
     elif e.errno == errno.EISDIR:
         why = "a folder is in the way where a file is needed; move it or choose another folder with -o"
+    elif e.errno == errno.ENOENT:
+        why = "its folder does not exist"
     else:
         why = e.strerror or str(e)
-    return PrevisError(f"{what}: cannot write ({why}). Nothing was changed there.")
+    return PrevisError(f"{what}: cannot {action} ({why}). Nothing was changed there.")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -70,14 +76,14 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             with contextlib.suppress(OSError):
-                os.fchmod(fh.fileno(), 0o666 & ~_UMASK)
+                os.fchmod(fh.fileno(), SHARED_FILE_MODE)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
-        raise _explain(e, str(path)) from None
+        raise explain_write_error(e, str(path)) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
@@ -179,7 +185,7 @@ def staged_output_dir(out_dir: str | os.PathLike):
         _remove_stale_stages(out)
         stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{_host()}-{os.getpid()}-", dir=out))
     except OSError as e:
-        raise _explain(e, str(out)) from None
+        raise explain_write_error(e, str(out)) from None
     try:
         try:
             yield stage
@@ -190,6 +196,6 @@ def staged_output_dir(out_dir: str | os.PathLike):
             raise renamed from None
         _move_into_place(stage, out)
     except OSError as e:
-        raise _explain(e, str(out)) from None
+        raise explain_write_error(e, str(out)) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)

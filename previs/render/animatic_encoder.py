@@ -25,7 +25,6 @@ bicubic, and no visible difference on flat-shaded previs frames (same mean error
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import queue
 import tempfile
@@ -36,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PrevisError
+from ..fsutil import SHARED_FILE_MODE, explain_write_error
 
 DEFAULT_PRESET = "ultrafast"
 DEFAULT_CRF = 23
@@ -43,21 +43,7 @@ _STOP = object()
 
 
 def _explain(e: OSError, path: str) -> PrevisError:
-    if e.errno == errno.ENOSPC:
-        why = "the disk is full; free some space or choose another file with -o"
-    elif e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = "it is not writable; choose a file you can write to with -o"
-    elif e.errno == errno.ENOENT:
-        why = "its folder does not exist"
-    else:
-        why = e.strerror or str(e)
-    return PrevisError(f"{path}: cannot write the animatic ({why}). Nothing was changed there.")
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    return explain_write_error(e, path, action="write the animatic", target="file")
 
 
 class Slot:
@@ -112,7 +98,7 @@ class H264Writer:
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
                                        dir=self.path.parent if str(self.path.parent) else ".")
             os.close(fd)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a video is for sharing
+            os.chmod(tmp, SHARED_FILE_MODE)  # mkstemp makes 0600; a video is for sharing
         except OSError as e:
             raise _explain(e, str(self.path)) from None
         self._tmp = tmp
