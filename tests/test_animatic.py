@@ -110,6 +110,132 @@ def test_clean_plate_has_no_flash(scene, tmp_path):
     assert bright[c] - max(bright[c - 1], bright[c + 1]) < 30
 
 
+def test_pipelined_frames_land_at_their_own_index(scene, tmp_path):
+    """The animatic draws frame f while reading f - 1 back from the other target: every
+    decoded frame must still be the still of its own frame, not a neighbour's."""
+    from previs.render.animatic import OffscreenRenderer, render_animatic
+
+    lv, motion, plan = scene
+    out = tmp_path / "clean.mp4"
+    render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=False, burnins=False,
+                    frames=60)
+    frames, _ = decode(out)
+    with OffscreenRenderer(lv, SIZE) as r:
+        stills = []
+        for f in range(60):
+            r.draw(motion.snapshot(f))
+            stills.append(r.read_pixels().astype(int))
+    # The head whips through frames 25-29 (left) and 49-53 (right): every frame there
+    # differs from both its neighbours.
+    for k in [*range(25, 30), *range(49, 54)]:
+        err = [np.abs(frames[k].astype(int) - stills[j]).mean() for j in (k - 1, k, k + 1)]
+        assert err[1] < 4.0, (k, err)  # H.264 at crf 23 is within a few levels
+        assert err[1] < min(err[0], err[2]) / 2, (k, err)
+    assert len(frames) == 60
+
+
+def _stills(lv, motion, n):
+    from previs.render.animatic import OffscreenRenderer
+
+    with OffscreenRenderer(lv, SIZE) as r:
+        out = []
+        for f in range(n):
+            r.draw(motion.snapshot(f))
+            out.append(r.read_pixels().astype(int))
+    return out
+
+
+@pytest.mark.parametrize("preset", ["ultrafast", "veryfast"])  # veryfast: B-frames, a decode delay
+def test_chunks_drawn_by_two_workers_join_into_one_stream_in_order(scene, tmp_path, preset):
+    """Half-second chunks (12 frames) drawn by two worker processes: the joined MP4 has
+    every frame once, in order, each the still of its own frame, across every join."""
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    out = tmp_path / "joined.mp4"
+    stats = render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=False,
+                            burnins=False, workers=2, chunk_seconds=0.5, preset=preset)
+    assert stats.workers == 2
+    frames, facts = decode(out)
+    assert len(frames) == motion.frames == 72 and facts["rate"] == FPS
+    with av.open(str(out)) as c:
+        keys = [i for i, p in enumerate(p for p in c.demux(video=0) if p.dts is not None) if p.is_keyframe]
+    assert keys == list(range(0, 72, 12))  # each chunk starts on a keyframe
+    stills = _stills(lv, motion, 72)
+    # Frames 25-29 and 49-53 turn (each differs from both neighbours); 24 and 48 are
+    # first frames of chunks, 23 and 47 last ones.
+    for k in [23, 24, *range(25, 30), 47, 48, *range(49, 54)]:
+        err = [np.abs(frames[k].astype(int) - stills[j]).mean() for j in (k - 1, k, k + 1)]
+        assert err[1] < 4.0, (k, err)
+        if k not in (23, 24, 47, 48):
+            assert err[1] < min(err[0], err[2]) / 2, (k, err)
+
+
+def test_mp4_bytes_do_not_depend_on_the_number_of_workers(scene, tmp_path):
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    a, b = tmp_path / "one.mp4", tmp_path / "two.mp4"
+    render_animatic(a, level=lv, motion=motion, plan=plan, size=SIZE, progress=False, workers=1,
+                    chunk_seconds=0.5)
+    stats = render_animatic(b, level=lv, motion=motion, plan=plan, size=SIZE, progress=False, workers=2,
+                            chunk_seconds=0.5)
+    assert stats.workers == 2
+    assert a.read_bytes() == b.read_bytes()
+    frames, _ = decode(b)
+    bright = np.array([f.mean() for f in frames])
+    neighbours = np.maximum(np.roll(bright, 1), np.roll(bright, -1))
+    assert [int(i) for i in np.nonzero(bright - neighbours > 60)[0]] == [c.frame for c in plan.cuts]
+
+
+def _children() -> list[int]:
+    pids = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        try:
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return pids
+
+
+@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["worker killed", "interrupted"])
+def test_a_killed_worker_or_an_interrupt_leaves_the_previous_file_and_no_workers(scene, tmp_path, how):
+    """A worker SIGKILLed mid-render (the OOM killer, say) fails the render with a plain
+    message; a Ctrl-C in the parent stops the workers. Either way the previous MP4 is
+    untouched, nothing temporary is left, and no worker outlives the call."""
+    import signal
+
+    from previs.errors import PrevisError
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    out = tmp_path / "a.mp4"
+    out.write_bytes(b"previous animatic")
+    before = set(_children())
+    seen = []
+
+    def progress(done, total):
+        if done == 20 and not seen:
+            seen[:] = [p for p in _children() if p not in before]
+            assert len(seen) == 2  # the two workers are running
+            if how == "interrupted":
+                raise KeyboardInterrupt
+            os.kill(seen[0], signal.SIGKILL)
+
+    err = KeyboardInterrupt if how == "interrupted" else PrevisError
+    with pytest.raises(err) as e:
+        render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=progress, workers=2,
+                        chunk_seconds=0.5)
+    if how == "worker killed":
+        assert "worker stopped unexpectedly (killed by SIGKILL)" in str(e.value)
+        assert str(out) in str(e.value)
+    assert out.read_bytes() == b"previous animatic"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4"]
+    for pid in seen:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
 def test_same_fight_gives_the_same_mp4_bytes(scene, tmp_path):
     from previs.render.animatic import render_animatic
 

@@ -20,6 +20,8 @@ take, and beat captions.
 The file is written whole or not at all: it is encoded to a hidden temporary file beside
 FILE and moved into place at the end, so an interrupted render leaves FILE as it was.
 Frames are streamed to the encoder, so memory stays flat however long the fight is.
+The fight is drawn in 10-second chunks by one worker process per CPU, each with its own
+offscreen GL context and encoder, and the chunks are joined without re-encoding.
 A progress bar with ETA shows on a terminal; nothing is printed to stderr when piped.
 
 No display is needed: with no screen, SDL's offscreen driver and Mesa's software
@@ -30,7 +32,8 @@ examples:
   previs render levels/corridor.tmx -o corridor.mp4
   previs render levels/finale.tmx -o finale-small.mp4 --size 640x360
   previs render levels/corridor.tmx --take takes/corridor-20261125-101500.take -o take1.mp4
-  previs render levels/chase.tmx -o chase.mp4 --turn-cut-speed 120 --preset veryfast"""
+  previs render levels/chase.tmx -o chase.mp4 --turn-cut-speed 120 --preset veryfast
+  previs render levels/finale.tmx -o finale.mp4 --workers 1 --crf 20"""
 
 
 def _size(text: str):
@@ -42,13 +45,25 @@ def _size(text: str):
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def _crf(text: str) -> int:
+def _quality(flag: str, default: str):
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} must be a whole number 0-51, not {text!r}") from None
+        if not 0 <= v <= 51:
+            raise argparse.ArgumentTypeError(f"{flag} must be 0-51 (lower = better, {default}), not {v}")
+        return v
+    return parse
+
+
+def _workers(text: str) -> int:
     try:
         v = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--crf must be a whole number 0-51, not {text!r}") from None
-    if not 0 <= v <= 51:
-        raise argparse.ArgumentTypeError(f"--crf must be 0-51 (lower = better, 23 default), not {v}")
+        v = 0
+    if not 1 <= v <= 64:
+        raise argparse.ArgumentTypeError(f"--workers must be a whole number 1-64, not {text!r}")
     return v
 
 
@@ -56,7 +71,8 @@ PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "sl
 
 
 def add_arguments(p) -> None:
-    from ..render.animatic_encoder import DEFAULT_CRF, DEFAULT_PRESET
+    from ..render.animatic import default_workers
+    from ..render.animatic_encoder import DEFAULT_CRF, DEFAULT_PRESET, DEFAULT_QP
 
     add_level_job(p, output_metavar="FILE.mp4", output_help="the MP4 file to write",
                   take_help="render this recorded take instead of the scripted camera")
@@ -64,8 +80,15 @@ def add_arguments(p) -> None:
                    help="frame size in pixels, even numbers (default 1280x720)")
     p.add_argument("--preset", choices=PRESETS, default=DEFAULT_PRESET,
                    help=f"x264 speed preset: faster presets make bigger files (default {DEFAULT_PRESET})")
-    p.add_argument("--crf", type=_crf, default=DEFAULT_CRF, metavar="N",
-                   help=f"x264 quality, 0-51, lower is better and bigger (default {DEFAULT_CRF})")
+    q = p.add_mutually_exclusive_group()
+    q.add_argument("--qp", type=_quality("--qp", f"default {DEFAULT_QP}"), default=DEFAULT_QP, metavar="N",
+                   help=f"x264 constant quantiser, 0-51, lower is better and bigger (default {DEFAULT_QP}: "
+                        f"the quality and size of CRF {DEFAULT_CRF}, encoded faster)")
+    q.add_argument("--crf", type=_quality("--crf", f"{DEFAULT_CRF} is usual"), default=None, metavar="N",
+                   help="use x264's constant rate factor instead of --qp (0-51, lower is better)")
+    p.add_argument("--workers", type=_workers, default=None, metavar="N",
+                   help="processes drawing 10-second chunks in parallel (default: one per CPU, here "
+                        f"{default_workers()}); the MP4 is the same bytes whatever N is")
     p.add_argument("--no-burnins", action="store_true", help="a clean plate: no timecode, shot, cut or beat burn-ins")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     add_plan_overrides(p, safety=True)
@@ -82,7 +105,8 @@ def run(args) -> int:
 
     level, motion, plan = replay_and_plan(args, warn)
     stats = render_animatic(out, level=level, motion=motion, plan=plan, size=args.size,
-                            preset=args.preset, crf=args.crf, burnins=not args.no_burnins,
+                            preset=args.preset, qp=args.qp, crf=args.crf, workers=args.workers,
+                            burnins=not args.no_burnins,
                             progress=False if args.quiet else None)
     if not args.quiet:
         w, h = stats.size
@@ -90,5 +114,6 @@ def run(args) -> int:
         print(f"wrote {out}: {stats.frames} frames, {w}x{h} at {level.settings.fps} fps "
               f"({stats.frames / stats.fps:.2f} s), {len(plan.shots)} shot{'s' * (len(plan.shots) != 1)}, "
               f"{len(plan.cuts)} cut{'s' * (len(plan.cuts) != 1)}, {mb:.1f} MB; rendered in "
-              f"{stats.seconds:.1f} s ({stats.realtime:.2f}x real time)")
+              f"{stats.seconds:.1f} s ({stats.realtime:.2f}x real time, "
+              f"{stats.workers} worker{'s' * (stats.workers != 1)})")
     return 0
