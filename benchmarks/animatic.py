@@ -3,6 +3,7 @@ real time (frames per second / the level's fps). Target: >= 3x real time at 1280
 encoding included (72 fps for a 24 fps fight).
 
     SDL_VIDEODRIVER=offscreen .venv/bin/python benchmarks/animatic.py
+    .venv/bin/python benchmarks/animatic.py --workers 1 --no-stages      # one process
     .venv/bin/python benchmarks/animatic.py --frames 1200 --preset veryfast --size 1920x1080
 
 What it runs (``levels/finale.tmx``: 100 performers, 3 minutes, unless ``--level``):
@@ -11,13 +12,16 @@ What it runs (``levels/finale.tmx``: 100 performers, 3 minutes, unless ``--level
    *render* (``Renderer.draw`` + RGBA readback, no encoder running), *burn-ins*, and
    *encode* (swscale RGBA -> YUV 4:2:0 + libx264 + MP4 mux of real rendered frames);
 2. **the real thing**: :func:`previs.render.animatic.render_animatic` over the first
-   ``--frames`` frames (default: the whole fight) into a temporary MP4, wall clock from
-   the first GL call to the file in place.
+   ``--frames`` frames (default: the whole fight) into a temporary MP4, as ``previs
+   render`` runs it (one worker process per CPU unless ``--workers``), wall clock from
+   the call to the file in place.
 
-For each it prints wall ms/frame, fps, and CPU ms/frame (all threads of the process:
-llvmpipe's rasteriser threads, the encoder's): on a machine with C cores the pipeline can
-never beat ``C * 1000 / (CPU ms per frame)`` fps, which is the honest ceiling to compare
-the target against. Wall figures move with other load on the machine; CPU figures much less.
+For each it prints wall ms/frame, fps, and CPU ms/frame (all threads of this process and
+of the worker processes: llvmpipe's rasteriser threads, the encoders'): on a machine with
+C cores the pipeline can never beat ``C * 1000 / (CPU ms per frame)`` fps, the honest
+ceiling to compare the target against. For the full run it also prints how much of the
+machine's CPU time was idle and how much the hypervisor took ("steal"): wall figures
+move with other load on the machine and with steal; CPU figures much less.
 """
 
 from __future__ import annotations
@@ -36,8 +40,23 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the animatic workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _clock():
-    return time.perf_counter(), time.process_time()
+    return time.perf_counter(), _cpu()
+
+
+def _proc_stat() -> list[int] | None:
+    """The machine's CPU time counters (user nice system idle iowait irq softirq steal)."""
+    try:
+        with open("/proc/stat") as fh:
+            return [int(v) for v in fh.readline().split()[1:9]]
+    except OSError:
+        return None
 
 
 def _since(t):
@@ -58,7 +77,9 @@ def main(argv=None) -> int:
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--frames", type=int, default=None, help="frames of the full run (default: all)")
     ap.add_argument("--preset", default=None, help="x264 preset (default: previs render's)")
-    ap.add_argument("--crf", type=int, default=None)
+    ap.add_argument("--qp", type=int, default=None, help="x264 constant quantiser (default: previs render's)")
+    ap.add_argument("--crf", type=int, default=None, help="x264 CRF instead of --qp")
+    ap.add_argument("--workers", type=int, default=None, help="worker processes (default: one per CPU)")
     ap.add_argument("--sample", type=int, default=240, help="frames per stage measurement (default 240)")
     ap.add_argument("--no-stages", action="store_true", help="only the full run")
     ap.add_argument("--keep", metavar="FILE.mp4", help="keep the animatic here")
@@ -67,12 +88,15 @@ def main(argv=None) -> int:
     import numpy as np
 
     from previs import pipeline
-    from previs.render.animatic import OffscreenRenderer, parse_size, render_animatic
-    from previs.render.animatic_encoder import DEFAULT_CRF, DEFAULT_PRESET, H264Writer
+    from previs.render.animatic import OffscreenRenderer, default_workers, parse_size, render_animatic
+    from previs.render.animatic_encoder import DEFAULT_PRESET, DEFAULT_QP, H264Writer
     from previs.render.burnin import BurnIn
 
     preset = args.preset or DEFAULT_PRESET
-    crf = DEFAULT_CRF if args.crf is None else args.crf
+    qp = DEFAULT_QP if args.qp is None else args.qp
+    crf = args.crf
+    rc = f"crf {crf}" if crf is not None else f"qp {qp}"
+    workers = default_workers() if args.workers is None else args.workers
     w, h = parse_size(args.size)
     t = _clock()
     if os.path.exists(args.level):
@@ -93,8 +117,15 @@ def main(argv=None) -> int:
     F = motion.frames
     print(f"{name}: '{level.settings.title}', {len(level.performers)} performers, {F} frames at "
           f"{fps:g} fps ({F / fps:.0f} s), {len(plan.cuts)} cuts; load+simulate+plan {load_s:.2f} s")
-    print(f"  {w}x{h}, x264 preset {preset}, crf {crf}, {os.cpu_count()} CPU(s); "
-          f"target 3x real time = {3 * fps:g} fps")
+    cpu_model = "?"
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu_model = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), "?")
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"  {w}x{h}, x264 preset {preset}, {rc}, {workers} worker(s); {os.cpu_count()} CPU(s) "
+          f"({cpu_model}), load average {load:.2f}; target 3x real time = {3 * fps:g} fps")
 
     if not args.no_stages:
         n = max(10, min(args.sample, F))
@@ -126,7 +157,7 @@ def main(argv=None) -> int:
         _row("burn-ins", n, wall, cpu, fps)
         with tempfile.TemporaryDirectory() as d:
             t = _clock()
-            with H264Writer(Path(d) / "enc.mp4", w, h, fps, preset=preset, crf=crf) as enc:
+            with H264Writer(Path(d) / "enc.mp4", w, h, fps, preset=preset, qp=qp, crf=crf, threads=1) as enc:
                 for i in range(n):
                     slot = enc.acquire()
                     np.copyto(slot.rgba, keep[(i // 5) % len(keep)])  # 5 frames a view: some motion
@@ -138,14 +169,23 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as d:
         dest = Path(args.keep) if args.keep else Path(d) / "animatic.mp4"
         t = _clock()
-        st = render_animatic(dest, level=level, motion=motion, plan=plan, size=(w, h), preset=preset, crf=crf,
-                             frames=n_full, progress=None)
+        before = _proc_stat()
+        st = render_animatic(dest, level=level, motion=motion, plan=plan, size=(w, h), preset=preset, qp=qp,
+                             crf=crf, frames=n_full, progress=None, workers=workers)
         wall, cpu = _since(t)
-        print(f"full animatic ({n_full} frames, {st.size_bytes / 1e6:.1f} MB, {8 * st.size_bytes / 1e3 / (n_full / fps):.0f} kbit/s):")
+        after = _proc_stat()
+        print(f"full animatic ({n_full} frames, {st.workers} worker(s), {st.size_bytes / 1e6:.1f} MB, "
+              f"{8 * st.size_bytes / 1e3 / (n_full / fps):.0f} kbit/s):")
         _row("render_animatic", n_full, wall, cpu, fps)
-        main_ms = {k: 1000 * v / n_full for k, v in st.timings.items()}
-        print("  main thread per frame: " + ", ".join(f"{k} {v:.2f} ms" for k, v in main_ms.items()
-                                                     if k != "flush") + f"; final flush {st.timings['flush']:.2f} s")
+        if before and after:
+            d_ = [b - a for a, b in zip(before, after)]
+            tot = sum(d_) or 1
+            print(f"  machine during the run: {100 * (d_[3] + d_[4]) / tot:.1f}% idle, "
+                  f"{100 * d_[7] / tot:.1f}% stolen by the hypervisor")
+        per = {k: 1000 * v / n_full for k, v in st.timings.items()}
+        print("  drawing threads per frame (summed over workers): " + ", ".join(
+            f"{k} {v:.2f} ms" for k, v in per.items() if k != "flush")
+            + f"; encoder flushes {st.timings['flush']:.2f} s")
         ceiling = (os.cpu_count() or 1) * 1000 / (1000 * cpu / n_full)
         print(f"RESULT: {st.frames_per_second:.1f} fps = {st.realtime:.2f}x real time "
               f"(target 3.00x); CPU-bound ceiling on {os.cpu_count()} cores: {ceiling:.0f} fps = "

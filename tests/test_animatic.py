@@ -319,29 +319,38 @@ _MEMORY_SCRIPT = textwrap.dedent("""
     from test_animatic import fight
     from previs.render.animatic import render_animatic
     lv, motion, plan = fight(duration=float(sys.argv[1]))
-    render_animatic(sys.argv[2], level=lv, motion=motion, plan=plan, size=(640, 360), progress=False)
-    print(motion.frames, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    render_animatic(sys.argv[2], level=lv, motion=motion, plan=plan, size=(640, 360), progress=False,
+                    workers=int(sys.argv[3]), chunk_seconds=2.0)
+    print(motion.frames, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """)
 
 
-def _peak_rss_kib(tmp_path, seconds):
+def _peak_rss_kib(tmp_path, seconds, workers):
+    """(frames, peak RSS of the process, peak RSS of its largest worker) in KiB."""
     script = _MEMORY_SCRIPT.format(tests=str(TESTS))
     out = tmp_path / f"m{seconds}.mp4"
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
-    r = subprocess.run([sys.executable, "-c", script, str(seconds), str(out)], capture_output=True,
+    r = subprocess.run([sys.executable, "-c", script, str(seconds), str(out), str(workers)], capture_output=True,
                        text=True, env=env, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr
-    frames, rss = (int(v) for v in r.stdout.split()[-2:])
-    return frames, rss
+    frames, rss, child = (int(v) for v in r.stdout.split()[-3:])
+    return frames, rss, child
 
 
-def test_memory_stays_flat_when_the_fight_doubles(tmp_path):
-    # 640x360 RGB is 0.69 MB a frame: holding the extra 120 frames would add ~80 MB.
-    n1, rss1 = _peak_rss_kib(tmp_path, 5.0)
-    n2, rss2 = _peak_rss_kib(tmp_path, 10.0)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_memory_stays_flat_when_the_fight_doubles(tmp_path, workers):
+    # 640x360 RGB is 0.69 MB a frame: holding the extra 120 frames would add ~80 MB. The
+    # fights are 3 and 5 two-second chunks, drawn in this process or by two workers.
+    n1, rss1, child1 = _peak_rss_kib(tmp_path, 5.0, workers)
+    n2, rss2, child2 = _peak_rss_kib(tmp_path, 10.0, workers)
     assert (n1, n2) == (120, 240)
     grew_mb = (rss2 - rss1) / 1024
     assert grew_mb < 20, f"peak RSS grew {grew_mb:.1f} MB for 120 more frames"
+    if workers > 1:
+        assert child1 > 50 * 1024  # a worker really drew (a GL context and an encoder)
+        grew_mb = (child2 - child1) / 1024
+        assert grew_mb < 20, f"a worker's peak RSS grew {grew_mb:.1f} MB for 120 more frames"
 
 
 def test_progress_is_quiet_when_piped_and_shows_eta_on_a_terminal():

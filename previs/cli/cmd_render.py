@@ -83,7 +83,7 @@ def add_arguments(p) -> None:
     q = p.add_mutually_exclusive_group()
     q.add_argument("--qp", type=_quality("--qp", f"default {DEFAULT_QP}"), default=DEFAULT_QP, metavar="N",
                    help=f"x264 constant quantiser, 0-51, lower is better and bigger (default {DEFAULT_QP}: "
-                        f"the quality and size of CRF {DEFAULT_CRF}, encoded faster)")
+                        f"within 0.6 dB of CRF {DEFAULT_CRF}, encoded faster)")
     q.add_argument("--crf", type=_quality("--crf", f"{DEFAULT_CRF} is usual"), default=None, metavar="N",
                    help="use x264's constant rate factor instead of --qp (0-51, lower is better)")
     p.add_argument("--workers", type=_workers, default=None, metavar="N",
