@@ -229,6 +229,23 @@ def test_replay_into_a_full_folder_keeps_the_previous_exports(tmpfs):
     assert files(out) != before and leftovers(out) == []
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_animatic_onto_a_full_disk_keeps_the_previous_file(tmpfs, workers):
+    """The duel is two 10 s chunks: the disk fills while a chunk is written (in this
+    process, or in a worker) and the error names the animatic, not the hidden chunk."""
+    disk = tmpfs("256k")
+    out = disk / "duel.mp4"
+    out.write_bytes(b"previous animatic" * 3000)  # 51 kB of the 256 kB
+    level = ROOT / "tests" / "data" / "expect" / "duel.tmx"
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    proc = subprocess.run([sys.executable, "-m", "previs", "render", str(level), "-o", str(out), "--size", "320x180",
+                           "--workers", workers], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    line = one_error_line(proc, f"{out}: cannot write the animatic (the disk is full")
+    assert ".chunks" not in line and "chunk0" not in line
+    assert out.read_bytes() == b"previous animatic" * 3000
+    assert sorted(p.name for p in disk.iterdir()) == ["duel.mp4"]
+
+
 def test_an_output_path_that_is_a_file(tmp_path):
     f = tmp_path / "out"
     f.write_text("keep me")

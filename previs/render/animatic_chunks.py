@@ -57,6 +57,7 @@ class ChunkJob:
     burnins: bool = True
     pool: int = 4
     title: str | None = None
+    target: str | None = None  # the animatic's path, named in error messages
 
 
 @dataclass
@@ -147,7 +148,7 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     pc = time.perf_counter
     with H264Writer(path, w, h, fps, preset=job.preset, qp=job.qp, crf=job.crf, threads=job.threads,
                     pool=job.pool, title=job.title, prepare=prepare, faststart=False,
-                    durable=False) as enc:
+                    durable=False, label=job.target) as enc:
 
         def emit(f: int) -> None:
             """Read frame ``f`` back into a free encoder frame and queue it."""

@@ -87,6 +87,8 @@ class H264Writer:
     - ``pool``: frame buffers in flight (memory bound; 2 is enough to overlap, 4 smooths).
     - ``faststart``: put the MP4 index first (players start before the whole file is read);
       ``durable``: fsync before the rename. Both off for intermediate chunk files.
+    - ``label``: the file to name in error messages (default ``path``; a chunk names the
+      animatic it is part of).
     - ``prepare(rgba, index)``: called on the encoder thread with each frame's pixels
       (writable, top row first) and its 0-based index just before it is converted, e.g.
       to burn in overlays off the producer's critical path.
@@ -95,7 +97,7 @@ class H264Writer:
     def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float, *,
                  preset: str = DEFAULT_PRESET, qp: int = DEFAULT_QP, crf: int | None = None,
                  threads: int = 0, pool: int = 4, title: str | None = None, prepare=None,
-                 faststart: bool = True, durable: bool = True):
+                 faststart: bool = True, durable: bool = True, label: str | None = None):
         import av  # heavy; imported when an animatic is really written
 
         self._prepare = prepare
@@ -105,6 +107,7 @@ class H264Writer:
             raise PrevisError(f"animatic size {width}x{height}: width and height must be even "
                               "and at least 16 (H.264 4:2:0).")
         self.path = Path(path)
+        self._label = label or str(self.path)  # the file named in error messages
         self.width, self.height = int(width), int(height)
         self.fps = fps
         self.frames_written = 0
@@ -116,7 +119,7 @@ class H264Writer:
             os.close(fd)
             os.chmod(tmp, SHARED_FILE_MODE)  # mkstemp makes 0600; a video is for sharing
         except OSError as e:
-            raise _explain(e, str(self.path)) from None
+            raise _explain(e, self._label) from None
         self._tmp = tmp
         try:
             self._container = av.open(tmp, mode="w", format="mp4",
@@ -160,7 +163,7 @@ class H264Writer:
             except queue.Empty:
                 self._check()
                 if not self._thread.is_alive():
-                    raise PrevisError(f"{self.path}: the video encoder stopped unexpectedly.")
+                    raise PrevisError(f"{self._label}: the video encoder stopped unexpectedly.")
                 if timeout is not None:
                     raise
 
@@ -182,8 +185,8 @@ class H264Writer:
             if isinstance(err, PrevisError):
                 raise err
             if isinstance(err, OSError):
-                raise _explain(err, str(self.path)) from err
-            raise PrevisError(f"{self.path}: encoding failed ({err}).") from err
+                raise _explain(err, self._label) from err
+            raise PrevisError(f"{self._label}: encoding failed ({err}).") from err
 
     # -- encoder thread ---------------------------------------------------------------------
 
@@ -240,7 +243,7 @@ class H264Writer:
             os.replace(self._tmp, self.path)
         except OSError as e:
             self._discard()
-            raise _explain(e, str(self.path)) from None
+            raise _explain(e, self._label) from None
         except BaseException:
             self._discard()
             raise
