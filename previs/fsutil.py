@@ -100,17 +100,25 @@ def _host() -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname() or "host")[:32]
 
 
-def _remove_stale_stages(out: Path) -> None:
-    """Remove staging folders left in ``out`` by runs of this machine that were killed
-    (SIGKILL, power loss): their process no longer exists."""
-    pattern = re.compile(re.escape(STAGE_PREFIX) + re.escape(_host()) + r"-(\d+)-")
+def run_tag() -> str:
+    """``HOST-PID-``: put after a prefix in the name of a temporary file or folder, so a
+    later run can tell whether the run that made it is still alive
+    (:func:`remove_dead_runs`)."""
+    return f"{_host()}-{os.getpid()}-"
+
+
+def remove_dead_runs(folder: str | os.PathLike, prefix: str) -> None:
+    """Remove the files and folders in ``folder`` named ``prefix`` + :func:`run_tag` of
+    runs of this machine that were killed (SIGKILL, power loss): their process no longer
+    exists. Live runs' (and other machines') are left alone."""
+    pattern = re.compile(re.escape(prefix) + re.escape(_host()) + r"-(\d+)-")
     try:
-        entries = list(os.scandir(out))
+        entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
         m = pattern.match(entry.name)
-        if not m or not entry.is_dir(follow_symlinks=False):
+        if not m:
             continue
         pid = int(m.group(1))
         try:
@@ -120,7 +128,16 @@ def _remove_stale_stages(out: Path) -> None:
             pass
         except OSError:
             continue
-        shutil.rmtree(entry.path, ignore_errors=True)
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _remove_stale_stages(out: Path) -> None:
+    """Remove staging folders left in ``out`` by killed runs of this machine."""
+    remove_dead_runs(out, STAGE_PREFIX)
 
 
 def _rename_problems(e: PrevisError, stage: Path, out: Path) -> PrevisError:

@@ -236,6 +236,50 @@ def test_a_killed_worker_or_an_interrupt_leaves_the_previous_file_and_no_workers
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
 
 
+def _workers_of(folder: Path) -> list[int]:
+    """Pids of live processes whose command line names a file in ``folder``."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if str(folder) in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                    pids.append(int(proc.name))
+            except OSError:
+                pass
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+def test_a_render_killed_outright_is_cleaned_up_by_the_next_one(tmp_path):
+    """SIGKILL gives previs no chance to tidy up: its hidden chunk folder stays. The next
+    render of the same file removes it (its process is dead) and leaves only the MP4."""
+    import signal
+    import time
+
+    level = TESTS / "data" / "expect" / "duel.tmx"  # 12 s: two chunks
+    out = tmp_path / "duel.mp4"
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    cmd = [sys.executable, "-m", "previs", "render", str(level), "-o", str(out), "--size", "320x180", "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    chunks = []
+    while time.monotonic() < deadline and not chunks:
+        chunks = [p for p in tmp_path.iterdir() if ".chunks-" in p.name and (p / "job.pickle").exists()]
+        time.sleep(0.02)
+    assert chunks, "the render never started its workers"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    while time.monotonic() < deadline and _workers_of(chunks[0]):
+        time.sleep(0.1)  # orphaned workers stop at the end of their chunk
+    assert not _workers_of(chunks[0])
+    assert chunks[0].exists()  # left behind, as SIGKILL allows nothing else
+    r = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["duel.mp4"]
+    frames, _ = decode(out)
+    assert len(frames) == 288
+
+
 def test_same_fight_gives_the_same_mp4_bytes(scene, tmp_path):
     from previs.render.animatic import render_animatic
 

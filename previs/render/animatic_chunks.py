@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PrevisError
-from ..fsutil import SHARED_FILE_MODE, explain_write_error
+from ..fsutil import SHARED_FILE_MODE, explain_write_error, remove_dead_runs, run_tag
 from .animatic_encoder import DEFAULT_PRESET, DEFAULT_QP, H264Writer
 
 CHUNK_SECONDS = 10.0
@@ -95,24 +96,30 @@ def chunk_name(index: int) -> str:
     return f"chunk{index:05d}.mp4"
 
 
+def _prefixes(target: Path) -> tuple[str, str]:
+    """Name prefixes of the chunk folder and of the joined file's temporary, each followed
+    by :func:`~previs.fsutil.run_tag` (host and process id)."""
+    return f".{target.name}.chunks-", f".{target.name}.part-"
+
+
 @contextlib.contextmanager
 def chunk_folder(target: str | os.PathLike):
-    """A hidden temporary folder beside ``target`` (``.NAME.XXXX.chunks``) for the chunk
-    files, removed with everything in it on the way out, whatever happens."""
+    """A hidden temporary folder beside ``target`` (``.NAME.chunks-HOST-PID-XXXX``) for the
+    chunk files, removed with everything in it on the way out, whatever happens. Folders
+    and part files of earlier renders of ``target`` whose process was killed are removed
+    first."""
     target = Path(target)
     parent = target.parent if str(target.parent) else Path(".")
+    for prefix in _prefixes(target):
+        remove_dead_runs(parent, prefix)
     try:
-        d = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".chunks", dir=parent))
+        d = Path(tempfile.mkdtemp(prefix=_prefixes(target)[0] + run_tag(), dir=parent))
     except OSError as e:
         raise explain_write_error(e, str(target), action="write the animatic", target="file") from None
     try:
         yield d
     finally:
-        for p in d.iterdir() if d.exists() else ():
-            with contextlib.suppress(OSError):
-                p.unlink()
-        with contextlib.suppress(OSError):
-            d.rmdir()
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def new_burnin(job: ChunkJob):
@@ -203,7 +210,7 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
     target = Path(target)
     parent = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=parent)
+        fd, tmp = tempfile.mkstemp(prefix=_prefixes(target)[1] + run_tag(), dir=parent)
         os.close(fd)
         os.chmod(tmp, SHARED_FILE_MODE)
     except OSError as e:
