@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -72,7 +72,6 @@ class Timings:
     wait_encoder: float = 0.0
     readback: float = 0.0
     flush: float = 0.0
-    extra: dict = field(default_factory=dict)
 
     def add(self, other: "Timings | dict") -> None:
         d = other if isinstance(other, dict) else other.as_dict()
