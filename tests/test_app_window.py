@@ -207,3 +207,51 @@ def test_recording_into_an_unwritable_folder_is_reported_not_fatal(tmp_path):
         a.run(max_ticks=3, clock=FakeClock())
         assert a.recorder is None and a.running
         assert any("cannot record a take" in m for m in said)
+
+
+def test_a_disk_filling_up_while_recording_ends_the_take_not_the_window(tmp_path):
+    """Recording onto a small tmpfs that is then filled to the last byte: the take stops at
+    the tick that no longer fits, what was written replays, and the window keeps running."""
+    import errno
+    import os
+    import subprocess
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.strip() or r.returncode})")
+    try:
+        said = []
+        with App(ARENA, size=SIZE, takes_dir=disk / "takes", echo=said.append) as a:
+            key(pygame.K_F5)
+            key(pygame.K_w)
+            a.run(max_ticks=24, clock=FakeClock())
+            assert a.recorder is not None
+            fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o644)
+            try:
+                for size in (4096, 1):
+                    while True:
+                        try:
+                            os.write(fd, b"\0" * size)
+                        except OSError as e:
+                            assert e.errno == errno.ENOSPC
+                            break
+            finally:
+                os.close(fd)
+            # The take file's last 4 kB page still has room for ~200 ticks (15 bytes each);
+            # then a write needs a new page and gets ENOSPC.
+            a.run(max_ticks=600, clock=FakeClock())
+            assert a.running and a.recorder is None
+            assert any("recording stopped after" in m and "the disk is full" in m for m in said), said
+            take = read_take(a.last_take)
+            assert 24 + 100 < len(take.cmds) < 24 + 600
+            # What was kept replays to exactly what the window showed while it was recorded.
+            tr = replay_take(a.level, take).track
+            st = a.last_take_states
+            assert len(st) == len(take.cmds) == len(tr.pos)
+            assert np.array_equal(st[:, 0], tr.pos[:, 0]) and np.array_equal(st[:, 1], tr.pos[:, 2])
+            a.run(max_ticks=5, clock=FakeClock())  # and the window goes on
+            assert a.running
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

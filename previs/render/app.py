@@ -35,7 +35,7 @@ use_offscreen_driver_if_headless()
 
 import pygame  # noqa: E402
 
-from ..errors import PrevisError
+from ..errors import PrevisError, TakeError
 from ..sim.motion import FrameState
 from ..sim.script import performer_motion, simulate, wrap180, yaw_towards
 from ..sim.walker import WalkState, start_state, step
@@ -378,8 +378,17 @@ class App:
             w.ticks += 1
             s = w.state
             if self.recorder is not None:
-                self.recorder.write(cmd)
-                w.history.append((s.x, s.z, s.yaw, s.pitch))
+                try:
+                    self.recorder.write(cmd)
+                except TakeError as e:
+                    # The disk filled up (or went away): the ticks already written stay a
+                    # take that replays; the window goes on, recording stopped.
+                    kept = self.recorder.ticks > 0
+                    self.stop_recording()
+                    if kept:
+                        self._say(e.problems[0])
+                else:
+                    w.history.append((s.x, s.z, s.yaw, s.pitch))
             w.yaws.append(s.yaw)
             if len(w.yaws) > 4 * LIVE_CUT_WINDOW * self.fps:  # keep only what LiveCuts reads
                 del w.yaws[: len(w.yaws) // 2]
