@@ -62,6 +62,49 @@ def _label_size(n: int) -> float:
     return 7.0 if n <= 20 else 5.5 if n <= 50 else 4.0
 
 
+LABEL_SPOTS = ((3, 2, "left"), (3, -7, "left"), (-3, 2, "right"), (-3, -7, "right"))
+"""Where a performer's name may go, tried in order: (dx, dy) points from the dot and the
+text's horizontal alignment: above right, below right, above left, below left."""
+
+
+CUT_SPOTS = ((3, -7, "left"), (3, 2, "left"), (-3, -7, "right"), (-3, 2, "right"),
+             (3, -13, "left"), (3, 8, "left"), (-3, -13, "right"), (-3, 8, "right"))
+"""Where a cut number may go: below or above the diamond, right then left, then a row
+further out (Henry passes a corner of a circling route several times)."""
+
+
+def place_labels(ax, names, xy, fontsize: float, *, color: str = "#202020", taken: list | None = None,
+                 spots=LABEL_SPOTS) -> list:
+    """Label the points ``xy`` ((N, 2) data coordinates) with ``names`` without overlaps:
+    each name goes in the first of ``spots`` (default :data:`LABEL_SPOTS`) whose box
+    (measured by the figure's renderer) touches no box in ``taken`` (boxes of labels
+    placed before, shared between calls; placed boxes are added to it), and is left out
+    where none is free (a row of goons 1.35 m apart on a 50 m plan gets every name,
+    alternately above and below). Points are taken left to right, then top to bottom, so
+    the result does not depend on the level's object order. The axes' limits must be
+    final. Returns the Text objects placed."""
+    renderer = ax.figure.canvas.get_renderer()
+    ax.apply_aspect()
+    boxes = taken if taken is not None else []
+    order = sorted(range(len(names)), key=lambda i: (round(float(xy[i][0]), 6), round(float(xy[i][1]), 6), i))
+    placed = []
+    for i in order:
+        x, z = float(xy[i][0]), float(xy[i][1])
+        text = ax.annotate(names[i], (x, z), xytext=spots[0][:2], textcoords="offset points",
+                           fontsize=fontsize, color=color, zorder=8, ha=spots[0][2])
+        for dx, dy, ha in spots:
+            text.set_position((dx, dy))
+            text.set_horizontalalignment(ha)
+            box = text.get_window_extent(renderer).expanded(1.04, 1.0)
+            if not any(box.overlaps(b) for b in boxes):
+                boxes.append(box)
+                placed.append(text)
+                break
+        else:
+            text.remove()
+    return placed
+
+
 def finding_position(level, motion, finding) -> tuple[float, float] | None:
     """Ground position ``(x, z)`` of a safety finding: its own for a zone finding, the
     midpoint of the two bodies at the finding's frame for a clearance finding."""
@@ -153,21 +196,29 @@ def draw_plan(ax, level, *, motion=None, plan=None, findings=(), labels: bool = 
     if len(route) >= 2 and np.hypot(*(route[-1] - route[0])) > 1e-6:
         ax.plot(route[-1, 0], route[-1, 1], marker="s", markersize=5, color=HENRY_COLOR,
                 markeredgecolor="white", zorder=7)
+    henry_label = None
     if labels:
-        ax.annotate(h.name or "Henry", route[0], xytext=(5, 5), textcoords="offset points",
-                    fontsize=7.5, color=HENRY_COLOR, fontweight="bold", zorder=8)
+        henry_label = ax.annotate(h.name or "Henry", route[0], xytext=(5, 5), textcoords="offset points",
+                                  fontsize=7.5, color=HENRY_COLOR, fontweight="bold", zorder=8)
+    if labels:
+        ax.set_xlim(0, width)  # the final view, so label boxes can be measured
+        ax.set_ylim(depth, 0)
+        ax.set_aspect("equal")
+    taken: list = []  # label boxes so far: Henry's name, cut numbers, performers' names
+    if henry_label is not None:
+        ax.apply_aspect()
+        taken.append(henry_label.get_window_extent(ax.figure.canvas.get_renderer()))
     # Turn cuts along the route.
     if plan is not None and motion is not None and plan.cuts:
         n = len(plan.cuts)
         every = 1 if n <= 40 else int(np.ceil(n / 40))
-        for c in plan.cuts:
-            f = min(c.frame, motion.frames - 1)
-            x, z = motion.henry_xz[f]
-            ax.plot(x, z, marker="D", markersize=3.2, color="#ffb300", markeredgecolor="black",
-                    markeredgewidth=0.4, zorder=8)
-            if labels and (c.index - 1) % every == 0:
-                ax.annotate(str(c.index), (x, z), xytext=(3, -7), textcoords="offset points",
-                            fontsize=5, color="#6d4c00", zorder=8)
+        at = np.asarray([motion.henry_xz[min(c.frame, motion.frames - 1)] for c in plan.cuts], float)
+        ax.scatter(at[:, 0], at[:, 1], marker="D", s=10, c="#ffb300", edgecolors="black", linewidths=0.4,
+                   zorder=8)
+        if labels:
+            shown = [k for k, c in enumerate(plan.cuts) if (c.index - 1) % every == 0]
+            place_labels(ax, [str(plan.cuts[k].index) for k in shown], at[shown], 5, color="#6d4c00",
+                         taken=taken, spots=CUT_SPOTS)
     # Performers' start positions.
     P = len(level.performers)
     if P:
@@ -181,10 +232,7 @@ def draw_plan(ax, level, *, motion=None, plan=None, findings=(), labels: bool = 
         ax.scatter(start[:, 0], start[:, 1], s=size, c=cols, edgecolors="black", linewidths=0.4,
                    zorder=7)
         if labels:
-            fs = _label_size(P)
-            for p, (x, z) in zip(level.performers, start):
-                ax.annotate(p.name, (x, z), xytext=(3, 2), textcoords="offset points",
-                            fontsize=fs, color="#202020", zorder=8)
+            place_labels(ax, [p.name for p in level.performers], start, _label_size(P), taken=taken)
     # Safety findings: one scatter of crosses; numbers grouped per square metre so a
     # crowded fight (hundreds of findings) stays legible and quick to draw.
     pts, nums = [], []
