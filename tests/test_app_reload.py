@@ -94,3 +94,56 @@ def test_reload_while_recording_ends_the_take(level_file, tmp_path):
         app.run(max_frames=14, clock=clock)
         assert app.recorder is None and app.last_take
         assert app.mode == "walk"
+
+
+def _walk_east_take(level_path: Path, out: Path, ticks: int = 48) -> Path:
+    from previs.level.loader import load_level
+    from previs.sim.take import write_take
+    from previs.sim.walker import TickCmd
+
+    cmds = [TickCmd(forward=127)] * ticks + [TickCmd(turn=1500)] * 12  # 2 s east, then turn 180 deg left
+    write_take(out, load_level(level_path), cmds)
+    return out
+
+
+def test_watching_a_take_plays_the_take_and_a_changed_level_falls_back_to_the_script(level_file, tmp_path):
+    """``previs walk LEVEL --take FILE``: watch mode plays the take's camera (the HUD says
+    WATCH TAKE); when the level is saved changed, the take no longer replays on it, so
+    the window says so and plays the scripted fight."""
+    from previs.sim.script import simulate
+    from previs.sim.take import read_take, replay_take
+
+    take = _walk_east_take(level_file, tmp_path / "east.take")
+    said = []
+    with App(level_file, size=(320, 180), echo=said.append, take=take) as app:
+        replay = replay_take(app.level, read_take(take))
+        assert app.script.frames == replay.frames == 60
+        clock = FakeClock(1 / 24)
+        app.run(max_ticks=30, clock=clock)
+        assert app.frame == 30
+        fs = app.shown
+        assert fs.eye == tuple(replay.track.pos[30])  # the take's camera, not the script's
+        assert fs.eye != tuple(simulate(app.level).track.pos[30])
+        assert app._hud(fs).mode == "watch take"
+        save(level_file, level_file.read_text(encoding="utf-8").replace(GOON_1, GOON_1.replace('x="336"', 'x="368"')), 5)
+        app.run(max_frames=14, clock=clock)  # > 0.5 s of (fake) time: one poll at least
+        assert app.take is None
+        assert any("Showing the scripted fight." in m for m in said), said
+        assert app.script.frames == simulate(app.level).frames
+        assert app._hud(app.shown).mode == "watch"
+
+
+def test_walk_refuses_a_take_of_another_level_before_opening(level_file, tmp_path, capsys):
+    from previs.cli import main
+
+    take = _walk_east_take(level_file, tmp_path / "east.take")
+    other = tmp_path / "other.tmx"
+    other.write_text(level_file.read_text(encoding="utf-8").replace(GOON_1, GOON_1.replace('x="336"', 'x="400"')),
+                     encoding="utf-8")
+    assert main(["walk", str(other), "--take", str(take), "--headless", "--frames", "2"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(take.name) in err[0] and "Traceback" not in err[0]
+    shot = tmp_path / "t.png"
+    assert main(["walk", str(level_file), "--take", str(take), "--headless", "--frames", "36",
+                 "--screenshot", str(shot)]) == 0
+    assert shot.exists()

@@ -23,7 +23,8 @@ the bar along the bottom scrubs (click or drag it while paused). F1 lists every 
 
 Recording: F5 restarts the fight at frame 0 in walk mode and records what you do, tick by
 tick, to TAKES/<level>-<YYYYmmdd-HHMMSS>.take; F5 again stops and says where it went.
-'previs replay LEVEL --take FILE' turns a take into the same exports as a scripted fight.
+'previs walk LEVEL --take FILE' watches a take (scrub it, check it from the free camera),
+'previs replay LEVEL --take FILE' turns it into the same exports as a scripted fight.
 
 Hot reload: save the level in Tiled and the window reloads it within half a second,
 keeping the playhead. A save that does not load leaves the last good version running
@@ -40,6 +41,7 @@ examples:
   previs walk levels/corridor.tmx
   previs walk levels/finale.tmx --mode walk --size 1920x1080 --fullscreen
   previs walk levels/corridor.tmx --start 12.5 --overlays
+  previs walk levels/corridor.tmx --take takes/corridor-20261125-101500.take
   previs walk levels/corridor.tmx --headless --frames 48 --start 3 --screenshot shot.png"""
 
 
@@ -95,6 +97,9 @@ def add_arguments(p):
     p.add_argument("--start", type=_seconds, default=0.0, metavar="S",
                    help="open at this time, in seconds from frame 0")
     p.add_argument("--overlays", action="store_true", help="start with zones and paths drawn on the floor (O)")
+    p.add_argument("--take", metavar="FILE",
+                   help="watch this recorded take instead of the scripted camera (refused if the level "
+                        "has changed since it was recorded)")
     p.add_argument("--takes", default="takes", metavar="DIR",
                    help="folder for recorded takes (default ./takes)")
     p.add_argument("--sensitivity", type=_sensitivity, default=None, metavar="DEG",
@@ -118,7 +123,7 @@ def run(args) -> int:
     from ..render.clock import FakeClock
 
     app = App(args.level, size=args.size, mode=args.mode, fullscreen=args.fullscreen, takes_dir=args.takes,
-              sensitivity=args.sensitivity, overlays=args.overlays, start_time=args.start,
+              sensitivity=args.sensitivity, overlays=args.overlays, start_time=args.start, take=args.take,
               echo=lambda m: print(m, file=sys.stderr if m.startswith("previs walk: warning") else sys.stdout,
                                    flush=True))
     with app:

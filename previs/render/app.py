@@ -111,7 +111,7 @@ class App:
                  size: tuple[int, int] = (1280, 720), mode: str = "watch", fullscreen: bool = False,
                  takes_dir: str | os.PathLike = "takes", loader=None, sensitivity: float | None = None,
                  overlays: bool = False, start_time: float = 0.0, vsync: bool = True, echo=None,
-                 on_draw=None):
+                 on_draw=None, take: str | os.PathLike | None = None):
         if mode not in MODES:
             raise PrevisError(f"--mode {mode!r}: choose one of {', '.join(MODES)}.")
         self.level_path = os.fspath(level_path) if level_path is not None else None
@@ -121,6 +121,15 @@ class App:
                 raise ValueError("App needs a level_path or a level")
             level = self._load(self.level_path)
         self.echo = echo or (lambda msg: print(msg, flush=True))
+        # A recorded take to watch instead of the scripted camera (read once; replayed on
+        # each version of the level it still matches).
+        self.take = None
+        if take is not None:
+            from ..sim.take import read_take, replay_take
+
+            self.take = read_take(take)
+            self.take_name = os.path.basename(os.fspath(take))
+            replay_take(level, self.take)  # refuse a take of another level before the window opens
         self.on_draw = on_draw
         self.takes_dir = takes_dir
         title = f"previs walk \u2014 {level.settings.title}"
@@ -183,7 +192,7 @@ class App:
     def _set_level(self, level) -> None:
         self.level = level
         self.fps = int(level.settings.fps)
-        self.script = simulate(level)
+        self.script = self._replay(level)
         self.plan, self.timeline = self._plan(self.script)
         self._pm = None  # performer motion for walking, extended on demand
         self._targets = self._target_events(level)
@@ -191,6 +200,19 @@ class App:
         self.live_cuts = LiveCuts(self.fps, st.turn_cut_speed, st.turn_cut_angle)
         if self.renderer is not None:
             self.renderer.set_level(level)
+
+    def _replay(self, level):
+        """What watch mode plays: the take being watched, or the scripted fight (also when
+        the level has changed so much that the take no longer replays on it)."""
+        if self.take is not None:
+            from ..sim.take import replay_take
+
+            try:
+                return replay_take(level, self.take)
+            except TakeError as e:
+                self.take = None
+                self._say(f"{e.problems[0]} Showing the scripted fight.")
+        return simulate(level)
 
     def _plan(self, motion):
         """(ShotPlan or None, Timeline) of the scripted replay."""
@@ -461,7 +483,8 @@ class App:
         help_rows = BINDINGS if self.show_help else ()
         toast = self._toast[0] if self._toast and self._now < self._toast[1] else None
         rec = self.recorder.label() if self.recorder is not None else None
-        common = dict(mode=self.mode, speed=self.speed, playing=self.playing, rec=rec, errors=self.errors,
+        mode = f"{self.mode} take" if self.mode == "watch" and self.take is not None else self.mode
+        common = dict(mode=mode, speed=self.speed, playing=self.playing, rec=rec, errors=self.errors,
                       toast=toast, help=help_rows, minimap=self.show_minimap)
         if self.mode == "walk":
             henry = self.level.henry.name or "Henry"
