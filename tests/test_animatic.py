@@ -280,6 +280,39 @@ def test_a_render_killed_outright_is_cleaned_up_by_the_next_one(tmp_path):
     assert len(frames) == 288
 
 
+@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task").exists(), reason="needs Linux /proc")
+def test_a_hung_worker_stops_the_render_instead_of_hanging_it(scene, tmp_path, monkeypatch):
+    """A worker stopped dead (SIGSTOP: alive, silent) must not hang previs: after
+    STALL_SECONDS without a word every worker is killed and the render fails cleanly."""
+    import signal
+    import time
+
+    from previs.errors import PrevisError
+    from previs.render import animatic
+
+    monkeypatch.setattr(animatic, "STALL_SECONDS", 1.5)
+    lv, motion, plan = scene
+    out = tmp_path / "a.mp4"
+    before = set(_children())
+    workers = []
+
+    def progress(done, total):
+        if done == 10 and not workers:
+            workers[:] = [p for p in _children() if p not in before]
+            for pid in workers:
+                os.kill(pid, signal.SIGSTOP)
+
+    t = time.monotonic()
+    with pytest.raises(PrevisError, match="reported nothing for 1.5 s"):
+        animatic.render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=progress,
+                                 workers=2, chunk_seconds=0.5)
+    assert time.monotonic() - t < 60
+    assert len(workers) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
 def test_same_fight_gives_the_same_mp4_bytes(scene, tmp_path):
     from previs.render.animatic import render_animatic
 

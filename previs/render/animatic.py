@@ -140,6 +140,12 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+STALL_SECONDS = 300.0
+"""A worker that reports nothing for this long (not a frame, not an error) is taken to
+be hung: every worker is stopped and the render fails. A frame takes ~20 ms at 720p
+here, and even an 8K frame well under a minute."""
+
+
 def default_workers() -> int:
     """One worker per CPU this process may run on, at most 8: each holds a GL context, an
     encoder and the fight (peak RSS 355 MB for the finale at 1280x720)."""
@@ -272,7 +278,13 @@ def _run_workers(target, job: ChunkJob, ranges, paths, folder, nworkers: int, ba
         live = len(procs)
         pending = {proc.pid: b"" for proc in procs}
         while live:
-            for key, _ in sel.select():
+            events = sel.select(timeout=STALL_SECONDS)
+            if not events:
+                failure = PrevisError(f"{target}: the animatic workers reported nothing for "
+                                      f"{STALL_SECONDS:g} s and were stopped; nothing was written. "
+                                      "Try again, or with --workers 1 to draw in one process.")
+                break
+            for key, _ in events:
                 proc = key.data
                 # Raw reads and our own line splitting: a buffered readline() could leave
                 # lines in Python's buffer while select() waits on an empty pipe (a hang).
