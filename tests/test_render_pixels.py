@@ -176,3 +176,29 @@ def test_free_camera_sees_henry_and_the_pov_does_not(gl):
     finally:
         r.close()
     assert pov == 0 and free > 300
+
+
+def test_a_resized_renderer_draws_what_a_new_one_of_that_size_draws(gl):
+    """``Renderer.resize`` remakes its offscreen targets (two here) at the new size: the
+    frame, read back through either target, is the one a renderer made at that size draws."""
+    from previs.render.renderer import Renderer
+
+    lv = scene()
+    fs = simulate(lv).snapshot(12)
+    r = Renderer(lv, SIZE, targets=2)
+    fresh = Renderer(lv, (160, 120))
+    try:
+        r.draw(fs)
+        r.resize((160, 120))
+        assert r.size == (160, 120)
+        fresh.draw(fs)
+        want = fresh.read_pixels()
+        for target in (0, 1):
+            r.draw(fs, target=target)
+            out = np.empty((120, 160, 4), np.uint8)
+            r.read_rgba_into(out, target)
+            assert np.array_equal(out[..., :3], want)
+        assert red_mask(want).sum() > 100  # the performer is there to compare
+    finally:
+        r.close()
+        fresh.close()

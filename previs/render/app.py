@@ -567,6 +567,18 @@ class App:
             self._dragging = False
         elif t in (getattr(pygame, "WINDOWFOCUSLOST", -1),):
             self.input.release_all()  # no stuck keys after alt-tab
+        elif t == pygame.VIDEORESIZE:
+            self.resize((e.w, e.h))
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """The window is now ``size`` (width, height) pixels: the view keeps the level's
+        horizontal field of view (hfov) and shows more or less above and below; the HUD
+        is laid out anew for the new height."""
+        w, h = max(16, int(size[0])), max(16, int(size[1]))
+        if (w, h) == self.size:
+            return
+        self.size = (w, h)
+        self.renderer.resize(self.size)
 
     def _key(self, k: int) -> None:
         if k == pygame.K_ESCAPE:

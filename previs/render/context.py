@@ -110,6 +110,6 @@ def create_window(size: tuple[int, int], title: str = "previs", fullscreen: bool
     import pygame
 
     use_offscreen_driver_if_headless()
-    flags = pygame.FULLSCREEN if fullscreen else 0
+    flags = pygame.FULLSCREEN if fullscreen else pygame.RESIZABLE
     offscreen = os.environ.get("SDL_VIDEODRIVER") == "offscreen"
     return _open(size, flags, title, offscreen, vsync=vsync and not offscreen)

@@ -256,6 +256,25 @@ class Renderer:
             self._overlay_cache[ov] = got
         return got
 
+    def resize(self, size: tuple[int, int]) -> None:
+        """Draw at ``size`` (width, height) pixels from now on (a resized window): the
+        offscreen targets are made again at the new size and the HUD is laid out anew."""
+        w, h = max(1, int(size[0])), max(1, int(size[1]))
+        if (w, h) == self.size:
+            return
+        self.size = (w, h)
+        if self._fbos:
+            GL.glDeleteFramebuffers(len(self._fbos), self._fbos)
+            GL.glDeleteRenderbuffers(len(self._rbo), self._rbo)
+            self._fbos, self._rbo = [], []
+            for _ in range(self.targets):
+                self._make_fbo()
+            self._fbo = self._fbos[0]
+        if self._hud is not None:
+            self._hud.close()
+            self._hud = None
+        self._rgb = self._rgba = None  # read-back buffers of the old size
+
     @property
     def hud(self):
         """The HUD layer (created on first use: it needs pygame.font)."""
