@@ -313,6 +313,109 @@ def test_a_hung_worker_stops_the_render_instead_of_hanging_it(scene, tmp_path, m
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
 
 
+class _NotInWorkers:
+    """A motion the worker processes cannot unpickle (this test module is not importable
+    there): stands in for any bug that breaks a worker."""
+
+    def __init__(self, motion):
+        self.motion, self.frames = motion, motion.frames
+
+    def snapshot(self, f):
+        return self.motion.snapshot(f)
+
+
+def test_a_bug_in_a_worker_is_an_internal_error_not_a_user_error(scene, tmp_path):
+    from previs.errors import PrevisError
+    from previs.render.animatic import WorkerCrash, render_animatic
+
+    lv, motion, plan = scene
+    with pytest.raises(WorkerCrash, match="animatic worker: ModuleNotFoundError") as e:
+        render_animatic(tmp_path / "a.mp4", level=lv, motion=_NotInWorkers(motion), plan=plan, size=SIZE,
+                        progress=False, workers=2, chunk_seconds=0.5)
+    assert not isinstance(e.value, PrevisError)  # the CLI's last resort says "internal error", exit 70
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_path_with_a_newline_is_just_a_name(scene, tmp_path):
+    """Paths never cross the worker pipe, so no file name can break its lines."""
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    folder = tmp_path / "odd\nname"
+    folder.mkdir()
+    out = folder / "a.mp4"
+    render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=False, workers=2,
+                    chunk_seconds=0.5, frames=36)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd\nname"]
+    assert sorted(p.name for p in folder.iterdir()) == ["a.mp4"]
+    assert len(decode(out)[0]) == 36
+
+
+def test_nothing_to_render_is_a_plain_error(scene, tmp_path):
+    from previs.errors import PrevisError
+    from previs.render.animatic import render_animatic
+
+    lv, motion, plan = scene
+    with pytest.raises(PrevisError, match="no frames"):
+        render_animatic(tmp_path / "a.mp4", level=lv, motion=motion, plan=plan, size=SIZE, progress=False,
+                        frames=0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_busy_worker_sends_heartbeats_between_frames(scene, tmp_path):
+    """A worker reports 'alive' while it uses CPU, even when no frame is done (a slow
+    encoder flushing): run one by hand on a job and read its lines."""
+    import pickle
+
+    from previs.render.animatic_chunks import ChunkJob
+
+    lv, motion, plan = scene
+    job = tmp_path / "job.pickle"
+    job.write_bytes(pickle.dumps(ChunkJob(level=lv, motion=motion, plan=plan, size=(640, 360), preset="slower")))
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", PREVIS_HEARTBEAT_SECONDS="0.2",
+               LP_NUM_THREADS="1")
+    r = subprocess.run([sys.executable, "-m", "previs.render.animatic_worker", str(job)], input="chunk 0 0 72\nstop\n",
+                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines.count("alive") >= 2, lines
+    said = [ln for ln in lines if ln != "alive"]
+    assert said[0] == "ready" and said.count("f") == 72 and said[-2:-1] == ["done 0"]
+    assert said[-1].startswith("timings ")
+    assert (tmp_path / "chunk00000.mp4").exists()
+
+
+def test_two_burnins_in_two_threads_draw_what_one_draws(scene):
+    """Each BurnIn has its own scratch: two used at once (two encoder threads) give the
+    same pixels as one used alone."""
+    import threading
+
+    from previs.render.burnin import BurnIn
+
+    _, _, plan = scene
+    base = np.random.default_rng(1).integers(0, 256, (72, 180, 320, 4), dtype=np.uint8)
+    want = base.copy()
+    one = BurnIn(plan, 320, 180)
+    for f in range(72):
+        one.apply(want[f], f)
+    got = [base.copy(), base.copy()]
+
+    def run(k):
+        b = BurnIn(plan, 320, 180)
+        for _ in range(3):
+            frames = base.copy()
+            for f in range(72):
+                b.apply(frames[f], f)
+        got[k] = frames
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert np.array_equal(got[0], want) and np.array_equal(got[1], want)
+
+
 def test_same_fight_gives_the_same_mp4_bytes(scene, tmp_path):
     from previs.render.animatic import render_animatic
 

@@ -277,3 +277,28 @@ def test_a_resized_window_draws_what_a_window_opened_at_that_size_draws(tmp_path
     # drawable of another size (3 of 32640 seen).
     diff = np.abs(resized.astype(int) - fresh.astype(int))
     assert diff.max() <= 1 and (diff.sum(axis=-1) > 0).sum() <= 30
+
+
+def test_a_failure_on_the_first_tick_says_why_the_take_was_discarded(tmp_path, monkeypatch):
+    """The header was written but not one tick (here the file's descriptor is closed
+    under it, as when a USB disk is pulled): nothing to keep, and the reason is shown."""
+    import os
+
+    from previs.sim.take import TakeWriter
+
+    real = TakeWriter.write
+
+    def write(self, cmd):
+        if self.ticks == 0:
+            os.close(self._fd)
+        return real(self, cmd)
+
+    monkeypatch.setattr(TakeWriter, "write", write)
+    said = []
+    with App(ARENA, size=SIZE, takes_dir=tmp_path / "takes", echo=said.append) as a:
+        key(pygame.K_F5)
+        a.run(max_ticks=5, clock=FakeClock())
+        assert a.running and a.recorder is None
+    assert any("take discarded: no frames were recorded (recording failed: Bad file descriptor)" in m
+               for m in said), said
+    assert list((tmp_path / "takes").glob("*.take")) == []

@@ -246,6 +246,37 @@ def test_an_animatic_onto_a_full_disk_keeps_the_previous_file(tmpfs, workers):
     assert sorted(p.name for p in disk.iterdir()) == ["duel.mp4"]
 
 
+def _render_cli(level: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    return subprocess.run([sys.executable, "-m", "previs", "render", str(level), "-o", str(out), *extra],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+
+
+def test_an_animatic_needs_its_size_plus_one_chunk_not_twice(tmpfs):
+    """Corridor at 320x180 is a 1.26 MB MP4 in five chunks: it fits on a 2 MB disk because
+    each chunk is deleted as soon as it is joined, and the job handed to the workers as
+    soon as they have read it (both copies at once would not fit)."""
+    disk = tmpfs("2m")
+    out = disk / "corridor.mp4"
+    proc = _render_cli(ROOT / "levels" / "corridor.tmx", out, "--size", "320x180", "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    size = out.stat().st_size
+    assert 1_100_000 < size < 2 * 1024 * 1024 < 2 * size  # twice would not have fitted
+    assert sorted(p.name for p in disk.iterdir()) == ["corridor.mp4"]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_animatic_onto_a_disk_with_no_room_at_all(tmpfs, workers):
+    """Not a byte free: with workers the first write is the job handed to them, in one
+    process the first chunk; either way one plain line and nothing left behind."""
+    disk = tmpfs("256k")
+    out = disk / "duel.mp4"
+    filler = _fill(disk)
+    proc = _render_cli(ROOT / "tests" / "data" / "expect" / "duel.tmx", out, "--size", "320x180", "--workers", workers)
+    one_error_line(proc, f"{out}: cannot write the animatic (the disk is full")
+    assert sorted(p.name for p in disk.iterdir()) == [filler.name]
+
+
 def test_an_output_path_that_is_a_file(tmp_path):
     f = tmp_path / "out"
     f.write_text("keep me")

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PrevisError
+from ..fsutil import explain_write_error
 from .animatic_chunks import (CHUNK_SECONDS, ChunkJob, Timings, chunk_folder, chunk_name, chunk_ranges,
                               join_chunks, new_burnin, render_chunk)
 from .animatic_encoder import DEFAULT_PRESET, DEFAULT_QP
@@ -140,10 +141,11 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-STALL_SECONDS = 300.0
-"""A worker that reports nothing for this long (not a frame, not an error) is taken to
-be hung: every worker is stopped and the render fails. A frame takes ~20 ms at 720p
-here, and even an 8K frame well under a minute."""
+STALL_SECONDS = 120.0
+"""Workers that all report nothing for this long are taken to be hung: every worker is
+stopped and the render fails. A worker reports each frame, and a heartbeat every 5 s
+while it is using CPU (an encoder flushing a slow preset's lookahead can take minutes);
+a deadlocked or stopped worker uses none, so it falls silent."""
 
 
 def default_workers() -> int:
@@ -186,7 +188,9 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
     job = ChunkJob(level=level, motion=motion, plan=plan, size=(w, h), preset=preset, qp=qp,
                    crf=crf, threads=threads, burnins=burnins, pool=pool,
                    title=plan.title or level.settings.title, target=os.fspath(path))
-    ranges = chunk_ranges(n, fps, chunk_seconds) or [(0, 0)]
+    if n <= 0:
+        raise PrevisError(f"{path}: nothing to render: the fight has no frames.")
+    ranges = chunk_ranges(n, fps, chunk_seconds)
     nworkers = 1 if renderer_factory is not None else max(1, min(
         default_workers() if workers is None else int(workers), len(ranges)))
     timings = Timings()
@@ -217,6 +221,10 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
                          timings=timings.as_dict(), workers=nworkers)
 
 
+class WorkerCrash(RuntimeError):
+    """A worker failed with an unexpected exception (a bug), not a user-facing error."""
+
+
 def _describe_exit(code: int | None) -> str:
     if code is None:
         return "still running"
@@ -238,8 +246,11 @@ def _run_workers(target, job: ChunkJob, ranges, paths, folder, nworkers: int, ba
     import sys
 
     job_path = folder / "job.pickle"
-    with open(job_path, "wb") as fh:
-        pickle.dump(job, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with open(job_path, "wb") as fh:
+            pickle.dump(job, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as e:
+        raise explain_write_error(e, str(target), action="write the animatic", target="file") from None
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -257,7 +268,7 @@ def _run_workers(target, job: ChunkJob, ranges, paths, folder, nworkers: int, ba
         if todo:
             i = todo.pop()
             a, b = ranges[i]
-            cmd = f"chunk {i} {a} {b} {paths[i]}\n"
+            cmd = f"chunk {i} {a} {b}\n"  # the worker names the file: chunk_name(i) in its folder
         else:
             cmd = "stop\n"
         try:
@@ -274,7 +285,7 @@ def _run_workers(target, job: ChunkJob, ranges, paths, folder, nworkers: int, ba
                                     start_new_session=True)
             procs.append(proc)
             sel.register(proc.stdout.fileno(), selectors.EVENT_READ, proc)
-        done = 0
+        done = ready = 0
         live = len(procs)
         pending = {proc.pid: b"" for proc in procs}
         while live:
@@ -306,13 +317,23 @@ def _run_workers(target, job: ChunkJob, ranges, paths, folder, nworkers: int, ba
                     elif word in ("ready", "done"):
                         if word == "done":
                             done += 1
+                        else:
+                            ready += 1
+                            if ready == len(procs):  # all have read the job: free its space
+                                with contextlib.suppress(OSError):
+                                    job_path.unlink()
                         if failure is None:
                             hand_out(proc)
                     elif word == "timings":
                         timings.add(json.loads(rest))
                     elif word == "error" and failure is None:
                         kind, _, msg = rest.partition("\t")
-                        failure = KeyboardInterrupt() if kind == "KeyboardInterrupt" else PrevisError(msg)
+                        if kind == "interrupt":
+                            failure = KeyboardInterrupt()
+                        elif kind == "previs":
+                            failure = PrevisError(msg)
+                        else:  # a bug in the worker: the CLI reports it as an internal error
+                            failure = WorkerCrash(f"animatic worker: {msg}")
             if failure is not None:
                 break
         if failure is not None:

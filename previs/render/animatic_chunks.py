@@ -203,7 +203,8 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
     Chunks start with an IDR frame and come from encoders with the same settings, so
     their parameter sets are the same bytes (checked); with B-frames (slower presets)
     every chunk has the same decoding delay, so decode times stay increasing across a
-    join. Returns the file's size in bytes."""
+    join. Each chunk file is deleted once its packets are written. Returns the file's size
+    in bytes."""
     import av
 
     target = Path(target)
@@ -244,6 +245,10 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
                         pkt.dts += shift
                         pkt.stream = ost
                         oc.mux(pkt)
+                # Its packets are in the joined file now: give its space back, so the disk
+                # needs the animatic's size plus one chunk, not twice the animatic.
+                with contextlib.suppress(OSError):
+                    os.unlink(p)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -9,11 +9,17 @@ evenly however uneven the chunks are.
 
 Protocol, one line each (UTF-8):
 
-- parent -> worker (stdin): ``chunk INDEX START STOP PATH`` (frames ``[START, STOP)``
-  into the MP4 ``PATH``) or ``stop``;
+- parent -> worker (stdin): ``chunk INDEX START STOP`` (frames ``[START, STOP)`` into
+  ``chunk_name(INDEX)`` in the folder of ``JOB``; no path crosses the pipe, so no file
+  name can break a line) or ``stop``;
 - worker -> parent (its original stdout; anything else printed goes to stderr):
-  ``ready``; ``f`` per frame queued for encoding; ``done INDEX``; ``timings JSON`` just
-  before a clean exit; ``error KIND<TAB>MESSAGE`` and exit status 1 on failure.
+  ``ready``; ``f`` per frame queued for encoding; ``alive`` every
+  :data:`HEARTBEAT_SECONDS` while the process is using CPU (a slow encoder flushing a
+  chunk says nothing else for minutes; a hung or stopped worker uses no CPU, so falls
+  silent); ``done INDEX``; ``timings JSON`` just before a clean exit; ``error KIND<TAB>
+  MESSAGE`` and exit status 1 on failure, KIND being ``previs`` (a user-facing
+  PrevisError), ``interrupt``, or ``internal`` (a bug: MESSAGE is ``Type: text``, and with
+  ``PREVIS_DEBUG=1`` the traceback goes to stderr).
 """
 
 from __future__ import annotations
@@ -23,6 +29,14 @@ import os
 import pickle
 import signal
 import sys
+import threading
+import time
+import traceback
+
+from ..errors import PrevisError
+
+HEARTBEAT_SECONDS = float(os.environ.get("PREVIS_HEARTBEAT_SECONDS", "5"))
+"""Seconds between ``alive`` lines (the environment variable is for tests)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,14 +45,30 @@ def main(argv: list[str] | None = None) -> int:
     proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    lock = threading.Lock()
+    finished = threading.Event()
 
     def say(line: str) -> None:
-        proto.write(line + "\n")
+        with lock:
+            proto.write(line + "\n")
 
+    def heartbeat() -> None:
+        cpu = time.process_time()
+        while not finished.wait(HEARTBEAT_SECONDS):
+            now = time.process_time()
+            if now > cpu:
+                try:
+                    say("alive")
+                except OSError:
+                    return
+            cpu = now
+
+    threading.Thread(target=heartbeat, name="previs-heartbeat", daemon=True).start()
     try:
         from .animatic import OffscreenRenderer
-        from .animatic_chunks import Timings, new_burnin, render_chunk
+        from .animatic_chunks import Timings, chunk_name, new_burnin, render_chunk
 
+        folder = os.path.dirname(os.path.abspath(argv[0]))
         with open(argv[0], "rb") as fh:
             job = pickle.load(fh)
         timings = Timings()
@@ -46,27 +76,37 @@ def main(argv: list[str] | None = None) -> int:
             burn = new_burnin(job)
             say("ready")
             for line in sys.stdin:
-                words = line.split(maxsplit=4)
+                words = line.split()
                 if not words or words[0] == "stop":
                     break
-                if words[0] != "chunk" or len(words) != 5:
+                if words[0] != "chunk" or len(words) != 4:
                     raise ValueError(f"unexpected command {line.strip()!r}")
                 index, start, stop = (int(v) for v in words[1:4])
-                render_chunk(renderer, job, start, stop, words[4].rstrip("\n"), burn=burn,
+                render_chunk(renderer, job, start, stop, os.path.join(folder, chunk_name(index)), burn=burn,
                              on_frame=lambda: say("f"), timings=timings)
                 say(f"done {index}")
         say("timings " + json.dumps(timings.as_dict()))
-        proto.flush()
         return 0
     except BaseException as e:  # noqa: BLE001 - reported to the parent, which explains it
-        kind = type(e).__name__
-        msg = " ".join(str(e).split()) or kind
+        if isinstance(e, KeyboardInterrupt):
+            kind, msg = "interrupt", "interrupted"
+        elif isinstance(e, PrevisError):
+            kind, msg = "previs", " ".join(str(e).split())
+        else:
+            kind, msg = "internal", f"{type(e).__name__}: {' '.join(str(e).split())}"
+            if os.environ.get("PREVIS_DEBUG"):
+                traceback.print_exc()
         try:
             say(f"error {kind}\t{msg}")
-            proto.flush()
         except OSError:
             pass
         return 1
+    finally:
+        finished.set()
+        try:
+            proto.flush()
+        except OSError:
+            pass
 
 
 if __name__ == "__main__":

@@ -405,10 +405,11 @@ class App:
                 except TakeError as e:
                     # The disk filled up (or went away): the ticks already written stay a
                     # take that replays; the window goes on, recording stopped.
-                    kept = self.recorder.ticks > 0
-                    self.stop_recording()
-                    if kept:
+                    if self.recorder.ticks > 0:
+                        self.stop_recording()
                         self._say(e.problems[0])
+                    else:
+                        self.stop_recording(f" (recording failed: {getattr(e, 'reason', e.problems[0])})")
                 else:
                     w.history.append((s.x, s.z, s.yaw, s.pitch))
             w.yaws.append(s.yaw)

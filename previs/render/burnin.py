@@ -155,20 +155,22 @@ class TextCache:
         return int(self.font.get_linesize())
 
 
-class _Scratch:
-    """A reusable uint16 work area for :func:`label`, grown on demand."""
+class Scratch:
+    """A reusable uint16 work area for :func:`label`, grown on demand. One per drawing
+    thread: each :class:`BurnIn` has its own."""
 
-    buf = np.zeros((1, 1, 4), np.uint16)
+    def __init__(self):
+        self.buf = np.zeros((1, 1, 4), np.uint16)
 
-    @classmethod
-    def take(cls, h: int, w: int, ch: int) -> np.ndarray:
-        b = cls.buf
+    def take(self, h: int, w: int, ch: int) -> np.ndarray:
+        b = self.buf
         if b.shape[0] < h or b.shape[1] < w or b.shape[2] != ch:
-            b = cls.buf = np.zeros((max(h, b.shape[0]), max(w, b.shape[1]), ch), np.uint16)
+            b = self.buf = np.zeros((max(h, b.shape[0]), max(w, b.shape[1]), ch), np.uint16)
         return b[:h, :w]
 
 
-def label(rgb: np.ndarray, t: _Text, x: int, y: int, color=WHITE, pad: int = 4) -> tuple[int, int]:
+def label(rgb: np.ndarray, t: _Text, x: int, y: int, color=WHITE, pad: int = 4,
+          scratch: Scratch | None = None) -> tuple[int, int]:
     """Draw ``t`` in ``color`` on a half-dark box with its top-left corner at ``(x, y)``
     (clipped to the frame), in place: one integer blend over the box. ``rgb`` is (H, W, 3)
     or (H, W, 4) uint8 (the 4th channel is halved; encoders ignore it). Returns the box's
@@ -183,7 +185,7 @@ def label(rgb: np.ndarray, t: _Text, x: int, y: int, color=WHITE, pad: int = 4) 
     if x1 > x0 and y1 > y0:
         ys, xs = slice(sy0, sy0 + (y1 - y0)), slice(sx0, sx0 + (x1 - x0))
         reg = rgb[y0:y1, x0:x1]
-        acc = _Scratch.take(y1 - y0, x1 - x0, ch)
+        acc = (scratch or Scratch()).take(y1 - y0, x1 - x0, ch)
         np.multiply(reg, inv[ys, xs], out=acc)
         np.right_shift(acc, 9, out=acc)
         np.add(acc, pre[ys, xs], out=acc)
@@ -251,6 +253,7 @@ class BurnIn:
                           if s.suggested_cut is not None and hasattr(s.suggested_cut, "frame")}
         self.mark_frames = max(1, int(round(CUT_MARK_SECONDS * self.fps)))
         self.n_shots = len(self.shots)
+        self._scratch = Scratch()  # apply() is not for two threads at once: one BurnIn each
 
     # -- per-frame look-ups -------------------------------------------------------------------
 
@@ -285,7 +288,7 @@ class BurnIn:
             x = x - bw // 2
         elif anchor == "bl":
             y = y - bh
-        return label(rgb, t, x, y, color, p)
+        return label(rgb, t, x, y, color, p, self._scratch)
 
     def apply(self, rgb: np.ndarray, frame: int) -> None:
         W, H, p = self.W, self.H, self.pad

@@ -122,8 +122,10 @@ class TakeWriter:
         except OSError as e:
             self._abort()
             why = "the disk is full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
-            raise TakeError(f"{self.path}: recording stopped after {self.ticks} ticks ({why}); "
-                            f"the ticks recorded so far are kept and replay.") from None
+            err = TakeError(f"{self.path}: recording stopped after {self.ticks} ticks ({why}); "
+                            f"the ticks recorded so far are kept and replay.")
+            err.reason = why  # for callers that phrase their own message
+            raise err from None
 
     def _abort(self) -> None:
         fd, self._fd = self._fd, -1
