@@ -416,6 +416,35 @@ def test_two_burnins_in_two_threads_draw_what_one_draws(scene):
     assert np.array_equal(got[0], want) and np.array_equal(got[1], want)
 
 
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+def test_a_terminated_render_cleans_up_like_an_interrupted_one(tmp_path):
+    """SIGTERM (kill, a CI timeout) runs the same clean-up as Ctrl-C: workers stopped,
+    the chunk folder removed, the previous file kept, exit status 143 and one line."""
+    import signal
+    import time
+
+    level = ROOT / "levels" / "corridor.tmx"  # 45 s: five chunks
+    out = tmp_path / "c.mp4"
+    out.write_bytes(b"previous animatic")
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    proc = subprocess.Popen([sys.executable, "-m", "previs", "render", str(level), "-o", str(out), "--size", "320x180",
+                             "--workers", "2"], env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 60
+    chunks = []
+    while time.monotonic() < deadline and not any(p.name.startswith("chunk0") for c in chunks for p in c.iterdir()):
+        chunks = [p for p in tmp_path.iterdir() if ".chunks-" in p.name]
+        time.sleep(0.02)
+    assert chunks, "the render never started"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err.strip() == "previs render: terminated; nothing half-written was left."
+    assert out.read_bytes() == b"previous animatic"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.mp4"]
+    assert not _workers_of(chunks[0])
+
+
 def test_same_fight_gives_the_same_mp4_bytes(scene, tmp_path):
     from previs.render.animatic import render_animatic
 

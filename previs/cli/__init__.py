@@ -68,7 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a CI job's timeout, a render farm stopping a task), raised like
+    Ctrl-C so the same clean-up runs: temporary files removed, workers stopped, a take
+    being recorded saved."""
+
+
+def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
     from ..errors import PrevisError
 
     parser = build_parser()
@@ -76,8 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    previous = None
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args._run(args) or 0)
+    except Terminated:
+        print(f"previs {args.command}: terminated; nothing half-written was left.", file=sys.stderr)
+        return 143
     except PrevisError as e:
         for line in e.problems:
             print(f"previs {args.command}: {line}", file=sys.stderr)
@@ -103,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
               "was left. Please report it with the input files; PREVIS_DEBUG=1 shows the traceback.",
               file=sys.stderr)
         return 70
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover
