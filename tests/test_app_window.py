@@ -212,15 +212,10 @@ def test_recording_into_an_unwritable_folder_is_reported_not_fatal(tmp_path):
 def test_a_disk_filling_up_while_recording_ends_the_take_not_the_window(tmp_path):
     """Recording onto a small tmpfs that is then filled to the last byte: the take stops at
     the tick that no longer fits, what was written replays, and the window keeps running."""
-    import errno
-    import os
-    import subprocess
+    from diskkit import fill, mount_tmpfs, unmount
 
     disk = tmp_path / "disk"
-    disk.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.strip() or r.returncode})")
+    mount_tmpfs(disk, "64k")
     try:
         said = []
         with App(ARENA, size=SIZE, takes_dir=disk / "takes", echo=said.append) as a:
@@ -228,17 +223,7 @@ def test_a_disk_filling_up_while_recording_ends_the_take_not_the_window(tmp_path
             key(pygame.K_w)
             a.run(max_ticks=24, clock=FakeClock())
             assert a.recorder is not None
-            fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o644)
-            try:
-                for size in (4096, 1):
-                    while True:
-                        try:
-                            os.write(fd, b"\0" * size)
-                        except OSError as e:
-                            assert e.errno == errno.ENOSPC
-                            break
-            finally:
-                os.close(fd)
+            fill(disk)
             # The take file's last 4 kB page still has room for ~200 ticks (15 bytes each);
             # then a write needs a new page and gets ENOSPC.
             a.run(max_ticks=600, clock=FakeClock())
@@ -254,7 +239,7 @@ def test_a_disk_filling_up_while_recording_ends_the_take_not_the_window(tmp_path
             a.run(max_ticks=5, clock=FakeClock())  # and the window goes on
             assert a.running
     finally:
-        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+        unmount(disk)
 
 
 def test_a_resized_window_draws_what_a_window_opened_at_that_size_draws(tmp_path):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from diskkit import fill, mount_tmpfs, unmount
 from previs.cli import main
 from previs.errors import TakeError
 from previs.level.loader import load_level
@@ -59,14 +60,6 @@ def one_error_line(proc: subprocess.CompletedProcess, *needles: str) -> str:
 # --------------------------------------------------------------------------------------
 # Small filesystems (tmpfs) for read-only and full-disk runs
 # --------------------------------------------------------------------------------------
-def _mount_tmpfs(where: Path, size: str) -> None:
-    where.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.strip() or r.returncode}); "
-                    "the in-process injections below cover the same failures")
-
-
 @pytest.fixture
 def tmpfs(tmp_path):
     """``make(size)`` mounts a fresh tmpfs of ``size`` and returns its path; unmounted after."""
@@ -74,30 +67,13 @@ def tmpfs(tmp_path):
 
     def make(size: str) -> Path:
         where = tmp_path / f"mnt{len(mounted)}"
-        _mount_tmpfs(where, size)
+        mount_tmpfs(where, size)
         mounted.append(where)
         return where
 
     yield make
     for m in reversed(mounted):
-        subprocess.run(["umount", "-l", str(m)], capture_output=True)
-
-
-def _fill(folder: Path) -> Path:
-    """Fill the filesystem holding ``folder`` to the last byte."""
-    filler = folder / "filler.bin"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        for size in (65536, 4096, 1):
-            while True:
-                try:
-                    os.write(fd, b"\0" * size)
-                except OSError as e:
-                    assert e.errno == errno.ENOSPC
-                    break
-    finally:
-        os.close(fd)
-    return filler
+        unmount(m)
 
 
 # --------------------------------------------------------------------------------------
@@ -218,7 +194,7 @@ def test_replay_into_a_full_folder_keeps_the_previous_exports(tmpfs):
     first = replay_cli(out)
     assert first.returncode == 0, first.stderr
     before = files(out)
-    filler = _fill(disk)
+    filler = fill(disk)
     # different settings: every export would change if it were written
     proc = replay_cli(out, "--turn-cut-speed", "90")
     one_error_line(proc, "cannot write (the disk is full", "Nothing was changed there.")
@@ -271,7 +247,7 @@ def test_an_animatic_onto_a_disk_with_no_room_at_all(tmpfs, workers):
     process the first chunk; either way one plain line and nothing left behind."""
     disk = tmpfs("256k")
     out = disk / "duel.mp4"
-    filler = _fill(disk)
+    filler = fill(disk)
     proc = _render_cli(ROOT / "tests" / "data" / "expect" / "duel.tmx", out, "--size", "320x180", "--workers", workers)
     one_error_line(proc, f"{out}: cannot write the animatic (the disk is full")
     assert sorted(p.name for p in disk.iterdir()) == [filler.name]
