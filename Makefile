@@ -27,7 +27,8 @@ demo: venv
 	@echo
 	@echo "Results are in $(DEMO_OUT)/ : open $(DEMO_OUT)/report.html in a browser;"
 	@echo "shotplan.otio / shotplan.edl go to your editor, camera.usda / camera.chan to your 3D tool."
-	@echo "Walk the fight yourself:  $(PREVIS) walk $(DEMO_LEVEL)"
+	@echo "Walk the fight yourself:   $(PREVIS) walk $(DEMO_LEVEL)"
+	@echo "Watch it as a film:        $(PREVIS) render $(DEMO_LEVEL) -o $(DEMO_OUT)/animatic.mp4"
 
 test: venv
 	$(HEADLESS) $(PY) -m pytest -n 2 -q
