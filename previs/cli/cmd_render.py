@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .options import add_level_job, add_plan_overrides, check_output_file, replay_and_plan
+from .options import add_level_job, add_plan_overrides, check_output_file, replay_and_plan, whole_number
 
 HELP = "render the POV animatic (H.264 MP4) with burned-in timecode, shot number and cut flashes"
 
@@ -45,28 +45,6 @@ def _size(text: str):
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def _quality(flag: str, default: str):
-    def parse(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{flag} must be a whole number 0-51, not {text!r}") from None
-        if not 0 <= v <= 51:
-            raise argparse.ArgumentTypeError(f"{flag} must be 0-51 (lower = better, {default}), not {v}")
-        return v
-    return parse
-
-
-def _workers(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        v = 0
-    if not 1 <= v <= 64:
-        raise argparse.ArgumentTypeError(f"--workers must be a whole number 1-64, not {text!r}")
-    return v
-
-
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
 
 
@@ -81,12 +59,12 @@ def add_arguments(p) -> None:
     p.add_argument("--preset", choices=PRESETS, default=DEFAULT_PRESET,
                    help=f"x264 speed preset: faster presets make bigger files (default {DEFAULT_PRESET})")
     q = p.add_mutually_exclusive_group()
-    q.add_argument("--qp", type=_quality("--qp", f"default {DEFAULT_QP}"), default=DEFAULT_QP, metavar="N",
+    q.add_argument("--qp", type=whole_number("--qp", 0, 51, f"lower = better, default {DEFAULT_QP}"), default=DEFAULT_QP, metavar="N",
                    help=f"x264 constant quantiser, 0-51, lower is better and bigger (default {DEFAULT_QP}: "
                         f"within 0.6 dB of CRF {DEFAULT_CRF}, encoded faster)")
-    q.add_argument("--crf", type=_quality("--crf", f"{DEFAULT_CRF} is usual"), default=None, metavar="N",
+    q.add_argument("--crf", type=whole_number("--crf", 0, 51, f"lower = better, {DEFAULT_CRF} is usual"), default=None, metavar="N",
                    help="use x264's constant rate factor instead of --qp (0-51, lower is better)")
-    p.add_argument("--workers", type=_workers, default=None, metavar="N",
+    p.add_argument("--workers", type=whole_number("--workers", 1, 64), default=None, metavar="N",
                    help="processes drawing 10-second chunks in parallel (default: one per CPU, here "
                         f"{default_workers()}); the MP4 is the same bytes whatever N is")
     p.add_argument("--no-burnins", action="store_true", help="a clean plate: no timecode, shot, cut or beat burn-ins")

@@ -28,6 +28,22 @@ def _positive(what: str):
     return parse
 
 
+def whole_number(flag: str, lo: int, hi: int, note: str = ""):
+    """An argparse type: a whole number ``lo``-``hi`` for ``flag``, with a message that
+    names the flag and the range (and ``note``, e.g. which way is better)."""
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} must be a whole number {lo}-{hi}, not {text!r}") from None
+        if not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"{flag} must be {lo}-{hi} ({note}), not {v}" if note else
+                                             f"{flag} must be a whole number {lo}-{hi}, not {text!r}")
+        return v
+
+    return parse
+
+
 def _timecode(text: str) -> str:
     m = re.fullmatch(r"\s*(\d{1,2}):(\d{2}):(\d{2}):(\d{2})\s*", text)
     if not m:

@@ -96,7 +96,7 @@ def offscreen_renderer(level, size, targets: int = 1) -> OffscreenRenderer:
     return OffscreenRenderer(level, size, targets=targets)
 
 
-def _animatic_renderer(level, size) -> OffscreenRenderer:
+def animatic_renderer(level, size) -> OffscreenRenderer:
     """The animatic's default renderer: two targets, so drawing runs one frame ahead of
     the read-back (see :func:`render_animatic`)."""
     return OffscreenRenderer(level, size, targets=2)
@@ -200,7 +200,7 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
         with chunk_folder(path) as folder:
             paths = [folder / chunk_name(i) for i in range(len(ranges))]
             if nworkers == 1:
-                factory = renderer_factory or _animatic_renderer
+                factory = renderer_factory or animatic_renderer
                 renderer = factory(level, (w, h))
                 try:
                     burn = new_burnin(job)

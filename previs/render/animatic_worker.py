@@ -65,14 +65,14 @@ def main(argv: list[str] | None = None) -> int:
 
     threading.Thread(target=heartbeat, name="previs-heartbeat", daemon=True).start()
     try:
-        from .animatic import OffscreenRenderer
+        from .animatic import animatic_renderer
         from .animatic_chunks import Timings, chunk_name, new_burnin, render_chunk
 
         folder = os.path.dirname(os.path.abspath(argv[0]))
         with open(argv[0], "rb") as fh:
             job = pickle.load(fh)
         timings = Timings()
-        with OffscreenRenderer(job.level, job.size, targets=2) as renderer:
+        with animatic_renderer(job.level, job.size) as renderer:
             burn = new_burnin(job)
             say("ready")
             for line in sys.stdin:

@@ -125,11 +125,10 @@ class App:
         # each version of the level it still matches).
         self.take = None
         if take is not None:
-            from ..sim.take import read_take, replay_take
+            from ..sim.take import check_take, read_take
 
             self.take = read_take(take)
-            self.take_name = os.path.basename(os.fspath(take))
-            replay_take(level, self.take)  # refuse a take of another level before the window opens
+            check_take(self.take, level)  # refuse a take of another level before the window opens
         self.on_draw = on_draw
         self.takes_dir = takes_dir
         title = f"previs walk \u2014 {level.settings.title}"

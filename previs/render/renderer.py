@@ -125,6 +125,14 @@ class Renderer:
                               "try a smaller --size.")
         self._rbo += [color, depth]
 
+    def _free_targets(self) -> None:
+        """Delete the offscreen framebuffers and their renderbuffers (none: no-op)."""
+        if self._fbos:
+            GL.glDeleteFramebuffers(len(self._fbos), self._fbos)
+            GL.glDeleteRenderbuffers(len(self._rbo), self._rbo)
+        self._fbos, self._rbo = [], []
+        self._fbo = 0
+
     def _build_body_template(self) -> None:
         """Two levels of detail of the person: near (index 0) and far (1), each with its
         own vertex array; their instance buffers are made per level."""
@@ -264,9 +272,7 @@ class Renderer:
             return
         self.size = (w, h)
         if self._fbos:
-            GL.glDeleteFramebuffers(len(self._fbos), self._fbos)
-            GL.glDeleteRenderbuffers(len(self._rbo), self._rbo)
-            self._fbos, self._rbo = [], []
+            self._free_targets()
             for _ in range(self.targets):
                 self._make_fbo()
             self._fbo = self._fbos[0]
@@ -486,8 +492,4 @@ class Renderer:
         self._vaos, self._bufs = [], []
         for p in self._programs.values():
             p.delete()
-        if self._fbos:
-            GL.glDeleteFramebuffers(len(self._fbos), self._fbos)
-            GL.glDeleteRenderbuffers(len(self._rbo), self._rbo)
-            self._fbos, self._rbo = [], []
-            self._fbo = 0
+        self._free_targets()
