@@ -11,7 +11,7 @@ What it runs (``levels/finale.tmx``: 100 performers, 3 minutes, unless ``--level
 1. **stages alone**, on frames spread over the whole fight, to show where the time goes:
    *render* (``Renderer.draw`` + RGBA readback, no encoder running), *burn-ins*, and
    *encode* (swscale RGBA -> YUV 4:2:0 + libx264 + MP4 mux of real rendered frames);
-2. **the real thing**: :func:`previs.render.animatic.render_animatic` over the first
+2. **the real thing**: :func:`previs.animatic.render.render_animatic` over the first
    ``--frames`` frames (default: the whole fight) into a temporary MP4, as ``previs
    render`` runs it (one worker process per CPU unless ``--workers``), wall clock from
    the call to the file in place.
@@ -88,9 +88,9 @@ def main(argv=None) -> int:
     import numpy as np
 
     from previs import pipeline
-    from previs.render.animatic import OffscreenRenderer, default_workers, parse_size, render_animatic
-    from previs.render.animatic_encoder import DEFAULT_PRESET, DEFAULT_QP, H264Writer
-    from previs.render.burnin import BurnIn
+    from previs.animatic.render import OffscreenRenderer, default_workers, parse_size, render_animatic
+    from previs.animatic.encoder import DEFAULT_PRESET, DEFAULT_QP, H264Writer
+    from previs.animatic.burnin import BurnIn
 
     preset = args.preset or DEFAULT_PRESET
     qp = DEFAULT_QP if args.qp is None else args.qp

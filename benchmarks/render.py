@@ -91,15 +91,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     w, h = (int(v) for v in args.size.split("x"))
 
-    from previs.render.gl import use_offscreen_driver_if_headless
+    from previs.gl.glapi import use_offscreen_driver_if_headless
 
     use_offscreen_driver_if_headless()
     import pygame
 
-    from previs.render.context import create_window
-    from previs.render.gl import GL
-    from previs.render.hud import Timeline, hud_state
-    from previs.render.renderer import SKY, Renderer
+    from previs.gl.context import create_window
+    from previs.gl.glapi import GL
+    from previs.window.hud import Timeline, hud_state
+    from previs.gl.renderer import SKY, Renderer
     from previs.sim.script import simulate
 
     if os.path.exists(args.level):

@@ -6,7 +6,10 @@ Package map (pure = imports neither pygame nor OpenGL, never reads the wall cloc
 - ``previs.sim``     (pure) deterministic tick simulation -> camera track + actor motion.
 - ``previs.plan``    (pure) camera track (+ motion) -> one in-memory shot plan.
 - ``previs.export``  (pure) one small writer per output file (json, otio, edl, usd, chan, csv).
-- ``previs.render``  OpenGL renderer, window app, animatic and report rendering.
+- ``previs.gl``      the GL core: context, shaders, meshes, a renderer of frame descriptions.
+- ``previs.window``  the first-person window (modes, controls, HUD, recorder, reload).
+- ``previs.animatic`` the MP4 animatic (chunks, workers, encoder, burn-ins).
+- ``previs.report``  the printable report (HTML page, plots, top-down plan).
 - ``previs.testing`` expectation files (``LEVEL.expect.toml``) and the pytest plugin.
 - ``previs.cli``     the ``previs`` command; one module per sub-command.
 """

@@ -55,7 +55,7 @@ def scene():
 
 @pytest.fixture(scope="module")
 def rendered(scene, tmp_path_factory):
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     out = tmp_path_factory.mktemp("animatic") / "fight.mp4"
@@ -97,7 +97,7 @@ def test_each_turn_cut_flashes_for_exactly_one_frame(rendered, scene):
 
 
 def test_clean_plate_has_no_flash(scene, tmp_path):
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     out = tmp_path / "clean.mp4"
@@ -113,7 +113,7 @@ def test_clean_plate_has_no_flash(scene, tmp_path):
 def test_pipelined_frames_land_at_their_own_index(scene, tmp_path):
     """The animatic draws frame f while reading f - 1 back from the other target: every
     decoded frame must still be the still of its own frame, not a neighbour's."""
-    from previs.render.animatic import OffscreenRenderer, render_animatic
+    from previs.animatic.render import OffscreenRenderer, render_animatic
 
     lv, motion, plan = scene
     out = tmp_path / "clean.mp4"
@@ -135,7 +135,7 @@ def test_pipelined_frames_land_at_their_own_index(scene, tmp_path):
 
 
 def _stills(lv, motion, n):
-    from previs.render.animatic import OffscreenRenderer
+    from previs.animatic.render import OffscreenRenderer
 
     with OffscreenRenderer(lv, SIZE) as r:
         out = []
@@ -149,7 +149,7 @@ def _stills(lv, motion, n):
 def test_chunks_drawn_by_two_workers_join_into_one_stream_in_order(scene, tmp_path, preset):
     """Half-second chunks (12 frames) drawn by two worker processes: the joined MP4 has
     every frame once, in order, each the still of its own frame, across every join."""
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     out = tmp_path / "joined.mp4"
@@ -172,7 +172,7 @@ def test_chunks_drawn_by_two_workers_join_into_one_stream_in_order(scene, tmp_pa
 
 
 def test_mp4_bytes_do_not_depend_on_the_number_of_workers(scene, tmp_path):
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     a, b = tmp_path / "one.mp4", tmp_path / "two.mp4"
@@ -207,7 +207,7 @@ def test_a_killed_worker_or_an_interrupt_leaves_the_previous_file_and_no_workers
     import signal
 
     from previs.errors import PrevisError
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     out = tmp_path / "a.mp4"
@@ -288,7 +288,7 @@ def test_a_hung_worker_stops_the_render_instead_of_hanging_it(scene, tmp_path, m
     import time
 
     from previs.errors import PrevisError
-    from previs.render import animatic
+    from previs.animatic import render as animatic
 
     monkeypatch.setattr(animatic, "STALL_SECONDS", 1.5)
     lv, motion, plan = scene
@@ -326,7 +326,7 @@ class _NotInWorkers:
 
 def test_a_bug_in_a_worker_is_an_internal_error_not_a_user_error(scene, tmp_path):
     from previs.errors import PrevisError
-    from previs.render.animatic import WorkerCrash, render_animatic
+    from previs.animatic.render import WorkerCrash, render_animatic
 
     lv, motion, plan = scene
     with pytest.raises(WorkerCrash, match="animatic worker: ModuleNotFoundError") as e:
@@ -338,7 +338,7 @@ def test_a_bug_in_a_worker_is_an_internal_error_not_a_user_error(scene, tmp_path
 
 def test_an_output_path_with_a_newline_is_just_a_name(scene, tmp_path):
     """Paths never cross the worker pipe, so no file name can break its lines."""
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     folder = tmp_path / "odd\nname"
@@ -353,7 +353,7 @@ def test_an_output_path_with_a_newline_is_just_a_name(scene, tmp_path):
 
 def test_nothing_to_render_is_a_plain_error(scene, tmp_path):
     from previs.errors import PrevisError
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     with pytest.raises(PrevisError, match="no frames"):
@@ -367,14 +367,14 @@ def test_a_busy_worker_sends_heartbeats_between_frames(scene, tmp_path):
     encoder flushing): run one by hand on a job and read its lines."""
     import pickle
 
-    from previs.render.animatic_chunks import ChunkJob
+    from previs.animatic.chunks import ChunkJob
 
     lv, motion, plan = scene
     job = tmp_path / "job.pickle"
     job.write_bytes(pickle.dumps(ChunkJob(level=lv, motion=motion, plan=plan, size=(640, 360), preset="slower")))
     env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", PREVIS_HEARTBEAT_SECONDS="0.2",
                LP_NUM_THREADS="1")
-    r = subprocess.run([sys.executable, "-m", "previs.render.animatic_worker", str(job)], input="chunk 0 0 72\nstop\n",
+    r = subprocess.run([sys.executable, "-m", "previs.animatic.worker", str(job)], input="chunk 0 0 72\nstop\n",
                        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
@@ -390,7 +390,7 @@ def test_two_burnins_in_two_threads_draw_what_one_draws(scene):
     same pixels as one used alone."""
     import threading
 
-    from previs.render.burnin import BurnIn
+    from previs.animatic.burnin import BurnIn
 
     _, _, plan = scene
     base = np.random.default_rng(1).integers(0, 256, (72, 180, 320, 4), dtype=np.uint8)
@@ -446,7 +446,7 @@ def test_a_terminated_render_cleans_up_like_an_interrupted_one(tmp_path):
 
 
 def test_same_fight_gives_the_same_mp4_bytes(scene, tmp_path):
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     a, b = tmp_path / "a.mp4", tmp_path / "b.mp4"
@@ -482,7 +482,7 @@ class _Exploding:
 @pytest.mark.parametrize("exc", ["error", "interrupt"])
 def test_failed_or_interrupted_render_leaves_the_previous_file(scene, tmp_path, exc):
     from previs.errors import PrevisError
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
 
     lv, motion, plan = scene
     out = tmp_path / "a.mp4"
@@ -496,7 +496,7 @@ def test_failed_or_interrupted_render_leaves_the_previous_file(scene, tmp_path, 
 
 
 def test_writer_reuses_a_bounded_pool_of_frames(tmp_path):
-    from previs.render.animatic_encoder import H264Writer
+    from previs.animatic.encoder import H264Writer
 
     seen = set()
     with H264Writer(tmp_path / "p.mp4", 64, 48, 24, pool=2) as w:
@@ -514,7 +514,7 @@ def test_writer_reuses_a_bounded_pool_of_frames(tmp_path):
 
 def test_writer_refuses_odd_sizes(tmp_path):
     from previs.errors import PrevisError
-    from previs.render.animatic_encoder import H264Writer
+    from previs.animatic.encoder import H264Writer
 
     with pytest.raises(PrevisError, match="even"):
         H264Writer(tmp_path / "x.mp4", 321, 180, 24)
@@ -526,7 +526,7 @@ _MEMORY_SCRIPT = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
     from test_animatic import fight
-    from previs.render.animatic import render_animatic
+    from previs.animatic.render import render_animatic
     lv, motion, plan = fight(duration=float(sys.argv[1]))
     render_animatic(sys.argv[2], level=lv, motion=motion, plan=plan, size=(640, 360), progress=False,
                     workers=int(sys.argv[3]), chunk_seconds=2.0)
@@ -563,7 +563,7 @@ def test_memory_stays_flat_when_the_fight_doubles(tmp_path, workers):
 
 
 def test_progress_is_quiet_when_piped_and_shows_eta_on_a_terminal():
-    from previs.render.animatic_progress import Progress
+    from previs.animatic.progress import Progress
 
     piped = io.StringIO()
     p = Progress(100, "animatic", stream=piped)
@@ -586,7 +586,7 @@ def test_progress_is_quiet_when_piped_and_shows_eta_on_a_terminal():
 
 
 def test_parse_size():
-    from previs.render.animatic import parse_size
+    from previs.animatic.render import parse_size
 
     assert parse_size("1280x720") == (1280, 720)
     assert parse_size("640X360") == (640, 360)

@@ -77,7 +77,7 @@ def test_errors_are_one_readable_line_without_traceback(argv, status, words, tmp
 
 def test_no_opengl_is_explained_with_the_packages_to_install(monkeypatch):
     from previs.errors import PrevisError
-    from previs.render import context
+    from previs.gl import context
 
     def no_gl(*a, **k):
         raise pygame.error("Could not create EGL context")

@@ -4,8 +4,8 @@ import numpy as np
 import pygame
 import pytest
 
-from previs.render.app import LiveCuts
-from previs.render.controls import BINDINGS, InputState
+from previs.window.app import LiveCuts
+from previs.window.controls import BINDINGS, InputState
 from previs.sim.walker import RUN
 
 

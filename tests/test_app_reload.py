@@ -9,8 +9,8 @@ import numpy as np
 import pygame
 import pytest
 
-from previs.render.app import App
-from previs.render.clock import FakeClock
+from previs.window.app import App
+from previs.window.clock import FakeClock
 
 ARENA = Path(__file__).parent / "data" / "render" / "arena.tmx"
 GOON_1 = '<object id="3" name="Goon 1" type="performer" x="336" y="176">'

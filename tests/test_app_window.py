@@ -12,8 +12,8 @@ import numpy as np
 import pygame
 import pytest
 
-from previs.render.app import App
-from previs.render.clock import FakeClock
+from previs.window.app import App
+from previs.window.clock import FakeClock
 from previs.sim.take import read_take, replay_take
 
 ARENA = Path(__file__).parent / "data" / "render" / "arena.tmx"

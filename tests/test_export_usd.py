@@ -10,7 +10,7 @@ pxr = pytest.importorskip("pxr")
 from pxr import Gf, Usd, UsdGeom  # noqa: E402
 
 from previs.export import usd  # noqa: E402
-from previs.plan.camera import rotation_matrices, world_matrices  # noqa: E402
+from previs.plan.orientation import rotation_matrices, world_matrices  # noqa: E402
 from test_plan_fixtures import ease, make_track, times  # noqa: E402
 
 

@@ -152,7 +152,7 @@ def test_fast_frustum_path_equals_the_general_one():
     xz = rng.uniform(0, 20, (n, p, 2))
     ys = rng.uniform(0, 2, (n, p, 2))
     pts = np.stack([np.broadcast_to(xz[..., None, 0], ys.shape), ys, np.broadcast_to(xz[..., None, 1], ys.shape)], axis=-1)
-    from previs.plan.camera import rotation_matrices
+    from previs.plan.orientation import rotation_matrices
 
     R = rotation_matrices(tr.yaw, tr.pitch, tr.roll)
     np.testing.assert_array_equal(_in_frustum_xz(R, tr.pos, tr.hfov, xz, ys, 16 / 9), in_frustum(tr, pts))

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from levelkit import beat, henry, level, performer, walls
-from previs.render import geometry
-from previs.render.camera import Camera, project, rotation, vfov
+from previs.gl import meshes as geometry
+from previs.gl.view_camera import Camera, project, rotation, vfov
 
 
 def test_camera_axes_follow_the_contract():
@@ -37,7 +37,7 @@ def test_rotation_order_is_roll_then_pitch_then_yaw():
 
 
 def test_rotation_matches_the_exports():
-    plan_camera = pytest.importorskip("previs.plan.camera")
+    plan_camera = pytest.importorskip("previs.plan.orientation")
     for y, p, r in ((0, 0, 0), (123.0, -20.0, 5.0), (-400.0, 80.0, -30.0)):
         assert rotation(y, p, r) == pytest.approx(plan_camera.rotation_matrices([y], [p], [r])[0])
 
@@ -160,7 +160,7 @@ def test_overlay_mesh_has_zones_then_paths():
 
 
 def test_hud_timeline_and_captions():
-    from previs.render.hud import Timeline, active_captions, hud_state
+    from previs.window.hud import Timeline, active_captions, hud_state
 
     tl = Timeline.from_cuts([48, 120], frames=240, fps=24, max_take=2.5)
     assert tl.shots == 3 and tl.shot_at(0) == 1 and tl.shot_at(48) == 2 and tl.shot_at(239) == 3

@@ -13,11 +13,11 @@ ARENA = Path(__file__).parent / "data" / "render" / "arena.tmx"
 SCRIPT = r"""
 import sys
 from previs.level.loader import load_level
-from previs.render.camera import Camera
-from previs.render.context import create_offscreen_context
-from previs.render.hud import Timeline, hud_state
-from previs.render.renderer import Overlays, Renderer
-from previs.render.controls import BINDINGS
+from previs.gl.view_camera import Camera
+from previs.gl.context import create_offscreen_context
+from previs.window.hud import Timeline, hud_state
+from previs.gl.renderer import Overlays, Renderer
+from previs.window.controls import BINDINGS
 from previs.sim.script import simulate
 import OpenGL
 assert OpenGL.ERROR_CHECKING, "PREVIS_GL_DEBUG=1 must turn checking on"

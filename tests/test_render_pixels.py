@@ -20,7 +20,7 @@ RED = (220, 30, 30)
 
 @pytest.fixture(scope="module")
 def gl():
-    from previs.render.context import create_offscreen_context
+    from previs.gl.context import create_offscreen_context
 
     ctx = create_offscreen_context()
     yield ctx
@@ -44,7 +44,7 @@ def scene(wall_cells=(), down=False, performers=None):
 
 
 def render(gl, lv, frame=12, hud=None, **change):
-    from previs.render.renderer import Renderer
+    from previs.gl.renderer import Renderer
 
     fs = simulate(lv).snapshot(frame)
     if change:
@@ -111,7 +111,7 @@ def test_down_performer_is_drawn_low(gl):
 
 
 def test_hud_text_is_drawn(gl):
-    from previs.render.hud import HudState
+    from previs.window.hud import HudState
 
     lv = scene()
     plain = render(gl, lv)
@@ -127,7 +127,7 @@ def test_hud_text_is_drawn(gl):
 
 
 def test_cut_flash_brightens_the_frame(gl):
-    from previs.render.hud import HudState
+    from previs.window.hud import HudState
 
     lv = scene()
     plain = render(gl, lv, hud=HudState())
@@ -146,7 +146,7 @@ def test_far_performers_are_drawn_too(gl):
 
 
 def test_a_level_with_no_walls_and_no_performers_draws_floor_and_sky(gl):
-    from previs.render.renderer import SKY
+    from previs.gl.renderer import SKY
 
     lv = level(henry(position=(10.0, 15.0)), walls_=walls(solid_cells=()))
     img = render(gl, lv, frame=0, pitch=0.0)
@@ -157,8 +157,8 @@ def test_a_level_with_no_walls_and_no_performers_draws_floor_and_sky(gl):
 
 
 def test_free_camera_sees_henry_and_the_pov_does_not(gl):
-    from previs.render.camera import Camera
-    from previs.render.renderer import Renderer
+    from previs.gl.view_camera import Camera
+    from previs.gl.renderer import Renderer
 
     lv = level(henry(position=(10.0, 15.0)), walls_=walls(solid_cells=()))
     fs = simulate(lv).snapshot(0)
@@ -181,7 +181,7 @@ def test_free_camera_sees_henry_and_the_pov_does_not(gl):
 def test_a_resized_renderer_draws_what_a_new_one_of_that_size_draws(gl):
     """``Renderer.resize`` remakes its offscreen targets (two here) at the new size: the
     frame, read back through either target, is the one a renderer made at that size draws."""
-    from previs.render.renderer import Renderer
+    from previs.gl.renderer import Renderer
 
     lv = scene()
     fs = simulate(lv).snapshot(12)

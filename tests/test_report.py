@@ -59,7 +59,7 @@ def fight():
 
 @pytest.fixture(scope="module")
 def report(fight, tmp_path_factory):
-    from previs.render.report import write_report
+    from previs.report.page import write_report
 
     lv, motion, plan = fight
     out = tmp_path_factory.mktemp("report") / "report.html"
@@ -152,7 +152,7 @@ def test_every_section_and_image_is_there(report, fight):
 
 
 def test_report_bytes_are_identical_on_a_second_run(report, fight, tmp_path):
-    from previs.render.report import write_report
+    from previs.report.page import write_report
 
     out, _, _ = report
     lv, motion, plan = fight
@@ -178,8 +178,8 @@ def test_cli_report_is_deterministic_across_processes(tmp_path):
 
 
 def test_without_opengl_the_report_still_comes_with_a_warning(fight, tmp_path):
-    from previs.render.gl import RenderError
-    from previs.render.report import write_report
+    from previs.gl.glapi import RenderError
+    from previs.report.page import write_report
 
     def no_gl(level, size):
         raise RenderError("cannot open an OpenGL 3.3 core context (test)")
@@ -194,7 +194,7 @@ def test_without_opengl_the_report_still_comes_with_a_warning(fight, tmp_path):
 
 
 def test_compact_names():
-    from previs.render.report import compact_names
+    from previs.report.page import compact_names
 
     assert compact_names(["Goon 3", "Goon 1", "Goon 2", "Boss", "Goon 7", "Goon 8", "Goon 10"]) == \
         "Goon 1\u20133, 7, 8, 10; Boss"
@@ -205,7 +205,7 @@ def test_topdown_plan_names_do_not_overlap_in_the_finale():
     route (62 cuts, every second one): no two labels' boxes overlap, and nearly all are
     placed."""
     from previs import pipeline
-    from previs.render.topdown import plan_figure
+    from previs.report.topdown import plan_figure
 
     lv = pipeline.load(TESTS.parent / "levels" / "finale.tmx")
     motion = pipeline.replay(lv)
@@ -228,7 +228,7 @@ def test_topdown_plan_names_do_not_overlap_in_the_finale():
 def test_topdown_plan_png_is_deterministic_and_pure_matplotlib(fight):
     from PIL import Image
 
-    from previs.render.topdown import plan_png
+    from previs.report.topdown import plan_png
 
     lv, motion, plan = fight
     a = plan_png(lv, motion=motion, plan=plan, findings=plan.safety)
@@ -358,7 +358,7 @@ def test_prints_with_a_page_break_between_sections(report, tmp_path):
 def test_readme_pictures_cli(tmp_path, capsys):
     from PIL import Image
 
-    from previs.render import report, topdown
+    from previs.report import page as report, topdown
 
     duel = TESTS / "data" / "expect" / "duel.tmx"
     assert report.main([str(duel), "-o", str(tmp_path)]) == 0

@@ -20,7 +20,7 @@ import pytest
 
 from previs.errors import LevelError
 from previs.level.loader import load_level
-from previs.level.safety import find_project_root
+from previs.level.safe_read import find_project_root
 from test_level_loader import BASIC, EXT, _reencode, same_model
 
 ROOT = Path(__file__).resolve().parent.parent

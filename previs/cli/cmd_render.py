@@ -37,7 +37,7 @@ examples:
 
 
 def _size(text: str):
-    from ..render.animatic import parse_size
+    from ..animatic.render import parse_size
 
     try:
         return parse_size(text)
@@ -49,8 +49,8 @@ PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "sl
 
 
 def add_arguments(p) -> None:
-    from ..render.animatic import default_workers
-    from ..render.animatic_encoder import DEFAULT_CRF, DEFAULT_PRESET, DEFAULT_QP
+    from ..animatic.render import default_workers
+    from ..animatic.encoder import DEFAULT_CRF, DEFAULT_PRESET, DEFAULT_QP
 
     add_level_job(p, output_metavar="FILE.mp4", output_help="the MP4 file to write",
                   take_help="render this recorded take instead of the scripted camera")
@@ -73,7 +73,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..render.animatic import render_animatic
+    from ..animatic.render import render_animatic
 
     out = args.output
     check_output_file(out, "animatic.mp4")

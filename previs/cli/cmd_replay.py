@@ -62,7 +62,7 @@ def _run(args, usd_writer) -> int:
     with staged_output_dir(args.output) as stage:
         written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer, warn=warn)
         if not args.no_report:
-            from ..render.report import write_report
+            from ..report.page import write_report
 
             res = write_report(stage / "report.html", level=level, motion=motion, plan=shot_plan)
             for w in res.warnings:  # e.g. no OpenGL: the report has placeholders, says why

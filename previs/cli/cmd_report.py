@@ -33,7 +33,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..render.report import write_report
+    from ..report.page import write_report
 
     out = args.output
     check_output_file(out, "report.html")

@@ -6,7 +6,7 @@ import math
 import os
 import sys
 
-from ..render.png import save_png
+from ..gl.png import save_png
 from .cmd_walk import parse_size
 
 HELP = "render one POV frame offscreen to a PNG"
@@ -69,12 +69,12 @@ def run(args) -> int:
                           f"frames run from 0 to {last / fps:.3f} s (frame {last}).")
     fs = motion.snapshot(frame)
 
-    from ..render.context import create_offscreen_context
-    from ..render.renderer import NO_OVERLAYS, Overlays, Renderer
+    from ..gl.context import create_offscreen_context
+    from ..gl.renderer import NO_OVERLAYS, Overlays, Renderer
 
     hud = None
     if args.hud:
-        from ..render.hud import Timeline, hud_state
+        from ..window.hud import Timeline, hud_state
 
         plan = pipeline.plan(motion)
         hud = hud_state(level, fs, Timeline.from_plan(plan), plan, minimap=True)
@@ -86,7 +86,7 @@ def run(args) -> int:
         finally:
             r.close()
     save_png(args.output, rgb)
-    from ..render.hud import timecode
+    from ..window.hud import timecode
 
     print(f"previs still: wrote {args.output} ({args.size[0]}x{args.size[1]}, frame {frame}, "
           f"{timecode(frame, fps, level.settings.start_tc)})")

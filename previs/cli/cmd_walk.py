@@ -119,8 +119,8 @@ def run(args) -> int:
         raise PrevisError("--headless needs --frames N: there is no window to close.")
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
-    from ..render.app import App
-    from ..render.clock import FakeClock
+    from ..window.app import App
+    from ..window.clock import FakeClock
 
     app = App(args.level, size=args.size, mode=args.mode, fullscreen=args.fullscreen, takes_dir=args.takes,
               sensitivity=args.sensitivity, overlays=args.overlays, start_time=args.start, take=args.take,
@@ -132,7 +132,7 @@ def run(args) -> int:
         clock = FakeClock(1.0 / app.fps) if args.headless else None
         app.run(max_frames=args.frames, clock=clock)
         if args.screenshot:
-            from ..render.png import save_png
+            from ..gl.png import save_png
 
             save_png(args.screenshot, app.screenshot())
             print(f"previs walk: wrote {args.screenshot} (frame {app.frame}, {app.mode} mode)")

@@ -27,7 +27,7 @@ import os
 import numpy as np
 
 from ..fsutil import atomic_write_text
-from ..plan.camera import vfov_from_hfov
+from ..plan.orientation import vfov_from_hfov
 
 
 def to_text(track) -> str:

@@ -36,7 +36,7 @@ import os
 import numpy as np
 
 from ..fsutil import atomic_write_text
-from ..plan.camera import WIDESCREEN
+from ..plan.orientation import WIDESCREEN
 
 H_APERTURE = 36.0
 V_APERTURE = H_APERTURE / WIDESCREEN

@@ -18,7 +18,7 @@ import numpy as np
 from ..sim.paths import walk_end_time
 from . import limits
 from .diagnostics import Problems, describe
-from .geometry import anchor, rectangle, vertices
+from .tiled_shapes import anchor, rectangle, vertices
 from .model import (
     DEFAULT_BEAT_DURATION,
     DEFAULT_LOOK_DURATION,

@@ -3,7 +3,7 @@
 Order of work, each step guarding the next:
 
 1. Read the map (size-capped) and parse it with ``xml.etree`` after refusing entity
-   declarations (:mod:`previs.level.safety`).
+   declarations (:mod:`previs.level.safe_read`).
 2. Check the header (orthogonal, finite, ``width * height`` within the limit) before any
    tile data is decoded.
 3. Inline external tilesets (``.tsx``) and expand object templates (``.tx``), reading each
@@ -38,7 +38,7 @@ import numpy as np
 
 from . import limits
 from .diagnostics import Problems, describe
-from .safety import Refused, find_project_root, parse_xml, read_capped, resolve_inside
+from .safe_read import Refused, find_project_root, parse_xml, read_capped, resolve_inside
 from .templates import SHAPE_TAGS, Template, apply_template, parse_template
 from .tiledata import DataError, decode_layer_data
 

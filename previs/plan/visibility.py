@@ -7,7 +7,7 @@ the camera's frustum and not hidden behind a wall:
   Henry's looks aim) and its head (0.95 x height); a performer that is down lies on the
   floor and is tested at :data:`DOWN_POINT_HEIGHT` (0.2 m). Down performers still count:
   a body on the floor in frame is part of the shot and matters for continuity.
-- **Frustum**: the point, taken into camera space (see :mod:`previs.plan.camera`), is in
+- **Frustum**: the point, taken into camera space (see :mod:`previs.plan.orientation`), is in
   front of the camera by more than :data:`NEAR` (0.05 m) and within the horizontal field
   of view (the track's hfov) and the vertical one (from hfov at 16:9).
 - **Walls**: the sight line from the eye to the point is traced cell by cell through the
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .camera import WIDESCREEN, rotation_matrices
+from .orientation import WIDESCREEN, rotation_matrices
 
 NEAR = 0.05
 """metres: points closer in front of the lens than this are not in view."""

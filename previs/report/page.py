@@ -160,7 +160,7 @@ def render_stills(level, motion, frames, *, renderer_factory=None, size=THUMB_SI
     If no renderer can be made (no OpenGL), returns no images and a warning instead of
     failing: the rest of the report is still worth having."""
     from ..errors import PrevisError
-    from .animatic_progress import make_progress
+    from ..animatic.progress import make_progress
 
     out: dict[int, str] = {}
     if not frames:
@@ -186,8 +186,8 @@ def render_stills(level, motion, frames, *, renderer_factory=None, size=THUMB_SI
 
 
 def default_renderer_factory(level, size):
-    """The offscreen OpenGL renderer of :mod:`previs.render` (see :mod:`.animatic`)."""
-    from .animatic import offscreen_renderer
+    """The offscreen OpenGL renderer of :mod:`previs.gl` (see :mod:`previs.animatic.render`)."""
+    from ..animatic.render import offscreen_renderer
 
     return offscreen_renderer(level, size)
 
@@ -384,7 +384,7 @@ def section_shots(plan, stills, size) -> str:
 
 
 def section_yaw(plan) -> str:
-    from .report_plots import yaw_speed_png
+    from .plots import yaw_speed_png
 
     dur = plan.frames / float(plan.fps)
     windows = [(None, None)]
@@ -411,7 +411,7 @@ def section_yaw(plan) -> str:
 
 
 def _yaw_window_png(plan, t0: float, t1: float) -> bytes:
-    from .report_plots import yaw_speed_figure
+    from .plots import yaw_speed_figure
     from .topdown import png_bytes
 
     fig = yaw_speed_figure(plan, t0=t0, t1=t1, height_in=3.0)
@@ -639,7 +639,7 @@ def storyboard_strip_png(level, motion, plan, *, count: int = 8, columns: int = 
     sheet = Image.new("RGB", (pad + cols * (w + pad), pad + rows * (h + cap + pad)), (255, 255, 255))
     draw = ImageDraw.Draw(sheet)
     try:
-        from .gl import asset_path
+        from ..gl.glapi import asset_path
 
         bold = ImageFont.truetype(asset_path("fonts", "DejaVuSansMono-Bold.ttf"), 14)
         font = ImageFont.truetype(asset_path("fonts", "DejaVuSans.ttf"), 12)
@@ -663,17 +663,17 @@ def storyboard_strip_png(level, motion, plan, *, count: int = 8, columns: int = 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m previs.render.report LEVEL... -o DIR``: README pictures of each level:
+    """``python -m previs.report.page LEVEL... -o DIR``: README pictures of each level:
     ``DIR/storyboard-<level>.png``, ``DIR/yawspeed-<level>.png``, ``DIR/<level>-plan.png``."""
     import argparse
 
     from .. import pipeline
     from ..errors import PrevisError
     from ..fsutil import atomic_write_bytes
-    from .report_plots import yaw_speed_png
+    from .plots import yaw_speed_png
     from .topdown import level_stem, plan_png
 
-    ap = argparse.ArgumentParser(prog="python -m previs.render.report",
+    ap = argparse.ArgumentParser(prog="python -m previs.report.page",
                                  description="Write the README pictures of levels.")
     ap.add_argument("levels", nargs="+", metavar="LEVEL")
     ap.add_argument("-o", "--out", default="docs/img", help="folder (default docs/img)")

@@ -14,7 +14,7 @@ import os
 import warnings
 from dataclasses import dataclass
 
-from .gl import RenderError, use_offscreen_driver_if_headless
+from .glapi import RenderError, use_offscreen_driver_if_headless
 
 GL_PACKAGES = "libegl1 libgl1-mesa-dri"
 """Debian/Ubuntu packages that provide OpenGL (EGL + Mesa's software driver)."""
@@ -72,7 +72,7 @@ def _open(size, flags_extra: int, title: str, offscreen: bool, vsync: bool = Fal
         raise RenderError(
             f"cannot open an OpenGL 3.3 core context ({e}). Install Mesa's OpenGL drivers: "
             f"sudo apt-get install {GL_PACKAGES}.{hint}") from None
-    from .gl import GL
+    from .glapi import GL
 
     try:
         version = GL.glGetString(GL.GL_VERSION)

@@ -1,14 +1,14 @@
 """The POV animatic: every frame of a replay rendered offscreen, burned in, encoded to MP4.
 
-:func:`render_animatic` draws each frame with the OpenGL :class:`~previs.render.renderer.
+:func:`render_animatic` draws each frame with the OpenGL :class:`~previs.gl.renderer.
 Renderer` at the level's fps, reads it back, burns in timecode, shot number, cut flashes
-and beat captions (:mod:`previs.render.burnin`) and streams it to the H.264 encoder
-(:mod:`previs.render.animatic_encoder`), which runs on its own thread. Frames are never
+and beat captions (:mod:`previs.animatic.burnin`) and streams it to the H.264 encoder
+(:mod:`previs.animatic.encoder`), which runs on its own thread. Frames are never
 collected: memory stays flat however long the fight is. The MP4 appears at its path only
 when complete (temporary file + ``os.replace``).
 
-The fight is drawn in chunks of 10 s (:mod:`previs.render.animatic_chunks`), shared out
-to one worker process per CPU (:mod:`previs.render.animatic_worker`), each with its own
+The fight is drawn in chunks of 10 s (:mod:`previs.animatic.chunks`), shared out
+to one worker process per CPU (:mod:`previs.animatic.worker`), each with its own
 GL context and encoder, then joined without re-encoding. One process alone keeps only
 1.7 of 2 cores busy (drawing and encoding wait on each other); two workers keep 1.98
 busy. Chunks are encoded the same in any worker, so the bytes of the MP4 do not depend
@@ -35,9 +35,9 @@ import numpy as np
 
 from ..errors import PrevisError
 from ..fsutil import explain_write_error
-from .animatic_chunks import (CHUNK_SECONDS, ChunkJob, Timings, chunk_folder, chunk_name, chunk_ranges,
+from .chunks import (CHUNK_SECONDS, ChunkJob, Timings, chunk_folder, chunk_name, chunk_ranges,
                               join_chunks, new_burnin, render_chunk)
-from .animatic_encoder import DEFAULT_PRESET, DEFAULT_QP
+from .encoder import DEFAULT_PRESET, DEFAULT_QP
 
 DEFAULT_SIZE = (1280, 720)
 
@@ -47,11 +47,11 @@ class OffscreenRenderer:
     report stills). ``draw(frame_state, target=0)``, ``flush()``, ``read_pixels()``
     (H, W, 3) top row first, ``read_rgba_into(out, target=None)`` (fast path), ``close()``
     (also closes the context). ``targets``: offscreen framebuffers to draw into in turn
-    (see :class:`~previs.render.renderer.Renderer`)."""
+    (see :class:`~previs.gl.renderer.Renderer`)."""
 
     def __init__(self, level, size, targets: int = 1):
-        from .context import create_offscreen_context
-        from .renderer import Renderer
+        from ..gl.context import create_offscreen_context
+        from ..gl.renderer import Renderer
 
         self.size = (int(size[0]), int(size[1]))
         self._ctx = create_offscreen_context()
@@ -107,7 +107,7 @@ class AnimaticStats:
     """What :func:`render_animatic` did. ``seconds`` is wall time, encoding included;
     ``realtime`` = frames per second achieved / the level's fps. ``timings`` are seconds
     spent on the drawing threads in each step, summed over workers (see
-    :class:`~previs.render.animatic_chunks.Timings`); ``workers``: processes that drew."""
+    :class:`~previs.animatic.chunks.Timings`); ``workers``: processes that drew."""
 
     path: str
     frames: int
@@ -172,15 +172,15 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
       never more than there are chunks; 1 = all in this process).
     - ``renderer_factory(level, size)``: draw in this process with this renderer instead
       (tests): any object with ``draw(state)`` and ``read_pixels()`` will do, see
-      :func:`~previs.render.animatic_chunks.render_chunk`.
+      :func:`~previs.animatic.chunks.render_chunk`.
     - ``progress``: None = a bar with ETA on a terminal only, False = silent, True =
       always, or a callable ``(done, total)``.
     - ``preset``, ``qp`` (or ``crf``), ``threads``: libx264 settings per chunk (see
-      :class:`~previs.render.animatic_encoder.H264Writer`); ``frames``: render only the
+      :class:`~previs.animatic.encoder.H264Writer`); ``frames``: render only the
       first N frames (benchmarks); ``burnins=False`` for a clean plate;
       ``chunk_seconds``: the chunk length (tests use short ones).
     """
-    from .animatic_progress import make_progress
+    from .progress import make_progress
 
     w, h = int(size[0]), int(size[1])
     fps = float(level.settings.fps)
@@ -280,7 +280,7 @@ def _run_workers(target, job: ChunkJob, ranges, paths, folder, nworkers: int, ba
 
     try:
         for _ in range(nworkers):
-            proc = subprocess.Popen([sys.executable, "-m", "previs.render.animatic_worker", str(job_path)],
+            proc = subprocess.Popen([sys.executable, "-m", "previs.animatic.worker", str(job_path)],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                                     start_new_session=True)
             procs.append(proc)

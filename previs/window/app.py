@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .gl import use_offscreen_driver_if_headless  # noqa: I001  (sets SDL/pygame env before pygame loads)
+from ..gl.glapi import use_offscreen_driver_if_headless  # noqa: I001  (sets SDL/pygame env before pygame loads)
 
 use_offscreen_driver_if_headless()
 
@@ -39,15 +39,15 @@ from ..errors import PrevisError, TakeError
 from ..sim.motion import FrameState
 from ..sim.script import performer_motion, simulate, wrap180, yaw_towards
 from ..sim.walker import WalkState, start_state, step
-from .camera import Camera
+from ..gl.view_camera import Camera
 from .clock import FakeClock, RealClock
-from .context import create_window
+from ..gl.context import create_window
 from .controls import BINDINGS, RECORD_KEY, SPEEDS, InputState
 from .freecam import FreeCam
 from .hud import Timeline, henry_warnings, hud_state, plan_warnings
 from .recorder import Recorder
 from .reload import Broken, LevelWatcher, Reloaded
-from .renderer import NO_OVERLAYS, Overlays, Renderer
+from ..gl.renderer import NO_OVERLAYS, Overlays, Renderer
 
 MODES = ("watch", "walk", "free")
 TOAST_SECONDS = 4.0

@@ -1,4 +1,4 @@
-"""Draws a :class:`~previs.render.hud.HudState` over the 3D frame.
+"""Draws a :class:`~previs.window.hud.HudState` over the 3D frame.
 
 Text is set with pygame.font (DejaVu, ``assets/fonts``) into small per-panel surfaces,
 uploaded as textures and drawn as screen-space quads through ``assets/shaders/hud.*``.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
-from .gl import GL, Program, asset_path, attrib, delete_buffers, delete_vertex_arrays, make_buffer
+from ..gl.glapi import GL, Program, asset_path, attrib, delete_buffers, delete_vertex_arrays, make_buffer
 from .hud import HudState, Timeline, fmt_seconds, speed_label
 from .minimap import Minimap
 

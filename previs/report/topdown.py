@@ -16,7 +16,7 @@ page**, one unit = one metre, so the picture matches the level in the editor. It
 :func:`plan_png` returns deterministic PNG bytes (no timestamp or software metadata), so a
 report that embeds it is byte-identical run to run. Command line, for docs::
 
-    python -m previs.render.topdown levels/*.tmx -o docs/img      # docs/img/<level>-plan.png
+    python -m previs.report.topdown levels/*.tmx -o docs/img      # docs/img/<level>-plan.png
 """
 
 from __future__ import annotations
@@ -293,13 +293,13 @@ def level_stem(level_path: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m previs.render.topdown LEVEL... -o DIR``: write ``DIR/<level>-plan.png``."""
+    """``python -m previs.report.topdown LEVEL... -o DIR``: write ``DIR/<level>-plan.png``."""
     import argparse
 
     from ..errors import PrevisError
     from ..fsutil import atomic_write_bytes
 
-    ap = argparse.ArgumentParser(prog="python -m previs.render.topdown",
+    ap = argparse.ArgumentParser(prog="python -m previs.report.topdown",
                                  description="Draw the top-down plan of levels (PNG).")
     ap.add_argument("levels", nargs="+", metavar="LEVEL")
     ap.add_argument("-o", "--out", default=".", help="folder for <level>-plan.png (default .)")

@@ -3,7 +3,7 @@
 World: right-handed, Y up, metres; x = east, z = south. A camera at rest looks down -Z
 (north) with +X to its right. Its orientation applies roll (about Z), then pitch (about
 X, + looks up), then yaw (about Y, + turns left / toward west): ``R = Ry @ Rx @ Rz`` for
-column vectors, the same as :mod:`previs.plan.camera` and the USD/``.chan`` exports.
+column vectors, the same as :mod:`previs.plan.orientation` and the USD/``.chan`` exports.
 
 Matrices are row-major numpy float32 for column vectors (``clip = P @ V @ world``); the
 GL helpers upload them transposed.
@@ -82,7 +82,7 @@ def projection(hfov: float, aspect: float, near: float = NEAR, far: float = 200.
 
 
 def view_projection(cam: Camera, aspect: float, near: float = NEAR, far: float = 200.0) -> np.ndarray:
-    """``P @ V`` as float32, ready for :func:`previs.render.gl.set_mat4`."""
+    """``P @ V`` as float32, ready for :func:`previs.gl.glapi.set_mat4`."""
     return (projection(cam.hfov, aspect, near, far) @ view_matrix(cam)).astype(np.float32)
 
 

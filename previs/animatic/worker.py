@@ -1,8 +1,8 @@
-"""A worker process of a parallel animatic: ``python -m previs.render.animatic_worker JOB``.
+"""A worker process of a parallel animatic: ``python -m previs.animatic.worker JOB``.
 
-Started by :func:`previs.render.animatic.render_animatic` (one per worker, in a new
+Started by :func:`previs.animatic.render.render_animatic` (one per worker, in a new
 session so a Ctrl-C at the terminal reaches only the parent, which stops the workers
-itself). ``JOB`` is a pickled :class:`~previs.render.animatic_chunks.ChunkJob` the parent
+itself). ``JOB`` is a pickled :class:`~previs.animatic.chunks.ChunkJob` the parent
 wrote into the private chunk folder. The worker opens its own hidden GL context, then
 draws and encodes the chunks the parent hands it, one at a time, so the work shares out
 evenly however uneven the chunks are.
@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     threading.Thread(target=heartbeat, name="previs-heartbeat", daemon=True).start()
     try:
-        from .animatic import animatic_renderer
-        from .animatic_chunks import Timings, chunk_name, new_burnin, render_chunk
+        from .render import animatic_renderer
+        from .chunks import Timings, chunk_name, new_burnin, render_chunk
 
         folder = os.path.dirname(os.path.abspath(argv[0]))
         with open(argv[0], "rb") as fh:

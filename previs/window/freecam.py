@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .camera import Camera
+from ..gl.view_camera import Camera
 
 FLY_SPEED = 4.0  # m/s; Shift x3: crosses a 60 m arena in 5 s
 PITCH_LIMIT = 89.0

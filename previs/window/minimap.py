@@ -13,7 +13,7 @@ import numpy as np
 import pygame
 
 from ..level.model import Level
-from .geometry import HENRY_COLOR, ZONE_STYLE
+from ..gl.meshes import HENRY_COLOR, ZONE_STYLE
 
 DOWN_GREY = (130, 130, 130)
 FLOOR = (46, 48, 52)

@@ -10,7 +10,7 @@ draws them, so the MP4's bytes do not depend on how many workers there were.
 
 - :func:`chunk_ranges`: the half-open frame ranges ``[start, stop)``.
 - :func:`render_chunk`: draw, read back, burn in and encode one range into one file
-  (used in-process and by :mod:`previs.render.animatic_worker`).
+  (used in-process and by :mod:`previs.animatic.worker`).
 - :func:`join_chunks`: concatenate the chunk files' H.264 packets, timestamps shifted
   by each chunk's first frame, into the final MP4 (written atomically).
 
@@ -34,7 +34,7 @@ import numpy as np
 
 from ..errors import PrevisError
 from ..fsutil import SHARED_FILE_MODE, explain_write_error, remove_dead_runs, run_tag
-from .animatic_encoder import DEFAULT_PRESET, DEFAULT_QP, H264Writer
+from .encoder import DEFAULT_PRESET, DEFAULT_QP, H264Writer
 
 CHUNK_SECONDS = 10.0
 """Seconds of fight per chunk: small enough to share the work evenly between workers
@@ -122,7 +122,7 @@ def chunk_folder(target: str | os.PathLike):
 
 
 def new_burnin(job: ChunkJob):
-    """The job's :class:`~previs.render.burnin.BurnIn`, or None for a clean plate."""
+    """The job's :class:`~previs.animatic.burnin.BurnIn`, or None for a clean plate."""
     if not job.burnins:
         return None
     from .burnin import BurnIn
@@ -135,7 +135,7 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     """Draw frames ``[start, stop)`` of ``job.motion`` with ``renderer`` and encode them
     into the MP4 ``path``.
 
-    ``renderer``: an :class:`~previs.render.animatic.OffscreenRenderer` or anything with
+    ``renderer``: an :class:`~previs.animatic.render.OffscreenRenderer` or anything with
     ``draw(state)`` and ``read_pixels()`` (optionally ``read_rgba_into(out)``,
     ``close()``; with ``targets >= 2``, ``draw(state, target=i)``, ``read_rgba_into(out,
     i)`` and ``flush()``: then frame f is drawn into one target while frame f - 1 is read

@@ -1,6 +1,6 @@
 """Thin OpenGL 3.3 core helpers: shaders from ``previs.assets``, buffers, vertex arrays.
 
-Import this module (not ``OpenGL.GL`` directly) everywhere in ``previs.render``: it turns
+Import this module (not ``OpenGL.GL`` directly) everywhere in the rendering side (``previs.gl``, ``window``, ``animatic``, ``report``): it turns
 PyOpenGL's per-call ``glGetError`` checking off before ``OpenGL.GL`` is first imported.
 That check adds a ``glGetError`` round trip to every GL call. A frame makes only ~40 calls
 (instancing, merged meshes), so it costs little: benchmarks/render.py on the finale,
@@ -46,7 +46,7 @@ if os.environ.get("PREVIS_GL_DEBUG", "") in ("", "0"):
 OpenGL.ERROR_LOGGING = False
 
 import numpy as np  # noqa: E402
-from OpenGL import GL  # noqa: E402,F401  (re-exported for the rest of previs.render)
+from OpenGL import GL  # noqa: E402,F401  (re-exported for the rendering side)
 
 from ..errors import PrevisError  # noqa: E402
 

@@ -1,7 +1,7 @@
 """The first-person renderer: draws one :class:`~previs.sim.motion.FrameState` with OpenGL
 3.3 core (shaders, VBOs, VAOs, instancing; no fixed function).
 
-Usage (the GL context must be current, see :mod:`previs.render.context`)::
+Usage (the GL context must be current, see :mod:`previs.gl.context`)::
 
     ctx = create_offscreen_context((1280, 720))
     r = Renderer(level, (1280, 720))
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..level.model import Level
-from . import geometry
-from .camera import NEAR, Camera, view_projection
-from .gl import GL, Program, RenderError, attrib, delete_buffers, delete_vertex_arrays, make_buffer, set_mat4
+from . import meshes as geometry
+from .view_camera import NEAR, Camera, view_projection
+from .glapi import GL, Program, RenderError, attrib, delete_buffers, delete_vertex_arrays, make_buffer, set_mat4
 
 SKY = (0.50, 0.56, 0.63)  # dusk blue-grey: walls (mid tones) and red/orange bodies stand out
 FOG_START = 30.0  # metres: beyond this, things fade toward the sky colour (depth cue)
@@ -285,7 +285,7 @@ class Renderer:
     def hud(self):
         """The HUD layer (created on first use: it needs pygame.font)."""
         if self._hud is None:
-            from .hudlayer import HudLayer
+            from ..window.hudlayer import HudLayer
 
             self._hud = HudLayer(self.size)
         return self._hud
@@ -298,7 +298,7 @@ class Renderer:
 
         ``state``: the FrameState to show. ``camera``: draw from this camera instead of
         Henry's eyes (the free camera); ``show_henry`` then draws his body too. ``hud``: a
-        :class:`previs.render.hud.HudState` to draw on top, or None. ``target``: which
+        :class:`previs.window.hud.HudState` to draw on top, or None. ``target``: which
         offscreen framebuffer (0 .. ``targets`` - 1) to draw into; it becomes the one
         :meth:`read_pixels` and :meth:`present` use."""
         if self.offscreen:

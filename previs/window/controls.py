@@ -1,7 +1,7 @@
 """Keys and mouse: the bindings table (F1 help, docs/walk.md) and the per-tick command.
 
 The window turns pygame events into two things only: *actions* on the timeline/app
-(play, scrub, record, ...), handled by :mod:`previs.render.app`, and, in walk mode, one
+(play, scrub, record, ...), handled by :mod:`previs.window.app`, and, in walk mode, one
 :class:`~previs.sim.walker.TickCmd` per simulation tick built by :class:`InputState`.
 
 Mouse look is quantised to whole centidegrees per tick (the take's unit) with the

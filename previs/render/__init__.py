@@ -1,1 +1,0 @@
-"""Rendering side: OpenGL renderer, window app, animatic and report (imports pygame/OpenGL)."""

@@ -1,0 +1,1 @@
+"""The printable report: HTML page, plots and the top-down plan."""

@@ -1,0 +1,1 @@
+"""The first-person window: one object per mode, controls, HUD layers, minimap, recorder, reload."""
