@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ..level.model import DOWN_ACTIONS, Level
+from ..level.model import Level
 from . import paths
 from .motion import Motion
 from .track import CameraTrack
@@ -56,7 +56,7 @@ def down_frames(level: Level, frames: int) -> np.ndarray:
     fps = level.settings.fps
     out = np.full(len(level.performers), frames, dtype=np.int64)
     for b in level.beats:
-        if b.action in DOWN_ACTIONS and b.actor != level.henry.id:
+        if b.downs_actor and b.actor != level.henry.id:
             p = level.performer_index(b.actor)
             out[p] = min(out[p], int(math.ceil(b.end * fps - 1e-9)))
     return out
@@ -137,7 +137,7 @@ def _regimes(level: Level, frames: int):
     fps = level.settings.fps
     out = []
     for b in level.beats:
-        if b.actor == level.henry.id and b.action == "look" and b.target not in (None, level.henry.id):
+        if b.actor == level.henry.id and b.aims and b.target not in (None, level.henry.id):
             f0 = int(math.ceil(b.t * fps - 1e-9))
             if f0 < frames:
                 out.append((f0, b))
