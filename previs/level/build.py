@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from . import limits
-from .actions import ACTIONS
+from .actions import ACTIONS, PERFORMER
 from .actions import action as action_spec
 from .diagnostics import Problems, describe
 from .model import ZONE_KINDS, Actor, Beat, Level, Path, Settings, Zone
@@ -206,6 +206,8 @@ class _Builder:
         if actor is not None and target is not None and actor == target:
             p.error(f"targets its own actor (object {actor})", "pick someone else as the target")
             target = None
+        if spec.who == PERFORMER and actor is not None and self.kind.get(actor) == "henry":
+            self.problems.notice(w, f"makes Henry {action}, which only a performer can (the camera never goes down): it stays a label", "pick a performer as the actor, or delete the beat")
         duration = p.time("duration", spec.duration)
         pos = self.metres(o, [anchor(o)])
         if t is None or actor is None or not action or duration is None or pos is None:
