@@ -5,9 +5,9 @@ performer (``radius``). Their *clearance* is the surface gap, centre distance mi
 radii, so ``safety_distance`` means the same air between two bodies whatever their size.
 Two bodies whose gap is under ``safety_distance`` on a frame are too close, unless
 
-- a contact beat (an action with ``contact`` in :mod:`previs.level.actions`: ``punch``,
-  ``kick``, ``grab``, ``throw``, ``hit``, ``tackle``...) names the pair as actor and target, in either order, and the frame's time lies in its closed
-  window ``[t, t + duration]``; or
+- a contact beat (an action whose row in :mod:`previs.level.actions` says ``contact``:
+  ``punch``, ``kick``...) names the pair as actor and target, in either order, and the
+  frame's time lies in its closed window ``[t, t + duration]``; or
 - either of them is down on that frame (a performer that fell no longer counts).
 
 One finding is reported per **encounter**, a run of consecutive too-close frames of the
