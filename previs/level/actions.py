@@ -61,6 +61,9 @@ ACTIONS: dict[str, Action] = {
         _contact("throw", "may touch the target"),
         _contact("hit", "may touch the target"),
         _contact("tackle", "may touch the target"),
+        # 0.6 m: from arm's length (0.6 m centre to centre for two 0.3 m bodies) to 1.2 m,
+        # clear of the 1.1 m that the 0.5 m default safety distance asks of them.
+        Action("shove", "is pushed 0.6 m straight away from the actor", contact=True, push=0.6),
         Action("fall", "is down from t + duration", downs_actor=True, who=PERFORMER),
         Action("down", "is down from t + duration", downs_actor=True, who=PERFORMER),
     )
