@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
+from .strict import add_strict, strict_problem
+
 HELP = "validate levels against the level contract; list every problem"
 
 DESCRIPTION = """\
@@ -37,6 +39,7 @@ examples:
 def add_arguments(p) -> None:
     p.add_argument("levels", nargs="+", metavar="LEVEL", help="Tiled map files (.tmx) to check")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems and warnings, no summaries")
+    add_strict(p)
 
 
 def _plural(n: int, word: str) -> str:
@@ -87,6 +90,9 @@ def run(args) -> int:
                 print(line)
         for note in level.notices:
             print(f"previs check: warning: {note}", file=sys.stderr)
+        if line := strict_problem(args, path, level.notices):
+            failed += 1
+            print(f"previs check: {line}", file=sys.stderr)
     if failed and len(args.levels) > 1:
         print(f"previs check: {failed} of {len(args.levels)} levels have problems.", file=sys.stderr)
     return 1 if failed else 0

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .options import add_level_job, add_plan_overrides, replay_and_plan
+from .strict import add_strict
 
 HELP = "replay a fight headless and write the track, shot plan, editor/DCC exports and report"
 DESCRIPTION = """\
@@ -37,6 +38,7 @@ def add_arguments(p):
                   take_help="replay this recorded take instead of the scripted camera")
     p.add_argument("--no-report", action="store_true", help="skip report.html (batch and CI use)")
     add_plan_overrides(p, safety=True)
+    add_strict(p)
 
 
 def run(args) -> int:

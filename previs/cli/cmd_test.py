@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .strict import add_strict, tested_levels_warnings
+
 HELP = "replay tests: check every level that has a LEVEL.expect.toml beside it"
 DESCRIPTION = """\
 Replay every level that has an expectation file LEVEL.expect.toml beside it
@@ -48,6 +50,7 @@ def add_arguments(p):
                         "files are left alone), on purpose, after a change you have reviewed")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="print only failures and the summary line")
+    add_strict(p)
 
 
 def run(args) -> int:
@@ -77,9 +80,10 @@ def run(args) -> int:
         if args.quiet and rep.ok:
             continue
         print(text, flush=True)
+    strict_failed = tested_levels_warnings(session, reports, args)
     line = summary_line(reports, time.perf_counter() - t0)
     if not args.quiet:
         print()
     print(line)
-    ok = all(rep.ok for rep in reports)
+    ok = all(rep.ok for rep in reports) and not strict_failed
     return 0 if ok else 1

@@ -14,6 +14,8 @@ import argparse
 import math
 import re
 
+from .strict import refuse_if_strict
+
 
 def _positive(what: str):
     def parse(text: str) -> float:
@@ -115,5 +117,6 @@ def replay_and_plan(args: argparse.Namespace, warn):
     level = pipeline.load(args.level)
     for n in level.notices:
         warn(n)
+    refuse_if_strict(args, level)  # after the warnings it names; before anything is written
     motion = pipeline.replay(level, args.take, warn=warn)
     return level, motion, pipeline.plan(motion, **plan_overrides(args))

@@ -20,9 +20,12 @@ from .diagnostics import Problems, describe
 from .model import ZONE_KINDS, Actor, Beat, Level, Path, Settings, Zone
 from .props import Props
 from .route import route_length, walk_end_time, walk_seconds
+from .schema import MAP, OBJECTS
+from .schema import default as dflt
 from .tiled_shapes import anchor, rectangle, vertices
 from .tmx import RawMap, RawObject
 from .walls import build_walls, path_wall_notices
+from . import slips
 
 KINDS = ("henry", "performer", "path", "beat", "zone")
 ACTOR_SHAPES = ("point", "ellipse", "rectangle", "tile")
@@ -33,17 +36,18 @@ REF_FIX = {
     "actor": "pick henry or a performer in Tiled's object picker",
     "target": "pick henry or a performer in Tiled's object picker",
 }
-DEFAULT_PERFORMER_COLOR = (200, 60, 50)
+DEFAULT_PERFORMER_COLOR = dflt(OBJECTS["performer"], "color")
 
 
 def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None]:
     """Map properties, checked; ``duration`` is returned apart (None: derive it)."""
     p = Props(problems, "map properties", raw.properties)
+    slips.unknown_properties(problems, "the map", raw.properties, MAP, "the map")
     s: dict = {"title": p.string("title", FsPath(raw.source).stem)}
-    fps = p.number("fps", 24, "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
-    s["fps"] = int(fps) if fps is not None else 24
+    fps = p.number("fps", dflt(MAP, "fps"), "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
+    s["fps"] = int(fps) if fps is not None else dflt(MAP, "fps")
     duration = p.number("duration", None, "s", lo=0, lo_open=True, hi=limits.MAX_DURATION)
-    tc = p.string("start_tc", "00:00:00:00")
+    tc = p.string("start_tc", dflt(MAP, "start_tc"))
     m = _TC.fullmatch(tc)
     if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3]) > 59 or int(m[4]) >= s["fps"]:
         p.error(
@@ -53,16 +57,16 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
     else:
         s["start_tc"] = tc
     ranges = {
-        "tile_meters": dict(default=1.0, unit="m", lo=0, lo_open=True, hi=100.0),
-        "eye_height": dict(default=1.7, unit="m", lo=0, lo_open=True, hi=10.0),
-        "hfov": dict(default=90.0, unit="degrees", lo=0, lo_open=True, hi=180.0, hi_open=True),
-        "max_take": dict(default=60.0, unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
-        "turn_cut_speed": dict(default=150.0, unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
-        "turn_cut_angle": dict(default=40.0, unit="degrees", lo=0, lo_open=True, hi=3600.0),
-        "safety_distance": dict(default=0.5, unit="m", lo=0, hi=100.0),
+        "tile_meters": dict(unit="m", lo=0, lo_open=True, hi=100.0),
+        "eye_height": dict(unit="m", lo=0, lo_open=True, hi=10.0),
+        "hfov": dict(unit="degrees", lo=0, lo_open=True, hi=180.0, hi_open=True),
+        "max_take": dict(unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
+        "turn_cut_speed": dict(unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
+        "turn_cut_angle": dict(unit="degrees", lo=0, lo_open=True, hi=3600.0),
+        "safety_distance": dict(unit="m", lo=0, hi=100.0),
     }
     for name, r in ranges.items():
-        default = r.pop("default")
+        default = dflt(MAP, name)
         unit = r.pop("unit")
         v = p.number(name, default, unit, **r)
         s[name] = default if v is None else v
@@ -126,6 +130,7 @@ class _Builder:
         if length > limits.MAX_PATH_LENGTH_M:
             self.problems.error(w, f"is {length:.0f} m long, more than the {limits.MAX_PATH_LENGTH_M:.0f} m limit", "shorten it")
             return None
+        slips.unknown_properties(self.problems, w, o.properties, OBJECTS["path"], "a path")
         holds = Props(self.problems, w, o.properties).holds("holds", len(pts))
         if holds is None:
             return None
@@ -134,6 +139,7 @@ class _Builder:
     def zone(self, o: RawObject) -> Zone | None:
         w = self.where(o)
         p = Props(self.problems, w, o.properties)
+        slips.unknown_properties(self.problems, w, o.properties, OBJECTS["zone"], "a zone")
         kind = p.string("kind", "").lower()
         ok = True
         if not kind:
@@ -165,6 +171,8 @@ class _Builder:
         even when the actor itself has problems, so every problem is listed)."""
         w = self.where(o)
         p = Props(self.problems, w, o.properties)
+        table = OBJECTS[kind]
+        slips.unknown_properties(self.problems, w, o.properties, table, f"a {kind}")
         path_id = p.ref("path", fix=REF_FIX["path"])
         if o.shape not in ACTOR_SHAPES:
             self.problems.error(
@@ -173,31 +181,34 @@ class _Builder:
                 "redraw it with the Insert Point tool",
             )
             return None, path_id
-        speed = p.number("speed", 1.4, "m/s", lo=0, lo_open=True, hi=100.0)
-        start = p.time("start", 0.0)
-        radius = p.number("radius", 0.3, "m", lo=0, hi=10.0)
+        speed = p.number("speed", dflt(table, "speed"), "m/s", lo=0, lo_open=True, hi=100.0)
+        start = p.time("start", dflt(table, "start"))
+        radius = p.number("radius", dflt(table, "radius"), "m", lo=0, hi=10.0)
         fields = dict(speed=speed, start=start, radius=radius)
         if kind == "henry":
-            fields["heading"] = p.number("heading", 0.0, "degrees", lo=-1e6, hi=1e6)
+            fields["heading"] = p.number("heading", dflt(table, "heading"), "degrees", lo=-1e6, hi=1e6)
             name = o.name or "Henry"
         else:
-            fields["height"] = p.number("height", 1.8, "m", lo=0, lo_open=True, hi=10.0)
+            fields["height"] = p.number("height", dflt(table, "height"), "m", lo=0, lo_open=True, hi=10.0)
             fields["color"] = p.color("color", DEFAULT_PERFORMER_COLOR)
-            fields["role"] = p.string("role", "")
+            fields["role"] = p.string("role", dflt(table, "role"))
             name = o.name or f"performer {o.id}"
         pos = self.metres(o, [anchor(o)])
         if pos is None or any(v is None for v in fields.values()):
             return None, path_id
+        slips.fast_speed(self.problems, w, fields["speed"])
         return Actor(id=o.id, name=name, kind=kind, position=pos[0], **fields), path_id
 
     def beat(self, o: RawObject, actors: dict[int, Actor]) -> Beat | None:
         w = self.where(o)
         p = Props(self.problems, w, o.properties)
+        slips.unknown_properties(self.problems, w, o.properties, OBJECTS["beat"], "a beat")
         t = p.time("t", None, required=True, hint=" (when it happens, in seconds)")
         action = p.string("action", "").lower()
         spec = action_spec(action)
         if not action:
             p.error("has no action", f"add a string property 'action': {', '.join(ACTIONS)}, or any word")
+        slips.action_typo(self.problems, w, action)
         actor = self.actor_ref(o, p, "actor", required=True, actors=actors)
         before = len(self.problems.errors)
         target = self.actor_ref(o, p, "target", required=False, actors=actors)
@@ -223,7 +234,11 @@ class _Builder:
         if self.kind.get(ref) not in ("henry", "performer"):
             self.ref_error(o, prop, ref, "henry or a performer")
             return None
-        return ref if ref in actors else None  # a broken actor is reported already
+        if ref not in actors:  # its own problems are listed: say so, never a false second one
+            other = self.by_id[ref]
+            p.error(f"{prop} {other.name or f'object {ref}'} was refused above (object {ref})", "fix that object first")
+            return None
+        return ref
 
 
 @dataclass
@@ -306,6 +321,7 @@ def _actors(b: _Builder, shapes: _Shapes) -> dict[int, Actor]:
             actors.pop(aid, None)  # the path's or the actor's own problem is reported
         else:
             actors[aid] = dataclasses.replace(actors[aid], path=shapes.paths[pid])
+            slips.start_placement(b.problems, b.where(o), actors[aid])
             seconds = walk_seconds(actors[aid])
             if seconds > limits.MAX_TIME:
                 b.problems.error(
@@ -338,6 +354,9 @@ def _beats(b: _Builder, actors: dict[int, Actor]) -> list[Beat]:
     """Step 5: every sound beat, sorted by ``(t, id)``."""
     beats = [x for o in b.raw.objects if b.kind[o.id] == "beat" if (x := b.beat(o, actors)) is not None]
     beats.sort(key=lambda x: (x.t, x.id))
+    where_of = lambda beat: b.where(b.by_id[beat.id])  # noqa: E731
+    slips.contact_reach(b.problems, where_of, beats, actors)
+    slips.double_contact(b.problems, where_of, beats, actors)
     return beats
 
 
@@ -390,6 +409,7 @@ def _placement_notices(b: _Builder, shapes: _Shapes, walls, bodies: tuple[Actor,
             "only henry, performer, path, beat and zone objects take part in the fight",
         )
     path_wall_notices(tuple(shapes.paths.values()), walls, b.by_id, b.problems)
+    slips.tile_lookalikes(b.problems, b.raw.tilesets, b.raw.tile_layers)
     for a in bodies:
         if a.path is None and walls.is_solid(*a.position):
             r, c = walls.cell_of(*a.position)

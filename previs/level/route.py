@@ -99,3 +99,21 @@ def walk_seconds(actor: Actor) -> float:
     """Seconds one walk of the path takes, every hold included (one lap for a loop); 0 for
     an actor that does not walk. The loader holds it to ``limits.MAX_TIME``."""
     return float(schedule(actor).depart[-1]) if walks(actor) else 0.0
+
+
+def position_at(actor: Actor, t: float) -> Vec2:
+    """Where the script puts ``actor`` at fight time ``t`` s (``(x, z)`` metres): its placed
+    position without a walkable path; else on vertex 0 until ``start``, along the route
+    (loops repeat), on the last vertex when done. Shoves and falls are the simulation's
+    (:mod:`previs.sim.script`); this is the walk alone."""
+    if not walks(actor):
+        return actor.position if actor.path is None else actor.path.points[0]
+    sched = schedule(actor)
+    lt = max(t - actor.start, 0.0)
+    lap = lap_time(sched, actor)
+    if lap is not None:
+        lt = math.fmod(lt, lap)
+    knot_t = np.empty(2 * len(sched.arrive))
+    knot_t[0::2], knot_t[1::2] = sched.arrive, sched.depart
+    s = float(np.interp(lt, knot_t, np.repeat(sched.vert_s, 2)))
+    return (float(np.interp(s, sched.vert_s, sched.xz[:, 0])), float(np.interp(s, sched.vert_s, sched.xz[:, 1])))

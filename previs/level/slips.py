@@ -1,0 +1,190 @@
+"""Authoring slips that still load: warnings (notices) with "did you mean", never refusals.
+
+- unknown property names on the map and on objects of known kinds (every one), on tiles
+  and tile layers only when they look like ours (:data:`LOOKS_LIKE_OURS`);
+- an actor placed away from the first vertex of the path it starts on;
+- implausible numbers: a ``speed`` above a human sprint (:data:`SPRINT`), a contact beat
+  whose bodies never come within the action's reach during ``[t, t + duration]``, one
+  actor in two contact beats at once.
+
+Each check adds one notice per slip to a :class:`~.diagnostics.Problems`; ``previs
+check`` prints them and every command that loads a level prints them first; ``--strict``
+makes them errors. Distances are metres on the ground plane, times seconds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections import defaultdict
+
+from .actions import Action, close_action
+from .diagnostics import Problems
+from .model import Actor, Beat
+from .route import position_at
+from .schema import TILE, TILE_LAYER, Field
+
+SUGGEST_CUTOFF = 0.6
+"""``difflib`` ratio from which an unknown map or object property gets a "did you mean"
+(``speeed``/``speed`` 0.91, ``maxtake``/``max_take`` 0.93, ``Speed``/``speed`` 0.8)."""
+
+LOOKS_LIKE_OURS = 0.8
+"""Tiles and tile layers may carry other tools' properties: only a name this alike
+(``difflib`` ratio) to one previs reads is a warning (``heigth`` 0.83, ``colour`` 0.91,
+``wall`` 0.89)."""
+
+START_TOLERANCE = 0.5
+"""Metres an actor with a path may stand from the path's first vertex before it is a
+warning (previs starts it on the vertex, not where Tiled shows it)."""
+
+SPRINT = 9.0
+"""Fastest ``speed`` (m/s) that is not a warning. Usain Bolt's top speed in his 9.58 s
+100 m (Berlin 2009) was 12.3 m/s (Graubner & Nixdorf, New Studies in Athletics 26:1/2,
+2011); a 9 m/s top speed is an 11-second 100 m, a fast club sprinter, beyond what a
+performer in costume hits on cue on a set floor. Walk 1.4, run 3, sprint 4-5 m/s."""
+
+SAMPLES_PER_SECOND = 24
+"""How densely a contact beat's window is sampled for the bodies' closest approach (one
+sample per frame at the default fps, and both ends)."""
+
+
+def _suggest(name: str, known, cutoff: float) -> str | None:
+    hits = difflib.get_close_matches(name, list(known), n=1, cutoff=cutoff)
+    return hits[0] if hits else None
+
+
+def unknown_properties(problems: Problems, where: str | None, props: dict, table: dict[str, Field], owner: str) -> None:
+    """A notice per property of ``props`` not in ``table`` (``owner``: "the map", "a
+    performer"...), with the closest known name or the list of known ones."""
+    for name in props:
+        if name in table:
+            continue
+        close = _suggest(name, table, SUGGEST_CUTOFF)
+        fix = f"did you mean '{close}'?" if close else f"{owner}'s properties are {', '.join(table)}"
+        problems.notice(where, f"has the property '{name}', which previs does not read", fix)
+
+
+def lookalike_properties(problems: Problems, where: str, props: dict, table: dict[str, Field]) -> None:
+    """A notice per property of ``props`` that is not in ``table`` but looks like one that
+    is (:data:`LOOKS_LIKE_OURS`); any other name is left alone."""
+    for name in props:
+        if name not in table and (close := _suggest(name, table, LOOKS_LIKE_OURS)):
+            problems.notice(where, f"has the property '{name}', which previs does not read", f"did you mean '{close}'?")
+
+
+def action_typo(problems: Problems, where: str, word: str) -> None:
+    """A notice if action ``word`` is not an action but close to one
+    (:data:`~.actions.TYPO_CUTOFF`): it would silently play as a label."""
+    close = close_action(word) if word else None
+    if close:
+        problems.notice(
+            where,
+            f"action '{word}' is not an action previs knows, so it plays as a label (no {close})",
+            f"did you mean '{close}'?",
+        )
+
+
+def tile_lookalikes(problems: Problems, tilesets, tile_layers) -> None:
+    """:func:`lookalike_properties` for every tile of the map's tilesets (:data:`TILE`) and
+    every tile layer (:data:`TILE_LAYER`)."""
+    for ts in tilesets:
+        for tid, tile in ts.tiles.items():
+            lookalike_properties(problems, f"{ts.label} tile {tid}", tile.properties, TILE)
+    for layer in tile_layers:
+        lookalike_properties(problems, f"tile layer '{layer.name}'", layer.properties, TILE_LAYER)
+
+
+def start_placement(problems: Problems, where: str, actor: Actor) -> None:
+    """A notice if ``actor`` stands over :data:`START_TOLERANCE` m from its path's first
+    vertex, where previs starts it."""
+    if actor.path is None:
+        return
+    (x, z), (px, pz) = actor.position, actor.path.points[0]
+    d = math.hypot(x - px, z - pz)
+    if d > START_TOLERANCE:
+        problems.notice(
+            where,
+            f"stands at ({x:.1f}, {z:.1f}) m in Tiled, but previs starts it on its path's first vertex "
+            f"({px:.1f}, {pz:.1f}) m, {d:.1f} m away",
+            "drag it onto the path's first point (or that point onto it)",
+        )
+
+
+def fast_speed(problems: Problems, where: str, speed: float) -> None:
+    """A notice if an actor's ``speed`` (m/s) is above a human sprint (:data:`SPRINT`)."""
+    if speed > SPRINT:
+        problems.notice(
+            where,
+            f"speed = {speed:g} m/s is faster than any performer sprints (previs warns above {SPRINT:g} m/s)",
+            "check the number: walk 1.4, run 3, sprint 4-5 m/s",
+        )
+
+
+def _down_times(beats: list[Beat], actors: dict[int, Actor]) -> dict[int, float]:
+    """Fight time each performer goes down (the end of its first downing beat)."""
+    out: dict[int, float] = {}
+    for b in beats:
+        if b.downs_actor and actors[b.actor].kind == "performer":
+            out[b.actor] = min(out.get(b.actor, math.inf), b.end)
+    return out
+
+
+def closest_approach(a: Actor, b: Actor, t0: float, t1: float, stop_a: float = math.inf, stop_b: float = math.inf) -> float:
+    """Least centre distance (m) of two scripted actors over ``[t0, t1]`` s, each frozen
+    from its ``stop`` time on (a body that went down stays where it fell)."""
+    n = max(1, math.ceil((t1 - t0) * SAMPLES_PER_SECOND))
+    best = math.inf
+    for i in range(n + 1):
+        t = t0 + (t1 - t0) * i / n
+        (ax, az), (bx, bz) = position_at(a, min(t, stop_a)), position_at(b, min(t, stop_b))
+        best = min(best, math.hypot(ax - bx, az - bz))
+    return best
+
+
+def _beat_words(actors: dict[int, Actor], b: Beat) -> str:
+    return f"{actors[b.actor].name}'s {b.action} ({b.t:g}-{b.end:g} s)"
+
+
+def contact_reach(problems: Problems, where_of, beats: list[Beat], actors: dict[int, Actor]) -> None:
+    """A notice per contact beat whose actor and target stay farther apart than the
+    action's reach (:meth:`~.actions.Action.beyond_reach`) for its whole window
+    ``[t, t + duration]``, where the script puts them (shoves aside); ``where_of(beat)``
+    names the beat."""
+    down = _down_times(beats, actors)
+    for b in beats:
+        spec: Action = b.spec
+        if not spec.contact or b.target is None:
+            continue
+        a, t = actors[b.actor], actors[b.target]
+        d = closest_approach(a, t, b.t, b.end, down.get(a.id, math.inf), down.get(t.id, math.inf))
+        gap = spec.beyond_reach(d, a.radius, t.radius)
+        if gap > 0:
+            problems.notice(
+                where_of(b),
+                f"{_beat_words(actors, b)} at {t.name}: they are never closer than {d:.1f} m centre to centre, "
+                f"{gap:.1f} m beyond a {b.action}'s reach ({spec.reach:g} m between bodies of {a.radius:g} m "
+                f"and {t.radius:g} m radius)",
+                "time the beat for when they meet, or bring their paths together",
+            )
+
+
+def double_contact(problems: Problems, where_of, beats: list[Beat], actors: dict[int, Actor]) -> None:
+    """A notice per contact beat that starts while its actor's previous contact beat
+    ``[t, t + duration)`` still runs: one body, one blow at a time."""
+    running: dict[int, Beat] = {}
+    by_actor: dict[int, list[Beat]] = defaultdict(list)
+    for b in beats:  # sorted by (t, id)
+        if b.is_contact:
+            by_actor[b.actor].append(b)
+    for mine in by_actor.values():
+        for b in mine:
+            prev = running.get(b.actor)
+            if prev is not None and b.t < prev.end:
+                problems.notice(
+                    where_of(b),
+                    f"{_beat_words(actors, b)} starts while their {prev.action} (object {prev.id}, "
+                    f"{prev.t:g}-{prev.end:g} s) still runs: one performer, two blows at once",
+                    f"start it at {prev.end:g} s or shorten the {prev.action}",
+                )
+            if prev is None or b.end > prev.end:
+                running[b.actor] = b
