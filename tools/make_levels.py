@@ -58,6 +58,8 @@ from pathlib import Path
 import numpy as np
 
 from previs.level.actions import action as action_spec
+from previs.level.model import ZONE_KINDS as ENGINE_ZONE_KINDS
+from previs.level.schema import OBJECTS, tiled_member
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ROOT / "levels"
@@ -479,12 +481,8 @@ def _write(path: Path, text: str | bytes) -> None:
     path.write_bytes(data)
 
 
-PROP_TYPES = {
-    "speed": "float", "start": "float", "radius": "float", "height": "float", "heading": "float",
-    "t": "float", "duration": "float", "color": "color", "path": "object", "actor": "object",
-    "target": "object", "role": "string", "action": "string", "note": "string", "holds": "string",
-    "kind": "string",
-}
+# Each property's Tiled type, from the engine's table (previs/level/schema.py).
+PROP_TYPES = {f.name: f.type for table in OBJECTS.values() for f in table.values()}
 
 
 def _prop_value(kind: str, v) -> str:
@@ -559,23 +557,17 @@ def write_templates(out: Path) -> list[Path]:
     return written
 
 
-# The custom types an author gets in Tiled: members with the contract's defaults.
-# (name, type, default, enum type or None). Object refs default to 0 (= no object).
+# The custom types an author gets in Tiled, generated from the engine's own table
+# (previs/level/schema.py): (name, type, default, enum type or None). A field without an
+# engine default (required, or the action's default duration) is an empty string, so the
+# editor never shows a value previs does not use; object refs default to 0 (= no object).
+CLASS_COLORS = {"henry": "#ffe0b020", "performer": "#ffd04030", "path": "#ff3080e0", "beat": "#fff0e040",
+                "zone": "#ffff8000"}
 CLASSES = {
-    "henry": ("#ffe0b020", [
-        ("path", "object", 0, None), ("speed", "float", 1.4, None), ("start", "float", 0.0, None),
-        ("heading", "float", 0.0, None), ("radius", "float", 0.3, None)]),
-    "performer": ("#ffd04030", [
-        ("path", "object", 0, None), ("speed", "float", 1.4, None), ("start", "float", 0.0, None),
-        ("radius", "float", 0.3, None), ("height", "float", 1.8, None),
-        ("color", "color", "#ffc83c32", None), ("role", "string", "", None)]),
-    "path": ("#ff3080e0", [("holds", "string", "", None)]),
-    "beat": ("#fff0e040", [
-        ("t", "float", 0.0, None), ("actor", "object", 0, None), ("action", "string", "look", None),
-        ("target", "object", 0, None), ("duration", "float", 0.5, None), ("note", "string", "", None)]),
-    "zone": ("#ffff8000", [("kind", "string", "no-go", "ZoneKind")]),
+    kind: (CLASS_COLORS[kind], [(f.name, *tiled_member(f), f.enum) for f in table.values()])
+    for kind, table in OBJECTS.items()
 }
-ZONE_KINDS = ["no-go", "pyro", "rig", "crash-mat", "set"]
+ZONE_KINDS = list(ENGINE_ZONE_KINDS)
 
 
 def qt_json(v, level: int = 0) -> str:
