@@ -32,7 +32,14 @@ def test_every_action_is_in_the_contract_with_its_duration_and_contact():
         cells = rows[name]
         assert cells[3] == f"{spec.duration:g} s", name
         assert cells[4] == ("yes" if spec.contact else "no"), name
+        assert cells[5] == (f"{spec.reach:g} m" if spec.contact else "-"), name
         assert cells[1].startswith("a performer" if spec.who == actions.PERFORMER else "Henry or a performer"), name
+
+
+def test_every_contact_action_has_a_reach_and_no_other_does():
+    assert {n: a.reach for n, a in ACTIONS.items() if a.contact} == {
+        "punch": 0.7, "kick": 0.9, "grab": 0.7, "throw": 0.7, "hit": 0.7, "tackle": 1.5, "shove": 0.7}
+    assert all(a.reach == 0.0 for a in ACTIONS.values() if not a.contact)
 
 
 def test_derived_sets_follow_the_rows():
