@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from previs.level.actions import ACTIONS, close_action
@@ -216,3 +217,19 @@ def test_test_strict_fails_a_level_with_warnings(tmp_path):
     assert r.returncode == 1
     assert r.stderr.splitlines()[-1] == (f"previs test: {m}: 1 warning (above), which --strict makes errors; "
                                          "fix them or drop --strict.")
+
+
+@pytest.mark.parametrize("name", ["chase", "corridor"])
+def test_the_checks_walk_is_the_simulations(name):
+    # Reach is judged where the simulation walks the bodies (chase: loops and holds); its
+    # performers are neither shoved nor, before they fall, anywhere else.
+    from previs import pipeline
+    from previs.level.route import positions_fn
+
+    level = load_level(ROOT / "levels" / f"{name}.tmx")
+    motion = pipeline.replay(level, None)
+    t = np.arange(motion.frames) / motion.fps
+    assert np.abs(positions_fn(level.henry)(t) - motion.henry_xz).max() < 1e-6  # metres; the sim interpolates on a shared axis
+    for i, p in enumerate(level.performers):
+        up = ~motion.perf_down[:, i]
+        assert np.abs(positions_fn(p)(t)[up] - motion.perf_xz[up, i]).max() < 1e-6, p.name

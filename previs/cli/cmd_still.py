@@ -59,6 +59,8 @@ def run(args) -> int:
     from ..errors import PrevisError
 
     level = pipeline.load(args.level)
+    for n in level.notices:  # a level's warnings come first in every command that loads it
+        print(f"previs still: warning: {n}", file=sys.stderr)
     motion = pipeline.replay(level, args.take,
                              warn=lambda w: print(f"previs still: warning: {w}", file=sys.stderr))
     fps = motion.fps

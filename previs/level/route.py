@@ -101,19 +101,28 @@ def walk_seconds(actor: Actor) -> float:
     return float(schedule(actor).depart[-1]) if walks(actor) else 0.0
 
 
-def position_at(actor: Actor, t: float) -> Vec2:
-    """Where the script puts ``actor`` at fight time ``t`` s (``(x, z)`` metres): its placed
-    position without a walkable path; else on vertex 0 until ``start``, along the route
-    (loops repeat), on the last vertex when done. Shoves and falls are the simulation's
-    (:mod:`previs.sim.script`); this is the walk alone."""
+
+def positions_fn(actor: Actor):
+    """``f(times) -> (n, 2)``: where the script puts ``actor`` at fight times ``times``
+    (array, s), as ``(x, z)`` metres: its placed position without a walkable path; else on
+    vertex 0 until ``start``, along the route (loops repeat), on the last vertex when done.
+    The walk is timed once (:func:`schedule`); shoves and falls are the simulation's
+    (:mod:`previs.sim.script`): this is the walk alone."""
     if not walks(actor):
-        return actor.position if actor.path is None else actor.path.points[0]
+        p0 = np.array(actor.position if actor.path is None else actor.path.points[0], dtype=np.float64)
+        return lambda times: np.broadcast_to(p0, (len(times), 2))
     sched = schedule(actor)
-    lt = max(t - actor.start, 0.0)
     lap = lap_time(sched, actor)
-    if lap is not None:
-        lt = math.fmod(lt, lap)
     knot_t = np.empty(2 * len(sched.arrive))
     knot_t[0::2], knot_t[1::2] = sched.arrive, sched.depart
-    s = float(np.interp(lt, knot_t, np.repeat(sched.vert_s, 2)))
-    return (float(np.interp(s, sched.vert_s, sched.xz[:, 0])), float(np.interp(s, sched.vert_s, sched.xz[:, 1])))
+    knot_s = np.repeat(sched.vert_s, 2)
+
+    def at(times) -> np.ndarray:
+        lt = np.maximum(np.asarray(times, dtype=np.float64) - actor.start, 0.0)
+        if lap is not None:
+            lt = np.mod(lt, lap)
+        s = np.interp(lt, knot_t, knot_s)
+        return np.stack([np.interp(s, sched.vert_s, sched.xz[:, 0]), np.interp(s, sched.vert_s, sched.xz[:, 1])], axis=-1)
+
+    return at
+

@@ -18,10 +18,12 @@ import difflib
 import math
 from collections import defaultdict
 
+import numpy as np
+
 from .actions import Action, close_action
 from .diagnostics import Problems
 from .model import Actor, Beat
-from .route import position_at
+from .route import positions_fn
 from .schema import TILE, TILE_LAYER, Field
 
 SUGGEST_CUTOFF = 0.6
@@ -47,6 +49,10 @@ SAMPLES_PER_SECOND = 24
 """How densely a contact beat's window is sampled for the bodies' closest approach (one
 sample per frame at the default fps, and both ends)."""
 
+MAX_SAMPLES = 1000
+"""Samples of one window at most (a 40 s contact beat and longer are sampled more
+sparsely: the check's cost stays bounded for the longest beats the limits allow)."""
+
 
 def _suggest(name: str, known, cutoff: float) -> str | None:
     hits = difflib.get_close_matches(name, list(known), n=1, cutoff=cutoff)
@@ -57,7 +63,7 @@ def unknown_properties(problems: Problems, where: str | None, props: dict, table
     """A notice per property of ``props`` not in ``table`` (``owner``: "the map", "a
     performer"...), with the closest known name or the list of known ones."""
     for name in props:
-        if name in table:
+        if name in table or not isinstance(name, str):  # a nameless property (damaged XML) reads as None
             continue
         close = _suggest(name, table, SUGGEST_CUTOFF)
         fix = f"did you mean '{close}'?" if close else f"{owner}'s properties are {', '.join(table)}"
@@ -68,7 +74,7 @@ def lookalike_properties(problems: Problems, where: str, props: dict, table: dic
     """A notice per property of ``props`` that is not in ``table`` but looks like one that
     is (:data:`LOOKS_LIKE_OURS`); any other name is left alone."""
     for name in props:
-        if name not in table and (close := _suggest(name, table, LOOKS_LIKE_OURS)):
+        if isinstance(name, str) and name not in table and (close := _suggest(name, table, LOOKS_LIKE_OURS)):
             problems.notice(where, f"has the property '{name}', which previs does not read", f"did you mean '{close}'?")
 
 
@@ -129,16 +135,15 @@ def _down_times(beats: list[Beat], actors: dict[int, Actor]) -> dict[int, float]
     return out
 
 
-def closest_approach(a: Actor, b: Actor, t0: float, t1: float, stop_a: float = math.inf, stop_b: float = math.inf) -> float:
-    """Least centre distance (m) of two scripted actors over ``[t0, t1]`` s, each frozen
-    from its ``stop`` time on (a body that went down stays where it fell)."""
-    n = max(1, math.ceil((t1 - t0) * SAMPLES_PER_SECOND))
-    best = math.inf
-    for i in range(n + 1):
-        t = t0 + (t1 - t0) * i / n
-        (ax, az), (bx, bz) = position_at(a, min(t, stop_a)), position_at(b, min(t, stop_b))
-        best = min(best, math.hypot(ax - bx, az - bz))
-    return best
+def closest_approach(track_a, track_b, t0: float, t1: float, stop_a: float = math.inf, stop_b: float = math.inf) -> float:
+    """Least centre distance (m) of two scripted actors over ``[t0, t1]`` s, sampled
+    :data:`SAMPLES_PER_SECOND` times a second (at most :data:`MAX_SAMPLES`, both ends
+    included); ``track_a``/``track_b`` are :func:`~.route.positions_fn` of each, and each
+    is frozen from its ``stop`` time on (a body that went down stays where it fell)."""
+    n = min(MAX_SAMPLES, max(1, math.ceil((t1 - t0) * SAMPLES_PER_SECOND)))
+    t = np.linspace(t0, t1, n + 1)
+    d = track_a(np.minimum(t, stop_a)) - track_b(np.minimum(t, stop_b))
+    return float(np.hypot(d[:, 0], d[:, 1]).min())
 
 
 def _beat_words(actors: dict[int, Actor], b: Beat) -> str:
@@ -151,12 +156,16 @@ def contact_reach(problems: Problems, where_of, beats: list[Beat], actors: dict[
     ``[t, t + duration]``, where the script puts them (shoves aside); ``where_of(beat)``
     names the beat."""
     down = _down_times(beats, actors)
+    tracks: dict[int, object] = {}  # each actor's walk is timed once, however many beats
     for b in beats:
         spec: Action = b.spec
         if not spec.contact or b.target is None:
             continue
         a, t = actors[b.actor], actors[b.target]
-        d = closest_approach(a, t, b.t, b.end, down.get(a.id, math.inf), down.get(t.id, math.inf))
+        for x in (a, t):
+            if x.id not in tracks:
+                tracks[x.id] = positions_fn(x)
+        d = closest_approach(tracks[a.id], tracks[t.id], b.t, b.end, down.get(a.id, math.inf), down.get(t.id, math.inf))
         gap = spec.beyond_reach(d, a.radius, t.radius)
         if gap > 0:
             problems.notice(
