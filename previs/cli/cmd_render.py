@@ -76,7 +76,7 @@ def run(args) -> int:
     from ..animatic.render import render_animatic
 
     out = args.output
-    check_output_file(out, "animatic.mp4")
+    check_output_file(out, "animatic.mp4", {"the level": args.level, "the take": args.take})
 
     def warn(w):
         print(f"previs render: warning: {w}", file=sys.stderr)

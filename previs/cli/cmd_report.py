@@ -36,7 +36,7 @@ def run(args) -> int:
     from ..report.page import write_report
 
     out = args.output
-    check_output_file(out, "report.html")
+    check_output_file(out, "report.html", {"the level": args.level, "the take": args.take})
 
     def warn(w):
         print(f"previs report: warning: {w}", file=sys.stderr)

@@ -57,7 +57,9 @@ def run(args) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .. import pipeline
     from ..errors import PrevisError
+    from ..output_paths import check_output_target
 
+    check_output_target(args.output, {"the level": args.level, "the take": args.take})
     level = pipeline.load(args.level)
     motion = pipeline.replay(level, args.take,
                              warn=lambda w: print(f"previs still: warning: {w}", file=sys.stderr))

@@ -117,6 +117,10 @@ def run(args) -> int:
 
     if args.headless and not args.frames:
         raise PrevisError("--headless needs --frames N: there is no window to close.")
+    if args.screenshot:
+        from ..output_paths import check_output_target
+
+        check_output_target(args.screenshot, {"the level": args.level, "the take": args.take})
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
     from ..window.app import App
