@@ -369,3 +369,15 @@ def test_the_progress_bar_is_the_one_control_sequence_sent_on_purpose():
     p.update(10, force=True)
     assert raw.getvalue().startswith("\r\x1b[2Kanim\\x1b[2Jatic [")
     assert raw.getvalue().count("\x1b") == 1
+
+
+def test_plan_into_the_folder_of_its_own_track_is_refused(tmp_path, capsys):
+    """``previs plan out/track.csv -o out``: the input would be the export's target."""
+    out = tmp_path / "out"
+    assert main(["replay", str(LEVEL), "-o", str(out), "--no-report"]) == 0
+    capsys.readouterr()
+    before = tree(tmp_path)
+    refused(["plan", str(out / "track.csv"), "-o", str(out), "--turn-cut-speed", "90"], capsys,
+            f"previs plan: {out / 'track.csv'}: is the track this run reads; previs will not write over its input. "
+            "Choose another folder with -o. Nothing was changed.")
+    assert tree(tmp_path) == before
