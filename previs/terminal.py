@@ -59,3 +59,14 @@ class TerminalStream:
 
     def __getattr__(self, name):
         return getattr(self.raw, name)
+
+
+def warner(command: str):
+    """``warn(sentence)`` for ``previs COMMAND``: prints ``previs COMMAND: warning: ...`` on
+    stderr as one line (a newline from a file shown as ``\\n``)."""
+    import sys
+
+    def warn(sentence: str) -> None:
+        print(f"previs {command}: warning: {one_line(sentence)}", file=sys.stderr)
+
+    return warn

@@ -381,3 +381,11 @@ def test_plan_into_the_folder_of_its_own_track_is_refused(tmp_path, capsys):
             f"previs plan: {out / 'track.csv'}: is the track this run reads; previs will not write over its input. "
             "Choose another folder with -o. Nothing was changed.")
     assert tree(tmp_path) == before
+
+
+def test_a_warning_from_a_take_stays_one_line(tmp_path, capsys):
+    """warner(): a newline and an escape code in a sentence are shown, not obeyed."""
+    from previs.terminal import warner
+
+    warner("still")("take a\nb\x1b[2J was cut short")
+    assert capsys.readouterr().err == "previs still: warning: take a\\nb\\x1b[2J was cut short\n"
