@@ -389,3 +389,78 @@ def test_a_warning_from_a_take_stays_one_line(tmp_path, capsys):
 
     warner("still")("take a\nb\x1b[2J was cut short")
     assert capsys.readouterr().err == "previs still: warning: take a\\nb\\x1b[2J was cut short\n"
+
+
+REPLAY_DRIVER = r"""
+import os, signal, sys
+from previs import fsutil
+from previs.cli import main
+
+kill_at, argv = int(sys.argv[1]), sys.argv[2:]
+steps = [0]
+commit = fsutil._commit
+
+def counted(fn):
+    def step(*a, **k):
+        steps[0] += 1
+        if steps[0] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return fn(*a, **k)
+    return step
+
+def hooked(*a, **k):  # count file-system steps from the start of the final moves on
+    for name in ("replace", "rename", "link", "unlink", "rmdir", "fsync", "mkdir"):
+        setattr(os, name, counted(getattr(os, name)))
+    return commit(*a, **k)
+
+fsutil._commit = hooked
+code = main(argv)
+sys.stderr.write(f"steps {steps[0]}\n")
+sys.exit(code)
+"""
+
+
+def test_a_real_replay_killed_at_each_step_of_its_final_moves(tmp_path):
+    """``previs replay`` itself, SIGKILLed at steps of its final moves: the folder
+    is the whole old set until the commit point, every file is whole at every step, and
+    the next run into the folder finishes the dead run's set: never a mix once it has
+    looked, never a lost file."""
+    from previs.fsutil import recover_dead_stages
+
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    args = [str(LEVEL), "--no-report"]
+    assert main(["replay", *args, "-o", str(out)]) == 0
+    assert main(["replay", *args, "-o", str(ref), "--turn-cut-speed", "90"]) == 0
+    old = {p.name: p.read_bytes() for p in out.iterdir()}
+    new = {p.name: p.read_bytes() for p in ref.iterdir()}
+    assert old != new and sorted(old) == sorted(new)
+
+    def run(kill_at: int, where: Path, *extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", REPLAY_DRIVER, str(kill_at), "replay", *args, "-o", str(where),
+                               *extra], capture_output=True, text=True, timeout=300, cwd=ROOT)
+
+    (tmp_path / "count").mkdir()
+    for name, data in old.items():
+        (tmp_path / "count" / name).write_bytes(data)
+    count = run(0, tmp_path / "count", "--turn-cut-speed", "90")
+    assert count.returncode == 0, count.stderr
+    total = int(count.stderr.split("steps ")[-1])
+    assert total >= 20  # 6 exports: mkdir, 6 links aside, journal, 6 moves, fsync, clean-up
+    committed = False
+    # Every third step and the last (the exhaustive kill at every step is the test above,
+    # on the same code with small files; a real replay costs a second per kill).
+    for k in sorted(set(range(1, total + 1, 3)) | {total}):
+        r = run(k, out, "--turn-cut-speed", "90")
+        assert r.returncode == -9, (k, r.stderr)
+        now = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+        journal = any((s / ".journal").exists() for s in out.glob(".previs-stage-*"))
+        committed = committed or journal or now == new
+        if not journal:  # before the commit point untouched; after the journal's deletion whole
+            assert now == (new if committed else old), k
+        assert sorted(now) == sorted(old) and all(data in (old[n], new[n]) for n, data in now.items()), k
+        # The next run into the folder first finishes the dead run (the new set, whole).
+        recover_dead_stages(out)
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == (new if committed else old), k
+        for name, data in old.items():  # back to the old set for the next step
+            (out / name).write_bytes(data)
+    assert committed
