@@ -218,6 +218,20 @@ OLD = {"track.csv": "old track\n", "shotplan.edl": "old edl\n", "camera.chan": "
 NEW = {"track.csv": "new track\n", "camera.chan": "new chan\n", "shotplan.json": "{\"new\": 1}\n"}
 OWNED = ("track.csv", "shotplan.json", "shotplan.edl", "camera.chan")  # NEW has no EDL: removed
 
+KILL_HOOK = r"""
+def counted(fn):  # SIGKILL this process right before its kill_at-th file-system step
+    def step(*a, **k):
+        steps[0] += 1
+        if steps[0] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return fn(*a, **k)
+    return step
+
+def count_steps():
+    for name in ("replace", "rename", "link", "unlink", "rmdir", "fsync", "mkdir"):
+        setattr(os, name, counted(getattr(os, name)))
+"""
+
 DRIVER = r"""
 import json, os, signal, sys
 from pathlib import Path
@@ -226,21 +240,14 @@ from previs import fsutil
 out, kill_at, new, owned, fail = Path(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4].split(","), sys.argv[5]
 steps = [0]
 
-def counted(fn):
-    def step(*a, **k):
-        steps[0] += 1
-        if steps[0] == kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return fn(*a, **k)
-    return step
+# {kill hook}
 
 with fsutil.staged_output_dir(out, owned=owned) as stage:
     if fail:
         raise SystemExit(3)  # a later run that fails: it only recovers what it finds
     for name, text in new.items():
         (stage / name).write_text(text)
-    for name in ("replace", "rename", "link", "unlink", "rmdir", "fsync", "mkdir"):
-        setattr(os, name, counted(getattr(os, name)))
+    count_steps()
 print(steps[0])
 """
 
@@ -250,7 +257,7 @@ def _visible(out: Path) -> dict[str, str]:
 
 
 def _run_driver(out: Path, kill_at: int, fail: bool = False) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", DRIVER, str(out), str(kill_at), json.dumps(NEW), ",".join(OWNED),
+    return subprocess.run([sys.executable, "-c", DRIVER.replace("# {kill hook}", KILL_HOOK), str(out), str(kill_at), json.dumps(NEW), ",".join(OWNED),
                            "1" if fail else ""], capture_output=True, text=True, timeout=60, cwd=ROOT)
 
 
@@ -400,17 +407,10 @@ kill_at, argv = int(sys.argv[1]), sys.argv[2:]
 steps = [0]
 commit = fsutil._commit
 
-def counted(fn):
-    def step(*a, **k):
-        steps[0] += 1
-        if steps[0] == kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return fn(*a, **k)
-    return step
+# {kill hook}
 
 def hooked(*a, **k):  # count file-system steps from the start of the final moves on
-    for name in ("replace", "rename", "link", "unlink", "rmdir", "fsync", "mkdir"):
-        setattr(os, name, counted(getattr(os, name)))
+    count_steps()
     return commit(*a, **k)
 
 fsutil._commit = hooked
@@ -436,7 +436,7 @@ def test_a_real_replay_killed_at_each_step_of_its_final_moves(tmp_path):
     assert old != new and sorted(old) == sorted(new)
 
     def run(kill_at: int, where: Path, *extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", REPLAY_DRIVER, str(kill_at), "replay", *args, "-o", str(where),
+        return subprocess.run([sys.executable, "-c", REPLAY_DRIVER.replace("# {kill hook}", KILL_HOOK), str(kill_at), "replay", *args, "-o", str(where),
                                *extra], capture_output=True, text=True, timeout=300, cwd=ROOT)
 
     (tmp_path / "count").mkdir()
