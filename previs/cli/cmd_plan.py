@@ -57,7 +57,7 @@ def run(args) -> int:
         raise PrevisError(f"--start-tc: {e.problems[0]}") from None
     title = args.title if args.title is not None else Path(args.track).stem
     plan = build_plan(track, settings=settings, title=title)
-    with staged_output_dir(args.output) as stage:
+    with staged_output_dir(args.output, inputs={"the track": args.track}) as stage:
         paths = write_outputs(stage, plan, track,
                               warn=lambda w: print(f"previs plan: warning: {w}", file=sys.stderr))
     out = Path(args.output)

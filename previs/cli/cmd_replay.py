@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from .options import add_level_job, add_plan_overrides, replay_and_plan
 
@@ -59,7 +58,13 @@ def _run(args, usd_writer) -> int:
         print(f"previs replay: warning: {w}", file=sys.stderr)
 
     level, motion, shot_plan = replay_and_plan(args, warn)
-    with staged_output_dir(args.output) as stage:
+    # An export this plan cannot have (an EDL at 120 fps) must not survive from an older run
+    # beside the new files, where an editor would take it for this replay's: it is removed
+    # in the same commit as the new set (a regular file only; previs/fsutil.py).
+    from ..export import FILES
+
+    with staged_output_dir(args.output, owned=FILES, inputs={"the level": args.level, "the take": args.take},
+                           on_remove=lambda p: warn(f"removed {p} from an earlier run: this replay has none.")) as stage:
         written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer, warn=warn)
         if not args.no_report:
             from ..report.page import write_report
@@ -68,15 +73,6 @@ def _run(args, usd_writer) -> int:
             for w in res.warnings:  # e.g. no OpenGL: the report has placeholders, says why
                 warn(w)
             written.append(stage / "report.html")
-    # An export this plan cannot have (an EDL at 120 fps) must not survive from an older run
-    # beside the new files, where an editor would take it for this replay's.
-    from ..export import FILES
-
-    for name in set(FILES) - {p.name for p in written}:
-        stale = Path(args.output) / name
-        if stale.is_file():
-            stale.unlink()
-            warn(f"removed {stale} from an earlier run: this replay has none.")
     names = ", ".join(sorted(p.name for p in written))
     cuts, shots = len(shot_plan.cuts), len(shot_plan.shots)
     over = sum(1 for s in shot_plan.shots if s.over_max_take)
