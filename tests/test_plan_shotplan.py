@@ -1,5 +1,5 @@
 """build_plan with a motion: continuity cards, beats and performers per shot, safety; the
-shotplan.json shape of shared/design/outputs.md."""
+shotplan.json shape of docs/exports.md."""
 
 import json
 

@@ -4,7 +4,7 @@ Pure and immutable: no pytmx, pygame or OpenGL here. The loader (``previs.level.
 parses the map with pytmx at the boundary and builds these objects; everything downstream
 (simulation, planning, rendering) reads only these.
 
-Units and axes (``shared/design/level-format.md``):
+Units and axes (``docs/level-format.md``):
 
 - Positions are metres on the ground plane as ``(x, z)``: **x = east** (Tiled x),
   **z = south** (Tiled y, down the screen). Height is **y = up**, floor at y = 0.
