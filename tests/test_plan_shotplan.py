@@ -8,7 +8,7 @@ import pytest
 
 from previs.export.shotplan_json import to_text
 from previs.plan.shotplan import FORMAT, PlanSettings, build_plan
-from test_plan_fixtures import make_track, scene
+from plankit import make_track, scene
 
 FPS = 24
 
