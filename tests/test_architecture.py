@@ -39,6 +39,7 @@ the day the edge is gone, so that its entry is deleted and the edge cannot come 
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,8 +189,9 @@ def check_file(path: Path, source: str | None = None) -> list[Violation]:
     return found + _clock_violations(path, module_name(path), ast.parse(text, str(path)))
 
 
-def all_violations() -> list[Violation]:
-    return [v for p in package_files() for v in check_file(p)]
+@functools.cache
+def all_violations() -> tuple[Violation, ...]:
+    return tuple(v for p in package_files() for v in check_file(p))
 
 
 def test_every_import_points_down_the_layers():

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -73,3 +74,12 @@ def test_no_test_module_imports_another_test_module():
     found = sorted(f"{imp.where()}: {imp.target}" for p in sorted(tests.rglob("*.py"))
                    for imp in imports_of(p) if imp.top in names or imp.target.startswith("tests.test_"))
     assert found == [], "move what is shared into tests/conftest.py or a kit module beside it"
+
+
+def test_every_slow_test_listed_still_exists():
+    from slowtests import SLOW
+
+    gone = [f"{module}::{name}" for module, names in sorted(SLOW.items())
+            for name in sorted(names - {n.name for n in ast.parse((ROOT / "tests" / module).read_text()).body
+                                        if isinstance(n, ast.FunctionDef)})]
+    assert gone == [], "renamed or removed: update SLOW in tests/slowtests.py"
