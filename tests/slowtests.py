@@ -7,7 +7,7 @@ under load from other work: 277 s wall for the full suite, 63 s when idle): ever
 function that took 1.5 s or more under that load (about 0.4 s idle) in any of its
 parametrizations: renders and animatics, the report through Chromium, subprocesses killed
 mid-write, full disks, fuzzing, whole bundled levels replayed, the refusal bounds. Together
-they are about 90 % of the suite's time. ``test_repository.py`` checks that every name here
+they are about 80 % of the suite's time. ``test_repository.py`` checks that every name here
 is still a test function of its module.
 """
 

@@ -7,6 +7,8 @@
   live in ``tests/conftest.py`` or in the kits beside it (``levelkit.py``, ``plankit.py``,
   ``tmxkit.py``, ``expectkit.py``, ``fuzzkit.py``, ``diskkit.py``, ``importkit.py``), so
   that running, moving or deleting one test file never changes another.
+- Every test listed as slow in ``slowtests.py`` still exists (a renamed test would silently
+  lose its marker and slow ``make check`` down).
 """
 
 from __future__ import annotations
