@@ -73,8 +73,6 @@ TESTING_MAY_TIME = {"perf_counter", "perf_counter_ns"}
 KNOWN = {
     ("previs.gl.renderer", "previs.window.hudlayer"):
         "gl/renderer.py draws the window's HUD layer; the HUD is being moved out of the GL core",
-    ("previs.level.build", "previs.sim.paths"):
-        "level/build.py uses sim/paths.py (against the pipeline); the shared path rule is moving down into level/",
     ("previs.sim.take", "time.monotonic"):
         "TakeWriter fsyncs every FSYNC_SECONDS of wall time; counting ticks instead keeps sim/ clock-free",
 }

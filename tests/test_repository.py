@@ -17,19 +17,12 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 from importkit import ROOT, imports_of
 
 OUTSIDE = re.compile(r"shared/design|\.\./shared\b")
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".tmx", ".tx", ".tsx", ".tiled-project", ".txt", ".cfg", ".csv", ""}
 SEARCHED = ["README.md", "Makefile", "pyproject.toml", ".ci", "docs", "previs", "tests", "tools",
             "benchmarks", "levels", "assets"]
-
-#: Known citations being removed on another branch (issue 12): path -> why it is still here.
-KNOWN_CITATIONS = {
-    "docs/level-format.md": "the level contract is being made complete in docs/level-format.md on another branch",
-}
 
 
 def _text_files():
@@ -51,16 +44,7 @@ def _citations() -> dict[str, list[str]]:
 
 
 def test_nothing_cites_files_outside_the_repository():
-    found = {k: v for k, v in _citations().items() if k not in KNOWN_CITATIONS}
-    assert found == {}, "cite the in-repository docs (docs/level-format.md, docs/exports.md) instead"
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=why))
-                                  for p, why in KNOWN_CITATIONS.items()])
-def test_known_citation_is_gone(path):
-    """xfail while the file still cites shared/; XPASS (a strict failure) once it is fixed:
-    then delete its entry in KNOWN_CITATIONS."""
-    assert _citations().get(path) is None
+    assert _citations() == {}, "cite the in-repository docs (docs/level-format.md, docs/exports.md) instead"
 
 
 def test_the_citation_search_reads_the_docs():
