@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from previs.export import chan
-from test_plan_fixtures import ease, make_track, times
+from plankit import ease, make_track, times
 
 
 def test_one_line_per_frame_with_the_right_values(tmp_path):
