@@ -160,7 +160,9 @@ def test_overlay_mesh_has_zones_then_paths():
 
 
 def test_hud_timeline_and_captions():
-    from previs.window.hud import Timeline, active_captions, hud_state
+    from previs import pipeline
+    from previs.plan.frame_truth import FrameTruths
+    from previs.window.hud import Timeline, hud_state
 
     tl = Timeline.from_cuts([48, 120], frames=240, fps=24, max_take=2.5)
     assert tl.shots == 3 and tl.shot_at(0) == 1 and tl.shot_at(48) == 2 and tl.shot_at(239) == 3
@@ -169,12 +171,14 @@ def test_hud_timeline_and_captions():
     assert tl.over_max == (False, True, True)
     lv = level(henry(), performers=[performer(2, "Goon 3", (1, 1))],
                beats=[beat(5, 1.0, 1, "look", 2), beat(6, 1.2, 2, "punch", 1)])
-    assert active_captions(lv, 0.5) == ()
-    assert active_captions(lv, 1.3) == ("Henry: look \u2192 Goon 3", "Goon 3: punch \u2192 Henry")
-    assert active_captions(lv, 2.6) == ("Goon 3: punch \u2192 Henry",)
     from previs.sim.script import simulate
 
     m = simulate(lv)
+    truths = FrameTruths(pipeline.plan(m))
+    fps = lv.settings.fps
+    assert truths.at(round(0.5 * fps)).captions == ()
+    assert truths.at(round(1.3 * fps)).captions == ("Henry: look \u2192 Goon 3", "Goon 3: punch \u2192 Henry")
+    assert truths.at(round(2.6 * fps)).captions == ("Goon 3: punch \u2192 Henry",)
     hs = hud_state(lv, m.snapshot(42), tl)
     assert hs.timecode == "00:00:01:18" and hs.shot == 1 and hs.next_cut_in == pytest.approx(0.25)
     assert not hs.flash and hud_state(lv, m.snapshot(48), tl).flash
