@@ -40,13 +40,13 @@ from ..sim.motion import FrameState
 from ..sim.script import simulate
 from ..sim.walker import WalkState, start_state
 from .clock import FakeClock, RealClock
-from .controls import BINDINGS, RECORD_KEY, SPEEDS, InputState
+from .controls import BINDINGS, SPEEDS, InputState
+from .events import handle_event
 from .hudlayer import HudLayers
-from .modes import FreeMode, LiveCuts, WalkMode, WalkSession, WatchMode, record_failed
-from .recorder import Recorder
+from .modes import MODES, FreeMode, LiveCuts, WalkMode, WalkSession, WatchMode
+from .recorder import Recorder, record_tick, start_recording, stop_recording
 from .reload import Broken, LevelWatcher, Reloaded
 
-MODES = ("watch", "walk", "free")
 TOAST_SECONDS = 4.0
 
 
@@ -261,52 +261,13 @@ class App:
 
     def start_recording(self) -> None:
         """Restart the fight at frame 0, walk mode, Henry at his start; record every tick."""
-        if self.recorder is not None:
-            return
-        try:
-            rec = Recorder(self.level, self.takes_dir)
-        except PrevisError as e:  # an unwritable --takes folder: say so, keep the window
-            self.say(e.problems[0])
-            return
-        if self.mode != "walk":
-            self.set_mode("walk")
-        self.recorder = rec
-        self.view.restart(self, 0, start_state(self.level), recording=True)
-        self.playing = True
-        self._acc = 0.0
-        self.input.clear_mouse()
-        note = " (the level file is broken on disk: this take will not replay until it is fixed)" if self.errors else ""
-        self.say(f"recording take to {self.recorder.path}{note}")
+        start_recording(self)
 
     def record(self, cmd) -> bool:
-        """Write one tick's command to the take; False if it could not be written (the
-        recording then stops, see :func:`previs.window.modes.record_failed`)."""
-        try:
-            self.recorder.write(cmd)
-        except TakeError as e:
-            record_failed(self, e)
-            return False
-        return True
+        return record_tick(self, cmd)
 
     def stop_recording(self, why: str = "") -> str | None:
-        rec, self.recorder = self.recorder, None
-        if rec is None:
-            return None
-        rec.close()
-        n = rec.ticks
-        if n == 0:
-            try:
-                os.remove(rec.path)
-            except OSError:
-                pass
-            self.say(f"take discarded: no frames were recorded{why}")
-            return None
-        self.last_take = os.fspath(rec.path)
-        if self.walk is not None:
-            self.walk.recording = False
-            self.last_take_states = np.asarray(self.walk.history, float).reshape(-1, 4)
-        self.say(f"take saved: {rec.path} ({n} frames, {n / self.fps:.1f} s){why}")
-        return self.last_take
+        return stop_recording(self, why)
 
     # -- ticks -----------------------------------------------------------------------------
 
@@ -380,40 +341,6 @@ class App:
         self._toast = (msg, self._now + TOAST_SECONDS)
         self.echo(f"previs walk: {msg}")
 
-    def _bar_height(self) -> int:
-        return int(round(16 * self.size[1] / 720.0))
-
-    def _scrub_to_x(self, x: float) -> None:
-        n = self._timeline().frames
-        self.seek(int(round(max(0.0, min(1.0, x / max(1, self.size[0]))) * (n - 1))))
-
-    def handle(self, e) -> None:
-        """Apply one pygame event."""
-        t = e.type
-        if t == pygame.QUIT:
-            self.running = False
-        elif t == pygame.KEYDOWN:
-            self.input.key_down(e.key)
-            self._key(e.key)
-        elif t == pygame.KEYUP:
-            self.input.key_up(e.key)
-        elif t == pygame.MOUSEMOTION:
-            if self._dragging:
-                self._scrub_to_x(e.pos[0])
-            elif self.view.grabs_mouse(self):
-                dx, dy = e.rel
-                self.input.mouse(dx, dy)
-        elif t == pygame.MOUSEBUTTONDOWN and getattr(e, "button", 0) == 1:
-            if not self._grabbed and e.pos[1] >= self.size[1] - 2 * self._bar_height():
-                self._dragging = True
-                self._scrub_to_x(e.pos[0])
-        elif t == pygame.MOUSEBUTTONUP and getattr(e, "button", 0) == 1:
-            self._dragging = False
-        elif t in (getattr(pygame, "WINDOWFOCUSLOST", -1),):
-            self.input.release_all()  # no stuck keys after alt-tab
-        elif t == pygame.VIDEORESIZE:
-            self.resize((e.w, e.h))
-
     def resize(self, size: tuple[int, int]) -> None:
         """The window is now ``size`` (width, height) pixels: the view keeps the level's
         horizontal field of view (hfov) and shows more or less above and below; the HUD
@@ -423,59 +350,6 @@ class App:
             return
         self.size = (w, h)
         self.renderer.resize(self.size)
-
-    def _key(self, k: int) -> None:
-        if k == pygame.K_ESCAPE:
-            self.running = False
-        elif k == pygame.K_F1:
-            self.show_help = not self.show_help
-        elif k in (pygame.K_1, pygame.K_KP1):
-            self.set_mode("watch")
-        elif k in (pygame.K_2, pygame.K_KP2):
-            self.set_mode("walk")
-        elif k in (pygame.K_3, pygame.K_KP3):
-            self.set_mode("free")
-        elif k == pygame.K_TAB:
-            self.set_mode(MODES[(MODES.index(self.mode) + 1) % len(MODES)])
-        elif k == pygame.K_SPACE:
-            if not self.playing and self.mode != "walk" and self.frame >= self.last_frame:
-                self.seek(0)
-            self.playing = not self.playing
-            self._acc = 0.0
-        elif k == pygame.K_PERIOD:
-            self.playing = False
-            if isinstance(self.view, WalkMode):
-                self.tick()
-            else:
-                self.seek(self.frame + 1)
-        elif k == pygame.K_COMMA:
-            self.playing = False
-            self.seek(self.frame - 1)
-        elif k == pygame.K_LEFT:
-            self.seek(self.frame - self.fps)
-        elif k == pygame.K_RIGHT:
-            self.seek(self.frame + self.fps)
-        elif k == pygame.K_LEFTBRACKET:
-            self.speed_index = max(0, self.speed_index - 1)
-        elif k == pygame.K_RIGHTBRACKET:
-            self.speed_index = min(len(SPEEDS) - 1, self.speed_index + 1)
-        elif k in (pygame.K_PAGEUP, pygame.K_q):
-            self.jump_cut(-1)
-        elif k in (pygame.K_PAGEDOWN, pygame.K_e):
-            self.jump_cut(+1)
-        elif k == pygame.K_HOME:
-            self.restart()
-        elif k == RECORD_KEY:
-            if self.recorder is None:
-                self.start_recording()
-            else:
-                self.stop_recording()
-        elif k == pygame.K_o:
-            self.overlays = NO_OVERLAYS if self.overlays.any else Overlays.all()
-        elif k == pygame.K_m:
-            self.show_minimap = not self.show_minimap
-        elif k == pygame.K_h:
-            self.show_hud = not self.show_hud
 
     def _update_grab(self) -> None:
         want = self.view.grabs_mouse(self)
@@ -519,7 +393,7 @@ class App:
             dt = max(0.0, now - self._last_time)
             self._last_time = now
             for e in pygame.event.get():
-                self.handle(e)
+                handle_event(self, e)
             if not self.running:
                 break
             if not self.view.grabs_mouse(self):

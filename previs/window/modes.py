@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import TakeError
 from ..plan.frame_truth import FrameTruths, Timeline, henry_findings_at, live_cut_swings
 from ..sim.facing import facing_at, target_events
 from ..sim.motion import FrameState
@@ -30,6 +29,7 @@ from ..sim.walker import WalkState, step
 from .freecam import FreeCam
 from .hud import hud_from_truth
 
+MODES = ("watch", "walk", "free")
 TRAIL_STEP = 0.25  # metres between minimap trail points
 TRAIL_MAX = 4000
 EXTEND_SECONDS = 60.0  # walk past the scripted end: performers are simulated this much further at a time
@@ -224,13 +224,3 @@ class WalkMode:
                             cut_note=f"turn \u2265{st.turn_cut_speed:g}\u00b0/s through "
                                      f"\u2265{st.turn_cut_angle:g}\u00b0 to cut", **common)
         return hs, tuple(self.session.cut_seen)
-
-
-def record_failed(app, e: TakeError) -> None:
-    """The disk filled up (or went away) mid-take: the ticks already written stay a take
-    that replays; the window goes on, recording stopped."""
-    if app.recorder.ticks > 0:
-        app.stop_recording()
-        app.say(e.problems[0])
-    else:
-        app.stop_recording(f" (recording failed: {getattr(e, 'reason', e.problems[0])})")
