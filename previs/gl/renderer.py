@@ -35,7 +35,7 @@ import math
 import numpy as np
 
 from ..level.model import Level
-from . import meshes as geometry
+from . import body_mesh, level_meshes, overlay_mesh
 from .render_targets import RenderTargets
 from .layers import NO_OVERLAYS, OverlayLayer, Overlays  # noqa: F401  (re-exported)
 from .view_camera import NEAR, Camera, view_projection
@@ -95,11 +95,11 @@ class Renderer(RenderTargets):
         """Two levels of detail of the person: near (index 0) and far (1), each with its
         own vertex array; their instance buffers are made per level."""
         self._bodies = []
-        for tris in (geometry.body_template(), geometry.body_template_far()):
-            verts, idx = geometry.indexed(tris)
+        for tris in (body_mesh.body_template(), body_mesh.body_template_far()):
+            verts, idx = body_mesh.indexed(tris)
             vao = int(GL.glGenVertexArrays(1))
             GL.glBindVertexArray(vao)
-            stride = geometry.BODY_VERTEX * 4
+            stride = body_mesh.BODY_VERTEX * 4
             vbo = make_buffer(verts)
             attrib(0, 3, stride, 0)
             attrib(1, 3, stride, 12)
@@ -137,7 +137,7 @@ class Renderer(RenderTargets):
             GL.glDeleteTextures(len(self._level_tex), self._level_tex)
 
     def _build_walls(self, level: Level) -> None:
-        mesh = geometry.wall_mesh_chunked(level.walls)
+        mesh = level_meshes.wall_mesh_chunked(level.walls)
         self._wall_chunks = mesh.chunks
         n = len(mesh.chunks)
         # Chunk corners (8 per box, as homogeneous points) for frustum tests each frame.
@@ -151,9 +151,9 @@ class Renderer(RenderTargets):
         self._wall_count = len(mesh.indices)
         self._wall_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._wall_vao)
-        verts = mesh.vertices if len(mesh.vertices) else np.zeros((1, geometry.WALL_VERTEX), np.float32)
+        verts = mesh.vertices if len(mesh.vertices) else np.zeros((1, level_meshes.WALL_VERTEX), np.float32)
         vbo = make_buffer(verts)
-        stride = geometry.WALL_VERTEX * 4
+        stride = level_meshes.WALL_VERTEX * 4
         attrib(0, 3, stride, 0)
         attrib(1, 3, stride, 12)
         attrib(2, 3, stride, 24)
@@ -164,12 +164,12 @@ class Renderer(RenderTargets):
         self._level_bufs += [vbo, ebo]
 
     def _build_floor(self, level: Level) -> None:
-        verts, idx = geometry.floor_mesh(level)
+        verts, idx = level_meshes.floor_mesh(level)
         self._floor_count = len(idx)
         self._floor_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._floor_vao)
         vbo = make_buffer(verts)
-        stride = geometry.FLOOR_VERTEX * 4
+        stride = level_meshes.FLOOR_VERTEX * 4
         attrib(0, 2, stride, 0)
         attrib(1, 3, stride, 8)
         ebo = make_buffer(idx, GL.GL_ELEMENT_ARRAY_BUFFER)
@@ -183,19 +183,19 @@ class Renderer(RenderTargets):
         performers) is Henry's own, drawn only from a free camera."""
         P = len(level.performers)
         self._P = P
-        data = np.zeros((P + 1, geometry.INSTANCE_FLOATS), np.float32)
+        data = np.zeros((P + 1, body_mesh.INSTANCE_FLOATS), np.float32)
         for i, p in enumerate(level.performers):
             data[i, 4:7] = np.asarray(p.color, np.float32) / 255.0
             data[i, 8:10] = (p.radius, p.height)
         h = level.henry
-        data[P, 4:7] = np.asarray(geometry.HENRY_COLOR, np.float32) / 255.0
+        data[P, 4:7] = np.asarray(body_mesh.HENRY_COLOR, np.float32) / 255.0
         data[P, 8:10] = (h.radius, h.height)
         self._inst_all = data  # every body; poses filled per frame
         self._inst_out = np.zeros_like(data)  # the visible ones, nearest first
         # Bounding sphere radius about (x, height / 2, z): covers standing and lying bodies.
         self._inst_radius = np.hypot(data[:, 9], data[:, 8]).astype(np.float64) + 0.2
         self._inst_half_h = data[:, 9].astype(np.float64) / 2.0
-        stride = geometry.INSTANCE_FLOATS * 4
+        stride = body_mesh.INSTANCE_FLOATS * 4
         for body in self._bodies:
             GL.glBindVertexArray(body[0])
             body[2] = make_buffer(data, usage=GL.GL_DYNAMIC_DRAW)
@@ -209,11 +209,11 @@ class Renderer(RenderTargets):
         """(vao, vbo, zone vertex count, total vertex count), built on first use."""
         got = self._overlay_cache.get(ov)
         if got is None:
-            verts, nzone = geometry.overlay_mesh(self.level, zones=ov.zones, paths=ov.paths)
+            verts, nzone = overlay_mesh.overlay_mesh(self.level, zones=ov.zones, paths=ov.paths)
             vao = int(GL.glGenVertexArrays(1))
             GL.glBindVertexArray(vao)
-            vbo = make_buffer(verts if len(verts) else np.zeros((1, geometry.OVERLAY_VERTEX), np.float32))
-            stride = geometry.OVERLAY_VERTEX * 4
+            vbo = make_buffer(verts if len(verts) else np.zeros((1, overlay_mesh.OVERLAY_VERTEX), np.float32))
+            stride = overlay_mesh.OVERLAY_VERTEX * 4
             attrib(0, 3, stride, 0)
             attrib(1, 4, stride, 12)
             attrib(2, 1, stride, 28)
@@ -355,7 +355,7 @@ class Renderer(RenderTargets):
         order = np.argsort(d2, kind="stable")
         keep = keep[order]
         np.take(data, keep, axis=0, out=self._inst_out[: len(keep)])
-        near = int(np.searchsorted(d2[order], geometry.BODY_LOD_DISTANCE ** 2))
+        near = int(np.searchsorted(d2[order], body_mesh.BODY_LOD_DISTANCE ** 2))
         return len(keep), near
 
     def _visible_chunks(self, planes: np.ndarray, eye: np.ndarray) -> list[tuple[int, int]]:
