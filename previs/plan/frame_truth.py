@@ -22,7 +22,7 @@ Units: frames are 0-based integer track frames at the plan's fps; a frame ``f`` 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -275,18 +275,32 @@ def henry_findings_at(level, fs, safety_distance: float) -> tuple:
     """Safety findings about Henry at one frame ``fs`` (a FrameState) of a walked track,
     which has no plan yet: the planner's own clearance and hazard-zone rules
     (:func:`~previs.plan.safety.clearance_findings`, :func:`~previs.plan.safety.zone_findings`)
-    asked about frame ``fs.frame`` alone. Contact windows are absolute frames, so the
-    question is a replay of ``fs.frame + 1`` frames whose earlier frames hold every body
-    :data:`FAR` away with every performer down (never close, never in a zone)."""
+    asked about frame ``fs.frame`` alone.
+
+    Contact windows are absolute frames, so the question is a replay of ``fs.frame + 1``
+    frames whose earlier frames hold every body :data:`FAR` away with every performer down
+    (never close). Only the performers whose centre is within
+    ``safety_distance`` + both radii + 1 m of Henry are put in it (the others cannot be
+    too close to him): at frame 4235 of the finale (103 performers) that is 1.4 ms
+    instead of 55."""
     f = int(fs.frame)
-    P = len(level.performers)
+    hx, hz = (float(v) for v in fs.henry_xz)
+    xz_all = np.asarray(fs.perf_xz, float).reshape(-1, 2)
+    radii = np.array([p.radius for p in level.performers], float)
+    reach = safety_distance + level.henry.radius + radii + 1.0
+    keep = np.flatnonzero(np.hypot(xz_all[:, 0] - hx, xz_all[:, 1] - hz) < reach)
+    near = replace(level, performers=tuple(level.performers[i] for i in keep))
+    P = len(keep)
     henry = np.full((f + 1, 2), FAR)
-    henry[f] = fs.henry_xz
+    henry[f] = (hx, hz)
     perf = np.full((f + 1, P, 2), FAR)
-    perf[f] = np.asarray(fs.perf_xz, float).reshape(P, 2)
+    perf[f] = xz_all[keep]
     down = np.ones((f + 1, P), bool)
-    down[f] = np.asarray(fs.perf_down, bool)
+    down[f] = np.asarray(fs.perf_down, bool)[keep]
     m = _FrameMotion(_Fps(float(level.settings.fps)), henry, perf, down)
+    # Zone entries do not depend on the frame number: one frame, Henry alone.
+    alone = _FrameMotion(m.track, henry[f:], perf[f:, :0], down[f:, :0])
     name = level.henry.name or "Henry"
-    found = list(clearance_findings(level, m, safety_distance)) + list(zone_findings(level, m))
+    found = list(clearance_findings(near, m, safety_distance))
+    found += zone_findings(replace(level, performers=()), alone)
     return tuple(x for x in found if name in x.who)

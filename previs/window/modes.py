@@ -144,6 +144,7 @@ class WalkMode:
         self._events = target_events(app.level)
         self._level = app.level
         self._truths: tuple[tuple, FrameTruths] | None = None
+        self._findings: tuple[tuple, tuple] | None = None
 
     def restart(self, app, frame: int, state: WalkState, recording: bool = False) -> None:
         """Walk from ``frame`` with Henry at ``state`` (cuts found before are dropped)."""
@@ -217,7 +218,10 @@ class WalkMode:
             st = app.level.settings
             self._truths = (key, FrameTruths(app.plan, timeline=tl, fps=st.fps, start_tc=st.start_tc))
         henry = app.level.henry.name or "Henry"
-        own = henry_findings_at(app.level, fs, app.plan_settings.safety_distance)
+        where = (fs.frame, tuple(fs.henry_xz), id(app.level))  # redrawn while paused: asked once
+        if self._findings is None or self._findings[0] != where:
+            self._findings = (where, henry_findings_at(app.level, fs, app.plan_settings.safety_distance))
+        own = self._findings[1]
         truth = self._truths[1].at(fs.frame, walked=(henry, own))
         st = app.level.settings
         hs = hud_from_truth(truth, app.level, tl, mode=self.name, trail=tuple(self.session.trail),
