@@ -366,13 +366,13 @@ def test_readme_pictures_cli(tmp_path, capsys):
         spec.loader.exec_module(mod)
         return mod
 
-    report, topdown = tool("report_pictures"), tool("plan_pictures")
+    pictures = tool("docs_pictures")
     duel = TESTS / "data" / "expect" / "duel.tmx"
-    assert report.main([str(duel), "-o", str(tmp_path)]) == 0
-    assert topdown.main([str(duel), "-o", str(tmp_path / "plans")]) == 0
+    assert pictures.main([str(duel), "-o", str(tmp_path)]) == 0
+    assert pictures.main([str(duel), "-o", str(tmp_path / "plans"), "--plans-only"]) == 0
     names = sorted(p.name for p in tmp_path.rglob("*.png"))
     assert names == ["duel-plan.png", "duel-plan.png", "storyboard-duel.png", "yawspeed-duel.png"]
     sheet = Image.open(tmp_path / "storyboard-duel.png")
     assert sheet.width > 1000 and sheet.height > 200  # three shots side by side, captioned
-    assert report.main([str(tmp_path / "missing.tmx"), "-o", str(tmp_path)]) == 1
+    assert pictures.main([str(tmp_path / "missing.tmx"), "-o", str(tmp_path)]) == 1
     assert "missing.tmx" in capsys.readouterr().err

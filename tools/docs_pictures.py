@@ -1,8 +1,10 @@
-"""Draw the README's pictures of levels: a storyboard sheet, the head-turn speed plot and
+"""Draw the docs' pictures of levels: a storyboard sheet, the head-turn speed plot and
 the top-down plan of each (docs/img/storyboard-<level>.png, yawspeed-<level>.png,
-<level>-plan.png)::
+<level>-plan.png); with ``--plans-only`` just the top-down plan (matplotlib alone, no
+OpenGL; ``--no-route`` draws Henry's authored path instead of his simulated route)::
 
-    SDL_VIDEODRIVER=offscreen .venv/bin/python tools/report_pictures.py levels/*.tmx -o docs/img
+    SDL_VIDEODRIVER=offscreen .venv/bin/python tools/docs_pictures.py levels/*.tmx -o docs/img
+    .venv/bin/python tools/docs_pictures.py levels/*.tmx -o docs/img --plans-only
 
 Exit status 1 (and the reason on stderr) if a level does not load.
 """
@@ -24,6 +26,7 @@ from previs.report.page import default_renderer_factory
 from previs.report.plots import yaw_speed_png
 from previs.report.sections import middle_frame
 from previs.report.topdown import level_stem, plan_png
+from previs.sim.script import simulate
 
 
 def storyboard_strip_png(level, motion, plan, *, count: int = 8, columns: int = 4, size=(384, 216),
@@ -79,34 +82,41 @@ def storyboard_strip_png(level, motion, plan, *, count: int = 8, columns: int = 
     return buf.getvalue()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``tools/report_pictures.py LEVEL... -o DIR``: README pictures of each level:
-    ``DIR/storyboard-<level>.png``, ``DIR/yawspeed-<level>.png``, ``DIR/<level>-plan.png``."""
+def pictures(lp: str, args) -> dict[str, bytes]:
+    """{file name: PNG bytes} of level ``lp``."""
+    level = pipeline.load(lp)
+    stem = level_stem(lp)
+    title = f"{level.settings.title} ({os.path.basename(lp)})"
+    if args.plans_only:
+        motion = None if args.no_route else simulate(level)
+        return {f"{stem}-plan.png": plan_png(level, motion=motion, dpi=args.dpi, title=title)}
+    motion = pipeline.replay(level)
+    plan = pipeline.plan(motion)
+    return {
+        f"storyboard-{stem}.png": storyboard_strip_png(level, motion, plan),
+        f"yawspeed-{stem}.png": yaw_speed_png(plan, title=f"Head-turn speed: {title}"),
+        f"{stem}-plan.png": plan_png(level, motion=motion, plan=plan, title=title),
+    }
 
-    ap = argparse.ArgumentParser(prog="tools/report_pictures.py",
-                                 description="Write the README pictures of levels.")
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="tools/docs_pictures.py", description="Write the docs' pictures of levels.")
     ap.add_argument("levels", nargs="+", metavar="LEVEL")
     ap.add_argument("-o", "--out", default="docs/img", help="folder (default docs/img)")
+    ap.add_argument("--plans-only", action="store_true", help="only <level>-plan.png (no OpenGL needed)")
+    ap.add_argument("--dpi", type=float, default=150, help="of the plan with --plans-only (default 150)")
+    ap.add_argument("--no-route", action="store_true",
+                    help="with --plans-only: draw Henry's path, not his simulated route")
     args = ap.parse_args(argv)
     try:
         os.makedirs(args.out, exist_ok=True)
         for lp in args.levels:
-            level = pipeline.load(lp)
-            motion = pipeline.replay(level)
-            plan = pipeline.plan(motion)
-            stem = level_stem(lp)
-            title = f"{level.settings.title} ({os.path.basename(lp)})"
-            outs = {
-                f"storyboard-{stem}.png": storyboard_strip_png(level, motion, plan),
-                f"yawspeed-{stem}.png": yaw_speed_png(plan, title=f"Head-turn speed: {title}"),
-                f"{stem}-plan.png": plan_png(level, motion=motion, plan=plan, title=title),
-            }
-            for name, data in outs.items():
+            for name, data in pictures(lp, args).items():
                 atomic_write_bytes(os.path.join(args.out, name), data)
                 print(os.path.join(args.out, name))
     except PrevisError as e:
         for line in e.problems:
-            print(f"report: {line}", file=sys.stderr)
+            print(f"docs_pictures: {line}", file=sys.stderr)
         return 1
     return 0
 
