@@ -21,8 +21,7 @@ __all__ = ["HudState", "Timeline", "fmt_seconds", "hud_from_truth", "hud_state",
 
 @dataclass(frozen=True)
 class HudState:
-    """Everything drawn over one frame. Empty/None fields are not drawn, so a burn-in
-    (animatic, report) sets only timecode, shot and flash."""
+    """Everything the window's HUD draws over one frame; empty/None fields are not drawn."""
 
     timecode: str = ""
     frame: int = 0
