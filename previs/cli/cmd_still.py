@@ -83,8 +83,16 @@ def run(args) -> int:
     with create_offscreen_context():
         r = Renderer(level, args.size)
         try:
-            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, hud=hud)
+            layers = ()
+            if hud is not None:
+                from ..window.hudlayer import HudLayers
+
+                huds = HudLayers()
+                layers = (huds.over(hud, level, args.size),)
+            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, layers=layers)
             rgb = r.read_pixels()
+            if hud is not None:
+                huds.close()
         finally:
             r.close()
     save_png(args.output, rgb)
