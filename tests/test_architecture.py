@@ -71,8 +71,6 @@ TESTING_MAY_TIME = {"perf_counter", "perf_counter_ns"}
 
 #: Known violations, removed on other branches (issue 12): key -> why it is still here.
 KNOWN = {
-    ("previs.gl.renderer", "previs.window.hudlayer"):
-        "gl/renderer.py draws the window's HUD layer; the HUD is being moved out of the GL core",
     ("previs.sim.take", "time.monotonic"):
         "TakeWriter fsyncs every FSYNC_SECONDS of wall time; counting ticks instead keeps sim/ clock-free",
 }

@@ -187,7 +187,7 @@ def test_a_stale_export_is_removed_with_the_new_set_but_a_folder_is_not(tmp_path
     from previs.export import FILES, write_outputs
     from previs.fsutil import staged_output_dir
     from previs.plan.shotplan import PlanSettings, build_plan
-    from test_plan_fixtures import scene
+    from plankit import scene
 
     level, motion = scene()
     plan = build_plan(motion.track, settings=PlanSettings.from_level(level.settings), motion=motion)
