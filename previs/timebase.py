@@ -25,6 +25,9 @@ The simulation has fired beats this way since the start; markers now use it too.
 Derived, never a second rule: :meth:`TimeBase.span` (the frames of ``[t, t + d)``: from
 ``frame_at(t)`` up to, not including, ``frame_at(t + d)``) and :meth:`TimeBase.frames_within`
 (frames sampled inside the closed ``[t0, t1]``, for contact windows and expectations).
+What is *on screen* at ``t`` is the frame whose half-open interval holds it,
+:meth:`TimeBase.frame_containing` (``floor(t * fps + FRAME_TOLERANCE)``): an event at ``t``
+inside frame ``f`` first shows on frame ``f + 1``, the first sample after it.
 :meth:`TimeBase.frames_in` turns a *duration* into a frame count (``round(d * fps)``: the
 replay's length), which is a length, not an instant.
 
@@ -148,6 +151,14 @@ class TimeBase:
         num, den = self._num_den()
         return int(math.ceil(float(t) * num / den - FRAME_TOLERANCE))
 
+    def frame_containing(self, t: float) -> int:
+        """The frame on screen at ``t`` seconds: the one whose half-open
+        ``[f / fps, (f + 1) / fps)`` holds ``t``, i.e. the last frame sampled at or before
+        ``t``, ``floor(t * fps + FRAME_TOLERANCE)``. For asking what *is* at a time (an
+        expectation's ``time``); an *event* at ``t`` shows from :meth:`frame_at` on."""
+        num, den = self._num_den()
+        return int(math.floor(float(t) * num / den + FRAME_TOLERANCE))
+
     def frames_at(self, t) -> np.ndarray:
         """:meth:`frame_at` of every time in array ``t`` (int64, same shape)."""
         num, den = self._num_den()
@@ -187,8 +198,7 @@ class TimeBase:
         """The frames sampled inside the closed ``[t0, t1]`` seconds (a contact window, an
         expectation's "from"-"to"): ``frame_at(t0)`` through the last frame at or before
         ``t1`` (``floor(t1 * fps + FRAME_TOLERANCE)``)."""
-        num, den = self._num_den()
-        last = int(math.floor(float(t1) * num / den + FRAME_TOLERANCE))
+        last = self.frame_containing(t1)
         first = self.frame_at(t0)
         return range(first, max(first, last + 1))
 

@@ -15,7 +15,9 @@ from pathlib import Path as FsPath
 
 import numpy as np
 
+from ..errors import PrevisError
 from ..sim.paths import walk_end_time
+from ..timebase import TimeBase
 from . import limits
 from .diagnostics import Problems, describe
 from .tiled_shapes import anchor, rectangle, vertices
@@ -37,7 +39,6 @@ from .walls import build_walls, crossed_cells
 KINDS = ("henry", "performer", "path", "beat", "zone")
 ACTOR_SHAPES = ("point", "ellipse", "rectangle", "tile")
 TAIL_SECONDS = 2.0  # derived duration: last motion or beat end + 2 s (the contract)
-_TC = re.compile(r"(\d{2}):(\d{2}):(\d{2}):(\d{2})")
 _HOLD = re.compile(r"(\d+)\s*[=:]\s*([^\s=:]+)")
 HOLDS_FIX = 'write holds as "2=1.5, 4=0.8": 0-based vertex index = seconds held there'
 REF_FIX = {
@@ -52,15 +53,16 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
     """Map properties, checked; ``duration`` is returned apart (None: derive it)."""
     p = Props(problems, "map properties", raw.properties)
     s: dict = {"title": p.string("title", FsPath(raw.source).stem)}
-    fps = p.number("fps", 24, "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
-    s["fps"] = int(fps) if fps is not None else 24
+    fps = p.number("fps", Settings.fps, "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
+    s["fps"] = int(fps) if fps is not None else Settings.fps
     duration = p.number("duration", None, "s", lo=0, lo_open=True, hi=limits.MAX_DURATION)
-    tc = p.string("start_tc", "00:00:00:00")
-    m = _TC.fullmatch(tc)
-    if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3]) > 59 or int(m[4]) >= s["fps"]:
+    tc = p.string("start_tc", Settings.start_tc)
+    try:
+        TimeBase(s["fps"], tc)
+    except PrevisError:
         p.error(
             f"start_tc = {tc!r} is not a timecode",
-            f"write HH:MM:SS:FF with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
+            f"write HH:MM:SS:FF, two digits each, with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
         )
     else:
         s["start_tc"] = tc
@@ -68,10 +70,10 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
         "tile_meters": dict(default=1.0, unit="m", lo=0, lo_open=True, hi=100.0),
         "eye_height": dict(default=1.7, unit="m", lo=0, lo_open=True, hi=10.0),
         "hfov": dict(default=90.0, unit="degrees", lo=0, lo_open=True, hi=180.0, hi_open=True),
-        "max_take": dict(default=60.0, unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
-        "turn_cut_speed": dict(default=150.0, unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
-        "turn_cut_angle": dict(default=40.0, unit="degrees", lo=0, lo_open=True, hi=3600.0),
-        "safety_distance": dict(default=0.5, unit="m", lo=0, hi=100.0),
+        "max_take": dict(default=Settings.max_take, unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
+        "turn_cut_speed": dict(default=Settings.turn_cut_speed, unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
+        "turn_cut_angle": dict(default=Settings.turn_cut_angle, unit="degrees", lo=0, lo_open=True, hi=3600.0),
+        "safety_distance": dict(default=Settings.safety_distance, unit="m", lo=0, hi=100.0),
     }
     for name, r in ranges.items():
         default = r.pop("default")
@@ -436,7 +438,7 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
                 o = b.by_id[beat.id]
                 problems.notice(b.where(o), f"happens at {beat.t:g} s, after the replay ends (duration {duration:g} s)", "raise the map property duration or move the beat")
 
-    frames = max(1, int(round(duration * settings["fps"])))
+    frames = max(1, TimeBase(settings["fps"]).frames_in(duration))
     actors = 1 + len(performers)
     if frames * actors > limits.MAX_ACTOR_FRAMES:
         problems.error(
