@@ -61,12 +61,12 @@ def run(args) -> int:
     level = pipeline.load(args.level)
     motion = pipeline.replay(level, args.take,
                              warn=lambda w: print(f"previs still: warning: {w}", file=sys.stderr))
-    fps = motion.fps
-    frame = int(round(args.time * fps))
+    tb = motion.time_base
+    frame = tb.frame_containing(args.time)  # the frame on screen at --time
     last = motion.frames - 1
     if frame > last:
         raise PrevisError(f"--time {args.time:g} is past the end of the {'take' if args.take else 'fight'}: "
-                          f"frames run from 0 to {last / fps:.3f} s (frame {last}).")
+                          f"frames run from 0 to {tb.time_of(last):.3f} s (frame {last}).")
     fs = motion.snapshot(frame)
 
     from ..gl.context import create_offscreen_context
@@ -86,8 +86,6 @@ def run(args) -> int:
         finally:
             r.close()
     save_png(args.output, rgb)
-    from ..window.hud import timecode
-
     print(f"previs still: wrote {args.output} ({args.size[0]}x{args.size[1]}, frame {frame}, "
-          f"{timecode(frame, fps, level.settings.start_tc)})")
+          f"{tb.timecode(frame)})")
     return 0

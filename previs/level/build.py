@@ -445,7 +445,7 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
             None,
             f"would replay {frames} frames x {actors} actors (Henry and {len(performers)} performers) = "
             f"{frames * actors}, more than the {limits.MAX_ACTOR_FRAMES} frames x actors a replay may hold "
-            f"(at {settings['fps']} fps that is {limits.MAX_ACTOR_FRAMES / actors / settings['fps'] / 60:.1f} minutes "
+            f"(at {settings['fps']} fps that is {TimeBase(settings['fps']).seconds(limits.MAX_ACTOR_FRAMES / actors) / 60:.1f} minutes "
             f"with {len(performers)} performers)",
             "shorten the duration, lower fps, or split the fight into several levels",
         )
