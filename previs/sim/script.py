@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ..level.model import DOWN_ACTIONS, Level
+from ..level.model import Level
 from ..timebase import time_base_of
 from . import paths
 from .motion import Motion
@@ -58,10 +58,53 @@ def down_frames(level: Level, frames: int) -> np.ndarray:
     tb = time_base_of(level.settings)
     out = np.full(len(level.performers), frames, dtype=np.int64)
     for b in level.beats:
-        if b.action in DOWN_ACTIONS and b.actor != level.henry.id:
+        if b.downs_actor and b.actor != level.henry.id:
             p = level.performer_index(b.actor)
             out[p] = min(out[p], tb.frame_at(b.end))
     return out
+
+
+def _scripted_henry_xz(level: Level, t: float) -> np.ndarray:
+    """Henry's scripted feet ``(x, z)`` in metres at time ``t`` s (his path, not a take)."""
+    w = paths.build_walk(level.henry)
+    lt = paths.local_time([w], np.array([t]))
+    return paths.positions([w], paths.arc_length([w], lt))[0, 0]
+
+
+def push_offsets(level: Level, frames: int, xz: np.ndarray) -> np.ndarray | None:
+    """Displacement (F, P, 2) in metres that pushing beats add to the performers' walks
+    ``xz`` (F, P, 2); None when the level has none (the walks stay bit-identical).
+
+    A beat whose action has ``push`` > 0 (see :mod:`previs.level.actions`) moves its target
+    performer that many metres straight away from its actor, eased in and out (smoothstep)
+    over ``[t, t + duration]``; the target stays displaced and walks on from there. The
+    direction is fixed on the beat's first frame, from the actor's scripted position (Henry's
+    path, even in a walked take) to the target's, earlier pushes included. Henry is never
+    pushed (the camera path is authored); a target on the actor's very spot is not pushed."""
+    tb = time_base_of(level.settings)
+    pushes = [b for b in level.beats if b.spec.push > 0 and b.target not in (None, level.henry.id, b.actor)]
+    if not pushes:
+        return None
+    off = np.zeros_like(xz)
+    t = tb.times(frames)
+    for b in pushes:  # loop over pushing beats, vectorised over frames
+        f0 = tb.frame_at(b.t)
+        if f0 >= frames:
+            continue
+        p = level.performer_index(b.target)
+        if b.actor == level.henry.id:
+            src = _scripted_henry_xz(level, tb.time_of(f0))
+        else:
+            q = level.performer_index(b.actor)
+            src = xz[f0, q] + off[f0, q]
+        d = xz[f0, p] + off[f0, p] - src
+        dist = float(np.hypot(d[0], d[1]))
+        if dist < 1e-6:
+            continue
+        with np.errstate(over="ignore"):  # a duration like 1e-320 is an instant push
+            e = smoothstep((t[f0:] - b.t) / b.duration) if b.duration > 0 else np.ones(frames - f0)
+        off[f0:, p] += (b.spec.push / dist) * e[:, None] * d[None, :]
+    return off
 
 
 def performer_motion(level: Level, frames: int):
@@ -69,7 +112,8 @@ def performer_motion(level: Level, frames: int):
     moving (F, P) bool (changed position since the previous frame).
 
     All performers in one vectorised pass (see :mod:`previs.sim.paths`)."""
-    t = time_base_of(level.settings).times(frames)
+    tb = time_base_of(level.settings)
+    t = tb.times(frames)
     P = len(level.performers)
     if P == 0:
         return (np.zeros((frames, 0, 2)), np.zeros((frames, 0), bool), np.zeros((frames, 0)),
@@ -83,6 +127,7 @@ def performer_motion(level: Level, frames: int):
     for a, w in enumerate(walks):
         seg_yaw[a, : len(w.seg_yaw)] = w.seg_yaw
     walk_yaw = seg_yaw[np.arange(P)[None, :], seg]
+    off = push_offsets(level, frames, xz)
     # Down: frozen where they fell, from the fall's end on.
     fdown = down_frames(level, frames)
     f = np.arange(frames)[:, None]
@@ -90,14 +135,18 @@ def performer_motion(level: Level, frames: int):
     src = np.minimum(f, fdown[None, :])  # (F, P) frame to read each performer from
     xz = xz[src, np.arange(P)[None, :]]
     walk_yaw = walk_yaw[src, np.arange(P)[None, :]]
+    # Moving means walking: a pushed performer keeps facing as it stood (see performer_facing).
     moving = np.zeros((frames, P), bool)
     moving[1:] = np.any(np.abs(np.diff(xz, axis=0)) > 1e-9, axis=-1)
+    if off is not None:
+        xz = xz + off[src, np.arange(P)[None, :]]
     return xz, down, walk_yaw, moving
 
 
 def henry_walk(level: Level, frames: int) -> tuple[np.ndarray, np.ndarray]:
     """Henry's feet (F, 2) and his walking yaw (F,) with eased corners (unwrapped, deg)."""
-    t = time_base_of(level.settings).times(frames)
+    tb = time_base_of(level.settings)
+    t = tb.times(frames)
     h = level.henry
     w = paths.build_walk(h)
     lt = paths.local_time([w], t)
@@ -137,7 +186,7 @@ def _regimes(level: Level, frames: int):
     tb = time_base_of(level.settings)
     out = []
     for b in level.beats:
-        if b.actor == level.henry.id and b.action == "look" and b.target not in (None, level.henry.id):
+        if b.actor == level.henry.id and b.aims and b.target not in (None, level.henry.id):
             f0 = tb.frame_at(b.t)
             if f0 < frames:
                 out.append((f0, b))
@@ -148,7 +197,8 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
                perf_xz: np.ndarray, perf_down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Henry's yaw (unwrapped) and pitch (deg) per frame, following the look beats."""
     st = level.settings
-    t = time_base_of(st).times(frames)
+    tb = time_base_of(st)
+    t = tb.times(frames)
     yaw = walk_yaw.copy()
     pitch = np.zeros(frames)
     looks = _regimes(level, frames)
