@@ -9,7 +9,6 @@ import pytest
 from previs import pipeline
 from previs.errors import PrevisError
 from previs.export.otio import build_timeline
-from previs.level.model import DOWN_ACTIONS
 from previs.sim.script import _regimes
 from previs.timebase import TimeBase, split_timecode, time_base_of
 
@@ -173,7 +172,7 @@ def test_beat_markers_sit_on_the_frames_the_simulation_fires_them():
     fired = {(round(b.t, 3), b.action): f0 for f0, b in _regimes(lv, motion.frames)}
     assert fired and all(by_t[k].frame == f for k, f in fired.items())
     # falls: the performer is down from the frame after [t, t + duration)
-    falls = [b for b in lv.beats if b.action in DOWN_ACTIONS]
+    falls = [b for b in lv.beats if b.downs_actor and b.actor != lv.henry.id]
     assert falls
     for b in falls:
         p = lv.performer_index(b.actor)
