@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from previs import pipeline
-from previs.plan.frame_truth import (CAPTION_SECONDS, FrameTruths, Timeline, caption, henry_findings_at,
-                                     timecode)
+from previs.timebase import TimeBase
+from previs.plan.frame_truth import CAPTION_SECONDS, FrameTruths, Timeline, caption, henry_findings_at
 from previs.sim.facing import facing_all, facing_at, target_events
 from previs.sim.script import performer_motion
 
@@ -42,8 +42,9 @@ def test_at_the_second_cut(corridor):
     assert t.on_cut and t.cut is plan.cuts[1] and t.last_cut is plan.cuts[1]
     assert t.cut.index == 2 and t.suggested_cut is None
     # Beats from their frame for max(duration, 1.5 s) = 36 frames: Goon 2's hit at frame
-    # 216 ended on 252; the kick (228), the fall (230) and the whip look (249) are on.
-    assert [b.frame for b in t.beats] == [228, 230, 249]
+    # 216 ended on 252; the kick (228), the fall (231) and the whip look (250) are on, each
+    # on the frame the simulation fires it (TimeBase.frame_at: t = 9.6 s -> 230.4 -> 231).
+    assert [b.frame for b in t.beats] == [228, 231, 250]
     assert t.captions == ("Henry: kick \u2192 Goon 2", "Goon 2: fall",
                           "Henry: look \u2192 Goon 4 (WHIP: back to the front)")
     assert t.findings == () and t.warnings == ()
@@ -91,7 +92,7 @@ def test_a_walked_timeline_replaces_the_plans_cuts(corridor):
     tl = Timeline.from_cuts([100], 400, plan.fps)
     t = FrameTruths(plan, timeline=tl).at(100)
     assert (t.shot, t.shots, t.on_cut, t.next_cut, t.cut) == (2, 2, True, None, None)
-    assert t.timecode == timecode(100, 24, level.settings.start_tc) == "01:00:04:04"
+    assert t.timecode == TimeBase(24, level.settings.start_tc).timecode(100) == "01:00:04:04"
 
 
 def test_henry_findings_at_a_walked_frame_use_the_planners_rules(corridor):

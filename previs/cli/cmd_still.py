@@ -13,7 +13,7 @@ HELP = "render one POV frame offscreen to a PNG"
 DESCRIPTION = """\
 Render the frame at --time seconds of LEVEL's fight (or of a take recorded with
 'previs walk', --take) from Henry's eyes, offscreen, to a PNG: the same renderer as the
-window and the animatic. The time is rounded to the nearest frame at the level's fps.
+window and the animatic. The frame is the one on screen at that time (frame f covers [f/fps, (f+1)/fps)).
 
 --overlays draws zones (by kind: pyro orange, no-go hatched red, ...) and paths on the
 floor; --hud adds the window's HUD (timecode, shot, cut countdown, beats, safety
@@ -63,12 +63,12 @@ def run(args) -> int:
     level = pipeline.load(args.level)
     motion = pipeline.replay(level, args.take,
                              warn=warner("still"))
-    fps = motion.fps
-    frame = int(round(args.time * fps))
+    tb = motion.time_base
+    frame = tb.frame_containing(args.time)  # the frame on screen at --time
     last = motion.frames - 1
     if frame > last:
         raise PrevisError(f"--time {args.time:g} is past the end of the {'take' if args.take else 'fight'}: "
-                          f"frames run from 0 to {last / fps:.3f} s (frame {last}).")
+                          f"frames run from 0 to {tb.time_of(last):.3f} s (frame {last}).")
     fs = motion.snapshot(frame)
 
     from ..gl.context import create_offscreen_context
@@ -96,8 +96,6 @@ def run(args) -> int:
         finally:
             r.close()
     save_png(args.output, rgb)
-    from ..window.hud import timecode
-
     print(f"previs still: wrote {args.output} ({args.size[0]}x{args.size[1]}, frame {frame}, "
-          f"{timecode(frame, fps, level.settings.start_tc)})")
+          f"{tb.timecode(frame)})")
     return 0

@@ -33,7 +33,8 @@ TIMECODE_RATES = (24, 25, 30, 48, 50, 60)
 
 def supported(plan) -> bool:
     """True if the plan's frame rate is one an EDL can carry (see the module doc)."""
-    return abs(plan.fps - round(plan.fps)) < 1e-6 and int(round(plan.fps)) in TIMECODE_RATES
+    tb = plan.time_base
+    return tb.fps.denominator == 1 and tb.nominal_rate in TIMECODE_RATES
 
 
 def skipped_reason(plan) -> str:

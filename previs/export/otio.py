@@ -27,7 +27,6 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
 
 from __future__ import annotations
 
-import math
 import os
 import unicodedata
 
@@ -112,7 +111,7 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
                 m.metadata["previs"] = {"kind": "cut", "frame": cut.frame, "direction": cut.direction, "angle": cut.angle, "peak_speed": cut.peak_speed}
             clip.markers.append(m)
         for b in shot.beats:
-            length = min(max(0, int(math.floor(b.duration * plan.fps + 1e-6))), shot.end_frame - b.frame)
+            length = min(b.end_frame, shot.end_frame) - b.frame  # the beat's frames [t, t + duration)
             m = otio.schema.Marker(
                 name=fix(b.label),
                 marked_range=TR(RT(base + b.frame, rate), RT(length, rate)),

@@ -8,11 +8,12 @@ tile_meters`` (south). Object kinds are matched case-insensitively (``Henry`` is
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
+from ..errors import PrevisError
+from ..timebase import TimeBase
 from . import limits
 from .actions import ACTIONS, PERFORMER
 from .actions import action as action_spec
@@ -27,7 +28,6 @@ from .walls import build_walls, path_wall_notices
 KINDS = ("henry", "performer", "path", "beat", "zone")
 ACTOR_SHAPES = ("point", "ellipse", "rectangle", "tile")
 TAIL_SECONDS = 2.0  # derived duration: last motion or beat end + 2 s (the contract)
-_TC = re.compile(r"(\d{2}):(\d{2}):(\d{2}):(\d{2})")
 REF_FIX = {
     "path": "pick a path object in Tiled's object picker",
     "actor": "pick henry or a performer in Tiled's object picker",
@@ -40,15 +40,16 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
     """Map properties, checked; ``duration`` is returned apart (None: derive it)."""
     p = Props(problems, "map properties", raw.properties)
     s: dict = {"title": p.string("title", FsPath(raw.source).stem)}
-    fps = p.number("fps", 24, "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
-    s["fps"] = int(fps) if fps is not None else 24
+    fps = p.number("fps", Settings.fps, "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
+    s["fps"] = int(fps) if fps is not None else Settings.fps
     duration = p.number("duration", None, "s", lo=0, lo_open=True, hi=limits.MAX_DURATION)
-    tc = p.string("start_tc", "00:00:00:00")
-    m = _TC.fullmatch(tc)
-    if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3]) > 59 or int(m[4]) >= s["fps"]:
+    tc = p.string("start_tc", Settings.start_tc)
+    try:
+        TimeBase(s["fps"], tc)
+    except PrevisError:
         p.error(
             f"start_tc = {tc!r} is not a timecode",
-            f"write HH:MM:SS:FF with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
+            f"write HH:MM:SS:FF, two digits each, with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
         )
     else:
         s["start_tc"] = tc
@@ -56,10 +57,10 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
         "tile_meters": dict(default=1.0, unit="m", lo=0, lo_open=True, hi=100.0),
         "eye_height": dict(default=1.7, unit="m", lo=0, lo_open=True, hi=10.0),
         "hfov": dict(default=90.0, unit="degrees", lo=0, lo_open=True, hi=180.0, hi_open=True),
-        "max_take": dict(default=60.0, unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
-        "turn_cut_speed": dict(default=150.0, unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
-        "turn_cut_angle": dict(default=40.0, unit="degrees", lo=0, lo_open=True, hi=3600.0),
-        "safety_distance": dict(default=0.5, unit="m", lo=0, hi=100.0),
+        "max_take": dict(default=Settings.max_take, unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
+        "turn_cut_speed": dict(default=Settings.turn_cut_speed, unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
+        "turn_cut_angle": dict(default=Settings.turn_cut_angle, unit="degrees", lo=0, lo_open=True, hi=3600.0),
+        "safety_distance": dict(default=Settings.safety_distance, unit="m", lo=0, hi=100.0),
     }
     for name, r in ranges.items():
         default = r.pop("default")
@@ -365,14 +366,15 @@ def _duration(b: _Builder, explicit: float | None, bodies: tuple[Actor, ...], be
 
 def _check_replay_size(problems: Problems, duration: float, fps: int, performers: int) -> None:
     """Step 7: frames x bodies within ``MAX_ACTOR_FRAMES`` (the replay's memory)."""
-    frames = max(1, int(round(duration * fps)))
+    tb = TimeBase(fps)
+    frames = max(1, tb.frames_in(duration))
     bodies = 1 + performers
     if frames * bodies > limits.MAX_ACTOR_FRAMES:
         problems.error(
             None,
             f"would replay {frames} frames x {bodies} actors (Henry and {performers} performers) = "
             f"{frames * bodies}, more than the {limits.MAX_ACTOR_FRAMES} frames x actors a replay may hold "
-            f"(at {fps} fps that is {limits.MAX_ACTOR_FRAMES / bodies / fps / 60:.1f} minutes "
+            f"(at {fps} fps that is {tb.seconds(limits.MAX_ACTOR_FRAMES / bodies) / 60:.1f} minutes "
             f"with {performers} performers)",
             "shorten the duration, lower fps, or split the fight into several levels",
         )

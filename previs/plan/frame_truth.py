@@ -28,7 +28,7 @@ import numpy as np
 
 from .cuts import find_swings, turn_cuts
 from .safety import clearance_findings, zone_findings
-from .timecode import timecode as _smpte
+from ..timebase import TimeBase, time_base_of
 
 CAPTION_SECONDS = 1.5
 """A beat is active from its frame for ``max(duration, 1.5)`` s: a 0.25 s look is 6 frames
@@ -38,14 +38,6 @@ MAX_CAPTIONS = 4
 CLEARANCE_LIVE_SECONDS = 0.5
 """A clearance finding (reported at its closest moment) is live this long either side of it:
 12 frames at 24 fps."""
-
-
-def timecode(frame: int, fps: float, start_tc: str) -> str:
-    """SMPTE timecode of track ``frame`` when frame 0 is at ``start_tc``.
-
-    The one place the picture side turns a frame into timecode (previs.timebase replaces
-    the call below when it lands)."""
-    return _smpte(frame, fps, start_tc)
 
 
 @dataclass(frozen=True)
@@ -172,6 +164,7 @@ class FrameTruths:
         self.plan = plan
         self.fps = float(plan.fps if plan is not None else fps)
         self.start_tc = plan.settings.start_tc if plan is not None else (start_tc or "00:00:00:00")
+        self.tb = plan.time_base if plan is not None else TimeBase(self.fps, self.start_tc)
         if timeline is None:
             timeline = Timeline.from_plan(plan) if plan is not None else Timeline.from_cuts((), 1, self.fps)
         self.timeline = timeline
@@ -185,14 +178,15 @@ class FrameTruths:
         beats = sorted((b for s in shots for b in s.beats), key=lambda b: (b.frame, b.t))
         self._beats = beats
         self._beat_frames = [b.frame for b in beats]
-        self._spans = [max(1, int(round(max(CAPTION_SECONDS, b.duration) * self.fps))) for b in beats]
+        self._spans = [max(1, self.tb.frames_in(max(CAPTION_SECONDS, b.duration))) for b in beats]
         self._longest = max(self._spans or [1])
-        self._near = int(round(CLEARANCE_LIVE_SECONDS * self.fps))
+        self._near = self.tb.frames_in(CLEARANCE_LIVE_SECONDS)
         # Findings by first frame, each with the frame it stops being live (exclusive).
         found = [] if plan is None else sorted(plan.safety, key=lambda f: f.frame)
         self._findings = found
         self._finding_frames = [f.frame for f in found]
-        self._live_ends = [f.frame + self._near + 1 if f.kind == "clearance" else int(round(f.exit * self.fps))
+        # ``exit`` is the exit frame's time rounded to 1 ms, so the nearest frame is that frame.
+        self._live_ends = [f.frame + self._near + 1 if f.kind == "clearance" else self.tb.frames_in(f.exit)
                            for f in found]
         self._longest_finding = max([e - f.frame for f, e in zip(found, self._live_ends)] + [self._near + 1])
 
@@ -237,7 +231,7 @@ class FrameTruths:
             name, own = walked
             findings = tuple(own) + tuple(f for f in findings if name not in f.who)
         return FrameTruth(
-            frame=frame, time=frame / self.fps, timecode=timecode(frame, self.fps, self.start_tc),
+            frame=frame, time=self.tb.time_of(frame), timecode=self.tb.timecode(frame),
             shot=shot, shots=tl.shots, over_max_take=bool(over), next_cut=tl.next_cut(frame),
             prev_cut=tl.prev_cut(frame), cut=cut, last_cut=last, suggested_cut=self._suggested.get(frame),
             on_cut=tl.is_cut(frame), beats=beats, captions=tuple(caption(b) for b in beats), findings=findings,
@@ -263,8 +257,11 @@ class _FrameMotion:
 
 
 @dataclass(frozen=True)
-class _Fps:
+class _TrackClock:
+    """The part of a CameraTrack the safety rules read: its rate and time base."""
+
     fps: float
+    time_base: TimeBase
 
 
 FAR = 1e9
@@ -297,7 +294,8 @@ def henry_findings_at(level, fs, safety_distance: float) -> tuple:
     perf[f] = xz_all[keep]
     down = np.ones((f + 1, P), bool)
     down[f] = np.asarray(fs.perf_down, bool)[keep]
-    m = _FrameMotion(_Fps(float(level.settings.fps)), henry, perf, down)
+    tb = time_base_of(level.settings)
+    m = _FrameMotion(_TrackClock(float(tb.fps), tb), henry, perf, down)
     # Zone entries do not depend on the frame number: one frame, Henry alone.
     alone = _FrameMotion(m.track, henry[f:], perf[f:, :0], down[f:, :0])
     name = level.henry.name or "Henry"

@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from .. import __version__
-from ..plan.frame_truth import FrameTruths, timecode
+from ..plan.frame_truth import FrameTruths
 from .formatting import arrow, clock, compact_names, data_uri, esc, fmt_duration, num
 
 MINUTE_SPLIT = 75.0
@@ -69,7 +69,7 @@ def section_title(level, motion, plan) -> str:
     fps = plan.fps
     src = getattr(motion, "source", "script") if motion is not None else "track"
     src_text = "scripted fight" if src == "script" else f"take {os.path.basename(str(src))}"
-    end_tc = timecode(plan.frames, plan.fps, plan.settings.start_tc)
+    end_tc = plan.timecode(plan.frames)
     over = sum(1 for s in plan.shots if s.over_max_take)
     comfort = plan.comfort
     rows = [
@@ -78,7 +78,7 @@ def section_title(level, motion, plan) -> str:
         ("Frame rate", f"{num(fps)} fps"),
         ("Duration", f"{fmt_duration(plan.duration)} ({plan.duration:.3f} s)"),
         ("Frames", f"{plan.frames} (0\u2013{plan.frames - 1})"),
-        ("Timecode", f"{timecode(0, plan.fps, plan.settings.start_tc)} \u2013 {end_tc}"),
+        ("Timecode", f"{plan.timecode(0)} \u2013 {end_tc}"),
         ("Turn cut", f"\u2265 {num(st.turn_cut_speed)}\u00b0/s peak and \u2265 {num(st.turn_cut_angle)}\u00b0 swing"),
         ("Max take", f"{num(st.max_take)} s"),
         ("Safety distance", f"{num(st.safety_distance)} m"),
@@ -223,7 +223,7 @@ def _finding_row(k: int, f, plan, level, motion) -> str:
         what = f"clearance {f.distance:.2f} m (under {num(plan.settings.safety_distance)} m)"
     else:
         what = f"inside {f.kind} zone \u201c{f.zone}\u201d until {clock(f.exit)}"
-    tc = timecode(f.frame, plan.fps, plan.settings.start_tc)
+    tc = plan.timecode(f.frame)
     return (f'<tr><td class="num"><b>{k}</b></td><td>{esc(f.kind)}</td><td>{esc(", ".join(f.who))}</td>'
             f'<td><span class="tc">{esc(tc)}</span><br><span class="small">{esc(clock(f.time))}</span></td>'
             f'<td>{esc(what)}</td><td class="num">{esc(where)}</td></tr>')

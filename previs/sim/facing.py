@@ -2,7 +2,7 @@
 
 Level contract (drawing only): a **walking** performer faces along its path; a
 **standing** one faces the target of its latest ``look`` or contact beat (a beat by that
-performer naming a target, from its first frame ``ceil(t * fps)`` on), else Henry (a
+performer naming a target, from the frame it fires on, :meth:`previs.timebase.TimeBase.frame_at`), else Henry (a
 performer waiting in a fight watches the hero). A target standing on the performer's
 own spot (distance < 1e-6 m) has no direction: the walking yaw is kept.
 
@@ -14,10 +14,10 @@ arrays, :func:`facing_at` for one frame (the window walking Henry by hand).
 from __future__ import annotations
 
 import bisect
-import math
 
 import numpy as np
 
+from ..timebase import time_base_of
 from .script import wrap180, yaw_towards
 
 HENRY = -1
@@ -27,14 +27,14 @@ HENRY = -1
 def target_events(level) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """Per performer, ``(first frames, targets)`` of its beats that name a target, in beat
     order (``HENRY`` = Henry, else a performer index). Beats by Henry are not facing."""
-    fps = level.settings.fps
+    tb = time_base_of(level.settings)
     ev: list[list[tuple[int, int]]] = [[] for _ in level.performers]
     for b in level.beats:
         if b.actor == level.henry.id or b.target is None:
             continue
         p = level.performer_index(b.actor)
         tgt = HENRY if b.target == level.henry.id else level.performer_index(b.target)
-        ev[p].append((int(math.ceil(b.t * fps - 1e-9)), tgt))
+        ev[p].append((tb.frame_at(b.t), tgt))
     return [(tuple(f for f, _ in e), tuple(t for _, t in e)) for e in ev]
 
 

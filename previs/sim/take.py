@@ -35,6 +35,7 @@ import numpy as np
 from ..errors import TakeError
 from ..level.limits import MAX_ACTOR_FRAMES, MAX_DURATION, MAX_FPS
 from ..level.model import Level
+from ..timebase import TimeBase
 from .motion import Motion
 from .script import performer_facing, performer_motion
 from .track import CameraTrack
@@ -44,7 +45,7 @@ _INT = re.compile(r"[+-]?[0-9]{1,12}")
 
 FORMAT = "previs-take/1"
 FIELDS = ("forward", "strafe", "turn", "look", "buttons")
-MAX_TICKS = int(MAX_DURATION * MAX_FPS)
+MAX_TICKS = TimeBase(MAX_FPS).frames_in(MAX_DURATION)
 """Most ticks replayed from any take. A take replays at most ``MAX_DURATION`` (one hour) at
 its fps, like a scripted replay; a longer recording is not lost: its first hour replays,
 with a warning (:func:`max_ticks`)."""
@@ -239,7 +240,7 @@ def read_take(path: str | os.PathLike) -> Take:
                 if not line.strip():
                     continue
                 if len(cmds) == limit:
-                    warnings.append(f"{name}: longer than {limit} ticks ({limit / header['fps'] / 60:g} minutes "
+                    warnings.append(f"{name}: longer than {limit} ticks ({TimeBase(header['fps']).time_of(limit) / 60:g} minutes "
                                     f"at {header['fps']} fps, the longest replay); replaying the first {limit}.")
                     break
                 cmds.append(_tick(name, lineno, line, len(cmds)))
@@ -254,7 +255,7 @@ def read_take(path: str | os.PathLike) -> Take:
 def max_ticks(fps: int) -> int:
     """Ticks a take at ``fps`` may replay: ``MAX_DURATION`` seconds' worth (at most
     :data:`MAX_TICKS`; tests may lower that)."""
-    return min(MAX_TICKS, int(MAX_DURATION * fps))
+    return min(MAX_TICKS, TimeBase(fps).frames_in(MAX_DURATION))
 
 
 def _tick(name: str, lineno: int, raw: bytes, expected: int) -> TickCmd:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import PrevisError
+from ..timebase import TimeBase
 
 CSV_HEADER = ("frame", "time", "x", "y", "z", "yaw", "pitch", "roll", "hfov")
 
@@ -64,14 +65,19 @@ class CameraTrack:
         return np.arange(len(self), dtype=np.int64)
 
     @property
+    def time_base(self) -> TimeBase:
+        """The track's :class:`~previs.timebase.TimeBase` (its fps; timecode from zero)."""
+        return TimeBase(self.fps)
+
+    @property
     def time(self) -> np.ndarray:
         """Seconds of each frame, ``frame / fps``."""
-        return self.frames / float(self.fps)
+        return self.time_base.times(len(self))
 
     @property
     def duration(self) -> float:
         """Seconds covered by the track: ``len / fps`` (the last frame lasts 1/fps)."""
-        return len(self) / float(self.fps)
+        return self.time_base.time_of(len(self))
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, CameraTrack):

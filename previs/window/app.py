@@ -31,6 +31,7 @@ use_offscreen_driver_if_headless()
 import pygame  # noqa: E402
 
 from ..errors import PrevisError, TakeError
+from ..timebase import time_base_of
 from ..gl.context import create_window
 from ..gl.renderer import NO_OVERLAYS, Overlays, Renderer
 from ..gl.view_camera import Camera
@@ -123,7 +124,7 @@ class App:
         # window costs llvmpipe about as much as drawing the scene.
         self.renderer = Renderer(level, self.size, offscreen=False)
         if start_time:
-            self.frame = self.clamp(int(round(start_time * level.settings.fps)))
+            self.frame = self.clamp(time_base_of(level.settings).frame_containing(start_time))
         if mode != "watch":
             self.set_mode(mode)
 

@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass, field
 
 from ..level.model import Level
-from ..plan.frame_truth import FrameTruth, FrameTruths, Timeline, timecode
+from ..plan.frame_truth import FrameTruth, FrameTruths, Timeline
 
-__all__ = ["HudState", "Timeline", "fmt_seconds", "hud_from_truth", "hud_state", "speed_label", "timecode"]
+__all__ = ["HudState", "Timeline", "fmt_seconds", "hud_from_truth", "hud_state", "speed_label"]
 
 @dataclass(frozen=True)
 class HudState:
