@@ -31,9 +31,8 @@ never part of an output file.
 
 Imports count at any depth (inside functions, ``try`` blocks), relative or absolute, and
 ``importlib.import_module("literal")``; see ``importkit.py``. A failure names the file,
-the line and the forbidden import. Edges known today and being removed on other branches
-are listed in ``KNOWN``: each has an ``xfail(strict=True)`` test that turns into a failure
-the day the edge is gone, so that its entry is deleted and the edge cannot come back.
+the line and the forbidden import. There are no exceptions: the last two known edges
+(``gl.renderer -> window.hudlayer`` and a wall-clock read in ``sim.take``) were removed.
 """
 
 from __future__ import annotations
@@ -69,11 +68,6 @@ TIME_CLOCKS = {"time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "
 DATETIME_CLOCKS = {"now", "today", "utcnow"}
 TESTING_MAY_TIME = {"perf_counter", "perf_counter_ns"}
 
-#: Known violations, removed on other branches (issue 12): key -> why it is still here.
-KNOWN = {
-    ("previs.sim.take", "time.monotonic"):
-        "TakeWriter fsyncs every FSYNC_SECONDS of wall time; counting ticks instead keeps sim/ clock-free",
-}
 
 
 @dataclass(frozen=True)
@@ -82,10 +76,6 @@ class Violation:
     module: str     # the importing module
     target: str     # the forbidden import or clock call
     why: str
-
-    def is_known(self, key: tuple[str, str]) -> bool:
-        module, target = key
-        return self.module == module and (self.target == target or self.target.startswith(target + "."))
 
     def __str__(self) -> str:
         return f"{self.where}: {self.module} -> {self.target}: {self.why}"
@@ -191,18 +181,9 @@ def all_violations() -> tuple[Violation, ...]:
 
 
 def test_every_import_points_down_the_layers():
-    new = [v for v in all_violations() if not any(v.is_known(k) for k in KNOWN)]
+    new = list(all_violations())
     assert not new, "imports against the direction of the code (see tests/test_architecture.py):\n" + \
         "\n".join(map(str, new))
-
-
-@pytest.mark.parametrize("edge", [pytest.param(k, id=f"{k[0]}->{k[1]}",
-                                               marks=pytest.mark.xfail(strict=True, reason=why))
-                                  for k, why in KNOWN.items()])
-def test_known_edge_is_gone(edge):
-    """xfail while the known edge exists; XPASS (a strict failure) the day it is removed:
-    then delete its entry in KNOWN so that it cannot come back."""
-    assert [str(v) for v in all_violations() if v.is_known(edge)] == []
 
 
 def test_every_package_has_a_layer():
