@@ -46,7 +46,7 @@ def test_failed_run_leaves_previous_files_intact(tmp_path, monkeypatch):
 
     import previs.pipeline as pipeline
 
-    def boom(stage_dir, plan_, motion, usd_writer=None, warn=None):
+    def boom(stage_dir, plan_, forked=None, warn=None):
         (Path(stage_dir) / "track.csv").write_text("half")
         raise OSError(28, "No space left on device")
 

@@ -58,8 +58,7 @@ def run(args) -> int:
     title = args.title if args.title is not None else Path(args.track).stem
     plan = build_plan(track, settings=settings, title=title)
     with staged_output_dir(args.output) as stage:
-        paths = write_outputs(stage, plan, track,
-                              warn=lambda w: print(f"previs plan: warning: {w}", file=sys.stderr))
+        paths = write_outputs(stage, plan, warn=lambda w: print(f"previs plan: warning: {w}", file=sys.stderr))
     out = Path(args.output)
 
     fps = plan.fps

@@ -43,15 +43,15 @@ def run(args) -> int:
     from ..export import prefork
 
     # Import usd-core on the other core while this one loads and simulates (~0.3 s saved).
-    usd_writer = prefork.start()
+    forked = prefork.start()
     try:
-        return _run(args, usd_writer)
+        return _run(args, forked)
     finally:
-        if usd_writer is not None:
-            usd_writer.close()
+        if forked is not None:
+            forked.close()
 
 
-def _run(args, usd_writer) -> int:
+def _run(args, forked) -> int:
     from .. import pipeline
     from ..fsutil import staged_output_dir
 
@@ -60,7 +60,7 @@ def _run(args, usd_writer) -> int:
 
     level, motion, shot_plan = replay_and_plan(args, warn)
     with staged_output_dir(args.output) as stage:
-        written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer, warn=warn)
+        written = pipeline.write(stage, shot_plan, forked=forked, warn=warn)
         if not args.no_report:
             from ..report.page import write_report
 
