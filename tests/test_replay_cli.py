@@ -14,7 +14,7 @@ from previs.sim.walker import TickCmd
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "levels").glob("*.tmx"))
-EXPORTS = ("track.csv", "shotplan.json", "shotplan.otio", "shotplan.edl", "camera.usda", "camera.chan")
+from previs.export import FILES as EXPORTS  # noqa: E402  (the registry's files)
 
 
 def _files(d: Path) -> dict:
