@@ -42,7 +42,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from ..export import write_outputs
+    from ..export import remove_stale, write_outputs
     from ..fsutil import staged_output_dir
     from ..plan.shotplan import PlanSettings, build_plan
     from ..plan.timecode import parse_timecode
@@ -57,8 +57,12 @@ def run(args) -> int:
         raise PrevisError(f"--start-tc: {e.problems[0]}") from None
     title = args.title if args.title is not None else Path(args.track).stem
     plan = build_plan(track, settings=settings, title=title)
+    def warn(w):
+        print(f"previs plan: warning: {w}", file=sys.stderr)
+
     with staged_output_dir(args.output) as stage:
-        paths = write_outputs(stage, plan, warn=lambda w: print(f"previs plan: warning: {w}", file=sys.stderr))
+        paths = write_outputs(stage, plan, warn=warn)
+    remove_stale(args.output, paths, warn, "plan")
     out = Path(args.output)
 
     fps = plan.fps

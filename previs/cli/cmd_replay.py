@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from .options import add_level_job, add_plan_overrides, replay_and_plan
 
@@ -68,15 +67,9 @@ def _run(args, forked) -> int:
             for w in res.warnings:  # e.g. no OpenGL: the report has placeholders, says why
                 warn(w)
             written.append(stage / "report.html")
-    # An export this plan cannot have (an EDL at 120 fps) must not survive from an older run
-    # beside the new files, where an editor would take it for this replay's.
-    from ..export import FILES
+    from ..export import remove_stale
 
-    for name in set(FILES) - {p.name for p in written}:
-        stale = Path(args.output) / name
-        if stale.is_file():
-            stale.unlink()
-            warn(f"removed {stale} from an earlier run: this replay has none.")
+    remove_stale(args.output, written, warn, "replay")
     names = ", ".join(sorted(p.name for p in written))
     cuts, shots = len(shot_plan.cuts), len(shot_plan.shots)
     over = sum(1 for s in shot_plan.shots if s.over_max_take)

@@ -41,11 +41,12 @@ REEL = "PREVIS"
 def one_line_ascii(s: str) -> str:
     """``s`` as plain ASCII on one line, for line-based formats (the EDL's ``TITLE:`` and
     ``* LOC:`` lines): every control or format character (Unicode category C: newline,
-    carriage return, tab, escape, zero-width, ...) becomes a space, so a name can never
+    carriage return, tab, escape, zero-width, ...) and the Unicode line and paragraph
+    separators become a space, so a name can never
     end its line and start an edit event of its own; the degree sign and accents are
     dropped (NFKD, then non-ASCII removed)."""
     s = unicodedata.normalize("NFKD", s.replace("°", ""))
-    s = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in s)
+    s = "".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch for ch in s)
     return s.encode("ascii", "ignore").decode("ascii")
 
 
