@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 
 from ..errors import PrevisError
@@ -26,6 +27,11 @@ FORKED = "usd"
 
 
 def _child(conn, name: str) -> None:  # pragma: no cover - runs in the forked child (covered via its output)
+    # The parent's handlers came with the fork: the CLI's SIGTERM handler would raise in
+    # here and print a traceback when close() terminates a child still importing pxr
+    # (a loaded machine takes over close()'s 1 s). The parent owns Ctrl-C and clean-up.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from . import export
 

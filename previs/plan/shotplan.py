@@ -4,7 +4,7 @@
 :class:`~previs.sim.motion.Motion`) into a :class:`ShotPlan`: turn cuts with continuity
 cards, shots with performers in view, beats and over-long-take suggestions, safety and
 comfort findings. :meth:`ShotPlan.to_dict` is exactly the ``shotplan.json`` shape of
-``shared/design/outputs.md`` (``"format": "previs-shotplan/1"``).
+``docs/exports.md`` (``"format": "previs-shotplan/1"``).
 
 Without a motion (``previs plan TRACK.csv``: no level) the plan has no performers in view,
 no beats and no safety findings, and continuity cards carry only Henry.
