@@ -62,7 +62,7 @@ def test_a_registered_export_is_written_by_plan_and_listed(tmp_path, monkeypatch
 
     mod.write = write
     monkeypatch.setitem(sys.modules, "previs.export.probe", mod)
-    monkeypatch.setattr(export, "EXPORTS", EXPORTS + (export.Export("probe", "probe.txt", "tests"),))
+    monkeypatch.setattr(export, "EXPORTS", EXPORTS + (export.Export("probe", "probe.txt", "tests", "a probe"),))
     src = tmp_path / "take.csv"
     src.write_text(make_track(np.zeros(48)).to_csv_text())
     out = tmp_path / "out"
@@ -113,3 +113,16 @@ def test_a_forked_writer_failure_is_one_message(tmp_path):
     assert e.value.problems == ["camera.usda: focalLength is not finite on 1 frame(s) from frame 1; give the "
                                 "track finite values (hfov strictly between 0 and 180 degrees)."]
     assert not (tmp_path / "camera.usda").exists()
+
+
+def test_replay_and_plan_help_list_the_registry():
+    from previs.cli import build_parser
+
+    parser = build_parser()
+    subs = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    for command in ("replay", "plan"):
+        text = subs[command].description
+        listed = [line.split()[0] for line in text.splitlines() if line.startswith("  ") and "." in line.split()[0]]
+        assert [f for f in listed if f != "report.html"] == list(FILES), command
+        for e in EXPORTS:
+            assert f"  {e.file:<15} {e.summary}" in text

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import sys
 
+from ..export import files_help
 from .options import add_plan_overrides, plan_overrides
 
 HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv"
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Plan any camera track in the track.csv shape (header frame,time,x,y,z,yaw,pitch,roll,hfov;
 the frame rate is read from the time column): find the turn cuts (fast head turns that
 hide a cut), split the track into shots, flag takes longer than the max take with the best
 place to add a cut, and write the camera and editorial exports.
 
 Written into DIR (all at once; a failed run leaves DIR's previous files untouched):
-  track.csv       the track, rewritten exactly
-  shotplan.json   cuts, shots, comfort (no level: no performers in view, no safety)
-  shotplan.otio   OpenTimelineIO timeline, one clip per shot, markers at cuts
-  shotplan.edl    CMX 3600 EDL, one event per shot
-  camera.usda     USD camera (Blender, Maya, Houdini, Unreal)
-  camera.chan     Nuke/Maya chan file, rotation order ZXY
+{files_help()}
+(no level: no performers in view, no beats, no safety findings; track.csv is the track,
+rewritten exactly)
 
 See docs/exports.md for opening each file in your editor or 3D tool."""
 

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import sys
 
+from ..export import files_help
 from .options import add_level_job, add_plan_overrides, replay_and_plan
 
 HELP = "replay a fight headless and write the track, shot plan, editor/DCC exports and report"
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Replay LEVEL's scripted fight (or a take recorded with 'previs walk') headless and write,
 into DIR:
 
-  track.csv       Henry's POV camera per frame (metres, degrees, Y-up, yaw unwrapped)
-  shotplan.json   turn cuts, shots, who is in frame, safety and comfort findings
-  shotplan.otio   OpenTimelineIO timeline: a clip per shot, markers at cuts and beats
-  shotplan.edl    CMX 3600 EDL, one event per shot
-  camera.usda     USD camera, time-sampled at the level's fps (Blender/Maya/Houdini/Unreal)
-  camera.chan     Nuke/Maya .chan, rotation order ZXY, with vertical fov
+{files_help()}
   report.html     the printable shot-plan report (skip with --no-report)
 
 Files are written atomically: if the run fails or is interrupted, DIR keeps its old files.

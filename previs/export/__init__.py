@@ -27,11 +27,13 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Export:
     """One registered export: ``name`` (the writer's module in this package), the ``file``
-    it writes and who it is ``for`` (the docs table's column)."""
+    it writes, who it is ``for`` (the docs table's column) and a one-line ``summary`` (the
+    ``previs replay``/``plan`` help)."""
 
     name: str
     file: str
     for_: str
+    summary: str
 
     @property
     def writer(self):
@@ -44,16 +46,25 @@ class Export:
 
 
 EXPORTS: tuple[Export, ...] = (
-    Export("track_csv", "track.csv", "anyone (the camera, frame by frame)"),
-    Export("shotplan_json", "shotplan.json", "scripts, tests, the report"),
-    Export("otio", "shotplan.otio", "Resolve, Premiere (via OTIO), Hiero / Nuke Studio"),
-    Export("edl", "shotplan.edl", "any NLE (CMX 3600)"),
-    Export("usd", "camera.usda", "Blender, Maya, Houdini, Unreal"),
-    Export("chan", "camera.chan", "Nuke, Maya"),
+    Export("track_csv", "track.csv", "anyone (the camera, frame by frame)",
+           "the POV camera per frame (metres, degrees, Y-up, yaw unwrapped)"),
+    Export("shotplan_json", "shotplan.json", "scripts, tests, the report",
+           "turn cuts, shots, who is in frame, safety and comfort findings"),
+    Export("otio", "shotplan.otio", "Resolve, Premiere (via OTIO), Hiero / Nuke Studio",
+           "OpenTimelineIO timeline: a clip per shot, markers at cuts and beats"),
+    Export("edl", "shotplan.edl", "any NLE (CMX 3600)", "CMX 3600 EDL, one event per shot"),
+    Export("usd", "camera.usda", "Blender, Maya, Houdini, Unreal",
+           "USD camera, time-sampled at the plan's fps (Blender/Maya/Houdini/Unreal)"),
+    Export("chan", "camera.chan", "Nuke, Maya", "Nuke/Maya .chan, rotation order ZXY, with vertical fov"),
 )
 """The registry, in the order the files are written and listed."""
 
 FILES = tuple(e.file for e in EXPORTS)
+
+
+def files_help() -> str:
+    """The registered files, one ``  file  summary`` line each, for command help."""
+    return "\n".join(f"  {e.file:<15} {e.summary}" for e in EXPORTS)
 
 
 def export(name: str) -> Export:

@@ -257,7 +257,7 @@ class ShotPlan:
         return timecode(frame, self.fps, self.settings.start_tc)
 
     def to_dict(self) -> dict:
-        """The ``shotplan.json`` document (outputs.md), keys in the contract's order."""
+        """The ``shotplan.json`` document (docs/exports.md), keys in the contract's order."""
         return {
             "format": self.format,
             "level": self.level,
