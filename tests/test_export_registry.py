@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import previs.cli.cmd_plan  # noqa: F401  (help texts are built from the registry on import:
+import previs.cli.cmd_replay  # noqa: F401  import them before a test adds an export)
 import previs.export as export
 from previs.cli import main
 from previs.errors import PrevisError
