@@ -424,6 +424,16 @@ def test_beat_after_explicit_end_is_a_notice(tmp_path):
     assert any("object 2 'late' (beat): happens at 9 s, after the replay ends" in n for n in level.notices)
 
 
+def test_henry_falling_is_a_notice_and_stays_a_label(tmp_path):
+    # "fall" is a performer's action (the table's who column): on Henry it only labels.
+    objects = HENRY + obj(2, "beat", "trip", 0, 0, {"t": 1.0, "actor": ref(1), "action": "Fall"})
+    level = load_level(make_map(tmp_path, objects, {"duration": 5.0}))
+    (n,) = [n for n in level.notices if "object 2 'trip' (beat)" in n]
+    assert "makes Henry fall, which only a performer can (the camera never goes down): it stays a label" in n
+    (fall,) = level.beats
+    assert (fall.action, fall.duration, fall.downs_actor) == ("fall", 0.5, True)
+
+
 def test_actor_standing_in_a_wall_is_a_notice(tmp_path):
     walls = np.zeros((5, 6), int)
     walls[1, 1] = 1

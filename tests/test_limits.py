@@ -425,7 +425,7 @@ def _exact_wall_notices(level_paths, walls):
 def test_wall_prefilter_gives_the_exact_notices():
     from hypothesis import given, settings, strategies as st
 
-    from previs.level.build import _wall_notices
+    from previs.level.walls import path_wall_notices as _wall_notices
     from previs.level.diagnostics import Problems
     from previs.level.model import Path as LPath
 

@@ -32,7 +32,7 @@ import os
 import unicodedata
 
 from ..fsutil import atomic_write_text
-from ..level.model import CONTACT_ACTIONS, DOWN_ACTIONS
+from ..level.actions import action as action_spec
 
 ANIMATIC = "animatic.mp4"
 REEL = "PREVIS"
@@ -58,11 +58,12 @@ def _beat_color(action: str, actor_is_henry: bool):
     import opentimelineio as otio
 
     C = otio.schema.MarkerColor
-    if action == "look" and actor_is_henry:
+    spec = action_spec(action)
+    if spec.aims and actor_is_henry:
         return C.GREEN
-    if action in CONTACT_ACTIONS:
+    if spec.contact:
         return C.ORANGE
-    if action in DOWN_ACTIONS:
+    if spec.downs_actor:
         return C.PURPLE
     return C.YELLOW
 

@@ -5,9 +5,9 @@ performer (``radius``). Their *clearance* is the surface gap, centre distance mi
 radii, so ``safety_distance`` means the same air between two bodies whatever their size.
 Two bodies whose gap is under ``safety_distance`` on a frame are too close, unless
 
-- a contact beat (``punch``, ``kick``, ``grab``, ``throw``, ``hit``, ``tackle``) names the
-  pair as actor and target, in either order, and the frame's time lies in its closed
-  window ``[t, t + duration]``; or
+- a contact beat (an action whose row in :mod:`previs.level.actions` says ``contact``:
+  ``punch``, ``kick``...) names the pair as actor and target, in either order, and the
+  frame's time lies in its closed window ``[t, t + duration]``; or
 - either of them is down on that frame (a performer that fell no longer counts).
 
 One finding is reported per **encounter**, a run of consecutive too-close frames of the
@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..level.model import CONTACT_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
     windows = []  # (pair key, first frame, last frame) of every contact beat
     for beat in level.beats:
-        if beat.action not in CONTACT_ACTIONS or beat.target is None:
+        if not beat.is_contact or beat.target is None:
             continue
         i, j = body_of.get(beat.actor), body_of.get(beat.target)
         if i is None or j is None or i == j:

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ..level.model import DOWN_ACTIONS, Level
+from ..level.model import Level
 from . import paths
 from .motion import Motion
 from .track import CameraTrack
@@ -56,10 +56,53 @@ def down_frames(level: Level, frames: int) -> np.ndarray:
     fps = level.settings.fps
     out = np.full(len(level.performers), frames, dtype=np.int64)
     for b in level.beats:
-        if b.action in DOWN_ACTIONS and b.actor != level.henry.id:
+        if b.downs_actor and b.actor != level.henry.id:
             p = level.performer_index(b.actor)
             out[p] = min(out[p], int(math.ceil(b.end * fps - 1e-9)))
     return out
+
+
+def _scripted_henry_xz(level: Level, t: float) -> np.ndarray:
+    """Henry's scripted feet ``(x, z)`` in metres at time ``t`` s (his path, not a take)."""
+    w = paths.build_walk(level.henry)
+    lt = paths.local_time([w], np.array([t]))
+    return paths.positions([w], paths.arc_length([w], lt))[0, 0]
+
+
+def push_offsets(level: Level, frames: int, xz: np.ndarray) -> np.ndarray | None:
+    """Displacement (F, P, 2) in metres that pushing beats add to the performers' walks
+    ``xz`` (F, P, 2); None when the level has none (the walks stay bit-identical).
+
+    A beat whose action has ``push`` > 0 (see :mod:`previs.level.actions`) moves its target
+    performer that many metres straight away from its actor, eased in and out (smoothstep)
+    over ``[t, t + duration]``; the target stays displaced and walks on from there. The
+    direction is fixed on the beat's first frame, from the actor's scripted position (Henry's
+    path, even in a walked take) to the target's, earlier pushes included. Henry is never
+    pushed (the camera path is authored); a target on the actor's very spot is not pushed."""
+    fps = level.settings.fps
+    pushes = [b for b in level.beats if b.spec.push > 0 and b.target not in (None, level.henry.id, b.actor)]
+    if not pushes:
+        return None
+    off = np.zeros_like(xz)
+    t = np.arange(frames, dtype=np.float64) / fps
+    for b in pushes:  # loop over pushing beats, vectorised over frames
+        f0 = int(math.ceil(b.t * fps - 1e-9))
+        if f0 >= frames:
+            continue
+        p = level.performer_index(b.target)
+        if b.actor == level.henry.id:
+            src = _scripted_henry_xz(level, f0 / fps)
+        else:
+            q = level.performer_index(b.actor)
+            src = xz[f0, q] + off[f0, q]
+        d = xz[f0, p] + off[f0, p] - src
+        dist = float(np.hypot(d[0], d[1]))
+        if dist < 1e-6:
+            continue
+        with np.errstate(over="ignore"):  # a duration like 1e-320 is an instant push
+            e = smoothstep((t[f0:] - b.t) / b.duration) if b.duration > 0 else np.ones(frames - f0)
+        off[f0:, p] += (b.spec.push / dist) * e[:, None] * d[None, :]
+    return off
 
 
 def performer_motion(level: Level, frames: int):
@@ -82,6 +125,7 @@ def performer_motion(level: Level, frames: int):
     for a, w in enumerate(walks):
         seg_yaw[a, : len(w.seg_yaw)] = w.seg_yaw
     walk_yaw = seg_yaw[np.arange(P)[None, :], seg]
+    off = push_offsets(level, frames, xz)
     # Down: frozen where they fell, from the fall's end on.
     fdown = down_frames(level, frames)
     f = np.arange(frames)[:, None]
@@ -89,8 +133,11 @@ def performer_motion(level: Level, frames: int):
     src = np.minimum(f, fdown[None, :])  # (F, P) frame to read each performer from
     xz = xz[src, np.arange(P)[None, :]]
     walk_yaw = walk_yaw[src, np.arange(P)[None, :]]
+    # Moving means walking: a pushed performer keeps facing as it stood (see performer_facing).
     moving = np.zeros((frames, P), bool)
     moving[1:] = np.any(np.abs(np.diff(xz, axis=0)) > 1e-9, axis=-1)
+    if off is not None:
+        xz = xz + off[src, np.arange(P)[None, :]]
     return xz, down, walk_yaw, moving
 
 
@@ -137,7 +184,7 @@ def _regimes(level: Level, frames: int):
     fps = level.settings.fps
     out = []
     for b in level.beats:
-        if b.actor == level.henry.id and b.action == "look" and b.target not in (None, level.henry.id):
+        if b.actor == level.henry.id and b.aims and b.target not in (None, level.henry.id):
             f0 = int(math.ceil(b.t * fps - 1e-9))
             if f0 < frames:
                 out.append((f0, b))

@@ -144,7 +144,7 @@ def _look_at(r: Replay, time: float):
     """Henry's latest look beat at or before ``time`` (None before his first look)."""
     best = None
     for b in r.level.beats:
-        if b.actor == r.level.henry.id and b.action == "look" and b.target is not None and b.t <= time + EPS:
+        if b.actor == r.level.henry.id and b.aims and b.target is not None and b.t <= time + EPS:
             best = b
     return best
 
@@ -270,7 +270,7 @@ def check_cut(e: Expectation, r: Replay) -> list[Failure]:
             why.append(f"the head turn around then is a {_swing_text(r, w)}: {' and '.join(short)}")
     else:
         why.append("Henry's head does not turn there")
-    look = [b for b in r.level.beats if b.actor == r.level.henry.id and b.action == "look"
+    look = [b for b in r.level.beats if b.actor == r.level.henry.id and b.aims
             and abs(b.t - t) <= max(1.0, 2 * tol) and r.scripted]
     if look:
         b = min(look, key=lambda b: abs(b.t - t))
@@ -418,7 +418,7 @@ def check_position(e: Expectation, r: Replay) -> list[Failure]:
             fails.append(Failure(f"{name} down at {at}", "Henry is the camera; he never goes down in previs"))
         elif down != s["down"]:
             falls = [b for b in r.level.beats if not henry and b.actor == r.level.performers[p].id
-                     and b.action in ("fall", "down")]
+                     and b.downs_actor]
             why = tuple(f"falls in beat: {_beat_text(r, b)} (down from {b.end:g} s)" for b in falls)
             fails.append(Failure(f"{name} {'down' if s['down'] else 'standing'} at {at}",
                                  f"{'down' if down else 'standing'}", why or ("no fall/down beat for them",)))
@@ -630,7 +630,7 @@ def check_golden(e: Expectation, r: Replay) -> list[Failure]:
     if nxt:
         why.append(f"next beat: {_beat_text(r, nxt[0])}")
     if r.scripted:
-        nlook = [x for x in r.level.beats if x.actor == r.level.henry.id and x.action == "look"
+        nlook = [x for x in r.level.beats if x.actor == r.level.henry.id and x.aims
                  and t + EPS < x.t <= t + 2.0]
         if nlook and nlook[0] is not nxt[0]:
             why.append(f"next look: {_beat_text(r, nlook[0])}")
