@@ -4,6 +4,7 @@
 import inspect
 import pkgutil
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -128,3 +129,23 @@ def test_replay_and_plan_help_list_the_registry():
         assert [f for f in listed if f != "report.html"] == list(FILES), command
         for e in EXPORTS:
             assert f"  {e.file:<15} {e.summary}" in text
+
+
+def test_a_failing_writer_stops_the_forked_one_before_the_folder_is_discarded(tmp_path, monkeypatch):
+    import previs.export.otio as otio_writer
+
+    def boom(plan, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(otio_writer, "write", boom)
+    forked = prefork.ForkedWriter("usd")
+    try:
+        with pytest.raises(OSError):
+            write_outputs(tmp_path, _plan(), forked=forked)
+        assert not forked._proc.is_alive()  # nothing can land in tmp_path any more
+        names = sorted(p.name for p in tmp_path.iterdir())
+        time.sleep(0.5)
+        assert sorted(p.name for p in tmp_path.iterdir()) == names
+    finally:
+        forked.close()
+    assert {"track.csv", "shotplan.json"} <= set(names) and "shotplan.otio" not in names

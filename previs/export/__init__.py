@@ -96,9 +96,14 @@ def write_outputs(stage_dir: str | os.PathLike, plan, forked=None, warn=None) ->
     in_child = forked is not None and any(e.name == forked.name for e in todo)
     if in_child:
         forked.submit(plan, d / export(forked.name).file)
-    for e in todo:
-        if not (in_child and e.name == forked.name):
-            e.writer.write(plan, d / e.file)
+    try:
+        for e in todo:
+            if not (in_child and e.name == forked.name):
+                e.writer.write(plan, d / e.file)
+    except BaseException:
+        if in_child:  # the caller discards the folder: the child must not write into it after
+            forked.stop()
+        raise
     if in_child:
         forked.wait()
     return [d / e.file for e in todo]

@@ -86,6 +86,13 @@ class ForkedWriter:
         if status != "ok":
             raise PrevisError(problems)
 
+    def stop(self) -> None:
+        """End the child now, whatever it is doing (its output is being discarded), and
+        wait until it is gone, so it writes nothing more."""
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join(timeout=5)
+
     def close(self) -> None:
         """End the child if it is still waiting (e.g. the replay failed before exports)."""
         if self._proc.is_alive():
