@@ -7,7 +7,7 @@ import pytest
 
 from previs.export import chan
 from previs.plan.shotplan import PlanSettings, build_plan
-from test_plan_fixtures import ease, make_track, times
+from plankit import ease, make_track, times
 
 
 def test_one_line_per_frame_with_the_right_values(tmp_path):

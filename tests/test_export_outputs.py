@@ -6,7 +6,7 @@ import sys
 from previs.export import FILES, write_outputs
 from previs.fsutil import staged_output_dir
 from previs.plan.shotplan import PlanSettings, build_plan
-from test_plan_fixtures import scene
+from plankit import scene
 
 
 def test_write_outputs_twice_gives_identical_bytes(tmp_path):

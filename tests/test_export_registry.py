@@ -18,7 +18,7 @@ from previs.cli import main
 from previs.errors import PrevisError
 from previs.export import EXPORTS, FILES, prefork, write_outputs
 from previs.plan.shotplan import PlanSettings, build_plan
-from test_plan_fixtures import ease, make_track, times
+from plankit import ease, make_track, times
 
 ROOT = Path(__file__).resolve().parents[1]
 

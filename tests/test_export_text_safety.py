@@ -13,7 +13,7 @@ from previs.cli import main
 from previs.errors import PrevisError
 from previs.export import FILES, chan, edl, otio as otio_export, usd
 from previs.plan.shotplan import BeatRef, PlanSettings, build_plan
-from test_plan_fixtures import ease, make_track, times
+from plankit import ease, make_track, times
 
 EVIL = "Evil\n002  PREVIS   V     C        00:00:00:00 00:00:09:00 00:00:00:00 00:00:09:00\r\x1b[31m\t\u200b\"\"\"q\\"
 EVENT = re.compile(r"^\d{3}  ")

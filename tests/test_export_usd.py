@@ -12,7 +12,7 @@ from pxr import Gf, Usd, UsdGeom  # noqa: E402
 from previs.export import usd  # noqa: E402
 from previs.plan.shotplan import PlanSettings, build_plan  # noqa: E402
 from previs.plan.orientation import rotation_matrices, world_matrices  # noqa: E402
-from test_plan_fixtures import ease, make_track, times  # noqa: E402
+from plankit import ease, make_track, times  # noqa: E402
 
 
 def busy_track(fps=24, seconds=3, hfov=None):

@@ -9,7 +9,7 @@ import pytest
 
 from previs.cli import main
 from previs.export import FILES
-from test_plan_fixtures import ease, make_track, times
+from plankit import ease, make_track, times
 
 
 def write_track(path, seconds=70.0, fps=24):

@@ -8,7 +8,7 @@ import numpy as np
 from previs.export import write_outputs
 from previs.plan import visibility
 from previs.plan.shotplan import PlanSettings, build_plan
-from test_plan_fixtures import crowd
+from plankit import crowd
 
 
 def test_three_minutes_one_hundred_performers(tmp_path):

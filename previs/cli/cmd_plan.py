@@ -40,7 +40,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from ..export import remove_stale, write_outputs
+    from ..export import FILES, write_outputs
     from ..fsutil import staged_output_dir
     from ..plan.shotplan import PlanSettings, build_plan
     from ..plan.timecode import parse_timecode
@@ -58,9 +58,10 @@ def run(args) -> int:
     def warn(w):
         print(f"previs plan: warning: {w}", file=sys.stderr)
 
-    with staged_output_dir(args.output) as stage:
+    # As in replay: an export this plan cannot have must not survive from an older run.
+    with staged_output_dir(args.output, owned=FILES, inputs={"the track": args.track},
+                           on_remove=lambda p: warn(f"removed {p} from an earlier run: this plan has none.")) as stage:
         paths = write_outputs(stage, plan, warn=warn)
-    remove_stale(args.output, paths, warn, "plan")
     out = Path(args.output)
 
     fps = plan.fps

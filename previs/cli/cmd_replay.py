@@ -54,7 +54,13 @@ def _run(args, forked) -> int:
         print(f"previs replay: warning: {w}", file=sys.stderr)
 
     level, motion, shot_plan = replay_and_plan(args, warn)
-    with staged_output_dir(args.output) as stage:
+    # An export this plan cannot have (an EDL at 120 fps) must not survive from an older run
+    # beside the new files, where an editor would take it for this replay's: it is removed
+    # in the same commit as the new set (a regular file only; previs/fsutil.py).
+    from ..export import FILES
+
+    with staged_output_dir(args.output, owned=FILES, inputs={"the level": args.level, "the take": args.take},
+                           on_remove=lambda p: warn(f"removed {p} from an earlier run: this replay has none.")) as stage:
         written = pipeline.write(stage, shot_plan, forked=forked, warn=warn)
         if not args.no_report:
             from ..report.page import write_report
@@ -63,9 +69,6 @@ def _run(args, forked) -> int:
             for w in res.warnings:  # e.g. no OpenGL: the report has placeholders, says why
                 warn(w)
             written.append(stage / "report.html")
-    from ..export import remove_stale
-
-    remove_stale(args.output, written, warn, "replay")
     names = ", ".join(sorted(p.name for p in written))
     cuts, shots = len(shot_plan.cuts), len(shot_plan.shots)
     over = sum(1 for s in shot_plan.shots if s.over_max_take)

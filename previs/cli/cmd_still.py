@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 
 from ..gl.png import save_png
 from .cmd_walk import parse_size
@@ -57,10 +56,13 @@ def run(args) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .. import pipeline
     from ..errors import PrevisError
+    from ..output_paths import check_output_target
+    from ..terminal import warner
 
+    check_output_target(args.output, {"the level": args.level, "the take": args.take})
     level = pipeline.load(args.level)
     motion = pipeline.replay(level, args.take,
-                             warn=lambda w: print(f"previs still: warning: {w}", file=sys.stderr))
+                             warn=warner("still"))
     fps = motion.fps
     frame = int(round(args.time * fps))
     last = motion.frames - 1
@@ -81,8 +83,16 @@ def run(args) -> int:
     with create_offscreen_context():
         r = Renderer(level, args.size)
         try:
-            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, hud=hud)
+            layers = ()
+            if hud is not None:
+                from ..window.hudlayer import HudLayers
+
+                huds = HudLayers()
+                layers = (huds.over(hud, level, args.size),)
+            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, layers=layers)
             rgb = r.read_pixels()
+            if hud is not None:
+                huds.close()
         finally:
             r.close()
     save_png(args.output, rgb)

@@ -93,17 +93,13 @@ def add_level_job(parser: argparse.ArgumentParser, *, output_metavar: str, outpu
     parser.add_argument("--take", metavar="FILE", help=take_help)
 
 
-def check_output_file(out: str, example_name: str) -> None:
-    """Refuse an output file path whose folder is missing or which is a folder itself."""
-    import os
+def check_output_file(out: str, example_name: str, inputs: dict[str, str | None] | None = None) -> None:
+    """Refuse an output file path before any work: its folder is missing, it is a folder,
+    a device, a FIFO, one of ``inputs`` or a file of another kind
+    (:func:`previs.output_paths.check_output_file`)."""
+    from ..output_paths import check_output_file as check
 
-    from ..errors import PrevisError
-
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise PrevisError(f"{out}: the folder {folder} does not exist; create it or choose another -o.")
-    if os.path.isdir(out):
-        raise PrevisError(f"{out}: is a folder; give a file name such as {os.path.join(out, example_name)}.")
+    check(out, example_name, inputs)
 
 
 def replay_and_plan(args: argparse.Namespace, warn):

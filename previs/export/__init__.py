@@ -108,15 +108,3 @@ def write_outputs(stage_dir: str | os.PathLike, plan, forked=None, warn=None) ->
         forked.wait()
     return [d / e.file for e in todo]
 
-
-def remove_stale(out_dir: str | os.PathLike, written, warn, command: str) -> None:
-    """Remove from ``out_dir`` each registered file this run did not write (``written``:
-    the paths it did). An export this plan cannot have (an EDL at 120 fps, or past 24 h)
-    must not survive from an older run beside the new files, where an editor would take it
-    for this run's. ``warn`` is told of each removal; ``command`` names the run."""
-    have = {Path(p).name for p in written}
-    for name in FILES:
-        stale = Path(out_dir) / name
-        if name not in have and stale.is_file():
-            stale.unlink()
-            warn(f"removed {stale} from an earlier run: this {command} has none.")

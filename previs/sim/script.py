@@ -247,26 +247,10 @@ def performer_facing(level: Level, frames: int, walk_yaw: np.ndarray, moving: np
     """Performers' facing (F, P), degrees in [-180, 180); drawing only.
 
     Walking: along the path. Standing: toward the target of their latest ``look`` or contact
-    beat, else toward Henry (a performer waiting in a fight watches the hero)."""
-    fps = level.settings.fps
-    P = len(level.performers)
-    # Index of the body each performer faces when standing: -1 = Henry, else performer.
-    target = np.full((frames, P), -1, dtype=np.int64)
-    for b in level.beats:  # loop over beats, vectorised over frames
-        if b.actor == level.henry.id or b.target is None:
-            continue
-        p = level.performer_index(b.actor)
-        f0 = int(math.ceil(b.t * fps - 1e-9))
-        if f0 >= frames:
-            continue
-        tgt = -1 if b.target == level.henry.id else level.performer_index(b.target)
-        target[f0:, p] = tgt
-    bodies = np.concatenate([henry_xz[:, None, :], perf_xz], axis=1)  # (F, 1 + P, 2)
-    tx = bodies[np.arange(frames)[:, None], target + 1]  # (F, P, 2)
-    face = yaw_towards(perf_xz, tx)
-    same = np.hypot(*(tx - perf_xz).transpose(2, 0, 1)) < 1e-6
-    face = np.where(moving | same, walk_yaw, face)
-    return wrap180(face)
+    beat, else toward Henry (the rule: :mod:`previs.sim.facing`)."""
+    from .facing import facing_all  # the rule lives there (it imports wrap180/yaw_towards from here)
+
+    return facing_all(level, frames, walk_yaw, moving, perf_xz, henry_xz)
 
 
 def simulate(level: Level, frames: int | None = None) -> Motion:
