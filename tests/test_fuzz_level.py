@@ -514,7 +514,7 @@ def replay_and_export(level, out: Path) -> None:
         motion = pipeline.replay(level)
         plan = pipeline.plan(motion)
         out.mkdir(parents=True, exist_ok=True)
-        return pipeline.write(out, plan, motion)
+        return pipeline.write(out, plan)
 
     try:
         written = bounded(run, limit=10 * TIME_LIMIT)

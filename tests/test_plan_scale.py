@@ -18,7 +18,7 @@ def test_three_minutes_one_hundred_performers(tmp_path):
     t0 = time.perf_counter()
     plan = build_plan(motion.track, settings=settings, motion=motion)
     t1 = time.perf_counter()
-    write_outputs(tmp_path, plan, motion.track, motion)
+    write_outputs(tmp_path, plan)
     t2 = time.perf_counter()
     print(f"build_plan {1000 * (t1 - t0):.0f} ms, write_outputs {1000 * (t2 - t1):.0f} ms")
     # Typically ~0.2 s + ~0.1 s; the bound only catches a complexity blow-up on a busy CI box.

@@ -196,7 +196,7 @@ def test_a_stale_export_is_removed_with_the_new_set_but_a_folder_is_not(tmp_path
     (out / "shotplan.edl").write_text("from an earlier run")
     removed = []
     with staged_output_dir(out, owned=FILES, on_remove=removed.append) as stage:
-        write_outputs(stage, plan, motion.track)
+        write_outputs(stage, plan)
         os.unlink(stage / "shotplan.edl")  # as at 120 fps: this plan has no EDL
     assert removed == [out / "shotplan.edl"] and not (out / "shotplan.edl").exists()
     (out / "shotplan.edl").mkdir()

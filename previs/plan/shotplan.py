@@ -227,7 +227,11 @@ class Shot:
 
 @dataclass(frozen=True, eq=False)
 class ShotPlan:
-    """The whole plan. ``level`` is the level path as given (None for a plain track)."""
+    """The whole plan, and everything an export needs: ``track`` is the camera track it was
+    planned from (:class:`~previs.sim.track.CameraTrack`, frames ``[0, frames)``);
+    ``level`` is the level path as given (None for a plain track), ``title``, ``fps`` and
+    ``settings.start_tc`` the level facts. Every writer in :mod:`previs.export` reads only
+    the plan."""
 
     level: str | None
     title: str
@@ -239,6 +243,7 @@ class ShotPlan:
     shots: tuple[Shot, ...]
     safety: tuple[ClearanceFinding | ZoneFinding, ...]
     comfort: _comfort.Comfort
+    track: "CameraTrack" = field(repr=False)
     has_motion: bool = False
     swings: tuple[Swing, ...] = ()
     yaw_speed: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
@@ -262,7 +267,7 @@ class ShotPlan:
         return self.time_base.timecode(frame)
 
     def to_dict(self) -> dict:
-        """The ``shotplan.json`` document (outputs.md), keys in the contract's order."""
+        """The ``shotplan.json`` document (docs/exports.md), keys in the contract's order."""
         return {
             "format": self.format,
             "level": self.level,
@@ -431,6 +436,7 @@ def build_plan(
         shots=tuple(shots),
         safety=tuple(safety),
         comfort=_comfort.comfort(speed, fps, bounds, settings.comfort_speed),
+        track=track,
         has_motion=motion is not None,
         swings=tuple(swings),
         yaw_speed=speed_ro,
