@@ -22,8 +22,8 @@ from previs.level import limits as L
 from previs.level.loader import load_level
 from previs.sim.take import FORMAT, check_take, max_ticks, read_take
 
-from test_level_loader import HENRY, make_map, obj, ref
-from test_level_refusals import HEAD, refused
+from tmxkit import HENRY, make_map, obj, ref
+from tmxkit import HEAD, refused
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

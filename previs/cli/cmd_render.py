@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
+from ..terminal import warner
 from .options import add_level_job, add_plan_overrides, check_output_file, replay_and_plan, whole_number
 
 HELP = "render the POV animatic (H.264 MP4) with burned-in timecode, shot number and cut flashes"
@@ -76,10 +76,9 @@ def run(args) -> int:
     from ..animatic.render import render_animatic
 
     out = args.output
-    check_output_file(out, "animatic.mp4")
+    check_output_file(out, "animatic.mp4", {"the level": args.level, "the take": args.take})
 
-    def warn(w):
-        print(f"previs render: warning: {w}", file=sys.stderr)
+    warn = warner("render")
 
     level, motion, plan = replay_and_plan(args, warn)
     stats = render_animatic(out, level=level, motion=motion, plan=plan, size=args.size,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
+from ..terminal import warner
 from .options import add_level_job, add_plan_overrides, check_output_file, replay_and_plan
 
 HELP = "write the printable shot-plan report (one self-contained report.html)"
@@ -36,10 +35,9 @@ def run(args) -> int:
     from ..report.page import write_report
 
     out = args.output
-    check_output_file(out, "report.html")
+    check_output_file(out, "report.html", {"the level": args.level, "the take": args.take})
 
-    def warn(w):
-        print(f"previs report: warning: {w}", file=sys.stderr)
+    warn = warner("report")
 
     level, motion, plan = replay_and_plan(args, warn)
     res = write_report(out, level=level, motion=motion, plan=plan, progress=False if args.quiet else None)

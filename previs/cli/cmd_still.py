@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 
 from ..gl.png import save_png
 from .cmd_walk import parse_size
@@ -14,7 +13,7 @@ HELP = "render one POV frame offscreen to a PNG"
 DESCRIPTION = """\
 Render the frame at --time seconds of LEVEL's fight (or of a take recorded with
 'previs walk', --take) from Henry's eyes, offscreen, to a PNG: the same renderer as the
-window and the animatic. The time is rounded to the nearest frame at the level's fps.
+window and the animatic. The frame is the one on screen at that time (frame f covers [f/fps, (f+1)/fps)).
 
 --overlays draws zones (by kind: pyro orange, no-go hatched red, ...) and paths on the
 floor; --hud adds the window's HUD (timecode, shot, cut countdown, beats, safety
@@ -57,18 +56,21 @@ def run(args) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .. import pipeline
     from ..errors import PrevisError
+    from ..output_paths import check_output_target
+    from ..terminal import warner
 
+    check_output_target(args.output, {"the level": args.level, "the take": args.take})
     level = pipeline.load(args.level)
     for n in level.notices:  # a level's warnings come first in every command that loads it
-        print(f"previs still: warning: {n}", file=sys.stderr)
+        warner("still")(n)
     motion = pipeline.replay(level, args.take,
-                             warn=lambda w: print(f"previs still: warning: {w}", file=sys.stderr))
-    fps = motion.fps
-    frame = int(round(args.time * fps))
+                             warn=warner("still"))
+    tb = motion.time_base
+    frame = tb.frame_containing(args.time)  # the frame on screen at --time
     last = motion.frames - 1
     if frame > last:
         raise PrevisError(f"--time {args.time:g} is past the end of the {'take' if args.take else 'fight'}: "
-                          f"frames run from 0 to {last / fps:.3f} s (frame {last}).")
+                          f"frames run from 0 to {tb.time_of(last):.3f} s (frame {last}).")
     fs = motion.snapshot(frame)
 
     from ..gl.context import create_offscreen_context
@@ -83,13 +85,19 @@ def run(args) -> int:
     with create_offscreen_context():
         r = Renderer(level, args.size)
         try:
-            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, hud=hud)
+            layers = ()
+            if hud is not None:
+                from ..window.hudlayer import HudLayers
+
+                huds = HudLayers()
+                layers = (huds.over(hud, level, args.size),)
+            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, layers=layers)
             rgb = r.read_pixels()
+            if hud is not None:
+                huds.close()
         finally:
             r.close()
     save_png(args.output, rgb)
-    from ..window.hud import timecode
-
     print(f"previs still: wrote {args.output} ({args.size[0]}x{args.size[1]}, frame {frame}, "
-          f"{timecode(frame, fps, level.settings.start_tc)})")
+          f"{tb.timecode(frame)})")
     return 0

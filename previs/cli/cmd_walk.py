@@ -117,6 +117,10 @@ def run(args) -> int:
 
     if args.headless and not args.frames:
         raise PrevisError("--headless needs --frames N: there is no window to close.")
+    if args.screenshot:
+        from ..output_paths import check_output_target
+
+        check_output_target(args.screenshot, {"the level": args.level, "the take": args.take})
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
     from ..window.app import App
@@ -127,8 +131,10 @@ def run(args) -> int:
               echo=lambda m: print(m, file=sys.stderr if m.startswith("previs walk: warning") else sys.stdout,
                                    flush=True))
     with app:
+        from ..terminal import warner
+
         for n in app.level.notices:
-            print(f"previs walk: warning: {n}", file=sys.stderr)
+            warner("walk")(n)
         clock = FakeClock(1.0 / app.fps) if args.headless else None
         app.run(max_frames=args.frames, clock=clock)
         if args.screenshot:

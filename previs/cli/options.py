@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 
 from .strict import refuse_if_strict
 
@@ -47,32 +46,38 @@ def whole_number(flag: str, lo: int, hi: int, note: str = ""):
 
 
 def _timecode(text: str) -> str:
-    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2}):(\d{2}):(\d{2})\s*", text)
-    if not m:
-        raise argparse.ArgumentTypeError(f"start timecode must be HH:MM:SS:FF (non-drop), not {text!r}")
-    hh, mm, ss, _ = (int(g) for g in m.groups())
-    if hh >= 24 or mm >= 60 or ss >= 60:
-        raise argparse.ArgumentTypeError(f"start timecode {text!r} is out of range")
-    return text.strip()
+    """``--start-tc``: the time base's one timecode check (shape and ranges here; frames
+    below the rate once the fps is known)."""
+    from ..errors import PrevisError
+    from ..timebase import split_timecode
+
+    try:
+        split_timecode(text)
+    except PrevisError as e:
+        raise argparse.ArgumentTypeError(e.problems[0]) from None
+    return text
 
 
 def add_plan_overrides(parser: argparse.ArgumentParser, *, safety: bool = False) -> None:
     """Add the plan threshold flags to ``parser`` (in their own help group). With
     ``safety=True`` also ``--safety-distance`` (meaningful only with a level)."""
+    from ..plan.shotplan import PlanSettings
+
+    d = PlanSettings().to_dict()  # the contract's defaults, written as a person would
     g = parser.add_argument_group("shot plan thresholds (default: the level's, else the contract's)")
     g.add_argument("--turn-cut-speed", type=_positive("--turn-cut-speed"), metavar="DEG_S",
-                   help="peak head-turn speed that hides a cut, deg/s (default 150)")
+                   help=f"peak head-turn speed that hides a cut, deg/s (default {d['turn_cut_speed']})")
     g.add_argument("--turn-cut-angle", type=_positive("--turn-cut-angle"), metavar="DEG",
-                   help="smallest head-turn swing that hides a cut, degrees (default 40)")
+                   help=f"smallest head-turn swing that hides a cut, degrees (default {d['turn_cut_angle']})")
     g.add_argument("--max-take", type=_positive("--max-take"), metavar="S",
-                   help="longest take the crew can shoot in one go, seconds (default 60)")
+                   help=f"longest take the crew can shoot in one go, seconds (default {d['max_take']})")
     g.add_argument("--start-tc", type=_timecode, metavar="TC",
-                   help="timecode of frame 0, HH:MM:SS:FF non-drop (default 00:00:00:00)")
+                   help=f"timecode of frame 0, HH:MM:SS:FF non-drop, two digits each (default {d['start_tc']})")
     g.add_argument("--comfort-speed", type=_positive("--comfort-speed"), metavar="DEG_S",
-                   help="yaw speed above which the comfort figures count, deg/s (default 60)")
+                   help=f"yaw speed above which the comfort figures count, deg/s (default {d['comfort_speed']})")
     if safety:
         g.add_argument("--safety-distance", type=_positive("--safety-distance"), metavar="M",
-                       help="least clearance between bodies outside contact beats, metres (default 0.5)")
+                       help=f"least clearance between bodies outside contact beats, metres (default {d['safety_distance']})")
 
 
 def plan_overrides(args: argparse.Namespace) -> dict:
@@ -95,17 +100,13 @@ def add_level_job(parser: argparse.ArgumentParser, *, output_metavar: str, outpu
     parser.add_argument("--take", metavar="FILE", help=take_help)
 
 
-def check_output_file(out: str, example_name: str) -> None:
-    """Refuse an output file path whose folder is missing or which is a folder itself."""
-    import os
+def check_output_file(out: str, example_name: str, inputs: dict[str, str | None] | None = None) -> None:
+    """Refuse an output file path before any work: its folder is missing, it is a folder,
+    a device, a FIFO, one of ``inputs`` or a file of another kind
+    (:func:`previs.output_paths.check_output_file`)."""
+    from ..output_paths import check_output_file as check
 
-    from ..errors import PrevisError
-
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise PrevisError(f"{out}: the folder {folder} does not exist; create it or choose another -o.")
-    if os.path.isdir(out):
-        raise PrevisError(f"{out}: is a folder; give a file name such as {os.path.join(out, example_name)}.")
+    check(out, example_name, inputs)
 
 
 def replay_and_plan(args: argparse.Namespace, warn):

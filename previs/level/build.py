@@ -8,35 +8,32 @@ tile_meters`` (south). Object kinds are matched case-insensitively (``Henry`` is
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from . import limits
+from ..errors import PrevisError
+from ..timebase import TimeBase
+from . import limits, slips
 from .actions import ACTIONS, PERFORMER
 from .actions import action as action_spec
 from .diagnostics import Problems, describe
 from .model import ZONE_KINDS, Actor, Beat, Level, Path, Settings, Zone
 from .props import Props
 from .route import route_length, walk_end_time, walk_seconds
-from .schema import MAP, OBJECTS
-from .schema import default as dflt
+from .schema import MAP, OBJECTS, default as dflt
 from .tiled_shapes import anchor, rectangle, vertices
 from .tmx import RawMap, RawObject
 from .walls import build_walls, path_wall_notices
-from . import slips
 
 KINDS = ("henry", "performer", "path", "beat", "zone")
 ACTOR_SHAPES = ("point", "ellipse", "rectangle", "tile")
 TAIL_SECONDS = 2.0  # derived duration: last motion or beat end + 2 s (the contract)
-_TC = re.compile(r"(\d{2}):(\d{2}):(\d{2}):(\d{2})")
 REF_FIX = {
     "path": "pick a path object in Tiled's object picker",
     "actor": "pick henry or a performer in Tiled's object picker",
     "target": "pick henry or a performer in Tiled's object picker",
 }
-DEFAULT_PERFORMER_COLOR = dflt(OBJECTS["performer"], "color")
 
 
 def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None]:
@@ -48,11 +45,12 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
     s["fps"] = int(fps) if fps is not None else dflt(MAP, "fps")
     duration = p.number("duration", None, "s", lo=0, lo_open=True, hi=limits.MAX_DURATION)
     tc = p.string("start_tc", dflt(MAP, "start_tc"))
-    m = _TC.fullmatch(tc)
-    if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3]) > 59 or int(m[4]) >= s["fps"]:
+    try:
+        TimeBase(s["fps"], tc)
+    except PrevisError:
         p.error(
             f"start_tc = {tc!r} is not a timecode",
-            f"write HH:MM:SS:FF with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
+            f"write HH:MM:SS:FF, two digits each, with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
         )
     else:
         s["start_tc"] = tc
@@ -190,7 +188,7 @@ class _Builder:
             name = o.name or "Henry"
         else:
             fields["height"] = p.number("height", dflt(table, "height"), "m", lo=0, lo_open=True, hi=10.0)
-            fields["color"] = p.color("color", DEFAULT_PERFORMER_COLOR)
+            fields["color"] = p.color("color", dflt(table, "color"))
             fields["role"] = p.string("role", dflt(table, "role"))
             name = o.name or f"performer {o.id}"
         pos = self.metres(o, [anchor(o)])
@@ -384,14 +382,15 @@ def _duration(b: _Builder, explicit: float | None, bodies: tuple[Actor, ...], be
 
 def _check_replay_size(problems: Problems, duration: float, fps: int, performers: int) -> None:
     """Step 7: frames x bodies within ``MAX_ACTOR_FRAMES`` (the replay's memory)."""
-    frames = max(1, int(round(duration * fps)))
+    tb = TimeBase(fps)
+    frames = max(1, tb.frames_in(duration))
     bodies = 1 + performers
     if frames * bodies > limits.MAX_ACTOR_FRAMES:
         problems.error(
             None,
             f"would replay {frames} frames x {bodies} actors (Henry and {performers} performers) = "
             f"{frames * bodies}, more than the {limits.MAX_ACTOR_FRAMES} frames x actors a replay may hold "
-            f"(at {fps} fps that is {limits.MAX_ACTOR_FRAMES / bodies / fps / 60:.1f} minutes "
+            f"(at {fps} fps that is {tb.seconds(limits.MAX_ACTOR_FRAMES / bodies) / 60:.1f} minutes "
             f"with {performers} performers)",
             "shorten the duration, lower fps, or split the fight into several levels",
         )

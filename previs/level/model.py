@@ -63,7 +63,9 @@ class Settings:
     @property
     def frames(self) -> int:
         """Number of frames in the replay: frames ``[0, frames)`` at times ``frame / fps``."""
-        return max(1, int(round(self.duration * self.fps)))
+        from ..timebase import TimeBase  # imported here: previs.timebase is the one time rule
+
+        return max(1, TimeBase(self.fps).frames_in(self.duration))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ the fight is instead of the 101 x 100 / 2 pairs per frame of a brute force.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,7 +169,7 @@ def _close_pairs(xz: np.ndarray, radii: np.ndarray, down: np.ndarray, safety: fl
 
 def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceFinding]:
     """One :class:`ClearanceFinding` per encounter, sorted by time then names."""
-    fps = float(motion.track.fps)
+    tb = motion.track.time_base
     xz = body_positions(motion)
     F, B, _ = xz.shape
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers], dtype=np.float64)
@@ -188,9 +187,8 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
         i, j = body_of.get(beat.actor), body_of.get(beat.target)
         if i is None or j is None or i == j:
             continue
-        f0 = math.ceil(beat.t * fps - 1e-6)
-        f1 = math.floor((beat.t + beat.duration) * fps + 1e-6)
-        windows.append((min(i, j) * B + max(i, j), f0, f1))
+        w = tb.frames_within(beat.t, beat.t + beat.duration)
+        windows.append((min(i, j) * B + max(i, j), w.start, w.stop - 1))
     ok = np.zeros(f.size, dtype=bool)
     if windows:
         key = a * B + b
@@ -218,7 +216,7 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
         ClearanceFinding(
             who=tuple(sorted((names[int(a[k])], names[int(b[k])]))),
             frame=int(f[k]),
-            time=_r(f[k] / fps, 3),
+            time=_r(tb.time_of(f[k]), 3),
             distance=_r(gap[k], 2),
         )
         for k in best
@@ -246,7 +244,7 @@ def points_in_polygon(pts: np.ndarray, poly) -> np.ndarray:
 
 def zone_findings(level, motion) -> list[ZoneFinding]:
     """One :class:`ZoneFinding` per entry of a body into a ``no-go``/``pyro`` zone."""
-    fps = float(motion.track.fps)
+    tb = motion.track.time_base
     xz = body_positions(motion)
     F, B, _ = xz.shape
     names = body_names(level)
@@ -281,8 +279,8 @@ def zone_findings(level, motion) -> list[ZoneFinding]:
                     zone=zone.name or f"{zone.kind} zone {zone.id}",
                     zone_id=int(zone.id),
                     frame=int(f_in),
-                    time=_r(f_in / fps, 3),
-                    exit=_r(f_out / fps, 3),
+                    time=_r(tb.time_of(f_in), 3),
+                    exit=_r(tb.time_of(f_out), 3),
                     x=_r(xz[f_in, body, 0], 3),
                     z=_r(xz[f_in, body, 1], 3),
                 )

@@ -63,12 +63,17 @@ class Replay:
     def tc(self, frame: int) -> str:
         return self.plan.timecode(int(frame))
 
+    def secs(self, frames) -> float:
+        """Seconds of frame ``frames`` (or lasted by that many frames): the time base's."""
+        return self.plan.time_base.time_of(frames)
+
     def at(self, frame: int) -> str:
         """``"3.125 s (frame 75, 00:00:03:03)"``."""
-        return f"{frame / self.fps:.3f} s (frame {frame}, {self.tc(frame)})"
+        return f"{self.secs(frame):.3f} s (frame {frame}, {self.tc(frame)})"
 
     def frame_of(self, time: float) -> int:
-        return int(round(time * self.fps))
+        """The frame on screen at ``time`` (:meth:`~previs.timebase.TimeBase.frame_containing`)."""
+        return self.plan.time_base.frame_containing(time)
 
     @property
     def scripted(self) -> bool:
@@ -95,7 +100,7 @@ class _Bad(Exception):
 def _frame_in_range(r: Replay, time: float, what: str) -> int:
     f = r.frame_of(time)
     if f >= r.frames:
-        raise _Bad(Failure(what, f"the replay ends at {r.frames / r.fps:.3f} s ({r.frames} frames); "
+        raise _Bad(Failure(what, f"the replay ends at {r.secs(r.frames):.3f} s ({r.frames} frames); "
                                  f"{_fmt(time)} s is after its last frame"))
     return f
 
@@ -234,7 +239,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _in_window(r: Replay, c, spec) -> bool:
-    return abs(c.frame / r.fps - spec["time"]) <= spec["tolerance"] + EPS
+    return abs(r.secs(c.frame) - spec["time"]) <= spec["tolerance"] + EPS
 
 
 def check_cut(e: Expectation, r: Replay) -> list[Failure]:
@@ -250,14 +255,15 @@ def check_cut(e: Expectation, r: Replay) -> list[Failure]:
         return [Failure(expected, f"the cut there turns {c.direction}: {_cut_text(r, c)}")]
     why = []
     if r.plan.cuts:
-        c = min(r.plan.cuts, key=lambda c: abs(c.frame / r.fps - t))
-        off = c.frame / r.fps - t
+        c = min(r.plan.cuts, key=lambda c: abs(r.secs(c.frame) - t))
+        off = r.secs(c.frame) - t
         actual = (f"no turn cut there; nearest cut: {_cut_text(r, c)}, "
                   f"{abs(off):.3f} s {'late' if off > 0 else 'early'}")
     else:
         actual = "no turn cuts at all in the replay"
     st = r.plan.settings
-    lo, hi = r.frame_of(t - tol), r.frame_of(t + tol)
+    near_t = r.plan.time_base.frames_within(t - tol, t + tol)
+    lo, hi = near_t.start, near_t.stop - 1
     sw = [w for w in r.plan.swings if w.last >= lo and w.first <= hi]
     if sw:
         w = max(sw, key=lambda w: min(abs(w.peak_speed) / st.turn_cut_speed, w.angle / st.turn_cut_angle))
@@ -299,21 +305,21 @@ def check_shots_count(e: Expectation, r: Replay) -> list[Failure]:
     n = len(r.plan.shots)
     if (lo is None or n >= lo) and (hi is None or n <= hi):
         return []
-    cuts = ", ".join(f"{c.frame / r.fps:.3f} s" for c in r.plan.cuts) or "none"
+    cuts = ", ".join(f"{r.secs(c.frame):.3f} s" for c in r.plan.cuts) or "none"
     return [Failure(e.label, f"{n} shot{'s' * (n != 1)}", (f"turn cuts at: {cuts}",))]
 
 
 def check_shots_longest(e: Expectation, r: Replay) -> list[Failure]:
     mx = e.spec["longest_max"]
-    over = [s for s in r.plan.shots if (s.end_frame - s.start_frame) / r.fps > mx + EPS]
+    over = [s for s in r.plan.shots if r.secs(s.end_frame - s.start_frame) > mx + EPS]
     if not over:
         return []
     longest = max(over, key=lambda s: s.end_frame - s.start_frame)
     why = [f"Shot {s.index:03d}: frames {s.start_frame}–{s.end_frame - 1} ({s.start_tc}–{s.end_tc}), "
-           f"{(s.end_frame - s.start_frame) / r.fps:.3f} s" for s in over[:8]]
+           f"{r.secs(s.end_frame - s.start_frame):.3f} s" for s in over[:8]]
     return [Failure(f"no shot longer than {_fmt(mx)} s",
                     f"{len(over)} shot{'s' * (len(over) != 1)} longer; the longest is "
-                    f"{(longest.end_frame - longest.start_frame) / r.fps:.3f} s", tuple(why))]
+                    f"{r.secs(longest.end_frame - longest.start_frame):.3f} s", tuple(why))]
 
 
 def check_in_view(e: Expectation, r: Replay) -> list[Failure]:
@@ -359,11 +365,11 @@ def check_in_view(e: Expectation, r: Replay) -> list[Failure]:
     word = "throughout" if want else "at any time in"
     expected = f"{name} {'visible' if want else 'not visible'} {word} {_fmt(t0)}–{_fmt(t1)} s"
     p = _performer_index(r, name, expected)
-    f0 = int(math.ceil(t0 * r.fps - 1e-6))
-    f1 = min(int(math.floor(t1 * r.fps + 1e-6)), r.frames - 1)
+    w = r.plan.time_base.frames_within(t0, t1)
+    f0, f1 = w.start, min(w.stop - 1, r.frames - 1)
     if f0 > f1:
         return [Failure(expected, f"no frame lies in {_fmt(t0)}–{_fmt(t1)} s (the replay ends at "
-                                  f"{r.frames / r.fps:.3f} s)")]
+                                  f"{r.secs(r.frames):.3f} s)")]
     frames = np.arange(f0, f1 + 1)
     vis = visibility(r, frames, p)
     bad = vis != want
@@ -373,7 +379,7 @@ def check_in_view(e: Expectation, r: Replay) -> list[Failure]:
     k = int(bad.sum())
     actual = (f"{'not visible' if want else 'visible'} on {k} of {len(frames)} frames, first at "
               f"{r.at(int(frames[runs[0][0]]))}")
-    why = [f"{'hidden' if want else 'seen'} {frames[a] / r.fps:.3f}–{frames[b] / r.fps:.3f} s "
+    why = [f"{'hidden' if want else 'seen'} {r.secs(frames[a]):.3f}–{r.secs(frames[b]):.3f} s "
            f"(frames {frames[a]}–{frames[b]})" for a, b in runs[:5]]
     if len(runs) > 5:
         why.append(f"... and {len(runs) - 5} more spans")
@@ -508,8 +514,8 @@ def check_comfort_peak(e: Expectation, r: Replay) -> list[Failure]:
     if peak <= mx + EPS:
         return []
     over = _runs(sp > mx)
-    why = [f"over {_fmt(mx)} deg/s at {r.at(a)}–{b / r.fps:.3f} s" for a, b in over[:5]]
-    lk = _look_at(r, f / r.fps)
+    why = [f"over {_fmt(mx)} deg/s at {r.at(a)}–{r.secs(b):.3f} s" for a, b in over[:5]]
+    lk = _look_at(r, r.secs(f))
     if lk is not None:
         why.append(f"the fastest turn follows {_beat_text(r, lk)}")
     return [Failure(f"peak yaw speed at most {_fmt(mx)} deg/s", f"{peak:.1f} deg/s at {r.at(f)}", tuple(why))]
@@ -592,7 +598,7 @@ def check_golden(e: Expectation, r: Replay) -> list[Failure]:
         why.append(f"frame rate: replay {d['fps'][0]:g} fps, golden {d['fps'][1]:g} fps")
     if d["length"]:
         a, b = d["length"]
-        why.append(f"length: replay {a} frames ({a / r.fps:.3f} s), golden {b} frames ({b / r.fps:.3f} s)")
+        why.append(f"length: replay {a} frames ({r.secs(a):.3f} s), golden {b} frames ({r.secs(b):.3f} s)")
     if d["first"] >= d["n"]:
         actual = "identical where both have frames, but " + ("; ".join(why) if why else "they differ")
         return [Failure(expected, actual, ("if the change is intended: previs test --update-golden "
@@ -620,7 +626,7 @@ def check_golden(e: Expectation, r: Replay) -> list[Failure]:
         later = (f"his position from frame {d['pos_first']}" if d["pos_first"] is not None
                  else "his position matches")
         why.append(f"{hn}'s {d['angle']} diverged first ({later})")
-    t = f / r.fps
+    t = r.secs(f)
     b = _beat_at_or_before(r, t)
     if b is not None:
         why.append(f"nearest beat at or before: {_beat_text(r, b)}")
@@ -659,11 +665,11 @@ def _cut_diff(golden, track, r: Replay) -> tuple[str, str]:
 
     g, t = cuts(golden), cuts(track)
 
-    def text(s, fps):
-        items = [f"{f / fps:.3f} s {d}" for f, d in sorted(s)]
+    def text(s, tb):
+        items = [f"{tb.time_of(f):.3f} s {d}" for f, d in sorted(s)]
         return ", ".join(items[:8]) + (f" ... ({len(items)} in all)" if len(items) > 8 else "")
 
-    return text(g - t, golden.fps), text(t - g, track.fps)
+    return text(g - t, golden.time_base), text(t - g, track.time_base)
 
 
 def update_golden(e: Expectation, r: Replay) -> str:
