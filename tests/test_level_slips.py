@@ -15,7 +15,14 @@ import pytest
 
 from previs.level.actions import ACTIONS, close_action
 from previs.level.loader import load_level
-from test_level_loader import HENRY, make_map, obj, problems_of, ref
+from previs.errors import LevelError
+from tmxkit import HENRY, make_map, obj, ref
+
+
+def problems_of(path) -> list[str]:
+    with pytest.raises(LevelError) as info:
+        load_level(path)
+    return info.value.problems
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "levels").glob("*.tmx"))

@@ -19,7 +19,14 @@ from previs.level import schema
 from previs.level.actions import ACTIONS
 from previs.level.loader import load_level
 from previs.level.model import Actor, Settings
-from test_level_loader import HENRY, make_map, obj, problems_of, ref
+from previs.errors import LevelError
+from tmxkit import HENRY, make_map, obj, ref
+
+
+def problems_of(path) -> list[str]:
+    with pytest.raises(LevelError) as info:
+        load_level(path)
+    return info.value.problems
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "levels" / "previs.tiled-project"
