@@ -22,6 +22,7 @@ import numpy as np
 
 from .actions import Action, close_action
 from .diagnostics import Problems
+from .limits import MAX_PROBLEMS
 from .model import Actor, Beat
 from .route import positions_fn
 from .schema import TILE, TILE_LAYER, Field
@@ -65,6 +66,8 @@ def unknown_properties(problems: Problems, where: str | None, props: dict, table
     for name in props:
         if name in table or not isinstance(name, str):  # a nameless property (damaged XML) reads as None
             continue
+        if len(problems.notices) >= MAX_PROBLEMS:
+            return  # the list is full (later notices are dropped): spare the name matching
         close = _suggest(name, table, SUGGEST_CUTOFF)
         fix = f"did you mean '{close}'?" if close else f"{owner}'s properties are {', '.join(table)}"
         problems.notice(where, f"has the property '{name}', which previs does not read", fix)
