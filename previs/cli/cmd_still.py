@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import os
 
 from ..gl.png import save_png
 from .cmd_walk import parse_size
+from .options import number
 
 HELP = "render one POV frame offscreen to a PNG"
 
@@ -29,21 +29,9 @@ examples:
   previs still levels/corridor.tmx --take takes/corridor-20261125-101500.take --time 4 -o take.png"""
 
 
-def _seconds(text: str) -> float:
-    import argparse
-
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--time must be seconds, e.g. 12.5, not {text!r}") from None
-    if not math.isfinite(v) or v < 0:
-        raise argparse.ArgumentTypeError(f"--time must be seconds from 0 on, not {text!r}")
-    return v
-
-
 def add_arguments(p):
     p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
-    p.add_argument("--time", type=_seconds, required=True, metavar="S", help="seconds from frame 0")
+    p.add_argument("--time", type=number("--time", lo=0, example="12.5", kind="seconds"), required=True, metavar="S", help="seconds from frame 0")
     p.add_argument("-o", "--output", required=True, metavar="FILE.png", help="PNG to write")
     p.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH",
                    help="image size in pixels (default 1280x720)")

@@ -16,33 +16,43 @@ import math
 from .strict import refuse_if_strict
 
 
-def _positive(what: str):
-    def parse(text: str) -> float:
+def number(flag: str, *, lo: float | None = None, hi: float | None = None, lo_open: bool = False,
+           whole: bool = False, example: str = "", note: str = "", kind: str = ""):
+    """An argparse type for ``flag``: a finite number (``whole``: an integer) in
+    ``[lo, hi]`` (``lo_open``: ``(lo, hi]``; either end may be None). The message names the
+    flag, what it is (``kind``, e.g. ``"seconds"``; else "a number"), the range,
+    ``example`` when the text is not a number, and ``note`` (e.g. which way is better) when
+    it is out of range; a bad value is a usage error (exit 2)."""
+    kind = kind or ("a whole number" if whole else "a number")
+    if lo is not None and hi is not None:
+        rng = f"{kind} {lo:g}-{hi:g}" if not lo_open else f"{kind} above {lo:g} and at most {hi:g}"
+    elif lo is not None:
+        rng = f"{kind} above {lo:g}" if lo_open else f"{kind} from {lo:g} on"
+    else:
+        rng = kind
+
+    def parse(text: str):
         try:
-            v = float(text)
+            v = int(text) if whole else float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} must be a number, not {text!r}") from None
-        if not math.isfinite(v) or v <= 0:
-            raise argparse.ArgumentTypeError(f"{what} must be a positive number, not {text!r}")
+            eg = f", e.g. {example}" if example else ""
+            raise argparse.ArgumentTypeError(f"{flag} must be {kind}{eg}, not {text!r}") from None
+        ok = math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (hi is None or v <= hi)
+        if not ok:
+            why = f" ({note})" if note else ""
+            raise argparse.ArgumentTypeError(f"{flag} must be {rng}{why}, not {text!r}")
         return v
 
     return parse
 
 
 def whole_number(flag: str, lo: int, hi: int, note: str = ""):
-    """An argparse type: a whole number ``lo``-``hi`` for ``flag``, with a message that
-    names the flag and the range (and ``note``, e.g. which way is better)."""
-    def parse(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{flag} must be a whole number {lo}-{hi}, not {text!r}") from None
-        if not lo <= v <= hi:
-            raise argparse.ArgumentTypeError(f"{flag} must be {lo}-{hi} ({note}), not {v}" if note else
-                                             f"{flag} must be a whole number {lo}-{hi}, not {text!r}")
-        return v
+    """:func:`number` for a whole number ``lo``-``hi``."""
+    return number(flag, lo=lo, hi=hi, whole=True, note=note)
 
-    return parse
+
+def _positive(flag: str):
+    return number(flag, lo=0, lo_open=True)
 
 
 def _timecode(text: str) -> str:
@@ -121,3 +131,15 @@ def replay_and_plan(args: argparse.Namespace, warn):
     refuse_if_strict(args, level)  # after the warnings it names; before anything is written
     motion = pipeline.replay(level, args.take, warn=warn)
     return level, motion, pipeline.plan(motion, **plan_overrides(args))
+
+
+def start_level_job(args: argparse.Namespace, command: str, example_name: str):
+    """What every command that draws a level's fight into one file does first: refuse
+    ``args.output`` before any work (:func:`check_output_file`, with the level and the
+    take as inputs it must not replace), then :func:`replay_and_plan` with warnings
+    printed as ``previs COMMAND: warning: ...``. Returns ``(warn, level, motion, plan)``."""
+    from ..terminal import warner
+
+    check_output_file(args.output, example_name, {"the level": args.level, "the take": args.take})
+    warn = warner(command)
+    return (warn, *replay_and_plan(args, warn))

@@ -358,17 +358,13 @@ def build_plan(
 
     tc = tb.timecode
 
+    def swing_fields(s) -> dict:
+        """A swing as a cut or a suggested cut reports it (:data:`SWING_KEYS`), rounded."""
+        return dict(frame=s.peak_frame, time=_r(tb.time_of(s.peak_frame), 3), timecode=tc(s.peak_frame),
+                    direction=s.direction_name, angle=_r(s.angle, 1), peak_speed=_r(s.peak_speed, 1))
+
     cuts = tuple(
-        Cut(
-            index=i + 1,
-            frame=s.peak_frame,
-            time=_r(tb.time_of(s.peak_frame), 3),
-            timecode=tc(s.peak_frame),
-            direction=s.direction_name,
-            angle=_r(s.angle, 1),
-            peak_speed=_r(s.peak_speed, 1),
-            continuity=_continuity(track, motion, s.peak_frame),
-        )
+        Cut(index=i + 1, **swing_fields(s), continuity=_continuity(track, motion, s.peak_frame))
         for i, s in enumerate(cut_swings)
     )
 
@@ -395,14 +391,7 @@ def build_plan(
             if sw is None:
                 suggestion = NoTurn()
             else:
-                suggestion = SuggestedCut(
-                    frame=sw.peak_frame,
-                    time=_r(tb.time_of(sw.peak_frame), 3),
-                    timecode=tc(sw.peak_frame),
-                    direction=sw.direction_name,
-                    angle=_r(sw.angle, 1),
-                    peak_speed=_r(sw.peak_speed, 1),
-                )
+                suggestion = SuggestedCut(**swing_fields(sw))
         names = tuple(level.performers[p].name for p in in_view[i]) if level is not None else ()
         shots.append(
             Shot(
