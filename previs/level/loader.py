@@ -7,7 +7,7 @@ the file, the object's id, name and type, and the fix.
 
 Pipeline: :mod:`.safety` (bytes, XML, project boundary) -> :mod:`.tmx` (templates,
 tilesets, tile data, pytmx) -> :mod:`.build` (contract checks, metres, walls, duration).
-No pygame or OpenGL is imported on the way (see :func:`previs.level.tmx._import_pytmx`).
+No pygame or OpenGL is imported on the way (see :func:`previs.level.pytmx_bridge._import_pytmx`).
 
 Where the contract is silent, the loader chooses (what a stunt coordinator would expect):
 
