@@ -129,6 +129,12 @@ def read_capped(path: Path, limit: int) -> bytes:
     return data
 
 
+def element_bound(data: bytes) -> int:
+    """An upper bound on the XML elements in ``data``, taken at C speed before anything is
+    built: every element has one "<" that starts neither "</", "<?" nor "<!"."""
+    return data.count(b"<") - data.count(b"</") - data.count(b"<?") - data.count(b"<!")
+
+
 def parse_xml(data: bytes, expect_root: str) -> ET.Element:
     """Parse UTF-8 XML bytes into an element tree, refusing empty, binary, non-UTF-8,
     DOCTYPE/entity-bearing, malformed, too large or too deeply nested documents."""
@@ -144,9 +150,7 @@ def parse_xml(data: bytes, expect_root: str) -> ET.Element:
     # Tiled before 0.9 wrote a bare <!DOCTYPE map SYSTEM "...map.dtd">, which expat
     # never fetches: that is harmless. An internal subset is where declarations live.
     check_no_dtd(data)
-    # Every element has one "<" that starts neither "</", "<?" nor "<!": an upper bound on
-    # the element count, taken at C speed before anything is built.
-    bound = data.count(b"<") - data.count(b"</") - data.count(b"<?") - data.count(b"<!")
+    bound = element_bound(data)
     if bound > MAX_XML_ELEMENTS:
         raise Refused(f"has more than {MAX_XML_ELEMENTS} XML elements; a level needs far fewer")
     try:

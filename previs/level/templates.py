@@ -12,6 +12,7 @@ tileset to the map's copy of that tileset.
 from __future__ import annotations
 
 import copy
+from functools import cached_property
 import math
 import re
 from dataclasses import dataclass
@@ -42,6 +43,12 @@ class Template:
     path: Path
     obj: ET.Element
     tileset: tuple[Path, int] | None
+
+    @cached_property
+    def property_count(self) -> int:
+        """Custom properties each instance copies (at most; an instance's own override)."""
+        holder = self.obj.find("properties")
+        return 0 if holder is None else len(holder.findall("property"))
 
 
 def parse_template(root: ET.Element, path: Path, resolve) -> Template:

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import limits
 from .diagnostics import Problems
-from .external_files import MapReader, expand_templates, inline_tilesets
+from .external_files import MAX_GID, MapReader, check_property_budget, expand_templates, inline_tilesets
 from .pytmx_bridge import no_images, pytmx, sanitize_for_pytmx
 from .raw_map import RawMap, RawObject, RawTile, RawTileLayer, RawTileset
 from .safe_read import Refused, parse_xml, read_capped
@@ -65,7 +65,12 @@ def read_map(source: str | os.PathLike, problems: Problems) -> RawMap:
     groups = [t for t in layers if t[0].tag == "objectgroup"]
     tile_layers = [t for t in layers if t[0].tag == "layer"]
 
-    expand_templates(groups, rd, by_path)
+    props = expand_templates(groups, rd, by_path)
+    tile_of: dict[int, RawTile] = {ts.firstgid + tid: tile for ts in tilesets for tid, tile in ts.tiles.items()}
+    # A tile object inherits its tile's properties: counted before any is copied.
+    gids = (el.get("gid") or "" for og, _, _ in groups for el in og.iter("object"))
+    inherited = (tile_of.get(int(g) & MAX_GID) for g in gids if g.isascii() and g.isdigit() and len(g) <= 10)
+    check_property_budget(props + sum(len(t.properties) for t in inherited if t is not None), problems)
     # Problems so far (references, tile data) still let pytmx parse the rest, so the level
     # checks can list their problems too; broken ids, limits and attributes pytmx cannot
     # cast stop here.
@@ -118,7 +123,6 @@ def read_map(source: str | os.PathLike, problems: Problems) -> RawMap:
     if len(tmx_groups) != len(groups) or len(tmx_tiles) != len(tile_layers):  # pragma: no cover - pruned above
         raise problems.refuse("has layers where Tiled never puts them", "re-save the map from Tiled")
 
-    tile_of: dict[int, RawTile] = {ts.firstgid + tid: tile for ts in tilesets for tid, tile in ts.tiles.items()}
     objects: list[RawObject] = []
     for (og, ox, oy), group in zip(groups, tmx_groups):
         for el, o in zip(og.findall("object"), group):
@@ -127,7 +131,7 @@ def read_map(source: str | os.PathLike, problems: Problems) -> RawMap:
             properties = dict(o.properties)
             if shape == "tile":
                 # a tile object inherits its tile's class/type and custom properties
-                tile = tile_of.get(int(el.get("gid")) & 0x0FFFFFFF)
+                tile = tile_of.get(int(el.get("gid")) & MAX_GID)
                 if tile is not None:
                     kind = kind or tile.type
                     properties = {**tile.properties, **properties}
