@@ -16,16 +16,14 @@ nothing and expat does not fetch it.)
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import stat
 from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
+from .. import safe_paths
+from ..safe_paths import PROJECT_SUFFIX, Unreadable, find_project_root  # noqa: F401 (re-exported)
 from .limits import MAX_XML_DEPTH, MAX_XML_ELEMENTS
-
-PROJECT_SUFFIX = ".tiled-project"
 _DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 _DTD_REFUSAL = (
@@ -73,60 +71,37 @@ class Refused(Exception):
     "<file> ..." and ends with what to do."""
 
 
-def find_project_root(map_path: Path) -> Path:
-    """The level's project folder: the folder of the nearest ``*.tiled-project`` file at or
-    above the map's (symlink-resolved) folder, else the map's own folder."""
-    real = Path(os.path.realpath(map_path))
-    for folder in real.parents:
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.name.endswith(PROJECT_SUFFIX) and entry.is_file():
-                        return folder
-        except OSError:  # unreadable folder: keep looking further up
-            continue
-    return real.parent
-
-
 def resolve_inside(ref: str, base_dir: Path, project: Path) -> Path:
     """Resolve a reference written in a file in ``base_dir`` (symlinks followed) and
-    refuse it unless it stays inside ``project``."""
-    if not ref or "\x00" in ref:
-        raise Refused(f"refers to an unusable file name {ref!r}")
-    real = Path(os.path.realpath(base_dir / ref))
-    if not real.is_relative_to(project):
+    refuse it unless it stays inside ``project`` (:func:`previs.safe_paths.resolve_inside`)."""
+    try:
+        return safe_paths.resolve_inside(ref, base_dir, project)
+    except Unreadable as e:
+        if not ref or "\x00" in ref:
+            raise Refused(e.reason) from None
+        where = e.reason.replace("the project folder", "the level's project folder")
         raise Refused(
-            f"refers to '{ref}', which resolves to {real}, outside the level's project folder "
-            f"{project}; keep tilesets, templates and images inside the project "
+            f"{where}; keep tilesets, templates and images inside the project "
             f"(the folder holding the .tiled-project file, else the map's folder)"
-        )
-    return real
+        ) from None
+
+
+_READ_FIXES = {
+    "missing": "does not exist; check the path",
+    "folder": "is a folder, not a Tiled map; give the .tmx file inside it",
+    "special": "is not a regular file",
+}
 
 
 def read_capped(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file, refusing anything larger than ``limit`` bytes."""
+    """The bytes of a regular file, refusing anything larger than ``limit`` bytes
+    (:func:`previs.safe_paths.read_bounded`: a FIFO or device is refused unopened)."""
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise Refused("does not exist; check the path") from None
-    except OSError as e:
-        raise Refused(f"cannot be read ({e.strerror})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise Refused("is a folder, not a Tiled map; give the .tmx file inside it")
-    if not stat.S_ISREG(st.st_mode):
-        # a FIFO or device would block or never end
-        raise Refused("is not a regular file")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as e:
-        raise Refused(f"cannot be read ({e.strerror})") from None
-    if len(data) > limit:
-        raise Refused(
-            f"is larger than the {limit // (1024 * 1024)} MB limit for this kind of file; "
-            f"is it really a Tiled file?"
-        )
-    return data
+        return safe_paths.read_bounded(path, limit)
+    except Unreadable as e:
+        if e.kind == "large":
+            raise Refused(f"{e.reason}; is it really a Tiled file?") from None
+        raise Refused(_READ_FIXES.get(e.kind, e.reason)) from None
 
 
 def element_bound(data: bytes) -> int:
