@@ -23,6 +23,9 @@ import numpy as np
 from ..errors import PrevisError
 
 CSV_HEADER = ("frame", "time", "x", "y", "z", "yaw", "pitch", "roll", "hfov")
+MAX_CSV_BYTES = 256 * 1024 * 1024
+"""A track.csv read back (golden tracks, ``previs plan``): the longest replay, one hour at
+240 fps, is 864 000 rows of at most ~200 bytes (~170 MB)."""
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -112,12 +115,13 @@ class CameraTrack:
     def read_csv(cls, path: str | os.PathLike, fps: float | None = None) -> "CameraTrack":
         """Read a ``track.csv``-shaped file. ``fps`` is taken from the time column unless
         given. Raises :class:`PrevisError` naming the file, row and column on bad input."""
+        from ..safe_paths import Unreadable, read_bounded
+
         name = os.fspath(path)
-        try:
-            with open(name, newline="", encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as e:
-            raise PrevisError(f"{name}: cannot read the track ({e.strerror}).") from None
+        try:  # a regular file only (a FIFO would hang, /dev/zero never end), at most MAX_CSV_BYTES
+            text = read_bounded(name, MAX_CSV_BYTES).decode("utf-8")
+        except Unreadable as e:
+            raise PrevisError(f"{name}: cannot read the track: it {e.reason}.") from None
         except UnicodeDecodeError:
             raise PrevisError(f"{name}: not a text file; a track is a CSV with header "
                               f"{','.join(CSV_HEADER)}.") from None

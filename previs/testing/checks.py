@@ -670,14 +670,23 @@ def update_golden(e: Expectation, r: Replay) -> str:
     """Write the replay's track over the golden file (atomically); returns what happened:
     ``created``, ``updated`` or ``unchanged``."""
     from ..fsutil import atomic_write_text
+    from ..safe_paths import Unreadable, read_bounded, resolve_inside
+    from ..sim.track import MAX_CSV_BYTES
 
     path = Path(e.spec["track"])
+    try:  # checked when the file was parsed; again now, in case a symlink changed since
+        resolve_inside(str(path), Path.cwd(), e.spec["project"])
+    except Unreadable as err:
+        raise PrevisError(f"{r.expect_path}: golden track {err.reason}; nothing was written.") from None
+    if path.exists() and not path.is_file():
+        raise PrevisError(f"{r.expect_path}: golden track {_rel(path)} is not a regular file (a folder, FIFO or "
+                          f"device); nothing was written: give [golden] track a .csv file name.")
     text = r.motion.track.to_csv_text()
     if path.exists():
         try:
-            if path.read_text(encoding="utf-8") == text:
+            if read_bounded(path, MAX_CSV_BYTES) == text.encode("utf-8"):
                 return "unchanged"
-        except (OSError, UnicodeDecodeError):
+        except Unreadable:
             pass
         what = "updated"
     else:
