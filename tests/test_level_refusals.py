@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import base64
 import gzip
+import math
 import os
 import struct
 import time
@@ -731,3 +732,29 @@ def test_dtd_refused_whatever_its_quoting(tmp_path, capsys, decl):
     p = make_map(tmp_path)
     p.write_text(p.read_text().replace("\n", "\n" + decl + "\n", 1))
     refused(p, capsys, "contains a DOCTYPE with entity declarations")
+
+
+def _zone_map(tmp_path: Path, zones: int, performers: int, duration: float, vertices: int = 4) -> Path:
+    ring = " ".join(f"{16 * math.cos(2 * math.pi * k / vertices):.3f},{16 * math.sin(2 * math.pi * k / vertices):.3f}"
+                    for k in range(vertices))
+    objects = HENRY + "".join(obj(10 + i, "performer", f"P{i}", 40 + i % 50, 40 + i // 50) for i in range(performers))
+    objects += "".join(obj(1000 + k, "zone", f"fire {k}", 96, 80, {"kind": "pyro"},
+                           shape=f'<polygon points="{ring}"/>') for k in range(zones))
+    return make_map(tmp_path, objects, {"duration": ("float", duration)})
+
+
+def test_hazard_zones_x_frames_x_actors_is_budgeted_at_load(tmp_path, capsys):
+    # 1000 pyro zones, 100 performers, 10 minutes: was 8.6 min and 3.8 GB in the plan
+    err = refused(_zone_map(tmp_path, 1000, 100, 600.0), capsys,
+                  "would test 1000 hazard zones x 14400 frames x 101 actors = 1454400000 body positions against "
+                  "zones, more than the 30000000 a replay may test (about 10 s); merge hazard zones, shorten the "
+                  "fight or use fewer performers")
+    assert len(err.strip().splitlines()) == 1
+    assert cmd_check.run(argparse.Namespace(levels=[str(_zone_map(tmp_path, 20, 100, 600.0))], quiet=True)) == 0
+    refused(_zone_map(tmp_path, 21, 100, 600.0), capsys, "21 hazard zones x 14400 frames x 101 actors = 30542400")
+
+
+def test_hazard_zone_vertices_are_budgeted_at_load(tmp_path, capsys):
+    refused(_zone_map(tmp_path, 1, 10, 600.0, vertices=5000), capsys,
+            "would test 5000 hazard-zone vertices x 14400 frames x 11 actors = 792000000 polygon edges, more than "
+            "the 600000000 a replay may test")

@@ -110,3 +110,15 @@ MAX_ACTOR_FRAMES = 8_000_000
 and the shot plan keep per-frame state for every actor (~200 bytes each), so this bounds a
 replay to ~1.5 GB and about a minute: one hour at 24 fps with 91 performers, 22 minutes
 with 250, or one hour at 240 fps with 8."""
+
+MAX_ZONE_FRAMES = 30_000_000
+"""Hazard (``no-go``/``pyro``) zones x frames x actors of one replay: the safety plan tests
+every body on every frame against every zone. Worst case (every zone covering the arena)
+200-450 ns each on the 2-core test machine: 6-13 s at the budget. 20 zones with 100
+performers for 10 minutes at 24 fps (29 million) fit; 1000 zones with 100 performers for 10 minutes (1.45 billion, ~5 minutes)
+are refused when the level is loaded. See :mod:`previs.level.replay_budget`."""
+
+MAX_ZONE_VERTEX_FRAMES = 600_000_000
+"""Hazard-zone vertices x frames x actors: the even-odd test costs ~8 ns per point and
+edge, so ~5 s at the budget. One 5000-vertex zone with 10 performers for 10 minutes
+(792 million) is refused; draw zones with few vertices."""

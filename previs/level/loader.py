@@ -39,6 +39,7 @@ import os
 from .build import build_level
 from .diagnostics import Problems
 from .model import Level
+from .replay_budget import zone_budget_problem
 from .tmx import read_map
 
 __all__ = ["load_level"]
@@ -57,7 +58,11 @@ def load_level(path: str | os.PathLike) -> Level:
     gc.disable()
     try:
         raw = read_map(path, problems)
-        return build_level(raw, problems)
+        level = build_level(raw, problems)
+        too_costly = zone_budget_problem(level, level.settings.frames)
+        if too_costly:
+            raise problems.refuse(too_costly)
+        return level
     finally:
         if was_enabled:
             gc.enable()
