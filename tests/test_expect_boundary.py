@@ -172,3 +172,18 @@ def test_track_reader_is_bounded(tmp_path, monkeypatch):
     monkeypatch.setattr(track, "MAX_CSV_BYTES", 1000)
     with pytest.raises(PrevisError, match="cannot read the track: it is larger than the 1000 bytes limit"):
         track.CameraTrack.read_csv(p)
+
+
+@pytest.mark.parametrize("ref,what", [("duel.tmx", "the level"), ("duel.expect.toml", "this expectation file"),
+                                      ("t.take", "a take")])
+def test_golden_that_names_an_input_is_refused(tmp_path, capsys, ref, what):
+    # found by the hostile-path fuzz target: --update-golden overwrote the level with a CSV
+    proj, _ = setup(tmp_path, BASE.replace('track = "duel.golden.csv"', f'track = "{ref}"')
+                    + '\n[[take]]\nfile = "t.take"\n[take.shots]\ncount = 3\n')
+    (proj / "t.take").write_text("x\n")
+    before = snapshot(tmp_path)
+    rc, out = run_test(capsys, str(proj), "--update-golden")
+    assert rc == 1
+    assert (f"duel.expect.toml: [golden]: 'track' = '{ref}' is {what}, which --update-golden would overwrite; "
+            f"name the golden track's own .csv file.") in out
+    assert snapshot(tmp_path) == before

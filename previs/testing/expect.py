@@ -332,12 +332,28 @@ def parse_text(text: str, path: str | os.PathLike) -> ExpectFile:
                 probs.add(name, wh, "has no expectations: add e.g. [take.golden] or [[take.cut]] below it.")
             sets.append(ExpectSet(take, f"take[{i}].", wh, settings, tuple(exps),
                                   tv.get("note", "")))
+    _goldens_are_not_inputs(p, level, sets, name, probs)
     if not probs and not any(s.expectations for s in sets):
         probs.append(f"{name}: expects nothing: add at least one table, e.g. [shots] count = 3, "
                      "[[cut]] time = 3.1, or [golden] track = \"…\" (see docs/testing.md).")
     if probs:
         raise ExpectationError(list(probs))
     return ExpectFile(p, level, tuple(sets), top.get("note", ""))
+
+
+def _goldens_are_not_inputs(path: Path, level: Path | None, sets: list[ExpectSet], name: str,
+                            probs: _Problems) -> None:
+    """A golden track may not be the level, this file or a take: ``--update-golden`` would
+    overwrite it with a track.csv."""
+    inputs = {os.path.realpath(path): "this expectation file"}
+    if level is not None:
+        inputs[os.path.realpath(level)] = "the level"
+    inputs.update({os.path.realpath(s.take): "a take" for s in sets if s.take is not None})
+    for s in sets:
+        for e in s.expectations:
+            if e.kind == "golden" and (what := inputs.get(os.path.realpath(e.spec["track"]))):
+                probs.add(name, e.where, f"'track' = {e.spec['track_text']!r} is {what}, which --update-golden "
+                                         f"would overwrite; name the golden track's own .csv file.")
 
 
 def parse_file(path: str | os.PathLike) -> ExpectFile:
