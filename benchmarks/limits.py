@@ -200,33 +200,36 @@ def hazard_fight(path: Path, *, zones: int, performers: int = 100, seconds: floa
     return path
 
 
+def _with_external(path: Path, suffix: str, xml: str):
+    """A small fight at ``path`` plus the external file ``xml`` beside it (named
+    ``<stem><suffix>``): the map's root element (to add references to) and the file name."""
+    fight(path, performers=2, seconds=10)
+    ext = path.with_name(path.stem + suffix)
+    ext.write_text('<?xml version="1.0"?>' + xml)
+    return ET.parse(path).getroot(), ext.name
+
+
 def amplified_tileset(path: Path, *, references: int = 1000, tiles: int = 20_000) -> Path:
     """Issue 21: a small map referencing one 1.7 MB tileset (``tiles`` tiles with a property)
     ``references`` times."""
-    fight(path, performers=2, seconds=10)
-    ts = path.with_name(path.stem + "-big.tsx")
     body = "".join(f'<tile id="{i}"><properties><property name="h" value="{i}"/></properties></tile>' for i in range(tiles))
-    ts.write_text(f'<?xml version="1.0"?><tileset name="big" tilewidth="{PX}" tileheight="{PX}" tilecount="{tiles}" '
-                  f'columns="1">{body}</tileset>')
-    root = ET.parse(path).getroot()
+    root, name = _with_external(path, "-big.tsx", f'<tileset name="big" tilewidth="{PX}" tileheight="{PX}" '
+                                                  f'tilecount="{tiles}" columns="1">{body}</tileset>')
     for i in range(references):
-        root.insert(1, ET.Element("tileset", firstgid=str(2 + i * tiles), source=ts.name))
+        root.insert(1, ET.Element("tileset", firstgid=str(2 + i * tiles), source=name))
     ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
     return path
 
 
 def amplified_template(path: Path, *, instances: int = 100, properties: int = 90_000) -> Path:
     """Issue 21: ``instances`` instances of one 3.4 MB template (``properties`` properties)."""
-    fight(path, performers=2, seconds=10)
-    tx = path.with_name(path.stem + "-fat.tx")
     props = "".join(f'<property name="p{i}" value="{i:06d}"/>' for i in range(properties))
-    tx.write_text(f'<?xml version="1.0"?><template><object type="prop"><properties>{props}</properties><point/>'
-                  f'</object></template>')
-    root = ET.parse(path).getroot()
+    root, name = _with_external(path, "-fat.tx", f'<template><object type="prop"><properties>{props}</properties>'
+                                                 f'<point/></object></template>')
     og = root.find("objectgroup")
     first = int(root.get("nextobjectid"))
     for i in range(instances):
-        ET.SubElement(og, "object", id=str(first + i), template=tx.name, x=str(PX * 2), y=str(PX * 2))
+        ET.SubElement(og, "object", id=str(first + i), template=name, x=str(PX * 2), y=str(PX * 2))
     root.set("nextobjectid", str(first + instances))
     ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
     return path

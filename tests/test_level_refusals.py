@@ -700,7 +700,7 @@ def test_external_files_are_budgeted_together(tmp_path, capsys):
     for i in range(5):
         (tmp_path / f"t{i}.tsx").write_text(HEAD + f'<tileset name="t{i}" tilewidth="32" tileheight="32" tilecount="1" columns="1">{body}</tileset>')
         refs += f'<tileset firstgid="{1 + i * 10}" source="t{i}.tsx"/>'
-    refused(make_map(tmp_path, tilesets=refs), capsys, "uses more than 16 MB of tilesets and templates (reached at "
+    refused(make_map(tmp_path, tilesets=refs), capsys, "uses more than 16 MB of tilesets and templates together (reached at "
                                                        "'t4.tsx')", "refused before parsing them")
 
 

@@ -59,17 +59,16 @@ class MapReader:
         try:
             data = read_capped(path, limits.MAX_AUX_BYTES)
             self.external_bytes += len(data)
-            if self.external_bytes > limits.MAX_EXTERNAL_BYTES:
-                raise self.problems.refuse(
-                    f"uses more than {limits.MAX_EXTERNAL_BYTES // (1024 * 1024)} MB of tilesets and templates "
-                    f"(reached at '{ref}'); a level's external files are a few KB each; refused before parsing them",
-                    "delete unused tilesets and templates from the map")
             self.external_elements += element_bound(data)
-            if self.external_elements > limits.MAX_EXTERNAL_ELEMENTS:
-                raise self.problems.refuse(
-                    f"uses tilesets and templates holding more than {limits.MAX_EXTERNAL_ELEMENTS} XML elements "
-                    f"together (reached at '{ref}'); refused before parsing them",
-                    "delete unused tilesets and templates from the map")
+            for total, limit, what in (
+                (self.external_bytes, limits.MAX_EXTERNAL_BYTES, f"{limits.MAX_EXTERNAL_BYTES // (1024 * 1024)} MB"),
+                (self.external_elements, limits.MAX_EXTERNAL_ELEMENTS, f"{limits.MAX_EXTERNAL_ELEMENTS} XML elements"),
+            ):
+                if total > limit:
+                    raise self.problems.refuse(
+                        f"uses more than {what} of tilesets and templates together (reached at '{ref}'); "
+                        f"a level's external files are a few KB each; refused before parsing them",
+                        "delete unused tilesets and templates from the map")
             root = parse_xml(data, root_tag)
         except Refused as e:
             self.problems.error(what, f"'{ref}' ({self.where_file(path)}) {e}")
