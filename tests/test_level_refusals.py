@@ -758,3 +758,17 @@ def test_hazard_zone_vertices_are_budgeted_at_load(tmp_path, capsys):
     refused(_zone_map(tmp_path, 1, 10, 600.0, vertices=5000), capsys,
             "would test 5000 hazard-zone vertices x 14400 frames x 11 actors = 792000000 polygon edges, more than "
             "the 600000000 a replay may test")
+
+
+def test_attlist_bomb_of_one_megabyte_is_refused_in_bounds(tmp_path, capsys):
+    # issue 21's 1.1 MB file that grew to 7.7 GB: an ATTLIST default of 250 KB behind a
+    # quoted '>' repeated into each of ~30 000 <property> elements
+    props = "".join(f'<property name="p{i}" value="v"/>' for i in range(30_000))
+    p = make_map(tmp_path, HENRY.replace("<point/>", f"<properties>{props}</properties><point/>"))
+    dtd = '<!DOCTYPE map SYSTEM "a>b" [<!ATTLIST property pad CDATA "' + "x" * 250_000 + '">]>'
+    p.write_text(p.read_text().replace("\n", "\n" + dtd + "\n", 1))
+    assert p.stat().st_size > 1_000_000
+    refused(p, capsys, "contains a DOCTYPE with entity declarations")
+    rc, stderr, rss = _peak_rss_of_check(p)
+    assert rc == 1 and "contains a DOCTYPE" in stderr
+    assert rss < MEMORY_LIMIT, f"peak RSS {rss / MB:.0f} MB"
