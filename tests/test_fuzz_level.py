@@ -244,6 +244,8 @@ def m_retype_property(data, root, ctx):
 def m_add_property(data, root, ctx):
     owners = [e for e in root.iter() if e.tag in ("map", "object", "layer", "objectgroup", "tile", "group")]
     owner = _pick(data, owners, "owner")
+    if owner is None:  # an external tileset with no tiles
+        return
     holder = owner.find("properties")
     if holder is None:
         holder = ET.Element("properties")
