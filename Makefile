@@ -1,6 +1,8 @@
 # Two commands for a fresh machine:
 #   make demo   set up .venv, replay a bundled fight, say where the results are
-#   make test   set up .venv if needed, run the whole test suite (headless GL)
+#   make test   set up .venv if needed, run the whole test suite (headless GL); what CI runs
+# and, for the edit loop:
+#   make check  the quick tests only (not marked slow): under a minute on 2 cores
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -10,7 +12,7 @@ HEADLESS := SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy
 DEMO_LEVEL ?= levels/corridor.tmx
 DEMO_OUT   ?= out/corridor
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test check venv bench clean
 
 venv: $(VENV)/.installed
 
@@ -32,6 +34,11 @@ demo: venv
 
 test: venv
 	$(HEADLESS) $(PY) -m pytest -n 2 -q
+
+# Skips the tests marked slow (full renders, subprocesses, fuzzing, whole-level replays);
+# `make test` still runs everything before a commit.
+check: venv
+	$(HEADLESS) $(PY) -m pytest -n 2 -q -m "not slow"
 
 bench: venv
 	$(HEADLESS) $(PY) benchmarks/replay.py

@@ -164,7 +164,11 @@ def main(argv=None) -> int:
     # Empty frames serial: back to back, llvmpipe skips clears nothing else needs.
     results["window empty"] = timed(lambda i: clear(0), True)
     results["window scene"] = timed(lambda i: win.draw(states[i]), True, serial=False)
-    results["window scene+HUD"] = timed(lambda i: win.draw(states[i], hud=huds[i]), True, serial=False)
+    from previs.window.hudlayer import HudLayers
+
+    hud_layers = HudLayers()
+    results["window scene+HUD"] = timed(
+        lambda i: win.draw(states[i], layers=(hud_layers.over(huds[i], level, (w, h)),)), True, serial=False)
     results["window scene, serial"] = timed(lambda i: win.draw(states[i]), True)
     results["offscreen empty"] = timed(lambda i: clear(off._fbo), False)
     results["offscreen scene"] = timed(lambda i: off.draw(states[i]), False)

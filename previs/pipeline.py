@@ -46,10 +46,10 @@ def plan(motion: Motion, **overrides):
                       title=lv.settings.title)
 
 
-def write(stage_dir: str | os.PathLike, plan_, motion: Motion, usd_writer=None, warn=None) -> list[Path]:
-    """Every level export (track.csv, shotplan.json/.otio/.edl, camera.usda/.chan);
-    ``usd_writer`` and ``warn`` as in :func:`previs.export.write_outputs`."""
+def write(stage_dir: str | os.PathLike, plan_, forked=None, warn=None) -> list[Path]:
+    """Every registered export of the plan (:data:`previs.export.EXPORTS`: track.csv,
+    shotplan.json/.otio/.edl, camera.usda/.chan); ``forked`` and ``warn`` as in
+    :func:`previs.export.write_outputs`."""
     from .export import write_outputs
 
-    return write_outputs(Path(stage_dir), plan_, motion.track, motion=motion, usd_writer=usd_writer,
-                         warn=warn)
+    return write_outputs(Path(stage_dir), plan_, forked=forked, warn=warn)

@@ -22,3 +22,12 @@ def root() -> Path:
 @pytest.fixture
 def levels_dir() -> Path:
     return LEVELS
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests listed in ``slowtests.SLOW`` as ``slow`` (see ``make check``)."""
+    from slowtests import SLOW
+
+    for item in items:
+        if getattr(item, "originalname", item.name) in SLOW.get(item.path.name, ()):
+            item.add_marker(pytest.mark.slow)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from previs.level.actions import default_duration
 from previs.level.model import Actor, Beat, Level, Path, Settings, Walls, Zone
 
 
@@ -42,7 +43,7 @@ def performer(pid: int, name: str, position, path=None, speed=1.4, start=0.0, co
 def beat(bid: int, t: float, actor: int, action: str, target: int | None = None,
          duration: float | None = None) -> Beat:
     if duration is None:
-        duration = 0.25 if action == "look" else 0.5
+        duration = default_duration(action)
     return Beat(id=bid, t=t, actor=actor, action=action, target=target, duration=duration)
 
 

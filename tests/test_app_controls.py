@@ -4,7 +4,8 @@ import numpy as np
 import pygame
 import pytest
 
-from previs.window.app import LiveCuts
+from previs.plan.shotplan import PlanSettings
+from previs.window.modes import LiveCuts
 from previs.window.controls import BINDINGS, InputState
 from previs.sim.walker import RUN
 
@@ -57,7 +58,7 @@ def test_live_cuts_flag_a_whip_once_it_ends():
     fps = 24
     # Hold, then whip 90 deg left in 6 frames (peak well over 150 deg/s), then hold.
     yaw = [0.0] * 24 + list(np.linspace(0, 90, 7)[1:]) + [90.0] * 24
-    lc = LiveCuts(fps, 150.0, 40.0)
+    lc = LiveCuts(fps, PlanSettings(turn_cut_speed=150.0, turn_cut_angle=40.0))
     found = []
     seen = []
     for i in range(len(yaw)):
@@ -69,6 +70,6 @@ def test_live_cuts_flag_a_whip_once_it_ends():
     tick, frame = found[0]
     assert 24 <= frame <= 30 and frame < tick <= 34  # reported just after the swing ends
     # A slow pan is not a cut.
-    lc = LiveCuts(fps, 150.0, 40.0)
+    lc = LiveCuts(fps, PlanSettings(turn_cut_speed=150.0, turn_cut_angle=40.0))
     pan = [0.0] * 10 + list(np.linspace(0, 90, 73)) + [90.0] * 10
     assert all(lc.update(pan[: i + 1], 0) is None for i in range(len(pan)))

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from previs.cli import main
-from test_level_loader import BASIC, EXT, HENRY, make_map, obj, ref
+from tmxkit import BASIC, EXT, HENRY, make_map, obj, ref
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_expect_checks import DATA, beat_at, duel
-from test_expect_cli import plugin_args
+from expectkit import DATA, beat_at, duel, plugin_args
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ROOT / "levels"

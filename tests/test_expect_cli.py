@@ -3,7 +3,6 @@ discovery, --update-golden, and when pytest collects expectation files."""
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import pytest
 
 from previs.cli import main
 
-from test_expect_checks import DATA, beat_at, duel
+from expectkit import DATA, beat_at, duel, plugin_args
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,13 +146,6 @@ def test_previs_test_is_listed_in_previs_help(capsys):
 
 # -- the pytest plugin -------------------------------------------------------------------
 
-
-def plugin_args() -> list[str]:
-    """``-p previs.testing.pytest_plugin`` unless the pytest11 entry point already loads it."""
-    eps = importlib.metadata.entry_points(group="pytest11")
-    if any(ep.value == "previs.testing.pytest_plugin" for ep in eps):
-        return []
-    return ["-p", "previs.testing.pytest_plugin"]
 
 
 def pytest_run(cwd: Path, *args: str) -> subprocess.CompletedProcess:

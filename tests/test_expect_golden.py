@@ -16,7 +16,7 @@ from previs.sim.walker import TickCmd
 from previs.testing.checks import golden_diff
 from previs.testing.runner import Session, run_file
 
-from test_expect_checks import beat_at, duel, failure, passes, results, speed
+from expectkit import beat_at, duel, failure, passes, results, speed
 
 GOLDEN = '[golden]\ntrack = "duel.golden.csv"\n'
 

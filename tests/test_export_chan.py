@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from previs.export import chan
-from test_plan_fixtures import ease, make_track, times
+from previs.plan.shotplan import PlanSettings, build_plan
+from plankit import ease, make_track, times
 
 
 def test_one_line_per_frame_with_the_right_values(tmp_path):
@@ -14,7 +15,7 @@ def test_one_line_per_frame_with_the_right_values(tmp_path):
     pos = np.c_[1 + t, 1.7 + 0 * t, -2 * t]
     tr = make_track(ease(t, 0.5, 0.2, 90.0), pos=pos, pitch=-5 + t, roll=0.5 * t, hfov=90.0)
     path = tmp_path / "camera.chan"
-    chan.write(None, path, tr)
+    chan.write(build_plan(tr, settings=PlanSettings()), path)
     lines = path.read_text().splitlines()
     assert len(lines) == len(tr)
     rows = np.array([[float(x) for x in line.split()] for line in lines])
@@ -31,6 +32,7 @@ def test_one_line_per_frame_with_the_right_values(tmp_path):
 
 def test_no_negative_zero_and_deterministic(tmp_path):
     tr = make_track(np.full(5, -1e-9), pos=np.array([-0.0, 1.7, -1e-8]))
-    text = chan.to_text(tr)
+    plan = build_plan(tr, settings=PlanSettings())
+    text = chan.to_text(plan)
     assert "-0.000000" not in text
-    assert text == chan.to_text(tr) and text.endswith("\n")
+    assert text == chan.to_text(plan) and text.endswith("\n")

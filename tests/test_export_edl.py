@@ -9,7 +9,7 @@ otio = pytest.importorskip("opentimelineio")
 
 from previs.export import edl  # noqa: E402
 from previs.plan.shotplan import PlanSettings, build_plan  # noqa: E402
-from test_plan_fixtures import ease, make_track, scene, times  # noqa: E402
+from plankit import ease, make_track, scene, times  # noqa: E402
 
 EVENT = re.compile(r"^(\d{3})\s+(\S+)\s+V\s+C\s+(\S+) (\S+) (\S+) (\S+)$")
 

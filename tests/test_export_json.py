@@ -6,7 +6,7 @@ import numpy as np
 
 from previs.export import shotplan_json
 from previs.plan.shotplan import PlanSettings, build_plan
-from test_plan_fixtures import crowd, make_track, scene
+from plankit import crowd, make_track, scene
 
 
 def test_json_is_the_plan_document(tmp_path):

@@ -6,7 +6,7 @@ otio = pytest.importorskip("opentimelineio")
 
 from previs.export import otio as otio_export  # noqa: E402
 from previs.plan.shotplan import PlanSettings, build_plan  # noqa: E402
-from test_plan_fixtures import scene  # noqa: E402
+from plankit import scene  # noqa: E402
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_otio_is_deterministic(plan, tmp_path):
 
 def test_single_shot_plain_track(tmp_path):
     import numpy as np
-    from test_plan_fixtures import make_track
+    from plankit import make_track
 
     plan = build_plan(make_track(np.zeros(50), 25), settings=PlanSettings())
     tl = read(plan, tmp_path)

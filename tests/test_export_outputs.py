@@ -6,7 +6,7 @@ import sys
 from previs.export import FILES, write_outputs
 from previs.fsutil import staged_output_dir
 from previs.plan.shotplan import PlanSettings, build_plan
-from test_plan_fixtures import scene
+from plankit import scene
 
 
 def test_write_outputs_twice_gives_identical_bytes(tmp_path):
@@ -15,7 +15,7 @@ def test_write_outputs_twice_gives_identical_bytes(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for d in (a, b):
         with staged_output_dir(d) as stage:
-            paths = write_outputs(stage, plan, motion.track, motion)
+            paths = write_outputs(stage, plan)
             assert [p.name for p in paths] == list(FILES)
     assert sorted(p.name for p in a.iterdir()) == sorted(FILES)
     for name in FILES:
@@ -24,7 +24,7 @@ def test_write_outputs_twice_gives_identical_bytes(tmp_path):
     plan2 = build_plan(motion.track, settings=PlanSettings.from_level(level.settings), motion=motion)
     c = tmp_path / "c"
     c.mkdir()
-    write_outputs(c, plan2, motion.track)
+    write_outputs(c, plan2)
     for name in FILES:
         assert (a / name).read_bytes() == (c / name).read_bytes(), name
 

@@ -10,8 +10,9 @@ pxr = pytest.importorskip("pxr")
 from pxr import Gf, Usd, UsdGeom  # noqa: E402
 
 from previs.export import usd  # noqa: E402
+from previs.plan.shotplan import PlanSettings, build_plan  # noqa: E402
 from previs.plan.orientation import rotation_matrices, world_matrices  # noqa: E402
-from test_plan_fixtures import ease, make_track, times  # noqa: E402
+from plankit import ease, make_track, times  # noqa: E402
 
 
 def busy_track(fps=24, seconds=3, hfov=None):
@@ -25,7 +26,7 @@ def busy_track(fps=24, seconds=3, hfov=None):
 def open_stage(track, tmp_path, title="Test", name="camera.usda"):
     # (A distinct file name per stage: USD caches opened layers by path.)
     path = tmp_path / name
-    usd.write(None, path, track) if title is None else usd.write(type("P", (), {"title": title})(), path, track)
+    usd.write(build_plan(track, settings=PlanSettings(), title=title or ""), path)
     return Usd.Stage.Open(str(path)), path
 
 
@@ -118,8 +119,8 @@ def test_usda_is_deterministic(tmp_path):
     tr = busy_track()
     a = tmp_path / "a.usda"
     b = tmp_path / "b.usda"
-    usd.write(None, a, tr)
-    usd.write(None, b, tr)
+    usd.write(build_plan(tr, settings=PlanSettings()), a)
+    usd.write(build_plan(tr, settings=PlanSettings()), b)
     assert a.read_bytes() == b.read_bytes()
     text = a.read_text()
     assert str(tmp_path) not in text and "Generated" not in text

@@ -31,7 +31,7 @@ from hypothesis import given, strategies as st
 from previs.errors import ExpectationError
 from previs.testing.expect import SCHEMA, ExpectFile, parse_file, parse_text
 
-from test_fuzz_level import bounded, fuzz
+from fuzzkit import bounded, fuzz
 
 DATA = Path(__file__).resolve().parent / "data"
 NAME = "levels/fuzz.expect.toml"

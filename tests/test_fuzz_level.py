@@ -29,54 +29,20 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
-from hypothesis import seed as hyp_seed
 
 from previs.errors import LevelError
 from previs.level.loader import load_level
 
+from fuzzkit import TIME_LIMIT, bounded, fuzz
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 FUZZ = DATA / "fuzz"
-TIME_LIMIT = 2.0
-
-
-# --------------------------------------------------------------------------------------
-# Shared fuzz settings (imported by the other fuzz modules)
-# --------------------------------------------------------------------------------------
-def examples(scale: float = 1.0) -> int:
-    """Cases per fuzz target: ``PREVIS_FUZZ_EXAMPLES`` (default 100) times ``scale``."""
-    n = int(os.environ.get("PREVIS_FUZZ_EXAMPLES", "100") or 100)
-    return max(1, int(n * scale))
-
-
-def fuzz(scale: float = 1.0):
-    """Decorator: hypothesis settings for one fuzz target (bounded, reproducible)."""
-    seed_env = os.environ.get("PREVIS_FUZZ_SEED")
-    s = settings(
-        max_examples=examples(scale),
-        # The 2 s bound is asserted on the process's CPU time by bounded() (a busy 2-core
-        # machine makes wall-clock deadlines flaky); hypothesis' wall-clock deadline is off.
-        deadline=None,
-        derandomize=seed_env is None,
-        database=None,
-        print_blob=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
-                               HealthCheck.function_scoped_fixture],
-    )
-
-    def wrap(fn):
-        fn = s(fn)
-        if seed_env is not None:
-            fn = hyp_seed(int(seed_env))(fn)
-        return fn
-
-    return wrap
 
 
 # Values that break parsers: empty, text, non-finite, huge, negative, odd syntax.
@@ -551,23 +517,6 @@ def mutant(data, seed: Seed, name: str | None = None) -> Path:
 # --------------------------------------------------------------------------------------
 # The property
 # --------------------------------------------------------------------------------------
-def bounded(fn, *args, expected: tuple = (), limit: float = TIME_LIMIT):
-    """``fn(*args)``, or the ``expected`` exception it raised (anything else propagates),
-    asserting it took under ``limit`` seconds of this process's CPU time. A first run over
-    the limit is run again, and the better of the two counts: the bound is on the work,
-    not on what else a busy machine is doing."""
-    for _ in range(2):
-        t0 = time.process_time()
-        try:
-            out = fn(*args)
-        except expected as e:
-            out = e
-        elapsed = time.process_time() - t0
-        if elapsed < limit:
-            return out
-    raise AssertionError(f"{getattr(fn, '__name__', fn)} took {elapsed:.2f} s of CPU, over the {limit} s bound")
-
-
 def load_or_refuse(path: Path):
     """Load ``path``; return the level or the LevelError. Anything else propagates. Asserts
     the 2 s bound and that every problem names the file on one line."""
@@ -603,7 +552,7 @@ def replay_and_export(level, out: Path) -> None:
         motion = pipeline.replay(level)
         plan = pipeline.plan(motion)
         out.mkdir(parents=True, exist_ok=True)
-        return pipeline.write(out, plan, motion)
+        return pipeline.write(out, plan)
 
     try:
         written = bounded(run, limit=10 * TIME_LIMIT)

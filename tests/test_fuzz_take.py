@@ -23,7 +23,7 @@ from previs.sim.take import FORMAT, MAX_TICKS, read_take, replay_take
 from previs.sim.walker import CMD_LIMITS, TickCmd
 
 from levelkit import henry, level, path, performer, walls
-from test_fuzz_level import TIME_LIMIT, bounded, fuzz
+from fuzzkit import TIME_LIMIT, bounded, fuzz
 
 LEVEL = level(
     henry(position=(10.0, 15.0), heading=0.0),

@@ -7,112 +7,22 @@ external tilesets and templates, notices, hash, and no pygame/OpenGL in the core
 
 from __future__ import annotations
 
-import base64
-import gzip
 import re
 import shutil
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from previs.errors import LevelError
 from previs.level.loader import load_level
 from previs.level.model import Level
 
+from tmxkit import BASIC, EXT, HENRY, csv_rows, make_map, obj, ref, same_model
+from tmxkit import reencode as _reencode
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data" / "levels"
-BASIC = DATA / "basic.tmx"
-EXT = DATA / "project" / "maps" / "ext.tmx"
-
-
-# --------------------------------------------------------------------------------------
-# Map builder shared by the level tests
-# --------------------------------------------------------------------------------------
-def _prop(name: str, value) -> str:
-    if isinstance(value, tuple):
-        ptype, v = value
-        return f'<property name="{name}" type="{ptype}" value="{v}"/>'
-    if isinstance(value, bool):
-        return f'<property name="{name}" type="bool" value="{str(value).lower()}"/>'
-    if isinstance(value, int):
-        return f'<property name="{name}" type="int" value="{value}"/>'
-    if isinstance(value, float):
-        return f'<property name="{name}" type="float" value="{value!r}"/>'
-    return f'<property name="{name}" value="{value}"/>'
-
-
-def props_xml(props: dict | None) -> str:
-    if not props:
-        return ""
-    return "<properties>" + "".join(_prop(k, v) for k, v in props.items()) + "</properties>"
-
-
-def ref(object_id: int) -> tuple[str, int]:
-    """An object-reference property value."""
-    return ("object", object_id)
-
-
-def obj(oid: int, kind: str, name: str = "", x: float = 0, y: float = 0, props: dict | None = None,
-        shape: str = "<point/>", attrs: str = "") -> str:
-    """One ``<object>`` as Tiled 1.10 writes it (``type=``)."""
-    kind_attr = f' type="{kind}"' if kind else ""
-    return f'<object id="{oid}" name="{name}"{kind_attr} x="{x}" y="{y}" {attrs}>{props_xml(props)}{shape}</object>'
-
-
-HENRY = obj(1, "henry", "Henry", 48, 48)
-
-
-def csv_rows(grid) -> str:
-    return ",\n".join(",".join(str(int(v)) for v in row) for row in grid)
-
-
-def make_map(
-    folder: Path,
-    objects: str = HENRY,
-    props: dict | None = None,
-    *,
-    width: int = 6,
-    height: int = 5,
-    tw: int = 32,
-    th: int = 32,
-    walls=None,
-    tilesets: str | None = None,
-    layers: str = "",
-    map_attrs: str = "",
-    name: str = "level.tmx",
-) -> Path:
-    """Write a small map: one embedded tileset (tile 0: height 2.5, red), a ``walls``
-    CSV layer (``walls`` grid of gids, default empty), one object group."""
-    grid = np.zeros((height, width), int) if walls is None else np.asarray(walls)
-    if tilesets is None:
-        tilesets = (
-            f'<tileset firstgid="1" name="blocks" tilewidth="{tw}" tileheight="{th}" tilecount="4" columns="2">'
-            '<tile id="0"><properties><property name="height" type="float" value="2.5"/>'
-            '<property name="color" type="color" value="#ffff0000"/></properties></tile></tileset>'
-        )
-    text = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<map version="1.10" tiledversion="1.10.2" orientation="orthogonal" renderorder="right-down" '
-        f'width="{width}" height="{height}" tilewidth="{tw}" tileheight="{th}" infinite="0" '
-        f'nextlayerid="9" nextobjectid="100" {map_attrs}>\n'
-        f"{props_xml(props)}\n{tilesets}\n"
-        f'<layer id="1" name="walls" width="{width}" height="{height}"><data encoding="csv">\n'
-        f"{csv_rows(grid)}\n</data></layer>\n{layers}"
-        f'<objectgroup id="2" name="fight">\n{objects}\n</objectgroup>\n</map>\n'
-    )
-    path = Path(folder) / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems_of(path) -> list[str]:
-    with pytest.raises(LevelError) as info:
-        load_level(path)
-    return info.value.problems
 
 
 # --------------------------------------------------------------------------------------
@@ -223,65 +133,6 @@ def test_content_hash_is_stable_sha256(basic, tmp_path):
 # --------------------------------------------------------------------------------------
 # Encodings and spellings
 # --------------------------------------------------------------------------------------
-def _reencode(text: str, how: str) -> str:
-    """Rewrite every CSV ``<data>`` of a map in another Tiled encoding."""
-
-    def one(m):
-        gids = np.array([int(v) for v in m.group(1).replace("\n", "").split(",") if v.strip()], "<u4")
-        raw = gids.tobytes()
-        if how == "csv":
-            return m.group(0)
-        if how == "xml":
-            return "<data>" + "".join(f'<tile gid="{g}"/>' if g else "<tile/>" for g in gids) + "</data>"
-        if how == "base64":
-            return f'<data encoding="base64">\n   {base64.b64encode(raw).decode()}\n  </data>'
-        comp = zlib.compress(raw) if how == "zlib" else gzip.compress(raw)
-        return f'<data encoding="base64" compression="{how}">\n   {base64.b64encode(comp).decode()}\n  </data>'
-
-    return re.sub(r'<data encoding="csv">(.*?)</data>', one, text, flags=re.S)
-
-
-def same_model(a: Level, b: Level, tol: float = 1e-9) -> None:
-    """Assert two loads describe the same fight (ignoring source, hash and file-derived title)."""
-    import dataclasses
-
-    assert dataclasses.replace(a.settings, title="") == dataclasses.replace(b.settings, title="")
-
-    def close(p, q):
-        assert len(p) == len(q)
-        for (x1, z1), (x2, z2) in zip(p, q):
-            assert abs(x1 - x2) <= tol and abs(z1 - z2) <= tol
-
-    def same_path(p, q):
-        assert (p is None) == (q is None)
-        if p is not None:
-            assert (p.id, p.name, p.closed, p.holds) == (q.id, q.name, q.closed, q.holds)
-            close(p.points, q.points)
-
-    actors_a, actors_b = (a.henry, *a.performers), (b.henry, *b.performers)
-    assert [x.id for x in actors_a] == [x.id for x in actors_b]
-    for x, y in zip(actors_a, actors_b):
-        close([x.position], [y.position])
-        same_path(x.path, y.path)
-        assert dataclasses.replace(x, position=(0, 0), path=None) == dataclasses.replace(y, position=(0, 0), path=None)
-    assert len(a.paths) == len(b.paths)
-    for p, q in zip(a.paths, b.paths):
-        same_path(p, q)
-    assert [dataclasses.replace(x, position=(0, 0)) for x in a.beats] == [dataclasses.replace(x, position=(0, 0)) for x in b.beats]
-    for x, y in zip(a.beats, b.beats):
-        close([x.position], [y.position])
-    assert [(z.id, z.name, z.kind) for z in a.zones] == [(z.id, z.name, z.kind) for z in b.zones]
-    for x, y in zip(a.zones, b.zones):
-        close(x.polygon, y.polygon)
-    assert a.walls.cell == b.walls.cell
-    for f in ("solid", "height", "color"):
-        np.testing.assert_array_equal(getattr(a.walls, f), getattr(b.walls, f))
-    assert (a.floor_color is None) == (b.floor_color is None)
-    if a.floor_color is not None:
-        np.testing.assert_array_equal(a.floor_color, b.floor_color)
-    assert (a.width, a.depth) == (b.width, b.depth)
-
-
 @pytest.mark.parametrize("how", ["base64", "zlib", "gzip", "xml"])
 def test_all_tile_encodings_give_the_same_level(basic, tmp_path, how):
     path = tmp_path / "basic.tmx"
@@ -422,6 +273,16 @@ def test_beat_after_explicit_end_is_a_notice(tmp_path):
     objects = HENRY + obj(2, "beat", "late", 0, 0, {"t": 9.0, "actor": ref(1), "action": "wave"})
     level = load_level(make_map(tmp_path, objects, {"duration": 5.0}))
     assert any("object 2 'late' (beat): happens at 9 s, after the replay ends" in n for n in level.notices)
+
+
+def test_henry_falling_is_a_notice_and_stays_a_label(tmp_path):
+    # "fall" is a performer's action (the table's who column): on Henry it only labels.
+    objects = HENRY + obj(2, "beat", "trip", 0, 0, {"t": 1.0, "actor": ref(1), "action": "Fall"})
+    level = load_level(make_map(tmp_path, objects, {"duration": 5.0}))
+    (n,) = [n for n in level.notices if "object 2 'trip' (beat)" in n]
+    assert "makes Henry fall, which only a performer can (the camera never goes down): it stays a label" in n
+    (fall,) = level.beats
+    assert (fall.action, fall.duration, fall.downs_actor) == ("fall", 0.5, True)
 
 
 def test_actor_standing_in_a_wall_is_a_notice(tmp_path):

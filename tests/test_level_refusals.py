@@ -13,66 +13,13 @@ import struct
 import time
 import tracemalloc
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from previs.cli import cmd_check
-from test_level_loader import BASIC, EXT, HENRY, make_map, obj, ref
-
-MB = 1024 * 1024
-TIME_LIMIT = 2.0  # seconds, hard bound per refusal
-MEMORY_LIMIT = 200 * MB  # bytes, hard bound per refusal (tracemalloc peak)
-
-
-def refused(path, capsys, *needles: str) -> str:
-    """Run ``previs check PATH``; assert exit 1, every needle in stderr, no traceback, and
-    the hard bounds: under 2 s and under 200 MB (tracemalloc peak of a separate, traced
-    run, since tracing slows Python 3-5x). Time is this process's CPU time, best of up to
-    three runs: the bound is on the refusal's own work, not on whatever else a 2-core
-    machine (other test workers, other users) is doing at that moment. Returns stderr."""
-    args = argparse.Namespace(levels=[str(path)], quiet=False)
-    elapsed = float("inf")
-    for _ in range(3):
-        t0 = time.process_time()
-        rc = cmd_check.run(args)
-        elapsed = min(elapsed, time.process_time() - t0)
-        out = capsys.readouterr()
-        if elapsed < TIME_LIMIT:
-            break
-    tracemalloc.start()
-    try:
-        cmd_check.run(args)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    capsys.readouterr()
-    assert rc == 1, out.out + out.err
-    assert elapsed < TIME_LIMIT, f"took {elapsed:.2f} s"
-    assert peak < MEMORY_LIMIT, f"peak {peak / MB:.0f} MB"
-    assert "Traceback" not in out.err
-    for needle in needles:
-        assert needle in out.err, f"{needle!r} not in:\n{out.err}"
-    for line in out.err.strip().splitlines():
-        assert line.startswith("previs check: "), line
-    return out.err
-
-
-def write(tmp_path: Path, data: bytes | str, name: str = "level.tmx") -> Path:
-    p = tmp_path / name
-    p.write_bytes(data.encode() if isinstance(data, str) else data)
-    return p
-
-
-HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
-
-
-def header(width=4, height=4, extra=""):
-    return (
-        f'{HEAD}<map version="1.10" orientation="orthogonal" renderorder="right-down" width="{width}" '
-        f'height="{height}" tilewidth="32" tileheight="32" infinite="0" {extra}>'
-    )
+from tmxkit import (BASIC, EXT, HEAD, HENRY, MB, MEMORY_LIMIT, TIME_LIMIT, header, make_map, obj, ref, refused,
+                    write)
 
 
 # --------------------------------------------------------------------------------------

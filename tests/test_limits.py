@@ -22,8 +22,8 @@ from previs.level import limits as L
 from previs.level.loader import load_level
 from previs.sim.take import FORMAT, check_take, max_ticks, read_take
 
-from test_level_loader import HENRY, make_map, obj, ref
-from test_level_refusals import HEAD, refused
+from tmxkit import HENRY, make_map, obj, ref
+from tmxkit import HEAD, refused
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -425,7 +425,7 @@ def _exact_wall_notices(level_paths, walls):
 def test_wall_prefilter_gives_the_exact_notices():
     from hypothesis import given, settings, strategies as st
 
-    from previs.level.build import _wall_notices
+    from previs.level.walls import path_wall_notices as _wall_notices
     from previs.level.diagnostics import Problems
     from previs.level.model import Path as LPath
 

@@ -9,7 +9,7 @@ import pytest
 
 from previs.cli import main
 from previs.export import FILES
-from test_plan_fixtures import ease, make_track, times
+from plankit import ease, make_track, times
 
 
 def write_track(path, seconds=70.0, fps=24):
@@ -116,3 +116,79 @@ def test_shared_override_options():
     add_plan_overrides(p2)
     with pytest.raises(SystemExit):
         p2.parse_args(["--safety-distance", "1"])
+
+
+# -- a track's meaning, not only its syntax (issue 21) --------------------------------------
+
+HEADER = "frame,time,x,y,z,yaw,pitch,roll,hfov"
+
+
+def _rows(n=24, fps=24, **at):
+    """``n`` rows of a still camera; ``at`` = {column: {row index: text}} overrides."""
+    cols = HEADER.split(",")
+    out = [HEADER]
+    for i in range(n):
+        vals = {"frame": str(i), "time": repr(i / fps), "x": "0", "y": "1.7", "z": "0", "yaw": "0", "pitch": "0",
+                "roll": "0", "hfov": "90"}
+        for col, cells in at.items():
+            if i in cells:
+                vals[col] = cells[i]
+        out.append(",".join(vals[c] for c in cols))
+    return "\n".join(out) + "\n"
+
+
+def _tree(d):
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("text, message", [
+    (_rows(x={3: "inf"}),
+     "t.csv: row 5, column 'x': 'inf' is not finite; write a finite number (inf and nan are not values a camera can have)."),
+    (_rows(yaw={0: "nan"}),
+     "t.csv: row 2, column 'yaw': 'nan' is not finite; write a finite number (inf and nan are not values a camera can have)."),
+    (_rows(hfov={3: "0"}),
+     "t.csv: row 5, column 'hfov': 0 degrees is not strictly between 0 and 180; hfov is the horizontal field of view in degrees, e.g. 90."),
+    (_rows(hfov={i: "180" for i in range(5, 24)}),
+     "t.csv: row 7, column 'hfov': 180 degrees is not strictly between 0 and 180 (and 18 more rows); hfov is the horizontal field of view in degrees, e.g. 90."),
+    (_rows(hfov={1: "-5", 2: "360"}),
+     "t.csv: row 3, column 'hfov': -5 degrees is not strictly between 0 and 180 (and 1 more row); hfov is the horizontal field of view in degrees, e.g. 90."),
+    (_rows(z={10: "1e308"}),
+     "t.csv: row 12, column 'z': 1e+308 m is beyond ±100000 m; positions are metres from the level's origin."),
+    (_rows(yaw={10: "-2e7"}),
+     "t.csv: row 12, column 'yaw': -2e+07 degrees is beyond ±1e+07 degrees; angles are degrees."),
+    (_rows(fps=1000),
+     "t.csv: the time column steps 0.001 s a row, i.e. 1000 fps; a track runs at 1 to 240 fps: write the time of each frame in seconds."),
+    (_rows(fps=0.5),
+     "t.csv: the time column steps 2 s a row, i.e. 0.5 fps; a track runs at 1 to 240 fps: write the time of each frame in seconds."),
+])
+def test_a_track_that_reads_but_means_nothing_is_refused(tmp_path, capsys, text, message):
+    src = tmp_path / "t.csv"
+    src.write_text(text)
+    before = _tree(tmp_path)
+    assert main(["plan", str(src), "-o", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == f"previs plan: {tmp_path}/{message}\n"
+    assert not (tmp_path / "out").exists() and _tree(tmp_path) == before
+
+
+def test_every_problem_is_its_own_line(tmp_path, capsys):
+    src = tmp_path / "t.csv"
+    src.write_text(_rows(x={2: "2e5"}, hfov={4: "0"}))
+    assert main(["plan", str(src), "-o", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"previs plan: {src}: row 4, column 'x': 200000 m is beyond ±100000 m; positions are metres from the level's origin.",
+        f"previs plan: {src}: row 6, column 'hfov': 0 degrees is not strictly between 0 and 180; hfov is the horizontal "
+        "field of view in degrees, e.g. 90.",
+    ]
+
+
+def test_a_track_over_the_frame_limit_is_refused_before_planning(tmp_path, capsys):
+    from previs.sim.track import MAX_FRAMES
+
+    assert MAX_FRAMES == 864_000  # one hour at 240 fps, as docs/exports.md says
+    src = tmp_path / "long.csv"
+    src.write_text("time,x,y,z,yaw\n" + "".join(f"{i},0,0,0,0\n" for i in range(MAX_FRAMES + 1)))
+    before = _tree(tmp_path)
+    assert main(["plan", str(src), "-o", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == (f"previs plan: {src}: 864001 rows, more than the 864000 frames a track may "
+                                       "hold (3600 s at 240 fps); split it into shorter tracks.\n")
+    assert not (tmp_path / "out").exists() and _tree(tmp_path) == before

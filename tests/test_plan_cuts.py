@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from previs.plan.cuts import SWING_FLOOR, detect_cuts, find_swings, turn_cuts, yaw_speed
-from test_plan_fixtures import ease, make_track, times
+from plankit import ease, make_track, times
 
 FPS = 24
 

@@ -5,7 +5,7 @@ import pytest
 
 from previs.plan import safety
 from previs.plan.safety import clearance_findings, points_in_polygon, zone_findings
-from test_plan_fixtures import HENRY_ID, beat, crowd, make_level, make_motion, make_track, times, zone
+from plankit import HENRY_ID, beat, crowd, make_level, make_motion, make_track, times, zone
 
 FPS = 24
 

@@ -8,7 +8,7 @@ import numpy as np
 from previs.export import write_outputs
 from previs.plan import visibility
 from previs.plan.shotplan import PlanSettings, build_plan
-from test_plan_fixtures import crowd
+from plankit import crowd
 
 
 def test_three_minutes_one_hundred_performers(tmp_path):
@@ -18,7 +18,7 @@ def test_three_minutes_one_hundred_performers(tmp_path):
     t0 = time.perf_counter()
     plan = build_plan(motion.track, settings=settings, motion=motion)
     t1 = time.perf_counter()
-    write_outputs(tmp_path, plan, motion.track, motion)
+    write_outputs(tmp_path, plan)
     t2 = time.perf_counter()
     print(f"build_plan {1000 * (t1 - t0):.0f} ms, write_outputs {1000 * (t2 - t1):.0f} ms")
     # Typically ~0.2 s + ~0.1 s; the bound only catches a complexity blow-up on a busy CI box.

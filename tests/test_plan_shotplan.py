@@ -1,5 +1,5 @@
 """build_plan with a motion: continuity cards, beats and performers per shot, safety; the
-shotplan.json shape of shared/design/outputs.md."""
+shotplan.json shape of docs/exports.md."""
 
 import json
 
@@ -8,7 +8,7 @@ import pytest
 
 from previs.export.shotplan_json import to_text
 from previs.plan.shotplan import FORMAT, PlanSettings, build_plan
-from test_plan_fixtures import make_track, scene
+from plankit import make_track, scene
 
 FPS = 24
 

@@ -7,7 +7,7 @@ from previs.errors import PrevisError
 from previs.level.model import Settings
 from previs.plan.shotplan import PlanSettings, build_plan
 from previs.plan.shots import NoTurn, SuggestedCut, shot_bounds
-from test_plan_fixtures import ease, make_track, times
+from plankit import ease, make_track, times
 
 FPS = 24
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from previs.plan.visibility import in_frustum, in_view_per_shot, occluded, visible_frames
-from test_plan_fixtures import EYE, make_level, make_motion, make_track, walls_with
+from plankit import EYE, make_level, make_motion, make_track, walls_with
 
 # Henry stands at (10, 10) looking north (yaw 0 = -Z); 5 m ahead is (10, 5).
 HENRY = (10.0, 10.0, 10.0)
@@ -160,7 +160,7 @@ def test_fast_frustum_path_equals_the_general_one():
 
 def test_chunked_frames_give_the_same_answer(monkeypatch):
     from previs.plan import visibility
-    from test_plan_fixtures import crowd
+    from plankit import crowd
 
     level, motion = crowd(frames=300, performers=12, seed=4)
     whole = visible_frames(level, motion)

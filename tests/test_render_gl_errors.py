@@ -16,6 +16,7 @@ from previs.level.loader import load_level
 from previs.gl.view_camera import Camera
 from previs.gl.context import create_offscreen_context
 from previs.window.hud import Timeline, hud_state
+from previs.window.hudlayer import HudLayers
 from previs.gl.renderer import Overlays, Renderer
 from previs.window.controls import BINDINGS
 from previs.sim.script import simulate
@@ -26,16 +27,18 @@ m = simulate(lv)
 with create_offscreen_context():
     for offscreen in (True, False):
         r = Renderer(lv, (320, 180), offscreen=offscreen)
+        huds = HudLayers()
         tl = Timeline.from_cuts([27, 63], m.frames, lv.settings.fps, 2.0)
         for f in (0, 27, 100, 191):
             fs = m.snapshot(f)
             hud = hud_state(lv, fs, tl, None, mode="walk", rec="REC 00:01", errors=("broken",),
                             toast="hello", help=BINDINGS, minimap=True, warnings=("too close",))
-            r.draw(fs, overlays=Overlays.all(), hud=hud)
+            r.draw(fs, overlays=Overlays.all(), layers=(huds.over(hud, lv, (320, 180)),))
             r.draw(fs, camera=Camera((8.0, 3.0, 9.0), 30.0, -20.0, 5.0, 70.0), show_henry=True)
             r.read_pixels()
         r.set_level(lv)
         r.draw(m.snapshot(5))
+        huds.close()
         r.close()
 print("ok")
 """

@@ -49,11 +49,15 @@ def render(gl, lv, frame=12, hud=None, **change):
     fs = simulate(lv).snapshot(frame)
     if change:
         fs = dataclasses.replace(fs, **change)
+    from previs.window.hudlayer import HudLayers
+
     r = Renderer(lv, SIZE)
+    huds = HudLayers()
     try:
-        r.draw(fs, hud=hud)
+        r.draw(fs, layers=() if hud is None else (huds.over(hud, lv, SIZE),))
         return r.read_pixels()
     finally:
+        huds.close()
         r.close()
 
 

@@ -14,7 +14,7 @@ from previs.sim.walker import TickCmd
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "levels").glob("*.tmx"))
-EXPORTS = ("track.csv", "shotplan.json", "shotplan.otio", "shotplan.edl", "camera.usda", "camera.chan")
+from previs.export import FILES as EXPORTS  # noqa: E402  (the registry's files)
 
 
 def _files(d: Path) -> dict:
@@ -46,7 +46,7 @@ def test_failed_run_leaves_previous_files_intact(tmp_path, monkeypatch):
 
     import previs.pipeline as pipeline
 
-    def boom(stage_dir, plan_, motion, usd_writer=None, warn=None):
+    def boom(stage_dir, plan_, forked=None, warn=None):
         (Path(stage_dir) / "track.csv").write_text("half")
         raise OSError(28, "No space left on device")
 
@@ -119,3 +119,18 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, 
     rc = main(["replay", str(ROOT / "levels" / "corridor.tmx"), "-o", str(tmp_path / "o"), "--no-report"])
     err = capsys.readouterr().err
     assert rc == 70 and "internal error (ZeroDivisionError" in err and "Traceback" not in err
+
+
+def test_a_replay_past_24_hours_skips_only_the_edl(tmp_path, capsys):
+    level = ROOT / "tests" / "data" / "levels" / "basic.tmx"  # 212 frames at 25 fps
+    data_before = sorted(p.name for p in level.parent.iterdir())
+    out = tmp_path / "out"
+    assert main(["replay", str(level), "-o", str(out), "--no-report", "--start-tc", "23:59:59:00"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == (
+        "previs replay: warning: shotplan.edl not written: starting at 23:59:59:00, the plan's 212 frames end after "
+        "23:59:59:24, where EDL timecode wraps to 00:00:00:00 and editors would read negative events; use "
+        "shotplan.otio, or start at 23:59:51:12 or earlier (--start-tc, or the level's start_tc).")
+    assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl"})
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert sorted(p.name for p in level.parent.iterdir()) == data_before

@@ -194,7 +194,7 @@ def test_without_opengl_the_report_still_comes_with_a_warning(fight, tmp_path):
 
 
 def test_compact_names():
-    from previs.report.page import compact_names
+    from previs.report.formatting import compact_names
 
     assert compact_names(["Goon 3", "Goon 1", "Goon 2", "Boss", "Goon 7", "Goon 8", "Goon 10"]) == \
         "Goon 1\u20133, 7, 8, 10; Boss"
@@ -358,14 +358,21 @@ def test_prints_with_a_page_break_between_sections(report, tmp_path):
 def test_readme_pictures_cli(tmp_path, capsys):
     from PIL import Image
 
-    from previs.report import page as report, topdown
+    import importlib.util
 
+    def tool(name):
+        spec = importlib.util.spec_from_file_location(name, TESTS.parent / "tools" / f"{name}.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+
+    pictures = tool("docs_pictures")
     duel = TESTS / "data" / "expect" / "duel.tmx"
-    assert report.main([str(duel), "-o", str(tmp_path)]) == 0
-    assert topdown.main([str(duel), "-o", str(tmp_path / "plans")]) == 0
+    assert pictures.main([str(duel), "-o", str(tmp_path)]) == 0
+    assert pictures.main([str(duel), "-o", str(tmp_path / "plans"), "--plans-only"]) == 0
     names = sorted(p.name for p in tmp_path.rglob("*.png"))
     assert names == ["duel-plan.png", "duel-plan.png", "storyboard-duel.png", "yawspeed-duel.png"]
     sheet = Image.open(tmp_path / "storyboard-duel.png")
     assert sheet.width > 1000 and sheet.height > 200  # three shots side by side, captioned
-    assert report.main([str(tmp_path / "missing.tmx"), "-o", str(tmp_path)]) == 1
+    assert pictures.main([str(tmp_path / "missing.tmx"), "-o", str(tmp_path)]) == 1
     assert "missing.tmx" in capsys.readouterr().err

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from previs.sim import paths
+from previs.level import route
 from previs.sim.script import simulate
 
 from levelkit import beat, henry, level, path, performer
@@ -153,10 +153,21 @@ def test_fall_freezes_performer_and_marks_down():
 
 def test_walk_end_time_counts_holds_and_start():
     p = path(5, (0, 0), (4, 0), (4, 4), holds=[(1, 1.5)])
-    assert paths.walk_end_time(henry(path=p, speed=2.0, start=1.0)) == pytest.approx(1 + 2 + 1.5 + 2)
+    assert route.walk_end_time(henry(path=p, speed=2.0, start=1.0)) == pytest.approx(1 + 2 + 1.5 + 2)
     loop = path(6, (0, 0), (4, 0), (4, 4), closed=True)
-    assert paths.walk_end_time(henry(path=loop)) is None
-    assert paths.walk_end_time(henry()) is None
+    assert route.walk_end_time(henry(path=loop)) is None
+    assert route.walk_end_time(henry()) is None
+
+
+def test_walk_seconds_counts_every_hold_and_one_lap():
+    # Open: 8 m at 2 m/s + 1.5 s at vertex 1 + 0.5 s at the last vertex (held, then done).
+    p = path(5, (0, 0), (4, 0), (4, 4), holds=[(1, 1.5), (2, 0.5)])
+    assert route.walk_seconds(henry(path=p, speed=2.0, start=1.0)) == pytest.approx(4 + 1.5 + 0.5)
+    # Loop: 4 + 4 + sqrt(32) m at 1 m/s, plus the hold at vertex 0 once per lap.
+    loop = path(6, (0, 0), (4, 0), (4, 4), closed=True, holds=[(0, 2.0)])
+    assert route.walk_seconds(henry(path=loop, speed=1.0)) == pytest.approx(8 + math.sqrt(32) + 2.0)
+    assert route.route_length(loop) == pytest.approx(8 + math.sqrt(32))
+    assert route.walk_seconds(henry()) == 0.0
 
 
 def test_same_level_gives_identical_bytes():

@@ -80,6 +80,23 @@ def test_take_file_replays_to_the_walked_track(tmp_path):
     assert again.track.to_csv_text() == m.track.to_csv_text()
 
 
+def test_a_take_is_fsynced_once_per_second_of_fight_counted_in_ticks(tmp_path, monkeypatch):
+    """No clock in sim/: at 24 fps ticks 24, 48 and 72 are fsynced, then close syncs the rest."""
+    import os
+
+    from previs.sim import take as take_mod
+
+    synced = []
+    monkeypatch.setattr(take_mod.os, "fsync", lambda fd: synced.append(w.ticks))
+    lv = corridor()
+    assert lv.settings.fps == 24
+    with take_mod.TakeWriter(tmp_path / "t.take", lv) as w:
+        for cmd in _cmds(80):
+            w.write(cmd)
+    assert synced == [23, 47, 71, 80]  # ticks already counted before each fsync
+    assert os.path.getsize(tmp_path / "t.take") > 0
+
+
 def test_take_cut_mid_line_replays_whole_ticks_with_warning(tmp_path):
     lv = corridor()
     f = tmp_path / "t.take"

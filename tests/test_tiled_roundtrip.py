@@ -21,7 +21,8 @@ import pytest
 from previs.errors import LevelError
 from previs.level.loader import load_level
 from previs.level.safe_read import find_project_root
-from test_level_loader import BASIC, EXT, _reencode, same_model
+from tmxkit import BASIC, EXT, same_model
+from tmxkit import reencode as _reencode
 
 ROOT = Path(__file__).resolve().parent.parent
 TILED = shutil.which("tiled")

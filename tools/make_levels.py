@@ -57,6 +57,8 @@ from pathlib import Path
 
 import numpy as np
 
+from previs.level.actions import action as action_spec
+
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ROOT / "levels"
 
@@ -203,7 +205,7 @@ class BeatSpec:
     def dur(self) -> float:
         if self.duration is not None:
             return self.duration
-        return 0.25 if self.action == "look" else 0.5
+        return action_spec(self.action).duration
 
 
 @dataclass(eq=False)
@@ -894,7 +896,7 @@ def analyse(level, spec: LevelSpec | None = None) -> dict:
     facts: dict = {"title": st.title, "duration": st.duration, "frames": len(track), "fps": st.fps}
     names = {level.henry.id: level.henry.name}
     names.update({p.id: p.name for p in level.performers})
-    looks = [b for b in level.beats if b.actor == level.henry.id and b.action == "look"]
+    looks = [b for b in level.beats if b.actor == level.henry.id and b.aims]
     cut_rows = []
     for c in cut_list:
         t = c.peak_frame / fps
@@ -1338,7 +1340,7 @@ def check_clearance(spec: LevelSpec, fps: float = 24.0, margin: float = 0.1):
     down_t = np.full(n, np.inf)
     index = {id(a): i for i, a in enumerate(bodies)}
     for b in spec.beats:
-        if b.action in ("fall", "down"):
+        if action_spec(b.action).downs_actor:
             i = index[id(b.actor)]
             down_t[i] = min(down_t[i], b.t + b.dur)
     for i in range(n):
@@ -1349,7 +1351,7 @@ def check_clearance(spec: LevelSpec, fps: float = 24.0, margin: float = 0.1):
     radii = np.array([a.get("radius") for a in bodies])
     windows: dict[tuple[int, int], list[tuple[float, float]]] = {}
     for b in spec.beats:
-        if b.action in ("punch", "kick", "grab", "throw", "hit", "tackle") and b.target is not None:
+        if action_spec(b.action).contact and b.target is not None:
             key = tuple(sorted((index[id(b.actor)], index[id(b.target)])))
             windows.setdefault(key, []).append((b.t, b.t + b.dur))
     best: dict[tuple[int, int], tuple[float, float]] = {}

@@ -9,8 +9,12 @@ What an editor and a stunt coordinator need to read off a POV animatic, and noth
   big marker ``CUT 3 ◀ 88°`` (◀ = a left turn, ▶ = right), then the marker small under
   the timecode for half a second so it can be read when paused;
 - a ``SUGGESTED CUT`` tag on the peak frame of a turn suggested for an over-long take;
-- **beat captions** (bottom left): each beat from its time for at least
-  :data:`CAPTION_SECONDS` (``0:12.50  Goon 3 punch Henry``), newest last.
+- **beat captions** (bottom left): the beats active at the frame
+  (``0:12.50  Goon 3 punch Henry``), newest last.
+
+What is on screen at frame ``f`` (shot, cuts, suggestion, active beats, timecode) is read
+from :class:`previs.plan.frame_truth.FrameTruths`, the same answer the window's HUD and
+the report read; this module only draws it.
 
 Text is rasterised with pygame.font (no display needed) once per distinct string, kept in a
 small cache, and alpha-blended into just the pixels it covers, so a burn-in costs a
@@ -20,15 +24,13 @@ Fonts: the DejaVu fonts shipped in ``previs.assets/fonts``, else pygame's defaul
 
 from __future__ import annotations
 
-import bisect
 import os
 from collections import OrderedDict
 
 import numpy as np
 
-CAPTION_SECONDS = 1.5
-"""Seconds a beat caption stays on screen at least (its duration if longer)."""
-MAX_CAPTIONS = 4
+from ..plan.frame_truth import FrameTruths
+
 CUT_MARK_SECONDS = 0.5
 """Seconds the small cut marker stays on after the flash."""
 FLASH_WHITE = 0.75
@@ -222,13 +224,13 @@ class BurnIn:
     """Burn-ins for one animatic of ``width x height`` from a :class:`ShotPlan`.
 
     ``apply(rgb, frame)`` draws frame ``frame``'s burn-ins into the top-down RGB uint8 array
-    ``rgb`` (H, W, 3), or RGBA (H, W, 4), in place. Per-frame state is found by bisection over the plan's cuts,
-    shots and beats, so nothing grows with the length of the fight but the plan itself.
+    ``rgb`` (H, W, 3), or RGBA (H, W, 4), in place, as :meth:`FrameTruths.at` says.
     """
 
     def __init__(self, plan, width: int, height: int, *, captions: bool = True,
                  flash_cuts: bool = True):
         self.plan = plan
+        self.truths = FrameTruths(plan)
         self.W, self.H = int(width), int(height)
         self.fps = float(plan.fps)
         u = max(8, self.H // 24)  # 30 px at 720p, 7.5 at 180p -> 8
@@ -239,41 +241,8 @@ class BurnIn:
         self.big_font = TextCache(max(10, int(u * 2.2)))
         self.captions = captions
         self.flash_cuts = flash_cuts
-        self.cut_frames = [c.frame for c in plan.cuts]
-        self.cuts = list(plan.cuts)
-        self.shot_starts = [s.start_frame for s in plan.shots]
-        self.shots = list(plan.shots)
-        beats = [b for s in plan.shots for b in s.beats]
-        beats.sort(key=lambda b: (b.frame, b.t))
-        self.beats = beats
-        self.beat_frames = [b.frame for b in beats]
-        self.max_caption_frames = max(
-            [int(round(max(CAPTION_SECONDS, b.duration) * self.fps)) for b in beats] or [1])
-        self.suggested = {s.suggested_cut.frame: s for s in plan.shots
-                          if s.suggested_cut is not None and hasattr(s.suggested_cut, "frame")}
         self.mark_frames = max(1, int(round(CUT_MARK_SECONDS * self.fps)))
-        self.n_shots = len(self.shots)
         self._scratch = Scratch()  # apply() is not for two threads at once: one BurnIn each
-
-    # -- per-frame look-ups -------------------------------------------------------------------
-
-    def shot_at(self, frame: int):
-        i = bisect.bisect_right(self.shot_starts, frame) - 1
-        return self.shots[max(0, i)] if self.shots else None
-
-    def last_cut(self, frame: int):
-        i = bisect.bisect_right(self.cut_frames, frame) - 1
-        return self.cuts[i] if i >= 0 else None
-
-    def active_beats(self, frame: int) -> list:
-        lo = bisect.bisect_left(self.beat_frames, frame - self.max_caption_frames + 1)
-        hi = bisect.bisect_right(self.beat_frames, frame)
-        out = []
-        for b in self.beats[lo:hi]:
-            span = int(round(max(CAPTION_SECONDS, b.duration) * self.fps))
-            if b.frame <= frame < b.frame + max(1, span):
-                out.append(b)
-        return out[-MAX_CAPTIONS:]
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -292,39 +261,35 @@ class BurnIn:
 
     def apply(self, rgb: np.ndarray, frame: int) -> None:
         W, H, p = self.W, self.H, self.pad
-        cut = self.last_cut(frame)
-        on_cut = cut is not None and cut.frame == frame
-        if on_cut and self.flash_cuts:
+        t = self.truths.at(frame)
+        cut = t.last_cut
+        if t.cut is not None and self.flash_cuts:
             flash(rgb)
         # Timecode, top left.
-        tc = self.plan.timecode(frame)
-        _, th = self._label(rgb, self.tc_font, tc, p, p, WHITE)
+        _, th = self._label(rgb, self.tc_font, t.timecode, p, p, WHITE)
         # Shot number, top right.
-        shot = self.shot_at(frame)
-        if shot is not None:
-            over = bool(shot.over_max_take)
-            text = f"SHOT {shot.index:03d}/{self.n_shots:03d}"
-            if over:
+        if t.shot:
+            text = f"SHOT {t.shot:03d}/{t.shots:03d}"
+            if t.over_max_take:
                 text += "  OVER TAKE"
-            self._label(rgb, self.label_font, text, W - p, p, RED if over else WHITE, anchor="tr")
+            self._label(rgb, self.label_font, text, W - p, p, RED if t.over_max_take else WHITE, anchor="tr")
         # Cut marker: big on the cut frame, small under the timecode for half a second after.
         if cut is not None and frame - cut.frame < self.mark_frames:
             label = cut_label(cut.index, cut.direction, cut.angle)
-            if on_cut:
-                t = self.big_font.get(label)
-                self._label(rgb, self.big_font, label, W // 2, (H - t.h) // 2, YELLOW, anchor="tc")
+            if t.cut is not None:
+                big = self.big_font.get(label)
+                self._label(rgb, self.big_font, label, W // 2, (H - big.h) // 2, YELLOW, anchor="tc")
             else:
                 self._label(rgb, self.label_font, label, p, p + th + p, YELLOW)
-        if frame in self.suggested:
-            sc = self.suggested[frame].suggested_cut
+        sc = t.suggested_cut
+        if sc is not None:
             self._label(rgb, self.label_font,
                         f"SUGGESTED CUT {arrow(sc.direction)} {sc.angle:.0f}\u00b0 {sc.peak_speed:.0f}\u00b0/s",
                         W // 2, p, CYAN, anchor="tc")
         # Beat captions, bottom left, newest last.
         if self.captions:
-            beats = self.active_beats(frame)
             y = H - p
-            for b in reversed(beats):
+            for b in reversed(t.beats):
                 text = f"{clock(b.t)}  {b.label}"
                 if b.note:
                     text += f" \u2014 {b.note}"

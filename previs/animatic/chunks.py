@@ -34,6 +34,7 @@ import numpy as np
 
 from ..errors import PrevisError
 from ..fsutil import SHARED_FILE_MODE, explain_write_error, remove_dead_runs, run_tag
+from ..output_paths import refuse_non_regular
 from .encoder import DEFAULT_PRESET, DEFAULT_QP, H264Writer
 
 CHUNK_SECONDS = 10.0
@@ -251,6 +252,7 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
                     os.unlink(p)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        refuse_non_regular(target)  # a device or FIFO that appeared while rendering stays
         os.replace(tmp, target)
     except OSError as e:
         with contextlib.suppress(OSError):

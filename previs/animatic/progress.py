@@ -82,7 +82,11 @@ class Progress:
 
     def _draw(self, now: float) -> None:
         try:
-            self.stream.write("\r\x1b[2K" + self.line(now))
+            redraw = getattr(self.stream, "redraw_line", None)  # previs.terminal: escapes the text
+            if redraw is not None:
+                redraw(self.line(now))
+            else:
+                self.stream.write("\r\x1b[2K" + self.line(now))
             self.stream.flush()
             self._drawn = True
         except (OSError, ValueError):

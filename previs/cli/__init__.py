@@ -9,7 +9,8 @@ Each sub-command lives in its own module ``previs/cli/cmd_<name>.py`` exposing
 Modules import their heavy dependencies (numpy, OTIO, USD, pygame, OpenGL) inside ``run``
 so that ``previs --help`` and light commands start fast. A :class:`previs.errors.PrevisError`
 raised anywhere is printed as one line per problem on stderr with exit status 1 (2 for
-usage errors): never a traceback for bad input.
+usage errors): never a traceback for bad input. All output passes through
+:mod:`previs.terminal` (escape codes from files shown escaped).
 """
 
 from __future__ import annotations
@@ -79,10 +80,29 @@ def _terminate(signum, frame):  # noqa: ARG001 - signal handler signature
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one ``previs`` command. Everything it prints, to stdout or stderr, goes through
+    :class:`previs.terminal.TerminalStream`: escape codes from a level, a take or an
+    expectation file are shown escaped, never sent to the terminal."""
+    from ..terminal import TerminalStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalStream(out), TerminalStream(err)
+    try:
+        return _main(argv)
+    finally:
+        # Put the real streams back (unless a broken pipe swapped stdout for devnull).
+        if isinstance(sys.stdout, TerminalStream):
+            sys.stdout = out
+        if isinstance(sys.stderr, TerminalStream):
+            sys.stderr = err
+
+
+def _main(argv: list[str] | None) -> int:
     import signal
     import threading
 
     from ..errors import PrevisError
+    from ..terminal import one_line
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -99,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         return 143
     except PrevisError as e:
         for line in e.problems:
-            print(f"previs {args.command}: {line}", file=sys.stderr)
+            print(f"previs {args.command}: {one_line(line)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"previs {args.command}: interrupted; nothing half-written was left.", file=sys.stderr)
@@ -118,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # last resort: a bug of ours, still one readable line
         if os.environ.get("PREVIS_DEBUG"):
             raise
-        print(f"previs {args.command}: internal error ({type(e).__name__}: {e}); nothing half-written "
+        print(f"previs {args.command}: internal error ({type(e).__name__}: {one_line(str(e))}); nothing half-written "
               "was left. Please report it with the input files; PREVIS_DEBUG=1 shows the traceback.",
               file=sys.stderr)
         return 70

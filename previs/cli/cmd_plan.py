@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import sys
 
+from ..export import files_help
 from .options import add_plan_overrides, plan_overrides
 
 HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv"
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Plan any camera track in the track.csv shape (header frame,time,x,y,z,yaw,pitch,roll,hfov;
 the frame rate is read from the time column): find the turn cuts (fast head turns that
 hide a cut), split the track into shots, flag takes longer than the max take with the best
 place to add a cut, and write the camera and editorial exports.
 
 Written into DIR (all at once; a failed run leaves DIR's previous files untouched):
-  track.csv       the track, rewritten exactly
-  shotplan.json   cuts, shots, comfort (no level: no performers in view, no safety)
-  shotplan.otio   OpenTimelineIO timeline, one clip per shot, markers at cuts
-  shotplan.edl    CMX 3600 EDL, one event per shot
-  camera.usda     USD camera (Blender, Maya, Houdini, Unreal)
-  camera.chan     Nuke/Maya chan file, rotation order ZXY
+{files_help()}
+(no level: no performers in view, no beats, no safety findings; track.csv is the track,
+rewritten exactly)
 
 See docs/exports.md for opening each file in your editor or 3D tool."""
 
@@ -42,7 +40,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from ..export import write_outputs
+    from ..export import FILES, write_outputs
     from ..fsutil import staged_output_dir
     from ..plan.shotplan import PlanSettings, build_plan
     from ..plan.timecode import parse_timecode
@@ -57,9 +55,13 @@ def run(args) -> int:
         raise PrevisError(f"--start-tc: {e.problems[0]}") from None
     title = args.title if args.title is not None else Path(args.track).stem
     plan = build_plan(track, settings=settings, title=title)
-    with staged_output_dir(args.output) as stage:
-        paths = write_outputs(stage, plan, track,
-                              warn=lambda w: print(f"previs plan: warning: {w}", file=sys.stderr))
+    def warn(w):
+        print(f"previs plan: warning: {w}", file=sys.stderr)
+
+    # As in replay: an export this plan cannot have must not survive from an older run.
+    with staged_output_dir(args.output, owned=FILES, inputs={"the track": args.track},
+                           on_remove=lambda p: warn(f"removed {p} from an earlier run: this plan has none.")) as stage:
+        paths = write_outputs(stage, plan, warn=warn)
     out = Path(args.output)
 
     fps = plan.fps

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from .options import add_level_job, add_plan_overrides, check_output_file, replay_and_plan, whole_number
+from .options import add_level_job, add_plan_overrides, start_level_job, whole_number
 
 HELP = "render the POV animatic (H.264 MP4) with burned-in timecode, shot number and cut flashes"
 
@@ -76,12 +75,7 @@ def run(args) -> int:
     from ..animatic.render import render_animatic
 
     out = args.output
-    check_output_file(out, "animatic.mp4")
-
-    def warn(w):
-        print(f"previs render: warning: {w}", file=sys.stderr)
-
-    level, motion, plan = replay_and_plan(args, warn)
+    warn, level, motion, plan = start_level_job(args, "render", "animatic.mp4")
     stats = render_animatic(out, level=level, motion=motion, plan=plan, size=args.size,
                             preset=args.preset, qp=args.qp, crf=args.crf, workers=args.workers,
                             burnins=not args.no_burnins,

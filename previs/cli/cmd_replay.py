@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
+from ..export import files_help
 from .options import add_level_job, add_plan_overrides, replay_and_plan
 
 HELP = "replay a fight headless and write the track, shot plan, editor/DCC exports and report"
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Replay LEVEL's scripted fight (or a take recorded with 'previs walk') headless and write,
 into DIR:
 
-  track.csv       Henry's POV camera per frame (metres, degrees, Y-up, yaw unwrapped)
-  shotplan.json   turn cuts, shots, who is in frame, safety and comfort findings
-  shotplan.otio   OpenTimelineIO timeline: a clip per shot, markers at cuts and beats
-  shotplan.edl    CMX 3600 EDL, one event per shot
-  camera.usda     USD camera, time-sampled at the level's fps (Blender/Maya/Houdini/Unreal)
-  camera.chan     Nuke/Maya .chan, rotation order ZXY, with vertical fov
+{files_help()}
   report.html     the printable shot-plan report (skip with --no-report)
 
 Files are written atomically: if the run fails or is interrupted, DIR keeps its old files.
@@ -43,15 +38,15 @@ def run(args) -> int:
     from ..export import prefork
 
     # Import usd-core on the other core while this one loads and simulates (~0.3 s saved).
-    usd_writer = prefork.start()
+    forked = prefork.start()
     try:
-        return _run(args, usd_writer)
+        return _run(args, forked)
     finally:
-        if usd_writer is not None:
-            usd_writer.close()
+        if forked is not None:
+            forked.close()
 
 
-def _run(args, usd_writer) -> int:
+def _run(args, forked) -> int:
     from .. import pipeline
     from ..fsutil import staged_output_dir
 
@@ -59,8 +54,14 @@ def _run(args, usd_writer) -> int:
         print(f"previs replay: warning: {w}", file=sys.stderr)
 
     level, motion, shot_plan = replay_and_plan(args, warn)
-    with staged_output_dir(args.output) as stage:
-        written = pipeline.write(stage, shot_plan, motion, usd_writer=usd_writer, warn=warn)
+    # An export this plan cannot have (an EDL at 120 fps) must not survive from an older run
+    # beside the new files, where an editor would take it for this replay's: it is removed
+    # in the same commit as the new set (a regular file only; previs/fsutil.py).
+    from ..export import FILES
+
+    with staged_output_dir(args.output, owned=FILES, inputs={"the level": args.level, "the take": args.take},
+                           on_remove=lambda p: warn(f"removed {p} from an earlier run: this replay has none.")) as stage:
+        written = pipeline.write(stage, shot_plan, forked=forked, warn=warn)
         if not args.no_report:
             from ..report.page import write_report
 
@@ -68,15 +69,6 @@ def _run(args, usd_writer) -> int:
             for w in res.warnings:  # e.g. no OpenGL: the report has placeholders, says why
                 warn(w)
             written.append(stage / "report.html")
-    # An export this plan cannot have (an EDL at 120 fps) must not survive from an older run
-    # beside the new files, where an editor would take it for this replay's.
-    from ..export import FILES
-
-    for name in set(FILES) - {p.name for p in written}:
-        stale = Path(args.output) / name
-        if stale.is_file():
-            stale.unlink()
-            warn(f"removed {stale} from an earlier run: this replay has none.")
     names = ", ".join(sorted(p.name for p in written))
     cuts, shots = len(shot_plan.cuts), len(shot_plan.shots)
     over = sum(1 for s in shot_plan.shots if s.over_max_take)

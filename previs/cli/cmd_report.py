@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from .options import add_level_job, add_plan_overrides, check_output_file, replay_and_plan
+from .options import add_level_job, add_plan_overrides, start_level_job
 
 HELP = "write the printable shot-plan report (one self-contained report.html)"
 
@@ -36,12 +34,7 @@ def run(args) -> int:
     from ..report.page import write_report
 
     out = args.output
-    check_output_file(out, "report.html")
-
-    def warn(w):
-        print(f"previs report: warning: {w}", file=sys.stderr)
-
-    level, motion, plan = replay_and_plan(args, warn)
+    warn, level, motion, plan = start_level_job(args, "report", "report.html")
     res = write_report(out, level=level, motion=motion, plan=plan, progress=False if args.quiet else None)
     for w in res.warnings:
         warn(w)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import math
 import os
-import sys
 
 from ..gl.png import save_png
 from .cmd_walk import parse_size
+from .options import number
 
 HELP = "render one POV frame offscreen to a PNG"
 
 DESCRIPTION = """\
 Render the frame at --time seconds of LEVEL's fight (or of a take recorded with
 'previs walk', --take) from Henry's eyes, offscreen, to a PNG: the same renderer as the
-window and the animatic. The time is rounded to the nearest frame at the level's fps.
+window and the animatic. The frame is the one on screen at that time (frame f covers [f/fps, (f+1)/fps)).
 
 --overlays draws zones (by kind: pyro orange, no-go hatched red, ...) and paths on the
 floor; --hud adds the window's HUD (timecode, shot, cut countdown, beats, safety
@@ -30,21 +29,9 @@ examples:
   previs still levels/corridor.tmx --take takes/corridor-20261125-101500.take --time 4 -o take.png"""
 
 
-def _seconds(text: str) -> float:
-    import argparse
-
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--time must be seconds, e.g. 12.5, not {text!r}") from None
-    if not math.isfinite(v) or v < 0:
-        raise argparse.ArgumentTypeError(f"--time must be seconds from 0 on, not {text!r}")
-    return v
-
-
 def add_arguments(p):
     p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
-    p.add_argument("--time", type=_seconds, required=True, metavar="S", help="seconds from frame 0")
+    p.add_argument("--time", type=number("--time", lo=0, example="12.5", kind="seconds"), required=True, metavar="S", help="seconds from frame 0")
     p.add_argument("-o", "--output", required=True, metavar="FILE.png", help="PNG to write")
     p.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH",
                    help="image size in pixels (default 1280x720)")
@@ -57,16 +44,19 @@ def run(args) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .. import pipeline
     from ..errors import PrevisError
+    from ..output_paths import check_output_target
+    from ..terminal import warner
 
+    check_output_target(args.output, {"the level": args.level, "the take": args.take})
     level = pipeline.load(args.level)
     motion = pipeline.replay(level, args.take,
-                             warn=lambda w: print(f"previs still: warning: {w}", file=sys.stderr))
-    fps = motion.fps
-    frame = int(round(args.time * fps))
+                             warn=warner("still"))
+    tb = motion.time_base
+    frame = tb.frame_containing(args.time)  # the frame on screen at --time
     last = motion.frames - 1
     if frame > last:
         raise PrevisError(f"--time {args.time:g} is past the end of the {'take' if args.take else 'fight'}: "
-                          f"frames run from 0 to {last / fps:.3f} s (frame {last}).")
+                          f"frames run from 0 to {tb.time_of(last):.3f} s (frame {last}).")
     fs = motion.snapshot(frame)
 
     from ..gl.context import create_offscreen_context
@@ -81,13 +71,19 @@ def run(args) -> int:
     with create_offscreen_context():
         r = Renderer(level, args.size)
         try:
-            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, hud=hud)
+            layers = ()
+            if hud is not None:
+                from ..window.hudlayer import HudLayers
+
+                huds = HudLayers()
+                layers = (huds.over(hud, level, args.size),)
+            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, layers=layers)
             rgb = r.read_pixels()
+            if hud is not None:
+                huds.close()
         finally:
             r.close()
     save_png(args.output, rgb)
-    from ..window.hud import timecode
-
     print(f"previs still: wrote {args.output} ({args.size[0]}x{args.size[1]}, frame {frame}, "
-          f"{timecode(frame, fps, level.settings.start_tc)})")
+          f"{tb.timecode(frame)})")
     return 0

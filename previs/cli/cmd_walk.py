@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from .options import number
+
 HELP = "open the first-person window: watch or walk the fight, scrub, record takes"
 
 DESCRIPTION = """\
@@ -57,36 +59,6 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of frames, not {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 frame, not {v}")
-    return v
-
-
-def _seconds(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, e.g. 12.5, not {text!r}") from None
-    if not v >= 0 or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected seconds from 0 on, not {text!r}")
-    return v
-
-
-def _sensitivity(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected degrees per pixel, e.g. 0.15, not {text!r}") from None
-    if not 0 < v <= 10:
-        raise argparse.ArgumentTypeError(f"sensitivity must be between 0 and 10 degrees per pixel, not {v}")
-    return v
-
-
 def add_arguments(p):
     p.add_argument("level", metavar="LEVEL", help="the level's .tmx file (reloaded when saved)")
     p.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH",
@@ -94,7 +66,7 @@ def add_arguments(p):
     p.add_argument("--mode", choices=("watch", "walk", "free"), default="watch",
                    help="mode to open in (default watch)")
     p.add_argument("--fullscreen", action="store_true", help="fill the screen")
-    p.add_argument("--start", type=_seconds, default=0.0, metavar="S",
+    p.add_argument("--start", type=number("--start", lo=0, example="12.5", kind="seconds"), default=0.0, metavar="S",
                    help="open at this time, in seconds from frame 0")
     p.add_argument("--overlays", action="store_true", help="start with zones and paths drawn on the floor (O)")
     p.add_argument("--take", metavar="FILE",
@@ -102,12 +74,12 @@ def add_arguments(p):
                         "has changed since it was recorded)")
     p.add_argument("--takes", default="takes", metavar="DIR",
                    help="folder for recorded takes (default ./takes)")
-    p.add_argument("--sensitivity", type=_sensitivity, default=None, metavar="DEG",
+    p.add_argument("--sensitivity", type=number("--sensitivity", lo=0, hi=10, lo_open=True, example="0.15", note="degrees per pixel"), default=None, metavar="DEG",
                    help="mouse look, degrees per pixel (default 0.15)")
     g = p.add_argument_group("headless runs (tests, screenshots)")
     g.add_argument("--headless", action="store_true",
                    help="no window: render offscreen on a simulated clock (one tick per frame); needs --frames")
-    g.add_argument("--frames", type=_positive_int, metavar="N", help="stop after N rendered frames")
+    g.add_argument("--frames", type=number("--frames", lo=1, whole=True), metavar="N", help="stop after N rendered frames")
     g.add_argument("--screenshot", metavar="PNG", help="save the last frame, HUD included, as a PNG")
 
 
@@ -117,6 +89,10 @@ def run(args) -> int:
 
     if args.headless and not args.frames:
         raise PrevisError("--headless needs --frames N: there is no window to close.")
+    if args.screenshot:
+        from ..output_paths import check_output_target
+
+        check_output_target(args.screenshot, {"the level": args.level, "the take": args.take})
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
     from ..window.app import App
@@ -127,8 +103,10 @@ def run(args) -> int:
               echo=lambda m: print(m, file=sys.stderr if m.startswith("previs walk: warning") else sys.stdout,
                                    flush=True))
     with app:
+        from ..terminal import warner
+
         for n in app.level.notices:
-            print(f"previs walk: warning: {n}", file=sys.stderr)
+            warner("walk")(n)
         clock = FakeClock(1.0 / app.fps) if args.headless else None
         app.run(max_frames=args.frames, clock=clock)
         if args.screenshot:

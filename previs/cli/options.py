@@ -12,65 +12,80 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 
 
-def _positive(what: str):
-    def parse(text: str) -> float:
+def number(flag: str, *, lo: float | None = None, hi: float | None = None, lo_open: bool = False,
+           whole: bool = False, example: str = "", note: str = "", kind: str = ""):
+    """An argparse type for ``flag``: a finite number (``whole``: an integer) in
+    ``[lo, hi]`` (``lo_open``: ``(lo, hi]``; either end may be None). The message names the
+    flag, what it is (``kind``, e.g. ``"seconds"``; else "a number"), the range,
+    ``example`` when the text is not a number, and ``note`` (e.g. which way is better) when
+    it is out of range; a bad value is a usage error (exit 2)."""
+    kind = kind or ("a whole number" if whole else "a number")
+    if lo is not None and hi is not None:
+        rng = f"{kind} {lo:g}-{hi:g}" if not lo_open else f"{kind} above {lo:g} and at most {hi:g}"
+    elif lo is not None:
+        rng = f"{kind} above {lo:g}" if lo_open else f"{kind} from {lo:g} on"
+    else:
+        rng = kind
+
+    def parse(text: str):
         try:
-            v = float(text)
+            v = int(text) if whole else float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} must be a number, not {text!r}") from None
-        if not math.isfinite(v) or v <= 0:
-            raise argparse.ArgumentTypeError(f"{what} must be a positive number, not {text!r}")
+            eg = f", e.g. {example}" if example else ""
+            raise argparse.ArgumentTypeError(f"{flag} must be {kind}{eg}, not {text!r}") from None
+        ok = math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (hi is None or v <= hi)
+        if not ok:
+            why = f" ({note})" if note else ""
+            raise argparse.ArgumentTypeError(f"{flag} must be {rng}{why}, not {text!r}")
         return v
 
     return parse
 
 
 def whole_number(flag: str, lo: int, hi: int, note: str = ""):
-    """An argparse type: a whole number ``lo``-``hi`` for ``flag``, with a message that
-    names the flag and the range (and ``note``, e.g. which way is better)."""
-    def parse(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{flag} must be a whole number {lo}-{hi}, not {text!r}") from None
-        if not lo <= v <= hi:
-            raise argparse.ArgumentTypeError(f"{flag} must be {lo}-{hi} ({note}), not {v}" if note else
-                                             f"{flag} must be a whole number {lo}-{hi}, not {text!r}")
-        return v
+    """:func:`number` for a whole number ``lo``-``hi``."""
+    return number(flag, lo=lo, hi=hi, whole=True, note=note)
 
-    return parse
+
+def _positive(flag: str):
+    return number(flag, lo=0, lo_open=True)
 
 
 def _timecode(text: str) -> str:
-    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2}):(\d{2}):(\d{2})\s*", text)
-    if not m:
-        raise argparse.ArgumentTypeError(f"start timecode must be HH:MM:SS:FF (non-drop), not {text!r}")
-    hh, mm, ss, _ = (int(g) for g in m.groups())
-    if hh >= 24 or mm >= 60 or ss >= 60:
-        raise argparse.ArgumentTypeError(f"start timecode {text!r} is out of range")
-    return text.strip()
+    """``--start-tc``: the time base's one timecode check (shape and ranges here; frames
+    below the rate once the fps is known)."""
+    from ..errors import PrevisError
+    from ..timebase import split_timecode
+
+    try:
+        split_timecode(text)
+    except PrevisError as e:
+        raise argparse.ArgumentTypeError(e.problems[0]) from None
+    return text
 
 
 def add_plan_overrides(parser: argparse.ArgumentParser, *, safety: bool = False) -> None:
     """Add the plan threshold flags to ``parser`` (in their own help group). With
     ``safety=True`` also ``--safety-distance`` (meaningful only with a level)."""
+    from ..plan.shotplan import PlanSettings
+
+    d = PlanSettings().to_dict()  # the contract's defaults, written as a person would
     g = parser.add_argument_group("shot plan thresholds (default: the level's, else the contract's)")
     g.add_argument("--turn-cut-speed", type=_positive("--turn-cut-speed"), metavar="DEG_S",
-                   help="peak head-turn speed that hides a cut, deg/s (default 150)")
+                   help=f"peak head-turn speed that hides a cut, deg/s (default {d['turn_cut_speed']})")
     g.add_argument("--turn-cut-angle", type=_positive("--turn-cut-angle"), metavar="DEG",
-                   help="smallest head-turn swing that hides a cut, degrees (default 40)")
+                   help=f"smallest head-turn swing that hides a cut, degrees (default {d['turn_cut_angle']})")
     g.add_argument("--max-take", type=_positive("--max-take"), metavar="S",
-                   help="longest take the crew can shoot in one go, seconds (default 60)")
+                   help=f"longest take the crew can shoot in one go, seconds (default {d['max_take']})")
     g.add_argument("--start-tc", type=_timecode, metavar="TC",
-                   help="timecode of frame 0, HH:MM:SS:FF non-drop (default 00:00:00:00)")
+                   help=f"timecode of frame 0, HH:MM:SS:FF non-drop, two digits each (default {d['start_tc']})")
     g.add_argument("--comfort-speed", type=_positive("--comfort-speed"), metavar="DEG_S",
-                   help="yaw speed above which the comfort figures count, deg/s (default 60)")
+                   help=f"yaw speed above which the comfort figures count, deg/s (default {d['comfort_speed']})")
     if safety:
         g.add_argument("--safety-distance", type=_positive("--safety-distance"), metavar="M",
-                       help="least clearance between bodies outside contact beats, metres (default 0.5)")
+                       help=f"least clearance between bodies outside contact beats, metres (default {d['safety_distance']})")
 
 
 def plan_overrides(args: argparse.Namespace) -> dict:
@@ -93,17 +108,13 @@ def add_level_job(parser: argparse.ArgumentParser, *, output_metavar: str, outpu
     parser.add_argument("--take", metavar="FILE", help=take_help)
 
 
-def check_output_file(out: str, example_name: str) -> None:
-    """Refuse an output file path whose folder is missing or which is a folder itself."""
-    import os
+def check_output_file(out: str, example_name: str, inputs: dict[str, str | None] | None = None) -> None:
+    """Refuse an output file path before any work: its folder is missing, it is a folder,
+    a device, a FIFO, one of ``inputs`` or a file of another kind
+    (:func:`previs.output_paths.check_output_file`)."""
+    from ..output_paths import check_output_file as check
 
-    from ..errors import PrevisError
-
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise PrevisError(f"{out}: the folder {folder} does not exist; create it or choose another -o.")
-    if os.path.isdir(out):
-        raise PrevisError(f"{out}: is a folder; give a file name such as {os.path.join(out, example_name)}.")
+    check(out, example_name, inputs)
 
 
 def replay_and_plan(args: argparse.Namespace, warn):
@@ -117,3 +128,15 @@ def replay_and_plan(args: argparse.Namespace, warn):
         warn(n)
     motion = pipeline.replay(level, args.take, warn=warn)
     return level, motion, pipeline.plan(motion, **plan_overrides(args))
+
+
+def start_level_job(args: argparse.Namespace, command: str, example_name: str):
+    """What every command that draws a level's fight into one file does first: refuse
+    ``args.output`` before any work (:func:`check_output_file`, with the level and the
+    take as inputs it must not replace), then :func:`replay_and_plan` with warnings
+    printed as ``previs COMMAND: warning: ...``. Returns ``(warn, level, motion, plan)``."""
+    from ..terminal import warner
+
+    check_output_file(args.output, example_name, {"the level": args.level, "the take": args.take})
+    warn = warner(command)
+    return (warn, *replay_and_plan(args, warn))

@@ -28,18 +28,25 @@ import numpy as np
 
 from ..fsutil import atomic_write_text
 from ..plan.orientation import vfov_from_hfov
+from .finite import require_finite
+
+COLUMNS = ("tx", "ty", "tz", "rx", "ry", "rz", "vfov")
 
 
-def to_text(track) -> str:
+def to_text(plan) -> str:
+    """The file's text for ``plan.track``; refused (:class:`PrevisError`) if any value is
+    not finite."""
+    track = plan.track
     n = len(track)
     cols = np.column_stack(
         [track.pos[:, 0], track.pos[:, 1], track.pos[:, 2], track.pitch, track.yaw, track.roll, vfov_from_hfov(track.hfov)]
     )
+    require_finite("camera.chan", dict(zip(COLUMNS, cols.T)))
     cols = np.round(cols, 6) + 0.0  # + 0.0: never "-0.000000"
     fmt = "%d" + " %.6f" * 7
     return "\n".join([fmt % row for row in zip(range(n), *cols.T.tolist())]) + "\n"
 
 
-def write(plan, path: str | os.PathLike, track) -> None:
-    """Write ``camera.chan`` for ``track`` (``plan`` is unused; kept for a uniform API)."""
-    atomic_write_text(path, to_text(track))
+def write(plan, path: str | os.PathLike) -> None:
+    """Write ``camera.chan`` for the plan's track."""
+    atomic_write_text(path, to_text(plan))

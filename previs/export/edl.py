@@ -16,6 +16,15 @@ a plan at 24, 25, 30, 48, 50 or 60 fps (:data:`TIMECODE_RATES`); at any other ra
 :func:`supported` is False and ``previs replay``/``plan`` skip the EDL with a warning (the
 OTIO timeline, which carries any rate, still goes to the editor).
 
+**24 hours**: EDL timecode is a 24-hour clock and an event whose record out wraps past
+24:00:00:00 to 00:00:00:00 reads as negative. An EDL is written only when the last record
+out (``start_tc`` + frames) is at most 23:59:59:FF; otherwise it is skipped the same way,
+the warning naming the latest ``start_tc`` that fits. Nothing is wrapped silently.
+
+**Text**: the title and marker names go through :func:`.otio.one_line_ascii`: control
+characters become spaces, so a newline in a level's title or a performer's name cannot
+end a ``TITLE:`` or ``* LOC:`` line and inject an edit event.
+
 Every event is a video cut (``C``) on reel ``PREVIS`` with ``* FROM CLIP NAME:  Shot 001``
 and ``* FROM CLIP: animatic.mp4`` comments (Avid style). A ``FCM: NON-DROP FRAME`` line is
 added under the title, as CMX 3600 readers expect.
@@ -29,17 +38,44 @@ from ..fsutil import atomic_write_text
 from .otio import build_timeline
 
 TIMECODE_RATES = (24, 25, 30, 48, 50, 60)
+DAY_SECONDS = 24 * 3600
+"""EDL timecode is a 24-hour clock: 00:00:00:00 follows 23:59:59:FF."""
+
+
+def _fps_ok(plan) -> bool:
+    tb = plan.time_base
+    return tb.fps.denominator == 1 and tb.nominal_rate in TIMECODE_RATES
+
+
+def _day_frames(plan) -> int:
+    return DAY_SECONDS * plan.nominal_fps
+
+
+def _within_a_day(plan) -> bool:
+    """True if the last record out (``start_tc`` + frames, exclusive) is at most
+    23:59:59:FF: no record timecode, in or out, wraps past 24:00:00:00."""
+    return plan.start_frame + plan.frames < _day_frames(plan)
 
 
 def supported(plan) -> bool:
-    """True if the plan's frame rate is one an EDL can carry (see the module doc)."""
-    return abs(plan.fps - round(plan.fps)) < 1e-6 and int(round(plan.fps)) in TIMECODE_RATES
+    """True if an EDL can carry the plan: a SMPTE rate and no record timecode past 24 h
+    (see the module doc)."""
+    return _fps_ok(plan) and _within_a_day(plan)
 
 
 def skipped_reason(plan) -> str:
-    return (f"shotplan.edl not written: CMX 3600 EDLs carry only {', '.join(map(str, TIMECODE_RATES))} fps "
-            f"timecode, and this plan runs at {plan.fps:g} fps; use shotplan.otio, or set the level's fps "
-            "to one of those rates.")
+    """The warning for a plan :func:`supported` refuses: what, why, the fix."""
+    if not _fps_ok(plan):
+        return (f"shotplan.edl not written: CMX 3600 EDLs carry only {', '.join(map(str, TIMECODE_RATES))} fps "
+                f"timecode, and this plan runs at {plan.fps:g} fps; use shotplan.otio, or set the level's fps "
+                "to one of those rates.")
+    ff = f"23:59:59:{plan.nominal_fps - 1:02d}"
+    latest = _day_frames(plan) - 1 - plan.frames
+    fix = (f"start at {plan.time_base.format_count(latest)} or earlier (--start-tc, or the level's start_tc)"
+           if latest >= 0 else "split the track into parts shorter than 24 hours")
+    return (f"shotplan.edl not written: starting at {plan.settings.start_tc}, the plan's {plan.frames} frames "
+            f"end after {ff}, where EDL timecode wraps to 00:00:00:00 and editors would read negative "
+            f"events; use shotplan.otio, or {fix}.")
 
 
 def to_text(plan) -> str:

@@ -27,20 +27,26 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
 
 from __future__ import annotations
 
-import math
 import os
 import unicodedata
 
 from ..fsutil import atomic_write_text
-from ..level.model import CONTACT_ACTIONS, DOWN_ACTIONS
+from ..level.actions import action as action_spec
 
 ANIMATIC = "animatic.mp4"
 REEL = "PREVIS"
 
 
-def _ascii(s: str) -> str:
-    s = s.replace("°", "")
-    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+def one_line_ascii(s: str) -> str:
+    """``s`` as plain ASCII on one line, for line-based formats (the EDL's ``TITLE:`` and
+    ``* LOC:`` lines): every control or format character (Unicode category C: newline,
+    carriage return, tab, escape, zero-width, ...) and the Unicode line and paragraph
+    separators become a space, so a name can never
+    end its line and start an edit event of its own; the degree sign and accents are
+    dropped (NFKD, then non-ASCII removed)."""
+    s = unicodedata.normalize("NFKD", s.replace("°", ""))
+    s = "".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch for ch in s)
+    return s.encode("ascii", "ignore").decode("ascii")
 
 
 def cut_marker_name(cut) -> str:
@@ -51,11 +57,12 @@ def _beat_color(action: str, actor_is_henry: bool):
     import opentimelineio as otio
 
     C = otio.schema.MarkerColor
-    if action == "look" and actor_is_henry:
+    spec = action_spec(action)
+    if spec.aims and actor_is_henry:
         return C.GREEN
-    if action in CONTACT_ACTIONS:
+    if spec.contact:
         return C.ORANGE
-    if action in DOWN_ACTIONS:
+    if spec.downs_actor:
         return C.PURPLE
     return C.YELLOW
 
@@ -68,7 +75,8 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
     ``record_offset`` puts a leading gap of ``start_tc`` frames on the track instead of
     setting ``global_start_time`` (the CMX adapter measures record time from the track's
     start and ignores ``global_start_time``); ``ascii_names`` keeps marker and timeline
-    names plain ASCII for EDL readers; ``metadata=False`` leaves out the ``previs``
+    names plain ASCII on one line (:func:`one_line_ascii`) for EDL readers; without it
+    names are kept as they are, since OTIO's JSON escapes every character; ``metadata=False`` leaves out the ``previs``
     metadata (an EDL cannot carry it)."""
     import opentimelineio as otio
 
@@ -77,7 +85,7 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
     rate = float(rate if rate is not None else plan.fps)
     base = plan.start_frame
     name = plan.title or "previs"
-    fix = _ascii if ascii_names else (lambda s: s)
+    fix = one_line_ascii if ascii_names else (lambda s: s)
 
     tl = otio.schema.Timeline(name=fix(name))
     if metadata:
@@ -111,7 +119,7 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
                 m.metadata["previs"] = {"kind": "cut", "frame": cut.frame, "direction": cut.direction, "angle": cut.angle, "peak_speed": cut.peak_speed}
             clip.markers.append(m)
         for b in shot.beats:
-            length = min(max(0, int(math.floor(b.duration * plan.fps + 1e-6))), shot.end_frame - b.frame)
+            length = min(b.end_frame, shot.end_frame) - b.frame  # the beat's frames [t, t + duration)
             m = otio.schema.Marker(
                 name=fix(b.label),
                 marked_range=TR(RT(base + b.frame, rate), RT(length, rate)),

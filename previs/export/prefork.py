@@ -1,33 +1,46 @@
-"""Write ``camera.usda`` on the second core while the main process does everything else.
+"""Write one export (``camera.usda``) on the second core while the main process does the rest.
 
 Importing usd-core's ``pxr`` costs ~0.25 s of CPU and authoring 2 x 4320 time samples
 another ~0.1 s: a fifth of the 1.8 s that ``previs replay --no-report`` may take for a
-3-minute fight (the 100x-real-time target). :class:`UsdWriterProcess` forks a child at
-start-up that imports ``pxr`` while the parent loads and simulates the level; the parent
-then hands it the finished track and goes on with the shot plan and the other exports.
+3-minute fight (the 100x-real-time target). :class:`ForkedWriter` forks a child at
+start-up that loads the writer (the USD one: :func:`previs.export.usd.warm_up` imports
+``pxr``) while the parent loads and simulates the level; the parent then hands it the
+finished shot plan and goes on with the other exports.
 
-The child writes exactly what :func:`previs.export.usd.write` writes in-process (it *is*
-that function), so the bytes do not depend on which path ran. Where ``fork`` is not
-available (Windows, or a caller that opts out) :func:`start` returns None and the export
-runs in-process as usual.
+The child runs the registered writer's own ``write(plan, path)`` on the very plan the
+parent built (sent over a pipe), so the bytes do not depend on which path ran. Where
+``fork`` is not available (Windows, or a caller that opts out) :func:`start` returns None
+and every export runs in-process as usual.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 
 from ..errors import PrevisError
 
+FORKED = "usd"
+"""The registered export worth a second core (see the module doc for the numbers)."""
 
-def _child(conn) -> None:  # pragma: no cover - runs in the forked child (covered via its output)
+
+def _child(conn, name: str) -> None:  # pragma: no cover - runs in the forked child (covered via its output)
+    # The parent's handlers came with the fork: the CLI's SIGTERM handler would raise in
+    # here and print a traceback when close() terminates a child still importing pxr
+    # (a loaded machine takes over close()'s 1 s). The parent owns Ctrl-C and clean-up.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        from pxr import Usd, UsdGeom  # noqa: F401  (the point: pay the import now)
+        from . import export
 
-        from . import usd
+        writer = export(name).writer
+        warm_up = getattr(writer, "warm_up", None)
+        if warm_up is not None:
+            warm_up()  # the point: pay the heavy import now, while the parent simulates
     except Exception as e:  # report, do not die silently
-        conn.send(("error", [f"cannot load usd-core ({e}); reinstall with 'make venv'."]))
+        conn.send(("error", [f"cannot load the {name} writer ({e}); reinstall with 'make venv'."]))
         return
     try:
         job = conn.recv()
@@ -35,35 +48,31 @@ def _child(conn) -> None:  # pragma: no cover - runs in the forked child (covere
         return
     if job is None:
         return
-    path, track, title = job
+    plan, path = job
     try:
-        usd.write(_Titled(title), path, track)
+        writer.write(plan, path)
         conn.send(("ok", None))
     except PrevisError as e:
         conn.send(("error", e.problems))
     except Exception as e:  # never a traceback in the parent: one readable line
-        conn.send(("error", [f"{path}: writing the USD camera failed ({type(e).__name__}: {e})."]))
+        conn.send(("error", [f"{path}: writing {export(name).file} failed ({type(e).__name__}: {e})."]))
 
 
-class _Titled:
-    def __init__(self, title: str):
-        self.title = title
+class ForkedWriter:
+    """A forked child that has loaded the writer of export ``name`` and waits for one plan."""
 
-
-class UsdWriterProcess:
-    """A forked child that has imported ``pxr`` and waits for one camera to write."""
-
-    def __init__(self):
+    def __init__(self, name: str = FORKED):
+        self.name = name
         ctx = multiprocessing.get_context("fork")
         self._conn, child_conn = ctx.Pipe()
-        self._proc = ctx.Process(target=_child, args=(child_conn,), daemon=True, name="previs-usd")
+        self._proc = ctx.Process(target=_child, args=(child_conn, name), daemon=True, name=f"previs-{name}")
         self._proc.start()
         child_conn.close()
         self._submitted = False
 
-    def submit(self, path: str | os.PathLike, track, title: str) -> None:
-        """Hand over the camera to write to ``path`` (returns at once)."""
-        self._conn.send((os.fspath(path), track, title))
+    def submit(self, plan, path: str | os.PathLike) -> None:
+        """Hand over the shot plan whose export goes to ``path`` (returns at once)."""
+        self._conn.send((plan, os.fspath(path)))
         self._submitted = True
 
     def wait(self) -> None:
@@ -71,11 +80,18 @@ class UsdWriterProcess:
         try:
             status, problems = self._conn.recv()
         except EOFError:
-            raise PrevisError("the USD writer process ended without an answer; re-run 'previs replay'.") from None
+            raise PrevisError(f"the {self.name} writer process ended without an answer; re-run 'previs replay'.") from None
         finally:
             self._proc.join(timeout=5)
         if status != "ok":
             raise PrevisError(problems)
+
+    def stop(self) -> None:
+        """End the child now, whatever it is doing (its output is being discarded), and
+        wait until it is gone, so it writes nothing more."""
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join(timeout=5)
 
     def close(self) -> None:
         """End the child if it is still waiting (e.g. the replay failed before exports)."""
@@ -91,12 +107,12 @@ class UsdWriterProcess:
         self._conn.close()
 
 
-def start() -> UsdWriterProcess | None:
-    """Start the USD writer child, or None where ``fork`` is unavailable or disabled
+def start() -> ForkedWriter | None:
+    """Start the :data:`FORKED` writer's child, or None where ``fork`` is unavailable or disabled
     (environment ``PREVIS_NO_FORK=1``)."""
     if os.environ.get("PREVIS_NO_FORK") or sys.platform == "win32" or not hasattr(os, "fork"):
         return None
     try:
-        return UsdWriterProcess()
+        return ForkedWriter()
     except (OSError, ValueError):
         return None

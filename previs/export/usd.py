@@ -36,6 +36,7 @@ import os
 import numpy as np
 
 from ..fsutil import atomic_write_text
+from .finite import require_finite
 from ..plan.orientation import WIDESCREEN
 
 H_APERTURE = 36.0
@@ -47,7 +48,8 @@ OP_ORDER = ("xformOp:translate", "xformOp:rotateZXY")
 
 def focal_lengths(hfov: np.ndarray) -> np.ndarray:
     """Focal length (same unit as :data:`H_APERTURE`) per hfov, as USD stores it (float32)."""
-    f = (H_APERTURE / 2.0) / np.tan(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
+    with np.errstate(divide="ignore", over="ignore"):  # hfov 0 -> inf: refused by build_stage
+        f = (H_APERTURE / 2.0) / np.tan(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
     return f.astype(np.float32)
 
 
@@ -56,11 +58,22 @@ def _doc(title: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in doc)
 
 
-def build_stage(track, title: str = ""):
-    """The camera authored through the ``pxr`` API on an in-memory ``Usd.Stage`` (also
-    handy for pipelines that want a live stage rather than a file)."""
+def warm_up() -> None:
+    """Import ``pxr`` now (~0.25 s), e.g. in :mod:`.prefork`'s child while the level simulates."""
+    from pxr import Sdf, Usd, UsdGeom  # noqa: F401
+
+
+def build_stage(plan):
+    """The camera of ``plan.track`` (the stage documentation names ``plan.title``)
+    authored through the ``pxr`` API on an in-memory ``Usd.Stage`` (also handy for
+    pipelines that want a live stage rather than a file). Refused (:class:`PrevisError`)
+    if a position, an angle or the focal length is not finite."""
     from pxr import Gf, Sdf, Usd, UsdGeom, Vt
 
+    track = plan.track
+    focal = focal_lengths(track.hfov)
+    require_finite("camera.usda", {"translate": track.pos, "rotateZXY": np.stack([track.pitch, track.yaw, track.roll], axis=1),
+                                   "focalLength": focal})
     fps = float(track.fps)
     n = len(track)
     stage = Usd.Stage.CreateInMemory()
@@ -72,14 +85,13 @@ def build_stage(track, title: str = ""):
     stage.SetEndTimeCode(max(0, n - 1))
     root = UsdGeom.Xform.Define(stage, "/previs")
     stage.SetDefaultPrim(root.GetPrim())
-    stage.GetRootLayer().documentation = _doc(title)
+    stage.GetRootLayer().documentation = _doc(plan.title)
 
     cam = UsdGeom.Camera.Define(stage, CAMERA_PATH)
     cam.CreateProjectionAttr(UsdGeom.Tokens.perspective)
     cam.CreateHorizontalApertureAttr(H_APERTURE)
     cam.CreateVerticalApertureAttr(V_APERTURE)
     cam.CreateClippingRangeAttr(Gf.Vec2f(*CLIPPING))
-    focal = focal_lengths(track.hfov)
     fl = cam.CreateFocalLengthAttr(float(focal[0]))
     translate = cam.AddTranslateOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
     rotate = cam.AddRotateZXYOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
@@ -95,7 +107,11 @@ def build_stage(track, title: str = ""):
     return stage
 
 
-def write(plan, path: str | os.PathLike, track) -> None:
-    """Write ``camera.usda`` for ``track`` (the plan gives the title)."""
-    stage = build_stage(track, plan.title if plan is not None else "")
-    atomic_write_text(path, stage.GetRootLayer().ExportToString())
+def to_text(plan) -> str:
+    stage = build_stage(plan)  # held: the layer lives only as long as its stage
+    return stage.GetRootLayer().ExportToString()
+
+
+def write(plan, path: str | os.PathLike) -> None:
+    """Write ``camera.usda`` for the plan's track."""
+    atomic_write_text(path, to_text(plan))

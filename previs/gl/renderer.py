@@ -5,7 +5,7 @@ Usage (the GL context must be current, see :mod:`previs.gl.context`)::
 
     ctx = create_offscreen_context((1280, 720))
     r = Renderer(level, (1280, 720))
-    r.draw(motion.snapshot(120), overlays=Overlays(zones=True), hud=hud_state)
+    r.draw(motion.snapshot(120), overlays=Overlays(zones=True), layers=(hud_layer,))
     rgb = r.read_pixels()          # (720, 1280, 3) uint8, top row first
 
 What is uploaded once per level (``set_level`` again on hot reload): the walls merged into
@@ -22,19 +22,22 @@ is drawn nearest first (bodies, wall chunks by distance, then the floor, which i
 mostly hidden), so the depth test rejects hidden pixels before they are shaded; lighting
 and colour are per vertex and fog comes from the view depth, leaving the floor's grid
 lines as the only real per-pixel maths.
-Then translucent overlays, then the HUD.
+Then translucent overlays, then the layers handed to :meth:`Renderer.draw` (any object
+with ``draw_over(size, state)``, :class:`OverlayLayer`; the window's HUD is one). The
+renderer knows nothing of HUDs or apps.
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..level.model import Level
-from . import meshes as geometry
+from . import body_mesh, level_meshes, overlay_mesh
+from .render_targets import RenderTargets
+from .layers import NO_OVERLAYS, OverlayLayer, Overlays  # noqa: F401  (re-exported)
 from .view_camera import NEAR, Camera, view_projection
 from .glapi import GL, Program, RenderError, attrib, delete_buffers, delete_vertex_arrays, make_buffer, set_mat4
 
@@ -42,23 +45,6 @@ SKY = (0.50, 0.56, 0.63)  # dusk blue-grey: walls (mid tones) and red/orange bod
 FOG_START = 30.0  # metres: beyond this, things fade toward the sky colour (depth cue)
 
 
-@dataclass(frozen=True)
-class Overlays:
-    """Optional floor overlays: ``zones`` (translucent, by kind) and ``paths`` (ribbons)."""
-
-    zones: bool = False
-    paths: bool = False
-
-    @classmethod
-    def all(cls) -> "Overlays":
-        return cls(zones=True, paths=True)
-
-    @property
-    def any(self) -> bool:
-        return self.zones or self.paths
-
-
-NO_OVERLAYS = Overlays()
 
 
 def _frustum_planes(vp: np.ndarray) -> np.ndarray:
@@ -70,7 +56,7 @@ def _frustum_planes(vp: np.ndarray) -> np.ndarray:
     return pl / np.linalg.norm(pl[:, :3], axis=1, keepdims=True)
 
 
-class Renderer:
+class Renderer(RenderTargets):
     """Draws a level's frames into an offscreen framebuffer (default) or the window.
 
     ``size`` is (width, height) pixels. ``offscreen=True`` renders into an FBO of that
@@ -95,7 +81,6 @@ class Renderer:
         self._fbo = 0  # the framebuffer of the target drawn last (0: the window)
         self._fbos: list[int] = []
         self._rbo: list[int] = []
-        self._hud = None
         if offscreen:
             for _ in range(self.targets):
                 self._make_fbo()
@@ -106,42 +91,15 @@ class Renderer:
 
     # -- set-up ----------------------------------------------------------------------------
 
-    def _make_fbo(self) -> None:
-        """One more offscreen target: an RGBA8 colour and a 24-bit depth renderbuffer."""
-        w, h = self.size
-        fbo = int(GL.glGenFramebuffers(1))
-        self._fbos.append(fbo)
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo)
-        color, depth = (int(x) for x in GL.glGenRenderbuffers(2))
-        GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, color)
-        GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, GL.GL_RGBA8, w, h)
-        GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_RENDERBUFFER, color)
-        GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, depth)
-        GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, GL.GL_DEPTH_COMPONENT24, w, h)
-        GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_DEPTH_ATTACHMENT, GL.GL_RENDERBUFFER, depth)
-        status = GL.glCheckFramebufferStatus(GL.GL_FRAMEBUFFER)
-        if status != GL.GL_FRAMEBUFFER_COMPLETE:
-            raise RenderError(f"cannot make a {w}x{h} offscreen framebuffer (status 0x{int(status):x}); "
-                              "try a smaller --size.")
-        self._rbo += [color, depth]
-
-    def _free_targets(self) -> None:
-        """Delete the offscreen framebuffers and their renderbuffers (none: no-op)."""
-        if self._fbos:
-            GL.glDeleteFramebuffers(len(self._fbos), self._fbos)
-            GL.glDeleteRenderbuffers(len(self._rbo), self._rbo)
-        self._fbos, self._rbo = [], []
-        self._fbo = 0
-
     def _build_body_template(self) -> None:
         """Two levels of detail of the person: near (index 0) and far (1), each with its
         own vertex array; their instance buffers are made per level."""
         self._bodies = []
-        for tris in (geometry.body_template(), geometry.body_template_far()):
-            verts, idx = geometry.indexed(tris)
+        for tris in (body_mesh.body_template(), body_mesh.body_template_far()):
+            verts, idx = body_mesh.indexed(tris)
             vao = int(GL.glGenVertexArrays(1))
             GL.glBindVertexArray(vao)
-            stride = geometry.BODY_VERTEX * 4
+            stride = body_mesh.BODY_VERTEX * 4
             vbo = make_buffer(verts)
             attrib(0, 3, stride, 0)
             attrib(1, 3, stride, 12)
@@ -179,7 +137,7 @@ class Renderer:
             GL.glDeleteTextures(len(self._level_tex), self._level_tex)
 
     def _build_walls(self, level: Level) -> None:
-        mesh = geometry.wall_mesh_chunked(level.walls)
+        mesh = level_meshes.wall_mesh_chunked(level.walls)
         self._wall_chunks = mesh.chunks
         n = len(mesh.chunks)
         # Chunk corners (8 per box, as homogeneous points) for frustum tests each frame.
@@ -193,9 +151,9 @@ class Renderer:
         self._wall_count = len(mesh.indices)
         self._wall_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._wall_vao)
-        verts = mesh.vertices if len(mesh.vertices) else np.zeros((1, geometry.WALL_VERTEX), np.float32)
+        verts = mesh.vertices if len(mesh.vertices) else np.zeros((1, level_meshes.WALL_VERTEX), np.float32)
         vbo = make_buffer(verts)
-        stride = geometry.WALL_VERTEX * 4
+        stride = level_meshes.WALL_VERTEX * 4
         attrib(0, 3, stride, 0)
         attrib(1, 3, stride, 12)
         attrib(2, 3, stride, 24)
@@ -206,12 +164,12 @@ class Renderer:
         self._level_bufs += [vbo, ebo]
 
     def _build_floor(self, level: Level) -> None:
-        verts, idx = geometry.floor_mesh(level)
+        verts, idx = level_meshes.floor_mesh(level)
         self._floor_count = len(idx)
         self._floor_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._floor_vao)
         vbo = make_buffer(verts)
-        stride = geometry.FLOOR_VERTEX * 4
+        stride = level_meshes.FLOOR_VERTEX * 4
         attrib(0, 2, stride, 0)
         attrib(1, 3, stride, 8)
         ebo = make_buffer(idx, GL.GL_ELEMENT_ARRAY_BUFFER)
@@ -225,19 +183,19 @@ class Renderer:
         performers) is Henry's own, drawn only from a free camera."""
         P = len(level.performers)
         self._P = P
-        data = np.zeros((P + 1, geometry.INSTANCE_FLOATS), np.float32)
+        data = np.zeros((P + 1, body_mesh.INSTANCE_FLOATS), np.float32)
         for i, p in enumerate(level.performers):
             data[i, 4:7] = np.asarray(p.color, np.float32) / 255.0
             data[i, 8:10] = (p.radius, p.height)
         h = level.henry
-        data[P, 4:7] = np.asarray(geometry.HENRY_COLOR, np.float32) / 255.0
+        data[P, 4:7] = np.asarray(body_mesh.HENRY_COLOR, np.float32) / 255.0
         data[P, 8:10] = (h.radius, h.height)
         self._inst_all = data  # every body; poses filled per frame
         self._inst_out = np.zeros_like(data)  # the visible ones, nearest first
         # Bounding sphere radius about (x, height / 2, z): covers standing and lying bodies.
         self._inst_radius = np.hypot(data[:, 9], data[:, 8]).astype(np.float64) + 0.2
         self._inst_half_h = data[:, 9].astype(np.float64) / 2.0
-        stride = geometry.INSTANCE_FLOATS * 4
+        stride = body_mesh.INSTANCE_FLOATS * 4
         for body in self._bodies:
             GL.glBindVertexArray(body[0])
             body[2] = make_buffer(data, usage=GL.GL_DYNAMIC_DRAW)
@@ -251,11 +209,11 @@ class Renderer:
         """(vao, vbo, zone vertex count, total vertex count), built on first use."""
         got = self._overlay_cache.get(ov)
         if got is None:
-            verts, nzone = geometry.overlay_mesh(self.level, zones=ov.zones, paths=ov.paths)
+            verts, nzone = overlay_mesh.overlay_mesh(self.level, zones=ov.zones, paths=ov.paths)
             vao = int(GL.glGenVertexArrays(1))
             GL.glBindVertexArray(vao)
-            vbo = make_buffer(verts if len(verts) else np.zeros((1, geometry.OVERLAY_VERTEX), np.float32))
-            stride = geometry.OVERLAY_VERTEX * 4
+            vbo = make_buffer(verts if len(verts) else np.zeros((1, overlay_mesh.OVERLAY_VERTEX), np.float32))
+            stride = overlay_mesh.OVERLAY_VERTEX * 4
             attrib(0, 3, stride, 0)
             attrib(1, 4, stride, 12)
             attrib(2, 1, stride, 28)
@@ -266,7 +224,8 @@ class Renderer:
 
     def resize(self, size: tuple[int, int]) -> None:
         """Draw at ``size`` (width, height) pixels from now on (a resized window): the
-        offscreen targets are made again at the new size and the HUD is laid out anew."""
+        offscreen targets are made again at the new size (layers drawn over the frame
+        follow the size they are handed)."""
         w, h = max(1, int(size[0])), max(1, int(size[1]))
         if (w, h) == self.size:
             return
@@ -276,29 +235,17 @@ class Renderer:
             for _ in range(self.targets):
                 self._make_fbo()
             self._fbo = self._fbos[0]
-        if self._hud is not None:
-            self._hud.close()
-            self._hud = None
         self._rgb = self._rgba = None  # read-back buffers of the old size
-
-    @property
-    def hud(self):
-        """The HUD layer (created on first use: it needs pygame.font)."""
-        if self._hud is None:
-            from ..window.hudlayer import HudLayer
-
-            self._hud = HudLayer(self.size)
-        return self._hud
 
     # -- per frame -------------------------------------------------------------------------
 
-    def draw(self, state, overlays: Overlays = NO_OVERLAYS, hud=None, camera: Camera | None = None,
+    def draw(self, state, overlays: Overlays = NO_OVERLAYS, layers=(), camera: Camera | None = None,
              show_henry: bool = False, target: int = 0) -> None:
         """Draw one frame.
 
         ``state``: the FrameState to show. ``camera``: draw from this camera instead of
-        Henry's eyes (the free camera); ``show_henry`` then draws his body too. ``hud``: a
-        :class:`previs.window.hud.HudState` to draw on top, or None. ``target``: which
+        Henry's eyes (the free camera); ``show_henry`` then draws his body too. ``layers``:
+        :class:`OverlayLayer` objects drawn on top, in order, after the scene. ``target``: which
         offscreen framebuffer (0 .. ``targets`` - 1) to draw into; it becomes the one
         :meth:`read_pixels` and :meth:`present` use."""
         if self.offscreen:
@@ -379,8 +326,8 @@ class Renderer:
                 GL.glDepthMask(GL.GL_TRUE)
 
         GL.glBindVertexArray(0)
-        if hud is not None:
-            self.hud.draw(hud, self.level, state)
+        for layer in layers:
+            layer.draw_over(self.size, state)
 
     def _visible_bodies(self, state, planes: np.ndarray, eye: np.ndarray, show_henry: bool) -> tuple[int, int]:
         """Fill ``_inst_out`` with the bodies inside the view, nearest first: (how many,
@@ -408,7 +355,7 @@ class Renderer:
         order = np.argsort(d2, kind="stable")
         keep = keep[order]
         np.take(data, keep, axis=0, out=self._inst_out[: len(keep)])
-        near = int(np.searchsorted(d2[order], geometry.BODY_LOD_DISTANCE ** 2))
+        near = int(np.searchsorted(d2[order], body_mesh.BODY_LOD_DISTANCE ** 2))
         return len(keep), near
 
     def _visible_chunks(self, planes: np.ndarray, eye: np.ndarray) -> list[tuple[int, int]]:
@@ -428,65 +375,10 @@ class Renderer:
         GL.glUniform3f(prog.loc("u_fog_color"), *SKY)
         GL.glUniform2f(prog.loc("u_fog"), *self.fog)
 
-    def read_pixels(self) -> np.ndarray:
-        """The last drawn frame as (height, width, 3) uint8 RGB, top row first (drawing to
-        the window: call before the display is flipped)."""
-        w, h = self.size
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self._fbo)
-        if not self._fbo:
-            GL.glReadBuffer(GL.GL_BACK)
-        # Measured at 720p on llvmpipe: the driver's RGBA->RGB read ~2 ms + a row flip
-        # ~0.5 ms, against ~8 ms for numpy to drop the alpha of an RGBA read.
-        if getattr(self, "_rgb", None) is None:
-            self._rgb = np.empty((h, w, 3), np.uint8)
-        GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
-        GL.glReadPixels(0, 0, w, h, GL.GL_RGB, GL.GL_UNSIGNED_BYTE, self._rgb)
-        return self._rgb[::-1].copy()  # GL rows go bottom-up
-
-    def read_rgba_into(self, out: np.ndarray, target: int | None = None) -> None:
-        """Read a drawn frame into ``out`` ((height, width, 4) uint8, may be a strided view
-        such as a video frame's pixels), top row first. ``target``: an offscreen target
-        (default: the one drawn last).
-
-        RGBA is what llvmpipe stores, so the driver's part is a plain copy (~0.2 ms at 720p
-        against ~2 ms for RGB); the flip to top-row-first is one more (~0.3 ms). Reading a
-        target waits only for the frames drawn into it: with two targets, frame f + 1 can
-        be drawn (and, after :meth:`flush`, rasterised) while frame f is read."""
-        w, h = self.size
-        fbo = self._fbo if target is None or not self.offscreen else self._fbos[target]
-        if getattr(self, "_rgba", None) is None:
-            self._rgba = np.empty((h, w, 4), np.uint8)
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo)
-        if not fbo:
-            GL.glReadBuffer(GL.GL_BACK)
-        GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 4)
-        GL.glReadPixels(0, 0, w, h, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, self._rgba)
-        np.copyto(out, self._rgba[::-1])  # GL rows go bottom-up
-
-    @staticmethod
-    def flush() -> None:
-        """Start rasterising what has been drawn (``glFlush``) without waiting for it: on
-        llvmpipe the rasteriser threads then work on this frame while the caller draws
-        the next one into another target."""
-        GL.glFlush()
-
-    def present(self) -> None:
-        """Copy the offscreen frame to the window's back buffer (then flip the display)."""
-        if not self._fbo:
-            return
-        w, h = self.size
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, self._fbo)
-        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, 0)
-        GL.glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST)
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self._fbo)
-
     def close(self) -> None:
         """Free every GL object (the context itself belongs to the caller)."""
         self._free_level()
         self.level = None
-        if self._hud is not None:
-            self._hud.close()
-            self._hud = None
         delete_vertex_arrays(*self._vaos)
         delete_buffers(*self._bufs)
         self._vaos, self._bufs = [], []

@@ -1,1 +1,1 @@
-"""Levels: the Tiled map contract (``shared/design/level-format.md``) and the level model."""
+"""Levels: the Tiled map contract (``docs/level-format.md``), the level model and the action table."""

@@ -8,38 +8,26 @@ tile_meters`` (south). Object kinds are matched case-insensitively (``Henry`` is
 from __future__ import annotations
 
 import dataclasses
-import math
-import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-import numpy as np
-
-from ..sim.paths import walk_end_time
+from ..errors import PrevisError
+from ..timebase import TimeBase
 from . import limits
+from .actions import ACTIONS, PERFORMER
+from .actions import action as action_spec
 from .diagnostics import Problems, describe
-from .tiled_shapes import anchor, rectangle, vertices
-from .model import (
-    DEFAULT_BEAT_DURATION,
-    DEFAULT_LOOK_DURATION,
-    ZONE_KINDS,
-    Actor,
-    Beat,
-    Level,
-    Path,
-    Settings,
-    Zone,
-)
+from .model import ZONE_KINDS, Actor, Beat, Level, Path, Settings, Zone
 from .props import Props
+from .route import route_length, walk_end_time, walk_seconds
+from .tiled_shapes import anchor, rectangle, vertices
 from .tmx import RawMap, RawObject
-from .walls import build_walls, crossed_cells
+from .walls import build_walls, path_wall_notices
 
 KINDS = ("henry", "performer", "path", "beat", "zone")
 ACTOR_SHAPES = ("point", "ellipse", "rectangle", "tile")
 TAIL_SECONDS = 2.0  # derived duration: last motion or beat end + 2 s (the contract)
-_TC = re.compile(r"(\d{2}):(\d{2}):(\d{2}):(\d{2})")
-_HOLD = re.compile(r"(\d+)\s*[=:]\s*([^\s=:]+)")
-HOLDS_FIX = 'write holds as "2=1.5, 4=0.8": 0-based vertex index = seconds held there'
 REF_FIX = {
     "path": "pick a path object in Tiled's object picker",
     "actor": "pick henry or a performer in Tiled's object picker",
@@ -52,15 +40,16 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
     """Map properties, checked; ``duration`` is returned apart (None: derive it)."""
     p = Props(problems, "map properties", raw.properties)
     s: dict = {"title": p.string("title", FsPath(raw.source).stem)}
-    fps = p.number("fps", 24, "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
-    s["fps"] = int(fps) if fps is not None else 24
+    fps = p.number("fps", Settings.fps, "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
+    s["fps"] = int(fps) if fps is not None else Settings.fps
     duration = p.number("duration", None, "s", lo=0, lo_open=True, hi=limits.MAX_DURATION)
-    tc = p.string("start_tc", "00:00:00:00")
-    m = _TC.fullmatch(tc)
-    if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3]) > 59 or int(m[4]) >= s["fps"]:
+    tc = p.string("start_tc", Settings.start_tc)
+    try:
+        TimeBase(s["fps"], tc)
+    except PrevisError:
         p.error(
             f"start_tc = {tc!r} is not a timecode",
-            f"write HH:MM:SS:FF with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
+            f"write HH:MM:SS:FF, two digits each, with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
         )
     else:
         s["start_tc"] = tc
@@ -68,10 +57,10 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
         "tile_meters": dict(default=1.0, unit="m", lo=0, lo_open=True, hi=100.0),
         "eye_height": dict(default=1.7, unit="m", lo=0, lo_open=True, hi=10.0),
         "hfov": dict(default=90.0, unit="degrees", lo=0, lo_open=True, hi=180.0, hi_open=True),
-        "max_take": dict(default=60.0, unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
-        "turn_cut_speed": dict(default=150.0, unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
-        "turn_cut_angle": dict(default=40.0, unit="degrees", lo=0, lo_open=True, hi=3600.0),
-        "safety_distance": dict(default=0.5, unit="m", lo=0, hi=100.0),
+        "max_take": dict(default=Settings.max_take, unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),
+        "turn_cut_speed": dict(default=Settings.turn_cut_speed, unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
+        "turn_cut_angle": dict(default=Settings.turn_cut_angle, unit="degrees", lo=0, lo_open=True, hi=3600.0),
+        "safety_distance": dict(default=Settings.safety_distance, unit="m", lo=0, hi=100.0),
     }
     for name, r in ranges.items():
         default = r.pop("default")
@@ -133,44 +122,15 @@ class _Builder:
         metres = self.metres(o, pts)
         if metres is None:
             return None
-        closed = o.shape == "polygon"
-        route = metres + metres[:1] if closed else metres
-        length = sum(math.dist(a, b) for a, b in zip(route, route[1:]))
+        path = Path(id=o.id, name=o.name, points=tuple(metres), closed=o.shape == "polygon")
+        length = route_length(path)
         if length > limits.MAX_PATH_LENGTH_M:
             self.problems.error(w, f"is {length:.0f} m long, more than the {limits.MAX_PATH_LENGTH_M:.0f} m limit", "shorten it")
             return None
-        holds = self.holds(o, len(pts))
+        holds = Props(self.problems, w, o.properties).holds("holds", len(pts))
         if holds is None:
             return None
-        return Path(id=o.id, name=o.name, points=tuple(metres), closed=closed, holds=holds)
-
-    def holds(self, o: RawObject, n: int) -> tuple[tuple[int, float], ...] | None:
-        p = Props(self.problems, self.where(o), o.properties)
-        text = p.string("holds", "")
-        out = []
-        ok = True
-        for item in filter(None, (s.strip() for s in re.split(r"[,;]", text))):
-            m = _HOLD.fullmatch(item)
-            secs = None
-            if m:
-                try:
-                    secs = float(m[2])
-                except ValueError:
-                    pass
-            if m is None or secs is None:
-                p.error(f"holds = {text!r}: {item!r} is not VERTEX=SECONDS", HOLDS_FIX)
-                ok = False
-                continue
-            idx = int(m[1])
-            if not math.isfinite(secs) or secs < 0 or secs > limits.MAX_TIME:
-                p.error(f"holds = {text!r}: {item!r} holds for {m[2]} s", f"seconds must be from 0 to {limits.MAX_TIME:g}")
-                ok = False
-            elif idx >= n:
-                p.error(f"holds = {text!r}: {item!r} names vertex {idx}, but the path has {n} vertices (0 to {n - 1})", HOLDS_FIX)
-                ok = False
-            else:
-                out.append((idx, secs))
-        return tuple(out) if ok else None
+        return dataclasses.replace(path, holds=holds)
 
     def zone(self, o: RawObject) -> Zone | None:
         w = self.where(o)
@@ -236,21 +196,24 @@ class _Builder:
         p = Props(self.problems, w, o.properties)
         t = p.time("t", None, required=True, hint=" (when it happens, in seconds)")
         action = p.string("action", "").lower()
+        spec = action_spec(action)
         if not action:
-            p.error("has no action", "add a string property 'action': look, punch, kick, grab, throw, hit, tackle, fall, down, or any word")
+            p.error("has no action", f"add a string property 'action': {', '.join(ACTIONS)}, or any word")
         actor = self.actor_ref(o, p, "actor", required=True, actors=actors)
         before = len(self.problems.errors)
         target = self.actor_ref(o, p, "target", required=False, actors=actors)
-        if action == "look" and target is None and len(self.problems.errors) == before:
-            p.error("is a look without a target", "add an object property 'target' and pick who to look at")
+        if spec.aims and target is None and len(self.problems.errors) == before:
+            p.error(f"is a {action} without a target", "add an object property 'target' and pick who to look at")
         if actor is not None and target is not None and actor == target:
             p.error(f"targets its own actor (object {actor})", "pick someone else as the target")
             target = None
-        duration = p.time("duration", DEFAULT_LOOK_DURATION if action == "look" else DEFAULT_BEAT_DURATION)
+        if spec.who == PERFORMER and actor is not None and self.kind.get(actor) == "henry":
+            self.problems.notice(w, f"makes Henry {action}, which only a performer can (the camera never goes down): it stays a label", "pick a performer as the actor, or delete the beat")
+        duration = p.time("duration", spec.duration)
         pos = self.metres(o, [anchor(o)])
         if t is None or actor is None or not action or duration is None or pos is None:
             return None
-        if action == "look" and target is None:
+        if spec.aims and target is None:
             return None
         return Beat(id=o.id, t=t, actor=actor, action=action, target=target, duration=duration, note=p.string("note", ""), position=pos[0])
 
@@ -264,113 +227,75 @@ class _Builder:
         return ref if ref in actors else None  # a broken actor is reported already
 
 
-def _walk_seconds(actor: Actor) -> float:
-    """Path length / speed + holds (one lap for a loop): checked against MAX_TIME."""
-    path = actor.path
-    route = list(path.points) + (list(path.points[:1]) if path.closed else [])
-    length = sum(math.dist(a, b) for a, b in zip(route, route[1:]))
-    return length / actor.speed + sum(s for _, s in path.holds)
+@dataclass
+class _Shapes:
+    """Paths (by id; ``bad_paths`` holds the ids of refused ones), zones in map order and
+    the ids of objects of unknown kinds, by kind."""
+
+    paths: dict[int, Path] = field(default_factory=dict)
+    bad_paths: set[int] = field(default_factory=set)
+    zones: list[Zone] = field(default_factory=list)
+    ignored: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _wall_notices(level_paths, walls, by_id: dict[int, RawObject], problems: Problems) -> None:
-    """A notice per scripted path that passes through wall blocks, naming the cells."""
-    cell, rows, cols = walls.cell, walls.rows, walls.cols
-    if not level_paths or not walls.solid.any():
-        return
-    # Solid cells in any box of the grid in O(1) (summed-area table): a segment whose cell
-    # bounding box holds no wall block cannot cross one, so only the few segments near
-    # walls are traversed exactly (a 20 000-vertex route in open ground costs nothing).
-    area = np.zeros((rows + 1, cols + 1), np.int32)
-    area[1:, 1:] = walls.solid.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
-    for path in level_paths:
-        route = list(path.points) + (list(path.points[:1]) if path.closed else [])
-        if len(route) < 2:
-            continue
-        uv = np.asarray(route, np.float64) / cell
-        lo, hi = np.minimum(uv[:-1], uv[1:]), np.maximum(uv[:-1], uv[1:])
-        c0 = np.clip(np.floor(lo[:, 0]), 0, cols - 1).astype(np.int64)
-        c1 = np.clip(np.floor(hi[:, 0]), 0, cols - 1).astype(np.int64)
-        r0 = np.clip(np.floor(lo[:, 1]), 0, rows - 1).astype(np.int64)
-        r1 = np.clip(np.floor(hi[:, 1]), 0, rows - 1).astype(np.int64)
-        inside = (hi[:, 0] >= 0) & (lo[:, 0] <= cols) & (hi[:, 1] >= 0) & (lo[:, 1] <= rows)
-        blocks = area[r1 + 1, c1 + 1] - area[r0, c1 + 1] - area[r1 + 1, c0] + area[r0, c0]
-        near = np.flatnonzero(inside & (blocks > 0))
-        parts = []
-        for k in near.tolist():
-            r, c = crossed_cells(route[k], route[k + 1], cell, rows, cols)
-            parts.append((r * cols + c)[walls.solid[r, c]])
-        flat = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-        _, first = np.unique(flat, return_index=True)  # distinct cells, in crossing order
-        if first.size == 0:
-            continue
-        hits = [divmod(int(v), cols) for v in flat[np.sort(first)[:5]]]
-        shown = ", ".join(
-            f"column {c}, row {r} (x {c * cell:g}-{(c + 1) * cell:g} m, z {r * cell:g}-{(r + 1) * cell:g} m)" for r, c in hits
-        )
-        more = f" and {first.size - 5} more" if first.size > 5 else ""
-        o = by_id[path.id]
-        problems.notice(
-            describe(o.id, o.name, o.kind),
-            f"passes through the wall block{'s' * (first.size > 1)} at {shown}{more}; it will be followed as scripted",
-            "move its points off the walls if the performer should not walk through them",
-        )
-
-
-def build_level(raw: RawMap, problems: Problems) -> Level:
-    """Validate and convert; raises :class:`previs.errors.LevelError` listing every problem."""
-    settings, duration = _settings_props(raw, problems)
-    b = _Builder(raw, problems, settings["tile_meters"])
-
-    ignored: dict[str, list[int]] = defaultdict(list)
-    paths: dict[int, Path] = {}
-    zones: list[Zone] = []
-    for o in raw.objects:
+def _shapes(b: _Builder) -> _Shapes:
+    """Step 1: every path and zone object, and which objects are of no known kind."""
+    out = _Shapes()
+    for o in b.raw.objects:
         k = b.kind[o.id]
         if k == "path":
             path = b.path(o)
             if path is None:
-                b.bad_paths.add(o.id)
+                out.bad_paths.add(o.id)
             else:
-                paths[o.id] = path
+                out.paths[o.id] = path
         elif k == "zone":
             z = b.zone(o)
             if z is not None:
-                zones.append(z)
+                out.zones.append(z)
         elif k not in KINDS:
-            ignored[o.kind].append(o.id)
+            out.ignored[o.kind].append(o.id)
+    return out
 
+
+def _check_counts(b: _Builder) -> list[RawObject]:
+    """Step 2: at most ``MAX_PERFORMERS`` performers and ``MAX_BEATS`` beats, exactly one
+    henry; returns the henry objects found (one when the level is sound)."""
     for kind, limit, fix in (
         ("performer", limits.MAX_PERFORMERS,
          "split the fight into several levels, or give the crowd at the back another type (ignored set dressing)"),
         ("beat", limits.MAX_BEATS, "split the fight into several levels"),
     ):
-        count = sum(1 for o in raw.objects if b.kind[o.id] == kind)
+        count = sum(1 for o in b.raw.objects if b.kind[o.id] == kind)
         if count > limit:
-            problems.error(None, f"has {count} {kind}s, more than the {limit} a level may have", fix)
-
-    henrys = [o for o in raw.objects if b.kind[o.id] == "henry"]
+            b.problems.error(None, f"has {count} {kind}s, more than the {limit} a level may have", fix)
+    henrys = [o for o in b.raw.objects if b.kind[o.id] == "henry"]
     if not henrys:
-        problems.error(
+        b.problems.error(
             None,
             "has no henry object (the POV performer: the camera rides at his eyes)",
             "add a point object with Type (Tiled 1.8, 1.10+) or Class (Tiled 1.9) 'henry' where he starts",
         )
     elif len(henrys) > 1:
-        problems.error(
+        b.problems.error(
             None,
             "has " + str(len(henrys)) + " henry objects: " + ", ".join(describe(o.id, o.name, o.kind) for o in henrys),
             "a level has exactly one henry: change the Type/Class of all but one",
         )
+    return henrys
 
+
+def _actors(b: _Builder, shapes: _Shapes) -> dict[int, Actor]:
+    """Step 3: henry and every performer by object id, each with its path attached; an
+    actor with a problem (its own, or its path's) is left out, the problem reported."""
     actors: dict[int, Actor] = {}
     path_refs: dict[int, int | None] = {}
-    for o in raw.objects:
+    for o in b.raw.objects:
         k = b.kind[o.id]
         if k in ("henry", "performer"):
             actor, path_refs[o.id] = b.actor(o, k)
             if actor is not None:
                 actors[o.id] = actor
-    # resolve each actor's path reference
     for aid, pid in path_refs.items():
         if pid is None:
             continue
@@ -378,18 +303,22 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
         if b.kind.get(pid) != "path":
             b.ref_error(o, "path", pid, "a path")
             actors.pop(aid, None)
-        elif pid in b.bad_paths or aid not in actors:
+        elif pid in shapes.bad_paths or aid not in actors:
             actors.pop(aid, None)  # the path's or the actor's own problem is reported
         else:
-            a = actors[aid]
-            actors[aid] = dataclasses.replace(a, path=paths[pid])
-            if _walk_seconds(actors[aid]) > limits.MAX_TIME:
-                problems.error(
+            actors[aid] = dataclasses.replace(actors[aid], path=shapes.paths[pid])
+            seconds = walk_seconds(actors[aid])
+            if seconds > limits.MAX_TIME:
+                b.problems.error(
                     b.where(o),
-                    f"walks its path for {_walk_seconds(actors[aid]):.0f} s, more than the {limits.MAX_TIME:g} s limit",
+                    f"walks its path for {seconds:.0f} s, more than the {limits.MAX_TIME:g} s limit",
                     "raise its speed or shorten the path",
                 )
+    return actors
 
+
+def _check_names(b: _Builder, actors: dict[int, Actor], henrys: list[RawObject]) -> None:
+    """Step 4: performer names are unique and differ from Henry's (reports go by name)."""
     names: dict[str, list[RawObject]] = defaultdict(list)
     henry_name = actors[henrys[0].id].name if len(henrys) == 1 and henrys[0].id in actors else None
     for aid, a in actors.items():
@@ -397,74 +326,95 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
             names[a.name].append(b.by_id[aid])
     for name, objs in names.items():
         if len(objs) > 1:
-            problems.error(
+            b.problems.error(
                 None,
                 " and ".join(describe(o.id, o.name, o.kind) for o in objs) + f" share the name '{name}'",
                 "performer names must be unique (every report names them): rename all but one",
             )
         elif name == henry_name:
-            problems.error(b.where(objs[0]), f"has Henry's name '{name}'", "rename it so reports can tell them apart")
+            b.problems.error(b.where(objs[0]), f"has Henry's name '{name}'", "rename it so reports can tell them apart")
 
-    beats: list[Beat] = []
-    for o in raw.objects:
-        if b.kind[o.id] == "beat":
-            beat = b.beat(o, actors)
-            if beat is not None:
-                beats.append(beat)
 
+def _beats(b: _Builder, actors: dict[int, Actor]) -> list[Beat]:
+    """Step 5: every sound beat, sorted by ``(t, id)``."""
+    beats = [x for o in b.raw.objects if b.kind[o.id] == "beat" if (x := b.beat(o, actors)) is not None]
+    beats.sort(key=lambda x: (x.t, x.id))
+    return beats
+
+
+def _duration(b: _Builder, explicit: float | None, bodies: tuple[Actor, ...], beats: list[Beat]) -> float:
+    """Step 6: the replay's length in seconds: the map's ``duration``, else the last walk's
+    end or beat's end + ``TAIL_SECONDS``. Beats at or after an explicit end are notices."""
+    if explicit is not None:
+        for beat in beats:
+            if beat.t >= explicit:
+                o = b.by_id[beat.id]
+                b.problems.notice(b.where(o), f"happens at {beat.t:g} s, after the replay ends (duration {explicit:g} s)", "raise the map property duration or move the beat")
+        return explicit
+    ends = [e for a in bodies if (e := walk_end_time(a)) is not None]
+    ends += [x.end for x in beats]
+    duration = max(ends, default=0.0) + TAIL_SECONDS
+    if duration > limits.MAX_DURATION:
+        b.problems.error(
+            None,
+            f"would last {duration:.0f} s (last motion or beat end + 2 s), more than the {limits.MAX_DURATION:g} s limit",
+            "set the map property duration, or split the fight",
+        )
+        b.problems.raise_if_errors()
+    return duration
+
+
+def _check_replay_size(problems: Problems, duration: float, fps: int, performers: int) -> None:
+    """Step 7: frames x bodies within ``MAX_ACTOR_FRAMES`` (the replay's memory)."""
+    tb = TimeBase(fps)
+    frames = max(1, tb.frames_in(duration))
+    bodies = 1 + performers
+    if frames * bodies > limits.MAX_ACTOR_FRAMES:
+        problems.error(
+            None,
+            f"would replay {frames} frames x {bodies} actors (Henry and {performers} performers) = "
+            f"{frames * bodies}, more than the {limits.MAX_ACTOR_FRAMES} frames x actors a replay may hold "
+            f"(at {fps} fps that is {tb.seconds(limits.MAX_ACTOR_FRAMES / bodies) / 60:.1f} minutes "
+            f"with {performers} performers)",
+            "shorten the duration, lower fps, or split the fight into several levels",
+        )
+        problems.raise_if_errors()
+
+
+def _placement_notices(b: _Builder, shapes: _Shapes, walls, bodies: tuple[Actor, ...]) -> None:
+    """Step 8: notices for ignored objects, paths through walls and actors placed in one."""
+    for kind, ids in sorted(shapes.ignored.items()):
+        shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+        what = f"of type '{kind}'" if kind else "with no type"
+        b.problems.notice(
+            None,
+            f"ignored {len(ids)} object{'s' * (len(ids) > 1)} {what} (id{'s' * (len(ids) > 1)} {shown})",
+            "only henry, performer, path, beat and zone objects take part in the fight",
+        )
+    path_wall_notices(tuple(shapes.paths.values()), walls, b.by_id, b.problems)
+    for a in bodies:
+        if a.path is None and walls.is_solid(*a.position):
+            r, c = walls.cell_of(*a.position)
+            b.problems.notice(b.where(b.by_id[a.id]), f"stands inside the wall block at column {c}, row {r}", "move it onto the floor")
+
+
+def build_level(raw: RawMap, problems: Problems) -> Level:
+    """Validate and convert; raises :class:`previs.errors.LevelError` listing every problem."""
+    settings, explicit_duration = _settings_props(raw, problems)
+    b = _Builder(raw, problems, settings["tile_meters"])
+    shapes = _shapes(b)
+    henrys = _check_counts(b)
+    actors = _actors(b, shapes)
+    _check_names(b, actors, henrys)
+    beats = _beats(b, actors)
     walls, floor, _ = build_walls(raw, b.tm, problems)
     problems.raise_if_errors()
 
     henry = actors[henrys[0].id]
     performers = tuple(actors[o.id] for o in raw.objects if b.kind[o.id] == "performer")
-    beats.sort(key=lambda x: (x.t, x.id))
-
-    if duration is None:
-        ends = [e for a in (henry, *performers) if (e := walk_end_time(a)) is not None]
-        ends += [x.end for x in beats]
-        duration = max(ends, default=0.0) + TAIL_SECONDS
-        if duration > limits.MAX_DURATION:
-            problems.error(
-                None,
-                f"would last {duration:.0f} s (last motion or beat end + 2 s), more than the {limits.MAX_DURATION:g} s limit",
-                "set the map property duration, or split the fight",
-            )
-            problems.raise_if_errors()
-    else:
-        for beat in beats:
-            if beat.t >= duration:
-                o = b.by_id[beat.id]
-                problems.notice(b.where(o), f"happens at {beat.t:g} s, after the replay ends (duration {duration:g} s)", "raise the map property duration or move the beat")
-
-    frames = max(1, int(round(duration * settings["fps"])))
-    actors = 1 + len(performers)
-    if frames * actors > limits.MAX_ACTOR_FRAMES:
-        problems.error(
-            None,
-            f"would replay {frames} frames x {actors} actors (Henry and {len(performers)} performers) = "
-            f"{frames * actors}, more than the {limits.MAX_ACTOR_FRAMES} frames x actors a replay may hold "
-            f"(at {settings['fps']} fps that is {limits.MAX_ACTOR_FRAMES / actors / settings['fps'] / 60:.1f} minutes "
-            f"with {len(performers)} performers)",
-            "shorten the duration, lower fps, or split the fight into several levels",
-        )
-        problems.raise_if_errors()
-
-    for kind, ids in sorted(ignored.items()):
-        shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
-        what = f"of type '{kind}'" if kind else "with no type"
-        problems.notice(
-            None,
-            f"ignored {len(ids)} object{'s' * (len(ids) > 1)} {what} (id{'s' * (len(ids) > 1)} {shown})",
-            "only henry, performer, path, beat and zone objects take part in the fight",
-        )
-    level_paths = tuple(paths.values())
-    _wall_notices(level_paths, walls, b.by_id, problems)
-    for a in (henry, *performers):
-        if a.path is None and walls.is_solid(*a.position):
-            r, c = walls.cell_of(*a.position)
-            o = b.by_id[a.id]
-            problems.notice(b.where(o), f"stands inside the wall block at column {c}, row {r}", "move it onto the floor")
-
+    duration = _duration(b, explicit_duration, (henry, *performers), beats)
+    _check_replay_size(problems, duration, settings["fps"], len(performers))
+    _placement_notices(b, shapes, walls, (henry, *performers))
     return Level(
         source=raw.source,
         content_hash=raw.content_hash,
@@ -473,8 +423,8 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
         henry=henry,
         performers=performers,
         beats=tuple(beats),
-        zones=tuple(zones),
-        paths=level_paths,
+        zones=tuple(shapes.zones),
+        paths=tuple(shapes.paths.values()),
         floor_color=floor,
         notices=tuple(raw.notices) + tuple(problems.notices),
         width=raw.width * b.tm,

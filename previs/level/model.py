@@ -4,7 +4,7 @@ Pure and immutable: no pytmx, pygame or OpenGL here. The loader (``previs.level.
 parses the map with pytmx at the boundary and builds these objects; everything downstream
 (simulation, planning, rendering) reads only these.
 
-Units and axes (``shared/design/level-format.md``):
+Units and axes (``docs/level-format.md``, section 2):
 
 - Positions are metres on the ground plane as ``(x, z)``: **x = east** (Tiled x),
   **z = south** (Tiled y, down the screen). Height is **y = up**, floor at y = 0.
@@ -25,31 +25,18 @@ from functools import cached_property
 
 import numpy as np
 
+from .actions import LABEL, Action, action
+
 Vec2 = tuple[float, float]
 """A ground-plane point ``(x, z)`` in metres."""
 
 Color = tuple[int, int, int]
 """An ``(r, g, b)`` colour, components 0..255."""
 
-CONTACT_ACTIONS = frozenset({"punch", "kick", "grab", "throw", "hit", "tackle"})
-"""Beat actions during whose window ``[t, t + duration]`` actor and target may touch."""
-
-DOWN_ACTIONS = frozenset({"fall", "down"})
-"""Beat actions after whose end (``t + duration``) the actor is down."""
-
 ZONE_KINDS = ("no-go", "pyro", "rig", "crash-mat", "set")
 """Every allowed ``zone.kind``; ``no-go`` and ``pyro`` are the hazardous ones."""
 
 HAZARD_ZONE_KINDS = frozenset({"no-go", "pyro"})
-
-DEFAULT_BEAT_DURATION = 0.5
-DEFAULT_LOOK_DURATION = 0.25
-
-
-def yaw_to_dir(yaw_deg: float) -> Vec2:
-    """Unit ground-plane direction ``(dx, dz)`` for a yaw in degrees (0 = north = -Z)."""
-    a = math.radians(yaw_deg)
-    return (-math.sin(a), -math.cos(a))
 
 
 def dir_to_yaw(dx: float, dz: float) -> float:
@@ -76,7 +63,9 @@ class Settings:
     @property
     def frames(self) -> int:
         """Number of frames in the replay: frames ``[0, frames)`` at times ``frame / fps``."""
-        return max(1, int(round(self.duration * self.fps)))
+        from ..timebase import TimeBase  # imported here: previs.timebase is the one time rule
+
+        return max(1, TimeBase(self.fps).frames_in(self.duration))
 
 
 @dataclass(frozen=True)
@@ -167,7 +156,7 @@ class Beat:
     actor: int
     action: str
     target: int | None = None
-    duration: float = DEFAULT_BEAT_DURATION
+    duration: float = LABEL.duration
     note: str = ""
     position: Vec2 = (0.0, 0.0)  # only a marker for the author
 
@@ -176,8 +165,25 @@ class Beat:
         return self.t + self.duration
 
     @property
+    def spec(self) -> Action:
+        """The action table's row for this beat's action (:data:`~previs.level.actions.LABEL`
+        for a word with no meaning)."""
+        return action(self.action)
+
+    @property
     def is_contact(self) -> bool:
-        return self.action in CONTACT_ACTIONS
+        """Actor and target may touch during ``[t, t + duration]``."""
+        return self.spec.contact
+
+    @property
+    def aims(self) -> bool:
+        """The actor turns to face the target (Henry's head; a performer's facing)."""
+        return self.spec.aims
+
+    @property
+    def downs_actor(self) -> bool:
+        """The actor is down from ``t + duration`` on."""
+        return self.spec.downs_actor
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from .diagnostics import Problems
 from .limits import MAX_TIME
 
 _HEX = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
+_HOLD = re.compile(r"(\d+)\s*[=:]\s*([^\s=:]+)")
+HOLDS_FIX = 'write holds as "2=1.5, 4=0.8": 0-based vertex index = seconds held there'
 
 
 def parse_color(value: Any) -> tuple[int, int, int] | None:
@@ -151,3 +153,33 @@ class Props:
             )
             return None
         return raw
+
+    def holds(self, name: str, n: int) -> tuple[tuple[int, float], ...] | None:
+        """A path's ``holds`` string (``"2=1.5, 4=0.8"``: seconds held at 0-based vertex
+        indices of a path with ``n`` vertices) as ``(index, seconds)`` pairs; None after a
+        problem. Items split on ``,`` or ``;``, index and seconds on ``=`` or ``:``."""
+        text = self.string(name, "")
+        out = []
+        ok = True
+        for item in filter(None, (s.strip() for s in re.split(r"[,;]", text))):
+            m = _HOLD.fullmatch(item)
+            secs = None
+            if m:
+                try:
+                    secs = float(m[2])
+                except ValueError:
+                    pass
+            if m is None or secs is None:
+                self.error(f"holds = {text!r}: {item!r} is not VERTEX=SECONDS", HOLDS_FIX)
+                ok = False
+                continue
+            idx = int(m[1])
+            if not math.isfinite(secs) or secs < 0 or secs > MAX_TIME:
+                self.error(f"holds = {text!r}: {item!r} holds for {m[2]} s", f"seconds must be from 0 to {MAX_TIME:g}")
+                ok = False
+            elif idx >= n:
+                self.error(f"holds = {text!r}: {item!r} names vertex {idx}, but the path has {n} vertices (0 to {n - 1})", HOLDS_FIX)
+                ok = False
+            else:
+                out.append((idx, secs))
+        return tuple(out) if ok else None

@@ -3,7 +3,7 @@
 Pure numpy (no pygame, OpenGL, OTIO or USD). One module per concern:
 
 - :mod:`.cuts`       head-turn swings and turn cuts on any camera track
-- :mod:`.timecode`   SMPTE non-drop timecode from ``start_tc``
+- :mod:`.timecode`   SMPTE timecode from ``start_tc`` (a façade over :mod:`previs.timebase`)
 - :mod:`.shots`      shots between cuts, suggestions for over-long takes
 - :mod:`.visibility` performers in the camera's frustum and not behind walls
 - :mod:`.safety`     clearance between bodies, bodies in no-go / pyro zones

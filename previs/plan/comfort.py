@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..timebase import TimeBase
+
 DEFAULT_COMFORT_SPEED = 60.0
 
 
@@ -32,8 +34,9 @@ class Comfort:
         }
 
 
-def comfort(speed: np.ndarray, fps: float, bounds, comfort_speed: float = DEFAULT_COMFORT_SPEED) -> Comfort:
-    """Comfort figures of a yaw-speed curve split into shots ``[(start, end), ...]``."""
+def comfort(speed: np.ndarray, fps, bounds, comfort_speed: float = DEFAULT_COMFORT_SPEED) -> Comfort:
+    """Comfort figures of a yaw-speed curve split into shots ``[(start, end), ...]``
+    (frames, end exclusive) at ``fps`` (anything :class:`~previs.timebase.TimeBase` takes)."""
     absv = np.abs(np.asarray(speed, dtype=np.float64))
     over = absv > comfort_speed
     csum = np.concatenate(([0], np.cumsum(over)))
@@ -42,6 +45,6 @@ def comfort(speed: np.ndarray, fps: float, bounds, comfort_speed: float = DEFAUL
     return Comfort(
         comfort_speed=float(round(float(comfort_speed), 1)) + 0.0,
         peak_yaw_speed=float(round(peak, 1)) + 0.0,
-        seconds_over_comfort=float(round(int(over.sum()) / float(fps), 3)) + 0.0,
+        seconds_over_comfort=float(round(TimeBase(fps).time_of(int(over.sum())), 3)) + 0.0,
         shots=shots,
     )

@@ -37,6 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..level.model import Settings as _LevelDefaults
+from ..timebase import TimeBase
+
 SWING_FLOOR = 20.0
 """deg/s: frames slower than this are holding, not turning."""
 
@@ -74,7 +77,7 @@ def yaw_speed(yaw: np.ndarray, fps: float) -> np.ndarray:
     if len(y) < 2:
         return np.zeros(len(y))
     y = np.unwrap(y, period=360.0)
-    return np.gradient(y) * float(fps)
+    return np.gradient(y) * float(fps)  # deg/frame x frames/s: a rate, not a frame number
 
 
 def _runs(s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,7 +109,7 @@ def find_swings(
     s = np.where(absv >= floor, np.sign(v), 0.0).astype(np.int8)
 
     # Bridge short holds between two runs turning the same way.
-    max_gap = max(1, int(round(max_gap_seconds * float(fps))))
+    max_gap = max(1, TimeBase(fps).frames_in(max_gap_seconds))
     starts, lengths, vals = _runs(s)
     if len(vals) >= 3:
         mid = np.arange(1, len(vals) - 1)
@@ -148,6 +151,8 @@ def turn_cuts(swings: list[Swing], turn_cut_speed: float, turn_cut_angle: float)
     return [s for s in swings if s.is_cut(turn_cut_speed, turn_cut_angle) and s.peak_frame > 0]
 
 
-def detect_cuts(track, *, turn_cut_speed: float = 150.0, turn_cut_angle: float = 40.0) -> list[Swing]:
-    """Turn cuts of a :class:`~previs.sim.track.CameraTrack` (its yaw and fps)."""
+def detect_cuts(track, *, turn_cut_speed: float = _LevelDefaults.turn_cut_speed,
+                turn_cut_angle: float = _LevelDefaults.turn_cut_angle) -> list[Swing]:
+    """Turn cuts of a :class:`~previs.sim.track.CameraTrack` (its yaw and fps); the
+    thresholds default to the level contract's (:class:`~previs.level.model.Settings`)."""
     return turn_cuts(find_swings(track.yaw, track.fps), turn_cut_speed, turn_cut_angle)

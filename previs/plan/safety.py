@@ -5,9 +5,9 @@ performer (``radius``). Their *clearance* is the surface gap, centre distance mi
 radii, so ``safety_distance`` means the same air between two bodies whatever their size.
 Two bodies whose gap is under ``safety_distance`` on a frame are too close, unless
 
-- a contact beat (``punch``, ``kick``, ``grab``, ``throw``, ``hit``, ``tackle``) names the
-  pair as actor and target, in either order, and the frame's time lies in its closed
-  window ``[t, t + duration]``; or
+- a contact beat (an action whose row in :mod:`previs.level.actions` says ``contact``:
+  ``punch``, ``kick``...) names the pair as actor and target, in either order, and the
+  frame's time lies in its closed window ``[t, t + duration]``; or
 - either of them is down on that frame (a performer that fell no longer counts).
 
 One finding is reported per **encounter**, a run of consecutive too-close frames of the
@@ -29,12 +29,10 @@ the fight is instead of the 101 x 100 / 2 pairs per frame of a brute force.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..level.model import CONTACT_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -171,7 +169,7 @@ def _close_pairs(xz: np.ndarray, radii: np.ndarray, down: np.ndarray, safety: fl
 
 def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceFinding]:
     """One :class:`ClearanceFinding` per encounter, sorted by time then names."""
-    fps = float(motion.track.fps)
+    tb = motion.track.time_base
     xz = body_positions(motion)
     F, B, _ = xz.shape
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers], dtype=np.float64)
@@ -184,14 +182,13 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
     windows = []  # (pair key, first frame, last frame) of every contact beat
     for beat in level.beats:
-        if beat.action not in CONTACT_ACTIONS or beat.target is None:
+        if not beat.is_contact or beat.target is None:
             continue
         i, j = body_of.get(beat.actor), body_of.get(beat.target)
         if i is None or j is None or i == j:
             continue
-        f0 = math.ceil(beat.t * fps - 1e-6)
-        f1 = math.floor((beat.t + beat.duration) * fps + 1e-6)
-        windows.append((min(i, j) * B + max(i, j), f0, f1))
+        w = tb.frames_within(beat.t, beat.t + beat.duration)
+        windows.append((min(i, j) * B + max(i, j), w.start, w.stop - 1))
     ok = np.zeros(f.size, dtype=bool)
     if windows:
         key = a * B + b
@@ -219,7 +216,7 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
         ClearanceFinding(
             who=tuple(sorted((names[int(a[k])], names[int(b[k])]))),
             frame=int(f[k]),
-            time=_r(f[k] / fps, 3),
+            time=_r(tb.time_of(f[k]), 3),
             distance=_r(gap[k], 2),
         )
         for k in best
@@ -247,7 +244,7 @@ def points_in_polygon(pts: np.ndarray, poly) -> np.ndarray:
 
 def zone_findings(level, motion) -> list[ZoneFinding]:
     """One :class:`ZoneFinding` per entry of a body into a ``no-go``/``pyro`` zone."""
-    fps = float(motion.track.fps)
+    tb = motion.track.time_base
     xz = body_positions(motion)
     F, B, _ = xz.shape
     names = body_names(level)
@@ -282,8 +279,8 @@ def zone_findings(level, motion) -> list[ZoneFinding]:
                     zone=zone.name or f"{zone.kind} zone {zone.id}",
                     zone_id=int(zone.id),
                     frame=int(f_in),
-                    time=_r(f_in / fps, 3),
-                    exit=_r(f_out / fps, 3),
+                    time=_r(tb.time_of(f_in), 3),
+                    exit=_r(tb.time_of(f_out), 3),
                     x=_r(xz[f_in, body, 0], 3),
                     z=_r(xz[f_in, body, 1], 3),
                 )

@@ -4,7 +4,7 @@
 :class:`~previs.sim.motion.Motion`) into a :class:`ShotPlan`: turn cuts with continuity
 cards, shots with performers in view, beats and over-long-take suggestions, safety and
 comfort findings. :meth:`ShotPlan.to_dict` is exactly the ``shotplan.json`` shape of
-``shared/design/outputs.md`` (``"format": "previs-shotplan/1"``).
+``docs/exports.md`` (``"format": "previs-shotplan/1"``).
 
 Without a motion (``previs plan TRACK.csv``: no level) the plan has no performers in view,
 no beats and no safety findings, and continuity cards carry only Henry.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -27,7 +28,8 @@ from . import comfort as _comfort
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
 from .safety import ClearanceFinding, ZoneFinding, clearance_findings, zone_findings
 from .shots import SWING_KEYS, NoTurn, SuggestedCut, best_swing, shot_bounds
-from .timecode import nominal_fps, parse_timecode, timecode
+from ..level.model import Settings as _LevelDefaults
+from ..timebase import TimeBase, split_timecode
 
 FORMAT = "previs-shotplan/1"
 
@@ -47,12 +49,12 @@ def _num(v: float):
 class PlanSettings:
     """Thresholds of the plan (degrees per second, degrees, seconds, metres)."""
 
-    turn_cut_speed: float = 150.0
-    turn_cut_angle: float = 40.0
-    max_take: float = 60.0
-    safety_distance: float = 0.5
+    turn_cut_speed: float = _LevelDefaults.turn_cut_speed
+    turn_cut_angle: float = _LevelDefaults.turn_cut_angle
+    max_take: float = _LevelDefaults.max_take
+    safety_distance: float = _LevelDefaults.safety_distance
     comfort_speed: float = _comfort.DEFAULT_COMFORT_SPEED
-    start_tc: str = "00:00:00:00"
+    start_tc: str = _LevelDefaults.start_tc
 
     def __post_init__(self):
         problems = []
@@ -70,7 +72,7 @@ class PlanSettings:
             object.__setattr__(self, f.name, v)
         if problems:
             raise PrevisError(problems)
-        parse_timecode(self.start_tc, 1000)  # shape only; frames < fps is checked in build_plan
+        split_timecode(self.start_tc)  # shape only; frames < fps is checked in build_plan
 
     @classmethod
     def from_level(cls, settings, **overrides) -> "PlanSettings":
@@ -158,7 +160,9 @@ class Cut:
 
 @dataclass(frozen=True)
 class BeatRef:
-    """A beat as it shows in a shot. ``frame`` = ``floor(t * fps)``; ``duration`` seconds;
+    """A beat as it shows in a shot. ``frame`` is the frame it takes effect on (the frame
+    the simulation fires it on, :meth:`~previs.timebase.TimeBase.frame_at`) and
+    ``end_frame`` the first frame after ``[t, t + duration)``; ``duration`` seconds;
     ``by_henry``: Henry is the actor."""
 
     t: float
@@ -169,6 +173,7 @@ class BeatRef:
     frame: int
     duration: float
     by_henry: bool = False
+    end_frame: int = 0
 
     def to_dict(self) -> dict:
         d = {"t": self.t, "actor": self.actor, "action": self.action, "target": self.target}
@@ -222,7 +227,11 @@ class Shot:
 
 @dataclass(frozen=True, eq=False)
 class ShotPlan:
-    """The whole plan. ``level`` is the level path as given (None for a plain track)."""
+    """The whole plan, and everything an export needs: ``track`` is the camera track it was
+    planned from (:class:`~previs.sim.track.CameraTrack`, frames ``[0, frames)``);
+    ``level`` is the level path as given (None for a plain track), ``title``, ``fps`` and
+    ``settings.start_tc`` the level facts. Every writer in :mod:`previs.export` reads only
+    the plan."""
 
     level: str | None
     title: str
@@ -234,25 +243,31 @@ class ShotPlan:
     shots: tuple[Shot, ...]
     safety: tuple[ClearanceFinding | ZoneFinding, ...]
     comfort: _comfort.Comfort
+    track: "CameraTrack" = field(repr=False)
     has_motion: bool = False
     swings: tuple[Swing, ...] = ()
     yaw_speed: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     format: str = FORMAT
 
+    @cached_property
+    def time_base(self) -> TimeBase:
+        """The plan's :class:`~previs.timebase.TimeBase` (its fps and ``start_tc``)."""
+        return TimeBase(self.fps, self.settings.start_tc)
+
     @property
     def start_frame(self) -> int:
         """Absolute frame count of ``start_tc`` (timecode of frame 0) at nominal fps."""
-        return parse_timecode(self.settings.start_tc, self.fps)
+        return self.time_base.start_frame
 
     @property
     def nominal_fps(self) -> int:
-        return nominal_fps(self.fps)
+        return self.time_base.nominal_rate
 
     def timecode(self, frame: int) -> str:
-        return timecode(frame, self.fps, self.settings.start_tc)
+        return self.time_base.timecode(frame)
 
     def to_dict(self) -> dict:
-        """The ``shotplan.json`` document (outputs.md), keys in the contract's order."""
+        """The ``shotplan.json`` document (docs/exports.md), keys in the contract's order."""
         return {
             "format": self.format,
             "level": self.level,
@@ -288,7 +303,7 @@ def _continuity(track, motion, frame: int) -> Continuity:
     return Continuity(henry, perf)
 
 
-def _beat_refs(level, fps: float) -> list[BeatRef]:
+def _beat_refs(level, tb: TimeBase) -> list[BeatRef]:
     def name(obj_id):
         if obj_id is None:
             return None
@@ -300,6 +315,7 @@ def _beat_refs(level, fps: float) -> list[BeatRef]:
 
     out = []
     for b in level.beats:
+        span = tb.span(b.t, b.duration)
         out.append(
             BeatRef(
                 t=_r(b.t, 3),
@@ -307,9 +323,10 @@ def _beat_refs(level, fps: float) -> list[BeatRef]:
                 action=b.action,
                 target=name(b.target),
                 note=b.note or "",
-                frame=int(math.floor(b.t * fps + 1e-6)),
+                frame=span.start,
                 duration=float(b.duration),
                 by_henry=b.actor == level.henry.id,
+                end_frame=span.stop,
             )
         )
     return out
@@ -332,27 +349,22 @@ def build_plan(
     level = motion.level if motion is not None else None
     if motion is not None and len(motion.track) != n:
         raise ValueError(f"motion has {len(motion.track)} frames but the track has {n}")
-    parse_timecode(settings.start_tc, fps)  # range check at this fps (frames < fps)
+    tb = TimeBase(fps, settings.start_tc)  # range check at this fps (frames < fps)
 
     speed = yaw_speed(track.yaw, fps)
     swings = find_swings(track.yaw, fps, speed=speed)
     cut_swings = turn_cuts(swings, settings.turn_cut_speed, settings.turn_cut_angle)
     bounds = shot_bounds([s.peak_frame for s in cut_swings], n)
 
-    def tc(f):
-        return timecode(f, fps, settings.start_tc)
+    tc = tb.timecode
+
+    def swing_fields(s) -> dict:
+        """A swing as a cut or a suggested cut reports it (:data:`SWING_KEYS`), rounded."""
+        return dict(frame=s.peak_frame, time=_r(tb.time_of(s.peak_frame), 3), timecode=tc(s.peak_frame),
+                    direction=s.direction_name, angle=_r(s.angle, 1), peak_speed=_r(s.peak_speed, 1))
 
     cuts = tuple(
-        Cut(
-            index=i + 1,
-            frame=s.peak_frame,
-            time=_r(s.peak_frame / fps, 3),
-            timecode=tc(s.peak_frame),
-            direction=s.direction_name,
-            angle=_r(s.angle, 1),
-            peak_speed=_r(s.peak_speed, 1),
-            continuity=_continuity(track, motion, s.peak_frame),
-        )
+        Cut(index=i + 1, **swing_fields(s), continuity=_continuity(track, motion, s.peak_frame))
         for i, s in enumerate(cut_swings)
     )
 
@@ -364,14 +376,14 @@ def build_plan(
 
         vis = visible_frames(level, motion)
         in_view = in_view_per_shot(vis, bounds)
-        beats = _beat_refs(level, fps)
+        beats = _beat_refs(level, tb)
         safety = list(clearance_findings(level, motion, settings.safety_distance))
         safety += zone_findings(level, motion)
         safety.sort(key=lambda s: (s.frame, s.kind, s.who))
 
     shots = []
     for i, (start, end) in enumerate(bounds):
-        dur = (end - start) / fps
+        dur = tb.time_of(end - start)
         over = dur > settings.max_take + 1e-9
         suggestion = None
         if over:
@@ -379,14 +391,7 @@ def build_plan(
             if sw is None:
                 suggestion = NoTurn()
             else:
-                suggestion = SuggestedCut(
-                    frame=sw.peak_frame,
-                    time=_r(sw.peak_frame / fps, 3),
-                    timecode=tc(sw.peak_frame),
-                    direction=sw.direction_name,
-                    angle=_r(sw.angle, 1),
-                    peak_speed=_r(sw.peak_speed, 1),
-                )
+                suggestion = SuggestedCut(**swing_fields(sw))
         names = tuple(level.performers[p].name for p in in_view[i]) if level is not None else ()
         shots.append(
             Shot(
@@ -414,12 +419,13 @@ def build_plan(
         title=title or "",
         fps=fps,
         frames=n,
-        duration=_r(n / fps, 3),
+        duration=_r(tb.time_of(n), 3),
         settings=settings,
         cuts=cuts,
         shots=tuple(shots),
         safety=tuple(safety),
         comfort=_comfort.comfort(speed, fps, bounds, settings.comfort_speed),
+        track=track,
         has_motion=motion is not None,
         swings=tuple(swings),
         yaw_speed=speed_ro,

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 
 import numpy as np
 
@@ -290,42 +289,3 @@ def plan_png(level, *, motion=None, plan=None, findings=(), width_in: float = 8.
 def level_stem(level_path: str) -> str:
     base = os.path.basename(os.fspath(level_path))
     return base[:-4] if base.lower().endswith(".tmx") else os.path.splitext(base)[0]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m previs.report.topdown LEVEL... -o DIR``: write ``DIR/<level>-plan.png``."""
-    import argparse
-
-    from ..errors import PrevisError
-    from ..fsutil import atomic_write_bytes
-
-    ap = argparse.ArgumentParser(prog="python -m previs.report.topdown",
-                                 description="Draw the top-down plan of levels (PNG).")
-    ap.add_argument("levels", nargs="+", metavar="LEVEL")
-    ap.add_argument("-o", "--out", default=".", help="folder for <level>-plan.png (default .)")
-    ap.add_argument("--dpi", type=float, default=150)
-    ap.add_argument("--no-route", action="store_true",
-                    help="draw Henry's path, not his simulated route")
-    args = ap.parse_args(argv)
-    try:
-        from ..level.loader import load_level
-        from ..sim.script import simulate
-
-        os.makedirs(args.out, exist_ok=True)
-        for lp in args.levels:
-            level = load_level(lp)
-            motion = None if args.no_route else simulate(level)
-            data = plan_png(level, motion=motion, dpi=args.dpi,
-                            title=f"{level.settings.title} ({os.path.basename(lp)})")
-            out = os.path.join(args.out, f"{level_stem(lp)}-plan.png")
-            atomic_write_bytes(out, data)
-            print(out)
-    except PrevisError as e:
-        for line in e.problems:
-            print(f"topdown: {line}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

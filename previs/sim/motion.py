@@ -12,10 +12,12 @@ the contract's convention (yaw 0 = north = -Z, +90 = west).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..level.model import Level
+from ..timebase import TimeBase, time_base_of
 from .track import CameraTrack, _ro
 
 
@@ -47,6 +49,12 @@ class Motion:
     def fps(self) -> int:
         return int(self.level.settings.fps)
 
+    @cached_property
+    def time_base(self) -> TimeBase:
+        """The level's :class:`~previs.timebase.TimeBase` (fps, ``start_tc``): frame <-> time
+        <-> timecode for this replay."""
+        return time_base_of(self.level.settings)
+
     @property
     def frames(self) -> int:
         return len(self.track)
@@ -57,7 +65,7 @@ class Motion:
         tr = self.track
         return FrameState(
             frame=f,
-            time=f / self.fps,
+            time=self.time_base.time_of(f),
             eye=(float(tr.pos[f, 0]), float(tr.pos[f, 1]), float(tr.pos[f, 2])),
             yaw=float(tr.yaw[f]),
             pitch=float(tr.pitch[f]),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..level import route
 from ..level.model import Actor, dir_to_yaw
 
 # Every actor's knots live in their own window of the interpolation axis. 1e6 s (11 days)
@@ -55,68 +56,33 @@ class Walk:
 def build_walk(actor: Actor) -> Walk:
     """The :class:`Walk` of an actor. An actor without a path (or with speed 0) gets a
     one-vertex walk that stands at its placed position (or its path's first vertex)."""
-    if actor.path is None:
-        pts = [actor.position]
-        closed = False
-        holds = {}
-    else:
-        pts = list(actor.path.points)
-        closed = actor.path.closed
-        holds = {}
-        for i, s in actor.path.holds:
-            holds[i] = holds.get(i, 0.0) + s
-    if actor.speed <= 0 or len(pts) < 2:
-        xz = np.array([pts[0], pts[0]], dtype=np.float64)
+    if not route.walks(actor):
+        p0 = actor.position if actor.path is None else actor.path.points[0]
         return Walk(
             knot_t=np.array([0.0, 0.0, 1.0, 1.0]),
             knot_s=np.zeros(4),
             vert_s=np.zeros(2),
-            vert_xz=xz,
+            vert_xz=np.array([p0, p0], dtype=np.float64),
             period=None,
             seg_yaw=np.array([actor.heading]),
             start=actor.start,
         )
-    route = pts + [pts[0]] if closed else pts
-    xz = np.array(route, dtype=np.float64)
-    seg = np.diff(xz, axis=0)
-    seg_len = np.hypot(seg[:, 0], seg[:, 1])
-    vert_s = np.concatenate([[0.0], np.cumsum(seg_len)])
-    n = len(route)
-    hold = np.array([holds.get(i % len(pts), 0.0) if (i < len(pts)) else 0.0 for i in range(n)])
-    # arrival/departure at each vertex: arrive_0 = 0, depart_i = arrive_i + hold_i,
-    # arrive_{i+1} = depart_i + len_i / speed.
-    travel = seg_len / actor.speed
-    depart = np.empty(n)
-    arrive = np.empty(n)
-    arrive[0] = 0.0
-    depart[0] = hold[0]
-    for i in range(1, n):  # loop over vertices (a handful), not frames
-        arrive[i] = depart[i - 1] + travel[i - 1]
-        depart[i] = arrive[i] + hold[i]
-    knot_t = np.empty(2 * n)
-    knot_t[0::2] = arrive
-    knot_t[1::2] = depart
-    knot_s = np.repeat(vert_s, 2)
-    if not closed:
+    sched = route.schedule(actor)
+    knot_t = np.empty(2 * len(sched.arrive))
+    knot_t[0::2] = sched.arrive
+    knot_t[1::2] = sched.depart
+    knot_s = np.repeat(sched.vert_s, 2)
+    if not actor.path.closed:
         # After the last arrival the actor stays put: extend with a flat knot far ahead.
         knot_t[-1] = max(knot_t[-1], knot_t[-2])
-    period = float(arrive[-1]) if closed and arrive[-1] > 0 else None
+    seg = np.diff(sched.xz, axis=0)
+    seg_len = np.hypot(seg[:, 0], seg[:, 1])
     seg_yaw = np.array([dir_to_yaw(dx, dz) if l > 0 else math.nan for (dx, dz), l in zip(seg, seg_len)])
     # Zero-length segments keep the previous direction.
     for i in range(len(seg_yaw)):
         if math.isnan(seg_yaw[i]):
             seg_yaw[i] = seg_yaw[i - 1] if i > 0 else actor.heading
-    return Walk(knot_t, knot_s, vert_s, xz, period, seg_yaw, actor.start)
-
-
-def walk_end_time(actor: Actor) -> float | None:
-    """Fight time (s) at which ``actor`` stops walking for good; None for a loop or no path."""
-    if actor.path is None or actor.speed <= 0:
-        return None
-    w = build_walk(actor)
-    if w.period is not None:
-        return None
-    return actor.start + w.end
+    return Walk(knot_t, knot_s, sched.vert_s, sched.xz, route.lap_time(sched, actor), seg_yaw, actor.start)
 
 
 def local_time(walks: list[Walk], t: np.ndarray) -> np.ndarray:

@@ -1,6 +1,7 @@
 """The scripted fight: every actor and Henry's head over every frame, as array operations.
 
-Frame ``f`` (integer tick; one tick per frame) is at ``t = f / fps`` seconds. Nothing here
+Frame ``f`` (integer tick; one tick per frame) is at ``t = f / fps`` seconds and a beat at ``t``
+takes effect on ``frame_at(t)`` (:mod:`previs.timebase`). Nothing here
 reads the wall clock; the same level always gives bit-identical arrays.
 
 Henry's head (level contract, "beat / look"):
@@ -19,7 +20,8 @@ import math
 
 import numpy as np
 
-from ..level.model import DOWN_ACTIONS, Level
+from ..level.model import Level
+from ..timebase import time_base_of
 from . import paths
 from .motion import Motion
 from .track import CameraTrack
@@ -53,13 +55,56 @@ def down_frames(level: Level, frames: int) -> np.ndarray:
     """First frame at which each performer is down (``frames`` if never): (P,) int64.
 
     A ``fall``/``down`` beat makes its actor down from ``t + duration`` on."""
-    fps = level.settings.fps
+    tb = time_base_of(level.settings)
     out = np.full(len(level.performers), frames, dtype=np.int64)
     for b in level.beats:
-        if b.action in DOWN_ACTIONS and b.actor != level.henry.id:
+        if b.downs_actor and b.actor != level.henry.id:
             p = level.performer_index(b.actor)
-            out[p] = min(out[p], int(math.ceil(b.end * fps - 1e-9)))
+            out[p] = min(out[p], tb.frame_at(b.end))
     return out
+
+
+def _scripted_henry_xz(level: Level, t: float) -> np.ndarray:
+    """Henry's scripted feet ``(x, z)`` in metres at time ``t`` s (his path, not a take)."""
+    w = paths.build_walk(level.henry)
+    lt = paths.local_time([w], np.array([t]))
+    return paths.positions([w], paths.arc_length([w], lt))[0, 0]
+
+
+def push_offsets(level: Level, frames: int, xz: np.ndarray) -> np.ndarray | None:
+    """Displacement (F, P, 2) in metres that pushing beats add to the performers' walks
+    ``xz`` (F, P, 2); None when the level has none (the walks stay bit-identical).
+
+    A beat whose action has ``push`` > 0 (see :mod:`previs.level.actions`) moves its target
+    performer that many metres straight away from its actor, eased in and out (smoothstep)
+    over ``[t, t + duration]``; the target stays displaced and walks on from there. The
+    direction is fixed on the beat's first frame, from the actor's scripted position (Henry's
+    path, even in a walked take) to the target's, earlier pushes included. Henry is never
+    pushed (the camera path is authored); a target on the actor's very spot is not pushed."""
+    tb = time_base_of(level.settings)
+    pushes = [b for b in level.beats if b.spec.push > 0 and b.target not in (None, level.henry.id, b.actor)]
+    if not pushes:
+        return None
+    off = np.zeros_like(xz)
+    t = tb.times(frames)
+    for b in pushes:  # loop over pushing beats, vectorised over frames
+        f0 = tb.frame_at(b.t)
+        if f0 >= frames:
+            continue
+        p = level.performer_index(b.target)
+        if b.actor == level.henry.id:
+            src = _scripted_henry_xz(level, tb.time_of(f0))
+        else:
+            q = level.performer_index(b.actor)
+            src = xz[f0, q] + off[f0, q]
+        d = xz[f0, p] + off[f0, p] - src
+        dist = float(np.hypot(d[0], d[1]))
+        if dist < 1e-6:
+            continue
+        with np.errstate(over="ignore"):  # a duration like 1e-320 is an instant push
+            e = smoothstep((t[f0:] - b.t) / b.duration) if b.duration > 0 else np.ones(frames - f0)
+        off[f0:, p] += (b.spec.push / dist) * e[:, None] * d[None, :]
+    return off
 
 
 def performer_motion(level: Level, frames: int):
@@ -67,8 +112,8 @@ def performer_motion(level: Level, frames: int):
     moving (F, P) bool (changed position since the previous frame).
 
     All performers in one vectorised pass (see :mod:`previs.sim.paths`)."""
-    fps = level.settings.fps
-    t = np.arange(frames, dtype=np.float64) / fps
+    tb = time_base_of(level.settings)
+    t = tb.times(frames)
     P = len(level.performers)
     if P == 0:
         return (np.zeros((frames, 0, 2)), np.zeros((frames, 0), bool), np.zeros((frames, 0)),
@@ -82,6 +127,7 @@ def performer_motion(level: Level, frames: int):
     for a, w in enumerate(walks):
         seg_yaw[a, : len(w.seg_yaw)] = w.seg_yaw
     walk_yaw = seg_yaw[np.arange(P)[None, :], seg]
+    off = push_offsets(level, frames, xz)
     # Down: frozen where they fell, from the fall's end on.
     fdown = down_frames(level, frames)
     f = np.arange(frames)[:, None]
@@ -89,15 +135,18 @@ def performer_motion(level: Level, frames: int):
     src = np.minimum(f, fdown[None, :])  # (F, P) frame to read each performer from
     xz = xz[src, np.arange(P)[None, :]]
     walk_yaw = walk_yaw[src, np.arange(P)[None, :]]
+    # Moving means walking: a pushed performer keeps facing as it stood (see performer_facing).
     moving = np.zeros((frames, P), bool)
     moving[1:] = np.any(np.abs(np.diff(xz, axis=0)) > 1e-9, axis=-1)
+    if off is not None:
+        xz = xz + off[src, np.arange(P)[None, :]]
     return xz, down, walk_yaw, moving
 
 
 def henry_walk(level: Level, frames: int) -> tuple[np.ndarray, np.ndarray]:
     """Henry's feet (F, 2) and his walking yaw (F,) with eased corners (unwrapped, deg)."""
-    fps = level.settings.fps
-    t = np.arange(frames, dtype=np.float64) / fps
+    tb = time_base_of(level.settings)
+    t = tb.times(frames)
     h = level.henry
     w = paths.build_walk(h)
     lt = paths.local_time([w], t)
@@ -134,11 +183,11 @@ def henry_walk(level: Level, frames: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _regimes(level: Level, frames: int):
     """Henry's look beats as (first_frame, beat) in time order, dropping looks at himself."""
-    fps = level.settings.fps
+    tb = time_base_of(level.settings)
     out = []
     for b in level.beats:
-        if b.actor == level.henry.id and b.action == "look" and b.target not in (None, level.henry.id):
-            f0 = int(math.ceil(b.t * fps - 1e-9))
+        if b.actor == level.henry.id and b.aims and b.target not in (None, level.henry.id):
+            f0 = tb.frame_at(b.t)
             if f0 < frames:
                 out.append((f0, b))
     return out
@@ -148,8 +197,8 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
                perf_xz: np.ndarray, perf_down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Henry's yaw (unwrapped) and pitch (deg) per frame, following the look beats."""
     st = level.settings
-    fps = st.fps
-    t = np.arange(frames, dtype=np.float64) / fps
+    tb = time_base_of(st)
+    t = tb.times(frames)
     yaw = walk_yaw.copy()
     pitch = np.zeros(frames)
     looks = _regimes(level, frames)
@@ -200,26 +249,10 @@ def performer_facing(level: Level, frames: int, walk_yaw: np.ndarray, moving: np
     """Performers' facing (F, P), degrees in [-180, 180); drawing only.
 
     Walking: along the path. Standing: toward the target of their latest ``look`` or contact
-    beat, else toward Henry (a performer waiting in a fight watches the hero)."""
-    fps = level.settings.fps
-    P = len(level.performers)
-    # Index of the body each performer faces when standing: -1 = Henry, else performer.
-    target = np.full((frames, P), -1, dtype=np.int64)
-    for b in level.beats:  # loop over beats, vectorised over frames
-        if b.actor == level.henry.id or b.target is None:
-            continue
-        p = level.performer_index(b.actor)
-        f0 = int(math.ceil(b.t * fps - 1e-9))
-        if f0 >= frames:
-            continue
-        tgt = -1 if b.target == level.henry.id else level.performer_index(b.target)
-        target[f0:, p] = tgt
-    bodies = np.concatenate([henry_xz[:, None, :], perf_xz], axis=1)  # (F, 1 + P, 2)
-    tx = bodies[np.arange(frames)[:, None], target + 1]  # (F, P, 2)
-    face = yaw_towards(perf_xz, tx)
-    same = np.hypot(*(tx - perf_xz).transpose(2, 0, 1)) < 1e-6
-    face = np.where(moving | same, walk_yaw, face)
-    return wrap180(face)
+    beat, else toward Henry (the rule: :mod:`previs.sim.facing`)."""
+    from .facing import facing_all  # the rule lives there (it imports wrap180/yaw_towards from here)
+
+    return facing_all(level, frames, walk_yaw, moving, perf_xz, henry_xz)
 
 
 def simulate(level: Level, frames: int | None = None) -> Motion:

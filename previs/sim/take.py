@@ -26,7 +26,6 @@ import errno
 import json
 import os
 import re
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +33,7 @@ import numpy as np
 from ..errors import TakeError
 from ..level.limits import MAX_ACTOR_FRAMES, MAX_DURATION, MAX_FPS
 from ..level.model import Level
+from ..timebase import TimeBase, time_base_of
 from .motion import Motion
 from .script import performer_facing, performer_motion
 from .track import CameraTrack
@@ -44,7 +44,7 @@ _INT = re.compile(r"[+-]?[0-9]{1,12}")
 
 FORMAT = "previs-take/1"
 FIELDS = ("forward", "strafe", "turn", "look", "buttons")
-MAX_TICKS = int(MAX_DURATION * MAX_FPS)
+MAX_TICKS = TimeBase(MAX_FPS).frames_in(MAX_DURATION)
 """Most ticks replayed from any take. A take replays at most ``MAX_DURATION`` (one hour) at
 its fps, like a scripted replay; a longer recording is not lost: its first hour replays,
 with a warning (:func:`max_ticks`)."""
@@ -87,8 +87,10 @@ def cmd_line(tick: int, cmd: TickCmd) -> str:
 
 class TakeWriter:
     """Appends ticks to a take file, one unbuffered ``write`` per tick (what a crash of
-    previs loses is at most the tick being written) and an ``fsync`` at least every
-    :data:`FSYNC_SECONDS` (what power loss loses). Use as a context manager.
+    previs loses is at most the tick being written) and an ``fsync`` every
+    :data:`FSYNC_SECONDS` of fight time, counted in ticks (what power loss loses: the
+    window records one tick per frame in real time, so that is about a second of wall
+    time, and the simulation still never reads a clock). Use as a context manager.
 
     A failed write (disk full, device gone) closes the file and raises
     :class:`~previs.errors.TakeError`: the ticks already on disk stay a readable take (a
@@ -100,14 +102,14 @@ class TakeWriter:
         # "x": never overwrite another take (FileExistsError tells the caller to pick a name)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
         self.ticks = 0
-        self._synced = time.monotonic()
+        self._sync_every = max(1, time_base_of(level.settings).frames_in(FSYNC_SECONDS))
         self._write(header_line(level, extra).encode("utf-8"))
 
     @property
     def closed(self) -> bool:
         return self._fd < 0
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes, sync: bool = False) -> None:
         if self._fd < 0:
             raise TakeError(f"{self.path}: the take is closed; start a new one.")
         try:
@@ -115,10 +117,8 @@ class TakeWriter:
             while view:
                 n = os.write(self._fd, view)
                 view = view[n:]
-            now = time.monotonic()
-            if now - self._synced >= FSYNC_SECONDS:
+            if sync:
                 os.fsync(self._fd)
-                self._synced = now
         except OSError as e:
             self._abort()
             why = "the disk is full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
@@ -134,7 +134,7 @@ class TakeWriter:
                 os.close(fd)
 
     def write(self, cmd: TickCmd) -> None:
-        self._write(cmd_line(self.ticks, cmd).encode("ascii"))
+        self._write(cmd_line(self.ticks, cmd).encode("ascii"), sync=(self.ticks + 1) % self._sync_every == 0)
         self.ticks += 1
 
     def close(self) -> None:
@@ -240,7 +240,7 @@ def read_take(path: str | os.PathLike) -> Take:
                 if not line.strip():
                     continue
                 if len(cmds) == limit:
-                    warnings.append(f"{name}: longer than {limit} ticks ({limit / header['fps'] / 60:g} minutes "
+                    warnings.append(f"{name}: longer than {limit} ticks ({TimeBase(header['fps']).time_of(limit) / 60:g} minutes "
                                     f"at {header['fps']} fps, the longest replay); replaying the first {limit}.")
                     break
                 cmds.append(_tick(name, lineno, line, len(cmds)))
@@ -255,7 +255,7 @@ def read_take(path: str | os.PathLike) -> Take:
 def max_ticks(fps: int) -> int:
     """Ticks a take at ``fps`` may replay: ``MAX_DURATION`` seconds' worth (at most
     :data:`MAX_TICKS`; tests may lower that)."""
-    return min(MAX_TICKS, int(MAX_DURATION * fps))
+    return min(MAX_TICKS, TimeBase(fps).frames_in(MAX_DURATION))
 
 
 def _tick(name: str, lineno: int, raw: bytes, expected: int) -> TickCmd:

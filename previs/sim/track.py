@@ -21,11 +21,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import PrevisError
+from ..level.limits import MAX_COORD_M, MAX_DURATION, MAX_FPS
+from ..timebase import TimeBase
 
 CSV_HEADER = ("frame", "time", "x", "y", "z", "yaw", "pitch", "roll", "hfov")
 MAX_CSV_BYTES = 256 * 1024 * 1024
 """A track.csv read back (golden tracks, ``previs plan``): the longest replay, one hour at
 240 fps, is 864 000 rows of at most ~200 bytes (~170 MB)."""
+
+MAX_FRAMES = int(MAX_DURATION * MAX_FPS)
+"""Most rows a track file may hold: 864 000, one hour at 240 fps, as a take or a level
+replay (``docs/limits.md``); a longer track is refused before its values are read."""
+MAX_ANGLE = 1e7
+"""Largest |yaw|, |pitch| or |roll| read, degrees: 27 778 turns, an hour spinning at 7.7
+turns per second, yet far enough inside float range that yaw speeds (differences x fps)
+and 6-decimal text stay finite and short."""
+HFOV_RANGE = (0.0, 180.0)
+"""hfov must lie strictly inside, degrees (the level contract's ``hfov``): 0 gives an
+infinite focal length, 180 and more no perspective camera at all."""
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -67,14 +80,19 @@ class CameraTrack:
         return np.arange(len(self), dtype=np.int64)
 
     @property
+    def time_base(self) -> TimeBase:
+        """The track's :class:`~previs.timebase.TimeBase` (its fps; timecode from zero)."""
+        return TimeBase(self.fps)
+
+    @property
     def time(self) -> np.ndarray:
         """Seconds of each frame, ``frame / fps``."""
-        return self.frames / float(self.fps)
+        return self.time_base.times(len(self))
 
     @property
     def duration(self) -> float:
         """Seconds covered by the track: ``len / fps`` (the last frame lasts 1/fps)."""
-        return len(self) / float(self.fps)
+        return self.time_base.time_of(len(self))
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, CameraTrack):
@@ -145,6 +163,9 @@ class CameraTrack:
         body = rows[1:]
         if not body:
             raise PrevisError(f"{name}: has a header but no frames.")
+        if len(body) > MAX_FRAMES:
+            raise PrevisError(f"{name}: {len(body)} rows, more than the {MAX_FRAMES} frames a track may hold "
+                              f"({MAX_DURATION:g} s at {MAX_FPS} fps); split it into shorter tracks.")
         data = {}
         problems = []
         for col in ("time", "x", "y", "z", "yaw", "pitch", "roll", "hfov"):
@@ -162,7 +183,8 @@ class CameraTrack:
                         break
                 if not math.isfinite(v) and len(problems) <= 20:
                     if not problems or not problems[-1].startswith(f"{name}: row {r + 2}, column '{col}'"):
-                        problems.append(f"{name}: row {r + 2}, column '{col}': value is not finite.")
+                        problems.append(f"{name}: row {r + 2}, column '{col}': {row[idx[col]]!r} is not finite; "
+                                        "write a finite number (inf and nan are not values a camera can have).")
                 vals[r] = v
             data[col] = vals
         if problems:
@@ -181,6 +203,9 @@ class CameraTrack:
             fps = 1.0 / step
             if abs(fps - round(fps)) < 1e-6:
                 fps = float(round(fps))
+        problems = _meaning_problems(name, data, fps)
+        if problems:
+            raise PrevisError(problems)
         pos = np.stack([data["x"], data["y"], data["z"]], axis=1)
         zeros = np.zeros(n)
         return cls(
@@ -191,3 +216,38 @@ class CameraTrack:
             roll=data.get("roll", zeros),
             hfov=data.get("hfov", np.full(n, 90.0)),
         )
+
+
+def _out_of_range(name: str, col: str, values: np.ndarray, bad: np.ndarray, what: str, fix: str) -> str | None:
+    """One line for every row of ``col`` flagged in ``bad``: the first row (file rows
+    count the header as row 1), how many more, and the fix."""
+    rows = np.flatnonzero(bad)
+    if rows.size == 0:
+        return None
+    more = f" (and {rows.size - 1} more row{'s' * (rows.size != 2)})" if rows.size > 1 else ""
+    return f"{name}: row {int(rows[0]) + 2}, column '{col}': {float(values[rows[0]]):g} {what}{more}; {fix}."
+
+
+def _meaning_problems(name: str, data: dict, fps: float) -> list[str]:
+    """What a syntactically good track may still get wrong, one line per column: the
+    frame rate in [1, MAX_FPS], positions within MAX_COORD_M metres, angles within
+    MAX_ANGLE degrees, hfov strictly inside HFOV_RANGE."""
+    problems = []
+    if not 1 <= fps <= MAX_FPS:
+        problems.append(f"{name}: the time column steps {1.0 / fps:.6g} s a row, i.e. {fps:.6g} fps; a track runs "
+                        f"at 1 to {MAX_FPS} fps: write the time of each frame in seconds.")
+    for col in ("x", "y", "z"):
+        v = data[col]
+        problems.append(_out_of_range(name, col, v, np.abs(v) > MAX_COORD_M, f"m is beyond ±{MAX_COORD_M:g} m",
+                                      "positions are metres from the level's origin"))
+    for col in ("yaw", "pitch", "roll"):
+        if col in data:
+            v = data[col]
+            problems.append(_out_of_range(name, col, v, np.abs(v) > MAX_ANGLE, f"degrees is beyond ±{MAX_ANGLE:g} degrees",
+                                          "angles are degrees"))
+    if "hfov" in data:
+        v = data["hfov"]
+        lo, hi = HFOV_RANGE
+        problems.append(_out_of_range(name, "hfov", v, (v <= lo) | (v >= hi), f"degrees is not strictly between {lo:g} and {hi:g}",
+                                      "hfov is the horizontal field of view in degrees, e.g. 90"))
+    return [p for p in problems if p]

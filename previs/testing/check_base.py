@@ -136,7 +136,7 @@ def _look_at(r: Replay, time: float):
     """Henry's latest look beat at or before ``time`` (None before his first look)."""
     best = None
     for b in r.level.beats:
-        if b.actor == r.level.henry.id and b.action == "look" and b.target is not None and b.t <= time + EPS:
+        if b.actor == r.level.henry.id and b.aims and b.target is not None and b.t <= time + EPS:
             best = b
     return best
 

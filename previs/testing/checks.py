@@ -82,7 +82,7 @@ def check_position(e: Expectation, r: Replay) -> list[Failure]:
             fails.append(Failure(f"{name} down at {at}", "Henry is the camera; he never goes down in previs"))
         elif down != s["down"]:
             falls = [b for b in r.level.beats if not henry and b.actor == r.level.performers[p].id
-                     and b.action in ("fall", "down")]
+                     and b.downs_actor]
             why = tuple(f"falls in beat: {_beat_text(r, b)} (down from {b.end:g} s)" for b in falls)
             fails.append(Failure(f"{name} {'down' if s['down'] else 'standing'} at {at}",
                                  f"{'down' if down else 'standing'}", why or ("no fall/down beat for them",)))

@@ -60,7 +60,7 @@ def _swings_between(r: Replay, lo: int, hi: int) -> list:
 def _henry_looks_near(r: Replay, t: float, reach: float) -> list:
     """Henry's look beats within ``reach`` seconds of ``t``."""
     if "looks" not in r._cache:
-        looks = [b for b in r.level.beats if b.actor == r.level.henry.id and b.action == "look"]
+        looks = [b for b in r.level.beats if b.actor == r.level.henry.id and b.aims]
         r._cache["looks"] = ([b.t for b in looks], looks)
     times, looks = r._cache["looks"]
     return looks[bisect_left(times, t - reach - EPS):bisect_right(times, t + reach + EPS)]

@@ -118,7 +118,7 @@ def check_golden(e: Expectation, r: Replay) -> list[Failure]:
     if nxt:
         why.append(f"next beat: {_beat_text(r, nxt[0])}")
     if r.scripted:
-        nlook = [x for x in r.level.beats if x.actor == r.level.henry.id and x.action == "look"
+        nlook = [x for x in r.level.beats if x.actor == r.level.henry.id and x.aims
                  and t + EPS < x.t <= t + 2.0]
         if nlook and nlook[0] is not nxt[0]:
             why.append(f"next look: {_beat_text(r, nlook[0])}")

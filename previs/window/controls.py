@@ -82,6 +82,10 @@ class InputState:
         s = (pygame.K_d in h) - (pygame.K_a in h)
         return f, s
 
+    def rise(self) -> int:
+        """-1..1 from F (down) and R (up): the free camera's height."""
+        return (pygame.K_r in self.held) - (pygame.K_f in self.held)
+
     @property
     def running(self) -> bool:
         return pygame.K_LSHIFT in self.held or pygame.K_RSHIFT in self.held

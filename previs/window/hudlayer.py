@@ -313,6 +313,40 @@ class HudLayer:
         self.prog.delete()
 
 
+class HudOverlay:
+    """One frame's :class:`HudState` as a layer for :meth:`previs.gl.renderer.Renderer.draw`
+    (its :class:`~previs.gl.layers.OverlayLayer` protocol), drawn by ``layer``; ``level``
+    for the minimap."""
+
+    def __init__(self, layer: HudLayer, hud: HudState, level=None):
+        self.layer, self.hud, self.level = layer, hud, level
+
+    def draw_over(self, size: tuple[int, int], state) -> None:
+        self.layer.draw(self.hud, self.level, state)
+
+
+class HudLayers:
+    """Hands out :class:`HudOverlay` layers from one :class:`HudLayer`, made on first use
+    (it needs pygame.font and a current GL context) and made again when the frame size
+    changes (a resized window lays the HUD out anew)."""
+
+    def __init__(self):
+        self._layer: HudLayer | None = None
+
+    def over(self, hud: HudState, level, size: tuple[int, int]) -> HudOverlay:
+        size = (int(size[0]), int(size[1]))
+        if self._layer is not None and self._layer.size != size:
+            self.close()
+        if self._layer is None:
+            self._layer = HudLayer(size)
+        return HudOverlay(self._layer, hud, level)
+
+    def close(self) -> None:
+        if self._layer is not None:
+            self._layer.close()
+            self._layer = None
+
+
 def _wrap(font, text: str, max_w: int) -> list[str]:
     """Greedy word wrap to ``max_w`` pixels."""
     words = text.split(" ")

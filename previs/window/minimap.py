@@ -13,7 +13,8 @@ import numpy as np
 import pygame
 
 from ..level.model import Level
-from ..gl.meshes import HENRY_COLOR, ZONE_STYLE
+from ..gl.body_mesh import HENRY_COLOR
+from ..gl.overlay_mesh import ZONE_STYLE
 
 DOWN_GREY = (130, 130, 130)
 FLOOR = (46, 48, 52)

@@ -1,0 +1,271 @@
+"""The one time base: seconds <-> frames <-> SMPTE timecode, for every part of previs.
+
+A :class:`TimeBase` holds the frame rate as an exact rational (``fractions.Fraction``:
+24, 25, 30, or 24000/1001, 30000/1001, 60000/1001), the timecode of frame 0
+(``start_tc``) and whether timecode counts drop-frame. Everything that turns a time into a
+frame, a frame into a time, or a frame into timecode goes through it, so the simulation,
+the shot plan, the exports, the HUD and the report agree on every frame.
+
+**Frames are half-open.** Frame ``f`` covers the seconds ``[f / fps, (f + 1) / fps)`` and
+is *sampled* at its start, ``time_of(f) = f / fps``: frame 0 is at 0 s, frame 24 at 1 s
+(24 fps). A replay of ``n`` frames covers ``[0, n / fps)``.
+
+**The one rounding rule** (:meth:`TimeBase.frame_at`): an event at ``t`` seconds (a beat,
+a look, a fall's end, ``previs still --time``) takes effect on the first frame sampled at
+or after ``t``::
+
+    frame_at(t) = ceil(t * fps - FRAME_TOLERANCE)        FRAME_TOLERANCE = 1e-9 frames
+
+so at 24 fps ``t = 3.3`` (79.2 frames) takes effect on frame 80, ``t = 1.0`` on frame 24,
+and ``t = 0.1 * 3`` (0.30000000000000004 s: 3.0000000000000004 frames at 10 fps) on
+frame 3, not 4. The tolerance only absorbs float noise in times meant to land on a frame
+(1e-9 frames is 4e-11 s at 24 fps); it never moves a time authored to the millisecond.
+The simulation has fired beats this way since the start; markers now use it too.
+
+Derived, never a second rule: :meth:`TimeBase.span` (the frames of ``[t, t + d)``: from
+``frame_at(t)`` up to, not including, ``frame_at(t + d)``) and :meth:`TimeBase.frames_within`
+(frames sampled inside the closed ``[t0, t1]``, for contact windows and expectations).
+What is *on screen* at ``t`` is the frame whose half-open interval holds it,
+:meth:`TimeBase.frame_containing` (``floor(t * fps + FRAME_TOLERANCE)``): an event at ``t``
+inside frame ``f`` first shows on frame ``f + 1``, the first sample after it.
+:meth:`TimeBase.frames_in` turns a *duration* into a frame count (``round(d * fps)``: the
+replay's length), which is a length, not an instant.
+
+**Timecode** is ``HH:MM:SS:FF`` (non-drop) or ``HH:MM:SS;FF`` (drop-frame): every field
+exactly two digits, nothing around it (``1:00:00:00`` and `` 01:00:00:00`` are refused; the
+level contract, ``--start-tc`` and ``shotplan.json`` all write two-digit hours). Hours are
+below 24, minutes and seconds below 60, frames below the nominal rate. Frames count at the
+**nominal rate** ``round(fps)`` (23.976 -> 24, 29.97 -> 30). Timecode of frame ``f`` is the
+timecode ``f`` frames after ``start_tc``, wrapping at 24 hours like a timecode clock.
+
+**Drop-frame** (ready; levels still only allow whole fps): at 30000/1001 and 60000/1001
+timecode skips frame *numbers* 00-01 (00-03 at 59.94) at the start of every minute not
+divisible by 10, so the timecode tracks the wall clock: frame 1800 at 29.97 DF is
+``00:01:00;02`` and frame 17982 is ``00:10:00;00``. No frame is dropped, only labels.
+
+Pure: no I/O, no wall clock; numpy only for the vectorised variants.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .errors import PrevisError
+
+FRAME_TOLERANCE = 1e-9
+"""Frames: float noise absorbed when a time is meant to land exactly on a frame."""
+
+ZERO_TC = "00:00:00:00"
+"""The default ``start_tc``: frame 0 is at timecode zero."""
+
+DAY_HOURS = 24
+"""Timecode wraps at 24 hours, like a timecode clock."""
+
+MAX_DENOMINATOR = 1001
+"""A float rate is read as the nearest fraction with a denominator up to 1001
+(29.97002997 -> 30000/1001, 25.0 -> 25)."""
+
+_TC_RE = re.compile(r"(\d{2}):(\d{2}):(\d{2})([:;])(\d{2})")
+
+
+def as_rate(fps) -> Fraction:
+    """``fps`` (int, float, Fraction or a string like ``"30000/1001"``) as an exact positive
+    Fraction. Raises :class:`PrevisError` if it is not a positive finite rate."""
+    try:
+        if isinstance(fps, float):
+            if not math.isfinite(fps):
+                raise ValueError
+            rate = Fraction(fps).limit_denominator(MAX_DENOMINATOR)
+        else:
+            rate = Fraction(fps)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise PrevisError(f"frame rate {fps!r} is not a number of frames per second.") from None
+    if rate <= 0:
+        raise PrevisError(f"frame rate {fps!r} must be above 0 frames per second.")
+    return rate
+
+
+def split_timecode(text: str) -> tuple[int, int, int, int, bool]:
+    """``(hours, minutes, seconds, frames, drop_frame)`` of ``HH:MM:SS:FF`` or ``HH:MM:SS;FF``.
+
+    Checks the shape and hours < 24, minutes and seconds < 60 (not frames: they depend on
+    the rate). Raises :class:`PrevisError` with the reason."""
+    m = _TC_RE.fullmatch(text) if isinstance(text, str) else None
+    if not m:
+        raise PrevisError(f"timecode {text!r} is not HH:MM:SS:FF (two digits each, e.g. 01:00:00:00).")
+    hh, mm, ss, ff = int(m[1]), int(m[2]), int(m[3]), int(m[5])
+    if hh >= DAY_HOURS or mm >= 60 or ss >= 60:
+        raise PrevisError(f"timecode {text!r} is out of range: hours < 24, minutes and seconds < 60.")
+    return hh, mm, ss, ff, m[4] == ";"
+
+
+@dataclass(frozen=True)
+class TimeBase:
+    """Frame rate, start timecode and timecode counting of one replay (see the module doc).
+
+    ``fps`` is converted to an exact :class:`~fractions.Fraction`; ``start_tc`` is checked
+    at this rate (frames below the nominal rate; drop-frame rules) on construction, so a
+    TimeBase always formats. Raises :class:`PrevisError` on a bad rate or timecode."""
+
+    fps: Fraction
+    start_tc: str = ZERO_TC
+    drop_frame: bool = False
+    start_frame: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        rate = as_rate(self.fps)
+        object.__setattr__(self, "fps", rate)
+        object.__setattr__(self, "drop_frame", bool(self.drop_frame))
+        if self.drop_frame and self._dropped_per_minute() == 0:
+            raise PrevisError(f"drop-frame timecode exists only at 30000/1001 (29.97) and 60000/1001 "
+                              f"(59.94) fps, not at {self.label} fps; use non-drop timecode.")
+        object.__setattr__(self, "start_frame", self.parse_timecode(self.start_tc))
+
+    # -- the rate ---------------------------------------------------------------------
+
+    @property
+    def nominal_rate(self) -> int:
+        """The whole frame rate timecode counts at: ``round(fps)``, at least 1 (29.97 -> 30)."""
+        return max(1, round(self.fps))
+
+    @property
+    def label(self) -> str:
+        """The rate as people write it: ``24``, ``29.97``, ``23.976``."""
+        if self.fps.denominator == 1:
+            return str(self.fps.numerator)
+        return f"{float(self.fps):.3f}".rstrip("0").rstrip(".")
+
+    def _num_den(self) -> tuple[int, int]:
+        return self.fps.numerator, self.fps.denominator
+
+    # -- seconds <-> frames -----------------------------------------------------------
+
+    def frame_at(self, t: float) -> int:
+        """The frame on which an event at ``t`` seconds takes effect: the first frame
+        sampled at or after ``t``, ``ceil(t * fps - FRAME_TOLERANCE)``."""
+        num, den = self._num_den()
+        return int(math.ceil(float(t) * num / den - FRAME_TOLERANCE))
+
+    def frame_containing(self, t: float) -> int:
+        """The frame on screen at ``t`` seconds: the one whose half-open
+        ``[f / fps, (f + 1) / fps)`` holds ``t``, i.e. the last frame sampled at or before
+        ``t``, ``floor(t * fps + FRAME_TOLERANCE)``. For asking what *is* at a time (an
+        expectation's ``time``); an *event* at ``t`` shows from :meth:`frame_at` on."""
+        num, den = self._num_den()
+        return int(math.floor(float(t) * num / den + FRAME_TOLERANCE))
+
+    def frames_at(self, t) -> np.ndarray:
+        """:meth:`frame_at` of every time in array ``t`` (int64, same shape)."""
+        num, den = self._num_den()
+        x = np.asarray(t, dtype=np.float64) * num / den
+        return np.ceil(x - FRAME_TOLERANCE).astype(np.int64)
+
+    def time_of(self, frame) -> float:
+        """Seconds at which ``frame`` is sampled (its start): ``frame / fps``. Also turns a
+        whole number of frames into the seconds they last."""
+        num, den = self._num_den()
+        return int(frame) * den / num
+
+    def times(self, frames: int) -> np.ndarray:
+        """:meth:`time_of` of frames ``[0, frames)`` (float64)."""
+        num, den = self._num_den()
+        return np.arange(int(frames), dtype=np.float64) * den / num
+
+    def seconds(self, frames) -> np.ndarray | float:
+        """Seconds lasted by ``frames`` frames (scalar or array, may be fractional)."""
+        num, den = self._num_den()
+        if np.ndim(frames):
+            return np.asarray(frames, dtype=np.float64) * den / num
+        return float(frames) * den / num
+
+    def frames_in(self, duration: float) -> int:
+        """Whole frames in ``duration`` seconds, to the nearest frame: ``round(d * fps)``."""
+        num, den = self._num_den()
+        return int(round(float(duration) * num / den))
+
+    def span(self, t: float, duration: float) -> range:
+        """The frames of the half-open ``[t, t + duration)``: from ``frame_at(t)`` up to, not
+        including, ``frame_at(t + duration)`` (empty for a zero duration)."""
+        first = self.frame_at(t)
+        return range(first, max(first, self.frame_at(float(t) + float(duration))))
+
+    def frames_within(self, t0: float, t1: float) -> range:
+        """The frames sampled inside the closed ``[t0, t1]`` seconds (a contact window, an
+        expectation's "from"-"to"): ``frame_at(t0)`` through the last frame at or before
+        ``t1`` (``floor(t1 * fps + FRAME_TOLERANCE)``)."""
+        last = self.frame_containing(t1)
+        first = self.frame_at(t0)
+        return range(first, max(first, last + 1))
+
+    # -- timecode ---------------------------------------------------------------------
+
+    def _dropped_per_minute(self) -> int:
+        """Frame numbers drop-frame skips each minute (2 at 29.97, 4 at 59.94; 0 if the
+        rate has no drop-frame timecode)."""
+        r = self.nominal_rate
+        if r % 30 == 0 and self.fps == Fraction(r * 1000, 1001):
+            return r // 15
+        return 0
+
+    def _day_frames(self) -> int:
+        r = self.nominal_rate
+        if self.drop_frame:
+            d = self._dropped_per_minute()
+            return DAY_HOURS * 6 * (600 * r - 9 * d)
+        return DAY_HOURS * 3600 * r
+
+    def format_count(self, count: int) -> str:
+        """Timecode of an absolute frame count (frames since 00:00:00:00), wrapping at 24 h."""
+        r = self.nominal_rate
+        n = int(count) % self._day_frames()
+        sep = ":"
+        if self.drop_frame:
+            sep = ";"
+            d = self._dropped_per_minute()
+            per_10 = 600 * r - 9 * d
+            per_min = 60 * r - d
+            tens, rem = divmod(n, per_10)
+            n += 9 * d * tens + (d * ((rem - d) // per_min) if rem >= d else 0)
+        s, ff = divmod(n, r)
+        return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{sep}{ff:02d}"
+
+    def parse_timecode(self, text: str) -> int:
+        """Absolute frame count (frames since 00:00:00:00) of timecode ``text`` at this rate.
+
+        Raises :class:`PrevisError` naming the problem: not ``HH:MM:SS:FF``, out of range,
+        frames at or above the nominal rate, ``;`` on a non-drop base (or ``:`` on a
+        drop-frame one), or a frame number drop-frame skips."""
+        hh, mm, ss, ff, drop = split_timecode(text)
+        r = self.nominal_rate
+        if drop and not self.drop_frame:
+            raise PrevisError(f"timecode {text!r} is drop-frame (';') but {self.label} fps counts "
+                              f"non-drop: write HH:MM:SS:FF with colons.")
+        if self.drop_frame and not drop:
+            raise PrevisError(f"timecode {text!r} is non-drop (':') but this {self.label} fps time base "
+                              f"counts drop-frame: write HH:MM:SS;FF.")
+        if ff >= r:
+            raise PrevisError(f"timecode {text!r} is out of range: frames < {r} at {r} fps.")
+        count = ((hh * 60 + mm) * 60 + ss) * r + ff
+        if not self.drop_frame:
+            return count
+        d = self._dropped_per_minute()
+        if ss == 0 and mm % 10 != 0 and ff < d:
+            raise PrevisError(f"timecode {text!r} does not exist in drop-frame: frames 00-{d - 1:02d} "
+                              f"are skipped at the start of every minute not divisible by 10.")
+        minutes = hh * 60 + mm
+        return count - d * (minutes - minutes // 10)
+
+    def timecode(self, frame: int) -> str:
+        """Timecode of track ``frame`` (frame 0 is ``start_tc``)."""
+        return self.format_count(self.start_frame + int(frame))
+
+
+def time_base_of(settings) -> TimeBase:
+    """The :class:`TimeBase` of a level's :class:`~previs.level.model.Settings` (or anything
+    with ``fps`` and ``start_tc``; ``drop_frame`` if it has one)."""
+    return TimeBase(settings.fps, settings.start_tc, bool(getattr(settings, "drop_frame", False)))
