@@ -14,7 +14,7 @@ import pytest
 
 from previs.cli import main
 
-from test_expect_checks import DATA, duel
+from expectkit import DATA, duel
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
@@ -108,11 +108,11 @@ def test_take_path_outside_the_project_is_refused(tmp_path, capsys):
 
 def test_a_tiled_project_file_above_widens_the_project(tmp_path, capsys):
     # the project is the folder holding the nearest *.tiled-project: goldens beside it are inside
-    proj, outside = setup(tmp_path, BASE.replace('track = "duel.golden.csv"', 'track = "../shared/duel.csv"'))
+    proj, outside = setup(tmp_path, BASE.replace('track = "duel.golden.csv"', 'track = "../common/duel.csv"'))
     (tmp_path / "all.tiled-project").write_text("{}")
     rc, out = run_test(capsys, str(proj), "--update-golden", "-q")
     assert rc == 0, out
-    assert (tmp_path / "shared" / "duel.csv").read_text().startswith("frame,time,")
+    assert (tmp_path / "common" / "duel.csv").read_text().startswith("frame,time,")
 
 
 def _fifo(path: Path) -> Path:

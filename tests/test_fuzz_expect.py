@@ -247,7 +247,7 @@ PATH_CANDIDATES = ["duel.golden.csv", "sub/new.csv", "../outside/victim.csv", ".
 def hostile_project(tmp_path_factory):
     """tmp/outside/ (bystanders) and tmp/proj/ (the duel with its golden, a FIFO, a symlink
     out of the project and one inside it, a folder)."""
-    from test_expect_checks import duel
+    from expectkit import duel
     from previs.cli import main
 
     base = tmp_path_factory.mktemp("hostile")
