@@ -184,6 +184,57 @@ def fight(path: Path, *, performers: int = 10, seconds: float = 60.0, fps: int =
     return mw.write(path)
 
 
+def hazard_fight(path: Path, *, zones: int, performers: int = 100, seconds: float = 600.0) -> Path:
+    """:func:`fight` plus ``zones`` pyro zones, each covering the whole arena (the worst case:
+    no zone's bounding box lets the safety plan skip a body)."""
+    fight(path, performers=performers, seconds=seconds, beats=200)
+    root = ET.parse(path).getroot()
+    og = root.find("objectgroup")
+    next_id = int(root.get("nextobjectid"))
+    for k in range(zones):
+        o = ET.SubElement(og, "object", id=str(next_id + k), name=f"fire {k + 1}", type="zone", x=str(PX), y=str(PX),
+                          width=str(46 * PX), height=str(46 * PX))
+        MapWriter.prop(ET.SubElement(o, "properties"), "kind", "pyro")
+    root.set("nextobjectid", str(next_id + zones))
+    ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
+    return path
+
+
+def _with_external(path: Path, suffix: str, xml: str):
+    """A small fight at ``path`` plus the external file ``xml`` beside it (named
+    ``<stem><suffix>``): the map's root element (to add references to) and the file name."""
+    fight(path, performers=2, seconds=10)
+    ext = path.with_name(path.stem + suffix)
+    ext.write_text('<?xml version="1.0"?>' + xml)
+    return ET.parse(path).getroot(), ext.name
+
+
+def amplified_tileset(path: Path, *, references: int = 1000, tiles: int = 20_000) -> Path:
+    """Issue 21: a small map referencing one 1.7 MB tileset (``tiles`` tiles with a property)
+    ``references`` times."""
+    body = "".join(f'<tile id="{i}"><properties><property name="h" value="{i}"/></properties></tile>' for i in range(tiles))
+    root, name = _with_external(path, "-big.tsx", f'<tileset name="big" tilewidth="{PX}" tileheight="{PX}" '
+                                                  f'tilecount="{tiles}" columns="1">{body}</tileset>')
+    for i in range(references):
+        root.insert(1, ET.Element("tileset", firstgid=str(2 + i * tiles), source=name))
+    ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
+    return path
+
+
+def amplified_template(path: Path, *, instances: int = 100, properties: int = 90_000) -> Path:
+    """Issue 21: ``instances`` instances of one 3.4 MB template (``properties`` properties)."""
+    props = "".join(f'<property name="p{i}" value="{i:06d}"/>' for i in range(properties))
+    root, name = _with_external(path, "-fat.tx", f'<template><object type="prop"><properties>{props}</properties>'
+                                                 f'<point/></object></template>')
+    og = root.find("objectgroup")
+    first = int(root.get("nextobjectid"))
+    for i in range(instances):
+        ET.SubElement(og, "object", id=str(first + i), template=name, x=str(PX * 2), y=str(PX * 2))
+    root.set("nextobjectid", str(first + instances))
+    ET.ElementTree(root).write(path, encoding="UTF-8", xml_declaration=True)
+    return path
+
+
 def big_map(path: Path, *, tiles: int = 1024, layers: int = 4, height: int | None = None, csv: bool = False) -> Path:
     """A ``tiles`` x ``height`` map (default square) with ``layers`` tile layers (walls
     plus floor art, every art cell painted), a grid of pillars, Henry walking a loop past 8
@@ -403,6 +454,16 @@ def cases() -> list[Case]:
              lambda p: fight(p, performers=L.MAX_PERFORMERS, seconds=A // (L.MAX_PERFORMERS + 1) / 24, beats=200),
              lambda p: fight(p, performers=L.MAX_PERFORMERS, seconds=(A // (L.MAX_PERFORMERS + 1) + 2) / 24, beats=200),
              f"both at once: {L.MAX_PERFORMERS} performers for {A // (L.MAX_PERFORMERS + 1) / 24 / 60:.1f} min"),
+        Case("zones", f"MAX_ZONE_FRAMES = {L.MAX_ZONE_FRAMES}",
+             lambda p: hazard_fight(p, zones=L.MAX_ZONE_FRAMES // (101 * 14400)),
+             lambda p: hazard_fight(p, zones=L.MAX_ZONE_FRAMES // (101 * 14400) + 1),
+             "arena-wide pyro zones, 100 performers, 10 min at 24 fps (past it: issue 21's 1000 zones refused)"),
+        Case("tileset-refs", f"MAX_TILESET_TILES = {L.MAX_TILESET_TILES}",
+             lambda p: amplified_tileset(p, references=3), lambda p: amplified_tileset(p, references=1000),
+             "one 1.7 MB tileset of 20 000 tiles referenced 3 times; past: 1000 times (was 5.7 GB, 105 s)"),
+        Case("template-instances", f"MAX_EXPANDED_TEMPLATE_BYTES = {L.MAX_EXPANDED_TEMPLATE_BYTES}",
+             lambda p: amplified_template(p, instances=1), lambda p: amplified_template(p, instances=100),
+             "1 instance of a 3.4 MB template (90 000 properties); past: 100 (was 4.1 GB, 72 s)"),
     ]
 
 

@@ -232,3 +232,85 @@ def test_fifo_expectation_file_does_not_hang(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("parse_file blocked on a FIFO")
     assert "not a regular file" in r.stdout
+
+
+# --------------------------------------------------------------------------------------
+# Issue 21: whole `previs test` runs with hostile paths: nothing outside the project
+# --------------------------------------------------------------------------------------
+PATH_CANDIDATES = ["duel.golden.csv", "sub/new.csv", "../outside/victim.csv", "../outside/new.csv",
+                   "../../outside/x.csv", "/etc/passwd", "/dev/zero", "fifo.csv", "link/victim.csv",
+                   "inlink.csv", "nope.csv", "sub", ".", "", "duel.tmx", "duel.expect.toml", "t.take",
+                   "../proj/duel.golden.csv", "a\x00b"]
+
+
+@pytest.fixture(scope="module")
+def hostile_project(tmp_path_factory):
+    """tmp/outside/ (bystanders) and tmp/proj/ (the duel with its golden, a FIFO, a symlink
+    out of the project and one inside it, a folder)."""
+    from expectkit import duel
+    from previs.cli import main
+
+    base = tmp_path_factory.mktemp("hostile")
+    outside = base / "outside"
+    outside.mkdir()
+    (outside / "victim.csv").write_text("precious\n")
+    proj = base / "proj"
+    proj.mkdir()
+    duel(proj, (DATA / "expect" / "duel.toml").read_text())
+    assert main(["test", str(proj), "--update-golden", "-q"]) == 0
+    os.mkfifo(proj / "fifo.csv")
+    (proj / "link").symlink_to(outside)
+    (proj / "inlink.csv").symlink_to(proj / "duel.golden.csv")
+    (proj / "sub").mkdir()
+    (proj / "t.take").write_text("not a take\n")
+    return base
+
+
+def _tree(root: Path) -> dict[str, tuple]:
+    out = {}
+    for dirpath, dirs, files in os.walk(root):
+        for f in files + dirs:
+            p = Path(dirpath) / f
+            st_ = p.lstat()
+            body = p.read_bytes() if p.is_file() and not p.is_symlink() else None
+            out[str(p)] = (st_.st_mode, body, st_.st_mtime_ns if body is None else None)
+    return out
+
+
+@st.composite
+def hostile_documents(draw) -> str:
+    text = (DATA / "expect" / "duel.toml").read_text()
+    ref = lambda label: json.dumps(draw(st.sampled_from(PATH_CANDIDATES), label=label))  # noqa: E731
+    text = text.replace('track = "duel.golden.csv"', f"track = {ref('golden')}")
+    if draw(st.booleans(), label="level key"):
+        text = f"level = {ref('level')}\n" + text
+    if draw(st.booleans(), label="take"):
+        text += f"\n[[take]]\nfile = {ref('take')}\n[take.golden]\ntrack = {ref('take golden')}\n"
+    return text
+
+
+@fuzz(0.25)
+@given(text=hostile_documents(), update=st.booleans())
+def test_previs_test_with_hostile_paths_touches_nothing_outside(hostile_project, text, update):
+    from previs.testing.runner import Session, format_file, run_file
+
+    proj = hostile_project / "proj"
+    expect = proj / "fuzz.expect.toml"
+    expect.write_text(text, encoding="utf-8")
+    outside_before = _tree(hostile_project / "outside")
+    golden = (proj / "duel.golden.csv").read_bytes()
+    inputs = {p: p.read_bytes() for p in (proj / "duel.tmx", proj / "duel.expect.toml", proj / "t.take", expect)}
+    rep = bounded(run_file, Session(), expect, update, limit=30.0)  # a replay of the duel included
+    text_out = format_file(rep)
+    assert "Traceback" not in text_out
+    assert _tree(hostile_project / "outside") == outside_before
+    assert (proj / "fifo.csv").is_fifo() and (proj / "link").is_symlink()
+    if not update:
+        assert (proj / "duel.golden.csv").read_bytes() == golden
+    for p, body in inputs.items():  # a golden update never overwrites an input
+        assert p.read_bytes() == body, p
+    for p in proj.rglob("*"):  # nothing but goldens inside the project is created
+        assert p.name in {"duel.tmx", "duel.expect.toml", "duel.golden.csv", "fuzz.expect.toml", "fifo.csv", "link",
+                          "inlink.csv", "sub", "t.take", "new.csv"}, p
+    (proj / "sub" / "new.csv").unlink(missing_ok=True)
+    (proj / "duel.golden.csv").write_bytes(golden)

@@ -23,6 +23,7 @@ Crashers found once are kept in ``tests/data/fuzz/regressions`` and replayed eve
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import re
 import shutil
@@ -209,6 +210,8 @@ def m_retype_property(data, root, ctx):
 def m_add_property(data, root, ctx):
     owners = [e for e in root.iter() if e.tag in ("map", "object", "layer", "objectgroup", "tile", "group")]
     owner = _pick(data, owners, "owner")
+    if owner is None:  # an external tileset with no tiles
+        return
     holder = owner.find("properties")
     if holder is None:
         holder = ET.Element("properties")
@@ -304,8 +307,11 @@ def m_external(data, root, ctx):
                           m_duplicate, m_delete, m_garble_text, m_rename_tag, m_kind], "external op")
         op(data, troot, ctx)
     ctx.counter += 1
-    new = orig.with_name(f"fuzz-{os.getpid()}-{ctx.counter}{orig.suffix}")
-    new.write_bytes(serialize(data, troot))
+    body = serialize(data, troot)
+    # named by content, not by a counter: the same draws give the same bytes on a replay
+    # (a counter growing a digit changed the map's length and made hypothesis report flaky data)
+    new = orig.with_name(f"fuzz-{os.getpid()}-{hashlib.sha1(body).hexdigest()[:12]}{orig.suffix}")
+    new.write_bytes(body)
     e.set(k, os.path.relpath(new, ctx.folder))
 
 
@@ -428,14 +434,38 @@ def m_offset(data, root, ctx):
                _pick(data, ["0.5", "-1e308", "1e308", "nan", "3e6", "-16", "", "x", "1e-320"], "offset"))
 
 
-MUTATIONS = [m_points, m_choreography, m_choreography, m_offset, m_template_instance, m_retile, m_drop_attr, m_garble_attr, m_number_to_text, m_redirect_ref, m_retype_property, m_add_property,
+def m_amplify(data, root, ctx):
+    """Repeat a tileset reference or a template instance many times (issue 21: a 53 KB map
+    referencing one tileset 1000 times reached 5.7 GB)."""
+    n = data.draw(st.sampled_from([2, 50, 500, 2000]), label="copies")
+    parents = _parent_map(root)
+    if data.draw(st.booleans(), label="tileset"):
+        ts = _pick(data, root.findall("tileset"), "tileset")
+        if ts is None:
+            return
+        at = list(root).index(ts)
+        for i in range(n):
+            twin = copy.deepcopy(ts)
+            twin.set("firstgid", str(1_000_000 + i * 10_000))
+            root.insert(at + 1 + i, twin)
+    else:
+        inst = _pick(data, [o for o in root.iter("object") if o.get("template")], "instance")
+        if inst is None:
+            return
+        for i in range(n):
+            twin = copy.deepcopy(inst)
+            twin.set("id", str(100_000 + i))
+            parents[inst].append(twin)
+
+
+MUTATIONS = [m_amplify, m_points, m_choreography, m_choreography, m_offset, m_template_instance, m_retile, m_drop_attr, m_garble_attr, m_number_to_text, m_redirect_ref, m_retype_property, m_add_property,
              m_duplicate, m_delete, m_move, m_garble_text, m_rename_tag, m_kind, m_external]
 
 
 def serialize(data, root) -> bytes:
     """The tree as bytes, sometimes damaged at byte level (cut short, bytes spliced in)."""
     raw = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    how = data.draw(st.sampled_from(["none"] * 15 + ["cut", "splice", "repeat"]), label="bytes")
+    how = data.draw(st.sampled_from(["none"] * 15 + ["cut", "splice", "repeat", "doctype"]), label="bytes")
     if how == "cut":
         raw = raw[: data.draw(st.integers(0, len(raw)), label="cut at")]
     elif how == "splice":
@@ -444,6 +474,14 @@ def serialize(data, root) -> bytes:
             [b"\x00", b"\xff\xfe", b"<!ENTITY a 'b'>", b"<!DOCTYPE map [", b"]]>", b"&amp;", b"&#0;", b"<x>",
              b"\xc3", b"\xed\xa0\x80", b"<!--", b"<![CDATA["])), label="junk")
         raw = raw[:i] + junk + raw[i:]
+    elif how == "doctype":  # issue 21: a DTD hidden behind quoting; expat itself must refuse it
+        decl = data.draw(st.sampled_from([
+            b'<!DOCTYPE map SYSTEM "a>b" [<!ATTLIST property extra CDATA "' + b"x" * 5000 + b'">]>',
+            b"<!DOCTYPE x PUBLIC \"-//p//EN\" 's>[' [<!ENTITY e \"" + b"y" * 100 + b"\">]>",
+            b'<!DOCTYPE map SYSTEM "http://mapeditor.org/dtd/1.0/map.dtd">',
+        ]), label="doctype")
+        cut = raw.index(b"\n") + 1
+        raw = raw[:cut] + decl + b"\n" + raw[cut:]
     elif how == "repeat":
         i = data.draw(st.integers(0, len(raw)), label="from")
         j = data.draw(st.integers(i, min(len(raw), i + 400)), label="to")
@@ -530,7 +568,11 @@ def test_mutants_that_load_replay_plan_and_export(seeds, data, tmp_path_factory)
     got = load_or_refuse(mutant(data, seed))
     if isinstance(got, LevelError) or got.settings.frames > MAX_REPLAY_FRAMES:
         return
+    # nothing but the output folder changes: the seed's project (level, tilesets, templates) is untouched
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in seed.folder.parent.rglob("*") if p.is_file()}
     replay_and_export(got, tmp_path_factory.getbasetemp() / f"out-{os.getpid()}")
+    after = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in seed.folder.parent.rglob("*") if p.is_file()}
+    assert after == before, sorted(set(after.items()) ^ set(before.items()))[:4]
 
 
 def test_replay_at_a_non_smpte_fps(tmp_path, capsys):

@@ -7,11 +7,13 @@ from __future__ import annotations
 import argparse
 import base64
 import gzip
+import math
 import os
 import struct
 import time
 import tracemalloc
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -538,3 +540,189 @@ def test_layers_hidden_where_tiled_never_puts_them_are_never_decoded(tmp_path, c
     # the same bomb where a layer belongs is refused
     p = make_map(tmp_path, layers=hidden, width=1024, height=1024)
     refused(p, capsys, "tile layer 'hidden': data inflates to more than")
+
+
+# --------------------------------------------------------------------------------------
+# Amplification through references (issue 21): budgets on what is built, not on the file
+# --------------------------------------------------------------------------------------
+def _peak_rss_of_check(path: Path) -> tuple[int, str, int]:
+    """``previs check PATH`` in a fresh process: (exit status, stderr, peak RSS in bytes of
+    that process). Linux's ``VmHWM`` is the peak of the process's own memory since exec;
+    ``getrusage``'s ``ru_maxrss`` (the fallback elsewhere) also counts the forking pytest
+    worker's pages from before exec, so it reads 300 MB in a busy test run."""
+    import subprocess
+    import sys
+
+    code = (
+        "import argparse, resource, sys\n"
+        "from previs.cli import cmd_check\n"
+        f"rc = cmd_check.run(argparse.Namespace(levels=[{str(path)!r}], quiet=True))\n"
+        "try:\n"
+        "    hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+        "except (OSError, IndexError):\n"
+        "    hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(hwm, file=sys.stdout)\n"
+        "sys.exit(rc)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    return run.returncode, run.stderr, int(run.stdout.split()[-1]) * 1024  # both in KiB
+
+
+def _big_tileset(tmp_path: Path, tiles: int) -> Path:
+    body = "".join(f'<tile id="{i}"><properties><property name="h" value="{i}"/></properties></tile>' for i in range(tiles))
+    p = tmp_path / "big.tsx"
+    p.write_text(HEAD + f'<tileset name="big" tilewidth="32" tileheight="32" tilecount="{tiles}" columns="1">{body}</tileset>')
+    return p
+
+
+def test_one_tileset_referenced_a_thousand_times_is_refused_in_bounds(tmp_path, capsys):
+    # a 1.7 MB tileset, 1000 references from a ~50 KB map: was 5.7 GB and 105 s
+    ts = _big_tileset(tmp_path, 20_000)
+    assert ts.stat().st_size > 1_500_000
+    refs = "".join(f'<tileset firstgid="{1 + i * 20_000}" source="big.tsx"/>' for i in range(1000))
+    p = make_map(tmp_path, tilesets=refs)
+    err = refused(p, capsys, "its tilesets give more than 65536 tiles a class or properties over all 4 tileset "
+                             "references so far", "refused before building them", "reference each tileset once")
+    assert len(err.strip().splitlines()) == 1  # the read stopped at the fourth reference
+    rc, stderr, rss = _peak_rss_of_check(p)
+    assert rc == 1 and "65536" in stderr and "Traceback" not in stderr
+    assert rss < MEMORY_LIMIT, f"peak RSS {rss / MB:.0f} MB"
+    # one reference of the same tileset loads (each file is read once and its tiles shared)
+    assert cmd_check.run(argparse.Namespace(levels=[str(make_map(tmp_path, tilesets=refs[: refs.index("/>") + 2]))],
+                                            quiet=True)) == 0
+
+
+def test_a_tileset_shared_by_two_references_is_read_and_built_once(tmp_path, monkeypatch):
+    from previs.level import external_files
+    from previs.level.loader import load_level
+
+    _big_tileset(tmp_path, 10)
+    built = []
+    real = external_files._read_tiles
+    monkeypatch.setattr(external_files, "_read_tiles", lambda *a: built.append(a[2]) or real(*a))
+    refs = '<tileset firstgid="1" source="big.tsx"/><tileset firstgid="101" source="big.tsx"/>'
+    level = load_level(make_map(tmp_path, tilesets=refs))
+    assert built == ["tileset 'big' (big.tsx)"]
+    assert level.source.endswith("level.tmx")
+
+
+def test_huge_template_with_many_instances_is_refused_before_expanding(tmp_path, capsys, monkeypatch):
+    # a 3.4 MB template (its properties), 100 instances: was 4.1 GB and 72 s
+    props = "".join(f'<property name="p{i}" value="{i:06d}"/>' for i in range(90_000))
+    (tmp_path / "fat.tx").write_text(HEAD + f'<template><object type="prop"><properties>{props}</properties><point/></object></template>')
+    assert (tmp_path / "fat.tx").stat().st_size > 3_000_000
+    objects = HENRY + "".join(f'<object id="{i}" template="fat.tx" x="{i}" y="10"/>' for i in range(2, 102))
+    p = make_map(tmp_path, objects)
+    from previs.level import templates
+
+    expanded = []
+    real = templates.apply_template
+    monkeypatch.setattr("previs.level.external_files.apply_template", lambda *a: expanded.append(1) or real(*a))
+    refused(p, capsys, "has 100 template instances whose templates add up to", "more than the 32 MB that expanding "
+                       "templates may copy; refused before expanding any")
+    assert expanded == []  # nothing was copied before the refusal
+    rc, stderr, rss = _peak_rss_of_check(p)
+    assert rc == 1 and "refused before expanding any" in stderr
+    assert rss < MEMORY_LIMIT, f"peak RSS {rss / MB:.0f} MB"
+
+
+def test_template_properties_over_all_instances_are_budgeted(tmp_path, capsys):
+    # 1000 properties (~40 KB) x 101 instances = 101 000 properties > 100 000: small files, big build
+    props = "".join(f'<property name="p{i}" value="{i}"/>' for i in range(1000))
+    (tmp_path / "t.tx").write_text(HEAD + f'<template><object type="prop"><properties>{props}</properties><point/></object></template>')
+    objects = HENRY + "".join(f'<object id="{i}" template="t.tx" x="{i}" y="10"/>' for i in range(2, 103))
+    refused(make_map(tmp_path, objects), capsys, "would give its objects 101000 custom properties once templates are "
+                                                 "expanded", "more than the 100000 a level may have")
+    objects = HENRY + "".join(f'<object id="{i}" template="t.tx" x="{i}" y="10"/>' for i in range(2, 101))
+    assert cmd_check.run(argparse.Namespace(levels=[str(make_map(tmp_path, objects))], quiet=True)) == 0
+    capsys.readouterr()
+
+
+def test_tile_objects_inheriting_many_properties_are_budgeted(tmp_path, capsys):
+    props = "".join(f'<property name="p{i}" value="{i}"/>' for i in range(1000))
+    tilesets = (f'<tileset firstgid="1" name="t" tilewidth="32" tileheight="32" tilecount="1" columns="1">'
+                f'<tile id="0"><properties>{props}</properties></tile></tileset>')
+    objects = HENRY + "".join(f'<object id="{i}" gid="1" x="{i}" y="10" width="32" height="32"/>' for i in range(2, 103))
+    refused(make_map(tmp_path, objects, tilesets=tilesets), capsys, "custom properties once templates are expanded "
+                                                                    "and tile objects inherit their tiles' properties")
+
+
+def test_external_files_are_budgeted_together(tmp_path, capsys):
+    # five distinct 3.5 MB tilesets: each under the 4 MB file limit, together over 16 MB
+    body = "<!--" + "x" * 3_500_000 + "-->"
+    refs = ""
+    for i in range(5):
+        (tmp_path / f"t{i}.tsx").write_text(HEAD + f'<tileset name="t{i}" tilewidth="32" tileheight="32" tilecount="1" columns="1">{body}</tileset>')
+        refs += f'<tileset firstgid="{1 + i * 10}" source="t{i}.tsx"/>'
+    refused(make_map(tmp_path, tilesets=refs), capsys, "uses more than 16 MB of tilesets and templates together (reached at "
+                                                       "'t4.tsx')", "refused before parsing them")
+
+
+@pytest.mark.parametrize("where", ["map", "tileset", "template"])
+def test_dtd_behind_a_quoted_gt_is_refused_by_the_parser(tmp_path, capsys, where):
+    # a '>' inside the quoted system id hid the internal subset from the old byte scan; its
+    # ATTLIST default then repeated into every element (1.1 MB grew to 7.7 GB)
+    dtd = '<!DOCTYPE {root} SYSTEM "a>b" [<!ATTLIST property extra CDATA "{pad}">]>'.format
+    pad = "x" * 1000
+    if where == "map":
+        p = make_map(tmp_path)
+        p.write_text(p.read_text().replace("\n", "\n" + dtd(root="map", pad=pad) + "\n", 1))
+    elif where == "tileset":
+        (tmp_path / "d.tsx").write_text(HEAD + dtd(root="tileset", pad=pad)
+                                        + '<tileset name="d" tilewidth="32" tileheight="32" tilecount="1" columns="1"/>')
+        p = make_map(tmp_path, tilesets='<tileset firstgid="1" source="d.tsx"/>')
+    else:
+        (tmp_path / "d.tx").write_text(HEAD + dtd(root="template", pad=pad) + '<template><object type="prop"><point/></object></template>')
+        p = make_map(tmp_path, HENRY + '<object id="2" template="d.tx" x="1" y="1"/>')
+    refused(p, capsys, "contains a DOCTYPE with entity declarations")
+
+
+@pytest.mark.parametrize("decl", [
+    "<!DOCTYPE map PUBLIC \"-//x//EN\" 'y>z' [<!ENTITY a \"b\">]>",
+    "<!DOCTYPE map SYSTEM 'q]>[' [<!ELEMENT map ANY>]>",
+    "<!DOCTYPE map [\n<!NOTATION n SYSTEM \"x\">]>",
+])
+def test_dtd_refused_whatever_its_quoting(tmp_path, capsys, decl):
+    p = make_map(tmp_path)
+    p.write_text(p.read_text().replace("\n", "\n" + decl + "\n", 1))
+    refused(p, capsys, "contains a DOCTYPE with entity declarations")
+
+
+def _zone_map(tmp_path: Path, zones: int, performers: int, duration: float, vertices: int = 4) -> Path:
+    ring = " ".join(f"{16 * math.cos(2 * math.pi * k / vertices):.3f},{16 * math.sin(2 * math.pi * k / vertices):.3f}"
+                    for k in range(vertices))
+    objects = HENRY + "".join(obj(10 + i, "performer", f"P{i}", 40 + i % 50, 40 + i // 50) for i in range(performers))
+    objects += "".join(obj(1000 + k, "zone", f"fire {k}", 96, 80, {"kind": "pyro"},
+                           shape=f'<polygon points="{ring}"/>') for k in range(zones))
+    return make_map(tmp_path, objects, {"duration": ("float", duration)})
+
+
+def test_hazard_zones_x_frames_x_actors_is_budgeted_at_load(tmp_path, capsys):
+    # 1000 pyro zones, 100 performers, 10 minutes: was 8.6 min and 3.8 GB in the plan
+    err = refused(_zone_map(tmp_path, 1000, 100, 600.0), capsys,
+                  "would test 1000 hazard zones x 14400 frames x 101 actors = 1454400000 body positions against "
+                  "zones, more than the 30000000 a replay may test (about 10 s); merge hazard zones, shorten the "
+                  "fight or use fewer performers")
+    assert len(err.strip().splitlines()) == 1
+    assert cmd_check.run(argparse.Namespace(levels=[str(_zone_map(tmp_path, 20, 100, 600.0))], quiet=True)) == 0
+    refused(_zone_map(tmp_path, 21, 100, 600.0), capsys, "21 hazard zones x 14400 frames x 101 actors = 30542400")
+
+
+def test_hazard_zone_vertices_are_budgeted_at_load(tmp_path, capsys):
+    refused(_zone_map(tmp_path, 1, 10, 600.0, vertices=5000), capsys,
+            "would test 5000 hazard-zone vertices x 14400 frames x 11 actors = 792000000 polygon edges, more than "
+            "the 600000000 a replay may test")
+
+
+def test_attlist_bomb_of_one_megabyte_is_refused_in_bounds(tmp_path, capsys):
+    # issue 21's 1.1 MB file that grew to 7.7 GB: an ATTLIST default of 250 KB behind a
+    # quoted '>' repeated into each of ~30 000 <property> elements
+    props = "".join(f'<property name="p{i}" value="v"/>' for i in range(30_000))
+    p = make_map(tmp_path, HENRY.replace("<point/>", f"<properties>{props}</properties><point/>"))
+    dtd = '<!DOCTYPE map SYSTEM "a>b" [<!ATTLIST property pad CDATA "' + "x" * 250_000 + '">]>'
+    p.write_text(p.read_text().replace("\n", "\n" + dtd + "\n", 1))
+    assert p.stat().st_size > 1_000_000
+    refused(p, capsys, "contains a DOCTYPE with entity declarations")
+    rc, stderr, rss = _peak_rss_of_check(p)
+    assert rc == 1 and "contains a DOCTYPE" in stderr
+    assert rss < MEMORY_LIMIT, f"peak RSS {rss / MB:.0f} MB"

@@ -19,6 +19,10 @@ PATH may be a folder (searched recursively for *.expect.toml, skipping hidden fo
 virtualenvs), an expectation file, or a level (.tmx: the expectation file beside it).
 Without PATH: ./levels if there is one, else the current folder.
 
+Paths inside an expectation file (level, golden tracks, takes) must stay inside its
+project: the folder of the nearest *.tiled-project at or above it, else its own folder.
+--update-golden writes only there.
+
 Every expectation prints PASS or FAIL; a failure says what was expected and what
 happened, in seconds, frames and timecode.
 

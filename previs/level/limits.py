@@ -18,6 +18,29 @@ MAX_AUX_BYTES = 4 * 1024 * 1024
 MAX_EXTERNAL_FILES = 256
 """Distinct tilesets + templates one map may use."""
 
+MAX_EXTERNAL_BYTES = 16 * 1024 * 1024
+"""All distinct tilesets and templates of one map together, each counted once however often
+it is referenced (each is read once and shared): four files at ``MAX_AUX_BYTES``."""
+
+MAX_EXTERNAL_ELEMENTS = 200_000
+"""XML elements of all distinct tilesets and templates together (bounded before parsing
+each): twice one file's ``MAX_XML_ELEMENTS``, ~120 MB and ~1 s at most."""
+
+MAX_TILESET_TILES = 65_536
+"""Tiles with a class or custom properties, summed over every ``<tileset>`` reference of the
+map: a tileset referenced twice numbers its tiles twice (gid -> tile table). A real set
+has tens. 1000 references to one 20 000-tile tileset would otherwise build 20 million."""
+
+MAX_EXPANDED_TEMPLATE_BYTES = 32 * 1024 * 1024
+"""Sum over template instances of their template file's size: what expanding the templates
+copies. A real template is ~500 bytes (5000 instances: 2.5 MB); 100 instances of a 3.4 MB
+template (340 MB) are refused before any is expanded."""
+
+MAX_PROPERTIES = 100_000
+"""Custom properties over all objects after template expansion and tile inheritance (each
+instance copies its template's properties; a tile object inherits its tile's). A big
+fight has a few thousand."""
+
 MAX_XML_ELEMENTS = 100_000
 """Elements in one XML file, bounded before parsing (by counting ``<``). ElementTree and
 pytmx spend ~600 bytes per element, so this bounds a load to ~60 MB and ~0.6 s. A
@@ -87,3 +110,15 @@ MAX_ACTOR_FRAMES = 8_000_000
 and the shot plan keep per-frame state for every actor (~200 bytes each), so this bounds a
 replay to ~1.5 GB and about a minute: one hour at 24 fps with 91 performers, 22 minutes
 with 250, or one hour at 240 fps with 8."""
+
+MAX_ZONE_FRAMES = 30_000_000
+"""Hazard (``no-go``/``pyro``) zones x frames x actors of one replay: the safety plan tests
+every body on every frame against every zone. Worst case (every zone covering the arena)
+200-450 ns each on the 2-core test machine: 6-13 s at the budget. 20 zones with 100
+performers for 10 minutes at 24 fps (29 million) fit; 1000 zones with 100 performers for 10 minutes (1.45 billion, ~5 minutes)
+are refused when the level is loaded. See :mod:`previs.level.replay_budget`."""
+
+MAX_ZONE_VERTEX_FRAMES = 600_000_000
+"""Hazard-zone vertices x frames x actors: the even-odd test costs ~8 ns per point and
+edge, so ~5 s at the budget. One 5000-vertex zone with 10 performers for 10 minutes
+(792 million) is refused; draw zones with few vertices."""

@@ -7,7 +7,7 @@ the file, the object's id, name and type, and the fix.
 
 Pipeline: :mod:`.safety` (bytes, XML, project boundary) -> :mod:`.tmx` (templates,
 tilesets, tile data, pytmx) -> :mod:`.build` (contract checks, metres, walls, duration).
-No pygame or OpenGL is imported on the way (see :func:`previs.level.tmx._import_pytmx`).
+No pygame or OpenGL is imported on the way (see :func:`previs.level.pytmx_bridge._import_pytmx`).
 
 Where the contract is silent, the loader chooses (what a stunt coordinator would expect):
 
@@ -39,6 +39,7 @@ import os
 from .build import build_level
 from .diagnostics import Problems
 from .model import Level
+from .replay_budget import zone_budget_problem
 from .tmx import read_map
 
 __all__ = ["load_level"]
@@ -57,7 +58,11 @@ def load_level(path: str | os.PathLike) -> Level:
     gc.disable()
     try:
         raw = read_map(path, problems)
-        return build_level(raw, problems)
+        level = build_level(raw, problems)
+        too_costly = zone_budget_problem(level, level.settings.frames)
+        if too_costly:
+            raise problems.refuse(too_costly)
+        return level
     finally:
         if was_enabled:
             gc.enable()

@@ -26,7 +26,6 @@ import errno
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +37,7 @@ from ..timebase import TimeBase, time_base_of
 from .motion import Motion
 from .script import performer_facing, performer_motion
 from .track import CameraTrack
+from ..safe_paths import Unreadable, open_regular
 from .walker import CMD_LIMITS, TickCmd, start_state, walk_states
 
 _INT = re.compile(r"[+-]?[0-9]{1,12}")
@@ -214,12 +214,13 @@ def read_take(path: str | os.PathLike) -> Take:
     warnings: list[str] = []
     cmds: list[TickCmd] = []
     try:
-        mode = os.stat(name).st_mode
-        if stat.S_ISDIR(mode):
-            raise TakeError(f"{name}: is a folder; give the .take file inside it.")
-        if not stat.S_ISREG(mode):  # a FIFO or device would block or never end
-            raise TakeError(f"{name}: not a regular file; takes are written by 'previs walk'.")
-        with open(name, "rb") as fh:
+        fh = open_regular(name)  # a FIFO or device would block or never end
+    except Unreadable as e:
+        raise TakeError(f"{name}: " + {"folder": "is a folder; give the .take file inside it.",
+                                       "special": "not a regular file; takes are written by 'previs walk'."}.get(
+                                           e.kind, f"cannot read the take ({e.reason}).")) from None
+    try:
+        with fh:
             header = _header(name, fh.readline(MAX_HEADER_BYTES + 1))
             limit = max_ticks(header["fps"])
             lineno = 1

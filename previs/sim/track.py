@@ -25,6 +25,9 @@ from ..level.limits import MAX_COORD_M, MAX_DURATION, MAX_FPS
 from ..timebase import TimeBase
 
 CSV_HEADER = ("frame", "time", "x", "y", "z", "yaw", "pitch", "roll", "hfov")
+MAX_CSV_BYTES = 256 * 1024 * 1024
+"""A track.csv read back (golden tracks, ``previs plan``): the longest replay, one hour at
+240 fps, is 864 000 rows of at most ~200 bytes (~170 MB)."""
 
 MAX_FRAMES = int(MAX_DURATION * MAX_FPS)
 """Most rows a track file may hold: 864 000, one hour at 240 fps, as a take or a level
@@ -130,12 +133,13 @@ class CameraTrack:
     def read_csv(cls, path: str | os.PathLike, fps: float | None = None) -> "CameraTrack":
         """Read a ``track.csv``-shaped file. ``fps`` is taken from the time column unless
         given. Raises :class:`PrevisError` naming the file, row and column on bad input."""
+        from ..safe_paths import Unreadable, read_bounded
+
         name = os.fspath(path)
-        try:
-            with open(name, newline="", encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as e:
-            raise PrevisError(f"{name}: cannot read the track ({e.strerror}).") from None
+        try:  # a regular file only (a FIFO would hang, /dev/zero never end), at most MAX_CSV_BYTES
+            text = read_bounded(name, MAX_CSV_BYTES).decode("utf-8")
+        except Unreadable as e:
+            raise PrevisError(f"{name}: cannot read the track: it {e.reason}.") from None
         except UnicodeDecodeError:
             raise PrevisError(f"{name}: not a text file; a track is a CSV with header "
                               f"{','.join(CSV_HEADER)}.") from None

@@ -174,7 +174,10 @@ def run_expectation(session: Session, ef: ExpectFile, s: ExpectSet, e: Expectati
         what = "the take" if s.take is not None else "the level"
         return Result(ef.path, e, [Failure(e.label, f"{what} cannot be replayed: " + " / ".join(err.problems))])
     if update and e.kind == "golden":
-        what = update_golden(e, r)
+        try:
+            what = update_golden(e, r)
+        except PrevisError as err:
+            return Result(ef.path, e, [Failure(e.label, " / ".join(err.problems))])
         return Result(ef.path, e, check(e, r), updated=what)
     return Result(ef.path, e, check(e, r))
 
