@@ -47,7 +47,9 @@ def test_at_the_second_cut(corridor):
     assert [b.frame for b in t.beats] == [228, 231, 250]
     assert t.captions == ("Henry: kick \u2192 Goon 2", "Goon 2: fall",
                           "Henry: look \u2192 Goon 4 (WHIP: back to the front)")
-    assert t.findings == () and t.warnings == ()
+    # Henry passes 0.14 m from Goon 1 lying on the floor, closest at frame 262: live from 250.
+    assert [(f.kind, f.frame) for f in t.findings] == [("lying-body", 262)]
+    assert t.warnings == ("Henry 0.14 m from lying Goon 1",)
     assert t.in_view == plan.shots[2].performers_in_view == ("Goon 5",)
 
 

@@ -10,9 +10,13 @@ What an editor and a stunt coordinator need to read off a POV animatic, and noth
   the timecode for half a second so it can be read when paused;
 - a ``SUGGESTED CUT`` tag on the peak frame of a turn suggested for an over-long take;
 - **beat captions** (bottom left): the beats active at the frame
-  (``0:12.50  Goon 3 punch Henry``), newest last.
+  (``0:12.50  Goon 3 punch Henry``), newest last;
+- **safety warnings** (bottom right, red): the safety findings live at the frame
+  (``⚠ Henry over lying Cook``), one line each, at most :data:`MAX_WARNINGS` (then
+  ``+N more``), so a near miss out of frame still shows on the animatic.
 
-What is on screen at frame ``f`` (shot, cuts, suggestion, active beats, timecode) is read
+What is on screen at frame ``f`` (shot, cuts, suggestion, active beats, live safety
+findings and their texts, timecode) is read
 from :class:`previs.plan.frame_truth.FrameTruths`, the same answer the window's HUD and
 the report read; this module only draws it.
 
@@ -35,6 +39,10 @@ CUT_MARK_SECONDS = 0.5
 """Seconds the small cut marker stays on after the flash."""
 FLASH_WHITE = 0.75
 """How far the cut frame is blended toward white."""
+MAX_WARNINGS = 4
+"""Safety warning lines at most (4 x 29 px at 720p: the bottom sixth of the frame); the
+rest are counted on a last ``+N more`` line."""
+WARNING_SIGN = "\u26a0 "
 
 WHITE = (255, 255, 255)
 YELLOW = (255, 214, 10)
@@ -247,7 +255,7 @@ class BurnIn:
     # -- drawing --------------------------------------------------------------------------------
 
     def _label(self, rgb, font: TextCache, text: str, x: int, y: int, color, anchor: str = "tl") -> tuple[int, int]:
-        """Draw ``text`` on a darkened box; ``anchor`` tl / tr / tc / bl. Returns (w, h) of box."""
+        """Draw ``text`` on a darkened box; ``anchor`` tl / tr / tc / bl / br. Returns (w, h) of box."""
         t = font.get(text)
         p = self.pad
         bw, bh = t.w + 2 * p, t.h + p
@@ -257,6 +265,8 @@ class BurnIn:
             x = x - bw // 2
         elif anchor == "bl":
             y = y - bh
+        elif anchor == "br":
+            x, y = x - bw, y - bh
         return label(rgb, t, x, y, color, p, self._scratch)
 
     def apply(self, rgb: np.ndarray, frame: int) -> None:
@@ -286,6 +296,15 @@ class BurnIn:
             self._label(rgb, self.label_font,
                         f"SUGGESTED CUT {arrow(sc.direction)} {sc.angle:.0f}\u00b0 {sc.peak_speed:.0f}\u00b0/s",
                         W // 2, p, CYAN, anchor="tc")
+        # Safety warnings, bottom right, red: the frame's live findings.
+        if t.warnings:
+            lines = [WARNING_SIGN + w for w in t.warnings[:MAX_WARNINGS]]
+            if len(t.warnings) > MAX_WARNINGS:
+                lines.append(f"+{len(t.warnings) - MAX_WARNINGS} more")
+            y = H - p
+            for text in reversed(lines):
+                _, bh = self._label(rgb, self.caption_font, text, W - p, y, RED, anchor="br")
+                y -= bh + 1
         # Beat captions, bottom left, newest last.
         if self.captions:
             y = H - p

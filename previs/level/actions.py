@@ -34,6 +34,9 @@ class Action:
     - ``reach``: metres of air between the two bodies (centre distance minus both radii)
       across which a contact action can land: an arm 0.7 m, a leg 0.9 m, a diving tackle
       1.5 m (see :data:`ARM`). 0 for actions without contact.
+    - ``lands``: who of the beat hits the floor, a stunt that belongs on a ``crash-mat``:
+      ``"actor"`` (a fall), ``"target"`` (a throw), ``""`` nobody (see
+      :mod:`previs.plan.safety_bodies`).
     - ``who``: who may do it (:data:`HENRY_OR_PERFORMER` or :data:`PERFORMER`).
     - ``duration``: the default duration in seconds when the beat gives none.
     - ``does``: what it does, one line for ``previs check`` and the docs.
@@ -47,6 +50,7 @@ class Action:
     downs_actor: bool = False
     push: float = 0.0
     reach: float = 0.0
+    lands: str = ""
     who: str = HENRY_OR_PERFORMER
 
     def beyond_reach(self, centre_distance: float, r_actor: float, r_target: float) -> float:
@@ -67,8 +71,8 @@ LEG = 0.9
 LUNGE = 1.5
 
 
-def _contact(name: str, does: str, reach: float = ARM) -> Action:
-    return Action(name, does, contact=True, reach=reach)
+def _contact(name: str, does: str, reach: float = ARM, lands: str = "") -> Action:
+    return Action(name, does, contact=True, reach=reach, lands=lands)
 
 
 ACTIONS: dict[str, Action] = {
@@ -79,13 +83,13 @@ ACTIONS: dict[str, Action] = {
         _contact("punch", "may touch the target"),
         _contact("kick", "may touch the target", LEG),
         _contact("grab", "may touch the target"),
-        _contact("throw", "may touch the target"),
+        _contact("throw", "may touch the target", lands="target"),
         _contact("hit", "may touch the target"),
         _contact("tackle", "may touch the target", LUNGE),
         # 0.6 m: from arm's length (0.6 m centre to centre for two 0.3 m bodies) to 1.2 m,
         # clear of the 1.1 m that the 0.5 m default safety distance asks of them.
         Action("shove", "is pushed 0.6 m straight away from the actor", contact=True, push=0.6, reach=ARM),
-        Action("fall", "is down from t + duration", downs_actor=True, who=PERFORMER),
+        Action("fall", "is down from t + duration", downs_actor=True, lands="actor", who=PERFORMER),
         Action("down", "is down from t + duration", downs_actor=True, who=PERFORMER),
     )
 }

@@ -114,11 +114,23 @@ def caption(beat) -> str:
 
 
 def finding_text(f) -> str:
-    """One line for a safety finding: ``too close: A ↔ B 0.42 m`` or
-    ``Henry in no-go zone 'pit'``."""
+    """One line for a safety finding: ``too close: A ↔ B 0.42 m``,
+    ``Henry in no-go zone 'pit'``, ``Henry over lying Cook``, ``Henry 0.14 m from lying
+    Cook``, ``Cook's fall lands on bare floor (crash mat 'Mat' 1.2 m away)``, ``Goon 4's
+    throw lands 95% on a crash mat``, ``out of reach: Cook punch → Henry 8.0 m (6.4 m too far)``."""
     if f.kind == "clearance":
         a, b = f.who
         return f"too close: {a} \u2194 {b} {f.distance:.2f} m"
+    if f.kind == "lying-body":
+        a, b = f.who
+        return f"{a} over lying {b}" if f.distance < 0 else f"{a} {f.distance:.2f} m from lying {b}"
+    if f.kind == "landing":
+        where = "on bare floor" if f.on_mat == 0 else f"{f.on_mat:.0%} on a crash mat"
+        mat = f" (crash mat '{f.mat}' {f.mat_distance:.1f} m away)" if f.mat and f.mat_distance else ""
+        return f"{f.who[0]}'s {f.action} lands {where}{mat}"
+    if f.kind == "reach":
+        a, b = f.who
+        return f"out of reach: {a} {f.action} \u2192 {b} {f.distance:.1f} m ({f.beyond:.1f} m too far)"
     return f"{' + '.join(f.who)} in {f.kind} zone '{f.zone}'"
 
 
@@ -178,17 +190,41 @@ class FrameTruths:
         beats = sorted((b for s in shots for b in s.beats), key=lambda b: (b.frame, b.t))
         self._beats = beats
         self._beat_frames = [b.frame for b in beats]
-        self._spans = [max(1, self.tb.frames_in(max(CAPTION_SECONDS, b.duration))) for b in beats]
+        self._spans = [self._caption_frames(b.duration) for b in beats]
         self._longest = max(self._spans or [1])
         self._near = self.tb.frames_in(CLEARANCE_LIVE_SECONDS)
-        # Findings by first frame, each with the frame it stops being live (exclusive).
-        found = [] if plan is None else sorted(plan.safety, key=lambda f: f.frame)
-        self._findings = found
-        self._finding_frames = [f.frame for f in found]
-        # ``exit`` is the exit frame's time rounded to 1 ms, so the nearest frame is that frame.
-        self._live_ends = [f.frame + self._near + 1 if f.kind == "clearance" else self.tb.frames_in(f.exit)
-                           for f in found]
-        self._longest_finding = max([e - f.frame for f, e in zip(found, self._live_ends)] + [self._near + 1])
+        # Findings by the first frame they are live, each with the frame it stops (exclusive).
+        found = [] if plan is None else list(plan.safety)
+        spans = [self.live_span(f) for f in found]
+        order = sorted(range(len(found)), key=lambda i: (spans[i][0], i))
+        self._findings = [(i, found[i]) for i in order]
+        self._live_starts = [spans[i][0] for i in order]
+        self._live_ends = [spans[i][1] for i in order]
+        self._longest_finding = max([e - b for b, e in spans] + [1])
+
+    def _caption_frames(self, duration: float) -> int:
+        """Frames a beat of ``duration`` s stays captioned: ``max(duration, 1.5 s)``, at least 1."""
+        return max(1, self.tb.frames_in(max(CAPTION_SECONDS, duration)))
+
+    def live_span(self, f) -> tuple[int, int]:
+        """Frames ``[start, end)`` during which safety finding ``f`` is live (shown):
+
+        - ``clearance``, ``lying-body`` (reported at the closest moment): within
+          :data:`CLEARANCE_LIVE_SECONDS` of it;
+        - a hazard zone (``no-go``, ``pyro``): from the entry until the body leaves
+          (``exit``, the exit frame's time rounded to 1 ms: the nearest frame is that frame);
+        - ``landing``: from the fall's (or throw's) first frame until
+          :data:`CLEARANCE_LIVE_SECONDS` after the landing frame;
+        - ``reach``: while the beat's caption shows, from its first frame for
+          ``max(duration, 1.5 s)``."""
+        near = self._near
+        if f.kind in ("clearance", "lying-body"):
+            return f.frame - near, f.frame + near + 1
+        if f.kind == "landing":
+            return f.start, f.frame + near + 1
+        if f.kind == "reach":
+            return f.start, f.start + self._caption_frames(f.duration)
+        return f.frame, self.tb.frames_in(f.exit)
 
     def active_beats(self, frame: int) -> tuple:
         """Beats active at ``frame``: from their frame for ``max(duration, 1.5 s)``, at
@@ -199,17 +235,12 @@ class FrameTruths:
         return tuple(out[-MAX_CAPTIONS:])
 
     def live_findings(self, frame: int) -> tuple:
-        """The plan's safety findings live at ``frame``: a hazard-zone entry from its
-        frame until the body leaves (``exit``), a clearance finding within
-        :data:`CLEARANCE_LIVE_SECONDS` of its closest moment."""
-        lo = bisect.bisect_left(self._finding_frames, frame - self._longest_finding)
-        hi = bisect.bisect_right(self._finding_frames, frame + self._near)
-        out = []
-        for f, end in zip(self._findings[lo:hi], self._live_ends[lo:hi]):
-            start = f.frame - self._near if f.kind == "clearance" else f.frame
-            if start <= frame < end:
-                out.append(f)
-        return tuple(out)
+        """The plan's safety findings live at ``frame`` (:meth:`live_span`), in the plan's
+        order."""
+        lo = bisect.bisect_left(self._live_starts, frame - self._longest_finding + 1)
+        hi = bisect.bisect_right(self._live_starts, frame)
+        out = sorted((i, f) for (i, f), end in zip(self._findings[lo:hi], self._live_ends[lo:hi]) if frame < end)
+        return tuple(f for _, f in out)
 
     def at(self, frame: int, *, walked: tuple[str, tuple] | None = None) -> FrameTruth:
         """What is true at ``frame``. ``walked``: ``(Henry's name, findings)`` for a Henry

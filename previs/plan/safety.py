@@ -167,6 +167,39 @@ def _close_pairs(xz: np.ndarray, radii: np.ndarray, down: np.ndarray, safety: fl
     return np.concatenate(fs), np.concatenate(as_), np.concatenate(bs), np.concatenate(gs)
 
 
+def contact_windows(level, tb) -> list[tuple[int, int, int, int]]:
+    """``(i, j, first, last)`` per contact beat naming two different bodies (indices in
+    :func:`body_names` order): they may touch on frames ``first..last`` (both included),
+    the frames sampled inside the closed window ``[t, t + duration]``."""
+    body_of = {level.henry.id: 0}
+    body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
+    out = []
+    for beat in level.beats:
+        if not beat.is_contact or beat.target is None:
+            continue
+        i, j = body_of.get(beat.actor), body_of.get(beat.target)
+        if i is None or j is None or i == j:
+            continue
+        w = tb.frames_within(beat.t, beat.t + beat.duration)
+        out.append((i, j, w.start, w.stop - 1))
+    return out
+
+
+def encounter_minima(f: np.ndarray, key: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """Indices of the closest moment of each encounter: a run of consecutive frames ``f``
+    with the same pair ``key``; the smallest ``gap``, the earliest frame on a tie."""
+    o = np.lexsort((f, key))
+    fo, ko = f[o], key[o]
+    new = np.ones(f.size, dtype=bool)
+    new[1:] = (ko[1:] != ko[:-1]) | (fo[1:] != fo[:-1] + 1)
+    run = np.empty(f.size, dtype=np.int64)
+    run[o] = np.cumsum(new) - 1
+    o2 = np.lexsort((f, gap, run))
+    first = np.ones(o2.size, dtype=bool)
+    first[1:] = run[o2][1:] != run[o2][:-1]
+    return o2[first]
+
+
 def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceFinding]:
     """One :class:`ClearanceFinding` per encounter, sorted by time then names."""
     tb = motion.track.time_base
@@ -177,21 +210,10 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     f, a, b, gap = _close_pairs(xz, radii, down, float(safety_distance))
     if f.size == 0:
         return []
-    # Contact windows: the named pair may touch during [t, t + duration].
-    body_of = {level.henry.id: 0}
-    body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
-    windows = []  # (pair key, first frame, last frame) of every contact beat
-    for beat in level.beats:
-        if not beat.is_contact or beat.target is None:
-            continue
-        i, j = body_of.get(beat.actor), body_of.get(beat.target)
-        if i is None or j is None or i == j:
-            continue
-        w = tb.frames_within(beat.t, beat.t + beat.duration)
-        windows.append((min(i, j) * B + max(i, j), w.start, w.stop - 1))
     ok = np.zeros(f.size, dtype=bool)
+    key = a * B + b
+    windows = [(min(i, j) * B + max(i, j), f0, f1) for i, j, f0, f1 in contact_windows(level, tb)]
     if windows:
-        key = a * B + b
         sub = np.flatnonzero(np.isin(key, [w[0] for w in windows]))
         for pair, f0, f1 in windows:
             m = (key[sub] == pair) & (f[sub] >= f0) & (f[sub] <= f1)
@@ -200,17 +222,7 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     f, a, b, gap = f[keep], a[keep], b[keep], gap[keep]
     if f.size == 0:
         return []
-    key = a * B + b
-    o = np.lexsort((f, key))
-    f, a, b, gap, key = f[o], a[o], b[o], gap[o], key[o]
-    new = np.ones(f.size, dtype=bool)
-    new[1:] = (key[1:] != key[:-1]) | (f[1:] != f[:-1] + 1)
-    run = np.cumsum(new) - 1
-    # Closest moment per run: sort by (run, gap, frame) and take each run's first.
-    o2 = np.lexsort((f, gap, run))
-    first = np.ones(o2.size, dtype=bool)
-    first[1:] = run[o2][1:] != run[o2][:-1]
-    best = o2[first]
+    best = encounter_minima(f, a * B + b, gap)
     names = body_names(level)
     out = [
         ClearanceFinding(

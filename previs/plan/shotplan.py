@@ -26,6 +26,7 @@ import numpy as np
 from ..errors import PrevisError
 from . import comfort as _comfort
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
+from . import safety_bodies as _bodies
 from .safety import ClearanceFinding, ZoneFinding, clearance_findings, zone_findings
 from .shots import SWING_KEYS, NoTurn, SuggestedCut, best_swing, shot_bounds
 from ..level.model import Settings as _LevelDefaults
@@ -241,7 +242,8 @@ class ShotPlan:
     settings: PlanSettings
     cuts: tuple[Cut, ...]
     shots: tuple[Shot, ...]
-    safety: tuple[ClearanceFinding | ZoneFinding, ...]
+    safety: tuple[ClearanceFinding | ZoneFinding | _bodies.LyingBodyFinding | _bodies.LandingFinding
+                  | _bodies.ReachFinding, ...]
     comfort: _comfort.Comfort
     track: "CameraTrack" = field(repr=False)
     has_motion: bool = False
@@ -379,6 +381,8 @@ def build_plan(
         beats = _beat_refs(level, tb)
         safety = list(clearance_findings(level, motion, settings.safety_distance))
         safety += zone_findings(level, motion)
+        safety += _bodies.lying_body_findings(level, motion, settings.safety_distance)
+        safety += _bodies.landing_findings(level, motion) + _bodies.reach_findings(level, motion)
         safety.sort(key=lambda s: (s.frame, s.kind, s.who))
 
     shots = []

@@ -12,7 +12,8 @@ import os
 import numpy as np
 
 from .. import __version__
-from ..plan.frame_truth import FrameTruths
+from ..plan.frame_truth import FrameTruths, finding_text
+from ..plan.safety_bodies import KINDS as BODY_FINDINGS
 from .formatting import arrow, clock, compact_names, data_uri, esc, fmt_duration, num
 
 MINUTE_SPLIT = 75.0
@@ -221,6 +222,8 @@ def _finding_row(k: int, f, plan, level, motion) -> str:
     where = f"({pos[0]:.1f}, {pos[1]:.1f})" if pos else "\u2014"
     if f.kind == "clearance":
         what = f"clearance {f.distance:.2f} m (under {num(plan.settings.safety_distance)} m)"
+    elif f.kind in BODY_FINDINGS:
+        what = finding_text(f)
     else:
         what = f"inside {f.kind} zone \u201c{f.zone}\u201d until {clock(f.exit)}"
     tc = plan.timecode(f.frame)
@@ -237,8 +240,9 @@ def section_safety(plan, level, motion) -> str:
         parts.append("<p>No level: safety is not checked for a bare camera track.</p>")
     elif not plan.safety:
         parts.append(f'<p class="ok">No safety findings: no two bodies closer than '
-                     f'{esc(num(plan.settings.safety_distance))} m outside contact beats, nobody in a '
-                     'no-go or pyro zone.</p>')
+                     f'{esc(num(plan.settings.safety_distance))} m outside contact beats or near a body '
+                     'lying down, nobody in a no-go or pyro zone, every fall and throw on a crash mat, every '
+                     'blow in reach.</p>')
     else:
         rows = "".join(_finding_row(k, f, plan, level, motion) for k, f in enumerate(plan.safety, 1))
         parts.append(

@@ -95,6 +95,10 @@ def _finding_text(r: Replay, fd) -> str:
         gap = f"{fd.distance:.2f} m apart" if fd.distance >= 0 else f"overlapping by {-fd.distance:.2f} m"
         return (f"clearance: {a} and {b} {gap} at {r.at(fd.frame)} "
                 f"(safety_distance {_fmt(r.plan.settings.safety_distance)} m)")
+    if not hasattr(fd, "zone"):  # lying-body, landing, reach: the HUD's own line
+        from ..plan.frame_truth import finding_text
+
+        return f"{finding_text(fd)} at {r.at(fd.frame)}"
     who = ", ".join(fd.who)
     return (f"{fd.kind} zone '{fd.zone}': {who} entered at {r.at(fd.frame)} at x {fd.x:.2f}, z {fd.z:.2f}, "
             f"left at {fd.exit:.3f} s")

@@ -125,8 +125,8 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
         NOTE,
     ),
     "allow": (
-        _k("kind", "string", "the finding's kind: clearance, no-go or pyro", required=True,
-           choices=("clearance", "no-go", "pyro")),
+        _k("kind", "string", "the finding's kind: clearance, no-go, pyro, lying-body, landing or reach",
+           required=True, choices=("clearance", "no-go", "pyro", "lying-body", "landing", "reach")),
         _k("who", "names", "a name or a list of names; the finding's people must be exactly these",
            default="anyone"),
         _k("time", "number", "seconds: the finding's time (closest moment, or zone entry)", minimum=0.0,

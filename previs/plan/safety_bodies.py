@@ -1,0 +1,341 @@
+"""Safety findings about bodies on the floor and blows: lying bodies, landings, reach.
+
+**A lying body.** A performer who is down lies where it stood, fallen backwards as the
+animatic draws it (``assets/shaders/body.vert``): feet where it stood, head its
+``height`` away, straight behind where it faced on the frame it went down, the
+direction ``(sin yaw, cos yaw)`` in ``(x, z)`` (yaw 0 faces north, -z, so it lies
+toward the south). Its footprint is that ``height`` x ``2 radius`` rectangle
+(:func:`lying_footprints`); it stays put (a body on the floor does not turn).
+
+**Lying-body findings** (kind ``lying-body``): an upright body (Henry or a performer who
+is not down) whose circle comes within ``safety_distance`` of a lying footprint, or onto
+it: the gap is the distance from the upright body's centre to the rectangle minus its
+radius (negative: it steps on the body; ``-radius``: its centre is over it). As for
+clearance, the actor and target of a contact beat may touch during its window
+``[t, t + duration]``, and one finding is reported per encounter (consecutive frames of
+the same pair) at its closest moment, with ``who`` = (the upright body, the lying one)
+and ``x``, ``z`` the upright body's centre then.
+
+**Landing findings** (kind ``landing``): a ``fall`` or a ``throw`` (the action table's
+``lands`` column: the fall's actor, the throw's target) whose landing is not all on
+``crash-mat`` zones. The landing is the footprint of the body on its landing frame:
+
+- a ``fall``: the frame it goes down (``t + duration``), the footprint as drawn;
+- a ``throw`` whose target goes down inside the throw's window ``[t, t + duration]``
+  (a throw followed by the target's fall, as the bundled levels write it): that fall's
+  footprint, reported once, as the throw;
+- any other ``throw``: the target's position at ``t + duration``, lying its height away
+  from the thrower (along thrower -> target).
+
+"All on a mat" is tested at points at most :data:`LANDING_STEP` m apart over the
+rectangle (three rows: both sides and the middle); each must be inside some crash mat.
+The finding gives the share on a mat (``on_mat``, 0..1) and the nearest crash mat with
+its distance from the landing's centre (0: the centre is on it).
+
+**Reach findings** (kind ``reach``): a contact beat whose bodies, as replayed, stay out
+of the action's reach on every frame of its window ``[t, t + duration]``, by the one
+reach rule, :meth:`previs.level.actions.Action.beyond_reach` (the level check asks it of
+the script, this asks it of the replay, a take walked by hand included). Reported at
+the closest frame: ``distance`` centre to centre and ``beyond`` the reach, metres.
+
+Units: metres on the ground plane ``(x, z)``; times seconds; frames 0-based.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .safety import _r, body_names, body_positions, contact_windows, encounter_minima, points_in_polygon
+
+KINDS = ("lying-body", "landing", "reach")
+"""The finding kinds of this module."""
+
+CRASH_MAT = "crash-mat"
+"""The zone kind a fall or a throw must land on."""
+
+LANDING_STEP = 0.1
+"""Metres between the points of a landing footprint tested for being on a mat: a 1.8 m
+body is 19 points along, 3 across; no gap in a mat narrower than a hand goes unseen."""
+
+
+@dataclass(frozen=True)
+class LyingBodyFinding:
+    """An upright body passing within ``safety_distance`` of, or over, a lying one."""
+
+    who: tuple[str, str]  # (upright, lying)
+    frame: int
+    time: float
+    timecode: str
+    distance: float
+    x: float
+    z: float
+    kind: str = "lying-body"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "who": list(self.who), "frame": self.frame, "time": self.time,
+                "timecode": self.timecode, "distance": self.distance, "x": self.x, "z": self.z}
+
+
+@dataclass(frozen=True)
+class LandingFinding:
+    """A fall or a throw landing (partly) off the crash mats. ``start`` is the beat's
+    first frame (``frame_at(t)``), ``frame`` the landing frame."""
+
+    who: tuple[str]
+    action: str
+    beat: int
+    start: int
+    frame: int
+    time: float
+    timecode: str
+    x: float
+    z: float
+    head_x: float
+    head_z: float
+    on_mat: float
+    mat: str | None
+    mat_distance: float | None
+    kind: str = "landing"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "who": list(self.who), "action": self.action, "beat": self.beat,
+                "frame": self.frame, "time": self.time, "timecode": self.timecode, "x": self.x, "z": self.z,
+                "head_x": self.head_x, "head_z": self.head_z, "on_mat": self.on_mat, "mat": self.mat,
+                "mat_distance": self.mat_distance}
+
+
+@dataclass(frozen=True)
+class ReachFinding:
+    """A contact beat whose bodies never come within the action's reach. ``start`` is the
+    beat's first frame, ``duration`` its seconds; ``frame`` the closest moment."""
+
+    who: tuple[str, str]  # (actor, target)
+    action: str
+    beat: int
+    start: int
+    duration: float
+    frame: int
+    time: float
+    timecode: str
+    distance: float
+    beyond: float
+    x: float
+    z: float
+    kind: str = "reach"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "who": list(self.who), "action": self.action, "beat": self.beat,
+                "frame": self.frame, "time": self.time, "timecode": self.timecode, "distance": self.distance,
+                "beyond": self.beyond, "x": self.x, "z": self.z}
+
+
+def fall_direction(facing_deg) -> np.ndarray:
+    """Unit ``(x, z)`` straight behind a body facing ``facing_deg`` (0 = north, +90 = west):
+    where its head lands when it falls backwards."""
+    a = np.radians(np.asarray(facing_deg, float))
+    return np.stack([np.sin(a), np.cos(a)], axis=-1)
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A body lying on the floor: ``feet`` and unit ``direction`` (x, z) toward the head,
+    ``length`` (its height) and ``half_width`` (its radius), metres."""
+
+    feet: np.ndarray
+    direction: np.ndarray
+    length: float
+    half_width: float
+
+    @property
+    def head(self) -> np.ndarray:
+        return self.feet + self.length * self.direction
+
+    def distance(self, pts: np.ndarray) -> np.ndarray:
+        """Distance (m) of points ``(..., 2)`` from the rectangle (0 inside it)."""
+        rel = np.asarray(pts, float) - self.feet
+        d = self.direction
+        u = rel[..., 0] * d[0] + rel[..., 1] * d[1]
+        v = np.abs(rel[..., 0] * d[1] - rel[..., 1] * d[0])
+        du = np.maximum(np.maximum(-u, u - self.length), 0.0)
+        dv = np.maximum(v - self.half_width, 0.0)
+        return np.hypot(du, dv)
+
+    def samples(self) -> np.ndarray:
+        """``(N, 2)`` points over the rectangle at most :data:`LANDING_STEP` apart along it,
+        on both sides and the middle line."""
+        n = max(1, math.ceil(self.length / LANDING_STEP))
+        u = np.linspace(0.0, self.length, n + 1)
+        side = np.array([self.direction[1], -self.direction[0]])
+        rows = [self.feet + u[:, None] * self.direction + s * self.half_width * side for s in (-1.0, 0.0, 1.0)]
+        return np.concatenate(rows)
+
+
+def lying_footprints(level, motion) -> list[tuple[int, int, Footprint]]:
+    """``(performer index, first down frame, footprint)`` of every performer who goes down
+    in the replay; the footprint is fixed on that frame (position and facing)."""
+    down = np.asarray(motion.perf_down, bool)
+    out = []
+    for p in np.flatnonzero(down.any(axis=0)).tolist():
+        f0 = int(np.argmax(down[:, p]))
+        perf = level.performers[p]
+        fp = Footprint(np.asarray(motion.perf_xz[f0, p], float), fall_direction(motion.perf_facing[f0, p]),
+                       float(perf.height), float(perf.radius))
+        out.append((p, f0, fp))
+    return out
+
+
+def lying_body_findings(level, motion, safety_distance: float) -> list[LyingBodyFinding]:
+    """One :class:`LyingBodyFinding` per encounter of an upright body with a lying one,
+    sorted by frame then names."""
+    tb = motion.track.time_base
+    xz = body_positions(motion)
+    F, B, _ = xz.shape
+    radii = np.array([level.henry.radius] + [p.radius for p in level.performers], float)
+    down = np.concatenate([np.zeros((F, 1), bool), np.asarray(motion.perf_down, bool)], axis=1)
+    windows = contact_windows(level, tb)
+    fs, keys, gaps = [], [], []
+    for p, f0, fp in lying_footprints(level, motion):
+        lying = p + 1
+        # Only bodies that come near the footprint at all are measured frame by frame.
+        reach = fp.length + fp.half_width + float(radii.max()) + safety_distance
+        centre = fp.feet + 0.5 * fp.length * fp.direction
+        near = np.hypot(xz[f0:, :, 0] - centre[0], xz[f0:, :, 1] - centre[1]) < reach
+        near &= ~down[f0:]
+        near &= np.asarray(motion.perf_down, bool)[f0:, p][:, None]
+        near[:, lying] = False
+        ff, bb = np.nonzero(near)
+        if ff.size == 0:
+            continue
+        ff = ff + f0
+        gap = fp.distance(xz[ff, bb]) - radii[bb]
+        hit = gap < safety_distance
+        for i, j, w0, w1 in windows:
+            if lying in (i, j):  # a contact beat with the lying body: they may touch then
+                other = j if i == lying else i
+                hit &= ~((bb == other) & (ff >= w0) & (ff <= w1))
+        fs.append(ff[hit])
+        keys.append(bb[hit] * B + lying)
+        gaps.append(gap[hit])
+    if not fs or not sum(k.size for k in fs):
+        return []
+    f, key, gap = np.concatenate(fs), np.concatenate(keys), np.concatenate(gaps)
+    names = body_names(level)
+    out = []
+    for k in encounter_minima(f, key, gap).tolist():
+        b, lying = divmod(int(key[k]), B)
+        fr = int(f[k])
+        out.append(LyingBodyFinding(who=(names[b], names[lying]), frame=fr, time=_r(tb.time_of(fr), 3),
+                                    timecode=tb.timecode(fr), distance=_r(gap[k], 2),
+                                    x=_r(xz[fr, b, 0], 3), z=_r(xz[fr, b, 1], 3)))
+    out.sort(key=lambda c: (c.frame, c.who))
+    return out
+
+
+def _mat_distance(poly: np.ndarray, pt: np.ndarray) -> float:
+    """Metres from ``pt`` to polygon ``poly`` (0 inside it)."""
+    if points_in_polygon(pt[None, :], poly)[0]:
+        return 0.0
+    a, b = poly, np.roll(poly, -1, axis=0)
+    ab = b - a
+    s = np.clip(((pt - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0.0, 1.0)
+    return float(np.hypot(*(a + s[:, None] * ab - pt).T).min())
+
+
+def landing_findings(level, motion) -> list[LandingFinding]:
+    """One :class:`LandingFinding` per fall or throw not all on crash mats, by frame."""
+    tb = motion.track.time_base
+    xz = body_positions(motion)
+    F = xz.shape[0]
+    names = body_names(level)
+    body_of = {level.henry.id: 0}
+    body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
+    lying = {p + 1: (f0, fp) for p, f0, fp in lying_footprints(level, motion)}
+    mats = [(z.name or f"crash mat {z.id}", np.asarray(z.polygon, float)) for z in level.zones
+            if z.kind == CRASH_MAT and len(z.polygon) >= 3]
+    def lander(b):
+        who = b.spec.lands
+        return body_of.get(b.actor if who == "actor" else b.target) if who else None
+
+    def thrown_into_fall(b, body) -> bool:
+        fallen = lying.get(body)
+        w = tb.frames_within(b.t, b.end)
+        return fallen is not None and w.start <= fallen[0] < max(w.stop, w.start + 1)
+
+    # A throw followed by its target's fall inside the throw is one landing: the throw's.
+    claimed = {(body, lying[body][0]) for b in level.beats if b.spec.lands == "target"
+               and (body := lander(b)) is not None and thrown_into_fall(b, body)}
+    landings = []  # (beat, body, landing frame, footprint)
+    for b in level.beats:
+        body = lander(b)
+        if body is None:
+            continue
+        end = tb.frame_at(b.end)
+        fallen = lying.get(body)
+        if b.spec.lands == "actor":
+            if fallen is None or fallen[0] != end or (body, end) in claimed:
+                continue  # not this beat that downs it (already down, or after the replay)
+            landings.append((b, body, end, fallen[1]))
+        elif thrown_into_fall(b, body):
+            landings.append((b, body, fallen[0], fallen[1]))
+        elif end < F and body_of.get(b.actor) is not None:
+            d = xz[end, body] - xz[end, body_of[b.actor]]
+            n = float(np.hypot(*d))
+            if n < 1e-9:
+                continue  # thrower and target on one spot: no direction to land in
+            target = level.actor(b.target)
+            landings.append((b, body, end, Footprint(xz[end, body].copy(), d / n, float(target.height),
+                                                     float(target.radius))))
+    out = []
+    for b, body, fr, fp in landings:
+        pts = fp.samples()
+        on = np.zeros(len(pts), bool)
+        for _, poly in mats:
+            on |= points_in_polygon(pts, poly)
+        if on.all():
+            continue
+        centre = fp.feet + 0.5 * fp.length * fp.direction
+        near = min(((_mat_distance(poly, centre), name) for name, poly in mats), default=None)
+        head = fp.head
+        out.append(LandingFinding(
+            who=(names[body],), action=b.action, beat=int(b.id), start=tb.frame_at(b.t), frame=int(fr),
+            time=_r(tb.time_of(fr), 3), timecode=tb.timecode(fr), x=_r(fp.feet[0], 3), z=_r(fp.feet[1], 3),
+            head_x=_r(head[0], 3), head_z=_r(head[1], 3), on_mat=_r(on.mean(), 2),
+            mat=None if near is None else near[1], mat_distance=None if near is None else _r(near[0], 2)))
+    out.sort(key=lambda c: (c.frame, c.who, c.beat))
+    return out
+
+
+def reach_findings(level, motion) -> list[ReachFinding]:
+    """One :class:`ReachFinding` per contact beat out of reach on every frame of its
+    window (frames inside the replay only), by frame."""
+    tb = motion.track.time_base
+    xz = body_positions(motion)
+    F = xz.shape[0]
+    names = body_names(level)
+    body_of = {level.henry.id: 0}
+    body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
+    out = []
+    for b in level.beats:
+        if not b.is_contact or b.target is None:
+            continue
+        i, j = body_of.get(b.actor), body_of.get(b.target)
+        w = tb.frames_within(b.t, b.end)
+        lo, hi = w.start, min(w.stop, F)
+        if i is None or j is None or i == j or lo >= hi:
+            continue
+        d = np.hypot(*(xz[lo:hi, i] - xz[lo:hi, j]).T)
+        k = int(np.argmin(d))
+        a, t = level.actor(b.actor), level.actor(b.target)
+        beyond = b.spec.beyond_reach(float(d[k]), a.radius, t.radius)
+        if beyond <= 0:
+            continue
+        fr = lo + k
+        out.append(ReachFinding(
+            who=(names[i], names[j]), action=b.action, beat=int(b.id), start=tb.frame_at(b.t),
+            duration=float(b.duration), frame=fr, time=_r(tb.time_of(fr), 3), timecode=tb.timecode(fr),
+            distance=_r(d[k], 2), beyond=_r(beyond, 2), x=_r(xz[fr, i, 0], 3), z=_r(xz[fr, i, 1], 3)))
+    out.sort(key=lambda c: (c.frame, c.who, c.beat))
+    return out
