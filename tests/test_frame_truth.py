@@ -63,8 +63,14 @@ def test_frame_before_a_cut_and_live_findings(corridor):
     # (0.5 s) either side of it, and not one frame more.
     clear = [f for f in plan.safety if f.kind == "clearance"][0]
     assert (clear.frame, clear.who) == (312, ("Goon 3", "Henry"))
-    assert truths.at(300).findings == (clear,) and truths.at(324).findings == (clear,)
-    assert truths.at(299).findings == () and truths.at(325).findings == ()
+    assert truths.at(300).findings == (clear,) and truths.at(324).findings[0] == clear
+    assert truths.at(299).findings == () and clear not in truths.at(325).findings
+    # Goon 3 then runs over Goon 1 lying on the floor (closest at frame 330): live from 318.
+    over = truths.at(324).findings[1]
+    assert (over.kind, over.frame, over.who) == ("lying-body", 330, ("Goon 3", "Goon 1"))
+    assert truths.at(317).findings == (clear,) and truths.at(325).findings == (over,)
+    assert truths.at(342).findings == (over,) and over not in truths.at(343).findings
+    assert truths.at(324).warnings[1] == "Goon 3 over lying Goon 1"
     assert truths.at(312).warnings == (f"too close: Goon 3 \u2194 Henry {clear.distance:.2f} m",)
     # A zone entry is live from its frame until the body leaves.
     pyro = [f for f in plan.safety if f.kind == "pyro"][0]

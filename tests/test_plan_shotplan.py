@@ -55,7 +55,9 @@ def test_plan_with_motion():
     kinds = [(f.kind, f.who) for f in plan.safety]
     assert ("pyro", ("Goon 1",)) in kinds
     assert ("clearance", ("Goon 3", "Henry")) in kinds  # 0.3 m behind Henry's back
-    assert len(kinds) == 2
+    # Goon 2 punches from 5.5 m (out of reach) and falls on bare floor (no crash mat).
+    assert ("reach", ("Goon 2", "Henry")) in kinds and ("landing", ("Goon 2",)) in kinds
+    assert len(kinds) == 4
     clear = [f for f in plan.safety if f.kind == "clearance"][0]
     assert clear.distance == 0.3 and clear.time == pytest.approx(8.0 + 5.1 / 5.0, abs=1 / FPS)
     assert [f.time for f in plan.safety] == sorted(f.time for f in plan.safety)
