@@ -6,8 +6,8 @@ The fixture ``tests/data/expect/duel.tmx`` (12 s at 24 fps): Henry walks east fr
 (2.5, 6.5) to (14.5, 6.5) at 1.5 m/s from t = 1 s. At t = 3 he whips left to Goon 2 (behind
 him on the left, walking east from t = 4 s at 2 m/s): a left turn cut at 3.125 s. At t = 6
 he whips right to Goon 1, ahead: a right turn cut at 6.125 s. Goon 1 steps in to (16.5, 6.5)
-from t = 8 s; Goon 2 falls at t = 10 (down from 10.5 s). A pyro zone 'Flare' covers
-x 12-14, z 1-4; nobody enters it.
+from t = 8 s; Goon 2 falls at t = 10 (down from 10.5 s) onto the crash mat 'Fall mat'
+(x 10-12, z 0.7-2.9). A pyro zone 'Flare' covers x 12-14, z 1-4; nobody enters it.
 """
 
 from __future__ import annotations
@@ -305,7 +305,9 @@ def test_zone_findings(tmp_path):
     into_flare = lambda root: move_path_end(root, "goon 2 walk", 1.0)  # noqa: E731 - ends at x 12.5
     msg = failure(duel(tmp_path, SAFE, into_flare), "safety.findings")
     assert "pyro zone 'Flare': Goon 2 entered at" in msg
-    passes(duel(tmp_path, SAFE + '[[safety.allow]]\nkind = "pyro"\nzone = "Flare"\nwho = "Goon 2"\n', into_flare))
+    # Walking on into the flare, he also falls partly off the crash mat (37 % on it): allowed too.
+    passes(duel(tmp_path, SAFE + '[[safety.allow]]\nkind = "pyro"\nzone = "Flare"\nwho = "Goon 2"\n'
+                '[[safety.allow]]\nkind = "landing"\nwho = "Goon 2"\n', into_flare))
 
 
 # -- comfort -----------------------------------------------------------------------------

@@ -68,6 +68,9 @@ def test_a_punch_from_8_m_is_one_reach_finding_and_its_one_level_warning():
     assert [f.to_dict() for f in plan.safety] == [
         {"kind": "reach", "who": ["Cook", "Henry"], "action": "punch", "beat": 3, "frame": 24, "time": 1.0,
          "timecode": "00:00:01:00", "distance": 8.0, "beyond": 6.7, "x": 10.0, "z": 3.0}]
+    # The timecode counts from the plan's start_tc, as every timecode of the plan does.
+    (f,) = pipeline.plan(motion, start_tc="01:00:00:00").safety
+    assert f.timecode == "01:00:01:00"
     truths = FrameTruths(plan)
     # Live while the punch's caption shows: from frame 24 for max(0.5, 1.5) s = 36 frames.
     assert truths.at(24).warnings == truths.at(59).warnings == (

@@ -38,6 +38,8 @@ reach rule, :meth:`previs.level.actions.Action.beyond_reach` (the level check as
 the script, this asks it of the replay, a take walked by hand included). Reported at
 the closest frame: ``distance`` centre to centre and ``beyond`` the reach, metres.
 
+Each rule takes the plan's ``time_base`` (:class:`~previs.timebase.TimeBase`, whose
+``start_tc`` the findings' ``timecode`` counts from; default: the replay's own).
 Units: metres on the ground plane ``(x, z)``; times seconds; frames 0-based.
 """
 
@@ -187,10 +189,10 @@ def lying_footprints(level, motion) -> list[tuple[int, int, Footprint]]:
     return out
 
 
-def lying_body_findings(level, motion, safety_distance: float) -> list[LyingBodyFinding]:
+def lying_body_findings(level, motion, safety_distance: float, time_base=None) -> list[LyingBodyFinding]:
     """One :class:`LyingBodyFinding` per encounter of an upright body with a lying one,
     sorted by frame then names."""
-    tb = motion.track.time_base
+    tb = time_base or motion.track.time_base  # the plan's: its start_tc makes the timecodes
     xz = body_positions(motion)
     F, B, _ = xz.shape
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers], float)
@@ -244,9 +246,9 @@ def _mat_distance(poly: np.ndarray, pt: np.ndarray) -> float:
     return float(np.hypot(*(a + s[:, None] * ab - pt).T).min())
 
 
-def landing_findings(level, motion) -> list[LandingFinding]:
+def landing_findings(level, motion, time_base=None) -> list[LandingFinding]:
     """One :class:`LandingFinding` per fall or throw not all on crash mats, by frame."""
-    tb = motion.track.time_base
+    tb = time_base or motion.track.time_base  # the plan's: its start_tc makes the timecodes
     xz = body_positions(motion)
     F = xz.shape[0]
     names = body_names(level)
@@ -308,10 +310,10 @@ def landing_findings(level, motion) -> list[LandingFinding]:
     return out
 
 
-def reach_findings(level, motion) -> list[ReachFinding]:
+def reach_findings(level, motion, time_base=None) -> list[ReachFinding]:
     """One :class:`ReachFinding` per contact beat out of reach on every frame of its
     window (frames inside the replay only), by frame."""
-    tb = motion.track.time_base
+    tb = time_base or motion.track.time_base  # the plan's: its start_tc makes the timecodes
     xz = body_positions(motion)
     F = xz.shape[0]
     names = body_names(level)

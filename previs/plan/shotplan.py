@@ -381,8 +381,8 @@ def build_plan(
         beats = _beat_refs(level, tb)
         safety = list(clearance_findings(level, motion, settings.safety_distance))
         safety += zone_findings(level, motion)
-        safety += _bodies.lying_body_findings(level, motion, settings.safety_distance)
-        safety += _bodies.landing_findings(level, motion) + _bodies.reach_findings(level, motion)
+        safety += _bodies.lying_body_findings(level, motion, settings.safety_distance, time_base=tb)
+        safety += _bodies.landing_findings(level, motion, tb) + _bodies.reach_findings(level, motion, tb)
         safety.sort(key=lambda s: (s.frame, s.kind, s.who))
 
     shots = []
