@@ -14,7 +14,7 @@ Henry's eyes, offscreen, at the level's frame rate, into an H.264 MP4 (yuv420p, 
 everywhere). Burned in: timecode (from the level's start_tc), shot number (red with
 OVER TAKE when the take is longer than max_take), a one-frame white flash with
 "CUT 3 ◀ 88°" on each turn cut (◀ left, ▶ right), the suggested cut of an over-long
-take, and beat captions.
+take, beat captions and the live safety warnings (bottom right, red).
 
 The file is written whole or not at all: it is encoded to a hidden temporary file beside
 FILE and moved into place at the end, so an interrupted render leaves FILE as it was.
