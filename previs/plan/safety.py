@@ -167,19 +167,31 @@ def _close_pairs(xz: np.ndarray, radii: np.ndarray, down: np.ndarray, safety: fl
     return np.concatenate(fs), np.concatenate(as_), np.concatenate(bs), np.concatenate(gs)
 
 
-def contact_windows(level, tb) -> list[tuple[int, int, int, int]]:
-    """``(i, j, first, last)`` per contact beat naming two different bodies (indices in
-    :func:`body_names` order): they may touch on frames ``first..last`` (both included),
-    the frames sampled inside the closed window ``[t, t + duration]``."""
-    body_of = {level.henry.id: 0}
-    body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
-    out = []
+def body_index(level) -> dict[int, int]:
+    """Object id -> body index in :func:`body_names` order (Henry 0, performers 1..)."""
+    out = {level.henry.id: 0}
+    out.update({p.id: i + 1 for i, p in enumerate(level.performers)})
+    return out
+
+
+def contact_beats(level):
+    """``(beat, i, j)`` per contact beat whose actor ``i`` and target ``j`` (body indices)
+    are two different bodies, in beat order."""
+    body_of = body_index(level)
     for beat in level.beats:
         if not beat.is_contact or beat.target is None:
             continue
         i, j = body_of.get(beat.actor), body_of.get(beat.target)
-        if i is None or j is None or i == j:
-            continue
+        if i is not None and j is not None and i != j:
+            yield beat, i, j
+
+
+def contact_windows(level, tb) -> list[tuple[int, int, int, int]]:
+    """``(i, j, first, last)`` per contact beat naming two different bodies (indices in
+    :func:`body_names` order): they may touch on frames ``first..last`` (both included),
+    the frames sampled inside the closed window ``[t, t + duration]``."""
+    out = []
+    for beat, i, j in contact_beats(level):
         w = tb.frames_within(beat.t, beat.t + beat.duration)
         out.append((i, j, w.start, w.stop - 1))
     return out

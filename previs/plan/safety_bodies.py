@@ -47,10 +47,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
-from .safety import _r, body_names, body_positions, contact_windows, encounter_minima, points_in_polygon
+from .safety import (_r, body_index, body_names, body_positions, contact_beats, contact_windows, encounter_minima,
+                     points_in_polygon)
 
 KINDS = ("lying-body", "landing", "reach")
 """The finding kinds of this module."""
@@ -64,74 +66,75 @@ body is 19 points along, 3 across; no gap in a mat narrower than a hand goes uns
 
 
 @dataclass(frozen=True)
-class LyingBodyFinding:
-    """An upright body passing within ``safety_distance`` of, or over, a lying one."""
+class _BodyFinding:
+    """What every finding here has: ``who`` (names), ``frame`` (0-based), ``time`` (s) and
+    ``timecode`` of the moment it reports. ``KEYS`` orders its ``shotplan.json`` object."""
 
-    who: tuple[str, str]  # (upright, lying)
+    who: tuple[str, ...]
     frame: int
     time: float
     timecode: str
-    distance: float
-    x: float
-    z: float
-    kind: str = "lying-body"
+    kind: ClassVar[str] = ""
+    KEYS: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "who": list(self.who), "frame": self.frame, "time": self.time,
-                "timecode": self.timecode, "distance": self.distance, "x": self.x, "z": self.z}
+        d = {"kind": self.kind, **{k: getattr(self, k) for k in self.KEYS}}
+        d["who"] = list(self.who)
+        return d
 
 
 @dataclass(frozen=True)
-class LandingFinding:
+class LyingBodyFinding(_BodyFinding):
+    """An upright body passing within ``safety_distance`` of, or over, a lying one;
+    ``who`` = (upright, lying), ``distance`` the gap (m), ``x``/``z`` the upright body."""
+
+    distance: float = 0.0
+    x: float = 0.0
+    z: float = 0.0
+    kind: ClassVar[str] = "lying-body"
+    KEYS: ClassVar[tuple[str, ...]] = ("who", "frame", "time", "timecode", "distance", "x", "z")
+
+
+@dataclass(frozen=True)
+class LandingFinding(_BodyFinding):
     """A fall or a throw landing (partly) off the crash mats. ``start`` is the beat's
-    first frame (``frame_at(t)``), ``frame`` the landing frame."""
+    first frame (``frame_at(t)``), ``frame`` the landing frame; ``x``/``z`` the feet,
+    ``head_x``/``head_z`` the head; ``on_mat`` 0..1; the nearest ``mat`` and its
+    ``mat_distance`` (m) from the landing's centre, None without crash mats."""
 
-    who: tuple[str]
-    action: str
-    beat: int
-    start: int
-    frame: int
-    time: float
-    timecode: str
-    x: float
-    z: float
-    head_x: float
-    head_z: float
-    on_mat: float
-    mat: str | None
-    mat_distance: float | None
-    kind: str = "landing"
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "who": list(self.who), "action": self.action, "beat": self.beat,
-                "frame": self.frame, "time": self.time, "timecode": self.timecode, "x": self.x, "z": self.z,
-                "head_x": self.head_x, "head_z": self.head_z, "on_mat": self.on_mat, "mat": self.mat,
-                "mat_distance": self.mat_distance}
+    action: str = ""
+    beat: int = 0
+    start: int = 0
+    x: float = 0.0
+    z: float = 0.0
+    head_x: float = 0.0
+    head_z: float = 0.0
+    on_mat: float = 0.0
+    mat: str | None = None
+    mat_distance: float | None = None
+    kind: ClassVar[str] = "landing"
+    KEYS: ClassVar[tuple[str, ...]] = ("who", "action", "beat", "frame", "time", "timecode", "x", "z", "head_x",
+                                       "head_z", "on_mat", "mat", "mat_distance")
 
 
 @dataclass(frozen=True)
-class ReachFinding:
-    """A contact beat whose bodies never come within the action's reach. ``start`` is the
-    beat's first frame, ``duration`` its seconds; ``frame`` the closest moment."""
+class ReachFinding(_BodyFinding):
+    """A contact beat whose bodies never come within the action's reach; ``who`` =
+    (actor, target). ``start`` is the beat's first frame, ``duration`` its seconds;
+    ``frame`` the closest moment, ``distance`` centre to centre and ``beyond`` the reach
+    (m) then, ``x``/``z`` the actor."""
 
-    who: tuple[str, str]  # (actor, target)
-    action: str
-    beat: int
-    start: int
-    duration: float
-    frame: int
-    time: float
-    timecode: str
-    distance: float
-    beyond: float
-    x: float
-    z: float
-    kind: str = "reach"
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "who": list(self.who), "action": self.action, "beat": self.beat,
-                "frame": self.frame, "time": self.time, "timecode": self.timecode, "distance": self.distance,
-                "beyond": self.beyond, "x": self.x, "z": self.z}
+    action: str = ""
+    beat: int = 0
+    start: int = 0
+    duration: float = 0.0
+    distance: float = 0.0
+    beyond: float = 0.0
+    x: float = 0.0
+    z: float = 0.0
+    kind: ClassVar[str] = "reach"
+    KEYS: ClassVar[tuple[str, ...]] = ("who", "action", "beat", "frame", "time", "timecode", "distance", "beyond",
+                                       "x", "z")
 
 
 def fall_direction(facing_deg) -> np.ndarray:
@@ -252,8 +255,7 @@ def landing_findings(level, motion, time_base=None) -> list[LandingFinding]:
     xz = body_positions(motion)
     F = xz.shape[0]
     names = body_names(level)
-    body_of = {level.henry.id: 0}
-    body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
+    body_of = body_index(level)
     lying = {p + 1: (f0, fp) for p, f0, fp in lying_footprints(level, motion)}
     mats = [(z.name or f"crash mat {z.id}", np.asarray(z.polygon, float)) for z in level.zones
             if z.kind == CRASH_MAT and len(z.polygon) >= 3]
@@ -317,16 +319,11 @@ def reach_findings(level, motion, time_base=None) -> list[ReachFinding]:
     xz = body_positions(motion)
     F = xz.shape[0]
     names = body_names(level)
-    body_of = {level.henry.id: 0}
-    body_of.update({p.id: i + 1 for i, p in enumerate(level.performers)})
     out = []
-    for b in level.beats:
-        if not b.is_contact or b.target is None:
-            continue
-        i, j = body_of.get(b.actor), body_of.get(b.target)
+    for b, i, j in contact_beats(level):
         w = tb.frames_within(b.t, b.end)
         lo, hi = w.start, min(w.stop, F)
-        if i is None or j is None or i == j or lo >= hi:
+        if lo >= hi:
             continue
         d = np.hypot(*(xz[lo:hi, i] - xz[lo:hi, j]).T)
         k = int(np.argmin(d))
