@@ -39,6 +39,11 @@ def test_a_body_walked_over_is_one_lying_body_finding_and_nothing_else():
     # Live 0.5 s (12 frames) either side of the closest moment, like a clearance finding.
     assert truths.at(57).warnings == truths.at(81).warnings == ("Henry over lying Cook",)
     assert truths.at(56).warnings == truths.at(82).warnings == ()
+    # The window's HUD draws the same line on the same frames.
+    from previs.window.hud import hud_state
+
+    assert hud_state(level, motion.snapshot(69), plan=plan).warnings == ("Henry over lying Cook",)
+    assert hud_state(level, motion.snapshot(82), plan=plan).warnings == ()
 
 
 def test_a_fall_on_bare_floor_next_to_a_mat_is_one_landing_finding_and_nothing_else():

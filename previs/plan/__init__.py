@@ -7,6 +7,8 @@ Pure numpy (no pygame, OpenGL, OTIO or USD). One module per concern:
 - :mod:`.shots`      shots between cuts, suggestions for over-long takes
 - :mod:`.visibility` performers in the camera's frustum and not behind walls
 - :mod:`.safety`     clearance between bodies, bodies in no-go / pyro zones
+- :mod:`.safety_bodies` bodies lying on the floor, falls and throws off the crash mats,
+  contact beats out of reach
 - :mod:`.comfort`    yaw-speed comfort figures
 - :mod:`.camera`     the camera's rotation matrices and field-of-view conversions
 - :mod:`.shotplan`   :class:`ShotPlan`, :class:`PlanSettings` and :func:`build_plan`

@@ -105,8 +105,10 @@ def place_labels(ax, names, xy, fontsize: float, *, color: str = "#202020", take
 
 
 def finding_position(level, motion, finding) -> tuple[float, float] | None:
-    """Ground position ``(x, z)`` of a safety finding: its own for a zone finding, the
-    midpoint of the two bodies at the finding's frame for a clearance finding."""
+    """Ground position ``(x, z)`` of a safety finding: its own ``x``, ``z`` when it has
+    them (a zone entry; a lying-body finding: the body on its feet; a landing: the feet;
+    a reach finding: the actor), else the midpoint of the two bodies at the finding's
+    frame (a clearance finding)."""
     x, z = getattr(finding, "x", None), getattr(finding, "z", None)
     if x is not None and z is not None:
         return float(x), float(z)
