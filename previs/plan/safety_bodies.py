@@ -60,6 +60,9 @@ KINDS = ("lying-body", "landing", "reach")
 CRASH_MAT = "crash-mat"
 """The zone kind a fall or a throw must land on."""
 
+CHUNK = 24
+"""Frames per bounding box when looking for bodies near a lying one (one second at 24 fps)."""
+
 LANDING_STEP = 0.1
 """Metres between the points of a landing footprint tested for being on a mat: a 1.8 m
 body is 19 points along, 3 across; no gap in a mat narrower than a hand goes unseen."""
@@ -201,20 +204,29 @@ def lying_body_findings(level, motion, safety_distance: float, time_base=None) -
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers], float)
     down = np.concatenate([np.zeros((F, 1), bool), np.asarray(motion.perf_down, bool)], axis=1)
     windows = contact_windows(level, tb)
+    # Each body's bounding box per chunk of CHUNK frames: a body whose box stays clear of
+    # a footprint's (grown by the margin) is never measured against it frame by frame.
+    n = -(-F // CHUNK)
+    padded = np.concatenate([xz, np.repeat(xz[-1:], n * CHUNK - F, axis=0)]).reshape(n, CHUNK, B, 2)
+    box_lo, box_hi = padded.min(axis=1), padded.max(axis=1)  # (n, B, 2)
+    margin = float(radii.max()) + safety_distance
+    perf_down = np.asarray(motion.perf_down, bool)
     fs, keys, gaps = [], [], []
     for p, f0, fp in lying_footprints(level, motion):
         lying = p + 1
-        # Only bodies that come near the footprint at all are measured frame by frame.
-        reach = fp.length + fp.half_width + float(radii.max()) + safety_distance
-        centre = fp.feet + 0.5 * fp.length * fp.direction
-        near = np.hypot(xz[f0:, :, 0] - centre[0], xz[f0:, :, 1] - centre[1]) < reach
-        near &= ~down[f0:]
-        near &= np.asarray(motion.perf_down, bool)[f0:, p][:, None]
-        near[:, lying] = False
-        ff, bb = np.nonzero(near)
+        ends = np.stack([fp.feet, fp.head])
+        lo, hi = ends.min(axis=0) - fp.half_width - margin, ends.max(axis=0) + fp.half_width + margin
+        c0 = f0 // CHUNK
+        cand = ((box_hi[c0:] >= lo) & (box_lo[c0:] <= hi)).all(axis=2)
+        cc, bb = np.nonzero(cand)
+        ff = ((cc + c0)[:, None] * CHUNK + np.arange(CHUNK)).ravel()
+        bb = np.repeat(bb, CHUNK)
+        keep = (ff >= f0) & (ff < F)
+        ff, bb = ff[keep], bb[keep]
+        keep = ~down[ff, bb] & perf_down[ff, p] & (bb != lying)
+        ff, bb = ff[keep], bb[keep]
         if ff.size == 0:
             continue
-        ff = ff + f0
         gap = fp.distance(xz[ff, bb]) - radii[bb]
         hit = gap < safety_distance
         for i, j, w0, w1 in windows:
