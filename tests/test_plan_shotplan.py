@@ -15,7 +15,7 @@ FPS = 24
 # outputs.md, key for key and in order.
 TOP = ["format", "level", "title", "fps", "frames", "duration", "settings", "cuts", "shots", "safety", "comfort"]
 SETTINGS = ["turn_cut_speed", "turn_cut_angle", "max_take", "safety_distance"]
-CUT = ["frame", "time", "timecode", "direction", "angle", "peak_speed", "continuity"]
+CUT = ["frame", "time", "timecode", "direction", "angle", "peak_speed", "settle_frame", "settle_timecode", "continuity"]
 HENRY = ["x", "z", "yaw", "pitch"]
 PERF = ["name", "x", "z", "facing", "state"]
 SHOT = ["index", "start_frame", "end_frame", "start_tc", "end_tc", "duration", "over_max_take",

@@ -143,7 +143,8 @@ class Continuity:
 @dataclass(frozen=True)
 class Cut:
     """A turn cut. ``index`` is 1-based; the cut's frame is the first frame of shot
-    ``index + 1``."""
+    ``index + 1``. ``settle_frame`` is where its swing settles (the head holds on what it
+    turned to, :attr:`~previs.plan.cuts.Swing.settle_frame`): the frame its pictures show."""
 
     index: int
     frame: int
@@ -153,9 +154,12 @@ class Cut:
     angle: float
     peak_speed: float
     continuity: Continuity
+    settle_frame: int = 0
+    settle_timecode: str = ""
 
     def to_dict(self) -> dict:
-        return {**{k: getattr(self, k) for k in SWING_KEYS}, "continuity": self.continuity.to_dict()}
+        return {**{k: getattr(self, k) for k in SWING_KEYS}, "settle_frame": self.settle_frame,
+                "settle_timecode": self.settle_timecode, "continuity": self.continuity.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -364,7 +368,8 @@ def build_plan(
                     direction=s.direction_name, angle=_r(s.angle, 1), peak_speed=_r(s.peak_speed, 1))
 
     cuts = tuple(
-        Cut(index=i + 1, **swing_fields(s), continuity=_continuity(track, motion, s.peak_frame))
+        Cut(index=i + 1, **swing_fields(s), continuity=_continuity(track, motion, s.peak_frame),
+            settle_frame=s.settle_frame, settle_timecode=tc(s.settle_frame))
         for i, s in enumerate(cut_swings)
     )
 

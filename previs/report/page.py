@@ -8,12 +8,12 @@ offline and can be mailed or printed on set. Sections:
 1. **Title block**: title, level file, fps, duration, frames, timecode range, the plan's
    thresholds, the motion's source (script or take), the previs version. No wall-clock
    date: the same level gives the same bytes.
-2. **Shots**: one row per shot with its first and middle frame (rendered offscreen),
+2. **Shots**: one row per shot with its opening and middle frame (rendered offscreen),
    timecodes in/out, duration, an ``OVER TAKE`` flag and the suggested cut, performers in
    view and the beats that fall in it.
 3. **Head-turn speed**: the yaw-speed plot with the cut and comfort thresholds and every
    cut marked (one plot per minute for long fights).
-4. **Cuts**: for each turn cut the frames just before and after it, and its continuity
+4. **Cuts**: for each turn cut the frame just before it and its settle frame, and its continuity
    card (Henry's pose; the performers in view on either side, then everyone else).
 5. **Safety**: every finding, and a top-down map of the level with each one numbered
    where it happens, Henry's route and the cuts along it.
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 
 from .. import __version__
 from .formatting import JPEG_QUALITY, data_uri, esc, jpeg_bytes, num
-from .sections import (middle_frame, section_comfort, section_cuts, section_safety, section_shots,
-                       section_title, section_yaw)
+from .sections import (middle_frame, opening_frame, section_comfort, section_cuts, section_safety,
+                       section_shots, section_title, section_yaw)
 
 THUMB_SIZE = (480, 270)
 
@@ -52,15 +52,15 @@ class ReportResult:
 
 
 def report_frames(plan) -> list[int]:
-    """Every frame the report shows: each shot's first and middle frame, each cut's frames
-    just before and after it. Sorted, unique."""
+    """Every frame the report shows: each shot's opening and middle frame, each cut's frame
+    just before it and its settle frame. Sorted, unique."""
     want = set()
     for s in plan.shots:
-        want.add(s.start_frame)
+        want.add(opening_frame(plan, s))
         want.add(middle_frame(s))
     for c in plan.cuts:
         want.add(max(0, c.frame - 1))
-        want.add(c.frame)
+        want.add(c.settle_frame)
     return sorted(f for f in want if 0 <= f < plan.frames)
 
 
