@@ -14,7 +14,7 @@ What it writes, all under ``levels/``:
 - ``templates/goon.tx`` (a point performer) and ``templates/boss.tx`` (an ellipse
   performer): object templates with default properties.
 - ``previs.tiled-project`` (custom types for Tiled 1.8+: classes ``henry``, ``performer``,
-  ``path``, ``beat``, ``zone`` and the enum ``ZoneKind``) and ``previs-objecttypes.xml``
+  ``path``, ``beat``, ``zone``, ``mark`` and the enum ``ZoneKind``) and ``previs-objecttypes.xml``
   (the same classes as Tiled 1.8's object types, which is what makes Tiled 1.8 fill in an
   object's properties when you set its Type; Tiled 1.9+ imports it into the project).
 - ``corridor.tmx``, ``chase.tmx``, ``finale.tmx``: the three fights.
@@ -562,7 +562,7 @@ def write_templates(out: Path) -> list[Path]:
 # engine default (required, or the action's default duration) is an empty string, so the
 # editor never shows a value previs does not use; object refs default to 0 (= no object).
 CLASS_COLORS = {"henry": "#ffe0b020", "performer": "#ffd04030", "path": "#ff3080e0", "beat": "#fff0e040",
-                "zone": "#ffff8000"}
+                "zone": "#ffff8000", "mark": "#ff20c0a0"}
 CLASSES = {
     kind: (CLASS_COLORS[kind], [(f.name, *tiled_member(f), f.enum) for f in table.values()])
     for kind, table in OBJECTS.items()

@@ -5,7 +5,9 @@
 - an actor placed away from the first vertex of the path it starts on;
 - implausible numbers: a ``speed`` above a human sprint (:data:`SPRINT`), a contact beat
   whose bodies never come within the action's reach during ``[t, t + duration]``, one
-  actor in two contact beats at once.
+  actor in two contact beats at once;
+- a look of Henry's whose target walls hide from his eyes for the whole look
+  (:func:`hidden_looks`).
 
 Each check adds one notice per slip to a :class:`~.diagnostics.Problems`; ``previs
 check`` prints them and every command that loads a level prints them first; ``--strict``
@@ -23,9 +25,11 @@ import numpy as np
 from .actions import Action, close_action
 from .diagnostics import Problems
 from .limits import MAX_PROBLEMS
-from .model import Actor, Beat
+from .model import Actor, Beat, Level
 from .route import positions_fn
 from .schema import TILE, TILE_LAYER, Field
+from .sightlines import occluded, target_heights
+from ..timebase import time_base_of
 
 SUGGEST_CUTOFF = 0.6
 """``difflib`` ratio from which an unknown map or object property gets a "did you mean"
@@ -200,3 +204,41 @@ def double_contact(problems: Problems, where_of, beats: list[Beat], actors: dict
                 )
             if prev is None or b.end > prev.end:
                 running[b.actor] = b
+
+
+def hidden_looks(problems: Problems, where_of, level: Level) -> None:
+    """A notice per look of Henry's whose target is hidden by walls on every frame of the
+    look, frames ``frame_at(t)`` to ``frame_at(t + duration)`` (both ends, at most
+    :data:`MAX_SAMPLES` frames: the frames the head turns on and the one the turn ends on), as :func:`~.sightlines.occluded` traces the sight line from his eye
+    (``eye_height`` over where his script walks him) to the target's test points (a
+    performer's chest and head, 0.2 m once down, where the script walks him: shoves aside;
+    a mark at its ``height``). Frame ``f`` is at ``f / fps`` s; looks from the replay's end on are
+    left to the "after the replay ends" notice. ``where_of(beat)`` names the beat."""
+    st = level.settings
+    looks = [b for b in level.beats if b.actor == level.henry.id and b.aims and b.target not in (None, b.actor)
+             and b.t < st.duration]
+    if not looks:
+        return
+    actors = {a.id: a for a in (level.henry, *level.performers)}
+    down = _down_times(list(level.beats), actors)
+    henry = positions_fn(level.henry)
+    tb = time_base_of(st)
+    last = st.frames - 1
+    for b in looks:
+        f0 = min(tb.frame_at(b.t), last)
+        f1 = min(tb.frame_at(b.end), last, f0 + MAX_SAMPLES)  # the frame the turn ends on, or after it
+        t = tb.times(f1 + 1)[f0:]
+        eye = np.column_stack([henry(t)[:, 0], np.full(len(t), st.eye_height), henry(t)[:, 1]])
+        mark = level.mark(b.target)
+        if mark is not None:
+            xz, ys, name = np.broadcast_to(mark.position, (len(t), 2)), np.full((len(t), 2), mark.height), mark.name
+        else:
+            a = actors[b.target]
+            stop = down.get(a.id, math.inf)
+            xz, ys, name = positions_fn(a)(np.minimum(t, stop)), target_heights(np.full(len(t), a.height), t >= stop), a.name
+        if occluded(level.walls, eye, np.asarray(xz, float), ys).all():
+            problems.notice(
+                where_of(b),
+                f"{_beat_words(actors, b)} at {name}: walls hide {name} from Henry's eyes for the whole look",
+                f"time the look for when {name} is in sight, or look at a mark (a door, a window) instead",
+            )

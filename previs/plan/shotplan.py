@@ -311,6 +311,8 @@ def _beat_refs(level, tb: TimeBase) -> list[BeatRef]:
     def name(obj_id):
         if obj_id is None:
             return None
+        if (m := level.mark(obj_id)) is not None:  # a door, a window: looked at, no body
+            return m.name
         try:
             a = level.actor(obj_id)
         except KeyError:
