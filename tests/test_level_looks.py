@@ -47,21 +47,32 @@ def test_a_look_at_a_performer_behind_a_wall_is_one_warning(tmp_path):
     m = make_map(tmp_path, HENRY + goon + look(3, 1.0, 1, 2), walls=WALL)
     assert notices(m) == [
         f"{m}: object 3 '1s look' (beat): Henry's look (1-1.25 s) at Cook: walls hide Cook from Henry's eyes "
-        "for the whole look; time the look for when Cook is in sight, or look at a mark (a door, a window) instead."]
+        "for the whole look (to the end of the replay); time the look for when Cook is in sight, or look at a mark "
+        "(a door, a window) instead."]
 
 
 def test_the_same_look_with_the_wall_gone_or_the_goon_in_sight_for_a_frame_is_fine(tmp_path):
     goon = obj(2, "performer", "Cook", 32 * 5.0, 48)
     assert notices(make_map(tmp_path, HENRY + goon + look(3, 1.0, 1, 2), name="open.tmx")) == []
-    # A short wall (rows 0-1): Cook standing at (5, 1.5) is hidden; walking south from
-    # 0.9 s at 4 m/s he is in sight before the look ends (1.5 s), so that look is fine.
+    # A short wall (rows 0-1) hides Cook standing at (5, 1.5); walking south from 3 s at
+    # 4 m/s he comes into sight while Henry still tracks him (the look lasts until his
+    # next look at another target, here the end): that look is fine.
     wall = np.zeros((5, 6), int)
     wall[:2, 3] = 1
-    hidden = make_map(tmp_path, HENRY + goon + look(3, 1.0, 1, 2, 0.5), walls=wall, name="short.tmx")
-    assert len(notices(hidden)) == 1
     path = obj(4, "path", "", 32 * 5.0, 48, shape='<polyline points="0,0 0,96"/>')  # (5, 1.5) -> (5, 4.5)
-    walker = obj(2, "performer", "Cook", 32 * 5.0, 48, {"path": ref(4), "speed": 4.0, "start": 0.9})
-    assert notices(make_map(tmp_path, HENRY + walker + path + look(3, 1.0, 1, 2, 0.5), walls=wall)) == []
+    walker = obj(2, "performer", "Cook", 32 * 5.0, 48, {"path": ref(4), "speed": 4.0, "start": 3.0})
+    assert notices(make_map(tmp_path, HENRY + walker + path + look(3, 1.0, 1, 2), walls=wall)) == []
+    # ... but not if Henry looks at someone else (the Door) before Cook comes out at 3 s.
+    door = obj(5, "mark", "Door", 32 * 1.5, 32 * 4.5)
+    m = make_map(tmp_path, HENRY + walker + path + door + look(3, 1.0, 1, 2) + look(6, 2.0, 1, 5), walls=wall,
+                 name="away.tmx")
+    assert notices(m) == [
+        f"{m}: object 3 '1s look' (beat): Henry's look (1-1.25 s) at Cook: walls hide Cook from Henry's eyes for the "
+        "whole look (until 2 s, when he looks at another); time the look for when Cook is in sight, or look at a mark "
+        "(a door, a window) instead."]
+    # Two looks in a row at Cook are one look: the second one sees him come out.
+    m = make_map(tmp_path, HENRY + walker + path + look(3, 1.0, 1, 2) + look(6, 2.0, 1, 2), walls=wall, name="twice.tmx")
+    assert notices(m) == []
 
 
 def test_a_low_wall_under_the_sight_line_hides_nobody(tmp_path):
@@ -135,5 +146,5 @@ def test_a_look_at_a_mark_behind_a_wall_is_one_warning_too(tmp_path):
     m = make_map(tmp_path, HENRY + door + look(3, 1.0, 1, 2), walls=WALL)
     assert notices(m) == [
         f"{m}: object 3 '1s look' (beat): Henry's look (1-1.25 s) at Back door: walls hide Back door from Henry's "
-        "eyes for the whole look; time the look for when Back door is in sight, or look at a mark (a door, a "
-        "window) instead."]
+        "eyes for the whole look (to the end of the replay); time the look for when Back door is in sight, or look "
+        "at a mark (a door, a window) instead."]

@@ -107,8 +107,8 @@ def test_corridor_storyboard_frames_show_each_whips_target_at_the_centre(corrido
 
 def test_corridor_whip_2_looks_at_goon_4_behind_room_bs_wall(corridor, gl):
     # Whip 2 (10.4 s) turns to Goon 4, still inside room B: walls hide him at the settle
-    # frame, so the storyboard shows the wall he is behind (the level's own slip, see the
-    # hidden-look warning), not a performer.
+    # frame, so the storyboard shows the wall he is behind, not a performer. He comes out
+    # at 20.5 s while Henry still tracks him, so the look is not a hidden-look warning.
     level, motion, plan = corridor
     c = plan.cuts[1]
     p = whip_target(level, c)

@@ -208,26 +208,29 @@ def double_contact(problems: Problems, where_of, beats: list[Beat], actors: dict
 
 def hidden_looks(problems: Problems, where_of, level: Level) -> None:
     """A notice per look of Henry's whose target is hidden by walls on every frame of the
-    look, frames ``frame_at(t)`` to ``frame_at(t + duration)`` (both ends, at most
-    :data:`MAX_SAMPLES` frames: the frames the head turns on and the one the turn ends on), as :func:`~.sightlines.occluded` traces the sight line from his eye
-    (``eye_height`` over where his script walks him) to the target's test points (a
-    performer's chest and head, 0.2 m once down, where the script walks him: shoves aside;
-    a mark at its ``height``). Frame ``f`` is at ``f / fps`` s; looks from the replay's end on are
-    left to the "after the replay ends" notice. ``where_of(beat)`` names the beat."""
+    look: from the frame it fires on until his next look at another target fires (or the
+    replay ends), the frames his head turns to the target and then tracks it
+    (:mod:`previs.sim.script`); looks in a row at one target are one look.
+    Hidden is :func:`~.sightlines.occluded` from his eye (``eye_height`` over where his
+    script walks him) to every test point of the target (a performer's chest and head,
+    0.2 m once down, where the script walks him: shoves aside; a mark at its ``height``).
+    Frame ``f`` is at ``f / fps`` s; each frame is in one look at most, so a level's check
+    traces at most one sight line per frame. ``where_of(beat)`` names the beat."""
     st = level.settings
-    looks = [b for b in level.beats if b.actor == level.henry.id and b.aims and b.target not in (None, b.actor)
-             and b.t < st.duration]
+    tb = time_base_of(st)
+    looks = [(tb.frame_at(b.t), b) for b in level.beats
+             if b.actor == level.henry.id and b.aims and b.target not in (None, b.actor)]
+    looks = [(f, b) for f, b in looks if f < st.frames]
     if not looks:
         return
     actors = {a.id: a for a in (level.henry, *level.performers)}
     down = _down_times(list(level.beats), actors)
     henry = positions_fn(level.henry)
-    tb = time_base_of(st)
-    last = st.frames - 1
-    for b in looks:
-        f0 = min(tb.frame_at(b.t), last)
-        f1 = min(tb.frame_at(b.end), last, f0 + MAX_SAMPLES)  # the frame the turn ends on, or after it
-        t = tb.times(f1 + 1)[f0:]
+    for k, (f0, b) in enumerate(looks):
+        if k and looks[k - 1][1].target == b.target:
+            continue  # a look at whom he already looks at: one look with the one before
+        f1 = next((f for f, x in looks[k + 1:] if x.target != b.target), st.frames)
+        t = tb.times(max(f1, f0 + 1))[f0:]
         eye = np.column_stack([henry(t)[:, 0], np.full(len(t), st.eye_height), henry(t)[:, 1]])
         mark = level.mark(b.target)
         if mark is not None:
@@ -237,8 +240,9 @@ def hidden_looks(problems: Problems, where_of, level: Level) -> None:
             stop = down.get(a.id, math.inf)
             xz, ys, name = positions_fn(a)(np.minimum(t, stop)), target_heights(np.full(len(t), a.height), t >= stop), a.name
         if occluded(level.walls, eye, np.asarray(xz, float), ys).all():
+            until = f"until {tb.time_of(f1):g} s, when he looks at another" if f1 < st.frames else "to the end of the replay"
             problems.notice(
                 where_of(b),
-                f"{_beat_words(actors, b)} at {name}: walls hide {name} from Henry's eyes for the whole look",
+                f"{_beat_words(actors, b)} at {name}: walls hide {name} from Henry's eyes for the whole look ({until})",
                 f"time the look for when {name} is in sight, or look at a mark (a door, a window) instead",
             )
