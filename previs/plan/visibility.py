@@ -3,21 +3,15 @@
 A performer is **visible** on a frame when at least one of its test points is both inside
 the camera's frustum and not hidden behind a wall:
 
-- **Test points**: a standing performer is tested at its chest (0.75 x its height, where
-  Henry's looks aim) and its head (0.95 x height); a performer that is down lies on the
-  floor and is tested at :data:`DOWN_POINT_HEIGHT` (0.2 m). Down performers still count:
-  a body on the floor in frame is part of the shot and matters for continuity.
+- **Test points** (:func:`previs.level.sightlines.target_heights`): a performer's chest
+  (where Henry's looks aim) and head; one that is down, a point just above the floor.
+  Down performers still count: a body on the floor in frame is part of the shot and
+  matters for continuity.
 - **Frustum**: the point, taken into camera space (see :mod:`previs.plan.orientation`), is in
   front of the camera by more than :data:`NEAR` (0.05 m) and within the horizontal field
   of view (the track's hfov) and the vertical one (from hfov at 16:9).
-- **Walls** (:func:`previs.level.sightlines.occluded`, the level check's too): the sight
-  line from the eye to the point is traced cell by cell through the wall grid (2D DDA, Amanatides & Woo, on the ground plane) and is blocked by a wall cell
-  where the line passes *below the top of the block*: over a cell the line spans heights
-  between its heights where it enters and leaves the cell, so it is blocked when the lower
-  of those two is under the block's height. That is exact for box-shaped blocks: a low
-  wall (a counter, a car bonnet) under both eye and target never blocks, and a line
-  falling steeply to a body on the floor is blocked by a low wall just in front of it.
-  Grazing a block's top edge exactly does not block; off-grid is open floor.
+- **Walls**: the sight line from the eye to the point passes below the top of no wall
+  block, as :func:`previs.level.sightlines.occluded` traces it (the level check's rule too).
 
 Everything is vectorised over frames x performers: the frustum test is array algebra and
 the DDA advances all still-unresolved sight lines together, one cell step per loop
