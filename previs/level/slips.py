@@ -225,20 +225,24 @@ def hidden_looks(problems: Problems, where_of, level: Level) -> None:
         return
     actors = {a.id: a for a in (level.henry, *level.performers)}
     down = _down_times(list(level.beats), actors)
-    henry = positions_fn(level.henry)
-    for k, (f0, b) in enumerate(looks):
-        if k and looks[k - 1][1].target == b.target:
-            continue  # a look at whom he already looks at: one look with the one before
-        f1 = next((f for f, x in looks[k + 1:] if x.target != b.target), st.frames)
-        t = tb.times(max(f1, f0 + 1))[f0:]
-        eye = np.column_stack([henry(t)[:, 0], np.full(len(t), st.eye_height), henry(t)[:, 1]])
+    tracks = {level.henry.id: positions_fn(level.henry)}  # each walk is timed once, however many looks
+    # Looks in a row at one target are one look: keep the first of each run, ending where
+    # the next run starts.
+    runs = [(f, b) for k, (f, b) in enumerate(looks) if not k or looks[k - 1][1].target != b.target]
+    for k, (f0, b) in enumerate(runs):
+        f1 = runs[k + 1][0] if k + 1 < len(runs) else st.frames
+        t = tb.time_of(f0) + tb.times(max(f1 - f0, 1))  # frames f0 .. f1 - 1
+        feet = tracks[level.henry.id](t)
+        eye = np.column_stack([feet[:, 0], np.full(len(t), st.eye_height), feet[:, 1]])
         mark = level.mark(b.target)
         if mark is not None:
             xz, ys, name = np.broadcast_to(mark.position, (len(t), 2)), np.full((len(t), 2), mark.height), mark.name
         else:
             a = actors[b.target]
             stop = down.get(a.id, math.inf)
-            xz, ys, name = positions_fn(a)(np.minimum(t, stop)), target_heights(np.full(len(t), a.height), t >= stop), a.name
+            if a.id not in tracks:
+                tracks[a.id] = positions_fn(a)
+            xz, ys, name = tracks[a.id](np.minimum(t, stop)), target_heights(np.full(len(t), a.height), t >= stop), a.name
         if occluded(level.walls, eye, np.asarray(xz, float), ys).all():
             until = f"until {tb.time_of(f1):g} s, when he looks at another" if f1 < st.frames else "to the end of the replay"
             problems.notice(
