@@ -74,6 +74,7 @@ def section_title(level, motion, plan) -> str:
     comfort = plan.comfort
     rows = [
         ("Level", plan.level or (level.source if level is not None else "")),
+        ("Revision", plan.revision or "\u2014"),
         ("Motion", src_text),
         ("Frame rate", f"{num(fps)} fps"),
         ("Duration", f"{fmt_duration(plan.duration)} ({plan.duration:.3f} s)"),
