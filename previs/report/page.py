@@ -18,6 +18,8 @@ offline and can be mailed or printed on set. Sections:
 5. **Safety**: every finding, and a top-down map of the level with each one numbered
    where it happens, Henry's route and the cuts along it.
 6. **Comfort**: peak yaw speed, time over the comfort speed, the shots that hold it.
+7. **Appendix: schedule** (a level's report): each actor's legs and his marks at beats,
+   as ``previs check --schedule`` prints them (:mod:`.appendix`).
 
 Print: ``@media print`` starts each section on a new page, never splits a shot row or a
 cut card, repeats table headers, and sizes everything in percentages of the page so that
@@ -32,6 +34,7 @@ import os
 from dataclasses import dataclass, field
 
 from .. import __version__
+from .appendix import section_schedule
 from .formatting import JPEG_QUALITY, data_uri, esc, jpeg_bytes, num
 from .sections import (middle_frame, section_comfort, section_cuts, section_safety, section_shots,
                        section_title, section_yaw)
@@ -167,6 +170,9 @@ img.map { display: block; max-width: 100%; max-height: 900px; height: auto; marg
             border-radius: 4px; }
 .ok { color: #2e7d32; font-weight: 600; }
 .small { font-size: 12px; color: var(--mute); }
+.actor-schedule { margin: 10px 0 16px; }
+.actor-schedule h3 { break-after: avoid; page-break-after: avoid; }
+table.sched { width: auto; min-width: 60%; }
 footer { margin-top: 30px; color: var(--mute); font-size: 11px; border-top: 1px solid var(--rule);
          padding-top: 6px; }
 @page { margin: 12mm 11mm; }
@@ -235,6 +241,7 @@ def build_report(*, level, motion, plan, stills: dict[int, str] | None = None,
         section_cuts(plan, stills, size),
         section_safety(plan, level, motion),
         section_comfort(plan),
+        section_schedule(level),
         f'<footer>{esc(footer_text(plan))} \u00b7 {plan.frames} frames at '
         f'{esc(num(plan.fps))} fps \u00b7 {esc(plan.format)}</footer>',
         "</body></html>\n",
