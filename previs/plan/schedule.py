@@ -42,6 +42,11 @@ class Leg:
     dst: Vec2
     cut_short: bool = False
 
+    @property
+    def name(self) -> str:
+        """``3`` (leg 3), or ``2.3`` for a loop's lap 2, leg 3."""
+        return f"{self.lap}.{self.index + 1}" if self.lap else str(self.index + 1)
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -167,8 +172,7 @@ def leg_rows(a: ActorSchedule, tb: TimeBase) -> list[list[str]]:
     rows = []
     for g in a.legs:
         end = a.down if g.cut_short else g.end
-        name = f"{g.lap}.{g.index + 1}" if g.lap else str(g.index + 1)
-        rows.append([name, _m(g.src[0]), _m(g.src[1]), _m(g.dst[0]), _m(g.dst[1]),
+        rows.append([g.name, _m(g.src[0]), _m(g.src[1]), _m(g.dst[0]), _m(g.dst[1]),
                      _s(g.start), tb.timecode(tb.frame_at(g.start)),
                      _s(end) + ("*" if g.cut_short else ""), tb.timecode(tb.frame_at(end))])
     return rows
