@@ -96,7 +96,7 @@ def run(args) -> int:
         if not args.quiet:
             for line in summary(level):
                 print(line)
-        if args.schedule:
+        if getattr(args, "schedule", False):  # callers may build args without it
             from ..plan.schedule import level_schedule, schedule_text
 
             print("\n".join(schedule_text(level, level_schedule(level))))
