@@ -170,9 +170,11 @@ img.map { display: block; max-width: 100%; max-height: 900px; height: auto; marg
             border-radius: 4px; }
 .ok { color: #2e7d32; font-weight: 600; }
 .small { font-size: 12px; color: var(--mute); }
-.actor-schedule { margin: 10px 0 16px; }
+.actor-schedule { margin: 6px 0 10px; }
+.actor-schedule p { margin: 2px 0; }
 .actor-schedule h3 { break-after: avoid; page-break-after: avoid; }
-table.sched { width: auto; min-width: 60%; }
+table.sched { width: auto; min-width: 60%; margin-bottom: 4px; }
+table.sched th, table.sched td { padding: 1px 6px; }
 footer { margin-top: 30px; color: var(--mute); font-size: 11px; border-top: 1px solid var(--rule);
          padding-top: 6px; }
 @page { margin: 12mm 11mm; }
