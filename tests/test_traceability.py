@@ -207,3 +207,17 @@ def test_the_animatic_names_the_level_and_revision(tmp_path, monkeypatch):
     with av.open(str(out)) as c:
         assert c.metadata["comment"] == f"level test.tmx, revision {revision(lv)}"
         assert c.metadata["title"] == "test"
+
+
+def test_a_plain_track_has_no_level_and_no_revision():
+    import numpy as np
+
+    from plankit import make_track
+    from previs.export import otio as otio_export, usd
+    from previs.plan.shotplan import PlanSettings, build_plan
+
+    plan = build_plan(make_track(np.zeros(24)), settings=PlanSettings(), title="t")
+    doc = plan.to_dict()
+    assert (doc["level"], doc["revision"]) == (None, None)
+    assert "customLayerData" not in usd.to_text(plan)
+    assert '"revision": null' in otio_export.to_text(plan)
