@@ -233,9 +233,10 @@ class Shot:
 class ShotPlan:
     """The whole plan, and everything an export needs: ``track`` is the camera track it was
     planned from (:class:`~previs.sim.track.CameraTrack`, frames ``[0, frames)``);
-    ``level`` is the level path as given (None for a plain track), ``title``, ``fps`` and
-    ``settings.start_tc`` the level facts. Every writer in :mod:`previs.export` reads only
-    the plan."""
+    ``level`` is the level's path relative to its project and ``revision`` its content
+    revision (:mod:`previs.level.revision`; both None for a plain track), ``title``, ``fps``
+    and ``settings.start_tc`` the level facts. Every writer in :mod:`previs.export` reads
+    only the plan."""
 
     level: str | None
     title: str
@@ -252,6 +253,7 @@ class ShotPlan:
     swings: tuple[Swing, ...] = ()
     yaw_speed: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     format: str = FORMAT
+    revision: str | None = None
 
     @cached_property
     def time_base(self) -> TimeBase:
@@ -275,6 +277,7 @@ class ShotPlan:
         return {
             "format": self.format,
             "level": self.level,
+            "revision": self.revision,
             "title": self.title,
             "fps": _num(self.fps),
             "frames": self.frames,
@@ -349,7 +352,7 @@ def build_plan(
     """Plan a camera track. With ``motion`` (a level replay, whose ``track`` it must match
     frame for frame) the plan also has performers in view, beats, safety findings and full
     continuity cards. ``level_path`` is written as the plan's ``level`` (default: the
-    motion's ``level.source``); ``title`` defaults to the level's title."""
+    motion's level path relative to its project); ``title`` defaults to the level's title."""
     fps = float(track.fps)
     n = len(track)
     level = motion.level if motion is not None else None
@@ -415,8 +418,12 @@ def build_plan(
             )
         )
 
-    if level_path is None and level is not None:
-        level_path = level.source
+    revision = None
+    if level is not None:
+        from ..level.revision import project_path, revision as level_revision
+
+        level_path = project_path(level.source) if level_path is None else level_path
+        revision = level_revision(level)
     if not title and level is not None:
         title = level.settings.title
     speed_ro = speed.copy()
@@ -436,4 +443,5 @@ def build_plan(
         has_motion=motion is not None,
         swings=tuple(swings),
         yaw_speed=speed_ro,
+        revision=revision,
     )

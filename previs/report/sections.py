@@ -83,6 +83,7 @@ def section_title(level, motion, plan) -> str:
     comfort = plan.comfort
     rows = [
         ("Level", plan.level or (level.source if level is not None else "")),
+        ("Revision", plan.revision or "\u2014"),
         ("Motion", src_text),
         ("Frame rate", f"{num(fps)} fps"),
         ("Duration", f"{fmt_duration(plan.duration)} ({plan.duration:.3f} s)"),
@@ -110,7 +111,8 @@ def section_title(level, motion, plan) -> str:
     title = plan.title or (level.settings.title if level is not None else "previs")
     nav = ("<nav><ol><li><a href=\"#shots\">Shots and storyboard</a></li>"
            "<li><a href=\"#yaw\">Head-turn speed</a></li><li><a href=\"#cuts\">Cuts and continuity</a></li>"
-           "<li><a href=\"#safety\">Safety</a></li><li><a href=\"#comfort\">Comfort</a></li></ol></nav>")
+           "<li><a href=\"#safety\">Safety</a></li><li><a href=\"#comfort\">Comfort</a></li>"
+           + ("<li><a href=\"#schedule\">Appendix: schedule</a></li>" if level is not None else "") + "</ol></nav>")
     return (f'<header id="title"><h1>{esc(title)}</h1>'
             f'<p class="sub">Shot plan report \u00b7 first-person previs</p>'
             f'<dl class="meta">{meta}</dl><div class="figures">{fig_html}</div>{nav}</header>')
