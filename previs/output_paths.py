@@ -11,7 +11,7 @@ there and the fix: a device (``/dev/null``: an atomic rename would replace the d
 with a regular file), a FIFO, a socket, a folder, a symbolic link to any of those, the
 level itself or the take. The same check runs again right
 before the final rename, so a device that appears while a long render runs is not
-replaced either (see docs/security-writes.md).
+replaced either (see docs/limits.md, "What previs writes").
 """
 
 from __future__ import annotations

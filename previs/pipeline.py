@@ -42,8 +42,7 @@ def plan(motion: Motion, **overrides):
 
     lv = motion.level
     settings = PlanSettings.from_level(lv.settings, **overrides)
-    return build_plan(motion.track, settings=settings, motion=motion, level_path=lv.source,
-                      title=lv.settings.title)
+    return build_plan(motion.track, settings=settings, motion=motion, title=lv.settings.title)
 
 
 def write(stage_dir: str | os.PathLike, plan_, forked=None, warn=None) -> list[Path]:

@@ -726,3 +726,25 @@ def test_attlist_bomb_of_one_megabyte_is_refused_in_bounds(tmp_path, capsys):
     rc, stderr, rss = _peak_rss_of_check(p)
     assert rc == 1 and "contains a DOCTYPE" in stderr
     assert rss < MEMORY_LIMIT, f"peak RSS {rss / MB:.0f} MB"
+
+
+def test_hazard_zone_budget_is_checked_again_on_a_takes_length(tmp_path):
+    """A take may run longer than its level: 20 pyro zones x 101 actors fit 600 s of
+    level (29 088 000 tests), but a take of 14 900 ticks would test 30 098 000."""
+    from previs import pipeline
+    from previs.errors import TakeError
+    from previs.sim.take import check_take, read_take, write_take
+    from previs.sim.walker import TickCmd
+
+    level = pipeline.load(_zone_map(tmp_path, 20, 100, 600.0))
+    take = tmp_path / "long.take"
+    write_take(take, level, [TickCmd()] * 14_900)
+    with pytest.raises(TakeError) as e:
+        check_take(read_take(take), level)
+    assert str(e.value) == (
+        f"{take}: a replay of its 14900 ticks on {level.source} would test 20 hazard zones x 14900 frames x "
+        "101 actors = 30098000 body positions against zones, more than the 30000000 a replay may test (about "
+        "10 s); merge hazard zones, shorten the fight or use fewer performers; the take is kept.")
+    short = tmp_path / "short.take"
+    write_take(short, level, [TickCmd()] * 14_400)
+    check_take(read_take(short), level)  # the level's own length fits

@@ -160,3 +160,22 @@ def test_slow_pans_never_cut(dur, angle, bob):
     t = times(8)
     yaw = ease(t, 2.0, dur, angle) + bob * np.sin(2 * np.pi * 2 * t)
     assert cuts_of(yaw) == []
+
+
+def test_settle_frame_is_the_first_frame_after_the_swing():
+    # 90 degrees in 0.2 s from 2.0 s: the head holds from 2.2 s (frame 52.8) on; frame 53's
+    # central difference still reaches back to frame 52, so the speed is under the floor from 54.
+    t = times(6)
+    yaw = ease(t, 2.0, 0.2, 90.0)
+    (s,) = find_swings(yaw, FPS)
+    v = yaw_speed(yaw, FPS)
+    assert s.settle_frame == s.last + 1 == 54
+    assert abs(v[s.settle_frame]) < SWING_FLOOR <= abs(v[s.settle_frame - 1])
+    assert yaw[s.settle_frame] == pytest.approx(90.0, abs=0.5)  # on what it turned to
+    assert s.peak_frame < s.settle_frame
+
+
+def test_settle_frame_of_a_swing_turning_to_the_end_is_the_last_frame():
+    yaw = np.linspace(0.0, 100.0, 24)  # 100 degrees in 23 frames, still turning at the end
+    (s,) = find_swings(yaw, FPS)
+    assert (s.last, s.settle_frame) == (23, 23)

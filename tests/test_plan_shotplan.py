@@ -13,9 +13,9 @@ from plankit import make_track, scene
 FPS = 24
 
 # outputs.md, key for key and in order.
-TOP = ["format", "level", "title", "fps", "frames", "duration", "settings", "cuts", "shots", "safety", "comfort"]
+TOP = ["format", "level", "revision", "title", "fps", "frames", "duration", "settings", "cuts", "shots", "safety", "comfort"]
 SETTINGS = ["turn_cut_speed", "turn_cut_angle", "max_take", "safety_distance"]
-CUT = ["frame", "time", "timecode", "direction", "angle", "peak_speed", "continuity"]
+CUT = ["frame", "time", "timecode", "direction", "angle", "peak_speed", "settle_frame", "settle_timecode", "continuity"]
 HENRY = ["x", "z", "yaw", "pitch"]
 PERF = ["name", "x", "z", "facing", "state"]
 SHOT = ["index", "start_frame", "end_frame", "start_tc", "end_tc", "duration", "over_max_take",
@@ -28,7 +28,8 @@ COMFORT = ["peak_yaw_speed", "seconds_over_comfort"]
 def test_plan_with_motion():
     level, motion = scene()
     plan = build_plan(motion.track, settings=PlanSettings.from_level(level.settings), motion=motion)
-    assert plan.level == "levels/synthetic.tmx" and plan.title == "Synthetic" and plan.has_motion
+    # the level's path in its project: levels/ holds previs.tiled-project
+    assert plan.level == "synthetic.tmx" and plan.title == "Synthetic" and plan.has_motion
     cut, back = plan.cuts
     assert abs(cut.frame - 3.125 * FPS) <= 1 and cut.direction == "left"
     assert abs(back.frame - 7.625 * FPS) <= 1 and back.direction == "right"

@@ -14,7 +14,7 @@ What it writes, all under ``levels/``:
 - ``templates/goon.tx`` (a point performer) and ``templates/boss.tx`` (an ellipse
   performer): object templates with default properties.
 - ``previs.tiled-project`` (custom types for Tiled 1.8+: classes ``henry``, ``performer``,
-  ``path``, ``beat``, ``zone`` and the enum ``ZoneKind``) and ``previs-objecttypes.xml``
+  ``path``, ``beat``, ``zone``, ``mark`` and the enum ``ZoneKind``) and ``previs-objecttypes.xml``
   (the same classes as Tiled 1.8's object types, which is what makes Tiled 1.8 fill in an
   object's properties when you set its Type; Tiled 1.9+ imports it into the project).
 - ``corridor.tmx``, ``chase.tmx``, ``finale.tmx``: the three fights.
@@ -211,6 +211,16 @@ class BeatSpec:
 
 
 @dataclass(eq=False)
+class MarkSpec:
+    """A point a look can aim at without a body (a door, a window): ``height`` metres."""
+
+    name: str
+    pos: Pt
+    height: float = 1.5
+    oid: int = 0
+
+
+@dataclass(eq=False)
 class ZoneSpec:
     name: str
     kind: str
@@ -235,6 +245,7 @@ class LevelSpec:
     paths: list[PathSpec] = field(default_factory=list)
     beats: list[BeatSpec] = field(default_factory=list)
     zones: list[ZoneSpec] = field(default_factory=list)
+    marks: list[MarkSpec] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the fight is for (printed by --facts)
 
     @property
@@ -562,7 +573,7 @@ def write_templates(out: Path) -> list[Path]:
 # engine default (required, or the action's default duration) is an empty string, so the
 # editor never shows a value previs does not use; object refs default to 0 (= no object).
 CLASS_COLORS = {"henry": "#ffe0b020", "performer": "#ffd04030", "path": "#ff3080e0", "beat": "#fff0e040",
-                "zone": "#ffff8000"}
+                "zone": "#ffff8000", "mark": "#ff20c0a0"}
 CLASSES = {
     kind: (CLASS_COLORS[kind], [(f.name, *tiled_member(f), f.enum) for f in table.values()])
     for kind, table in OBJECTS.items()
@@ -627,9 +638,9 @@ def write_project(out: Path) -> list[Path]:
 
 
 def assign_ids(spec: LevelSpec) -> int:
-    """Object ids: Henry 1, performers, paths, zones, then beats. Returns nextobjectid."""
+    """Object ids: Henry 1, performers, paths, zones, beats, then marks. Returns nextobjectid."""
     n = 1
-    for group in (spec.actors, spec.paths, spec.zones, spec.beats):
+    for group in (spec.actors, spec.paths, spec.zones, spec.beats, spec.marks):
         for o in group:
             o.oid = n
             n += 1
@@ -751,6 +762,13 @@ def map_xml(spec: LevelSpec) -> ET.Element:
             props.append(("note", "string", b.note))
         _properties(o, props)
         ET.SubElement(o, "point")
+    if spec.marks:
+        g = group("marks", "#20c0a0")
+        for mk in spec.marks:
+            o = ET.SubElement(g, "object", {"id": str(mk.oid), "name": mk.name, "type": "mark",
+                                            "x": px(mk.pos[0]), "y": px(mk.pos[1])})
+            _properties(o, [("height", "float", mk.height)])
+            ET.SubElement(o, "point")
     root.set("nextlayerid", str(lid))
     return root
 
@@ -858,7 +876,8 @@ def spec_to_level(spec: LevelSpec, source: str):
     st = M.Settings(title=spec.prop("title", spec.key) if "title" in names else spec.key, **kw)
     return M.Level(source=source, content_hash="0" * 64, settings=st, walls=walls, henry=henry,
                    performers=performers, beats=beats, zones=zones, paths=tuple(paths.values()),
-                   floor_color=floor, width=spec.cols * spec.tile_meters, depth=spec.rows * spec.tile_meters)
+                   floor_color=floor, width=spec.cols * spec.tile_meters, depth=spec.rows * spec.tile_meters,
+                   marks=tuple(M.Mark(id=k.oid, name=k.name, position=mp(k.pos), height=k.height) for k in spec.marks))
 
 
 def _intervals(mask: np.ndarray, fps: float, min_len: float = 0.0) -> list[tuple[float, float]]:
@@ -888,6 +907,7 @@ def analyse(level, spec: LevelSpec | None = None) -> dict:
     facts: dict = {"title": st.title, "duration": st.duration, "frames": len(track), "fps": st.fps}
     names = {level.henry.id: level.henry.name}
     names.update({p.id: p.name for p in level.performers})
+    names.update({k.id: k.name for k in level.marks})
     looks = [b for b in level.beats if b.actor == level.henry.id and b.aims]
     cut_rows = []
     for c in cut_list:
@@ -1251,7 +1271,14 @@ def build_chase(rng: random.Random) -> LevelSpec:
     beat(ha[3] + 1.1, henry, "kick", lookout, 0.6)
     beat(ha[3] + 1.7, henry, "punch", lookout, 0.6)
     beat(ha[3] + 1.9, lookout, "fall", None, 0.35)
-    beat(hd[3] - 2.5, henry, "look", runner, 1.5, "back on the Runner, hidden behind the wall")
+    # Marks: where Henry looks once walls hide the Runner (a look at someone hidden for the
+    # whole look is a warning): the far end of the warehouse through the door the Runner
+    # took (along Henry's own way, so tracking it never swings his head), and the hall's
+    # west end (the way on; in sight from the hall door).
+    warehouse = MarkSpec("Warehouse", (31.0, 6.75))
+    hall_end = MarkSpec("Hall, west end", (11.0, 18.6))
+    spec.marks += [warehouse, hall_end]
+    beat(hd[3] - 2.5, henry, "look", warehouse, 2.5, "back on the Runner's trail: through the warehouse door")
     beat(Ta - 0.8, henry, "look", goon_a, 0.25, "WHIP: Goon A from behind the crates")
     beat(Ta - 0.2, goon_a, "hit", henry, 0.5, "crowbar")
     beat(Ta + 0.3, henry, "grab", goon_a, 0.6)
@@ -1261,7 +1288,7 @@ def build_chase(rng: random.Random) -> LevelSpec:
     beat(Tb - 0.2, goon_b, "hit", henry, 0.5, "knife")
     beat(Tb + 0.3, henry, "kick", goon_b, 0.6)
     beat(Tb + 0.6, goon_b, "fall", None, 0.3)
-    beat(hd[5] - 1.5, henry, "look", runner, 1.5, "where did he go? (he is two rooms away)")
+    beat(hd[5] - 1.5, henry, "look", hall_end, 1.5, "where did he go? (he is two rooms away)")
     beat(ha[9] + 0.4, henry, "look", guard, 0.25, "WHIP: the Guard on his rounds")
     beat(Tg - 0.8, henry, "grab", guard, 1.1)
     beat(Tg + 0.3, henry, "punch", guard, 0.5)

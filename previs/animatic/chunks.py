@@ -61,6 +61,15 @@ class ChunkJob:
     title: str | None = None
     target: str | None = None  # the animatic's path, named in error messages
 
+    @property
+    def comment(self) -> str | None:
+        """The MP4 ``comment`` tag: ``level corridor.tmx, revision 412e97d7a1ad`` (the
+        level's path in its project and its :mod:`~previs.level.revision`); None without."""
+        plan = self.plan
+        if getattr(plan, "revision", None) is None:
+            return None
+        return f"level {plan.level}, revision {plan.revision}"
+
 
 @dataclass
 class Timings:
@@ -154,7 +163,7 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     snapshot = job.motion.snapshot
     pc = time.perf_counter
     with H264Writer(path, w, h, fps, preset=job.preset, qp=job.qp, crf=job.crf, threads=job.threads,
-                    pool=job.pool, title=job.title, prepare=prepare, faststart=False,
+                    pool=job.pool, title=job.title, comment=job.comment, prepare=prepare, faststart=False,
                     durable=False, label=job.target) as enc:
 
         def emit(f: int) -> None:
@@ -204,7 +213,7 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
     Chunks start with an IDR frame and come from encoders with the same settings, so
     their parameter sets are the same bytes (checked); with B-frames (slower presets)
     every chunk has the same decoding delay, so decode times stay increasing across a
-    join. Each chunk file is deleted once its packets are written. Returns the file's size
+    join. The first chunk's ``comment`` tag (the level and revision) is kept. Each chunk file is deleted once its packets are written. Returns the file's size
     in bytes."""
     import av
 
@@ -229,6 +238,8 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
                         extradata = bytes(ist.codec_context.extradata or b"")
                         if title:
                             oc.metadata["title"] = title
+                        if ic.metadata.get("comment"):  # the level and revision (ChunkJob.comment)
+                            oc.metadata["comment"] = ic.metadata["comment"]
                         oc.metadata["encoder"] = "previs"
                     elif bytes(ist.codec_context.extradata or b"") != extradata:
                         raise PrevisError(f"{target}: animatic chunk {Path(p).name} was encoded with "

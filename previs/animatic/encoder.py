@@ -89,6 +89,9 @@ class H264Writer:
       ``durable``: fsync before the rename. Both off for intermediate chunk files.
     - ``label``: the file to name in error messages (default ``path``; a chunk names the
       animatic it is part of).
+    - ``title``, ``comment``: the MP4's ``title`` and ``comment`` tags (players show them
+      as the file's title and comments; :attr:`ChunkJob.comment
+      <previs.animatic.chunks.ChunkJob.comment>` puts the level and revision there).
     - ``prepare(rgba, index)``: called on the encoder thread with each frame's pixels
       (writable, top row first) and its 0-based index just before it is converted, e.g.
       to burn in overlays off the producer's critical path.
@@ -96,7 +99,7 @@ class H264Writer:
 
     def __init__(self, path: str | os.PathLike, width: int, height: int, fps: float, *,
                  preset: str = DEFAULT_PRESET, qp: int = DEFAULT_QP, crf: int | None = None,
-                 threads: int = 0, pool: int = 4, title: str | None = None, prepare=None,
+                 threads: int = 0, pool: int = 4, title: str | None = None, comment: str | None = None, prepare=None,
                  faststart: bool = True, durable: bool = True, label: str | None = None):
         import av  # heavy; imported when an animatic is really written
 
@@ -139,6 +142,8 @@ class H264Writer:
             cc.color_range = 1  # limited (MPEG) range
             if title:
                 self._container.metadata["title"] = title
+            if comment:
+                self._container.metadata["comment"] = comment
             self._container.metadata["encoder"] = "previs"
             self._stream = st
         except Exception:

@@ -21,6 +21,10 @@ For a level that loads, prints a summary: title, fps, duration and frames, size 
 tiles and metres, wall blocks, performers, paths, beats by action, zones, and any
 warnings (ignored objects, scripted paths that pass through wall blocks).
 
+With --schedule, also prints for each actor (Henry, then the performers) when every leg
+of his path starts and ends (seconds and timecode, from and to in metres) and where he is
+at each beat he is in; the report carries the same schedule as an appendix.
+
 For a level that does not, prints every problem on stderr, one per line, each naming
 the file, the object's id, name and type, and what to change in Tiled.
 
@@ -33,12 +37,16 @@ examples:
   previs check levels/*.tmx                 every level; exit 1 if any is broken
   previs check levels/*.tmx 2>problems.txt  keep the problem list for later
   previs check -q levels/*.tmx && echo ok   in a script: problems only
+  previs check --schedule levels/chase.tmx  every actor's legs and marks, to print
 """
 
 
 def add_arguments(p) -> None:
     p.add_argument("levels", nargs="+", metavar="LEVEL", help="Tiled map files (.tmx) to check")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems and warnings, no summaries")
+    p.add_argument("--schedule", action="store_true",
+                   help="also print each actor's schedule: when every leg of his path starts and ends, "
+                        "and where he is at each of his beats (printed even with -q)")
     add_strict(p)
 
 
@@ -88,6 +96,10 @@ def run(args) -> int:
         if not args.quiet:
             for line in summary(level):
                 print(line)
+        if getattr(args, "schedule", False):  # callers may build args without it
+            from ..plan.schedule import level_schedule, schedule_text
+
+            print("\n".join(schedule_text(level, level_schedule(level))))
         for note in level.notices:
             print(f"previs check: warning: {note}", file=sys.stderr)
         if line := strict_problem(args, path, level.notices):

@@ -3,7 +3,9 @@
 Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
 
 - Timeline named after the plan's title, at the plan's fps, ``global_start_time`` =
-  ``start_tc`` (so the timeline starts at e.g. 01:00:00:00).
+  ``start_tc`` (so the timeline starts at e.g. 01:00:00:00). Its ``metadata["previs"]``
+  holds ``format``, ``level`` (the level's path relative to its project), ``revision``
+  (:mod:`previs.level.revision`; both null for a plain track), ``fps`` and ``start_tc``.
 - One video track ``POV`` with one :class:`Clip` per shot, ``Shot 001``, ``Shot 002``…, back
   to back, each ``end_frame - start_frame`` frames long.
 - Media: every clip references the same nominal animatic, an ``ExternalReference`` to
@@ -89,7 +91,7 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
 
     tl = otio.schema.Timeline(name=fix(name))
     if metadata:
-        tl.metadata["previs"] = {"format": plan.format, "level": plan.level, "fps": plan.fps, "start_tc": plan.settings.start_tc}
+        tl.metadata["previs"] = {"format": plan.format, "level": plan.level, "revision": plan.revision, "fps": plan.fps, "start_tc": plan.settings.start_tc}
     if not record_offset:
         tl.global_start_time = RT(base, rate)
     track = otio.schema.Track(name="POV", kind=otio.schema.TrackKind.Video)

@@ -26,7 +26,11 @@ time-sampled only when hfov changes during the track. ``clippingRange`` is
 **How it is written.** Through usd-core's own API (``UsdGeom.Camera`` on an in-memory
 stage, exported with ``Sdf``'s writer), never by hand. ``pxr`` is imported only when this
 writer runs, so commands that write no USD never pay its ~0.2 s import. The text holds no
-host name, path or time stamp: the same track gives the same bytes.
+host name, absolute path or time stamp: the same track gives the same bytes.
+
+**Traceability.** A level's plan puts ``customLayerData = {"previs": {"level": …,
+"revision": …}}`` on the root layer: the level's path relative to its project and its
+revision (:mod:`previs.level.revision`). A plain track (``previs plan``) has neither.
 """
 
 from __future__ import annotations
@@ -86,6 +90,8 @@ def build_stage(plan):
     root = UsdGeom.Xform.Define(stage, "/previs")
     stage.SetDefaultPrim(root.GetPrim())
     stage.GetRootLayer().documentation = _doc(plan.title)
+    if plan.revision is not None:
+        stage.GetRootLayer().customLayerData = {"previs": {"level": plan.level or "", "revision": plan.revision}}
 
     cam = UsdGeom.Camera.Define(stage, CAMERA_PATH)
     cam.CreateProjectionAttr(UsdGeom.Tokens.perspective)

@@ -14,25 +14,24 @@ from pathlib import Path as FsPath
 
 from ..errors import PrevisError
 from ..timebase import TimeBase
-from . import limits, slips
+from . import limits, replay_length, slips
 from .actions import ACTIONS, PERFORMER
 from .actions import action as action_spec
 from .diagnostics import Problems, describe
-from .model import ZONE_KINDS, Actor, Beat, Level, Path, Settings, Zone
+from .model import ZONE_KINDS, Actor, Beat, Level, Mark, Path, Settings, Zone
 from .props import Props
-from .route import route_length, walk_end_time, walk_seconds
+from .route import route_length, walk_seconds
 from .schema import MAP, OBJECTS, default as dflt
 from .tiled_shapes import anchor, rectangle, vertices
 from .tmx import RawMap, RawObject
 from .walls import build_walls, path_wall_notices
 
-KINDS = ("henry", "performer", "path", "beat", "zone")
+KINDS = ("henry", "performer", "path", "beat", "zone", "mark")
 ACTOR_SHAPES = ("point", "ellipse", "rectangle", "tile")
-TAIL_SECONDS = 2.0  # derived duration: last motion or beat end + 2 s (the contract)
 REF_FIX = {
     "path": "pick a path object in Tiled's object picker",
     "actor": "pick henry or a performer in Tiled's object picker",
-    "target": "pick henry or a performer in Tiled's object picker",
+    "target": "pick henry, a performer or a mark in Tiled's object picker",
 }
 
 
@@ -100,13 +99,13 @@ class _Builder:
             return None
         return out
 
-    def ref_error(self, o: RawObject, prop: str, target: int, want: str) -> None:
+    def ref_error(self, o: RawObject, prop: str, target: int, want: str, fix: str | None = None) -> None:
         other = self.by_id.get(target)
         if other is None:
             what = f"{prop} points to object {target}, which does not exist"
         else:
             what = f"{prop} points to {describe(other.id, other.name, other.kind)}, which is not {want}"
-        self.problems.error(self.where(o), what, REF_FIX[prop])
+        self.problems.error(self.where(o), what, fix or REF_FIX[prop])
 
     # -- object kinds ----------------------------------------------------------------
     def path(self, o: RawObject) -> Path | None:
@@ -164,6 +163,20 @@ class _Builder:
             return None
         return Zone(id=o.id, name=o.name or f"{kind} zone {o.id}", kind=kind, polygon=tuple(metres))
 
+    def mark(self, o: RawObject) -> Mark | None:
+        """A point a look can aim at (a door, a window, a sound): where it is and how high."""
+        w = self.where(o)
+        slips.unknown_properties(self.problems, w, o.properties, OBJECTS["mark"], "a mark")
+        if o.shape not in ACTOR_SHAPES:
+            self.problems.error(w, f"is a {o.shape}; a mark must be a point object (or an ellipse, which means its centre)",
+                                "redraw it with the Insert Point tool")
+            return None
+        height = Props(self.problems, w, o.properties).number("height", dflt(OBJECTS["mark"], "height"), "m", lo=0, hi=100.0)
+        pos = self.metres(o, [anchor(o)])
+        if height is None or pos is None:
+            return None
+        return Mark(id=o.id, name=o.name or f"mark {o.id}", position=pos[0], height=height)
+
     def actor(self, o: RawObject, kind: str) -> tuple[Actor | None, int | None]:
         """The actor (None after a problem) and its path reference (checked by the caller,
         even when the actor itself has problems, so every problem is listed)."""
@@ -197,7 +210,7 @@ class _Builder:
         slips.fast_speed(self.problems, w, fields["speed"])
         return Actor(id=o.id, name=name, kind=kind, position=pos[0], **fields), path_id
 
-    def beat(self, o: RawObject, actors: dict[int, Actor]) -> Beat | None:
+    def beat(self, o: RawObject, actors: dict[int, Actor], marks: dict[int, Mark]) -> Beat | None:
         w = self.where(o)
         p = Props(self.problems, w, o.properties)
         slips.unknown_properties(self.problems, w, o.properties, OBJECTS["beat"], "a beat")
@@ -209,7 +222,8 @@ class _Builder:
         slips.action_typo(self.problems, w, action)
         actor = self.actor_ref(o, p, "actor", required=True, actors=actors)
         before = len(self.problems.errors)
-        target = self.actor_ref(o, p, "target", required=False, actors=actors)
+        lands = spec.contact or spec.push > 0  # on a body: never a mark
+        target = self.actor_ref(o, p, "target", required=False, actors=actors, marks=None if lands else marks)
         if spec.aims and target is None and len(self.problems.errors) == before:
             p.error(f"is a {action} without a target", "add an object property 'target' and pick who to look at")
         if actor is not None and target is not None and actor == target:
@@ -225,14 +239,22 @@ class _Builder:
             return None
         return Beat(id=o.id, t=t, actor=actor, action=action, target=target, duration=duration, note=p.string("note", ""), position=pos[0])
 
-    def actor_ref(self, o, p: Props, prop: str, *, required: bool, actors: dict[int, Actor]) -> int | None:
+    def actor_ref(self, o, p: Props, prop: str, *, required: bool, actors: dict[int, Actor],
+                  marks: dict[int, Mark] | None = None) -> int | None:
+        """An object reference to henry or a performer; with ``marks``, a mark too."""
         ref = p.ref(prop, required=required, fix=REF_FIX[prop])
         if ref is None:
             return None
-        if self.kind.get(ref) not in ("henry", "performer"):
-            self.ref_error(o, prop, ref, "henry or a performer")
+        if marks is not None and self.kind.get(ref) == "mark":
+            if ref in marks:
+                return ref
+        elif self.kind.get(ref) not in ("henry", "performer"):
+            if marks is not None:
+                self.ref_error(o, prop, ref, "henry, a performer or a mark")
+            else:  # an actor, or the target of a blow
+                self.ref_error(o, prop, ref, "henry or a performer", "pick henry or a performer in Tiled's object picker")
             return None
-        if ref not in actors:  # its own problems are listed: say so, never a false second one
+        if ref not in actors and ref not in (marks or {}):  # its own problems are listed: say so, never a false second one
             other = self.by_id[ref]
             p.error(f"{prop} {other.name or f'object {ref}'} was refused above (object {ref})", "fix that object first")
             return None
@@ -247,11 +269,12 @@ class _Shapes:
     paths: dict[int, Path] = field(default_factory=dict)
     bad_paths: set[int] = field(default_factory=set)
     zones: list[Zone] = field(default_factory=list)
+    marks: dict[int, Mark] = field(default_factory=dict)
     ignored: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _shapes(b: _Builder) -> _Shapes:
-    """Step 1: every path and zone object, and which objects are of no known kind."""
+    """Step 1: every path, zone and mark object, and which objects are of no known kind."""
     out = _Shapes()
     for o in b.raw.objects:
         k = b.kind[o.id]
@@ -265,6 +288,9 @@ def _shapes(b: _Builder) -> _Shapes:
             z = b.zone(o)
             if z is not None:
                 out.zones.append(z)
+        elif k == "mark":
+            if (m := b.mark(o)) is not None:
+                out.marks[o.id] = m
         elif k not in KINDS:
             out.ignored[o.kind].append(o.id)
     return out
@@ -348,9 +374,9 @@ def _check_names(b: _Builder, actors: dict[int, Actor], henrys: list[RawObject])
             b.problems.error(b.where(objs[0]), f"has Henry's name '{name}'", "rename it so reports can tell them apart")
 
 
-def _beats(b: _Builder, actors: dict[int, Actor]) -> list[Beat]:
+def _beats(b: _Builder, actors: dict[int, Actor], marks: dict[int, Mark]) -> list[Beat]:
     """Step 5: every sound beat, sorted by ``(t, id)``."""
-    beats = [x for o in b.raw.objects if b.kind[o.id] == "beat" if (x := b.beat(o, actors)) is not None]
+    beats = [x for o in b.raw.objects if b.kind[o.id] == "beat" if (x := b.beat(o, actors, marks)) is not None]
     beats.sort(key=lambda x: (x.t, x.id))
     where_of = lambda beat: b.where(b.by_id[beat.id])  # noqa: E731
     slips.contact_reach(b.problems, where_of, beats, actors)
@@ -358,54 +384,15 @@ def _beats(b: _Builder, actors: dict[int, Actor]) -> list[Beat]:
     return beats
 
 
-def _duration(b: _Builder, explicit: float | None, bodies: tuple[Actor, ...], beats: list[Beat]) -> float:
-    """Step 6: the replay's length in seconds: the map's ``duration``, else the last walk's
-    end or beat's end + ``TAIL_SECONDS``. Beats at or after an explicit end are notices."""
-    if explicit is not None:
-        for beat in beats:
-            if beat.t >= explicit:
-                o = b.by_id[beat.id]
-                b.problems.notice(b.where(o), f"happens at {beat.t:g} s, after the replay ends (duration {explicit:g} s)", "raise the map property duration or move the beat")
-        return explicit
-    ends = [e for a in bodies if (e := walk_end_time(a)) is not None]
-    ends += [x.end for x in beats]
-    duration = max(ends, default=0.0) + TAIL_SECONDS
-    if duration > limits.MAX_DURATION:
-        b.problems.error(
-            None,
-            f"would last {duration:.0f} s (last motion or beat end + 2 s), more than the {limits.MAX_DURATION:g} s limit",
-            "set the map property duration, or split the fight",
-        )
-        b.problems.raise_if_errors()
-    return duration
-
-
-def _check_replay_size(problems: Problems, duration: float, fps: int, performers: int) -> None:
-    """Step 7: frames x bodies within ``MAX_ACTOR_FRAMES`` (the replay's memory)."""
-    tb = TimeBase(fps)
-    frames = max(1, tb.frames_in(duration))
-    bodies = 1 + performers
-    if frames * bodies > limits.MAX_ACTOR_FRAMES:
-        problems.error(
-            None,
-            f"would replay {frames} frames x {bodies} actors (Henry and {performers} performers) = "
-            f"{frames * bodies}, more than the {limits.MAX_ACTOR_FRAMES} frames x actors a replay may hold "
-            f"(at {fps} fps that is {tb.seconds(limits.MAX_ACTOR_FRAMES / bodies) / 60:.1f} minutes "
-            f"with {performers} performers)",
-            "shorten the duration, lower fps, or split the fight into several levels",
-        )
-        problems.raise_if_errors()
-
-
 def _placement_notices(b: _Builder, shapes: _Shapes, walls, bodies: tuple[Actor, ...]) -> None:
-    """Step 8: notices for ignored objects, paths through walls and actors placed in one."""
+    """Step 8 (steps 6 and 7: :mod:`.replay_length`): notices for ignored objects, paths through walls and actors placed in one."""
     for kind, ids in sorted(shapes.ignored.items()):
         shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
         what = f"of type '{kind}'" if kind else "with no type"
         b.problems.notice(
             None,
             f"ignored {len(ids)} object{'s' * (len(ids) > 1)} {what} (id{'s' * (len(ids) > 1)} {shown})",
-            "only henry, performer, path, beat and zone objects take part in the fight",
+            "only henry, performer, path, beat, zone and mark objects take part in the fight",
         )
     path_wall_notices(tuple(shapes.paths.values()), walls, b.by_id, b.problems)
     slips.tile_lookalikes(b.problems, b.raw.tilesets, b.raw.tile_layers)
@@ -423,16 +410,16 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
     henrys = _check_counts(b)
     actors = _actors(b, shapes)
     _check_names(b, actors, henrys)
-    beats = _beats(b, actors)
+    beats = _beats(b, actors, shapes.marks)
     walls, floor, _ = build_walls(raw, b.tm, problems)
     problems.raise_if_errors()
 
     henry = actors[henrys[0].id]
     performers = tuple(actors[o.id] for o in raw.objects if b.kind[o.id] == "performer")
-    duration = _duration(b, explicit_duration, (henry, *performers), beats)
-    _check_replay_size(problems, duration, settings["fps"], len(performers))
+    duration = replay_length.duration(b, explicit_duration, (henry, *performers), beats)
+    replay_length.check_replay_size(problems, duration, settings["fps"], len(performers))
     _placement_notices(b, shapes, walls, (henry, *performers))
-    return Level(
+    level = Level(
         source=raw.source,
         content_hash=raw.content_hash,
         settings=Settings(duration=float(duration), **settings),
@@ -443,7 +430,9 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
         zones=tuple(shapes.zones),
         paths=tuple(shapes.paths.values()),
         floor_color=floor,
-        notices=tuple(raw.notices) + tuple(problems.notices),
         width=raw.width * b.tm,
         depth=raw.height * b.tm,
+        marks=tuple(shapes.marks.values()),
     )
+    slips.hidden_looks(problems, lambda beat: b.where(b.by_id[beat.id]), level)  # needs the whole level
+    return dataclasses.replace(level, notices=tuple(raw.notices) + tuple(problems.notices))

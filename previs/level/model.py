@@ -147,7 +147,8 @@ class Actor:
 class Beat:
     """A timed piece of choreography: ``actor`` does ``action`` to ``target`` at ``t`` s.
 
-    ``actor``/``target`` are object ids (Henry's or a performer's; target may be any actor).
+    ``actor``/``target`` are object ids (Henry's or a performer's; the target may also be a
+    :class:`Mark`, except for a contact beat's).
     The beat covers the half-open interval ``[t, t + duration)`` seconds.
     """
 
@@ -201,6 +202,17 @@ class Zone:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A point a beat may target without a body: a door, a window, where a sound comes
+    from. ``position`` is ``(x, z)`` metres; a look aims ``height`` metres above the floor."""
+
+    id: int
+    name: str
+    position: Vec2
+    height: float = 1.5
+
+
+@dataclass(frozen=True)
 class Level:
     """A loaded, validated level. Never partly loaded: the loader returns this or raises.
 
@@ -224,6 +236,15 @@ class Level:
     notices: tuple[str, ...] = ()  # non-fatal: ignored objects, scripted paths through walls
     width: float = field(default=0.0)
     depth: float = field(default=0.0)
+    marks: tuple[Mark, ...] = ()  # in map order
+
+    @cached_property
+    def _marks(self) -> dict[int, Mark]:
+        return {m.id: m for m in self.marks}
+
+    def mark(self, object_id: int | None) -> Mark | None:
+        """The mark with that Tiled object id, or None (an actor's id, or none)."""
+        return self._marks.get(object_id)
 
     @cached_property
     def _performer_index(self) -> dict[int, int]:
@@ -241,8 +262,10 @@ class Level:
         return self._performer_index[object_id]
 
     def actor_name(self, object_id: int | None) -> str:
-        """Report name of an actor id (Henry's object name or "Henry")."""
+        """Report name of an actor's or a mark's id (Henry's object name or "Henry")."""
         if object_id is None:
             return ""
+        if (m := self.mark(object_id)) is not None:
+            return m.name
         a = self.actor(object_id)
         return a.name

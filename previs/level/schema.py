@@ -77,6 +77,7 @@ OBJECTS: dict[str, dict[str, Field]] = {
         Field("note", "string", ""),
     ),
     "zone": _table(Field("kind", "string", enum=ZONE_KIND_ENUM)),  # required
+    "mark": _table(Field("height", "float", 1.5)),
 }
 """Properties of each object kind previs knows, by kind (lower-case)."""
 

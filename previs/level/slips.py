@@ -5,7 +5,9 @@
 - an actor placed away from the first vertex of the path it starts on;
 - implausible numbers: a ``speed`` above a human sprint (:data:`SPRINT`), a contact beat
   whose bodies never come within the action's reach during ``[t, t + duration]``, one
-  actor in two contact beats at once.
+  actor in two contact beats at once;
+- a look of Henry's whose target walls hide from his eyes for the whole look
+  (:func:`hidden_looks`).
 
 Each check adds one notice per slip to a :class:`~.diagnostics.Problems`; ``previs
 check`` prints them and every command that loads a level prints them first; ``--strict``
@@ -23,9 +25,11 @@ import numpy as np
 from .actions import Action, close_action
 from .diagnostics import Problems
 from .limits import MAX_PROBLEMS
-from .model import Actor, Beat
+from .model import Actor, Beat, Level
 from .route import positions_fn
 from .schema import TILE, TILE_LAYER, Field
+from .sightlines import occluded, target_heights
+from ..timebase import time_base_of
 
 SUGGEST_CUTOFF = 0.6
 """``difflib`` ratio from which an unknown map or object property gets a "did you mean"
@@ -200,3 +204,49 @@ def double_contact(problems: Problems, where_of, beats: list[Beat], actors: dict
                 )
             if prev is None or b.end > prev.end:
                 running[b.actor] = b
+
+
+def hidden_looks(problems: Problems, where_of, level: Level) -> None:
+    """A notice per look of Henry's whose target is hidden by walls on every frame of the
+    look: from the frame it fires on until his next look at another target fires (or the
+    replay ends), the frames his head turns to the target and then tracks it
+    (:mod:`previs.sim.script`); looks in a row at one target are one look.
+    Hidden is :func:`~.sightlines.occluded` from his eye (``eye_height`` over where his
+    script walks him) to every test point of the target (a performer's chest and head,
+    0.2 m once down, where the script walks him: shoves aside; a mark at its ``height``).
+    Frame ``f`` is at ``f / fps`` s; each frame is in one look at most, so a level's check
+    traces at most one sight line per frame. ``where_of(beat)`` names the beat."""
+    st = level.settings
+    tb = time_base_of(st)
+    looks = [(tb.frame_at(b.t), b) for b in level.beats
+             if b.actor == level.henry.id and b.aims and b.target not in (None, b.actor)]
+    looks = [(f, b) for f, b in looks if f < st.frames]
+    if not looks:
+        return
+    actors = {a.id: a for a in (level.henry, *level.performers)}
+    down = _down_times(list(level.beats), actors)
+    tracks = {level.henry.id: positions_fn(level.henry)}  # each walk is timed once, however many looks
+    # Looks in a row at one target are one look: keep the first of each run, ending where
+    # the next run starts.
+    runs = [(f, b) for k, (f, b) in enumerate(looks) if not k or looks[k - 1][1].target != b.target]
+    for k, (f0, b) in enumerate(runs):
+        f1 = runs[k + 1][0] if k + 1 < len(runs) else st.frames
+        t = tb.time_of(f0) + tb.times(max(f1 - f0, 1))  # frames f0 .. f1 - 1
+        feet = tracks[level.henry.id](t)
+        eye = np.column_stack([feet[:, 0], np.full(len(t), st.eye_height), feet[:, 1]])
+        mark = level.mark(b.target)
+        if mark is not None:
+            xz, ys, name = np.broadcast_to(mark.position, (len(t), 2)), np.full((len(t), 2), mark.height), mark.name
+        else:
+            a = actors[b.target]
+            stop = down.get(a.id, math.inf)
+            if a.id not in tracks:
+                tracks[a.id] = positions_fn(a)
+            xz, ys, name = tracks[a.id](np.minimum(t, stop)), target_heights(np.full(len(t), a.height), t >= stop), a.name
+        if occluded(level.walls, eye, np.asarray(xz, float), ys).all():
+            until = f"until {tb.time_of(f1):g} s, when he looks at another" if f1 < st.frames else "to the end of the replay"
+            problems.notice(
+                where_of(b),
+                f"{_beat_words(actors, b)} at {name}: walls hide {name} from Henry's eyes for the whole look ({until})",
+                f"time the look for when {name} is in sight, or look at a mark (a door, a window) instead",
+            )

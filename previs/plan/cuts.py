@@ -25,6 +25,11 @@ How a swing is found (all vectorised numpy, any :class:`~previs.sim.track.Camera
    largest absolute speed (the first, on a tie); its *swept angle* is the yaw change from
    the frame before the run to the frame after it, ``|yaw[last + 1] - yaw[first - 1]|``
    (clamped to the track), which is exactly the turn when the head holds before and after.
+5. Its **settle frame** is the first frame after the run, ``last + 1``: the first frame
+   after the peak whose yaw speed is back under :data:`SWING_FLOOR` (the head holds on
+   what it turned to) or has reversed; the track's last frame when the swing runs to the
+   end. A cut is placed on the peak (mid-whip, where it hides); its pictures show the
+   settle frame, where the shot opens on its subject.
 
 A whip turn is one swing, so it yields exactly one cut. A slow pan is a swing whose peak
 stays under ``turn_cut_speed`` (90 degrees over 1.5 s with ease-in-out peaks near
@@ -53,6 +58,8 @@ class Swing:
 
     ``direction`` is +1 (left, yaw increasing) or -1 (right). ``peak_speed`` (deg/s,
     positive) is reached at ``peak_frame``; ``angle`` (degrees, positive) is the yaw swept.
+    ``settle_frame`` is the first frame after the swing (``last + 1``, at most the track's
+    last frame): the head has stopped turning this way (see the module doc, step 5).
     """
 
     first: int
@@ -61,6 +68,7 @@ class Swing:
     direction: int
     peak_speed: float
     angle: float
+    settle_frame: int
 
     @property
     def direction_name(self) -> str:
@@ -140,8 +148,8 @@ def find_swings(
     angle = np.maximum((y[after] - y[before]) * d, 0.0)
     pk = run_max[moving]
     return [
-        Swing(int(a), int(b), int(p), int(dd), float(sp), float(an))
-        for a, b, p, dd, sp, an in zip(st, last, pf, d, pk, angle)
+        Swing(int(a), int(b), int(p), int(dd), float(sp), float(an), int(af))
+        for a, b, p, dd, sp, an, af in zip(st, last, pf, d, pk, angle, after)
     ]
 
 

@@ -144,7 +144,8 @@ class Continuity:
 @dataclass(frozen=True)
 class Cut:
     """A turn cut. ``index`` is 1-based; the cut's frame is the first frame of shot
-    ``index + 1``."""
+    ``index + 1``. ``settle_frame`` is where its swing settles (the head holds on what it
+    turned to, :attr:`~previs.plan.cuts.Swing.settle_frame`): the frame its pictures show."""
 
     index: int
     frame: int
@@ -154,9 +155,12 @@ class Cut:
     angle: float
     peak_speed: float
     continuity: Continuity
+    settle_frame: int = 0
+    settle_timecode: str = ""
 
     def to_dict(self) -> dict:
-        return {**{k: getattr(self, k) for k in SWING_KEYS}, "continuity": self.continuity.to_dict()}
+        return {**{k: getattr(self, k) for k in SWING_KEYS}, "settle_frame": self.settle_frame,
+                "settle_timecode": self.settle_timecode, "continuity": self.continuity.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -230,9 +234,10 @@ class Shot:
 class ShotPlan:
     """The whole plan, and everything an export needs: ``track`` is the camera track it was
     planned from (:class:`~previs.sim.track.CameraTrack`, frames ``[0, frames)``);
-    ``level`` is the level path as given (None for a plain track), ``title``, ``fps`` and
-    ``settings.start_tc`` the level facts. Every writer in :mod:`previs.export` reads only
-    the plan."""
+    ``level`` is the level's path relative to its project and ``revision`` its content
+    revision (:mod:`previs.level.revision`; both None for a plain track), ``title``, ``fps``
+    and ``settings.start_tc`` the level facts. Every writer in :mod:`previs.export` reads
+    only the plan."""
 
     level: str | None
     title: str
@@ -250,6 +255,7 @@ class ShotPlan:
     swings: tuple[Swing, ...] = ()
     yaw_speed: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     format: str = FORMAT
+    revision: str | None = None
 
     @cached_property
     def time_base(self) -> TimeBase:
@@ -273,6 +279,7 @@ class ShotPlan:
         return {
             "format": self.format,
             "level": self.level,
+            "revision": self.revision,
             "title": self.title,
             "fps": _num(self.fps),
             "frames": self.frames,
@@ -309,6 +316,8 @@ def _beat_refs(level, tb: TimeBase) -> list[BeatRef]:
     def name(obj_id):
         if obj_id is None:
             return None
+        if (m := level.mark(obj_id)) is not None:  # a door, a window: looked at, no body
+            return m.name
         try:
             a = level.actor(obj_id)
         except KeyError:
@@ -345,7 +354,7 @@ def build_plan(
     """Plan a camera track. With ``motion`` (a level replay, whose ``track`` it must match
     frame for frame) the plan also has performers in view, beats, safety findings and full
     continuity cards. ``level_path`` is written as the plan's ``level`` (default: the
-    motion's ``level.source``); ``title`` defaults to the level's title."""
+    motion's level path relative to its project); ``title`` defaults to the level's title."""
     fps = float(track.fps)
     n = len(track)
     level = motion.level if motion is not None else None
@@ -366,7 +375,8 @@ def build_plan(
                     direction=s.direction_name, angle=_r(s.angle, 1), peak_speed=_r(s.peak_speed, 1))
 
     cuts = tuple(
-        Cut(index=i + 1, **swing_fields(s), continuity=_continuity(track, motion, s.peak_frame))
+        Cut(index=i + 1, **swing_fields(s), continuity=_continuity(track, motion, s.peak_frame),
+            settle_frame=s.settle_frame, settle_timecode=tc(s.settle_frame))
         for i, s in enumerate(cut_swings)
     )
 
@@ -412,8 +422,12 @@ def build_plan(
             )
         )
 
-    if level_path is None and level is not None:
-        level_path = level.source
+    revision = None
+    if level is not None:
+        from ..level.revision import project_path, revision as level_revision
+
+        level_path = project_path(level.source) if level_path is None else level_path
+        revision = level_revision(level)
     if not title and level is not None:
         title = level.settings.title
     speed_ro = speed.copy()
@@ -433,4 +447,5 @@ def build_plan(
         has_motion=motion is not None,
         swings=tuple(swings),
         yaw_speed=speed_ro,
+        revision=revision,
     )

@@ -5,23 +5,27 @@ inline: CSS in a ``<style>``, every picture a ``data:`` URI (storyboard frames a
 plots and the map as PNG), no script, no web font, no external request, so it opens
 offline and can be mailed or printed on set. Sections:
 
-1. **Title block**: title, level file, fps, duration, frames, timecode range, the plan's
-   thresholds, the motion's source (script or take), the previs version. No wall-clock
-   date: the same level gives the same bytes.
-2. **Shots**: one row per shot with its first and middle frame (rendered offscreen),
+1. **Title block**: title, level file (relative to its project) and revision, fps,
+   duration, frames, timecode range, the plan's thresholds, the motion's source (script
+   or take), the previs version. No wall-clock date: the same level gives the same bytes.
+2. **Shots**: one row per shot with its opening and middle frame (rendered offscreen),
    timecodes in/out, duration, an ``OVER TAKE`` flag and the suggested cut, performers in
    view and the beats that fall in it.
 3. **Head-turn speed**: the yaw-speed plot with the cut and comfort thresholds and every
    cut marked (one plot per minute for long fights).
-4. **Cuts**: for each turn cut the frames just before and after it, and its continuity
+4. **Cuts**: for each turn cut the frame just before it and its settle frame, and its continuity
    card (Henry's pose; the performers in view on either side, then everyone else).
 5. **Safety**: every finding, and a top-down map of the level with each one numbered
    where it happens, Henry's route and the cuts along it.
 6. **Comfort**: peak yaw speed, time over the comfort speed, the shots that hold it.
+7. **Appendix: schedule** (a level's report): each actor's legs and his marks at beats,
+   as ``previs check --schedule`` prints them (:mod:`.appendix`).
 
 Print: ``@media print`` starts each section on a new page, never splits a shot row or a
 cut card, repeats table headers, and sizes everything in percentages of the page so that
-nothing overflows A4 or Letter.
+nothing overflows A4 or Letter. Every printed page has a footer (CSS ``@page`` margin
+boxes, :func:`print_footer_css`): title, level path, revision and previs version on the
+left, ``page N of M`` on the right, so two printouts of different versions never look alike.
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ import os
 from dataclasses import dataclass, field
 
 from .. import __version__
+from .appendix import section_schedule
 from .formatting import JPEG_QUALITY, data_uri, esc, jpeg_bytes, num
-from .sections import (middle_frame, section_comfort, section_cuts, section_safety, section_shots,
-                       section_title, section_yaw)
+from .sections import (middle_frame, opening_frame, section_comfort, section_cuts, section_safety,
+                       section_shots, section_title, section_yaw)
 
 THUMB_SIZE = (480, 270)
 
@@ -52,15 +57,15 @@ class ReportResult:
 
 
 def report_frames(plan) -> list[int]:
-    """Every frame the report shows: each shot's first and middle frame, each cut's frames
-    just before and after it. Sorted, unique."""
+    """Every frame the report shows: each shot's opening and middle frame, each cut's frame
+    just before it and its settle frame. Sorted, unique."""
     want = set()
     for s in plan.shots:
-        want.add(s.start_frame)
+        want.add(opening_frame(plan, s))
         want.add(middle_frame(s))
     for c in plan.cuts:
         want.add(max(0, c.frame - 1))
-        want.add(c.frame)
+        want.add(c.settle_frame)
     return sorted(f for f in want if 0 <= f < plan.frames)
 
 
@@ -165,6 +170,11 @@ img.map { display: block; max-width: 100%; max-height: 900px; height: auto; marg
             border-radius: 4px; }
 .ok { color: #2e7d32; font-weight: 600; }
 .small { font-size: 12px; color: var(--mute); }
+.actor-schedule { margin: 6px 0 10px; }
+.actor-schedule p { margin: 2px 0; }
+.actor-schedule h3 { break-after: avoid; page-break-after: avoid; }
+table.sched { width: auto; min-width: 60%; margin-bottom: 4px; }
+table.sched th, table.sched td { padding: 1px 6px; }
 footer { margin-top: 30px; color: var(--mute); font-size: 11px; border-top: 1px solid var(--rule);
          padding-top: 6px; }
 @page { margin: 12mm 11mm; }
@@ -182,6 +192,35 @@ footer { margin-top: 30px; color: var(--mute); font-size: 11px; border-top: 1px 
 """
 
 
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: every character but letters, digits, space and
+    ``. - _ :`` is a hex escape, so no level name can end the string, the rule or the
+    ``<style>`` element. Each escape ends with the one space CSS takes as its end (else a
+    space after it would be eaten)."""
+    safe = (ch if ch.isascii() and (ch.isalnum() or ch in " .-_:") else f"\\{ord(ch):x} " for ch in text)
+    return '"' + "".join(safe) + '"'
+
+
+def footer_text(plan) -> str:
+    """The printed pages' footer (left part): ``title · level · revision R · previs V``."""
+    where = [plan.title or "previs"]
+    if plan.level is not None:
+        where.append(plan.level)
+    if plan.revision is not None:
+        where.append(f"revision {plan.revision}")
+    where.append(f"previs {__version__}")
+    return " \u00b7 ".join(where)
+
+
+def print_footer_css(plan) -> str:
+    """``@page`` margin boxes that print :func:`footer_text` and the page number at the
+    foot of every page (Chromium 131 and later, which the tests print with)."""
+    return ("@page { margin-bottom: 16mm;\n"
+            f"  @bottom-left {{ content: {css_string(footer_text(plan))}; font: 7.5pt \"DejaVu Sans\", Arial, sans-serif; color: #555; }}\n"
+            '  @bottom-right { content: "page " counter(page) " of " counter(pages); '
+            'font: 7.5pt "DejaVu Sans", Arial, sans-serif; color: #555; } }\n')
+
+
 # -- the document ------------------------------------------------------------------------------
 
 
@@ -196,7 +235,7 @@ def build_report(*, level, motion, plan, stills: dict[int, str] | None = None,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="previs {esc(__version__)}">',
         f"<title>{esc(title)} \u2014 shot plan report</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}{print_footer_css(plan)}</style></head><body>",
         section_title(level, motion, plan),
         warn,
         section_shots(plan, stills, size),
@@ -204,7 +243,8 @@ def build_report(*, level, motion, plan, stills: dict[int, str] | None = None,
         section_cuts(plan, stills, size),
         section_safety(plan, level, motion),
         section_comfort(plan),
-        f'<footer>previs {esc(__version__)} \u00b7 {esc(plan.level or "")} \u00b7 {plan.frames} frames at '
+        section_schedule(level),
+        f'<footer>{esc(footer_text(plan))} \u00b7 {plan.frames} frames at '
         f'{esc(num(plan.fps))} fps \u00b7 {esc(plan.format)}</footer>',
         "</body></html>\n",
     ]

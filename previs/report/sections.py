@@ -24,6 +24,15 @@ def middle_frame(shot) -> int:
     return shot.start_frame + (shot.end_frame - shot.start_frame) // 2
 
 
+def opening_frame(plan, shot) -> int:
+    """The frame a shot's storyboard opens on: where the turn cut into it settles (its
+    ``settle_frame``: the head holds on whom it turned to; the cut frame itself is mid-whip,
+    often a wall), kept inside the shot; the first shot's first frame."""
+    if shot.index < 2 or shot.index - 2 >= len(plan.cuts):
+        return shot.start_frame
+    return min(plan.cuts[shot.index - 2].settle_frame, shot.end_frame - 1)
+
+
 def _img(uri: str | None, alt: str, cls: str = "still", w: int | None = None, h: int | None = None) -> str:
     if not uri:
         return f'<div class="noimg">{esc(alt)}: no image</div>'
@@ -75,6 +84,7 @@ def section_title(level, motion, plan) -> str:
     comfort = plan.comfort
     rows = [
         ("Level", plan.level or (level.source if level is not None else "")),
+        ("Revision", plan.revision or "\u2014"),
         ("Motion", src_text),
         ("Frame rate", f"{num(fps)} fps"),
         ("Duration", f"{fmt_duration(plan.duration)} ({plan.duration:.3f} s)"),
@@ -102,7 +112,8 @@ def section_title(level, motion, plan) -> str:
     title = plan.title or (level.settings.title if level is not None else "previs")
     nav = ("<nav><ol><li><a href=\"#shots\">Shots and storyboard</a></li>"
            "<li><a href=\"#yaw\">Head-turn speed</a></li><li><a href=\"#cuts\">Cuts and continuity</a></li>"
-           "<li><a href=\"#safety\">Safety</a></li><li><a href=\"#comfort\">Comfort</a></li></ol></nav>")
+           "<li><a href=\"#safety\">Safety</a></li><li><a href=\"#comfort\">Comfort</a></li>"
+           + ("<li><a href=\"#schedule\">Appendix: schedule</a></li>" if level is not None else "") + "</ol></nav>")
     return (f'<header id="title"><h1>{esc(title)}</h1>'
             f'<p class="sub">Shot plan report \u00b7 first-person previs</p>'
             f'<dl class="meta">{meta}</dl><div class="figures">{fig_html}</div>{nav}</header>')
@@ -113,7 +124,9 @@ def section_shots(plan, stills, size) -> str:
     rows = []
     for s in plan.shots:
         mid = middle_frame(s)
-        thumbs = (f'<div class="thumbs">{_still(stills, s.start_frame, truths, "first", size)}'
+        opening = opening_frame(plan, s)
+        what = "first" if opening == s.start_frame else "settled"
+        thumbs = (f'<div class="thumbs">{_still(stills, opening, truths, what, size)}'
                   f'{_still(stills, mid, truths, "middle", size)}</div>')
         timing = (f'<div class="tc">in&nbsp; {esc(s.start_tc)}</div><div class="tc">out {esc(s.end_tc)}</div>'
                   f'<div>{s.duration:.2f} s \u00b7 {s.frames} fr</div>'
@@ -128,11 +141,13 @@ def section_shots(plan, stills, size) -> str:
         rows.append(f'<tr id="shot-{s.index}"><td><b>{s.index:03d}</b></td><td>{thumbs}</td>'
                     f'<td>{timing}</td><td>{inview}</td><td>{_beat_items(s.beats)}</td></tr>')
     return ('<section id="shots"><h2>Shots and storyboard</h2>'
-            '<p class="small">Each shot runs from a turn cut to the next; its first and middle frame '
-            'as Henry sees them. Timecode out is the first frame after the shot (as in an EDL).</p>'
+            '<p class="small">Each shot runs from a turn cut to the next; the frame it opens on (where '
+            'the head turn that cuts into it settles, on whom Henry turned to; the first shot\'s first '
+            'frame) and its middle frame, as Henry sees them. Timecode in is the cut frame; timecode out '
+            'is the first frame after the shot (as in an EDL).</p>'
             '<table class="shots"><colgroup><col style="width:6%"><col style="width:40%">'
             '<col style="width:17%"><col style="width:15%"><col style="width:22%"></colgroup>'
-            '<thead><tr><th>Shot</th><th>First and middle frame</th><th>Time</th>'
+            '<thead><tr><th>Shot</th><th>Opening and middle frame</th><th>Time</th>'
             '<th>In view</th><th>Beats</th></tr></thead><tbody>'
             + "".join(rows) + "</tbody></table></section>")
 
@@ -207,10 +222,10 @@ def section_cuts(plan, stills, size) -> str:
                 f'{c.angle:.0f}\u00b0 at {c.peak_speed:.0f}\u00b0/s \u00b7 <span class="tc">{esc(c.timecode)}'
                 f'</span> \u00b7 f{c.frame} \u00b7 shot {c.index:03d} \u2192 {c.index + 1:03d}</h3>')
         cards.append(f'<div class="cut">{head}{_still(stills, before, truths, "before", size)}'
-                     f'{_still(stills, c.frame, truths, "after", size)}{card}</div>')
+                     f'{_still(stills, c.settle_frame, truths, "settled", size)}{card}</div>')
     return ('<section id="cuts"><h2>Cuts and continuity</h2>'
             '<p class="small">Each cut is hidden in a head turn: the last frame of the shot before it '
-            'and the first frame after it, and where everyone stands on the cut frame (metres; yaw 0 = '
+            'and the frame where the turn settles after it, and where everyone stands on the cut frame (metres; yaw 0 = '
             'north, +90 = west) so that the two pieces can be matched on set.</p>'
             + "".join(cards) + "</section>")
 

@@ -2,7 +2,8 @@
 
 Level contract (drawing only): a **walking** performer faces along its path; a
 **standing** one faces the target of its latest ``look`` or contact beat (a beat by that
-performer naming a target, from the frame it fires on, :meth:`previs.timebase.TimeBase.frame_at`), else Henry (a
+performer naming a target, Henry, a performer or a mark, from the frame it fires on,
+:meth:`previs.timebase.TimeBase.frame_at`), else Henry (a
 performer waiting in a fight watches the hero). A target standing on the performer's
 own spot (distance < 1e-6 m) has no direction: the walking yaw is kept.
 
@@ -14,6 +15,7 @@ arrays, :func:`facing_at` for one frame (the window walking Henry by hand).
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,28 +23,43 @@ from ..timebase import time_base_of
 from .script import wrap180, yaw_towards
 
 HENRY = -1
-"""Target index meaning Henry (performers are 0 .. P-1)."""
+"""Target index meaning Henry (performers are 0 .. P-1, the level's marks P .. P+M-1)."""
 
 
-def target_events(level) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+@dataclass(frozen=True)
+class TargetEvents:
     """Per performer, ``(first frames, targets)`` of its beats that name a target, in beat
-    order (``HENRY`` = Henry, else a performer index). Beats by Henry are not facing."""
+    order (``HENRY`` = Henry, else a performer index, or P + the mark's index), and
+    ``marks_xz`` (M, 2): where the level's marks stand, metres."""
+
+    per_performer: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    marks_xz: np.ndarray
+
+
+def target_events(level) -> TargetEvents:
+    """The :class:`TargetEvents` of ``level``. Beats by Henry are not facing."""
     tb = time_base_of(level.settings)
+    P = len(level.performers)
+    mark_index = {m.id: P + i for i, m in enumerate(level.marks)}
     ev: list[list[tuple[int, int]]] = [[] for _ in level.performers]
     for b in level.beats:
         if b.actor == level.henry.id or b.target is None:
             continue
         p = level.performer_index(b.actor)
-        tgt = HENRY if b.target == level.henry.id else level.performer_index(b.target)
+        if b.target == level.henry.id:
+            tgt = HENRY
+        else:
+            tgt = mark_index[b.target] if b.target in mark_index else level.performer_index(b.target)
         ev[p].append((tb.frame_at(b.t), tgt))
-    return [(tuple(f for f, _ in e), tuple(t for _, t in e)) for e in ev]
+    marks_xz = np.array([m.position for m in level.marks], float).reshape(-1, 2)
+    return TargetEvents(tuple((tuple(f for f, _ in e), tuple(t for _, t in e)) for e in ev), marks_xz)
 
 
 def targets_at(events, frame: int) -> np.ndarray:
     """(P,) int64: whom each performer faces when standing at ``frame`` (latest event at
     or before it wins; ``HENRY`` before any)."""
-    out = np.full(len(events), HENRY, np.int64)
-    for p, (frames, targets) in enumerate(events):
+    out = np.full(len(events.per_performer), HENRY, np.int64)
+    for p, (frames, targets) in enumerate(events.per_performer):
         i = bisect.bisect_right(frames, int(frame))
         if i:
             out[p] = targets[i - 1]
@@ -51,8 +68,8 @@ def targets_at(events, frame: int) -> np.ndarray:
 
 def targets_all(events, frames: int) -> np.ndarray:
     """(F, P) int64: :func:`targets_at` for every frame ``[0, frames)`` (vectorised over frames)."""
-    out = np.full((int(frames), len(events)), HENRY, np.int64)
-    for p, (fs, targets) in enumerate(events):
+    out = np.full((int(frames), len(events.per_performer)), HENRY, np.int64)
+    for p, (fs, targets) in enumerate(events.per_performer):
         for f0, tgt in zip(fs, targets):
             if f0 < frames:
                 out[f0:, p] = tgt
@@ -60,12 +77,15 @@ def targets_all(events, frames: int) -> np.ndarray:
 
 
 def face(perf_xz: np.ndarray, henry_xz: np.ndarray, target: np.ndarray, walk_yaw: np.ndarray,
-         moving: np.ndarray) -> np.ndarray:
+         moving: np.ndarray, marks_xz: np.ndarray | None = None) -> np.ndarray:
     """Facing yaw for any leading shape ``...``: ``perf_xz`` (..., P, 2), ``henry_xz``
     (..., 2), ``target`` (..., P) from :func:`targets_at`/:func:`targets_all`,
-    ``walk_yaw`` (..., P) along the path, ``moving`` (..., P) bool."""
+    ``walk_yaw`` (..., P) along the path, ``moving`` (..., P) bool, ``marks_xz`` (M, 2)."""
     perf_xz = np.asarray(perf_xz, float)
-    bodies = np.concatenate([np.asarray(henry_xz, float)[..., None, :], perf_xz], axis=-2)
+    parts = [np.asarray(henry_xz, float)[..., None, :], perf_xz]
+    if marks_xz is not None and len(marks_xz):
+        parts.append(np.broadcast_to(marks_xz, perf_xz.shape[:-2] + np.shape(marks_xz)))
+    bodies = np.concatenate(parts, axis=-2)
     tx = np.take_along_axis(bodies, (np.asarray(target) + 1)[..., None], axis=-2)
     d = tx - perf_xz
     same = np.hypot(d[..., 0], d[..., 1]) < 1e-6
@@ -74,10 +94,11 @@ def face(perf_xz: np.ndarray, henry_xz: np.ndarray, target: np.ndarray, walk_yaw
 
 def facing_all(level, frames: int, walk_yaw, moving, perf_xz, henry_xz) -> np.ndarray:
     """(F, P) facing of every frame (the replays: scripted and from a take)."""
-    return face(perf_xz, henry_xz, targets_all(target_events(level), frames), walk_yaw, moving)
+    events = target_events(level)
+    return face(perf_xz, henry_xz, targets_all(events, frames), walk_yaw, moving, events.marks_xz)
 
 
 def facing_at(events, frame: int, walk_yaw, moving, perf_xz, henry_xz) -> np.ndarray:
     """(P,) facing at one ``frame`` (``events`` from :func:`target_events`, made once per
     level); equal to row ``frame`` of :func:`facing_all`."""
-    return face(perf_xz, henry_xz, targets_at(events, frame), walk_yaw, moving)
+    return face(perf_xz, henry_xz, targets_at(events, frame), walk_yaw, moving, events.marks_xz)

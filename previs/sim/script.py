@@ -11,7 +11,8 @@ Henry's head (level contract, "beat / look"):
   corner never reads as a whip turn: at most 135 deg/s, below the 150 deg/s cut default.
 - A ``look`` turns the short way to the target over its ``duration`` with a smoothstep
   ease-in-out (peak speed 1.5 x mean), then keeps tracking the target until the next look.
-  Pitch eases the same way to aim at the target's chest (0.75 x its height; 0.2 m once down).
+  Pitch eases the same way to aim at the target's chest (0.75 x its height; 0.2 m once down),
+  or at a mark's ``height`` (:func:`aim_points`).
 """
 
 from __future__ import annotations
@@ -181,6 +182,20 @@ def henry_walk(level: Level, frames: int) -> tuple[np.ndarray, np.ndarray]:
     return xz, yaw
 
 
+def aim_points(level: Level, target: int, perf_xz: np.ndarray, perf_down: np.ndarray, sl: slice):
+    """Where a look at object ``target`` aims on frames ``sl``: ground points (n, 2) m and
+    heights (n,) m above the floor. A performer: its chest, 0.75 x its height
+    (:data:`DOWN_CHEST_HEIGHT` once down); a mark: its place and ``height``; Henry: None."""
+    n = len(range(*sl.indices(len(perf_xz))))
+    mark = level.mark(target)
+    if mark is not None:
+        return np.broadcast_to(np.asarray(mark.position, float), (n, 2)), np.full(n, float(mark.height))
+    if target == level.henry.id:
+        return None
+    pi = level.performer_index(target)
+    return perf_xz[sl, pi], np.where(perf_down[sl, pi], DOWN_CHEST_HEIGHT, 0.75 * level.performers[pi].height)
+
+
 def _regimes(level: Level, frames: int):
     """Henry's look beats as (first_frame, beat) in time order, dropping looks at himself."""
     tb = time_base_of(level.settings)
@@ -208,14 +223,13 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
             continue
         y0 = float(yaw[f0])  # the previous regime's yaw at this frame
         p0 = float(pitch[f0])
-        tgt = level.actor(b.target)
-        if tgt.kind == "henry":
-            continue
-        pi = level.performer_index(b.target)
         # One frame past the regime too (frame f1), so the next look starts from where this
         # one would have been; the next regime overwrites it.
         sl = slice(f0, min(f1 + 1, frames))
-        txz = perf_xz[sl, pi]
+        aim = aim_points(level, b.target, perf_xz, perf_down, sl)
+        if aim is None:
+            continue
+        txz, chest = aim
         hxz = henry_xz[sl]
         ty = np.degrees(np.unwrap(np.radians(yaw_towards(hxz, txz))))
         # Distance ~0: direction undefined; hold the last defined yaw (rare, keeps it finite).
@@ -235,7 +249,6 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
             ty -= 360.0
         elif ty[0] - y0 < -180.0:
             ty += 360.0
-        chest = np.where(perf_down[sl, pi], DOWN_CHEST_HEIGHT, 0.75 * tgt.height)
         tp = np.degrees(np.arctan2(chest - st.eye_height, np.maximum(dist, 1e-6)))
         with np.errstate(over="ignore"):  # a duration like 1e-320 is an instant turn
             e = smoothstep((t[sl] - b.t) / b.duration) if b.duration > 0 else np.ones(len(ty))

@@ -33,6 +33,7 @@ import numpy as np
 from ..errors import TakeError
 from ..level.limits import MAX_ACTOR_FRAMES, MAX_DURATION, MAX_FPS
 from ..level.model import Level
+from ..level.replay_budget import zone_budget_problem
 from ..timebase import TimeBase, time_base_of
 from .motion import Motion
 from .script import performer_facing, performer_motion
@@ -301,6 +302,12 @@ def check_take(take: Take, level: Level) -> None:
                         f"performers of {level.source}) = {len(take.cmds) * actors}, more than the "
                         f"{MAX_ACTOR_FRAMES} frames x actors a replay may hold; the take is kept: replay it "
                         "on a level with fewer performers, or record shorter takes.")
+    # A take may run longer than the level's own duration: the load-time zone budget
+    # (checked on the level's frames) is checked again on the take's.
+    why = zone_budget_problem(level, len(take.cmds))
+    if why is not None:
+        raise TakeError(f"{name}: a replay of its {len(take.cmds)} ticks on {level.source} {why}; "
+                        "the take is kept.")
 
 
 def replay_take(level: Level, take: Take) -> Motion:

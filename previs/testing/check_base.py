@@ -114,6 +114,8 @@ def _beat_text(r: Replay, b) -> str:
     def nm(i):
         if i is None:
             return None
+        if (m := r.level.mark(i)) is not None:
+            return m.name
         try:
             a = r.level.actor(i)
         except KeyError:

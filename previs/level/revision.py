@@ -1,0 +1,93 @@
+"""A level's revision and its path in its project: what a printout needs to say which fight.
+
+**The revision** is the first :data:`LENGTH` hex digits of a sha256 over a canonical text
+of the parsed :class:`~previs.level.model.Level`: every field of the model (settings,
+walls, Henry, performers, paths, beats, zones, floor tint, extent) except the ones that
+name the file rather than the fight (:data:`NOT_CONTENT`: ``source``, ``content_hash``,
+``notices``). So a Tiled re-save (other XML, same fight) and a moved or renamed file keep
+it, and anything that changes the replay changes it: a beat 0.1 s later, a wall, a colour.
+Object ids are part of it: beats name actors by id, the plan and its exports print them,
+and Tiled keeps them on a re-save.
+
+Every field is in the text, defaults too: a previs whose defaults or model change may give a
+level a new revision (a false "changed" is safe; a false "same" would not be). Revisions
+compare versions of a level under one previs version, which the report's footer prints.
+
+A take's ``level_hash`` (:mod:`previs.sim.take`) is stricter on purpose: it is
+``Level.content_hash``, the sha256 of the map's bytes and its external files, so a take is
+refused after any edit, even a re-save (takes written before the revision existed must be
+judged by the same rule).
+
+**The project path** is the level's path relative to its project folder (the folder of the
+nearest ``*.tiled-project`` at or above the map, else the map's folder:
+:func:`previs.safe_paths.find_project_root`), with ``/`` separators: the same whether
+previs was called with ``levels/x.tmx``, ``./levels/x.tmx`` or an absolute path.
+
+Pure: hashlib and json; :func:`project_path` lists folders above the map (no file is read).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..safe_paths import find_project_root
+from .model import Level
+
+LENGTH = 12
+"""Hex digits shown: 48 bits, a 1-in-10^14 chance that two versions look alike."""
+
+NOT_CONTENT = frozenset({"source", "content_hash", "notices"})
+"""Level fields about the file, not the fight."""
+
+_TAG = b"previs-revision/1\n"
+
+
+def _canon(value):
+    """``value`` as JSON-able data that two equal fights share exactly."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        # repr is the shortest exact text of a float; + 0.0 makes -0.0 read as 0.0.
+        return "f" + repr(float(value) + 0.0)
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, np.ndarray):
+        data = np.ascontiguousarray(value)
+        return {"dtype": data.dtype.str, "shape": list(data.shape),
+                "sha256": hashlib.sha256(data.tobytes()).hexdigest()}
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for f in dataclasses.fields(value):
+            out[f.name] = _canon(getattr(value, f.name))
+        return out
+    if isinstance(value, (tuple, list)):
+        return [_canon(v) for v in value]
+    if isinstance(value, dict):
+        return [[_canon(k), _canon(v)] for k, v in sorted(value.items())]
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def canonical_text(level: Level) -> str:
+    """The text the revision hashes (one JSON line; useful to see what two levels differ in)."""
+    doc = {f.name: _canon(getattr(level, f.name)) for f in dataclasses.fields(level) if f.name not in NOT_CONTENT}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def revision(level: Level) -> str:
+    """The level's revision: :data:`LENGTH` lowercase hex digits."""
+    return hashlib.sha256(_TAG + canonical_text(level).encode("utf-8")).hexdigest()[:LENGTH]
+
+
+def project_path(source: str | os.PathLike) -> str:
+    """The map's path relative to its project folder, ``/``-separated (e.g. ``corridor.tmx``
+    for ``levels/corridor.tmx`` beside ``levels/previs.tiled-project``)."""
+    real = Path(os.path.realpath(source))
+    return real.relative_to(find_project_root(real)).as_posix()
