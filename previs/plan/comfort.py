@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..timebase import TimeBase
+from .rounding import rounded
 
 DEFAULT_COMFORT_SPEED = 60.0
 
@@ -43,8 +44,8 @@ def comfort(speed: np.ndarray, fps, bounds, comfort_speed: float = DEFAULT_COMFO
     shots = tuple(i + 1 for i, (s, e) in enumerate(bounds) if csum[e] - csum[s] > 0)
     peak = float(absv.max()) if absv.size else 0.0
     return Comfort(
-        comfort_speed=float(round(float(comfort_speed), 1)) + 0.0,
-        peak_yaw_speed=float(round(peak, 1)) + 0.0,
-        seconds_over_comfort=float(round(TimeBase(fps).time_of(int(over.sum())), 3)) + 0.0,
+        comfort_speed=rounded(comfort_speed, 1),
+        peak_yaw_speed=rounded(peak, 1),
+        seconds_over_comfort=rounded(TimeBase(fps).time_of(int(over.sum())), 3),
         shots=shots,
     )

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .rounding import rounded as _r
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,6 @@ class ZoneFinding:
             "x": self.x,
             "z": self.z,
         }
-
-
-def _r(v: float, nd: int) -> float:
-    return float(round(float(v), nd)) + 0.0
 
 
 def body_names(level) -> list[str]:

@@ -51,7 +51,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from .safety import (_r, body_index, body_names, body_positions, contact_beats, contact_windows, encounter_minima,
+from .rounding import rounded as _r
+from .safety import (body_index, body_names, body_positions, contact_beats, contact_windows, encounter_minima,
                      points_in_polygon)
 
 KINDS = ("lying-body", "landing", "reach")

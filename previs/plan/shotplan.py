@@ -25,6 +25,8 @@ import numpy as np
 
 from ..errors import PrevisError
 from . import comfort as _comfort
+from .continuity import Continuity, HenryPose, PerformerPose, continuity_at  # noqa: F401 (re-exported)
+from .rounding import rounded as _r
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
 from . import safety_bodies as _bodies
 from .safety import ClearanceFinding, ZoneFinding, clearance_findings, zone_findings
@@ -33,11 +35,6 @@ from ..level.model import Settings as _LevelDefaults
 from ..timebase import TimeBase, split_timecode
 
 FORMAT = "previs-shotplan/1"
-
-
-def _r(v: float, nd: int) -> float:
-    """Round for the report; ``+ 0.0`` turns -0.0 into 0.0 so the text never shows ``-0.0``."""
-    return float(round(float(v), nd)) + 0.0
 
 
 def _num(v: float):
@@ -105,40 +102,6 @@ class PlanSettings:
             "comfort_speed": _num(self.comfort_speed),
             "start_tc": self.start_tc,
         }
-
-
-@dataclass(frozen=True)
-class HenryPose:
-    x: float
-    z: float
-    yaw: float
-    pitch: float
-
-    def to_dict(self) -> dict:
-        return {"x": self.x, "z": self.z, "yaw": self.yaw, "pitch": self.pitch}
-
-
-@dataclass(frozen=True)
-class PerformerPose:
-    name: str
-    x: float
-    z: float
-    facing: float
-    state: str  # "standing" | "down"
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "x": self.x, "z": self.z, "facing": self.facing, "state": self.state}
-
-
-@dataclass(frozen=True)
-class Continuity:
-    """Where everyone is on a cut's frame, for matching the pieces on set."""
-
-    henry: HenryPose
-    performers: tuple[PerformerPose, ...] = ()
-
-    def to_dict(self) -> dict:
-        return {"henry": self.henry.to_dict(), "performers": [p.to_dict() for p in self.performers]}
 
 
 @dataclass(frozen=True)
@@ -292,26 +255,6 @@ class ShotPlan:
         }
 
 
-def _continuity(track, motion, frame: int) -> Continuity:
-    henry = HenryPose(
-        x=_r(track.pos[frame, 0], 3),
-        z=_r(track.pos[frame, 2], 3),
-        yaw=_r(track.yaw[frame], 1),
-        pitch=_r(track.pitch[frame], 1),
-    )
-    if motion is None:
-        return Continuity(henry)
-    # Rounded as arrays (np.round; + 0.0 clears -0.0), then one Python object per performer.
-    xz = (np.round(np.asarray(motion.perf_xz[frame], dtype=np.float64), 3) + 0.0).tolist()
-    facing = (np.round(np.asarray(motion.perf_facing[frame], dtype=np.float64), 1) + 0.0).tolist()
-    down = np.asarray(motion.perf_down[frame], dtype=bool).tolist()
-    perf = tuple(
-        PerformerPose(p.name, x, z, f, "down" if d else "standing")
-        for p, (x, z), f, d in zip(motion.level.performers, xz, facing, down)
-    )
-    return Continuity(henry, perf)
-
-
 def _beat_refs(level, tb: TimeBase) -> list[BeatRef]:
     def name(obj_id):
         if obj_id is None:
@@ -375,7 +318,7 @@ def build_plan(
                     direction=s.direction_name, angle=_r(s.angle, 1), peak_speed=_r(s.peak_speed, 1))
 
     cuts = tuple(
-        Cut(index=i + 1, **swing_fields(s), continuity=_continuity(track, motion, s.peak_frame),
+        Cut(index=i + 1, **swing_fields(s), continuity=continuity_at(track, motion, s.peak_frame),
             settle_frame=s.settle_frame, settle_timecode=tc(s.settle_frame))
         for i, s in enumerate(cut_swings)
     )
