@@ -9,7 +9,6 @@ point into camera space, where it is in front of the camera when its z is negati
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
@@ -53,7 +52,3 @@ def vfov_from_hfov(hfov, aspect: float = WIDESCREEN):
     h = np.radians(np.asarray(hfov, dtype=np.float64))
     return np.degrees(2.0 * np.arctan(np.tan(h / 2.0) / aspect))
 
-
-def focal_length_for_hfov(hfov_deg: float, aperture: float) -> float:
-    """Focal length giving ``hfov_deg`` across ``aperture`` (same units as the aperture)."""
-    return aperture / (2.0 * math.tan(math.radians(hfov_deg) / 2.0))
