@@ -46,7 +46,7 @@ def test_at_the_second_cut(corridor):
     # on the frame the simulation fires it (TimeBase.frame_at: t = 9.6 s -> 230.4 -> 231).
     assert [b.frame for b in t.beats] == [228, 231, 250]
     assert t.captions == ("Henry: kick \u2192 Goon 2", "Goon 2: fall",
-                          "Henry: look \u2192 Goon 4 (WHIP: back to the front)")
+                          "Henry: look \u2192 Goon 3 (WHIP: back to the front, Goon 3 sprints at him)")
     # Henry passes 0.14 m from Goon 1 lying on the floor, closest at frame 262: live from 250.
     assert [(f.kind, f.frame) for f in t.findings] == [("lying-body", 262)]
     assert t.warnings == ("Henry 0.14 m from lying Goon 1",)

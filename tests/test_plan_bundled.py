@@ -22,11 +22,12 @@ def corridor():
 def test_corridor_cuts_on_its_four_whip_turns(corridor):
     _, _, plan = corridor
     got = [(c.frame, c.direction) for c in plan.cuts]
-    # Looks at 8.0 s (Goon 2, behind), 10.4 s (Goon 4), 36.5 s (Goon 6), 39.3 s (Goon 5):
-    # each cut on the turn's peak-speed frame, mid-way through the 0.25-0.3 s ease.
-    assert got == [(195, "left"), (253, "right"), (879, "left"), (946, "right")]
-    assert [round(c.angle) for c in plan.cuts] == [142, 171, 96, 98]
-    # The slow looks (0.8 s, a 1.5 s pan, 2.0 s) cut nothing: five shots, frame 0 to the end.
+    # Looks at 8.0 s (Goon 2, behind), 10.4 s (Goon 3, ahead: 178 deg, the short way is
+    # left), 36.5 s (Goon 6), 39.3 s (Goon 5): each cut on the turn's peak-speed frame,
+    # mid-way through the 0.25-0.3 s ease.
+    assert got == [(195, "left"), (253, "left"), (879, "left"), (946, "right")]
+    assert [round(c.angle) for c in plan.cuts] == [142, 178, 96, 98]
+    # The slow looks (0.8 s, 1.0 s back to Goon 4, a 1.5 s pan, 2.0 s) cut nothing: five shots, frame 0 to the end.
     assert [(s.start_frame, s.end_frame) for s in plan.shots] == [
         (0, 195), (195, 253), (253, 879), (879, 946), (946, 1080)]
     assert not any(s.over_max_take for s in plan.shots)

@@ -91,7 +91,7 @@ def test_storyboard_and_cut_cards_show_the_settle_frame_and_keep_the_cut_frame(c
     assert opening_frame(plan, plan.shots[0]) == 0
 
 
-@pytest.mark.parametrize("k", [0, 2, 3])
+@pytest.mark.parametrize("k", [0, 1, 2, 3])
 def test_corridor_storyboard_frames_show_each_whips_target_at_the_centre(corridor, gl, k):
     level, motion, plan = corridor
     c = plan.cuts[k]
@@ -103,14 +103,3 @@ def test_corridor_storyboard_frames_show_each_whips_target_at_the_centre(corrido
     # The cut frame itself (mid-whip) does not show him in the middle: the reason for settle_frame.
     mid = target_columns(gl, level, motion, c.frame, p)
     assert mid.size == 0 or abs(mid.mean() - SIZE[0] / 2) / SIZE[0] > CENTRE
-
-
-def test_corridor_whip_2_looks_at_goon_4_behind_room_bs_wall(corridor, gl):
-    # Whip 2 (10.4 s) turns to Goon 4, still inside room B: walls hide him at the settle
-    # frame, so the storyboard shows the wall he is behind, not a performer. He comes out
-    # at 20.5 s while Henry still tracks him, so the look is not a hidden-look warning.
-    level, motion, plan = corridor
-    c = plan.cuts[1]
-    p = whip_target(level, c)
-    assert level.performers[p].name == "Goon 4"
-    assert target_columns(gl, level, motion, c.settle_frame, p).size == 0

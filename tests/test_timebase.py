@@ -166,7 +166,7 @@ def test_beat_markers_sit_on_the_frames_the_simulation_fires_them():
     plan = pipeline.plan(motion)
     tb = motion.time_base
     refs = [b for s in plan.shots for b in s.beats]
-    assert len(refs) == len(lv.beats) == 28
+    assert len(refs) == len(lv.beats) == 29
     by_t = {(b.t, b.action): b for b in refs}
     # Henry's looks: the frame each look's regime starts in the simulation
     fired = {(round(b.t, 3), b.action): f0 for f0, b in _regimes(lv, motion.frames)}

@@ -1101,8 +1101,12 @@ def build_corridor(rng: random.Random) -> LevelSpec:
     beat(T2 - 0.25, g2, "hit", henry, 0.5, "bat swing")
     beat(T2 + 0.25, henry, "kick", g2, 0.5)
     beat(T2 + 0.35, g2, "fall", None, 0.35)
-    # Whip 2: back to the front, to Goon 4 glimpsed in room B
-    beat(10.4, henry, "look", g4, 0.3, "WHIP: back to the front")
+    # Whip 2: back to the front, to Goon 3 sprinting down the corridor at Henry (in plain
+    # view; Goon 4 is still behind room B's wall until 20.5 s, so a whip to him lands on a
+    # wall). Then a slow look to Goon 4 in room B before Goon 3 passes: tracking Goon 3
+    # past at 0.75 m would swing the head ~370 deg/s at 13 s, an accidental cut.
+    beat(10.4, henry, "look", g3, 0.3, "WHIP: back to the front, Goon 3 sprints at him")
+    beat(12.0, henry, "look", g4, 1.0, "eyes back to room B before Goon 3 passes (slow, no cut)")
     # Fight 2
     beat(T4 - 0.2, henry, "punch", g4, 0.5)
     beat(T4 + 0.3, g4, "hit", henry, 0.5, "pipe")
