@@ -297,7 +297,7 @@ def test_a_hung_worker_stops_the_render_instead_of_hanging_it(scene, tmp_path, m
     workers = []
 
     def progress(done, total):
-        if done == 10 and not workers:
+        if done >= 10 and not workers:  # progress may step past 10 when two chunks report at once
             workers[:] = [p for p in _children() if p not in before]
             for pid in workers:
                 os.kill(pid, signal.SIGSTOP)
