@@ -297,10 +297,14 @@ def test_a_hung_worker_stops_the_render_instead_of_hanging_it(scene, tmp_path, m
     workers = []
 
     def progress(done, total):
-        if done >= 10 and not workers:  # progress may step past 10 when two chunks report at once
-            workers[:] = [p for p in _children() if p not in before]
-            for pid in workers:
-                os.kill(pid, signal.SIGSTOP)
+        # From frame 10 on (progress may step past exactly 10 when two chunks report at
+        # once), as soon as both workers are running (the second may still be starting).
+        if done >= 10 and not workers:
+            found = [p for p in _children() if p not in before]
+            if len(found) == 2:
+                workers[:] = found
+                for pid in workers:
+                    os.kill(pid, signal.SIGSTOP)
 
     t = time.monotonic()
     with pytest.raises(PrevisError, match="reported nothing for 1.5 s"):
