@@ -238,3 +238,27 @@ def test_a_blow_in_reach_is_no_finding_and_out_of_reach_by_the_actions_own_reach
         motion = make_motion(level, make_track(np.zeros(len(t)), pos=np.array([10.0, 1.7, 10.0])), perf_xz=far)
         (f,) = reach_findings(level, motion)
         assert (f.action, f.distance, f.beyond, f.frame) == (action, 2.4, beyond, 24)
+
+
+def test_the_walked_henry_gets_the_lying_body_finding_live_by_the_planners_rule():
+    # henry_findings_at (the window's HUD while Henry is walked by hand) asks the plan's
+    # lying-body rule about one frame: at the scripted Henry's frames it finds what the
+    # plan finds. Henry (0.3 m radius) walks east along z = 3 from x = 1 at 1.4 m/s; Cook
+    # lies from x = 5 (feet) to 6.8 (head).
+    from previs.plan.frame_truth import henry_findings_at
+
+    level, motion, plan = _replay("body_walked_over")
+    sd = plan.settings.safety_distance
+
+    def at(f):
+        return [f.to_dict() for f in henry_findings_at(level, motion.snapshot(f), sd)]
+
+    # Frame 69: his centre over Cook's feet (x = 5.025), the plan's own finding.
+    assert at(69) == [f.to_dict() for f in plan.safety]
+    # Frame 60: x = 1 + 1.4 * 2.5 = 4.5, 0.5 m short of the feet: a 0.2 m gap, inside the
+    # 0.5 m safety distance.
+    assert at(60) == [{"kind": "lying-body", "who": ["Henry", "Cook"], "frame": 60, "time": 2.5,
+                       "timecode": "00:00:02:12", "distance": 0.2, "x": 4.5, "z": 3.0}]
+    # Frame 0: Cook still stands (he is down from 0.5 s); frame 12: Henry at x = 1.7 is
+    # 3.3 m from the feet, 3 m clear.
+    assert at(12) == at(0) == []
