@@ -70,3 +70,28 @@ def test_live_count_while_recording_equals_the_replayed_takes_cuts(app):
         planned = [s.peak_frame for s in detect_cuts(prefix, turn_cut_speed=st.turn_cut_speed,
                                                      turn_cut_angle=st.turn_cut_angle)]
         assert counted == planned, f"tick {k + 1}"
+
+
+def test_walked_facing_equals_the_takes_replay_before_and_after_a_fall(app):
+    # Walk mode draws each performer's facing by facing_at on the frame on screen; a downed
+    # one keeps the facing of his down frame, toward Henry where he was walked then. Henry
+    # turns and walks for 6 s, past the fall at 4 s: every tick's facing is the row of the
+    # recorded take's replay (facing_all), bit for bit.
+    clock = FakeClock(1 / 24)
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F5, mod=0))
+    app.run(max_ticks=1, clock=clock)
+    seen = [app.current_state().perf_facing.copy()]
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_w, mod=0))
+    for k in range(144):
+        if k % 24 == 0:
+            pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(160, 90), rel=(-300, 0), buttons=(0, 0, 0)))
+        app.run(max_ticks=1, clock=clock)
+        seen.append(app.current_state().perf_facing.copy())
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_w, mod=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F5, mod=0))
+    app.run(max_ticks=1, clock=clock)
+    motion = pipeline.replay(app.level, app.last_take)
+    down = motion.perf_down[: len(seen)]
+    assert down[-1].any() and not down[0].any()  # someone fell during the walk
+    for f, row in enumerate(seen):
+        assert (row == motion.perf_facing[f]).all(), f

@@ -121,14 +121,32 @@ def test_henry_findings_at_a_walked_frame_use_the_planners_rules(corridor):
 
 def test_facing_at_one_frame_is_the_row_of_facing_over_all_frames(corridor):
     level, motion, _ = corridor
-    F = 400
+    F = motion.frames
     xz, down, walk_yaw, moving = performer_motion(level, F)
-    henry = np.asarray(motion.henry_xz[:F])
-    every = facing_all(level, F, walk_yaw, moving, xz, henry)
-    assert np.array_equal(every, motion.perf_facing[:F])
+    henry = np.asarray(motion.henry_xz)
+    every = facing_all(level, F, walk_yaw, moving, xz, henry, down)
+    assert np.array_equal(every, motion.perf_facing)
+    assert down.any(axis=0).sum() == 5  # five goons go down: the held facing is exercised
     ev = target_events(level)
-    for f in range(0, F, 7):
-        assert np.array_equal(facing_at(ev, f, walk_yaw[f], moving[f], xz[f], henry[f]), every[f])
+    for f in range(F):
+        assert np.array_equal(facing_at(ev, f, walk_yaw, moving, xz, down, henry.__getitem__), every[f]), f
+
+
+def test_a_downed_performer_keeps_the_facing_of_the_frame_he_went_down(corridor):
+    # A body on the floor does not turn round its feet as Henry walks by: from its first
+    # down frame to the end, each downed goon's facing is one number, and it is where the
+    # plan's lying-body footprint lies (fixed on that frame).
+    from previs.plan.safety_bodies import fall_direction, lying_footprints
+
+    level, motion, _ = corridor
+    down, facing = np.asarray(motion.perf_down), np.asarray(motion.perf_facing)
+    prints = lying_footprints(level, motion)
+    assert len(prints) == 5
+    for p, f0, fp in prints:
+        assert down[f0:, p].all() and not down[:f0, p].any()
+        assert np.all(facing[f0:, p] == facing[f0, p])
+        assert np.allclose(fall_direction(facing[f0:, p]), fp.direction)
+        assert np.array_equal(motion.perf_xz[f0:, p], np.broadcast_to(fp.feet, motion.perf_xz[f0:, p].shape))
 
 
 def test_hud_and_burn_in_show_the_same_shot_and_timecode(corridor, gl, monkeypatch):

@@ -63,13 +63,18 @@ def test_a_fall_on_bare_floor_next_to_a_mat_is_one_landing_finding_and_nothing_e
     assert truths.at(23).warnings == truths.at(49).warnings == ()
 
 
+PUNCH_WARNING = (
+    "object 3 '1s punch' (beat): Cook's punch (1-1.5 s) at Henry: they are never closer than 8.0 m centre to "
+    "centre, 6.7 m beyond a punch's reach (0.7 m between bodies of 0.3 m and 0.3 m radius); time the beat for "
+    "when they meet, or bring their paths together.")
+
+
 def test_a_punch_from_8_m_is_one_reach_finding_and_its_one_level_warning():
     # Cook punches Henry from 8 m centre to centre: 8 - 0.3 - 0.3 - 0.7 (an arm) = 6.7 m
     # beyond reach, by the one rule the level check also asks (Action.beyond_reach).
     level, motion, plan = _replay("punch_8m")
-    assert len(level.notices) == 1
-    assert "Cook's punch (1-1.5 s) at Henry: they are never closer than 8.0 m centre to centre, 6.7 m beyond" \
-        in level.notices[0]
+    assert level.notices == (f"{LEVELS / 'punch_8m.tmx'}: {PUNCH_WARNING}",)
+    assert level.notices[0].cause == ("reach", 3)  # the same cause as the plan's finding below
     assert [f.to_dict() for f in plan.safety] == [
         {"kind": "reach", "who": ["Cook", "Henry"], "action": "punch", "beat": 3, "frame": 24, "time": 1.0,
          "timecode": "00:00:01:00", "distance": 8.0, "beyond": 6.7, "x": 10.0, "z": 3.0}]
@@ -81,6 +86,44 @@ def test_a_punch_from_8_m_is_one_reach_finding_and_its_one_level_warning():
     assert truths.at(24).warnings == truths.at(59).warnings == (
         "out of reach: Cook punch \u2192 Henry 8.0 m (6.7 m too far)",)
     assert truths.at(23).warnings == truths.at(60).warnings == ()
+
+
+def _cli(capsys, *args):
+    from previs.cli import main
+
+    rc = main(list(args))
+    out, err = capsys.readouterr()
+    return rc, out, err.splitlines()
+
+
+def test_the_punch_from_8_m_gives_one_message_per_command(tmp_path, capsys, monkeypatch):
+    # previs check does not plan: the level warning is its one message. A command that
+    # plans reports the plan's reach finding (shotplan.json, the count) and not the
+    # warning too; --strict still fails on it, before any replay.
+    monkeypatch.chdir(LEVELS)
+    assert _cli(capsys, "check", "punch_8m.tmx")[::2] == (0, [f"previs check: warning: punch_8m.tmx: {PUNCH_WARNING}"])
+    rc, out, err = _cli(capsys, "replay", "punch_8m.tmx", "-o", str(tmp_path / "r"), "--no-report")
+    assert (rc, err) == (0, [])
+    assert "1 safety finding" in out
+    import json
+    kinds = [f["kind"] for f in json.loads((tmp_path / "r" / "shotplan.json").read_text())["safety"]]
+    assert kinds == ["reach"]
+    rc, out, err = _cli(capsys, "replay", "punch_8m.tmx", "-o", str(tmp_path / "s"), "--no-report", "--strict")
+    assert (rc, err) == (1, [f"previs replay: warning: punch_8m.tmx: {PUNCH_WARNING}",
+                             "previs replay: punch_8m.tmx: 1 warning (above), which --strict makes errors; "
+                             "fix them or drop --strict."])
+    assert not (tmp_path / "s").exists()
+    # previs test: an expectation file beside a copy of the level.
+    import shutil
+    shutil.copy(LEVELS / "punch_8m.tmx", tmp_path / "punch_8m.tmx")
+    (tmp_path / "punch_8m.expect.toml").write_text("[cuts]\nexact = true\n")  # no cuts
+    monkeypatch.chdir(tmp_path)
+    rc, out, err = _cli(capsys, "test", "punch_8m.tmx")
+    assert (rc, err) == (0, [])
+    rc, out, err = _cli(capsys, "test", "punch_8m.tmx", "--strict")
+    assert (rc, err) == (1, [f"previs test: warning: punch_8m.tmx: {PUNCH_WARNING}",
+                             "previs test: punch_8m.tmx: 1 warning (above), which --strict makes errors; "
+                             "fix them or drop --strict."])
 
 
 def test_the_warning_is_burnt_into_the_animatic_bottom_right_in_red_while_it_lasts():
@@ -195,3 +238,27 @@ def test_a_blow_in_reach_is_no_finding_and_out_of_reach_by_the_actions_own_reach
         motion = make_motion(level, make_track(np.zeros(len(t)), pos=np.array([10.0, 1.7, 10.0])), perf_xz=far)
         (f,) = reach_findings(level, motion)
         assert (f.action, f.distance, f.beyond, f.frame) == (action, 2.4, beyond, 24)
+
+
+def test_the_walked_henry_gets_the_lying_body_finding_live_by_the_planners_rule():
+    # henry_findings_at (the window's HUD while Henry is walked by hand) asks the plan's
+    # lying-body rule about one frame: at the scripted Henry's frames it finds what the
+    # plan finds. Henry (0.3 m radius) walks east along z = 3 from x = 1 at 1.4 m/s; Cook
+    # lies from x = 5 (feet) to 6.8 (head).
+    from previs.plan.frame_truth import henry_findings_at
+
+    level, motion, plan = _replay("body_walked_over")
+    sd = plan.settings.safety_distance
+
+    def at(f):
+        return [f.to_dict() for f in henry_findings_at(level, motion.snapshot(f), sd)]
+
+    # Frame 69: his centre over Cook's feet (x = 5.025), the plan's own finding.
+    assert at(69) == [f.to_dict() for f in plan.safety]
+    # Frame 60: x = 1 + 1.4 * 2.5 = 4.5, 0.5 m short of the feet: a 0.2 m gap, inside the
+    # 0.5 m safety distance.
+    assert at(60) == [{"kind": "lying-body", "who": ["Henry", "Cook"], "frame": 60, "time": 2.5,
+                       "timecode": "00:00:02:12", "distance": 0.2, "x": 4.5, "z": 3.0}]
+    # Frame 0: Cook still stands (he is down from 0.5 s); frame 12: Henry at x = 1.7 is
+    # 3.3 m from the feet, 3 m clear.
+    assert at(12) == at(0) == []

@@ -103,9 +103,10 @@ def run(args) -> int:
               echo=lambda m: print(m, file=sys.stderr if m.startswith("previs walk: warning") else sys.stdout,
                                    flush=True))
     with app:
+        from ..level.diagnostics import left_to_print
         from ..terminal import warner
 
-        for n in app.level.notices:
+        for n in left_to_print(app.level.notices, [app.plan] if app.plan is not None else []):
             warner("walk")(n)
         clock = FakeClock(1.0 / app.fps) if args.headless else None
         app.run(max_frames=args.frames, clock=clock)

@@ -121,16 +121,31 @@ def check_output_file(out: str, example_name: str, inputs: dict[str, str | None]
 
 def replay_and_plan(args: argparse.Namespace, warn):
     """Load ``args.level``, replay it (or ``args.take``) and plan it with the command
-    line's threshold overrides; level notices and take warnings go to ``warn``.
-    Returns ``(level, motion, plan)``."""
+    line's threshold overrides; level notices, then take warnings, go to ``warn``.
+    Returns ``(level, motion, plan)``.
+
+    One message per cause: a level warning whose cause the plan reports as a safety finding
+    (a contact beat out of reach) is left to the plan (:func:`~previs.level.diagnostics.left_to_print`).
+    Under ``--strict`` every warning is printed and fails the level before any replay."""
     from .. import pipeline
+    from ..level.diagnostics import left_to_print
 
     level = pipeline.load(args.level)
-    for n in level.notices:
-        warn(n)
-    refuse_if_strict(args, level)  # after the warnings it names; before anything is written
-    motion = pipeline.replay(level, args.take, warn=warn)
-    return level, motion, pipeline.plan(motion, **plan_overrides(args))
+    if getattr(args, "strict", False):
+        for n in level.notices:
+            warn(n)
+        refuse_if_strict(args, level)  # after the warnings it names; before anything is written
+    take_warnings: list[str] = []  # printed after the level's, which need the plan first
+    plans = []
+    try:
+        motion = pipeline.replay(level, args.take, warn=take_warnings.append)
+        plans.append(pipeline.plan(motion, **plan_overrides(args)))
+    finally:  # a failed replay still prints every level warning, then its error
+        for n in left_to_print(level.notices, plans):
+            warn(n)
+        for w in take_warnings:
+            warn(w)
+    return level, motion, plans[0]
 
 
 def start_level_job(args: argparse.Namespace, command: str, example_name: str):

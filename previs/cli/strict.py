@@ -7,7 +7,9 @@
 A level's warnings (``Level.notices``: unknown properties, action typos, placement,
 plausibility, paths through walls...) are printed by every command that loads it; under
 ``--strict`` a level with any warning fails the command with exit status 1, and nothing is
-written.
+written. ``replay`` and ``test`` refuse on the level's warnings before planning, so a
+warning the plan would report as a finding (a contact beat out of reach) still fails the
+level under ``--strict``.
 """
 
 from __future__ import annotations
@@ -41,22 +43,32 @@ def refuse_if_strict(args, level) -> None:
 def tested_levels_warnings(session, reports, args, command: str = "test") -> int:
     """``previs test``: print the warnings of every level the ``reports`` replayed (once
     each, on stderr) and, under ``--strict``, the line that fails it. Returns how many
-    levels ``--strict`` fails."""
+    levels ``--strict`` fails. Without ``--strict``, a warning whose cause every plan of
+    the level under test reports as a safety finding is left to the plans
+    (:func:`~previs.level.diagnostics.left_to_print`); ``--strict`` prints and counts all."""
     import os
     import sys
 
     from ..errors import PrevisError
+    from ..level.diagnostics import left_to_print
 
-    failed, seen = 0, set()
+    failed, levels, plans = 0, {}, {}
     for rep in reports:
-        if rep.level is None or os.path.realpath(rep.level) in seen:
+        if rep.level is None:
             continue
-        seen.add(os.path.realpath(rep.level))
+        key = os.path.realpath(rep.level)
         try:
-            level = session.level(rep.level)
+            levels.setdefault(key, session.level(rep.level))
         except PrevisError:
             continue  # its expectations already failed, saying why
-        for n in level.notices:
+        for s in rep.sets:
+            try:
+                plans.setdefault(key, []).append(session.replay(session.expect_file(rep.path), s.expect_set).plan)
+            except PrevisError:
+                pass  # it failed, saying why; its level's warnings count for it
+    for key, level in levels.items():
+        strict = getattr(args, "strict", False)
+        for n in (level.notices if strict else left_to_print(level.notices, plans.get(key, []))):
             print(f"previs {command}: warning: {n}", file=sys.stderr)
         line = strict_problem(args, level.source, level.notices)
         if line:

@@ -31,13 +31,33 @@ def _sentence(file: str, where: str | None, what: str, fix: str | None) -> str:
     return msg if msg.endswith((".", "?", "!")) else msg + "."
 
 
+class Notice(str):
+    """A warning's sentence (it is a ``str``) and its ``cause``: ``(finding kind, beat id)``
+    when a plan's safety finding of that kind for that beat reports the same cause
+    (``("reach", 3)``: a contact beat out of reach), else None. A command that plans prints
+    the finding instead (:func:`left_to_print`): one message per cause."""
+
+    cause: tuple[str, int] | None = None
+
+
+def left_to_print(notices, plans) -> tuple[str, ...]:
+    """The ``notices`` a command that planned still prints: all but those whose
+    :attr:`Notice.cause` every one of ``plans`` reports as a safety finding (same kind,
+    same beat). With no plan (``previs check``, or a replay that failed) every notice."""
+    plans = list(plans)
+    if not plans:
+        return tuple(notices)
+    reported = set.intersection(*({(f.kind, getattr(f, "beat", None)) for f in p.safety} for p in plans))
+    return tuple(n for n in notices if getattr(n, "cause", None) not in reported)
+
+
 class Problems:
     """Errors and notices for one level file (``file`` is the path as the user gave it)."""
 
     def __init__(self, file: str):
         self.file = file
         self.errors: list[str] = []
-        self.notices: list[str] = []
+        self.notices: list[Notice] = []
         self._dropped = 0
 
     def error(self, where: str | None, what: str, fix: str | None = None) -> None:
@@ -47,10 +67,13 @@ class Problems:
             return
         self.errors.append(_sentence(self.file, where, what, fix))
 
-    def notice(self, where: str | None, what: str, fix: str | None = None) -> None:
-        """Record a warning: the level still loads."""
+    def notice(self, where: str | None, what: str, fix: str | None = None,
+               cause: tuple[str, int] | None = None) -> None:
+        """Record a warning: the level still loads. ``cause``: :attr:`Notice.cause`."""
         if len(self.notices) < MAX_PROBLEMS:
-            self.notices.append(_sentence(self.file, where, what, fix))
+            n = Notice(_sentence(self.file, where, what, fix))
+            n.cause = cause
+            self.notices.append(n)
 
     def refuse(self, what: str, fix: str | None = None) -> LevelError:
         """A single fatal problem with the file as a whole (plus any already collected)."""

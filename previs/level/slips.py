@@ -181,6 +181,7 @@ def contact_reach(problems: Problems, where_of, beats: list[Beat], actors: dict[
                 f"{gap:.1f} m beyond a {b.action}'s reach ({spec.reach:g} m between bodies of {a.radius:g} m "
                 f"and {t.radius:g} m radius)",
                 "time the beat for when they meet, or bring their paths together",
+                cause=("reach", int(b.id)),  # the plan's reach finding (plan/safety_bodies.py) for this beat
             )
 
 

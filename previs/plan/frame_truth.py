@@ -279,12 +279,14 @@ def live_cut_swings(yaws, fps: float, settings) -> list:
 @dataclass(frozen=True)
 class _FrameMotion:
     """A replay whose only real frame is its last: the shape :mod:`previs.plan.safety`'s
-    rules read (``track.fps``, ``henry_xz``, ``perf_xz``, ``perf_down``)."""
+    and :mod:`previs.plan.safety_bodies`' rules read (``track.fps``, ``henry_xz``,
+    ``perf_xz``, ``perf_down``, ``perf_facing``)."""
 
     track: object
     henry_xz: np.ndarray
     perf_xz: np.ndarray
     perf_down: np.ndarray
+    perf_facing: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -303,7 +305,8 @@ def henry_findings_at(level, fs, safety_distance: float) -> tuple:
     """Safety findings about Henry at one frame ``fs`` (a FrameState) of a walked track,
     which has no plan yet: the planner's own clearance and hazard-zone rules
     (:func:`~previs.plan.safety.clearance_findings`, :func:`~previs.plan.safety.zone_findings`)
-    asked about frame ``fs.frame`` alone.
+    and lying-body rule (:func:`~previs.plan.safety_bodies.lying_body_findings`) asked about
+    frame ``fs.frame`` alone.
 
     Contact windows are absolute frames, so the question is a replay of ``fs.frame + 1``
     frames whose earlier frames hold every body :data:`FAR` away with every performer down
@@ -332,4 +335,40 @@ def henry_findings_at(level, fs, safety_distance: float) -> tuple:
     name = level.henry.name or "Henry"
     found = list(clearance_findings(near, m, safety_distance))
     found += zone_findings(replace(level, performers=()), alone)
+    found += _lying_findings_at(level, fs, henry, safety_distance, tb)
     return tuple(x for x in found if name in x.who)
+
+
+def _lying_findings_at(level, fs, henry: np.ndarray, safety_distance: float, tb) -> list:
+    """:func:`~previs.plan.safety_bodies.lying_body_findings` for Henry (``henry``: the
+    filler frames, then his position on the asked frame) at frame ``fs.frame``: the
+    performers down on it lie there from frame 0 with the facing they show (held since
+    they went down, :mod:`previs.sim.facing`), so each footprint, fixed on its first down
+    frame, is the one drawn. Only those whose feet are within ``safety_distance`` + his
+    radius + their radius + their height of Henry can be too close to him."""
+    from .safety_bodies import lying_body_findings
+
+    down = np.asarray(fs.perf_down, bool)
+    if not down.any():
+        return []
+    f = int(fs.frame)
+    xz = np.asarray(fs.perf_xz, float).reshape(-1, 2)
+    size = np.array([p.radius + p.height for p in level.performers], float)
+    near = np.hypot(xz[:, 0] - henry[f, 0], xz[:, 1] - henry[f, 1]) < safety_distance + level.henry.radius + size
+    lie = np.flatnonzero(down & near)
+    if not lie.size:
+        return []
+    clock, facing, out = _TrackClock(float(tb.fps), tb), np.asarray(fs.perf_facing, float), []
+    # Only Henry's contact beats can excuse him touching a lying body; the rule scans the
+    # beats once per body.
+    hid = level.henry.id
+    his = tuple(b for b in level.beats if b.is_contact and hid in (b.actor, b.target))
+    # One lying body at a time: two bodies on the floor together are no finding, and alone
+    # each is measured against Henry on the asked frame only (the filler frames hold him
+    # FAR away): 20 bodies lie near him at frame 4235 of the finale.
+    for i in lie.tolist():
+        m = _FrameMotion(clock, henry, np.broadcast_to(xz[i], (f + 1, 1, 2)), np.ones((f + 1, 1), bool),
+                         np.full((f + 1, 1), facing[i]))
+        one = replace(level, performers=(level.performers[i],), beats=his)
+        out += lying_body_findings(one, m, safety_distance, tb)
+    return out

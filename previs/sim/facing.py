@@ -5,7 +5,11 @@ Level contract (drawing only): a **walking** performer faces along its path; a
 performer naming a target, Henry, a performer or a mark, from the frame it fires on,
 :meth:`previs.timebase.TimeBase.frame_at`), else Henry (a
 performer waiting in a fight watches the hero). A target standing on the performer's
-own spot (distance < 1e-6 m) has no direction: the walking yaw is kept.
+own spot (distance < 1e-6 m) has no direction: the walking yaw is kept. A performer who
+is **down** (``perf_down``) keeps the facing of the frame he went down on (the first frame
+of his down run) until he stands again: a body lying on the floor does not turn round its
+feet to watch Henry walk by, and it lies where the plan's lying-body footprint
+(:func:`previs.plan.safety_bodies.lying_footprints`, fixed on that frame) puts it.
 
 Yaw in degrees, wrapped to [-180, 180); 0 looks toward -z (north), +90 toward -x (west).
 Ground positions are ``(x, z)`` metres. Pure numpy: :func:`facing_all` over ``(F, P)``
@@ -92,13 +96,38 @@ def face(perf_xz: np.ndarray, henry_xz: np.ndarray, target: np.ndarray, walk_yaw
     return wrap180(np.where(moving | same, walk_yaw, yaw_towards(perf_xz, tx)))
 
 
-def facing_all(level, frames: int, walk_yaw, moving, perf_xz, henry_xz) -> np.ndarray:
-    """(F, P) facing of every frame (the replays: scripted and from a take)."""
+def _down_rows(down: np.ndarray) -> np.ndarray:
+    """(F, P) int: for each frame, the frame whose facing it shows: itself when standing,
+    else the first frame of its down run (``down`` (F, P) bool)."""
+    down = np.asarray(down, bool)
+    F = down.shape[0]
+    idx = np.arange(F)[:, None]
+    first = down & ~np.vstack([np.zeros((1, down.shape[1]), bool), down[:-1]])
+    start = np.maximum.accumulate(np.where(first, idx, 0), axis=0)
+    return np.where(down, start, idx)
+
+
+def facing_all(level, frames: int, walk_yaw, moving, perf_xz, henry_xz, down) -> np.ndarray:
+    """(F, P) facing of every frame (the replays: scripted and from a take); ``down``
+    (F, P) bool: the performer is down (his facing is held, see the module)."""
     events = target_events(level)
-    return face(perf_xz, henry_xz, targets_all(events, frames), walk_yaw, moving, events.marks_xz)
+    raw = face(perf_xz, henry_xz, targets_all(events, frames), walk_yaw, moving, events.marks_xz)
+    return np.take_along_axis(raw, _down_rows(down), axis=0)
 
 
-def facing_at(events, frame: int, walk_yaw, moving, perf_xz, henry_xz) -> np.ndarray:
+def facing_at(events, frame: int, walk_yaw, moving, perf_xz, down, henry_at) -> np.ndarray:
     """(P,) facing at one ``frame`` (``events`` from :func:`target_events`, made once per
-    level); equal to row ``frame`` of :func:`facing_all`."""
-    return face(perf_xz, henry_xz, targets_at(events, frame), walk_yaw, moving, events.marks_xz)
+    level): ``walk_yaw``, ``moving``, ``perf_xz``, ``down`` are every frame's (at least
+    ``[0, frame]``) as :func:`facing_all` takes them; ``henry_at(f)`` is Henry's ground
+    position (x, z) at frame ``f``, asked for ``frame`` and for each down performer's
+    first down frame. Equal to row ``frame`` of :func:`facing_all` given the same Henry."""
+    f = int(frame)
+    d = np.asarray(down[: f + 1], bool)
+    rows = _down_rows(d)[f] if d.shape[1] else np.zeros(0, np.int64)
+    out = np.empty(len(rows))
+    for r in np.unique(rows).tolist():  # usually one row: this frame (a down run adds its first frame)
+        sel = rows == r
+        yaw = face(perf_xz[r], np.asarray(henry_at(r), float), targets_at(events, r), walk_yaw[r], moving[r],
+                   events.marks_xz)
+        out[sel] = yaw[sel]
+    return out

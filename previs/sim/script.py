@@ -258,14 +258,15 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
 
 
 def performer_facing(level: Level, frames: int, walk_yaw: np.ndarray, moving: np.ndarray,
-                     perf_xz: np.ndarray, henry_xz: np.ndarray) -> np.ndarray:
+                     perf_xz: np.ndarray, henry_xz: np.ndarray, perf_down: np.ndarray) -> np.ndarray:
     """Performers' facing (F, P), degrees in [-180, 180); drawing only.
 
     Walking: along the path. Standing: toward the target of their latest ``look`` or contact
-    beat, else toward Henry (the rule: :mod:`previs.sim.facing`)."""
+    beat, else toward Henry. Down (``perf_down`` (F, P)): as on the frame they went down
+    (the rule: :mod:`previs.sim.facing`)."""
     from .facing import facing_all  # the rule lives there (it imports wrap180/yaw_towards from here)
 
-    return facing_all(level, frames, walk_yaw, moving, perf_xz, henry_xz)
+    return facing_all(level, frames, walk_yaw, moving, perf_xz, henry_xz, perf_down)
 
 
 def simulate(level: Level, frames: int | None = None) -> Motion:
@@ -277,7 +278,7 @@ def simulate(level: Level, frames: int | None = None) -> Motion:
     perf_xz, perf_down, walk_yaw, moving = performer_motion(level, F)
     henry_xz, henry_walk_yaw = henry_walk(level, F)
     yaw, pitch = henry_head(level, F, henry_xz, henry_walk_yaw, perf_xz, perf_down)
-    facing = performer_facing(level, F, walk_yaw, moving, perf_xz, henry_xz)
+    facing = performer_facing(level, F, walk_yaw, moving, perf_xz, henry_xz, perf_down)
     pos = np.column_stack([henry_xz[:, 0], np.full(F, st.eye_height), henry_xz[:, 1]])
     track = CameraTrack(fps=float(st.fps), pos=pos, yaw=yaw, pitch=pitch,
                         roll=np.zeros(F), hfov=np.full(F, float(st.hfov)))

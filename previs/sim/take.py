@@ -320,7 +320,7 @@ def replay_take(level: Level, take: Take) -> Motion:
     st = walk_states(level, list(take.cmds), start_state(level))
     henry_xz = st[:, 0:2]
     # Standing performers watch the walked Henry, not the scripted one.
-    facing = performer_facing(level, n, walk_yaw, moving, perf_xz, henry_xz)
+    facing = performer_facing(level, n, walk_yaw, moving, perf_xz, henry_xz, perf_down)
     eye = level.settings.eye_height
     pos = np.column_stack([st[:, 0], np.full(n, eye), st[:, 1]])
     track = CameraTrack(fps=float(level.settings.fps), pos=pos, yaw=st[:, 2], pitch=st[:, 3],

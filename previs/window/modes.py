@@ -129,6 +129,7 @@ class WalkSession:
     recording: bool = False
     history: list = field(default_factory=list)  # (x, z, yaw, pitch) per tick, while recording
     yaws: list = field(default_factory=list)  # yaw per tick (live cut count)
+    walked: list = field(default_factory=list)  # Henry's (x, z) per tick: tick k is frame start_frame + k
     trail: list = field(default_factory=list)
     cut_seen: list = field(default_factory=list)  # frames on which a new turn cut was found
 
@@ -189,6 +190,7 @@ class WalkMode:
         if app.recorder is not None and app.record(cmd):
             w.history.append((s.x, s.z, s.yaw, s.pitch))
         w.yaws.append(s.yaw)
+        w.walked.append((s.x, s.z))
         if not w.trail or math.hypot(s.x - w.trail[-1][0], s.z - w.trail[-1][1]) >= TRAIL_STEP:
             w.trail.append((s.x, s.z))
             if len(w.trail) > TRAIL_MAX:
@@ -201,12 +203,25 @@ class WalkMode:
         xz, down, walk_yaw, moving = self._ensure_pm(app, f + 1)
         s = self.session.state
         st = app.level.settings
-        # Standing performers watch the walked Henry, as a take's replay shows them.
-        facing = facing_at(self._events, f, walk_yaw[f], moving[f], xz[f], np.asarray((s.x, s.z)))
+        # Standing performers watch the walked Henry, as a take's replay shows them; a downed
+        # one keeps the facing of his down frame, toward Henry where he was then (the script's
+        # Henry before this walk started).
+        facing = facing_at(self._events, f, walk_yaw, moving, xz, down, self._henry_at_frame(app))
         return FrameState(
             frame=f, time=f / app.fps, eye=(s.x, st.eye_height, s.z), yaw=s.yaw, pitch=s.pitch,
             roll=0.0, hfov=float(st.hfov), henry_xz=(s.x, s.z), perf_xz=xz[f], perf_facing=facing,
             perf_down=down[f])
+
+    def _henry_at_frame(self, app):
+        """Henry's (x, z) at frame ``r``: walked from ``start_frame`` on, the script's before."""
+        w, script = self.session, app.script.henry_xz
+
+        def at(r: int):
+            k = r - w.start_frame
+            if k < 0:
+                return script[min(r, len(script) - 1)]
+            return w.walked[k] if k < len(w.walked) else (w.state.x, w.state.z)
+        return at
 
     def timeline(self, app) -> Timeline:
         return Timeline.from_cuts(self.live.cuts, max(app.script.frames, app.frame + 1), app.fps)
