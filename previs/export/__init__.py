@@ -80,8 +80,8 @@ def write_outputs(stage_dir: str | os.PathLike, plan, forked=None, warn=None) ->
     in :data:`EXPORTS` order. The caller stages the folder atomically
     (:func:`previs.fsutil.staged_output_dir`).
 
-    ``forked``: a started :class:`previs.export.prefork.ForkedWriter`; the exports it
-    serves are handed to it first and written on the other core while this process writes
+    ``forked``: a started :class:`previs.export.prefork.ForkedWriter`; the export it
+    serves is handed to it first and written on the other core while this process writes
     the rest. ``warn`` is called with a sentence for each export this plan cannot have
     (its ``skipped_reason``: an EDL at a frame rate CMX 3600 cannot carry); that file is
     left out of the list."""
@@ -93,12 +93,12 @@ def write_outputs(stage_dir: str | os.PathLike, plan, forked=None, warn=None) ->
                 warn(e.writer.skipped_reason(plan))
             continue
         todo.append(e)
-    in_child = {e.name: d / e.file for e in todo if forked is not None and e.name in forked.names}
+    in_child = forked is not None and any(e.name == forked.name for e in todo)
     if in_child:
-        forked.submit(plan, in_child)
+        forked.submit(plan, d / export(forked.name).file)
     try:
         for e in todo:
-            if e.name not in in_child:
+            if not (in_child and e.name == forked.name):
                 e.writer.write(plan, d / e.file)
     except BaseException:
         if in_child:  # the caller discards the folder: the child must not write into it after

@@ -51,14 +51,6 @@ def one_line_ascii(s: str) -> str:
     return s.encode("ascii", "ignore").decode("ascii")
 
 
-def warm_up() -> None:
-    """Import OpenTimelineIO and load its CMX 3600 adapter now (~50 ms), e.g. in
-    :mod:`.prefork`'s child while the level simulates (the EDL writer uses them too)."""
-    import opentimelineio as otio
-
-    otio.adapters.from_name("cmx_3600")
-
-
 def cut_marker_name(cut) -> str:
     return f"Cut {cut.index} {'L' if cut.direction == 'left' else 'R'} {cut.angle:.0f}°"
 

@@ -1,16 +1,11 @@
-"""Write the heavy exports on the second core while the main process does the rest.
+"""Write one export (``camera.usda``) on the second core while the main process does the rest.
 
 Importing usd-core's ``pxr`` costs ~0.25 s of CPU and authoring 2 x 4320 time samples
 another ~0.1 s: a fifth of the 1.8 s that ``previs replay --no-report`` may take for a
-3-minute fight (the 100x-real-time target). OpenTimelineIO is the next heaviest: its
-import and plug-in discovery take ~50 ms and the ``.otio`` and ``.edl`` of the finale
-another ~70 ms, against ~80 ms for ``shotplan.json``, ``track.csv`` and ``camera.chan``
-together. :class:`ForkedWriter` forks a child at start-up that loads those writers
-(:func:`previs.export.usd.warm_up` imports ``pxr``, :func:`previs.export.otio.warm_up`
-OpenTimelineIO and its CMX 3600 adapter) while the parent loads and simulates the
-level; the parent then hands it the finished shot plan and writes the light exports
-meanwhile. On the finale that halves the export phase (~300 ms to ~150 ms, the child's
-side being the longer: it also unpickles the plan, ~20 ms).
+3-minute fight (the 100x-real-time target). :class:`ForkedWriter` forks a child at
+start-up that loads the writer (the USD one: :func:`previs.export.usd.warm_up` imports
+``pxr``) while the parent loads and simulates the level; the parent then hands it the
+finished shot plan and goes on with the other exports.
 
 The child runs the registered writer's own ``write(plan, path)`` on the very plan the
 parent built (sent over a pipe), so the bytes do not depend on which path ran. Where
@@ -27,65 +22,57 @@ import sys
 
 from ..errors import PrevisError
 
-FORKED = ("usd", "otio", "edl")
-"""The registered exports worth a second core, in the order the child writes them (see
-the module doc for the numbers)."""
+FORKED = "usd"
+"""The registered export worth a second core (see the module doc for the numbers)."""
 
 
-def _child(conn, names: tuple[str, ...]) -> None:  # pragma: no cover - runs in the forked child (covered via its output)
+def _child(conn, name: str) -> None:  # pragma: no cover - runs in the forked child (covered via its output)
     # The parent's handlers came with the fork: the CLI's SIGTERM handler would raise in
     # here and print a traceback when close() terminates a child still importing pxr
     # (a loaded machine takes over close()'s 1 s). The parent owns Ctrl-C and clean-up.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from . import export
+    try:
+        from . import export
 
-    for name in names:
-        try:
-            warm_up = getattr(export(name).writer, "warm_up", None)
-            if warm_up is not None:
-                warm_up()  # the point: pay the heavy import now, while the parent simulates
-        except Exception as e:  # report, do not die silently
-            conn.send(("error", [f"cannot load the {name} writer ({e}); reinstall with 'make venv'."]))
-            return
+        writer = export(name).writer
+        warm_up = getattr(writer, "warm_up", None)
+        if warm_up is not None:
+            warm_up()  # the point: pay the heavy import now, while the parent simulates
+    except Exception as e:  # report, do not die silently
+        conn.send(("error", [f"cannot load the {name} writer ({e}); reinstall with 'make venv'."]))
+        return
     try:
         job = conn.recv()
     except EOFError:  # the parent finished or died without a job
         return
     if job is None:
         return
-    plan, paths = job
-    for name, path in paths:
-        try:
-            export(name).writer.write(plan, path)
-        except PrevisError as e:
-            conn.send(("error", e.problems))
-            return
-        except Exception as e:  # never a traceback in the parent: one readable line
-            conn.send(("error", [f"{path}: writing {export(name).file} failed ({type(e).__name__}: {e})."]))
-            return
-    conn.send(("ok", None))
+    plan, path = job
+    try:
+        writer.write(plan, path)
+        conn.send(("ok", None))
+    except PrevisError as e:
+        conn.send(("error", e.problems))
+    except Exception as e:  # never a traceback in the parent: one readable line
+        conn.send(("error", [f"{path}: writing {export(name).file} failed ({type(e).__name__}: {e})."]))
 
 
 class ForkedWriter:
-    """A forked child that has loaded the writers of the exports ``names`` and waits for
-    one plan."""
+    """A forked child that has loaded the writer of export ``name`` and waits for one plan."""
 
-    def __init__(self, *names: str):
-        self.names = tuple(names or FORKED)
-        self.name = "+".join(self.names)  # for messages: "usd+otio+edl"
+    def __init__(self, name: str = FORKED):
+        self.name = name
         ctx = multiprocessing.get_context("fork")
         self._conn, child_conn = ctx.Pipe()
-        self._proc = ctx.Process(target=_child, args=(child_conn, self.names), daemon=True,
-                                 name=f"previs-{self.name}")
+        self._proc = ctx.Process(target=_child, args=(child_conn, name), daemon=True, name=f"previs-{name}")
         self._proc.start()
         child_conn.close()
         self._submitted = False
 
-    def submit(self, plan, paths: dict[str, str | os.PathLike]) -> None:
-        """Hand over the shot plan and, per export name, the path its file goes to
-        (returns once the plan is in the pipe)."""
-        self._conn.send((plan, [(n, os.fspath(p)) for n, p in paths.items()]))
+    def submit(self, plan, path: str | os.PathLike) -> None:
+        """Hand over the shot plan whose export goes to ``path`` (returns at once)."""
+        self._conn.send((plan, os.fspath(path)))
         self._submitted = True
 
     def wait(self) -> None:
@@ -121,7 +108,7 @@ class ForkedWriter:
 
 
 def start() -> ForkedWriter | None:
-    """Start the :data:`FORKED` writers' child, or None where ``fork`` is unavailable or disabled
+    """Start the :data:`FORKED` writer's child, or None where ``fork`` is unavailable or disabled
     (environment ``PREVIS_NO_FORK=1``)."""
     if os.environ.get("PREVIS_NO_FORK") or sys.platform == "win32" or not hasattr(os, "fork"):
         return None
