@@ -160,20 +160,13 @@ _TYPE_WORDS = {
 }
 
 
+_TOML_TYPES = ((bool, "a boolean"), (int, "a whole number"), (float, "a number"), (str, "a string"),
+               (list, "an array"), (dict, "a table"))
+"""What a TOML value is, in words; ``bool`` first, since it is also an ``int``."""
+
+
 def _toml_type(v) -> str:
-    if isinstance(v, bool):
-        return "a boolean"
-    if isinstance(v, int):
-        return "a whole number"
-    if isinstance(v, float):
-        return "a number"
-    if isinstance(v, str):
-        return "a string"
-    if isinstance(v, list):
-        return "an array"
-    if isinstance(v, dict):
-        return "a table"
-    return type(v).__name__
+    return next((word for kind, word in _TOML_TYPES if isinstance(v, kind)), type(v).__name__)
 
 
 def _fmt(v: float) -> str:
