@@ -358,7 +358,9 @@ def _oracle(p0, p1, cell, rows, cols):
                         t0 = max(t0, t)
                     else:
                         t1 = min(t1, t)
-            if not ok or t0 > t1:
+            # t0 == t1: the segment only touches the cell's edge (e.g. ends on it); the float
+            # midpoint there can land 2e-16 inside, so it must not count as crossing.
+            if not ok or t0 >= t1:
                 continue
             tm = (t0 + t1) / 2
             mx, mz = p0[0] + du * tm, p0[1] + dv * tm
