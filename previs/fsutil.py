@@ -348,7 +348,7 @@ def staged_output_dir(out_dir: str | os.PathLike, *, owned=(), inputs: dict[str,
             raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(out))
         recover_dead_stages(out)
         _check_targets(out, owned, inputs)
-        stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{_host()}-{os.getpid()}-", dir=out))
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX + run_tag(), dir=out))
     except OSError as e:
         raise explain_write_error(e, str(out)) from None
     try:

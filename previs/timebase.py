@@ -212,7 +212,8 @@ class TimeBase:
             return r // 15
         return 0
 
-    def _day_frames(self) -> int:
+    def day_frames(self) -> int:
+        """Frames in 24 h of timecode (the count at which timecode wraps)."""
         r = self.nominal_rate
         if self.drop_frame:
             d = self._dropped_per_minute()
@@ -222,7 +223,7 @@ class TimeBase:
     def format_count(self, count: int) -> str:
         """Timecode of an absolute frame count (frames since 00:00:00:00), wrapping at 24 h."""
         r = self.nominal_rate
-        n = int(count) % self._day_frames()
+        n = int(count) % self.day_frames()
         sep = ":"
         if self.drop_frame:
             sep = ";"

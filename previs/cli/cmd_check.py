@@ -7,6 +7,8 @@ is decided: 0 if every level loads, 1 if any does not.
 
 from __future__ import annotations
 
+from ..terminal import warner
+
 import sys
 from collections import Counter
 
@@ -85,6 +87,7 @@ def run(args) -> int:
     from ..level.loader import load_level
 
     failed = 0
+    warn = warner("check")
     for path in args.levels:
         try:
             level = load_level(path)
@@ -101,7 +104,7 @@ def run(args) -> int:
 
             print("\n".join(schedule_text(level, level_schedule(level))))
         for note in level.notices:
-            print(f"previs check: warning: {note}", file=sys.stderr)
+            warn(note)
         if line := strict_problem(args, path, level.notices):
             failed += 1
             print(f"previs check: {line}", file=sys.stderr)

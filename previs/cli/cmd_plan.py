@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sys
+from ..terminal import warner
+
 
 from ..export import files_help
 from .options import add_plan_overrides, plan_overrides
@@ -55,8 +56,7 @@ def run(args) -> int:
         raise PrevisError(f"--start-tc: {e.problems[0]}") from None
     title = args.title if args.title is not None else Path(args.track).stem
     plan = build_plan(track, settings=settings, title=title)
-    def warn(w):
-        print(f"previs plan: warning: {w}", file=sys.stderr)
+    warn = warner("plan")
 
     # As in replay: an export this plan cannot have must not survive from an older run.
     with staged_output_dir(args.output, owned=FILES, inputs={"the track": args.track},

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sys
+from ..terminal import warner
+
 
 from ..export import files_help
 from .options import add_level_job, add_plan_overrides, replay_and_plan
@@ -52,8 +53,7 @@ def _run(args, forked) -> int:
     from .. import pipeline
     from ..fsutil import staged_output_dir
 
-    def warn(w):
-        print(f"previs replay: warning: {w}", file=sys.stderr)
+    warn = warner("replay")
 
     level, motion, shot_plan = replay_and_plan(args, warn)
     # An export this plan cannot have (an EDL at 120 fps) must not survive from an older run

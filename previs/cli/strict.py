@@ -14,6 +14,8 @@ level under ``--strict``.
 
 from __future__ import annotations
 
+from ..terminal import warner
+
 HELP = "treat the level's warnings as errors (exit 1): for CI, where nobody reads warnings"
 
 
@@ -68,8 +70,9 @@ def tested_levels_warnings(session, reports, args, command: str = "test") -> int
                 pass  # it failed, saying why; its level's warnings count for it
     for key, level in levels.items():
         strict = getattr(args, "strict", False)
+        warn = warner(command)
         for n in (level.notices if strict else left_to_print(level.notices, plans.get(key, []))):
-            print(f"previs {command}: warning: {n}", file=sys.stderr)
+            warn(n)
         line = strict_problem(args, level.source, level.notices)
         if line:
             print(f"previs {command}: {line}", file=sys.stderr)

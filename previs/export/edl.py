@@ -38,8 +38,6 @@ from ..fsutil import atomic_write_text
 from .otio import build_timeline
 
 TIMECODE_RATES = (24, 25, 30, 48, 50, 60)
-DAY_SECONDS = 24 * 3600
-"""EDL timecode is a 24-hour clock: 00:00:00:00 follows 23:59:59:FF."""
 
 
 def _fps_ok(plan) -> bool:
@@ -47,14 +45,10 @@ def _fps_ok(plan) -> bool:
     return tb.fps.denominator == 1 and tb.nominal_rate in TIMECODE_RATES
 
 
-def _day_frames(plan) -> int:
-    return DAY_SECONDS * plan.nominal_fps
-
-
 def _within_a_day(plan) -> bool:
     """True if the last record out (``start_tc`` + frames, exclusive) is at most
     23:59:59:FF: no record timecode, in or out, wraps past 24:00:00:00."""
-    return plan.start_frame + plan.frames < _day_frames(plan)
+    return plan.start_frame + plan.frames < plan.time_base.day_frames()
 
 
 def supported(plan) -> bool:
@@ -70,7 +64,7 @@ def skipped_reason(plan) -> str:
                 f"timecode, and this plan runs at {plan.fps:g} fps; use shotplan.otio, or set the level's fps "
                 "to one of those rates.")
     ff = f"23:59:59:{plan.nominal_fps - 1:02d}"
-    latest = _day_frames(plan) - 1 - plan.frames
+    latest = plan.time_base.day_frames() - 1 - plan.frames
     fix = (f"start at {plan.time_base.format_count(latest)} or earlier (--start-tc, or the level's start_tc)"
            if latest >= 0 else "split the track into parts shorter than 24 hours")
     return (f"shotplan.edl not written: starting at {plan.settings.start_tc}, the plan's {plan.frames} frames "

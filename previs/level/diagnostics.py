@@ -8,6 +8,8 @@ not exist; pick a path object in Tiled's object picker.``
 
 from __future__ import annotations
 
+from ..terminal import printable  # the one escaping rule (cmd_check and plan.schedule import it from here)
+
 from ..errors import LevelError
 from .limits import MAX_PROBLEMS
 
@@ -15,12 +17,6 @@ from .limits import MAX_PROBLEMS
 def describe(obj_id: int, name: str, kind: str) -> str:
     """``object 12 'Goon 3' (performer)``: how every message names an object."""
     return f"object {obj_id} '{name}' ({kind or 'no type'})"
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters escaped (``\\n``, ``\\x1b``): a name from a file can
-    neither break the one-line-per-problem output nor send escape codes to a terminal."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _sentence(file: str, where: str | None, what: str, fix: str | None) -> str:

@@ -91,6 +91,20 @@ class Walls:
     def cols(self) -> int:
         return int(self.solid.shape[1])
 
+    @cached_property
+    def solid_area(self) -> np.ndarray:
+        """Summed-area table of ``solid``, (rows + 1, cols + 1) int64: built once per level,
+        so the sight-line and path checks count wall cells in any box in O(1)."""
+        area = np.zeros((self.rows + 1, self.cols + 1), np.int64)
+        area[1:, 1:] = np.cumsum(np.cumsum(self.solid, axis=0, dtype=np.int64), axis=1)
+        return area
+
+    def solid_in_boxes(self, r0, c0, r1, c1) -> np.ndarray:
+        """Wall cells in each box of rows ``[r0, r1)`` and columns ``[c0, c1)`` (arrays of
+        in-grid indices, ``r1``/``c1`` at most ``rows``/``cols``)."""
+        a = self.solid_area
+        return a[r1, c1] - a[r0, c1] - a[r1, c0] + a[r0, c0]
+
     def cell_of(self, x: float, z: float) -> tuple[int, int]:
         """``(row, col)`` of the cell containing ground point ``(x, z)`` (may be off-grid)."""
         return (int(math.floor(z / self.cell)), int(math.floor(x / self.cell)))

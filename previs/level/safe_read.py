@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from .. import safe_paths
-from ..safe_paths import PROJECT_SUFFIX, Unreadable, find_project_root  # noqa: F401 (re-exported)
+from ..safe_paths import Unreadable, find_project_root  # noqa: F401 (find_project_root: re-exported for external_files)
 from .limits import MAX_XML_DEPTH, MAX_XML_ELEMENTS
 _DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}

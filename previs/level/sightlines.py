@@ -84,13 +84,11 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
     x1 = target[:, 0] / c
     z1 = target[:, 1] / c
     # Prune: no solid cell in the (clamped) bounding box of cells -> clear.
-    sat = np.zeros((R + 1, C + 1), dtype=np.int64)
-    sat[1:, 1:] = np.cumsum(np.cumsum(walls.solid, axis=0), axis=1)
     c0 = np.clip(np.floor(np.minimum(x0, x1)), 0, C - 1).astype(np.int64)
     c1 = np.clip(np.floor(np.maximum(x0, x1)), 0, C - 1).astype(np.int64) + 1
     r0 = np.clip(np.floor(np.minimum(z0, z1)), 0, R - 1).astype(np.int64)
     r1 = np.clip(np.floor(np.maximum(z0, z1)), 0, R - 1).astype(np.int64) + 1
-    walls_in_box = sat[r1, c1] - sat[r0, c1] - sat[r1, c0] + sat[r0, c0]
+    walls_in_box = walls.solid_in_boxes(r0, c0, r1, c1)
     dx = x1 - x0
     dz = z1 - z0
     t0, t1 = _clip_to_grid(x0, z0, dx, dz, float(C), float(R))

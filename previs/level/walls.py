@@ -220,11 +220,9 @@ def path_wall_notices(level_paths, walls: Walls, by_id: dict[int, RawObject], pr
     cell, rows, cols = walls.cell, walls.rows, walls.cols
     if not level_paths or not walls.solid.any():
         return
-    # Solid cells in any box of the grid in O(1) (summed-area table): a segment whose cell
+    # Solid cells in any box of the grid in O(1) (Walls.solid_in_boxes): a segment whose cell
     # bounding box holds no wall block cannot cross one, so only the few segments near
     # walls are traversed exactly (a 20 000-vertex route in open ground costs nothing).
-    area = np.zeros((rows + 1, cols + 1), np.int32)
-    area[1:, 1:] = walls.solid.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
     for path in level_paths:
         route = walked_route(path)
         if len(route) < 2:
@@ -236,7 +234,7 @@ def path_wall_notices(level_paths, walls: Walls, by_id: dict[int, RawObject], pr
         r0 = np.clip(np.floor(lo[:, 1]), 0, rows - 1).astype(np.int64)
         r1 = np.clip(np.floor(hi[:, 1]), 0, rows - 1).astype(np.int64)
         inside = (hi[:, 0] >= 0) & (lo[:, 0] <= cols) & (hi[:, 1] >= 0) & (lo[:, 1] <= rows)
-        blocks = area[r1 + 1, c1 + 1] - area[r0, c1 + 1] - area[r1 + 1, c0] + area[r0, c0]
+        blocks = walls.solid_in_boxes(r0, c0, r1 + 1, c1 + 1)
         near = np.flatnonzero(inside & (blocks > 0))
         parts = []
         for k in near.tolist():

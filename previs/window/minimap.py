@@ -82,7 +82,10 @@ class Minimap:
         pygame.draw.lines(cone, (255, 240, 150, 160), True, pts, 1)
         surf.blit(cone, (0, 0))
         if len(trail) >= 2:
-            pygame.draw.lines(surf, (*HENRY_COLOR, 255), False, [self.to_px(x, z) for x, z in trail], 1)
+            # One array step for up to TRAIL_MAX points (np.rint rounds halves to even, as
+            # round() in to_px does): 5.8 ms a frame as a Python loop over 4000 points.
+            px = np.rint(self.pad + np.asarray(trail, np.float64) * self.scale).astype(int).tolist()
+            pygame.draw.lines(surf, (*HENRY_COLOR, 255), False, px, 1)
         rad = max(2, int(round(0.3 * self.scale)))
         xz = np.asarray(fs.perf_xz)
         down = np.asarray(fs.perf_down, bool)
