@@ -33,7 +33,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..plan.frame_truth import FrameTruths
+from ..plan.frame_truth import FrameTruths, arrow, clock
 
 CUT_MARK_SECONDS = 0.5
 """Seconds the small cut marker stays on after the flash."""
@@ -213,19 +213,8 @@ def flash(rgb: np.ndarray, amount: float = FLASH_WHITE) -> None:
         np.copyto(rgb, (rgb * keep + 255 * amount).astype(np.uint8))
 
 
-def arrow(direction: str) -> str:
-    """◀ for a left turn (the view swings left), ▶ for a right turn."""
-    return "\u25c0" if direction == "left" else "\u25b6"
-
-
 def cut_label(index: int, direction: str, angle: float) -> str:
     return f"CUT {index} {arrow(direction)} {angle:.0f}\u00b0"
-
-
-def clock(t: float) -> str:
-    """``m:ss.ss`` for a caption."""
-    m, s = divmod(max(0.0, t), 60.0)
-    return f"{int(m)}:{s:05.2f}"
 
 
 class BurnIn:

@@ -102,6 +102,17 @@ class Timeline:
         return p if p is not None else 0
 
 
+def clock(t: float) -> str:
+    """``m:ss.ss`` for a caption or a table (seconds from frame 0; negative shows 0)."""
+    m, s = divmod(max(0.0, float(t)), 60.0)
+    return f"{int(m)}:{s:05.2f}"
+
+
+def arrow(direction: str) -> str:
+    """◀ for a left turn (the view swings left), ▶ for a right turn."""
+    return "\u25c0" if direction == "left" else "\u25b6"
+
+
 def caption(beat) -> str:
     """``"Henry: look → Goon 3"``; with a note, ``"Goon 2: punch → Henry (hook)"``
     (a plan's :class:`~previs.plan.shotplan.BeatRef`)."""

@@ -31,21 +31,11 @@ def jpeg_bytes(rgb: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
     return buf.getvalue()
 
 
-def clock(t: float) -> str:
-    """``m:ss.ss``."""
-    m, s = divmod(max(0.0, float(t)), 60.0)
-    return f"{int(m)}:{s:05.2f}"
-
-
 def fmt_duration(t: float) -> str:
     t = float(t)
     if t < 60:
         return f"{t:.2f} s"
     return f"{int(t // 60)} min {t % 60:04.1f} s"
-
-
-def arrow(direction: str) -> str:
-    return "\u25c0" if direction == "left" else "\u25b6"
 
 
 def num(v) -> str:

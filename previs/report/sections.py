@@ -12,9 +12,9 @@ import os
 import numpy as np
 
 from .. import __version__
-from ..plan.frame_truth import FrameTruths, finding_text
+from ..plan.frame_truth import FrameTruths, arrow, clock, finding_text
 from ..plan.safety_bodies import KINDS as BODY_FINDINGS
-from .formatting import arrow, clock, compact_names, data_uri, esc, fmt_duration, num
+from .formatting import compact_names, data_uri, esc, fmt_duration, num
 
 MINUTE_SPLIT = 75.0
 """Fights longer than this (s) get one yaw-speed plot per minute."""
