@@ -21,7 +21,7 @@ import numpy as np
 from previs import pipeline
 from previs.errors import PrevisError
 from previs.fsutil import atomic_write_bytes
-from previs.report.formatting import arrow
+from previs.plan.frame_truth import arrow
 from previs.report.page import default_renderer_factory
 from previs.report.plots import yaw_speed_png
 from previs.report.sections import middle_frame
