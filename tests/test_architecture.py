@@ -7,14 +7,15 @@ never a higher one)::
                   (errors.py, fsutil.py, timebase.py, ...)
     1  level      previs/level/
     2  sim        previs/sim/
-    3  plan       previs/plan/
-    4  export     previs/export/
-    5  pipeline   previs/pipeline.py       (level -> sim -> plan -> export in one call)
-    6  testing    previs/testing/          (LEVEL.expect.toml checks; pure, beside export)
-    -- the core ends here: layers 0-6 never import pygame, OpenGL, PIL, matplotlib or av --
-    7  gl         previs/gl/               (GL core: context, shaders, meshes, renderer)
-    8  products   previs/window/, previs/animatic/, previs/report/
-    9  cli        previs/cli/, previs/__main__.py
+    3  pose       previs/pose/             (skeletons, clips, props, mocap: what bodies do)
+    4  plan       previs/plan/
+    5  export     previs/export/
+    6  pipeline   previs/pipeline.py       (level -> sim -> plan -> export in one call)
+    7  testing    previs/testing/          (LEVEL.expect.toml checks; pure, beside export)
+    -- the core ends here: layers 0-7 never import pygame, OpenGL, PIL, matplotlib or av --
+    8  gl         previs/gl/               (GL core: context, shaders, meshes, renderer)
+    9  products   previs/window/, previs/animatic/, previs/report/
+    10 cli        previs/cli/, previs/__main__.py
 
 The three products sit side by side and do not import each other, with one documented
 exception: ``report`` may import ``animatic.render`` (the offscreen renderer that draws its
@@ -25,7 +26,7 @@ and narrow (those two modules only); the better home for ``OffscreenRenderer`` i
 
 The core also never reads the clock (same level + same take => identical bytes): no
 ``time.time``/``monotonic``/``perf_counter``/``localtime``/``strftime``…, no
-``datetime.now``/``today``/``utcnow`` in layers 0-5. ``testing/`` (layer 6) may call
+``datetime.now``/``today``/``utcnow`` in layers 0-6. ``testing/`` (layer 7) may call
 ``time.perf_counter`` only: it times its own run for the ``[0.40 s]`` it prints, which is
 never part of an output file.
 
@@ -47,16 +48,16 @@ import pytest
 from importkit import PACKAGE, ROOT, Import, imports_of, module_name, package_files
 
 LAYERS = {
-    "previs.level": 1, "previs.sim": 2, "previs.plan": 3, "previs.export": 4,
-    "previs.pipeline": 5, "previs.testing": 6, "previs.gl": 7,
-    "previs.window": 8, "previs.animatic": 8, "previs.report": 8,
-    "previs.cli": 9, "previs.__main__": 9,
+    "previs.level": 1, "previs.sim": 2, "previs.pose": 3, "previs.plan": 4, "previs.export": 5,
+    "previs.pipeline": 6, "previs.testing": 7, "previs.gl": 8,
+    "previs.window": 9, "previs.animatic": 9, "previs.report": 9,
+    "previs.cli": 10, "previs.__main__": 10,
 }
-LAYER_NAMES = {0: "base", 1: "level", 2: "sim", 3: "plan", 4: "export", 5: "pipeline", 6: "testing",
-               7: "gl", 8: "product", 9: "cli"}
-PRODUCTS = 8          # the layer whose units do not import each other
-CORE_TOP = 6          # layers 0..CORE_TOP are the core
-CLOCK_FREE_TOP = 5    # layers 0..CLOCK_FREE_TOP never read the clock; testing may time itself
+LAYER_NAMES = {0: "base", 1: "level", 2: "sim", 3: "pose", 4: "plan", 5: "export", 6: "pipeline",
+               7: "testing", 8: "gl", 9: "product", 10: "cli"}
+PRODUCTS = 9          # the layer whose units do not import each other
+CORE_TOP = 7          # layers 0..CORE_TOP are the core
+CLOCK_FREE_TOP = 6    # layers 0..CLOCK_FREE_TOP never read the clock; testing may time itself
 #: Third-party packages only the layers above the core may import (drawing, images, video).
 DRAWING = ("pygame", "OpenGL", "PIL", "matplotlib", "av")
 #: Imports between products allowed (importer unit, imported module prefix); see the docstring.
