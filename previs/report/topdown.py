@@ -7,7 +7,8 @@ page**, one unit = one metre, so the picture matches the level in the editor. It
 - every path (thin dashed grey, arrow at its end; loops closed),
 - zones filled and labelled by kind (no-go red, pyro orange, rig violet, crash-mat blue,
   set green),
-- each performer's start position, labelled with its name,
+- each performer's start position, labelled with its name, with a tick the way it faces
+  (Henry's too: the way his camera looks at frame 0),
 - Henry's route (from the replay when a motion is given: the scripted or walked route;
   otherwise his path), start marked, with the turn cuts numbered along it when a plan is
   given,
@@ -16,7 +17,7 @@ page**, one unit = one metre, so the picture matches the level in the editor. It
 :func:`plan_png` returns deterministic PNG bytes (no timestamp or software metadata), so a
 report that embeds it is byte-identical run to run. Command line, for docs::
 
-    python -m previs.report.topdown levels/*.tmx -o docs/img      # docs/img/<level>-plan.png
+    python tools/docs_pictures.py --plans-only levels/*.tmx -o docs/img   # <level>-plan.png
 """
 
 from __future__ import annotations
@@ -102,6 +103,21 @@ def place_labels(ax, names, xy, fontsize: float, *, color: str = "#202020", take
         else:
             text.remove()
     return placed
+
+
+FACING_TICK_PT = 11.0
+"""Length in points of the tick showing which way a body faces (~4 mm on the page: reads
+at a glance, shorter than a name label)."""
+
+
+def _facing_ticks(ax, xz: np.ndarray, yaw_deg: np.ndarray, color, zorder: float) -> None:
+    """A tick from each ground point ``xz`` (N, 2) the way yaw ``yaw_deg`` (N,) faces
+    (contract yaw: 0 = north = -z, up the page; +90 = west = -x, left), in points so it
+    keeps its length on a big map."""
+    a = np.radians(yaw_deg)
+    ax.quiver(xz[:, 0], xz[:, 1], -np.sin(a), np.cos(a), color=color, angles="uv",
+              scale_units="inches", scale=72.0 / FACING_TICK_PT, width=0.0035, headwidth=3.5,
+              headlength=3.5, headaxislength=3.0, pivot="tail", zorder=zorder)
 
 
 def finding_position(level, motion, finding) -> tuple[float, float] | None:
@@ -194,6 +210,8 @@ def draw_plan(ax, level, *, motion=None, plan=None, findings=(), labels: bool = 
             solid_capstyle="round")
     ax.plot(route[0, 0], route[0, 1], marker="o", markersize=7, color=HENRY_COLOR,
             markeredgecolor="white", zorder=7)
+    henry_yaw = float(motion.track.yaw[0]) if motion is not None else h.heading
+    _facing_ticks(ax, route[:1], np.asarray([henry_yaw]), HENRY_COLOR, zorder=7.5)
     if len(route) >= 2 and np.hypot(*(route[-1] - route[0])) > 1e-6:
         ax.plot(route[-1, 0], route[-1, 1], marker="s", markersize=5, color=HENRY_COLOR,
                 markeredgecolor="white", zorder=7)
@@ -230,6 +248,8 @@ def draw_plan(ax, level, *, motion=None, plan=None, findings=(), labels: bool = 
                                 for p in level.performers], float)
         cols = np.asarray([p.color for p in level.performers], float) / 255.0
         size = 30 if P <= 20 else 16 if P <= 60 else 9
+        if motion is not None:
+            _facing_ticks(ax, start, np.asarray(motion.perf_facing[0], float), cols, zorder=6.9)
         ax.scatter(start[:, 0], start[:, 1], s=size, c=cols, edgecolors="black", linewidths=0.4,
                    zorder=7)
         if labels:
