@@ -346,6 +346,11 @@ def read_bvh(path, *, where: str | None = None) -> Bvh:
     except Unreadable as e:
         raise BvhError(shown, 1, e.reason, "give a BVH file inside the project, under "
                        f"{MAX_BVH_BYTES // (1024 * 1024)} MB") from None
+    return parse_bvh(data, shown)
+
+
+def parse_bvh(data: bytes, shown: str) -> Bvh:
+    """:func:`read_bvh` of a file's bytes already read; ``shown`` names it in messages."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
