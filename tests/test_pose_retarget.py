@@ -4,6 +4,8 @@ T-pose (centimetre) files with our segment lengths."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -49,7 +51,7 @@ def test_joints_match_the_file_within_1_cm(tmp_path, spec, still, scale, units):
 def test_t_pose_rest_becomes_our_arms_down_rest(tmp_path):
     # Frame 0 with every channel zero: Mixamo's T-pose (arms along +-X, facing +Z).
     b = build(mixamo_spec(), 2, scale=100.0, amplitude=0.0)
-    b.motion[:, :3] = b.offsets[0]
+    b = dataclasses.replace(b, motion=np.column_stack([np.tile(b.offsets[0], (2, 1)), b.motion[:, 3:]]))
     r = retarget(b)
     w = forward_kinematics(r.local, r.root, np.broadcast_to(np.eye(3), (2, 3, 3)), np.ones(2))
     # Our skeleton reproduces the T: turned from facing +Z to facing -Z, the performer's

@@ -82,6 +82,12 @@ class Bvh:
     frame_time: float
     ends: tuple[tuple[int, tuple[float, float, float]], ...] = ()
 
+    def __post_init__(self):
+        for name in ("offsets", "motion"):  # read-only float64, like every array of the level model
+            a = np.array(getattr(self, name), np.float64)
+            a.flags.writeable = False
+            object.__setattr__(self, name, a)
+
     @property
     def frames(self) -> int:
         return int(self.motion.shape[0])
