@@ -96,3 +96,14 @@ def test_swing_handles_opposite_vectors():
     assert np.allclose(m @ (0.0, 1.0, 0.0), (0.0, -1.0, 0.0)) and np.isclose(np.linalg.det(m), 1.0)
     m = swing((1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
     assert np.allclose(m @ (1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+
+
+def test_the_head_follows_its_top_not_its_eyes():
+    m = "mixamorig:"
+    spec = mixamo_spec() + [(m + "HeadTop_End", m + "Head", (0.0, 0.18, 0.0)),
+                            (m + "LeftEye", m + "Head", (0.03, 0.09, 0.08)), (m + "RightEye", m + "Head", (-0.03, 0.09, 0.08))]
+    b = build(spec, 120, still=MIXAMO_STILL + (m + "HeadTop_End", m + "LeftEye", m + "RightEye"), scale=100.0)
+    frames = np.arange(0, 120, 11)
+    _, ours, _, theirs, found, turn = _ours_and_theirs(b, frames)
+    head_up = np.einsum("ij,nj->ni", turn, np.einsum("nij,j->ni", theirs[:, found["head"], :3, :3], (0.0, 1.0, 0.0)))
+    assert np.allclose(ours[:, INDEX["head"], :3, 1], head_up, atol=1e-9)

@@ -131,7 +131,7 @@ class Bvh:
 
     def world(self, frames=None) -> np.ndarray:
         """(N, B, 4, 4) forward kinematics in the file's own frame and units: ``M[..., :3, 3]``
-        is a joint's position, ``M[..., :3, :3]`` its rotation. 512 bytes per joint-frame:
+        is a joint's position, ``M[..., :3, :3]`` its rotation. 128 bytes per joint-frame:
         pass ``frames`` (row indices) for long files."""
         rot = self.local_rotations(frames)
         pos = self.local_translations(frames)
