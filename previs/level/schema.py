@@ -23,7 +23,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Field:
     """One property: ``type`` is the Tiled property type previs expects (``float``,
-    ``int``, ``string``, ``color``, ``object``, ``bool``); ``default`` is what the engine
+    ``int``, ``string``, ``color``, ``object``, ``bool``, ``file``); ``default`` is what the engine
     uses when it is absent (None: required or derived, see the module docstring);
     ``enum`` names the project's enum type for a string field, if any."""
 
@@ -61,11 +61,17 @@ _ACTOR = (
     Field("start", "float", 0.0),
     Field("radius", "float", 0.3),
 )
+_BODY = (
+    Field("prop", "string", ""),  # one of model.PROP_KINDS
+    Field("mocap", "file", ""),  # a BVH file, relative to the map, inside the project
+    Field("mocap_start", "float", 0.0),
+)
 
 OBJECTS: dict[str, dict[str, Field]] = {
-    "henry": _table(*_ACTOR, Field("heading", "float", 0.0)),
+    "henry": _table(*_ACTOR, Field("heading", "float", 0.0), *_BODY),
     "performer": _table(
-        *_ACTOR, Field("height", "float", 1.8), Field("color", "color", PERFORMER_COLOR), Field("role", "string", "")
+        *_ACTOR, Field("height", "float", 1.8), Field("color", "color", PERFORMER_COLOR), Field("role", "string", ""),
+        *_BODY,
     ),
     "path": _table(Field("holds", "string", "")),
     "beat": _table(
