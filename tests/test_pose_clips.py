@@ -183,3 +183,22 @@ def test_a_span_clip_fills_the_beat():
     bp = BodyPoses(simulate(level))
     on = np.flatnonzero(bp.sched.clip[:, 0] >= 0)
     assert (on[0], on[-1] + 1) == (bp.tb.frame_at(1.0), bp.tb.frame_at(3.0))
+
+
+def test_a_cmu_named_bvh_plays_as_a_clip(tmp_path):
+    import bvhkit
+
+    d = tmp_path / "clips"
+    shutil.copytree(CLIPS_DIR, d)
+    bvhkit.write(d / "taunt.bvh", bvhkit.build(bvhkit.cmu_spec(), 30, frame_time=1 / 30, scale=100.0))
+    with open(d / "clips.toml", "a") as fh:
+        fh.write('\n[taunt]\nfile = "taunt.bvh"\ntiming = "span"\njoints = "upper"\n')
+    lib = load_library(str(d))
+    c = lib.get("taunt")
+    assert c.local.shape == (30, 17, 3, 3) and np.allclose(c.root[0], 0.0)
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 14.0)), [a], beats=[lk.beat(10, 1.0, 2, "taunt", duration=1.0)],
+                     duration=3.0)
+    bp = BodyPoses(simulate(level), lib)
+    assert lib.clips[bp.sched.clip[bp.tb.frame_at(1.5), 0]].name == "taunt"
+    assert np.isfinite(bp.at(bp.tb.frame_at(1.5)).world).all()
