@@ -30,7 +30,7 @@ from .clips import ClipLibrary, load_library
 from .frame import FramePoses
 from .held_props import HeldProps
 from .ik import lerp_angle, orthonormal, yaw_of
-from .limbs import fist, place_limb, plant_legs
+from .limbs import fist, keep_above_floor, place_limb, plant_legs
 from .locomotion import footsteps, gait_at
 from .mocap import MocapBodies
 from .schedule import FADE_IN, FADE_OUT, IK_RAMP, schedule
@@ -161,6 +161,7 @@ class BodyPoses:
         ank[..., 0] += lunge[..., None, 0]
         ank[..., 2] += lunge[..., None, 1]
         plant_legs(flat, ank.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        keep_above_floor(flat, np.flatnonzero(legw.reshape(-1) < 1.0), scale)
         # 5. strikes land on the target's head or chest.
         self._strikes(flat, fr, cid, scale)
         world = flat.reshape(n, A, J, 4, 4)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .limbs import HEEL_POINT
 from .skeleton import ANKLE_HEIGHT, HIP_HALF, PELVIS_HEIGHT, SHIN, THIGH, TOE_IN_FOOT, rot_x, rot_y
 
 WALK_STRIDE_K = 1.27
@@ -57,8 +58,6 @@ MAX_TURN_RATE = 300.0
 facing may snap to a new target in one frame; the body turns 180 deg in 0.6 s)."""
 HEEL_STRIKE_PITCH, TOE_OFF_PITCH = 15.0, 35.0
 """Degrees the foot is toe-up at heel strike and heel-up at toe-off."""
-HEEL_IN_FOOT = np.array((0.0, -ANKLE_HEIGHT, 0.06))
-"""Template metres, in the foot's frame: the back of the heel on the floor."""
 CLEARANCE_WALK, CLEARANCE_RUN = 0.06, 0.16
 """Metres the swing foot's arc rises at walking and running speed."""
 BOB_WALK, BOB_RUN = 0.02, 0.04
@@ -157,7 +156,7 @@ def _ankle(ground: np.ndarray, yaw: np.ndarray, pitch: np.ndarray, scale: np.nda
     ``pitch`` (deg; + toe up about the heel, - heel up about the ball)."""
     ry = rot_y(yaw)
     rot = ry @ rot_x(pitch)
-    pivot = np.where((pitch > 0)[..., None], HEEL_IN_FOOT, TOE_IN_FOOT) * scale[..., None]
+    pivot = np.where((pitch > 0)[..., None], HEEL_POINT, TOE_IN_FOOT) * scale[..., None]
     flat = ground + np.array((0.0, ANKLE_HEIGHT, 0.0)) * scale[..., None]
     pw = flat + np.einsum("...ij,...j->...i", ry, pivot)
     return pw - np.einsum("...ij,...j->...i", rot, pivot), rot
