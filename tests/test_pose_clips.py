@@ -202,3 +202,20 @@ def test_a_cmu_named_bvh_plays_as_a_clip(tmp_path):
     bp = BodyPoses(simulate(level), lib)
     assert lib.clips[bp.sched.clip[bp.tb.frame_at(1.5), 0]].name == "taunt"
     assert np.isfinite(bp.at(bp.tb.frame_at(1.5)).world).all()
+
+
+def test_a_punch_at_henry_stops_in_front_of_the_lens_in_view():
+    from posekit import view_coords
+
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 11.3), heading=0.0), [a],
+                     beats=[lk.beat(10, 2.0, 2, "punch", HENRY)], duration=4.0)
+    m = simulate(level)
+    bp = BodyPoses(m)
+    f = bp.tb.frame_at(2.0)
+    fp = bp.at(f).world
+    eye = m.track.pos[f]
+    hand = fist(fp[0:1], "r_hand")[0]
+    assert abs(np.linalg.norm(hand - eye) - 0.15) < 0.10
+    v = view_coords(m, f, hand[None])[0]
+    assert v[2] < 0 and abs(v[0]) < 1 and abs(v[1]) < 1

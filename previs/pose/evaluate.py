@@ -38,6 +38,9 @@ from .skeleton import (CHEST_POINT, EYE_IN_HEAD, HEAD_POINT, INDEX, J, TEMPLATE_
                        point_in, rot_y)
 from .upper_body import GUARD_CROUCH, upper_body
 
+LENS_POINT = EYE_IN_HEAD + np.array((0.0, 0.0, -0.15))
+"""Template metres in Henry's head frame (his camera's): where a blow to his head lands,
+15 cm in front of the lens, so the fist fills the frame instead of vanishing behind it."""
 BLOCK = 8
 """Frames evaluated together (a third of a second at 24 fps)."""
 CACHE_BLOCKS = 4
@@ -174,7 +177,9 @@ class BodyPoses:
         c = cid[fi, ai]
         rows = fi * A + ai
         trow = fi * A + aim[fi, ai]
-        head = point_in(flat[trow], INDEX["head"], HEAD_POINT)
+        at_henry = (aim[fi, ai] == self.P)[:, None]
+        head = np.where(at_henry, point_in(flat[trow], INDEX["head"], LENS_POINT),
+                        point_in(flat[trow], INDEX["head"], HEAD_POINT))
         chest = point_in(flat[trow], INDEX["chest"], CHEST_POINT)
         kinds = np.array([cl.target for cl in self.lib.clips])[c]
         effs = np.array([cl.effector for cl in self.lib.clips])[c]
