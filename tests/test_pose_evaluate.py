@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import levelkit as lk
 from posekit import HENRY, duel, view_coords
