@@ -219,3 +219,16 @@ def test_a_punch_at_henry_stops_in_front_of_the_lens_in_view():
     assert abs(np.linalg.norm(hand - eye) - 0.15) < 0.10
     v = view_coords(m, f, hand[None])[0]
     assert v[2] < 0 and abs(v[0]) < 1 and abs(v[1]) < 1
+
+
+def test_a_look_never_cuts_a_strike_short():
+    a = lk.performer(2, "A", (10.0, 10.0))
+    b = lk.performer(3, "B", (10.0, 11.0))
+    level = lk.level(lk.henry(position=(10.0, 14.0)), [a, b],
+                     beats=[lk.beat(10, 2.0, 2, "punch", 3), lk.beat(11, 1.95, 2, "look", 3, duration=1.0),
+                            lk.beat(12, 1.95, 1, "look", 3), lk.beat(13, 2.0, 1, "punch", 3)], duration=4.0)
+    bp = BodyPoses(simulate(level))
+    f = bp.tb.frame_at(2.0)
+    assert bp.lib.clips[bp.sched.clip[f, 0]].name == "punch"
+    assert bp.lib.clips[bp.sched.clip[f, 2]].name == "punch"
+    assert bp.lib.clips[bp.sched.clip[bp.tb.frame_at(2.6), 0]].name == "look"

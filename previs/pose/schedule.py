@@ -8,7 +8,8 @@ Timing rule: a beat whose action word names a clip plays it. A ``contact`` clip 
 ``t - contact_time`` so its contact frame lands on the beat's ``t``; a ``span`` clip is
 stretched over ``[t, t + duration)``. A clip with a ``reaction`` makes the target (a
 performer standing at ``t``) play that clip from ``t``, facing the striker. A later clip on
-the same body takes over from the frame it starts; a ``hold`` clip (fall, down) keeps its
+the same body takes over from the frame it starts (a head-only clip, ``look``, only plays
+where no other clip does, and never on Henry); a ``hold`` clip (fall, down) keeps its
 last frame to the end of the replay once nothing plays over it. While a clip with a target
 plays, the body turns to face the target (performers; Henry's facing is the camera's).
 """
@@ -136,6 +137,12 @@ def schedule(level, motion, lib: ClipLibrary, xz: np.ndarray, speed: np.ndarray,
         if f1 <= f0:
             continue
         sl = slice(f0, f1)
+        if c.joints == "head":  # a look turns the head only: it never cuts another clip short
+            if r == P:  # and Henry's head is the camera's
+                continue
+            free = np.flatnonzero(clip[sl, r] < 0) + f0
+            clip[free, r], start[free, r], rate[free, r], end[free, r] = ci, s0, rt, e0
+            continue
         clip[sl, r], start[sl, r], rate[sl, r], end[sl, r] = ci, s0, rt, e0
         aim[sl, r], contact[sl, r] = ar, fc
         face[sl, r] = -1
