@@ -6,7 +6,7 @@ import numpy as np
 
 import levelkit as lk
 from posekit import HENRY, duel, view_coords
-from previs.pose.evaluate import BodyPoses
+from previs.pose.evaluate import BLOCK, BodyPoses
 from previs.pose.held_props import FLIGHT
 from previs.pose.limbs import fist
 from previs.pose.skeleton import EYE_IN_HEAD, INDEX, point_in
@@ -100,3 +100,11 @@ def test_a_throw_releases_the_prop_at_contact_to_the_floor_beyond_the_target():
     assert land[1] < 0.01
     assert land[2] > 11.5  # beyond B (A at z 10 throws south at B at z 11)
     assert np.allclose(bp.at(m.frames - 1).prop_world[0], bp.at(fc + int(FLIGHT * 24) + 2).prop_world[0])
+
+
+def test_prefetch_evaluates_ahead_without_changing_a_byte():
+    _, m, a = duel("punch", 1.0)
+    b = BodyPoses(m)
+    b.prefetch(40)
+    assert 40 // BLOCK in b._cache
+    assert a.at(41).world.tobytes() == b.at(41).world.tobytes()

@@ -103,16 +103,25 @@ class BodyPoses:
         names, prop_world = self.props.at(f, w)
         return FramePoses(world=w, prop_names=names, prop_world=prop_world)
 
-    def world_at(self, f: int) -> np.ndarray:
-        """Joint matrices (A, J, 4, 4) of frame ``f`` in ``[0, frames)`` (a copy)."""
-        b = f // BLOCK
+    def prefetch(self, frame: int) -> None:
+        """Evaluate the block holding ``frame`` now if it is not cached (a player calls it for
+        the frame ``BLOCK`` ahead after drawing, to keep block costs off the frame it needs)."""
+        f = min(max(int(frame), 0), self.F - 1)
+        self._world_block(f // BLOCK)
+
+    def _world_block(self, b: int) -> np.ndarray:
         world = self._cache.get(b)
         if world is None:
             world = self._block(b)
             self._cache[b] = world
             if len(self._cache) > CACHE_BLOCKS:
                 self._cache.popitem(last=False)
-        return world[f - b * BLOCK].copy()
+        return world
+
+    def world_at(self, f: int) -> np.ndarray:
+        """Joint matrices (A, J, 4, 4) of frame ``f`` in ``[0, frames)`` (a copy)."""
+        b = f // BLOCK
+        return self._world_block(b)[f - b * BLOCK].copy()
 
     def _block(self, b: int) -> np.ndarray:
         """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK)."""
