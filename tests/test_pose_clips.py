@@ -232,3 +232,12 @@ def test_a_look_never_cuts_a_strike_short():
     assert bp.lib.clips[bp.sched.clip[f, 0]].name == "punch"
     assert bp.lib.clips[bp.sched.clip[f, 2]].name == "punch"
     assert bp.lib.clips[bp.sched.clip[bp.tb.frame_at(2.6), 0]].name == "look"
+
+
+@pytest.mark.parametrize("action", ["punch", "kick", "throw"])
+def test_the_target_reels_away_from_the_blow_from_contact(action):
+    _, m, bp = duel(action, 1.0)  # A at z 10 strikes B at z 11: the blow travels +z
+    f = bp.tb.frame_at(2.0)
+    z = [bp.at(g).world[1, INDEX["chest"], 2, 3] for g in (f - 1, f, f + 3)]
+    assert z[1] == pytest.approx(z[0], abs=0.02)  # nothing before the contact
+    assert z[2] > z[1] + 0.04  # then back, away from A
