@@ -108,3 +108,19 @@ def test_prefetch_evaluates_ahead_without_changing_a_byte():
     b.prefetch(40)
     assert 40 // BLOCK in b._cache
     assert a.at(41).world.tobytes() == b.at(41).world.tobytes()
+
+
+def test_henrys_prop_is_in_his_right_fist_in_view_in_guard():
+    import dataclasses
+
+    h = dataclasses.replace(lk.henry(position=(10.0, 18.0)), prop="knife")
+    a = lk.performer(2, "A", (10.0, 17.0))
+    level = lk.level(h, [a], beats=[lk.beat(9, 0.5, HENRY, "look", 2), lk.beat(10, 2.0, HENRY, "punch", 2)],
+                     duration=4.0)
+    m = simulate(level)
+    bp = BodyPoses(m)
+    fp = bp.at(30)
+    assert fp.prop_names == ("knife",)
+    assert np.allclose(fp.prop_world[0, :3, 3], fist(fp.world[1:2], "r_hand")[0])
+    v = view_coords(m, 30, fp.prop_world[:1, :3, 3])[0]
+    assert v[2] < 0 and abs(v[0]) < 1 and -1 < v[1] < -1 / 3
