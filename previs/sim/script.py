@@ -26,6 +26,7 @@ from ..timebase import time_base_of
 from . import paths
 from .mocap_head import head_offsets
 from .motion import Motion
+from .strike_sway import strike_sway
 from .track import CameraTrack
 
 CORNER_TURN_RATE = 90.0
@@ -284,7 +285,13 @@ def simulate(level: Level, frames: int | None = None) -> Motion:
     if level.henry.mocap is not None:  # his BVH head turns the camera from mocap_start on
         d_yaw, d_pitch, roll = head_offsets(level.henry.mocap, level.henry.mocap_start, st.fps, F)
         yaw, pitch = yaw + d_yaw, pitch + d_pitch
-    pos = np.column_stack([henry_xz[:, 0], np.full(F, st.eye_height), henry_xz[:, 1]])
+    # His own blows move the head a little (at most 9.4 deg/s of yaw, never near a cut:
+    # previs.sim.strike_sway); forward along the way he looks on the ground.
+    sway = strike_sway(level, yaw)
+    yaw, pitch = yaw + sway.yaw, pitch + sway.pitch
+    ahead = np.radians(yaw)
+    pos = np.column_stack([henry_xz[:, 0] - sway.forward * np.sin(ahead), np.full(F, st.eye_height),
+                           henry_xz[:, 1] - sway.forward * np.cos(ahead)])
     track = CameraTrack(fps=float(st.fps), pos=pos, yaw=yaw, pitch=pitch,
                         roll=roll, hfov=np.full(F, float(st.hfov)))
     return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,
