@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from ..pose.props import PROPS, Prop
-from ..pose.skeleton import FOREARM, INDEX, SHIN, THIGH, UPPER_ARM
+from ..pose.skeleton import ANKLE_HEIGHT, FOREARM, INDEX, SHIN, THIGH, UPPER_ARM
 
 BODY_VERTEX = 8  # floats: position 3, normal 3, part 1, bone 1
 
@@ -119,7 +119,7 @@ def _limbs(side: str, far: bool) -> list[np.ndarray]:
               part=PART_TROUSERS, skip=caps),
         _tbox(f"{side}_shin", -SHIN - 0.01, 0.02, _sym(0.045, -0.048, 0.045), _sym(0.06, -0.062, 0.06),
               part=PART_TROUSERS, skip=caps),
-        _tbox(f"{side}_foot", -0.070, 0.03, _sym(0.048, -0.21, 0.06), _sym(0.045, -0.06, 0.05), part=PART_SHOE,
+        _tbox(f"{side}_foot", -ANKLE_HEIGHT, 0.03, _sym(0.048, -0.21, 0.06), _sym(0.045, -0.06, 0.05), part=PART_SHOE,
               skip=("top",)),
     ]
 
