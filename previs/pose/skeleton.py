@@ -175,3 +175,8 @@ def rest_world(actors: int = 1, height: float = TEMPLATE_HEIGHT) -> np.ndarray:
     root[:, 1] = PELVIS_HEIGHT * s
     return forward_kinematics(rest_local(actors), root, np.broadcast_to(np.eye(3), (actors, 3, 3)), s)
 
+
+HEAD_POINT = np.array((0.0, 0.10, -0.02))
+"""Metres, in the head joint's frame: the centre of the face, where a blow to the head lands."""
+CHEST_POINT = np.array((0.0, 0.08, -0.11))
+"""Metres, in the chest joint's frame: the sternum's front, where a blow to the chest lands."""
