@@ -31,7 +31,7 @@ from .frame import FramePoses
 from .held_props import HeldProps
 from .ik import lerp_angle, orthonormal, yaw_of
 from .limbs import fist, place_limb, plant_legs
-from .locomotion import gait
+from .locomotion import footsteps, gait_at
 from .mocap import MocapBodies
 from .schedule import FADE_IN, FADE_OUT, IK_RAMP, schedule
 from .skeleton import (CHEST_POINT, EYE_IN_HEAD, HEAD_POINT, INDEX, J, TEMPLATE_HEIGHT, forward_kinematics,
@@ -70,8 +70,8 @@ class BodyPoses:
                                   np.asarray(motion.henry_xz, float)[:, None]], axis=1)
         self.facing = np.concatenate([np.asarray(motion.perf_facing, float).reshape(F, P),
                                       np.asarray(motion.track.yaw, float)[:, None]], axis=1)
-        self.gait = gait(self.xz, self.facing, self.scale, self.fps)
-        self.sched = schedule(level, motion, self.lib, self.xz, self.gait.speed, self.facing)
+        self.steps = footsteps(self.xz, self.facing, self.scale, self.fps)
+        self.sched = schedule(level, motion, self.lib, self.xz, self.steps.speed, self.facing)
         self.times = self.tb.times(F)
         m = self.lib.mask.copy()
         henry = np.zeros(J)
@@ -103,7 +103,7 @@ class BodyPoses:
         """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK)."""
         fr = np.arange(b * BLOCK, min((b + 1) * BLOCK, self.F))
         n, A, P = len(fr), self.A, self.P
-        g, s = self.gait, self.sched
+        g, s = gait_at(self.steps, fr), self.sched
         t = self.times[fr][:, None]
         scale = np.broadcast_to(self.scale, (n, A)).reshape(-1)
         cid = s.clip[fr]
@@ -120,12 +120,12 @@ class BodyPoses:
             want = yaw_of(tx[..., 0], tx[..., 1])
             yaw = np.where(fsel & far, lerp_angle(yaw, want, wc), yaw)
         # 1. local rotations.
-        sw = np.clip(g.speed[fr] / 0.6, 0.0, 1.0)
+        sw = np.clip(g.speed / 0.6, 0.0, 1.0)
         pitch = np.zeros((n, A))
         pitch[:, P] = self.motion.track.pitch[fr]
-        local = upper_body(g.phase[fr].reshape(-1), sw.reshape(-1), g.run[fr].reshape(-1),
+        local = upper_body(g.phase.reshape(-1), sw.reshape(-1), g.run.reshape(-1),
                            s.guard[fr].reshape(-1), pitch.reshape(-1)).reshape(n, A, J, 3, 3)
-        pelvis = g.pelvis[fr].copy()
+        pelvis = g.pelvis.copy()
         pelvis[..., 1] -= GUARD_CROUCH * s.guard[fr] * self.scale
         lunge = s.lunge[fr]
         pelvis[..., 0] += lunge[..., 0]
@@ -152,10 +152,10 @@ class BodyPoses:
         world[:, P, :, :3, 3] += (self.motion.track.pos[fr] - eye)[:, None, :]
         flat = world.reshape(n * A, J, 4, 4)
         # 4. planted legs.
-        ank = g.ankle[fr].copy()
+        ank = g.ankle.copy()
         ank[..., 0] += lunge[..., None, 0]
         ank[..., 2] += lunge[..., None, 1]
-        plant_legs(flat, ank.reshape(-1, 2, 3), g.foot_rot[fr].reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        plant_legs(flat, ank.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
         # 5. strikes land on the target's head or chest.
         self._strikes(flat, fr, cid, scale)
         world = flat.reshape(n, A, J, 4, 4)

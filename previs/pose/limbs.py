@@ -35,23 +35,24 @@ def place_limb(world: np.ndarray, rows: np.ndarray, end: str, target: np.ndarray
         return
     j0, j1, j2, l1, l2, bend = LIMBS[end]
     s = scale[:, None]
-    w = world[rows]
-    root = w[:, j0, :3, 3]
-    hinge = unit(w[:, j0, :3, 0])
+    idx = (rows[:, None], np.array((j0, j1, j2))[None, :])
+    w = world[idx]  # (k, 3, 4, 4): root, middle, end
+    root = w[:, 0, :3, 3]
+    hinge = unit(w[:, 0, :3, 0])
     mid, tip = two_bone(root, target, l1 * scale, l2 * scale, hinge, bend)
     r_up = frame_along(unit(mid - root), hinge)
     r_lo = frame_along(unit(tip - mid), hinge)
-    w[:, j0, :3, :3] = r_up * s[..., None]
-    w[:, j1, :3, :3] = r_lo * s[..., None]
-    w[:, j1, :3, 3] = mid
-    if bend < 0:  # a hand: the wrist is the grip's length back from the fist along the forearm
-        w[:, j2, :3, 3] = mid + r_lo[:, :, 1] * -(FOREARM * scale)[:, None]
-        w[:, j2, :3, :3] = (r_lo if end_rot is None else end_rot) * s[..., None]
+    w[:, 0, :3, :3] = r_up * s[..., None]
+    w[:, 1, :3, :3] = r_lo * s[..., None]
+    w[:, 1, :3, 3] = mid
+    if bend < 0:  # a hand: the wrist is a forearm's length from the elbow; the fist beyond it
+        w[:, 2, :3, 3] = mid - r_lo[:, :, 1] * (FOREARM * scale)[:, None]
+        w[:, 2, :3, :3] = (r_lo if end_rot is None else end_rot) * s[..., None]
     else:
-        w[:, j2, :3, 3] = tip
+        w[:, 2, :3, 3] = tip
         if end_rot is not None:
-            w[:, j2, :3, :3] = end_rot * s[..., None]
-    world[rows] = w
+            w[:, 2, :3, :3] = end_rot * s[..., None]
+    world[idx] = w
 
 
 def plant_legs(world: np.ndarray, ankles: np.ndarray, foot_rot: np.ndarray, weight: np.ndarray,

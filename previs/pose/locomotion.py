@@ -144,80 +144,122 @@ def _ankle(ground: np.ndarray, yaw: np.ndarray, pitch: np.ndarray, scale: np.nda
     return pw - np.einsum("...ij,...j->...i", rot, pivot), rot
 
 
-def _foot(phi, xz, yaw, v, scale, side: int, fps: float):
-    """One foot of one body over all frames: ankle (F, 3), rotation (F, 3, 3), stance (F,)."""
+@dataclass(frozen=True, eq=False)
+class Footsteps:
+    """Every body's footsteps, built once per replay: ``phase``, ``speed``, ``run`` (F, A);
+    ``xz`` (F, A, 2) and ``yaw`` (F, A, unwrapped deg) as given; ``scale`` (A,); per body
+    and foot (left, right) the steps ``k0 + i``: ``plant`` (A, 2, K, 3) ground points,
+    ``plant_yaw`` (A, 2, K) deg and ``duty`` (A, 2, K) (padded with the last step)."""
+
+    phase: np.ndarray
+    speed: np.ndarray
+    run: np.ndarray
+    xz: np.ndarray
+    yaw: np.ndarray
+    scale: np.ndarray
+    k0: np.ndarray
+    plant: np.ndarray
+    plant_yaw: np.ndarray
+    duty: np.ndarray
+
+
+def _steps(phi, xz, yaw, v, scale, side: int):
+    """One foot of one body: first step index and its steps' plants (K, 3), yaws, duties."""
     F = len(phi)
     off = 0.5 * side
-    u = phi - off
-    k0 = int(np.floor(u[0])) - 1
-    k1 = int(np.floor(u[-1])) + 2
-    ks = np.arange(k0, k1 + 1)
+    k0 = int(np.floor(phi[0] - off)) - 1
+    ks = np.arange(k0, int(np.floor(phi[-1] - off)) + 3)
     fidx = np.arange(F, dtype=np.float64)
-    f_start = np.interp(ks + off, phi, fidx)
-    dk = duty(np.interp(f_start, fidx, v))
+    dk = duty(np.interp(np.interp(ks + off, phi, fidx), fidx, v))
     f_mid = np.interp(ks + off + dk / 2, phi, fidx)
     px = np.interp(f_mid, fidx, xz[:, 0])
     pz = np.interp(f_mid, fidx, xz[:, 1])
     pyaw = np.interp(f_mid, fidx, yaw)
-    lateral = (HIP_HALF + 0.01) * scale * (1.0 - 0.6 * run_weight(np.interp(f_mid, fidx, v)))
-    lateral = lateral * (1 if side else -1)
+    lateral = (HIP_HALF + 0.01) * scale * (1.0 - 0.6 * run_weight(np.interp(f_mid, fidx, v))) * (1 if side else -1)
     a = np.radians(pyaw)
     plant = np.stack([px + lateral * np.cos(a), np.zeros_like(px), pz - lateral * np.sin(a)], axis=-1)
-    k = np.floor(u).astype(np.int64)
-    c = u - k
-    i = k - k0
-    dd = dk[i]
-    stance = c < dd
-    s = np.clip((c - dd) / (1.0 - dd), 0.0, 1.0)
-    e = s * s * (3 - 2 * s)
-    hs = np.clip(1.0 - c / (0.12 * dd), 0.0, 1.0) * HEEL_STRIKE_PITCH
-    to = -np.clip((c - 0.55 * dd) / (0.45 * dd), 0.0, 1.0) * TOE_OFF_PITCH
-    st_pitch = np.where(c < 0.12 * dd, hs, to)
-    sc = np.full(F, scale)
-    ank_st, rot_st = _ankle(plant[i], pyaw[i], np.where(stance, st_pitch, 0.0), sc)
-    # Swing: from the toe-off pose on plant k to the heel-strike pose on plant k + 1.
-    a0, _ = _ankle(plant[i], pyaw[i], np.full(F, -TOE_OFF_PITCH), sc)
-    a1, _ = _ankle(plant[i + 1], pyaw[i + 1], np.full(F, HEEL_STRIKE_PITCH), sc)
-    sw_yaw = pyaw[i] + (pyaw[i + 1] - pyaw[i]) * e
-    sw_pitch = -TOE_OFF_PITCH + (HEEL_STRIKE_PITCH + TOE_OFF_PITCH) * e
-    vr = run_weight(v)
-    lift = ((1 - vr) * CLEARANCE_WALK + vr * CLEARANCE_RUN) * scale * np.sin(np.pi * s)
-    ank_sw = a0 + (a1 - a0) * e[:, None]
-    ank_sw[:, 1] += lift
-    rot_sw = rot_y(sw_yaw) @ rot_x(sw_pitch)
-    ankle = np.where(stance[:, None], ank_st, ank_sw)
-    rot = np.where(stance[:, None, None], rot_st, rot_sw)
-    return ankle, rot, stance
+    return k0, plant, pyaw, dk
 
 
-def gait(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) -> Gait:
-    """The :class:`Gait` of bodies at ground positions ``xz`` (F, A, 2) m facing ``yaw``
-    (F, A) deg (unwrapped or not), ``scale`` (A,) = height / 1.8 m, at ``fps``."""
+def footsteps(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) -> Footsteps:
+    """The :class:`Footsteps` of bodies at ground positions ``xz`` (F, A, 2) m facing
+    ``yaw`` (F, A) deg (wrapped or not), ``scale`` (A,) = height / 1.8 m, at ``fps``."""
     xz = np.asarray(xz, np.float64)
     F, A = xz.shape[:2]
     yaw = np.degrees(np.unwrap(np.radians(np.asarray(yaw, np.float64)), axis=0))
     v = _speed(xz, fps)
     phi = _phase(v, yaw, fps)
-    ankle = np.empty((F, A, 2, 3))
-    rot = np.empty((F, A, 2, 3, 3))
-    stance = np.empty((F, A, 2), bool)
-    for a in range(A):  # per body: its own footstep list (vectorised over frames)
-        for side in (0, 1):
-            ankle[:, a, side], rot[:, a, side], stance[:, a, side] = _foot(
-                phi[:, a], xz[:, a], yaw[:, a], v[:, a], float(scale[a]), side, fps)
-    r = run_weight(v)
+    rows = [[_steps(phi[:, a], xz[:, a], yaw[:, a], v[:, a], float(scale[a]), side) for side in (0, 1)]
+            for a in range(A)]  # per body and foot: its own step list (vectorised over steps)
+    K = max(len(r[1]) for body in rows for r in body)
+    k0 = np.zeros((A, 2), np.int64)
+    plant = np.zeros((A, 2, K, 3))
+    pyaw = np.zeros((A, 2, K))
+    dk = np.zeros((A, 2, K))
+    for a, body in enumerate(rows):
+        for side, (k, pl, py, d) in enumerate(body):
+            n = len(pl)
+            k0[a, side] = k
+            plant[a, side, :n], plant[a, side, n:] = pl, pl[-1]
+            pyaw[a, side, :n], pyaw[a, side, n:] = py, py[-1]
+            dk[a, side, :n], dk[a, side, n:] = d, d[-1]
+    return Footsteps(phi, v, run_weight(v), xz, yaw, np.asarray(scale, np.float64), k0, plant, pyaw, dk)
+
+
+def gait_at(st: Footsteps, fr: np.ndarray) -> Gait:
+    """The :class:`Gait` on frames ``fr`` (n,) (every array's first axis is n)."""
+    n = len(fr)
+    A = st.phase.shape[1]
+    phi = st.phase[fr]
+    v = st.speed[fr]
+    r = st.run[fr]
+    u = phi[:, :, None] - np.array((0.0, 0.5))  # (n, A, 2)
+    k = np.floor(u).astype(np.int64)
+    c = u - k
+    K = st.plant.shape[2]
+    i = np.clip(k - st.k0[None], 0, K - 2)
+    ai = np.arange(A)[None, :, None]
+    si = np.arange(2)[None, None, :]
+    dd = st.duty[ai, si, i]
+    stance = c < dd
+    sc = np.broadcast_to(st.scale[None, :, None], (n, A, 2))
+    p0, p1 = st.plant[ai, si, i], st.plant[ai, si, i + 1]
+    y0, y1 = st.plant_yaw[ai, si, i], st.plant_yaw[ai, si, i + 1]
+    s = np.clip((c - dd) / (1.0 - dd), 0.0, 1.0)
+    e = s * s * (3 - 2 * s)
+    hs = np.clip(1.0 - c / (0.12 * dd), 0.0, 1.0) * HEEL_STRIKE_PITCH
+    to = -np.clip((c - 0.55 * dd) / (0.45 * dd), 0.0, 1.0) * TOE_OFF_PITCH
+    pitch_st = np.where(c < 0.12 * dd, hs, to)
+    ank_st, rot_st = _ankle(p0, y0, np.where(stance, pitch_st, 0.0), sc)
+    # Swing: from the toe-off pose on plant k to the heel-strike pose on plant k + 1.
+    a0, _ = _ankle(p0, y0, np.full(s.shape, -TOE_OFF_PITCH), sc)
+    a1, _ = _ankle(p1, y1, np.full(s.shape, HEEL_STRIKE_PITCH), sc)
+    vr = r[:, :, None]
+    lift = ((1 - vr) * CLEARANCE_WALK + vr * CLEARANCE_RUN) * sc * np.sin(np.pi * s)
+    ank_sw = a0 + (a1 - a0) * e[..., None]
+    ank_sw[..., 1] += lift
+    rot_sw = rot_y(y0 + (y1 - y0) * e) @ rot_x(-TOE_OFF_PITCH + (HEEL_STRIKE_PITCH + TOE_OFF_PITCH) * e)
+    ankle = np.where(stance[..., None], ank_st, ank_sw)
+    rot = np.where(stance[..., None, None], rot_st, rot_sw)
     g = np.clip(v / 0.6, 0.0, 1.0)
     bob = g * ((1 - r) * BOB_WALK + r * BOB_RUN) * 0.5 * (1 + np.cos(4 * np.pi * phi))
-    pelvis = np.empty((F, A, 3))
+    xz = st.xz[fr]
+    pelvis = np.empty((n, A, 3))
     pelvis[..., 0], pelvis[..., 2] = xz[..., 0], xz[..., 1]
-    pelvis[..., 1] = PELVIS_HEIGHT * scale - bob * scale
+    pelvis[..., 1] = (PELVIS_HEIGHT - bob) * st.scale
     # Keep every planted ankle within the leg's reach: lower the pelvis where needed.
-    a_rad = np.radians(yaw)
-    right = np.stack([np.cos(a_rad), -np.sin(a_rad)], axis=-1)  # (F, A, 2) body +X on the ground
-    reach = LEG_REACH * (THIGH + SHIN) * scale
+    a_rad = np.radians(st.yaw[fr])
+    right = np.stack([np.cos(a_rad), -np.sin(a_rad)], axis=-1)  # (n, A, 2) body +X on the ground
+    reach = LEG_REACH * (THIGH + SHIN) * st.scale
     for side, sgn in ((0, -1.0), (1, 1.0)):
-        hip = xz + sgn * HIP_HALF * scale[:, None] * right
+        hip = xz + sgn * HIP_HALF * st.scale[:, None] * right
         dxz = np.linalg.norm(ankle[:, :, side, [0, 2]] - hip, axis=-1)
-        top = ankle[:, :, side, 1] + np.sqrt(np.maximum(reach * reach - dxz * dxz, 0.0)) + 0.04 * scale
+        top = ankle[:, :, side, 1] + np.sqrt(np.maximum(reach * reach - dxz * dxz, 0.0)) + 0.04 * st.scale
         pelvis[..., 1] = np.where(stance[:, :, side], np.minimum(pelvis[..., 1], top), pelvis[..., 1])
     return Gait(pelvis=pelvis, ankle=ankle, foot_rot=rot, phase=phi, speed=v, run=r, stance=stance)
+
+
+def gait(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) -> Gait:
+    """The :class:`Gait` of every frame (see :func:`footsteps` for the arguments)."""
+    st = footsteps(xz, yaw, scale, fps)
+    return gait_at(st, np.arange(st.phase.shape[0]))

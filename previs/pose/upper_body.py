@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .skeleton import INDEX, J, rot_x, rot_y
+from .skeleton import INDEX, J
 
 ARM_SWING_WALK, ARM_SWING_RUN = 18.0, 35.0
 """Degrees each arm swings forward and back of hanging (shoulder flexion amplitude)."""
@@ -54,4 +54,15 @@ def upper_body(phase, speed_weight, run, guard, pitch=None) -> np.ndarray:
     ay[:, INDEX["chest"]] = CHEST_TWIST * speed_weight * swing * ungu
     ay[:, _SH[0]] = -GUARD_INWARD * guard
     ay[:, _SH[1]] = GUARD_INWARD * guard
-    return rot_y(ay) @ rot_x(ax)
+    return yaw_pitch(ay, ax)
+
+
+def yaw_pitch(yaw_deg: np.ndarray, pitch_deg: np.ndarray) -> np.ndarray:
+    """``rot_y(yaw) @ rot_x(pitch)`` (..., 3, 3) written out (one pass, no matrix product)."""
+    a, b = np.radians(pitch_deg), np.radians(yaw_deg)
+    ca, sa, cb, sb = np.cos(a), np.sin(a), np.cos(b), np.sin(b)
+    m = np.empty(a.shape + (3, 3))
+    m[..., 0, 0], m[..., 0, 1], m[..., 0, 2] = cb, sb * sa, sb * ca
+    m[..., 1, 0], m[..., 1, 1], m[..., 1, 2] = 0.0, ca, -sa
+    m[..., 2, 0], m[..., 2, 1], m[..., 2, 2] = -sb, cb * sa, cb * ca
+    return m
