@@ -21,7 +21,7 @@ import ctypes
 import numpy as np
 
 from ..pose.props import PROPS
-from ..pose.skeleton import J, PELVIS_HEIGHT, TEMPLATE_HEIGHT, rest_world, rot_x
+from ..pose.skeleton import J, PELVIS_HEIGHT, TEMPLATE_HEIGHT, rest_world, rot_x, rot_y
 from . import body_mesh
 from .glapi import GL, Program, attrib, delete_buffers, delete_vertex_arrays, make_buffer
 
@@ -30,6 +30,17 @@ PROP_BLOCK = 4  # texels a prop: colour, then its matrix's 3 rows
 DOWN_DIM = 0.7  # a downed body's colour is darkened by this (reads as "out" across a room)
 LIE_LIFT = 0.12  # metres (template): a body on its back rests on its shoulder blades, 0.11 m behind the spine joints
 _PROP_NAMES = tuple(PROPS)
+
+
+def floor_moves(xz: np.ndarray, facing_deg: np.ndarray) -> np.ndarray:
+    """(A, 4, 4) world matrices of a move to ``xz`` (A, 2) metres turned by ``facing_deg``
+    (A,) degrees about +Y (the contract's yaw: +90 turns north to west)."""
+    xz = np.asarray(xz, np.float64)
+    m = np.zeros((len(xz), 4, 4))
+    m[:, :3, :3] = rot_y(np.asarray(facing_deg, np.float64))
+    m[:, 0, 3], m[:, 2, 3] = xz[:, 0], xz[:, 1]
+    m[:, 3, 3] = 1.0
+    return m
 
 
 class BodyDrawer:
@@ -101,24 +112,17 @@ class BodyDrawer:
         puts it: performers at ``perf_xz`` facing ``perf_facing`` (on their back, head
         away from the facing, when down), Henry at ``henry_xz`` facing his yaw."""
         P = self._P
-        yaw = np.radians(np.append(np.asarray(state.perf_facing, np.float64), state.yaw))
+        facing = np.append(np.asarray(state.perf_facing, np.float64), state.yaw)
         down = np.append(np.asarray(state.perf_down, bool), False)
         xz = np.vstack([np.asarray(state.perf_xz, np.float64).reshape(P, 2), state.henry_xz])
-        c, s = np.cos(yaw), np.sin(yaw)
-        root = np.zeros((P + 1, 4, 4))
-        root[:, 0, 0], root[:, 0, 2], root[:, 2, 0], root[:, 2, 2] = c, s, -s, c
-        root[:, 1, 1] = root[:, 3, 3] = 1.0
-        root[:, 0, 3], root[:, 2, 3] = xz[:, 0], xz[:, 1]
+        root = floor_moves(xz, facing)
         if down.any():
             # Fallen backwards: +90 deg about the body's X (up turns to back, front to up),
             # about the pelvis joint, which drops to LIE_LIFT above the floor.
             tip = np.eye(4)
             tip[:3, :3] = rot_x(90.0)
-            lift = np.eye(4)
-            k = np.nonzero(down)[0]
-            pre = np.eye(4)
-            pre[1, 3] = -PELVIS_HEIGHT
-            for i in k:
+            lift, pre = np.eye(4), np.eye(4)
+            for i in np.nonzero(down)[0]:
                 lift[1, 3] = LIE_LIFT * self._scale[i]
                 pre[1, 3] = -PELVIS_HEIGHT * self._scale[i]
                 root[i] = root[i] @ lift @ tip @ pre

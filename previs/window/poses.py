@@ -14,23 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..gl.body_draw import floor_moves
 from ..pose.frame import FramePoses
 from ..pose.skeleton import HAND_GRIP, INDEX, point_in
 
 HELD = 0.05
 """Metres: a prop whose grip is this close to an actor's right fist moves with that actor."""
-
-
-def floor_moves(xz: np.ndarray, facing_deg: np.ndarray) -> np.ndarray:
-    """(A, 4, 4) world matrices of a move to ``xz`` (A, 2) metres turned by ``facing_deg``
-    (A,) degrees about +Y (the contract's yaw: +90 turns north to west)."""
-    a = np.radians(np.asarray(facing_deg, np.float64))
-    c, s = np.cos(a), np.sin(a)
-    m = np.zeros((len(a), 4, 4))
-    m[:, 0, 0], m[:, 0, 2], m[:, 2, 0], m[:, 2, 2] = c, s, -s, c
-    m[:, 1, 1] = m[:, 3, 3] = 1.0
-    m[:, 0, 3], m[:, 2, 3] = np.asarray(xz, np.float64)[:, 0], np.asarray(xz, np.float64)[:, 1]
-    return m
 
 
 def _places(fs) -> tuple[np.ndarray, np.ndarray]:
