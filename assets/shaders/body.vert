@@ -29,7 +29,7 @@ void main() {
     vec4 inst = texelFetch(u_bones, base);
     vec3 col = inst.rgb;
     int part = int(a_part + 0.5);
-    if (part == 1) col = mix(col, vec3(0.93, 0.76, 0.62), 0.8);        // head, neck, fists: skin, a hint of the clothes
+    if (part == 1) col = mix(col, vec3(0.84, 0.64, 0.50), 0.85);       // head, neck, fists: skin, a hint of the clothes
     else if (part == 2) col = vec3(0.95, 0.78, 0.25);                   // nose: bright
     else if (part == 3) col = mix(col, vec3(1.0), 0.45);                // chest front: lighter
     else if (part == 4) col = vec3(0.14, 0.16, 0.20);                   // eye band
