@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from previs.level.bvh_file import Bvh, write_bvh  # noqa: E402
-from previs.pose.skeleton import JOINTS, PARENT, PELVIS_HEIGHT, REST_OFFSET  # noqa: E402
+from previs.pose.skeleton import HAND, INDEX, JOINTS, PARENT, PELVIS_HEIGHT, REST_OFFSET, TOE_IN_FOOT  # noqa: E402
 
 FPS = 30
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets", "clips")
@@ -168,7 +168,7 @@ def frames_of(keys):
     return out_a, out_r
 
 
-def to_bvh(keys) -> Bvh:
+def to_bvh(name: str, keys) -> Bvh:
     """The clip as a :class:`~previs.level.bvh_file.Bvh` (centimetres, channels YXZ)."""
     ang, root = frames_of(keys)
     cols = []
@@ -182,14 +182,17 @@ def to_bvh(keys) -> Bvh:
     channels += [("Yrotation", "Xrotation", "Zrotation")] * (len(JOINTS) - 1)
     offsets = REST_OFFSET * 100.0
     offsets = np.round(np.where(np.arange(len(JOINTS))[:, None] == 0, 0.0, offsets), 4)
-    return Bvh(names=list(JOINTS), parents=list(PARENT), offsets=offsets, channels=[list(c) for c in channels],
-               motion=motion, frame_time=1.0 / FPS)
+    ends = ((INDEX["head"], (0.0, 20.0, 0.0)), (INDEX["l_hand"], (0.0, -HAND * 100.0, 0.0)),
+            (INDEX["r_hand"], (0.0, -HAND * 100.0, 0.0)), (INDEX["l_foot"], tuple(TOE_IN_FOOT * 100.0)),
+            (INDEX["r_foot"], tuple(TOE_IN_FOOT * 100.0)))
+    return Bvh(path=name, names=tuple(JOINTS), parents=tuple(PARENT), offsets=offsets, channels=tuple(channels),
+               motion=motion, frame_time=1.0 / FPS, ends=ends)
 
 
 def main() -> None:
     os.makedirs(OUT, exist_ok=True)
     for name, keys in CLIPS.items():
-        write_bvh(os.path.join(OUT, f"{name}.bvh"), to_bvh(keys))
+        write_bvh(os.path.join(OUT, f"{name}.bvh"), to_bvh(name, keys))
         print(f"{name}.bvh: {keys[-1][0] + 1} frames")
 
 
