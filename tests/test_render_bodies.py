@@ -330,3 +330,11 @@ def test_henrys_hands_are_in_the_lower_third_in_his_punch_and_not_while_he_walks
             assert segment_pixels(wr, wm.snapshot(f), wb.at(f), 1, both).sum() == 0, f
     finally:
         wr.close()
+
+
+def test_poses_of_another_level_are_refused_in_words(scene):
+    from previs.gl.glapi import RenderError
+    from previs.pose.frame import FramePoses
+
+    with pytest.raises(RenderError, match="poses of 3 bodies for a level of 1 performers and Henry"):
+        draw(scene, FramePoses(rest_world(3)))

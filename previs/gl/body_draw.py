@@ -23,7 +23,7 @@ import numpy as np
 from ..pose.props import PROPS
 from ..pose.skeleton import J, PELVIS_HEIGHT, TEMPLATE_HEIGHT, rest_world, rot_x, rot_y
 from . import body_mesh
-from .glapi import GL, Program, attrib, delete_buffers, delete_vertex_arrays, make_buffer
+from .glapi import GL, Program, RenderError, attrib, delete_buffers, delete_vertex_arrays, make_buffer
 
 BODY_BLOCK = 1 + 3 * J  # texels a body: colour, then 3 matrix rows per bone
 PROP_BLOCK = 4  # texels a prop: colour, then its matrix's 3 rows
@@ -135,6 +135,9 @@ class BodyDrawer:
         ``show_henry``: his whole body (free camera); ``first_person``: only his arms and
         his prop (the camera is inside his head)."""
         P = self._P
+        if poses is not None and len(poses.world) != P + 1:
+            raise RenderError(f"poses of {len(poses.world)} bodies for a level of {P} performers and Henry: "
+                              "evaluate BodyPoses on this level's replay.")
         world = poses.world if poses is not None else self.rest_poses(state)
         m = P + 1 if show_henry else P
         pelvis = world[:m, 0, :3, 3]
