@@ -8,25 +8,15 @@ import numpy as np
 
 import bvhkit
 import levelkit as lk
-from previs.level.model import Actor
 from previs.pose.evaluate import BodyPoses
 from previs.pose.retarget import retarget
-from previs.pose.skeleton import forward_kinematics, rot_y
+from previs.pose.skeleton import INDEX, forward_kinematics, rot_y
 from previs.sim.script import simulate
-
-
-def with_fields(actor, **fields):
-    names = {f.name for f in dataclasses.fields(Actor)}
-    if set(fields) <= names:
-        return dataclasses.replace(actor, **fields)
-    for k, v in fields.items():  # until the level model has the properties
-        object.__setattr__(actor, k, v)
-    return actor
 
 
 def test_mocap_joints_match_the_retargeted_bvh_within_1_cm():
     bvh = bvhkit.build(bvhkit.ours_spec(), 90, frame_time=1 / 30)  # 3 s at 30 fps
-    a = with_fields(lk.performer(2, "A", (10.0, 10.0)), mocap=bvh, mocap_start=1.0)
+    a = dataclasses.replace(lk.performer(2, "A", (10.0, 10.0)), mocap=bvh, mocap_start=1.0)
     level = lk.level(lk.henry(position=(10.0, 4.0)), [a], duration=5.0)  # A faces Henry: north
     m = simulate(level)
     bp = BodyPoses(m)
@@ -42,3 +32,20 @@ def test_mocap_joints_match_the_retargeted_bvh_within_1_cm():
         assert np.abs(got[:, :3, 3] - want[:, :3, 3]).max() < 0.01
     # Before mocap_start the body is the ordinary standing gait.
     assert np.hypot(*(bp.at(first - 1).world[0, 0, [0, 2], 3] - (10.0, 10.0))) < 1e-9
+
+
+def test_henrys_take_drives_his_arms_relative_to_his_chest():
+    bvh = bvhkit.build(bvhkit.ours_spec(), 60, frame_time=1 / 30, seed=4)
+    h = dataclasses.replace(lk.henry(position=(10.0, 10.0)), mocap=bvh, mocap_start=0.5)
+    level = lk.level(h, [lk.performer(2, "A", (10.0, 6.0))], duration=3.0)
+    bp = BodyPoses(simulate(level))
+    rt = retarget(bvh, 1.8)
+    first = bp.tb.frame_at(0.5)
+    for f in (first, first + 20):
+        k = int(round((f - first) / 24 * 30))
+        w = bp.at(f).world[1]
+        for parent, joint in (("chest", "r_upperarm"), ("l_upperarm", "l_forearm")):
+            got = w[INDEX[parent], :3, :3].T @ w[INDEX[joint], :3, :3]
+            assert np.allclose(got, rt.local[k, INDEX[joint]], atol=1e-9)
+        eye = w[INDEX["head"], :3, 3]
+        assert np.linalg.norm(eye - bp.motion.track.pos[f]) < 0.2  # still behind the camera

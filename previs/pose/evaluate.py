@@ -148,6 +148,7 @@ class BodyPoses:
             off = np.einsum("kij,kj->ki", rot_y(yaw[fi, ai]), root) * (self.scale[ai] * w)[:, None]
             pelvis[fi, ai] += np.where((ai == P)[:, None], 0.0, off)
             legw[fi, ai] = 1.0 - w * self.lib.legs[c]
+        self.mocap.henry_arms(local, fr)
         # 2. forward kinematics, all bodies of all frames of the block at once.
         world = forward_kinematics(local.reshape(n * A, J, 3, 3), pelvis.reshape(-1, 3),
                                    rot_y(yaw.reshape(-1)), scale).reshape(n, A, J, 4, 4)
