@@ -338,3 +338,42 @@ def test_poses_of_another_level_are_refused_in_words(scene):
 
     with pytest.raises(RenderError, match="poses of 3 bodies for a level of 1 performers and Henry"):
         draw(scene, FramePoses(rest_world(3)))
+
+
+def test_a_performers_knife_is_drawn_in_his_hand(gl):
+    """A level performer with ``prop = "knife"`` 2 m in front of Henry, as BodyPoses holds it."""
+    from previs.gl.renderer import Renderer
+    from previs.pose.evaluate import BodyPoses
+    from previs.pose.frame import FramePoses
+
+    from levelkit import beat
+
+    goon = dataclasses.replace(performer(2, "Cook", (10.0, 13.0), color=RED), prop="knife")
+    lv = level(henry(position=HENRY_XZ, heading=0.0), performers=[goon], beats=[beat(20, 0.0, 1, "look", 2)],
+               duration=2.0)
+    m = simulate(lv)
+    f = 24
+    fs, p = m.snapshot(f), BodyPoses(m).at(f)
+    assert p.prop_names == ("knife",)
+    size = (640, 360)  # a knife at his side from 2 m: ~2 x 30 px here
+    r = Renderer(lv, size)
+    try:
+        r.draw(fs, poses=p)
+        held = r.read_pixels().astype(int)
+        r.draw(fs, poses=FramePoses(p.world))
+        bare = r.read_pixels().astype(int)
+    finally:
+        r.close()
+    changed = np.abs(held - bare).max(axis=-1) > 20
+    assert changed.sum() > 30
+    c = held[changed]
+    assert np.median(c.max(axis=1) - c.min(axis=1)) < 30  # steel grey, not the cook's red
+    # In his fist: every changed pixel within 0.25 m (projected) of the grip.
+    grip = p.prop_world[0, :3, 3]
+    fist = point_in(p.world, I["r_hand"], HAND_GRIP)[0]
+    assert np.linalg.norm(grip - fist) < 1e-6
+    tip = (p.prop_world[0] @ np.array([0.0, 0.0, -PROPS["knife"].length, 1.0]))[:3]
+    gx, gy = (to_pixel(fs, np.vstack([grip, tip])) * 2).T
+    ys, xs = np.nonzero(changed)
+    reach = np.hypot(gx[1] - gx[0], gy[1] - gy[0]) + 6
+    assert np.hypot(xs - gx[0], ys - gy[0]).max() < reach, (reach, np.hypot(xs - gx[0], ys - gy[0]).max())

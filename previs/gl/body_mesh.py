@@ -203,6 +203,10 @@ def _rod(z_near: float, z_far: float, near, far, y: float = 0.0, smooth: bool = 
     return t
 
 
+BLADE_MIN = 0.012
+"""Metres: the least thickness a blade is drawn with (see :func:`prop_mesh`)."""
+
+
 def prop_mesh(prop: Prop) -> np.ndarray:
     """Triangles (T*3, 8) of one prop in its grip frame (origin at the grip, long axis
     -Z, +Y up; bone 0 is the prop's own matrix): a handle through the fist and the business
@@ -211,6 +215,9 @@ def prop_mesh(prop: Prop) -> np.ndarray:
     w, t, L, back = prop.width, prop.thickness, prop.length, prop.back
     r = 0.5 * max(w, t)
     if t < 0.5 * w:  # knife, cleaver: a 2.2 x 2.8 cm handle, then the blade on edge
+        # Drawn BLADE_MIN thick, not 4-5 mm: seen edge-on from 2 m a true blade is under a
+        # pixel wide at 720p, and previs must show who holds a knife (as the nose shows facing).
+        t = max(t, BLADE_MIN)
         tip = (t / 2, w * (0.12 if prop.name == "knife" else 0.5))
         return np.concatenate([_rod(back, -0.05, (0.011, 0.014), (0.011, 0.014)),
                                _rod(-0.05, -L, (t / 2, w / 2), tip)])
