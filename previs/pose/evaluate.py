@@ -6,8 +6,8 @@ props and mocap. :meth:`BodyPoses.at` then poses all performers and Henry for a 
 
 1. local rotations: the procedural upper body (arm swing, guard, Henry's pitch) blended
    with the clip playing (fading in over 0.1 s, out over 0.15 s, on the joints it drives);
-2. one forward-kinematics pass for all bodies (the pelvis at the gait's height, stepped in
-   toward a target out of reach, moved by the clip's root motion);
+2. one forward-kinematics pass for all bodies (the pelvis at the gait's height, moved by
+   the clip's root motion; a striker out of reach walks its step in with the gait);
 3. Henry shifted so his eye point sits on the camera;
 4. legs onto the gait's planted ankles (two-bone IK), unless a clip drives the legs;
 5. strikes: around each contact frame the striking fist or foot is pulled onto the target's
@@ -29,15 +29,18 @@ from ..timebase import time_base_of
 from .clips import ClipLibrary, load_library
 from .frame import FramePoses
 from .held_props import HeldProps
-from .ik import lerp_angle, orthonormal, yaw_of
-from .limbs import fist, place_limb, plant_legs
-from .locomotion import footsteps, gait_at
+from .ik import orthonormal, yaw_of
+from .limbs import fist, keep_above_floor, place_limb, plant_legs
+from .locomotion import footsteps, gait_at, ground_speed
 from .mocap import MocapBodies
 from .schedule import FADE_IN, FADE_OUT, IK_RAMP, schedule
 from .skeleton import (CHEST_POINT, EYE_IN_HEAD, HEAD_POINT, INDEX, J, TEMPLATE_HEIGHT, forward_kinematics,
                        point_in, rot_y)
 from .upper_body import GUARD_CROUCH, upper_body
 
+LENS_POINT = EYE_IN_HEAD + np.array((0.0, 0.0, -0.15))
+"""Template metres in Henry's head frame (his camera's): where a blow to his head lands,
+15 cm in front of the lens, so the fist fills the frame instead of vanishing behind it."""
 BLOCK = 8
 """Frames evaluated together (a third of a second at 24 fps)."""
 CACHE_BLOCKS = 4
@@ -70,10 +73,11 @@ class BodyPoses:
                                   np.asarray(motion.henry_xz, float)[:, None]], axis=1)
         self.facing = np.concatenate([np.asarray(motion.perf_facing, float).reshape(F, P),
                                       np.asarray(motion.track.yaw, float)[:, None]], axis=1)
-        self.steps = footsteps(self.xz, self.facing, self.scale, self.fps)
-        self.sched = schedule(level, motion, self.lib, self.xz, self.steps.speed, self.facing)
-        # Bodies turn at most MAX_TURN_RATE (a facing snap reads as a quick turn); Henry's
-        # chest follows the camera exactly.
+        self.sched = schedule(level, motion, self.lib, self.xz, ground_speed(self.xz, self.fps), self.facing)
+        # The feet walk the simulated path plus the strikes' steps in, facing the clips'
+        # targets; bodies turn at most MAX_TURN_RATE (a facing snap reads as a quick turn).
+        # Henry's chest follows the camera exactly.
+        self.steps = footsteps(self.xz + self.sched.lunge, self._facing_targets(), self.scale, self.fps)
         self.body_yaw = self.steps.yaw.copy()
         self.body_yaw[:, P] = self.facing[:, P]
         self.times = self.tb.times(F)
@@ -85,6 +89,13 @@ class BodyPoses:
         self.mocap = MocapBodies(level, self)
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
 
+    def _facing_targets(self) -> np.ndarray:
+        """(F, A) facing: the simulation's, or toward the target of the clip playing."""
+        face = self.sched.face
+        to = self.xz[np.arange(self.F)[:, None], np.maximum(face, 0)] - self.xz
+        ok = (face >= 0) & (np.hypot(to[..., 0], to[..., 1]) > 1e-6)
+        return np.where(ok, yaw_of(to[..., 0], to[..., 1]), self.facing)
+
     def at(self, frame: int) -> FramePoses:
         """The bodies at ``frame`` (clamped into ``[0, frames)``)."""
         f = min(max(int(frame), 0), self.F - 1)
@@ -92,16 +103,25 @@ class BodyPoses:
         names, prop_world = self.props.at(f, w)
         return FramePoses(world=w, prop_names=names, prop_world=prop_world)
 
-    def world_at(self, f: int) -> np.ndarray:
-        """Joint matrices (A, J, 4, 4) of frame ``f`` in ``[0, frames)`` (a copy)."""
-        b = f // BLOCK
+    def prefetch(self, frame: int) -> None:
+        """Evaluate the block holding ``frame`` now if it is not cached (a player calls it for
+        the frame ``BLOCK`` ahead after drawing, to keep block costs off the frame it needs)."""
+        f = min(max(int(frame), 0), self.F - 1)
+        self._world_block(f // BLOCK)
+
+    def _world_block(self, b: int) -> np.ndarray:
         world = self._cache.get(b)
         if world is None:
             world = self._block(b)
             self._cache[b] = world
             if len(self._cache) > CACHE_BLOCKS:
                 self._cache.popitem(last=False)
-        return world[f - b * BLOCK].copy()
+        return world
+
+    def world_at(self, f: int) -> np.ndarray:
+        """Joint matrices (A, J, 4, 4) of frame ``f`` in ``[0, frames)`` (a copy)."""
+        b = f // BLOCK
+        return self._world_block(b)[f - b * BLOCK].copy()
 
     def _block(self, b: int) -> np.ndarray:
         """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK)."""
@@ -114,15 +134,7 @@ class BodyPoses:
         active = cid >= 0
         fade_out = np.where(np.isfinite(s.end[fr]), (s.end[fr] - t) / FADE_OUT, 1.0)
         wc = np.where(active, np.clip(np.minimum((t - s.start[fr]) / FADE_IN, fade_out), 0.0, 1.0), 0.0)
-        # Facing: toward the clip's target while it plays.
-        yaw = self.body_yaw[fr].copy()
-        face = s.face[fr]
-        fsel = face >= 0
-        if fsel.any():
-            tx = self.xz[fr[:, None], np.where(fsel, face, 0)] - self.xz[fr]
-            far = np.hypot(tx[..., 0], tx[..., 1]) > 1e-6
-            want = yaw_of(tx[..., 0], tx[..., 1])
-            yaw = np.where(fsel & far, lerp_angle(yaw, want, wc), yaw)
+        yaw = self.body_yaw[fr]
         # 1. local rotations.
         sw = np.clip(g.speed / 0.6, 0.0, 1.0)
         pitch = np.zeros((n, A))
@@ -131,9 +143,6 @@ class BodyPoses:
                            s.guard[fr].reshape(-1), pitch.reshape(-1)).reshape(n, A, J, 3, 3)
         pelvis = g.pelvis.copy()
         pelvis[..., 1] -= GUARD_CROUCH * s.guard[fr] * self.scale
-        lunge = s.lunge[fr]
-        pelvis[..., 0] += lunge[..., 0]
-        pelvis[..., 2] += lunge[..., 1]
         legw = np.ones((n, A))
         if active.any():
             fi, ai = np.nonzero(active)
@@ -157,10 +166,8 @@ class BodyPoses:
         world[:, P, :, :3, 3] += (self.motion.track.pos[fr] - eye)[:, None, :]
         flat = world.reshape(n * A, J, 4, 4)
         # 4. planted legs.
-        ank = g.ankle.copy()
-        ank[..., 0] += lunge[..., None, 0]
-        ank[..., 2] += lunge[..., None, 1]
-        plant_legs(flat, ank.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        plant_legs(flat, g.ankle.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        keep_above_floor(flat, np.flatnonzero(legw.reshape(-1) < 1.0), scale)
         # 5. strikes land on the target's head or chest.
         self._strikes(flat, fr, cid, scale)
         world = flat.reshape(n, A, J, 4, 4)
@@ -179,7 +186,9 @@ class BodyPoses:
         c = cid[fi, ai]
         rows = fi * A + ai
         trow = fi * A + aim[fi, ai]
-        head = point_in(flat[trow], INDEX["head"], HEAD_POINT)
+        at_henry = (aim[fi, ai] == self.P)[:, None]
+        head = np.where(at_henry, point_in(flat[trow], INDEX["head"], LENS_POINT),
+                        point_in(flat[trow], INDEX["head"], HEAD_POINT))
         chest = point_in(flat[trow], INDEX["chest"], CHEST_POINT)
         kinds = np.array([cl.target for cl in self.lib.clips])[c]
         effs = np.array([cl.effector for cl in self.lib.clips])[c]
