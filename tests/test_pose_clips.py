@@ -241,3 +241,17 @@ def test_the_target_reels_away_from_the_blow_from_contact(action):
     z = [bp.at(g).world[1, INDEX["chest"], 2, 3] for g in (f - 1, f, f + 3)]
     assert z[1] == pytest.approx(z[0], abs=0.02)  # nothing before the contact
     assert z[2] > z[1] + 0.04  # then back, away from A
+
+
+@pytest.mark.parametrize("action", ["kick", "throw", "tackle", "shove", "dodge", "fall"])
+def test_no_foot_goes_through_the_floor(action):
+    from previs.pose.limbs import HEEL_POINT, TOE_POINT
+
+    _, m, bp = duel(action, 1.0)
+    low = np.inf
+    for f in range(m.frames):
+        w = bp.at(f).world
+        for foot in ("l_foot", "r_foot"):
+            for pt in (HEEL_POINT, TOE_POINT):
+                low = min(low, point_in(w, INDEX[foot], pt)[:, 1].min())
+    assert -1e-9 < low < 0.1

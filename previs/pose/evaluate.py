@@ -6,6 +6,7 @@ props and mocap. :meth:`BodyPoses.at` then poses all performers and Henry for a 
 
 1. local rotations: the procedural upper body (arm swing, guard, Henry's pitch) blended
    with the clip playing (fading in over 0.1 s, out over 0.15 s, on the joints it drives);
+   Henry's arms from his take when he has ``mocap``;
 2. one forward-kinematics pass for all bodies (the pelvis at the gait's height, moved by
    the clip's root motion; a striker out of reach walks its step in with the gait);
 3. Henry shifted so his eye point sits on the camera;
@@ -25,6 +26,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..sim.script import smoothstep
 from ..timebase import time_base_of
 from .clips import ClipLibrary, load_library
 from .frame import FramePoses
@@ -47,11 +49,6 @@ CACHE_BLOCKS = 4
 HENRY_DRIVES = ("l_upperarm", "l_forearm", "l_hand", "r_upperarm", "r_forearm", "r_hand",
                 "l_thigh", "l_shin", "l_foot", "r_thigh", "r_shin", "r_foot")
 """The joints a clip drives on Henry: his limbs only (his chest and head follow the camera)."""
-
-
-def _smoothstep(s):
-    s = np.clip(s, 0.0, 1.0)
-    return s * s * (3 - 2 * s)
 
 
 class BodyPoses:
@@ -179,7 +176,7 @@ class BodyPoses:
         n, A = len(fr), self.A
         aim = s.aim[fr]
         df = np.abs(fr[:, None] - s.contact[fr]) / self.fps
-        wik = np.where((aim >= 0) & (cid >= 0), _smoothstep(1.0 - df / IK_RAMP), 0.0)
+        wik = np.where((aim >= 0) & (cid >= 0), smoothstep(1.0 - df / IK_RAMP), 0.0)
         if not (wik > 0).any():
             return
         fi, ai = np.nonzero(wik > 0)

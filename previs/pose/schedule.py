@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..sim.script import smoothstep
 from ..timebase import time_base_of
 from .clips import ClipLibrary
 
@@ -73,11 +74,6 @@ def body_rows(level) -> dict[int, int]:
     rows = {p.id: i for i, p in enumerate(level.performers)}
     rows[level.henry.id] = len(level.performers)
     return rows
-
-
-def _smoothstep(s):
-    s = np.clip(s, 0.0, 1.0)
-    return s * s * (3 - 2 * s)
 
 
 def _smooth(x: np.ndarray, n: int) -> np.ndarray:
@@ -157,7 +153,7 @@ def schedule(level, motion, lib: ClipLibrary, xz: np.ndarray, speed: np.ndarray,
                 a0, a2 = bt - t_in, bt + HOLD_AFTER + t_out
                 fa, fb = max(0, tb.frame_at(a0)), min(F, tb.frame_at(a2))
                 tt = t[fa:fb]
-                e = np.minimum(_smoothstep((tt - a0) / t_in), _smoothstep((a2 - tt) / t_out))
+                e = np.minimum(smoothstep((tt - a0) / t_in), smoothstep((a2 - tt) / t_out))
                 lunge[fa:fb, r] = (step / dist) * d[None, :] * e[:, None]
     guard = _guard(level, motion, xz, speed, facing, down, t, tb, rows)
     return Schedule(clip, start, rate, end, face, aim, contact, lunge, guard)
