@@ -13,7 +13,9 @@ HELP = "render one POV frame offscreen to a PNG"
 DESCRIPTION = """\
 Render the frame at --time seconds of LEVEL's fight (or of a take recorded with
 'previs walk', --take) from Henry's eyes, offscreen, to a PNG: the same renderer as the
-window and the animatic. The frame is the one on screen at that time (frame f covers [f/fps, (f+1)/fps)).
+window and the animatic, the bodies posed as the fight has them then (walk cycles, action
+clips, falls, held props; Henry's own arms in view). The frame is the one on screen at
+that time (frame f covers [f/fps, (f+1)/fps)).
 
 --overlays draws zones (by kind: pyro orange, no-go hatched red, ...) and paths on the
 floor; --hud adds the window's HUD (timecode, shot, cut countdown, beats, safety
@@ -60,6 +62,9 @@ def run(args) -> int:
         raise PrevisError(f"--time {args.time:g} is past the end of the {'take' if args.take else 'fight'}: "
                           f"frames run from 0 to {tb.time_of(last):.3f} s (frame {last}).")
     fs = motion.snapshot(frame)
+    from ..pose.evaluate import BodyPoses
+
+    poses = BodyPoses(motion).at(frame)
 
     from ..gl.context import create_offscreen_context
     from ..gl.renderer import NO_OVERLAYS, Overlays, Renderer
@@ -79,7 +84,7 @@ def run(args) -> int:
 
                 huds = HudLayers()
                 layers = (huds.over(hud, level, args.size),)
-            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, layers=layers)
+            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, layers=layers, poses=poses)
             rgb = r.read_pixels()
             if hud is not None:
                 huds.close()
