@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from pathlib import Path
 
@@ -73,24 +73,47 @@ class ChunkJob:
 
 @dataclass
 class Timings:
-    """Seconds spent on the drawing thread, per step, summed over chunks (and workers):
-    ``draw`` (Python + llvmpipe's vertex stage), ``wait_encoder`` (no free encoder frame:
-    the encoder was the bottleneck), ``readback`` (waiting for rasterising + the copy),
-    ``flush`` (finishing each chunk's encoder)."""
+    """Seconds per step, summed over chunks (and workers).
+
+    Wall time on the drawing thread: ``draw`` (Python + llvmpipe's vertex stage),
+    ``wait_encoder`` (no free encoder frame: the encoder was the bottleneck), ``readback``
+    (waiting for rasterising + the copy), ``flush`` (finishing each chunk's encoder).
+
+    CPU time, from per-thread clocks (so waiting costs nothing): ``cpu_submit`` (the
+    drawing thread in ``draw`` and ``glFlush``), ``cpu_readback`` (the drawing thread
+    reading back: the transfer and the flip), ``cpu_burnin``, ``cpu_convert`` (swscale
+    RGBA -> YUV 4:2:0) and ``cpu_encode`` (libx264 + mux) on the encoder thread, and
+    ``cpu_process`` (every thread of the process while it drew chunks). What the named
+    threads do not account for is llvmpipe's rasteriser threads: :meth:`cpu_terms`."""
 
     draw: float = 0.0
     wait_encoder: float = 0.0
     readback: float = 0.0
     flush: float = 0.0
+    cpu_submit: float = 0.0
+    cpu_readback: float = 0.0
+    cpu_burnin: float = 0.0
+    cpu_convert: float = 0.0
+    cpu_encode: float = 0.0
+    cpu_process: float = 0.0
 
     def add(self, other: "Timings | dict") -> None:
         d = other if isinstance(other, dict) else other.as_dict()
-        for k in ("draw", "wait_encoder", "readback", "flush"):
-            setattr(self, k, getattr(self, k) + float(d.get(k, 0.0)))
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + float(d.get(f.name, 0.0)))
 
     def as_dict(self) -> dict:
-        return {"draw": self.draw, "wait_encoder": self.wait_encoder, "readback": self.readback,
-                "flush": self.flush}
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def cpu_terms(self) -> dict:
+        """CPU seconds per term of a frame's cost: ``submit``, ``rasterise`` (the process's
+        CPU less its drawing and encoder threads: llvmpipe's rasteriser threads, with one
+        thread per worker as :func:`~previs.animatic.render.render_animatic` sets it),
+        ``readback``, ``burnin``, ``convert``, ``encode``."""
+        named = {"submit": self.cpu_submit, "readback": self.cpu_readback, "burnin": self.cpu_burnin,
+                 "convert": self.cpu_convert, "encode": self.cpu_encode}
+        rest = max(0.0, self.cpu_process - sum(named.values()))
+        return {"submit": self.cpu_submit, "rasterise": rest, **{k: v for k, v in named.items() if k != "submit"}}
 
 
 def chunk_ranges(frames: int, fps: float, seconds: float = CHUNK_SECONDS) -> list[tuple[int, int]]:
@@ -161,46 +184,55 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     flush = getattr(renderer, "flush", None)
     prepare = (lambda rgba, i: burn.apply(rgba, start + i)) if burn is not None else None
     snapshot = job.motion.snapshot
-    pc = time.perf_counter
-    with H264Writer(path, w, h, fps, preset=job.preset, qp=job.qp, crf=job.crf, threads=job.threads,
-                    pool=job.pool, title=job.title, comment=job.comment, prepare=prepare, faststart=False,
-                    durable=False, label=job.target) as enc:
+    pc, tt = time.perf_counter, time.thread_time
+    cpu0 = time.process_time()
+    enc = H264Writer(path, w, h, fps, preset=job.preset, qp=job.qp, crf=job.crf, threads=job.threads,
+                     pool=job.pool, title=job.title, comment=job.comment, prepare=prepare, faststart=False,
+                     durable=False, label=job.target)
+    with enc:
 
         def emit(f: int) -> None:
             """Read frame ``f`` back into a free encoder frame and queue it."""
             b = pc()
             slot = enc.acquire()
-            c = pc()
+            c, cc = pc(), tt()
             if ahead:
                 fast(slot.rgba, f % 2)
             elif fast is not None:
                 fast(slot.rgba)
             else:
                 np.copyto(slot.rgb, renderer.read_pixels())
-            d = pc()
+            d, dd = pc(), tt()
             enc.submit(slot)
             t.wait_encoder += c - b
             t.readback += d - c
+            t.cpu_readback += dd - cc
             if on_frame is not None:
                 on_frame()
 
         for f in range(start, stop):
-            a = pc()
+            a, aa = pc(), tt()
             if ahead:
                 renderer.draw(snapshot(f), target=f % 2)
                 if flush is not None:
                     flush()  # rasterise frame f while frame f - 1 is read back
                 t.draw += pc() - a
+                t.cpu_submit += tt() - aa
                 if f > start:
                     emit(f - 1)
             else:
                 renderer.draw(snapshot(f))
                 t.draw += pc() - a
+                t.cpu_submit += tt() - aa
                 emit(f)
         if ahead and stop > start:
             emit(stop - 1)
         a = pc()
     t.flush += pc() - a
+    t.cpu_burnin += enc.cpu["burnin"]
+    t.cpu_convert += enc.cpu["convert"]
+    t.cpu_encode += enc.cpu["encode"]
+    t.cpu_process += time.process_time() - cpu0
 
 
 def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.PathLike, fps: float,

@@ -44,8 +44,8 @@ DEFAULT_SIZE = (1280, 720)
 
 class OffscreenRenderer:
     """The previs renderer with its own hidden GL context, for batch work (animatic,
-    report stills). ``draw(frame_state, target=0)``, ``flush()``, ``read_pixels()``
-    (H, W, 3) top row first, ``read_rgba_into(out, target=None)`` (fast path), ``close()``
+    report stills). ``draw(frame_state, target=0)``, ``flush()``, ``finish()`` (wait for
+    the rasteriser), ``read_pixels()`` (H, W, 3) top row first, ``read_rgba_into(out, target=None)`` (fast path), ``close()``
     (also closes the context). ``targets``: offscreen framebuffers to draw into in turn
     (see :class:`~previs.gl.renderer.Renderer`)."""
 
@@ -67,6 +67,9 @@ class OffscreenRenderer:
 
     def flush(self) -> None:
         self.renderer.flush()
+
+    def finish(self) -> None:
+        self.renderer.finish()
 
     def read_pixels(self) -> np.ndarray:
         return self.renderer.read_pixels()

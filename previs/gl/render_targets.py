@@ -86,6 +86,12 @@ class RenderTargets:
         the next one into another target."""
         GL.glFlush()
 
+    @staticmethod
+    def finish() -> None:
+        """Wait until everything drawn so far is rasterised (``glFinish``): benchmarks use it
+        to tell the CPU spent rasterising from the read-back that follows."""
+        GL.glFinish()
+
     def present(self) -> None:
         """Copy the offscreen frame to the window's back buffer (then flip the display)."""
         if not self._fbo:
