@@ -16,8 +16,8 @@ on the number of workers (a test checks it).
 
 Per frame, in a worker: ``draw`` frame f into one of two offscreen targets and
 ``glFlush`` it, so llvmpipe's rasteriser threads start on it; then read frame f - 1 back
-from the other target (``glReadPixels`` as RGBA, a plain copy on llvmpipe) with a vertical
-flip into a pooled encoder frame. On the encoder thread: the burn-ins, swscale RGBA ->
+from the other target (``glReadPixels`` as RGBA, a plain copy on llvmpipe) straight into a
+pooled encoder frame (drawn top row first, so no flip). On the encoder thread: the burn-ins, swscale RGBA ->
 YUV 4:2:0 and libx264 (both releasing the GIL, so they run while the next frame is drawn).
 """
 
@@ -101,8 +101,12 @@ def offscreen_renderer(level, size, targets: int = 1) -> OffscreenRenderer:
 
 def animatic_renderer(level, size) -> OffscreenRenderer:
     """The animatic's default renderer: two targets, so drawing runs one frame ahead of
-    the read-back (see :func:`render_animatic`)."""
-    return OffscreenRenderer(level, size, targets=2)
+    the read-back (see :func:`render_animatic`), drawn top row first where GL can
+    (:meth:`~previs.gl.render_targets.RenderTargets.draw_top_row_first`), so a frame is
+    read straight into the encoder's frame with no flip."""
+    r = OffscreenRenderer(level, size, targets=2)
+    r.renderer.draw_top_row_first()
+    return r
 
 
 @dataclass
