@@ -105,11 +105,17 @@ def test_pitching_up_moves_the_performer_down(gl):
 
 def test_down_performer_is_drawn_low(gl):
     # Camera level (pitch 0): the horizon is the middle row; a standing 1.8 m body 3 m away
-    # reaches above it, a body lying on the floor (0.6 m thick) stays well below it.
-    standing = red_mask(render(gl, scene(), pitch=0.0))
+    # reaches above it (its skin-toned head included: every pixel that differs from the
+    # empty floor), a body lying on the floor (0.3 m thick) stays well below it.
+    empty = render(gl, scene(performers=[performer(2, "Goon", (10.0, -40.0), color=RED)]), pitch=0.0)
+
+    def body(img):
+        return np.abs(img.astype(int) - empty.astype(int)).max(axis=-1) > 12
+
+    standing = body(render(gl, scene(), pitch=0.0))
     lying = red_mask(render(gl, scene(down=True), pitch=0.0))
     h = SIZE[1]
-    assert np.nonzero(standing)[0].min() < h // 2
+    assert np.nonzero(standing)[0].min() < h // 2 - 3  # the crown 0.1 m above the eye: 5 px
     assert lying.any()
     assert np.nonzero(lying)[0].min() > h // 2 + 10
 

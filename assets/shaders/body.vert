@@ -1,51 +1,43 @@
 #version 330 core
-// Performers, all in one instanced draw. The template body is built for a 1.8 m person
-// (previs/render/geometry.py): part 0 legs/torso/arms and part 3 chest plate are in units
-// of the performer's radius (x, z) and height (y); parts 1 head, 2 nose and 4 visor are
-// metres, scaled uniformly by height / 1.8. Local -Z is the body's front (yaw 0 faces
-// north, -Z).
+// Posed bodies (and held props), all in a few instanced draws. Each vertex of the mesh
+// (previs/gl/body_mesh.py) is written in its bone's frame at template scale and names the
+// bone; the bone's world matrix (pose, uniform scale height / 1.8, position) comes from
+// u_bones, a buffer texture of RGBA32F texels filled each frame, one block per instance:
+//   texel 0: r, g, b (0..1), dim (1 normal, 0.7 down)
+//   texels 1 + 3 * bone .. + 2: the first three rows of the bone's 4x4 world matrix.
+// Instance i of a draw reads the block at u_first + i * u_block.
 layout(location = 0) in vec3 a_pos;
 layout(location = 1) in vec3 a_normal;
 layout(location = 2) in float a_part;
-// Per instance:
-layout(location = 3) in vec4 i_pose;   // x, z (m), facing yaw (radians), down (0/1)
-layout(location = 4) in vec4 i_color;  // r, g, b (0..1), unused
-layout(location = 5) in vec2 i_size;   // radius, height (m)
+layout(location = 3) in float a_bone;
 
 uniform mat4 u_viewproj;
+uniform samplerBuffer u_bones;
+uniform int u_first;   // texel of this draw's first block
+uniform int u_block;   // texels per block: 1 + 3 * bones
 
 out vec3 v_color;   // shaded; world.frag adds the fog
 
-const float TEMPLATE_HEIGHT = 1.8;
-
 void main() {
-    float r = i_size.x, h = i_size.y;
+    int base = u_first + gl_InstanceID * u_block;
+    int b = base + 1 + 3 * int(a_bone + 0.5);
+    vec4 r0 = texelFetch(u_bones, b), r1 = texelFetch(u_bones, b + 1), r2 = texelFetch(u_bones, b + 2);
+    vec4 p = vec4(a_pos, 1.0);
+    vec3 w = vec3(dot(r0, p), dot(r1, p), dot(r2, p));
+    // The 3x3 part is a rotation times a uniform scale: normalising undoes the scale.
+    vec3 wn = normalize(vec3(dot(r0.xyz, a_normal), dot(r1.xyz, a_normal), dot(r2.xyz, a_normal)));
+    vec4 inst = texelFetch(u_bones, base);
+    vec3 col = inst.rgb;
     int part = int(a_part + 0.5);
-    vec3 p, n = a_normal;
-    if (part == 0 || part == 3) {
-        p = vec3(a_pos.x * r, a_pos.y * h, a_pos.z * r);
-        n = normalize(vec3(a_normal.x / max(r, 1e-3), a_normal.y / max(h, 1e-3), a_normal.z / max(r, 1e-3)));
-    } else {
-        p = a_pos * (h / TEMPLATE_HEIGHT);
-    }
-    if (i_pose.w > 0.5) {
-        // Down: fallen backwards, face up, head away from where it faced; lying on the
-        // floor (rotate +90 deg about X: y' = -z, z' = y, then lift by the radius).
-        p = vec3(p.x, -p.z + r, p.y);
-        n = vec3(n.x, -n.z, n.y);
-    }
-    float c = cos(i_pose.z), s = sin(i_pose.z);
-    // rotateY(yaw): x' = x cos + z sin, z' = -x sin + z cos
-    vec3 w = vec3(p.x * c + p.z * s, p.y, -p.x * s + p.z * c) + vec3(i_pose.x, 0.0, i_pose.y);
-    vec3 wn = normalize(vec3(n.x * c + n.z * s, n.y, -n.x * s + n.z * c));
-    vec3 col = i_color.rgb;
-    if (part == 1) col = mix(col, vec3(0.93, 0.78, 0.66), 0.6);    // head: skin-ish
-    else if (part == 2) col = vec3(0.95, 0.78, 0.25);               // nose: bright
-    else if (part == 3) col = mix(col, vec3(1.0), 0.45);            // chest plate: front
-    else if (part == 4) col = vec3(0.14, 0.16, 0.20);               // visor: eyes
-    if (i_pose.w > 0.5) col *= 0.7;
-    // A soft key light from above-front so round shapes read as round (per vertex:
-    // ~400 vertices a body, a handful of pixels each).
+    if (part == 1) col = mix(col, vec3(0.84, 0.64, 0.50), 0.85);       // head, neck, fists: skin, a hint of the clothes
+    else if (part == 2) col = vec3(0.95, 0.78, 0.25);                   // nose: bright
+    else if (part == 3) col = mix(col, vec3(1.0), 0.45);                // chest front: lighter
+    else if (part == 4) col = vec3(0.14, 0.16, 0.20);                   // eye band
+    else if (part == 5) col = mix(col, vec3(0.16, 0.17, 0.20), 0.45);   // trousers: darker
+    else if (part == 6) col = vec3(0.12, 0.11, 0.10);                   // shoes
+    // part 7: a prop, its own colour as given
+    col *= inst.a;
+    // A soft key light from above-front so round shapes read as round (per vertex).
     vec3 l = normalize(vec3(0.35, 0.85, 0.40));
     float shade = 0.50 + 0.50 * max(dot(wn, l), 0.0) + 0.10 * wn.y;
     v_color = col * shade * mix(0.72, 1.0, clamp(w.y / 1.2, 0.0, 1.0));  // darker toward the floor

@@ -60,6 +60,9 @@ def run(args) -> int:
         raise PrevisError(f"--time {args.time:g} is past the end of the {'take' if args.take else 'fight'}: "
                           f"frames run from 0 to {tb.time_of(last):.3f} s (frame {last}).")
     fs = motion.snapshot(frame)
+    from ..pose.evaluate import BodyPoses
+
+    poses = BodyPoses(motion).at(frame)
 
     from ..gl.context import create_offscreen_context
     from ..gl.renderer import NO_OVERLAYS, Overlays, Renderer
@@ -79,7 +82,7 @@ def run(args) -> int:
 
                 huds = HudLayers()
                 layers = (huds.over(hud, level, args.size),)
-            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, layers=layers)
+            r.draw(fs, overlays=Overlays.all() if args.overlays else NO_OVERLAYS, layers=layers, poses=poses)
             rgb = r.read_pixels()
             if hud is not None:
                 huds.close()

@@ -5,16 +5,16 @@ Usage (the GL context must be current, see :mod:`previs.gl.context`)::
 
     ctx = create_offscreen_context((1280, 720))
     r = Renderer(level, (1280, 720))
-    r.draw(motion.snapshot(120), overlays=Overlays(zones=True), layers=(hud_layer,))
+    r.draw(motion.snapshot(120), poses=BodyPoses(motion).at(120), overlays=Overlays(zones=True), layers=(hud_layer,))
     rgb = r.read_pixels()          # (720, 1280, 3) uint8, top row first
 
 What is uploaded once per level (``set_level`` again on hot reload): the walls merged into
 one indexed mesh (grouped in 16 x 16-cell chunks), the floor as rectangles of one tile
-colour each, the person template in two levels of detail, the overlay triangles. Per frame: a few uniforms, one
-``glBufferSubData`` of the bodies in view (10 floats each: x, z, facing, down, colour,
-radius, height) per level of detail, each drawn with one instanced call (bodies nearer
-than 10 m in full, the rest with half the triangles), and one ``glDrawElements`` per
-visible wall chunk. The renderer draws what the FrameState says; it never moves anything.
+colour each, the overlay triangles; once per renderer, the articulated person (two
+levels of detail, Henry's arms) and the props (:mod:`previs.gl.body_draw`). Per frame: a
+few uniforms, one ``glBufferSubData`` of the bone matrices of the bodies in view, a few
+instanced calls for bodies and props, and one ``glDrawElements`` per visible wall chunk.
+The renderer draws what the FrameState and FramePoses say; it never moves anything.
 
 Fill rate is the budget on a software rasteriser (Mesa llvmpipe), so: bodies and wall
 chunks outside the view are culled on the CPU (numpy, a few microseconds); what is left
@@ -34,11 +34,16 @@ import math
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from ..level.model import Level
-from . import body_mesh, level_meshes, overlay_mesh
+from . import level_meshes, overlay_mesh
+from .body_draw import BodyDrawer
 from .render_targets import RenderTargets
 from .layers import NO_OVERLAYS, OverlayLayer, Overlays  # noqa: F401  (re-exported)
 from .view_camera import NEAR, Camera, view_projection
+if TYPE_CHECKING:
+    from ..pose.frame import FramePoses
 from .glapi import GL, Program, RenderError, attrib, delete_buffers, delete_vertex_arrays, make_buffer, set_mat4
 
 SKY = (0.50, 0.56, 0.63)  # dusk blue-grey: walls (mid tones) and red/orange bodies stand out
@@ -75,9 +80,6 @@ class Renderer(RenderTargets):
         self.targets = max(1, int(targets)) if offscreen else 1
         self._programs = {"world": Program("world"), "floor": Program("floor"),
                           "body": Program("body", frag="world"), "overlay": Program("overlay")}
-        self._vaos: list[int] = []
-        self._bufs: list[int] = []
-        self._tex: list[int] = []
         self._fbo = 0  # the framebuffer of the target drawn last (0: the window)
         self._fbos: list[int] = []
         self._rbo: list[int] = []
@@ -85,30 +87,11 @@ class Renderer(RenderTargets):
             for _ in range(self.targets):
                 self._make_fbo()
             self._fbo = self._fbos[0]
-        self._build_body_template()
+        self._body = BodyDrawer()
         self.level: Level | None = None
         self.set_level(level)
 
     # -- set-up ----------------------------------------------------------------------------
-
-    def _build_body_template(self) -> None:
-        """Two levels of detail of the person: near (index 0) and far (1), each with its
-        own vertex array; their instance buffers are made per level."""
-        self._bodies = []
-        for tris in (body_mesh.body_template(), body_mesh.body_template_far()):
-            verts, idx = body_mesh.indexed(tris)
-            vao = int(GL.glGenVertexArrays(1))
-            GL.glBindVertexArray(vao)
-            stride = body_mesh.BODY_VERTEX * 4
-            vbo = make_buffer(verts)
-            attrib(0, 3, stride, 0)
-            attrib(1, 3, stride, 12)
-            attrib(2, 1, stride, 24)
-            ebo = make_buffer(idx, GL.GL_ELEMENT_ARRAY_BUFFER)
-            GL.glBindVertexArray(0)
-            self._vaos.append(vao)
-            self._bufs += [vbo, ebo]
-            self._bodies.append([vao, len(idx), 0])  # vao, index count, instance buffer
 
     def set_level(self, level: Level) -> None:
         """Upload a level's static geometry (first use, or a hot reload)."""
@@ -122,7 +105,7 @@ class Renderer(RenderTargets):
         self._level_tex: list[int] = []
         self._build_walls(level)
         self._build_floor(level)
-        self._build_instances(level)
+        self._body.set_level(level)
         self._overlay_cache: dict[Overlays, tuple[int, int, int, int]] = {}
 
     def _free_level(self) -> None:
@@ -177,34 +160,6 @@ class Renderer(RenderTargets):
         self._level_vaos.append(self._floor_vao)
         self._level_bufs += [vbo, ebo]
 
-    def _build_instances(self, level: Level) -> None:
-        """One interleaved instance buffer, refilled each frame with the bodies in view:
-        x, z, facing (rad), down | r, g, b, 0 | radius, height. Body ``P`` (after the
-        performers) is Henry's own, drawn only from a free camera."""
-        P = len(level.performers)
-        self._P = P
-        data = np.zeros((P + 1, body_mesh.INSTANCE_FLOATS), np.float32)
-        for i, p in enumerate(level.performers):
-            data[i, 4:7] = np.asarray(p.color, np.float32) / 255.0
-            data[i, 8:10] = (p.radius, p.height)
-        h = level.henry
-        data[P, 4:7] = np.asarray(body_mesh.HENRY_COLOR, np.float32) / 255.0
-        data[P, 8:10] = (h.radius, h.height)
-        self._inst_all = data  # every body; poses filled per frame
-        self._inst_out = np.zeros_like(data)  # the visible ones, nearest first
-        # Bounding sphere radius about (x, height / 2, z): covers standing and lying bodies.
-        self._inst_radius = np.hypot(data[:, 9], data[:, 8]).astype(np.float64) + 0.2
-        self._inst_half_h = data[:, 9].astype(np.float64) / 2.0
-        stride = body_mesh.INSTANCE_FLOATS * 4
-        for body in self._bodies:
-            GL.glBindVertexArray(body[0])
-            body[2] = make_buffer(data, usage=GL.GL_DYNAMIC_DRAW)
-            attrib(3, 4, stride, 0, divisor=1)
-            attrib(4, 4, stride, 16, divisor=1)
-            attrib(5, 2, stride, 32, divisor=1)
-            self._level_bufs.append(body[2])
-        GL.glBindVertexArray(0)
-
     def _overlay(self, ov: Overlays) -> tuple[int, int, int, int]:
         """(vao, vbo, zone vertex count, total vertex count), built on first use."""
         got = self._overlay_cache.get(ov)
@@ -240,14 +195,17 @@ class Renderer(RenderTargets):
     # -- per frame -------------------------------------------------------------------------
 
     def draw(self, state, overlays: Overlays = NO_OVERLAYS, layers=(), camera: Camera | None = None,
-             show_henry: bool = False, target: int = 0) -> None:
+             show_henry: bool = False, target: int = 0, poses: FramePoses | None = None) -> None:
         """Draw one frame.
 
         ``state``: the FrameState to show. ``camera``: draw from this camera instead of
         Henry's eyes (the free camera); ``show_henry`` then draws his body too. ``layers``:
         :class:`OverlayLayer` objects drawn on top, in order, after the scene. ``target``: which
         offscreen framebuffer (0 .. ``targets`` - 1) to draw into; it becomes the one
-        :meth:`read_pixels` and :meth:`present` use."""
+        :meth:`read_pixels` and :meth:`present` use. ``poses``: the bodies' poses at this
+        frame (:class:`~previs.pose.frame.FramePoses`, e.g. ``BodyPoses(motion).at(frame)``);
+        without, every body stands in the rest pose at the state's positions. From Henry's
+        eyes only his arms and his prop are drawn (the camera is inside his head)."""
         if self.offscreen:
             self._fbo = self._fbos[target]
         cam = camera if camera is not None else Camera.from_frame(state)
@@ -266,24 +224,13 @@ class Renderer(RenderTargets):
         eye = tuple(float(v) for v in cam.eye)
         eye_a = np.asarray(eye)
 
-        # Bodies in view, nearest first: one instanced draw per level of detail (bodies
-        # within BODY_LOD_DISTANCE in full, the rest with half the triangles).
-        n, near = self._visible_bodies(state, planes, eye_a, show_henry)
-        if n:
-            prog = self._programs["body"]
-            prog.use()
-            set_mat4(prog, "u_viewproj", vp)
-            self._common_uniforms(prog, eye)
-            row = self._inst_out.shape[1] * 4
-            for (vao, count, buf), a, b in ((self._bodies[0], 0, near), (self._bodies[1], near, n)):
-                if b > a:
-                    GL.glBindBuffer(GL.GL_ARRAY_BUFFER, buf)
-                    # Orphan, then fill: new storage for this frame, so the driver need not
-                    # wait for the previous frame (still rasterising) to stop reading it.
-                    GL.glBufferData(GL.GL_ARRAY_BUFFER, self._inst_out.nbytes, None, GL.GL_DYNAMIC_DRAW)
-                    GL.glBufferSubData(GL.GL_ARRAY_BUFFER, 0, (b - a) * row, self._inst_out[a:b])
-                    GL.glBindVertexArray(vao)
-                    GL.glDrawElementsInstanced(GL.GL_TRIANGLES, count, GL.GL_UNSIGNED_INT, None, b - a)
+        # Bodies in view, nearest first, posed (see body_draw): near and far levels of
+        # detail, Henry's arms in first person, props.
+        prog = self._programs["body"]
+        prog.use()
+        set_mat4(prog, "u_viewproj", vp)
+        self._common_uniforms(prog, eye)
+        self._body.draw(prog, state, poses, planes, eye_a, show_henry, first_person=camera is None)
 
         # Wall chunks in view, nearest first.
         if self._wall_count:
@@ -329,35 +276,6 @@ class Renderer(RenderTargets):
         for layer in layers:
             layer.draw_over(self.size, state)
 
-    def _visible_bodies(self, state, planes: np.ndarray, eye: np.ndarray, show_henry: bool) -> tuple[int, int]:
-        """Fill ``_inst_out`` with the bodies inside the view, nearest first: (how many,
-        how many of them are nearer than BODY_LOD_DISTANCE)."""
-        P = self._P
-        data = self._inst_all
-        if P:
-            data[:P, 0:2] = state.perf_xz
-            np.radians(state.perf_facing, out=data[:P, 2], casting="unsafe")
-            data[:P, 3] = state.perf_down
-        data[P, 0:4] = (state.henry_xz[0], state.henry_xz[1], math.radians(state.yaw), 0.0)
-        m = P + 1 if show_henry else P
-        if m == 0:
-            return 0, 0
-        centre = np.empty((m, 4))
-        centre[:, 0] = data[:m, 0]
-        centre[:, 1] = self._inst_half_h[:m]
-        centre[:, 2] = data[:m, 1]
-        centre[:, 3] = 1.0
-        dist = centre @ planes.T  # (m, 5) signed distances to the frustum's planes
-        keep = np.nonzero(np.all(dist > -self._inst_radius[:m, None], axis=1))[0]
-        if len(keep) == 0:
-            return 0, 0
-        d2 = (centre[keep, 0] - eye[0]) ** 2 + (centre[keep, 2] - eye[2]) ** 2
-        order = np.argsort(d2, kind="stable")
-        keep = keep[order]
-        np.take(data, keep, axis=0, out=self._inst_out[: len(keep)])
-        near = int(np.searchsorted(d2[order], body_mesh.BODY_LOD_DISTANCE ** 2))
-        return len(keep), near
-
     def _visible_chunks(self, planes: np.ndarray, eye: np.ndarray) -> list[tuple[int, int]]:
         """(first index, count) of the wall chunks whose boxes touch the view, nearest first."""
         d = self._chunk_corners @ planes.T  # (C, 8, 5)
@@ -379,9 +297,7 @@ class Renderer(RenderTargets):
         """Free every GL object (the context itself belongs to the caller)."""
         self._free_level()
         self.level = None
-        delete_vertex_arrays(*self._vaos)
-        delete_buffers(*self._bufs)
-        self._vaos, self._bufs = [], []
+        self._body.close()
         for p in self._programs.values():
             p.delete()
         self._free_targets()

@@ -7,7 +7,7 @@ report only draw it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class FramePoses:
 
     world: np.ndarray
     prop_names: tuple[str, ...] = ()
-    prop_world: np.ndarray = np.zeros((0, 4, 4))
+    prop_world: np.ndarray = field(default_factory=lambda: np.zeros((0, 4, 4)))
 
     @property
     def henry(self) -> int:

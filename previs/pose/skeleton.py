@@ -139,18 +139,20 @@ def forward_kinematics(local: np.ndarray, root_pos: np.ndarray, root_rot: np.nda
     ``M @ (x, y, z, 1)``; ``M[..., :3, 3]`` is the joint's world position."""
     local = np.asarray(local, np.float64)
     a = local.shape[0]
-    s = np.asarray(scale, np.float64).reshape(a, 1, 1)
-    rot = np.empty((a, J, 3, 3))
-    pos = np.empty((a, J, 3))
-    rot[:, 0] = np.asarray(root_rot, np.float64) @ local[:, 0]
-    pos[:, 0] = root_pos
+    s = np.asarray(scale, np.float64).reshape(a)
+    off = REST_OFFSET[None, :, :] * s[:, None, None]  # (A, J, 3) scaled offsets
+    loc = np.ascontiguousarray(local.transpose(1, 0, 2, 3))  # (J, A, 3, 3): one contiguous block per joint
+    rot = np.empty((J, a, 3, 3))
+    pos = np.empty((J, a, 3))
+    rot[0] = np.asarray(root_rot, np.float64) @ loc[0]
+    pos[0] = root_pos
     for j in range(1, J):
         p = PARENT[j]
-        pos[:, j] = pos[:, p] + np.einsum("aij,j->ai", rot[:, p], REST_OFFSET[j]) * s[:, 0]
-        rot[:, j] = rot[:, p] @ local[:, j]
+        pos[j] = pos[p] + np.einsum("aij,aj->ai", rot[p], off[:, j])
+        rot[j] = rot[p] @ loc[j]
     out = np.zeros((a, J, 4, 4))
-    out[:, :, :3, :3] = rot * s[:, :, :, None]
-    out[:, :, :3, 3] = pos
+    out[:, :, :3, :3] = (rot * s[None, :, None, None]).transpose(1, 0, 2, 3)
+    out[:, :, :3, 3] = pos.transpose(1, 0, 2)
     out[:, :, 3, 3] = 1.0
     return out
 
@@ -175,3 +177,8 @@ def rest_world(actors: int = 1, height: float = TEMPLATE_HEIGHT) -> np.ndarray:
     root[:, 1] = PELVIS_HEIGHT * s
     return forward_kinematics(rest_local(actors), root, np.broadcast_to(np.eye(3), (actors, 3, 3)), s)
 
+
+HEAD_POINT = np.array((0.0, 0.10, -0.02))
+"""Metres, in the head joint's frame: the centre of the face, where a blow to the head lands."""
+CHEST_POINT = np.array((0.0, 0.08, -0.11))
+"""Metres, in the chest joint's frame: the sternum's front, where a blow to the chest lands."""

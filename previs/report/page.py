@@ -86,10 +86,13 @@ def render_stills(level, motion, frames, *, renderer_factory=None, size=THUMB_SI
         renderer = factory(level, tuple(size))
     except PrevisError as e:
         return out, [f"storyboard frames left out: {p}" for p in e.problems]
+    from ..pose.evaluate import BodyPoses
+
+    bodies = BodyPoses(motion)
     bar = make_progress(progress, len(frames), "report frames")
     try:
         for i, f in enumerate(frames):
-            renderer.draw(motion.snapshot(f))
+            renderer.draw(motion.snapshot(f), poses=bodies.at(f))
             rgb = renderer.read_pixels()
             out[f] = data_uri(jpeg_bytes(rgb, quality), "image/jpeg")
             bar.update(i + 1)
@@ -257,7 +260,9 @@ def write_report(path, *, level, motion, plan, renderer_factory=None, progress=N
 
     - ``level``, ``motion``: the loaded level and its replay (:class:`~previs.sim.motion.Motion`).
     - ``plan``: the :class:`~previs.plan.shotplan.ShotPlan` of that motion.
-    - ``renderer_factory(level, (w, h))``: returns an object with ``draw(frame_state)``,
+    - ``renderer_factory(level, (w, h))``: returns an object with
+      ``draw(frame_state, poses=frame_poses)`` (the bodies posed by
+      :class:`~previs.pose.evaluate.BodyPoses`),
       ``read_pixels() -> (h, w, 3) uint8`` top row first, and optional ``close()``. Default:
       the offscreen OpenGL renderer. If it raises a PrevisError (no OpenGL), the report is
       written without storyboard frames and the reason is in ``warnings``.

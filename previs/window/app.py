@@ -45,6 +45,7 @@ from .controls import BINDINGS, SPEEDS, InputState
 from .events import handle_event
 from .hudlayer import HudLayers
 from .modes import MODES, FreeMode, LiveCuts, WalkMode, WalkSession, WatchMode
+from .poses import WindowPoses
 from .recorder import Recorder, record_tick, start_recording, stop_recording
 from .reload import Broken, LevelWatcher, Reloaded
 
@@ -119,6 +120,7 @@ class App:
         self._last_time = 0.0
         self.running = False
         self._huds = HudLayers()
+        self.bodies = WindowPoses()
         self._set_level(level)
         # Straight into the window's back buffer: blitting a 720p offscreen frame to the
         # window costs llvmpipe about as much as drawing the scene.
@@ -159,6 +161,7 @@ class App:
 
     def _set_level(self, level) -> None:
         self.level = level
+        self.bodies.failed = False
         self.fps = int(level.settings.fps)
         self.plan_settings = PlanSettings.from_level(level.settings)
         self.script = self._replay(level)
@@ -319,7 +322,8 @@ class App:
         fs = self.current_state()
         cam, show_henry = self.view.camera(self, fs)
         layers = (self._huds.over(self._hud(fs), self.level, self.size),) if self.show_hud else ()
-        self.renderer.draw(fs, overlays=self.overlays, layers=layers, camera=cam, show_henry=show_henry)
+        self.renderer.draw(fs, overlays=self.overlays, layers=layers, camera=cam, show_henry=show_henry,
+                           poses=self.bodies.of_view(self, fs))
         return fs
 
     def draw(self) -> None:

@@ -59,6 +59,10 @@ class WatchMode:
         """(camera or None for Henry's eyes, draw Henry's body too)."""
         return None, False
 
+    def poses(self, app, fs):
+        """The bodies' FramePoses at ``fs``: the watched motion's."""
+        return app.bodies.watched(app.script, fs.frame)
+
     def timeline(self, app) -> Timeline:
         return app.timeline
 
@@ -170,6 +174,10 @@ class WalkMode:
 
     def camera(self, app, fs):
         return None, False
+
+    def poses(self, app, fs):
+        """The script's poses moved to where the walk has everyone (see window/poses.py)."""
+        return app.bodies.walked(app.script, fs)
 
     def _ensure_pm(self, app, frames: int):
         if self._level is not app.level:  # hot reload: new performers, new beats

@@ -1,0 +1,193 @@
+"""Every body's pose at any frame of a replay: :class:`BodyPoses` (numpy, deterministic).
+
+Built once per replay from a :class:`~previs.sim.motion.Motion`: the gait (footsteps for
+all frames, :mod:`previs.pose.locomotion`), the clip schedule (:mod:`previs.pose.schedule`),
+props and mocap. :meth:`BodyPoses.at` then poses all performers and Henry for a frame:
+
+1. local rotations: the procedural upper body (arm swing, guard, Henry's pitch) blended
+   with the clip playing (fading in over 0.1 s, out over 0.15 s, on the joints it drives);
+2. one forward-kinematics pass for all bodies (the pelvis at the gait's height, stepped in
+   toward a target out of reach, moved by the clip's root motion);
+3. Henry shifted so his eye point sits on the camera;
+4. legs onto the gait's planted ankles (two-bone IK), unless a clip drives the legs;
+5. strikes: around each contact frame the striking fist or foot is pulled onto the target's
+   head or chest point (weight 1 on the contact frame, ramping over 0.15 s either side);
+6. props in the right hand, or flying and lying once thrown; mocap bodies replaced.
+
+Frames are evaluated in blocks of :data:`BLOCK` (vectorised over frames x bodies) and the
+last few blocks are kept, so playing forward costs one block per BLOCK frames; a block's
+bytes never depend on what was asked before (blocks are fixed, aligned runs of frames).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+
+from ..timebase import time_base_of
+from .clips import ClipLibrary, load_library
+from .frame import FramePoses
+from .held_props import HeldProps
+from .ik import lerp_angle, orthonormal, yaw_of
+from .limbs import fist, place_limb, plant_legs
+from .locomotion import footsteps, gait_at
+from .mocap import MocapBodies
+from .schedule import FADE_IN, FADE_OUT, IK_RAMP, schedule
+from .skeleton import (CHEST_POINT, EYE_IN_HEAD, HEAD_POINT, INDEX, J, TEMPLATE_HEIGHT, forward_kinematics,
+                       point_in, rot_y)
+from .upper_body import GUARD_CROUCH, upper_body
+
+BLOCK = 8
+"""Frames evaluated together (a third of a second at 24 fps)."""
+CACHE_BLOCKS = 4
+HENRY_DRIVES = ("l_upperarm", "l_forearm", "l_hand", "r_upperarm", "r_forearm", "r_hand",
+                "l_thigh", "l_shin", "l_foot", "r_thigh", "r_shin", "r_foot")
+"""The joints a clip drives on Henry: his limbs only (his chest and head follow the camera)."""
+
+
+def _smoothstep(s):
+    s = np.clip(s, 0.0, 1.0)
+    return s * s * (3 - 2 * s)
+
+
+class BodyPoses:
+    """The posed bodies of one replay (see the module). ``library`` defaults to the bundled
+    clips (``assets/clips``)."""
+
+    def __init__(self, motion, library: ClipLibrary | None = None):
+        level = motion.level
+        self.motion = motion
+        self.level = level
+        self.lib = library if library is not None else load_library()
+        self.tb = time_base_of(level.settings)
+        self.fps = float(self.tb.fps)
+        F = motion.frames
+        P = len(level.performers)
+        self.P, self.A, self.F = P, P + 1, F
+        self.scale = np.array([p.height for p in level.performers] + [level.henry.height], float) / TEMPLATE_HEIGHT
+        self.xz = np.concatenate([np.asarray(motion.perf_xz, float).reshape(F, P, 2),
+                                  np.asarray(motion.henry_xz, float)[:, None]], axis=1)
+        self.facing = np.concatenate([np.asarray(motion.perf_facing, float).reshape(F, P),
+                                      np.asarray(motion.track.yaw, float)[:, None]], axis=1)
+        self.steps = footsteps(self.xz, self.facing, self.scale, self.fps)
+        self.sched = schedule(level, motion, self.lib, self.xz, self.steps.speed, self.facing)
+        self.times = self.tb.times(F)
+        m = self.lib.mask.copy()
+        henry = np.zeros(J)
+        henry[[INDEX[j] for j in HENRY_DRIVES]] = 1.0
+        self.henry_mask = m * henry[None, :]
+        self.props = HeldProps(level, self)
+        self.mocap = MocapBodies(level, self)
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def at(self, frame: int) -> FramePoses:
+        """The bodies at ``frame`` (clamped into ``[0, frames)``)."""
+        f = min(max(int(frame), 0), self.F - 1)
+        w = self.world_at(f)
+        names, prop_world = self.props.at(f, w)
+        return FramePoses(world=w, prop_names=names, prop_world=prop_world)
+
+    def world_at(self, f: int) -> np.ndarray:
+        """Joint matrices (A, J, 4, 4) of frame ``f`` in ``[0, frames)`` (a copy)."""
+        b = f // BLOCK
+        world = self._cache.get(b)
+        if world is None:
+            world = self._block(b)
+            self._cache[b] = world
+            if len(self._cache) > CACHE_BLOCKS:
+                self._cache.popitem(last=False)
+        return world[f - b * BLOCK].copy()
+
+    def _block(self, b: int) -> np.ndarray:
+        """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK)."""
+        fr = np.arange(b * BLOCK, min((b + 1) * BLOCK, self.F))
+        n, A, P = len(fr), self.A, self.P
+        g, s = gait_at(self.steps, fr), self.sched
+        t = self.times[fr][:, None]
+        scale = np.broadcast_to(self.scale, (n, A)).reshape(-1)
+        cid = s.clip[fr]
+        active = cid >= 0
+        fade_out = np.where(np.isfinite(s.end[fr]), (s.end[fr] - t) / FADE_OUT, 1.0)
+        wc = np.where(active, np.clip(np.minimum((t - s.start[fr]) / FADE_IN, fade_out), 0.0, 1.0), 0.0)
+        # Facing: toward the clip's target while it plays.
+        yaw = self.facing[fr].copy()
+        face = s.face[fr]
+        fsel = face >= 0
+        if fsel.any():
+            tx = self.xz[fr[:, None], np.where(fsel, face, 0)] - self.xz[fr]
+            far = np.hypot(tx[..., 0], tx[..., 1]) > 1e-6
+            want = yaw_of(tx[..., 0], tx[..., 1])
+            yaw = np.where(fsel & far, lerp_angle(yaw, want, wc), yaw)
+        # 1. local rotations.
+        sw = np.clip(g.speed / 0.6, 0.0, 1.0)
+        pitch = np.zeros((n, A))
+        pitch[:, P] = self.motion.track.pitch[fr]
+        local = upper_body(g.phase.reshape(-1), sw.reshape(-1), g.run.reshape(-1),
+                           s.guard[fr].reshape(-1), pitch.reshape(-1)).reshape(n, A, J, 3, 3)
+        pelvis = g.pelvis.copy()
+        pelvis[..., 1] -= GUARD_CROUCH * s.guard[fr] * self.scale
+        lunge = s.lunge[fr]
+        pelvis[..., 0] += lunge[..., 0]
+        pelvis[..., 2] += lunge[..., 1]
+        legw = np.ones((n, A))
+        if active.any():
+            fi, ai = np.nonzero(active)
+            c = cid[fi, ai]
+            tau = (t[fi, 0] - s.start[fr][fi, ai]) * s.rate[fr][fi, ai]
+            rot, root = self.lib.sample(c, tau)
+            w = wc[fi, ai]
+            mask = np.where((ai == P)[:, None], self.henry_mask[c], self.lib.mask[c]) * w[:, None]
+            cur = local[fi, ai]
+            mixed = cur + (rot - cur) * mask[..., None, None]
+            local[fi, ai] = orthonormal(mixed)
+            off = np.einsum("kij,kj->ki", rot_y(yaw[fi, ai]), root) * (self.scale[ai] * w)[:, None]
+            pelvis[fi, ai] += np.where((ai == P)[:, None], 0.0, off)
+            legw[fi, ai] = 1.0 - w * self.lib.legs[c]
+        # 2. forward kinematics, all bodies of all frames of the block at once.
+        world = forward_kinematics(local.reshape(n * A, J, 3, 3), pelvis.reshape(-1, 3),
+                                   rot_y(yaw.reshape(-1)), scale).reshape(n, A, J, 4, 4)
+        # 3. Henry: his eye on the camera.
+        eye = point_in(world[:, P], INDEX["head"], EYE_IN_HEAD)
+        world[:, P, :, :3, 3] += (self.motion.track.pos[fr] - eye)[:, None, :]
+        flat = world.reshape(n * A, J, 4, 4)
+        # 4. planted legs.
+        ank = g.ankle.copy()
+        ank[..., 0] += lunge[..., None, 0]
+        ank[..., 2] += lunge[..., None, 1]
+        plant_legs(flat, ank.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        # 5. strikes land on the target's head or chest.
+        self._strikes(flat, fr, cid, scale)
+        world = flat.reshape(n, A, J, 4, 4)
+        self.mocap.apply(world, fr)
+        return world
+
+    def _strikes(self, flat, fr, cid, scale) -> None:
+        s = self.sched
+        n, A = len(fr), self.A
+        aim = s.aim[fr]
+        df = np.abs(fr[:, None] - s.contact[fr]) / self.fps
+        wik = np.where((aim >= 0) & (cid >= 0), _smoothstep(1.0 - df / IK_RAMP), 0.0)
+        if not (wik > 0).any():
+            return
+        fi, ai = np.nonzero(wik > 0)
+        c = cid[fi, ai]
+        rows = fi * A + ai
+        trow = fi * A + aim[fi, ai]
+        head = point_in(flat[trow], INDEX["head"], HEAD_POINT)
+        chest = point_in(flat[trow], INDEX["chest"], CHEST_POINT)
+        kinds = np.array([cl.target for cl in self.lib.clips])[c]
+        effs = np.array([cl.effector for cl in self.lib.clips])[c]
+        point = np.where((kinds == "head")[:, None], head, chest)
+        w = wik[fi, ai][:, None]
+        for end in ("r_hand", "l_hand", "r_foot", "l_foot"):
+            sel = effs == end
+            if not sel.any():
+                continue
+            r = rows[sel]
+            cur = fist(flat[r], end)
+            place_limb(flat, r, end, cur + (point[sel] - cur) * w[sel], scale[r])
+
+    def hand_point(self, frame: int, row: int, end: str = "r_hand") -> np.ndarray:
+        """World point (3,) of body ``row``'s fist (or ankle) at ``frame``."""
+        return fist(self.at(frame).world[row:row + 1], end)[0]

@@ -1,0 +1,265 @@
+"""Walk and run with planted feet: procedural footsteps from the simulated ground path.
+
+Input: every body's ground position (F, A, 2) metres and facing yaw (F, A) degrees per
+frame (the simulation's ``perf_xz``/``perf_facing``, Henry's ``henry_xz`` and camera yaw).
+Output (:class:`Gait`, all frames at once, vectorised over frames and bodies): the pelvis,
+both ankle targets and foot rotations, and the gait phase the arms swing with.
+
+The gait phase ``phi`` (cycles; one cycle = one stride = two steps) advances by the
+distance walked over the stride length at that speed, plus, when (nearly) standing, by the
+yaw turned (one stride per :data:`TURN_PER_CYCLE`: turning in place makes small steps).
+When a body stops it takes the steps it needs to stand with both feet under it (the phase
+runs on at :data:`SETTLE_RATE` to the next double support and one half-cycle further), so a
+stop never freezes a foot in the air. Foot ``s`` (left 0, right 1) is in stance while
+``frac(phi - s/2) < duty``; its plant point for step ``k`` is where the body is at that
+step's mid-stance, offset sideways to its hip. A stance foot rolls heel -> flat -> ball about
+a point fixed on the floor: the heel until the foot is flat, the ball from heel-off, so the
+foot never slides while planted. The swing foot arcs from one plant to the next.
+The pelvis bobs twice per stride (lowest at heel strike) and is lowered where a stance foot
+would otherwise be out of the leg's reach (so the two-bone leg IK always reaches).
+
+Gait numbers (stride = two steps):
+
+- walking stride length ``1.27 * sqrt(v)`` m (1.50 m at 1.4 m/s: cadence 112 steps/min,
+  the normal free walk of adult men, Oberg, Karsznia & Oberg 1993, J. Rehabil. Res. Dev.
+  30:210; stride length growing about as the square root of speed, Grieve 1968,
+  Physiotherapy 54:363); stance 62 % of the cycle (Perry 1992, *Gait Analysis*);
+- running stride ``0.7 * v`` m (2.8 m at 4 m/s, cadence ~171 steps/min, near the
+  constant cadence of trained runners, Cavanagh & Kram 1989, Med. Sci. Sports Exerc.
+  21:467); stance 35 % of the cycle (contact ~0.24 s at 4 m/s);
+- walk-run transition blended over 1.8-2.2 m/s (preferred transition speed ~2.0 m/s,
+  Thorstensson & Roberthson 1987, Acta Physiol. Scand. 131:211).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .skeleton import ANKLE_HEIGHT, HIP_HALF, PELVIS_HEIGHT, SHIN, THIGH, TOE_IN_FOOT, rot_x, rot_y
+
+WALK_STRIDE_K = 1.27
+"""Walking stride length (m) = WALK_STRIDE_K * sqrt(speed in m/s)."""
+RUN_STRIDE_K = 0.7
+"""Running stride length (m) = RUN_STRIDE_K * speed (m/s)."""
+WALK_DUTY, RUN_DUTY = 0.62, 0.35
+RUN_FROM, RUN_TO = 1.8, 2.2
+"""m/s: the walk-to-run blend."""
+MIN_STRIDE = 0.5
+"""m: the shortest stride (shuffling steps at a crawl, and the step length of a turn)."""
+TURN_PER_CYCLE = 120.0
+"""Degrees turned in place per stride (two steps of 60 deg)."""
+SETTLE_RATE = 1.6
+"""Strides per second of the steps that bring the feet under a body that stopped."""
+STILL_SPEED = 0.05
+"""m/s: below this a body is standing (path speeds are 0 or well above)."""
+HEEL_STRIKE_PITCH, TOE_OFF_PITCH = 15.0, 35.0
+"""Degrees the foot is toe-up at heel strike and heel-up at toe-off."""
+HEEL_IN_FOOT = np.array((0.0, -ANKLE_HEIGHT, 0.06))
+"""Template metres, in the foot's frame: the back of the heel on the floor."""
+CLEARANCE_WALK, CLEARANCE_RUN = 0.06, 0.16
+"""Metres the swing foot's arc rises at walking and running speed."""
+BOB_WALK, BOB_RUN = 0.02, 0.04
+"""Metres of pelvis bob (peak to trough) walking and running."""
+LEG_REACH = 0.995
+"""Fraction of thigh + shin the leg IK may straighten to (a stance knee is never locked)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Gait:
+    """Every body's locomotion, all frames: ``pelvis`` (F, A, 3) world metres; ``ankle``
+    (F, A, 2, 3) world ankle targets (left, right); ``foot_rot`` (F, A, 2, 3, 3) the feet's
+    world rotations (unscaled); ``phase`` (F, A) cycles; ``speed`` (F, A) m/s; ``run``
+    (F, A) 0 walking .. 1 running; ``stance`` (F, A, 2) bool: the foot is planted."""
+
+    pelvis: np.ndarray
+    ankle: np.ndarray
+    foot_rot: np.ndarray
+    phase: np.ndarray
+    speed: np.ndarray
+    run: np.ndarray
+    stance: np.ndarray
+
+
+def run_weight(v):
+    """0 walking .. 1 running for speed ``v`` m/s."""
+    return np.clip((np.asarray(v) - RUN_FROM) / (RUN_TO - RUN_FROM), 0.0, 1.0)
+
+
+def stride_length(v):
+    """Metres per stride (two steps) at speed ``v`` m/s (see the module's sources)."""
+    v = np.asarray(v, np.float64)
+    r = run_weight(v)
+    return np.maximum(MIN_STRIDE, (1 - r) * WALK_STRIDE_K * np.sqrt(v) + r * RUN_STRIDE_K * v)
+
+
+def duty(v):
+    """Fraction of a stride a foot is on the floor at speed ``v`` m/s."""
+    r = run_weight(v)
+    return (1 - r) * WALK_DUTY + r * RUN_DUTY
+
+
+def _speed(xz: np.ndarray, fps: float) -> np.ndarray:
+    """(F, A) m/s, central differences, ends one-sided."""
+    if len(xz) < 2:
+        return np.zeros(xz.shape[:2])
+    return np.linalg.norm(np.gradient(xz, axis=0), axis=-1) * fps
+
+
+def _phase(v: np.ndarray, yaw: np.ndarray, fps: float) -> np.ndarray:
+    """(F, A) gait phase in cycles, strictly increasing (see the module)."""
+    F, A = v.shape
+    turn = np.abs(np.diff(yaw, axis=0, prepend=yaw[:1]))
+    slow = 1.0 - np.clip(v / 0.5, 0.0, 1.0)
+    rate = v / stride_length(v) + slow * turn * fps / TURN_PER_CYCLE  # cycles per second
+    d = rate / fps
+    moving = d > 1e-9
+    for a in range(A):  # each stop of each body: settle the feet (runs, not frames)
+        m = moving[:, a]
+        stops = np.flatnonzero(m[:-1] & ~m[1:]) + 1
+        for f0 in stops.tolist():
+            phi0 = float(d[:f0, a].sum())
+            goal = np.ceil(phi0 * 2.0 - 1e-9) / 2.0 + 0.5
+            f1 = f0
+            step = SETTLE_RATE / fps
+            while f1 < F and not m[f1] and phi0 < goal - 1e-12:
+                inc = min(step, goal - phi0)
+                d[f1, a] += inc
+                phi0 += inc
+                f1 += 1
+    phi = np.cumsum(d, axis=0) - d[:1]
+    return phi + np.arange(F)[:, None] * 1e-9  # strictly increasing for np.interp
+
+
+def _ankle(ground: np.ndarray, yaw: np.ndarray, pitch: np.ndarray, scale: np.ndarray):
+    """Ankle world position (..., 3) and foot rotation (..., 3, 3) of a foot whose flat
+    footprint has its ankle over ``ground`` (..., 3, y = 0), facing ``yaw``, rolled by
+    ``pitch`` (deg; + toe up about the heel, - heel up about the ball)."""
+    ry = rot_y(yaw)
+    rot = ry @ rot_x(pitch)
+    pivot = np.where((pitch > 0)[..., None], HEEL_IN_FOOT, TOE_IN_FOOT) * scale[..., None]
+    flat = ground + np.array((0.0, ANKLE_HEIGHT, 0.0)) * scale[..., None]
+    pw = flat + np.einsum("...ij,...j->...i", ry, pivot)
+    return pw - np.einsum("...ij,...j->...i", rot, pivot), rot
+
+
+@dataclass(frozen=True, eq=False)
+class Footsteps:
+    """Every body's footsteps, built once per replay: ``phase``, ``speed``, ``run`` (F, A);
+    ``xz`` (F, A, 2) and ``yaw`` (F, A, unwrapped deg) as given; ``scale`` (A,); per body
+    and foot (left, right) the steps ``k0 + i``: ``plant`` (A, 2, K, 3) ground points,
+    ``plant_yaw`` (A, 2, K) deg and ``duty`` (A, 2, K) (padded with the last step)."""
+
+    phase: np.ndarray
+    speed: np.ndarray
+    run: np.ndarray
+    xz: np.ndarray
+    yaw: np.ndarray
+    scale: np.ndarray
+    k0: np.ndarray
+    plant: np.ndarray
+    plant_yaw: np.ndarray
+    duty: np.ndarray
+
+
+def _steps(phi, xz, yaw, v, scale, side: int):
+    """One foot of one body: first step index and its steps' plants (K, 3), yaws, duties."""
+    F = len(phi)
+    off = 0.5 * side
+    k0 = int(np.floor(phi[0] - off)) - 1
+    ks = np.arange(k0, int(np.floor(phi[-1] - off)) + 3)
+    fidx = np.arange(F, dtype=np.float64)
+    dk = duty(np.interp(np.interp(ks + off, phi, fidx), fidx, v))
+    f_mid = np.interp(ks + off + dk / 2, phi, fidx)
+    px = np.interp(f_mid, fidx, xz[:, 0])
+    pz = np.interp(f_mid, fidx, xz[:, 1])
+    pyaw = np.interp(f_mid, fidx, yaw)
+    lateral = (HIP_HALF + 0.01) * scale * (1.0 - 0.6 * run_weight(np.interp(f_mid, fidx, v))) * (1 if side else -1)
+    a = np.radians(pyaw)
+    plant = np.stack([px + lateral * np.cos(a), np.zeros_like(px), pz - lateral * np.sin(a)], axis=-1)
+    return k0, plant, pyaw, dk
+
+
+def footsteps(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) -> Footsteps:
+    """The :class:`Footsteps` of bodies at ground positions ``xz`` (F, A, 2) m facing
+    ``yaw`` (F, A) deg (wrapped or not), ``scale`` (A,) = height / 1.8 m, at ``fps``."""
+    xz = np.asarray(xz, np.float64)
+    F, A = xz.shape[:2]
+    yaw = np.degrees(np.unwrap(np.radians(np.asarray(yaw, np.float64)), axis=0))
+    v = _speed(xz, fps)
+    phi = _phase(v, yaw, fps)
+    rows = [[_steps(phi[:, a], xz[:, a], yaw[:, a], v[:, a], float(scale[a]), side) for side in (0, 1)]
+            for a in range(A)]  # per body and foot: its own step list (vectorised over steps)
+    K = max(len(r[1]) for body in rows for r in body)
+    k0 = np.zeros((A, 2), np.int64)
+    plant = np.zeros((A, 2, K, 3))
+    pyaw = np.zeros((A, 2, K))
+    dk = np.zeros((A, 2, K))
+    for a, body in enumerate(rows):
+        for side, (k, pl, py, d) in enumerate(body):
+            n = len(pl)
+            k0[a, side] = k
+            plant[a, side, :n], plant[a, side, n:] = pl, pl[-1]
+            pyaw[a, side, :n], pyaw[a, side, n:] = py, py[-1]
+            dk[a, side, :n], dk[a, side, n:] = d, d[-1]
+    return Footsteps(phi, v, run_weight(v), xz, yaw, np.asarray(scale, np.float64), k0, plant, pyaw, dk)
+
+
+def gait_at(st: Footsteps, fr: np.ndarray) -> Gait:
+    """The :class:`Gait` on frames ``fr`` (n,) (every array's first axis is n)."""
+    n = len(fr)
+    A = st.phase.shape[1]
+    phi = st.phase[fr]
+    v = st.speed[fr]
+    r = st.run[fr]
+    u = phi[:, :, None] - np.array((0.0, 0.5))  # (n, A, 2)
+    k = np.floor(u).astype(np.int64)
+    c = u - k
+    K = st.plant.shape[2]
+    i = np.clip(k - st.k0[None], 0, K - 2)
+    ai = np.arange(A)[None, :, None]
+    si = np.arange(2)[None, None, :]
+    dd = st.duty[ai, si, i]
+    stance = c < dd
+    sc = np.broadcast_to(st.scale[None, :, None], (n, A, 2))
+    p0, p1 = st.plant[ai, si, i], st.plant[ai, si, i + 1]
+    y0, y1 = st.plant_yaw[ai, si, i], st.plant_yaw[ai, si, i + 1]
+    s = np.clip((c - dd) / (1.0 - dd), 0.0, 1.0)
+    e = s * s * (3 - 2 * s)
+    hs = np.clip(1.0 - c / (0.12 * dd), 0.0, 1.0) * HEEL_STRIKE_PITCH
+    to = -np.clip((c - 0.55 * dd) / (0.45 * dd), 0.0, 1.0) * TOE_OFF_PITCH
+    pitch_st = np.where(c < 0.12 * dd, hs, to)
+    ank_st, rot_st = _ankle(p0, y0, np.where(stance, pitch_st, 0.0), sc)
+    # Swing: from the toe-off pose on plant k to the heel-strike pose on plant k + 1.
+    a0, _ = _ankle(p0, y0, np.full(s.shape, -TOE_OFF_PITCH), sc)
+    a1, _ = _ankle(p1, y1, np.full(s.shape, HEEL_STRIKE_PITCH), sc)
+    vr = r[:, :, None]
+    lift = ((1 - vr) * CLEARANCE_WALK + vr * CLEARANCE_RUN) * sc * np.sin(np.pi * s)
+    ank_sw = a0 + (a1 - a0) * e[..., None]
+    ank_sw[..., 1] += lift
+    rot_sw = rot_y(y0 + (y1 - y0) * e) @ rot_x(-TOE_OFF_PITCH + (HEEL_STRIKE_PITCH + TOE_OFF_PITCH) * e)
+    ankle = np.where(stance[..., None], ank_st, ank_sw)
+    rot = np.where(stance[..., None, None], rot_st, rot_sw)
+    g = np.clip(v / 0.6, 0.0, 1.0)
+    bob = g * ((1 - r) * BOB_WALK + r * BOB_RUN) * 0.5 * (1 + np.cos(4 * np.pi * phi))
+    xz = st.xz[fr]
+    pelvis = np.empty((n, A, 3))
+    pelvis[..., 0], pelvis[..., 2] = xz[..., 0], xz[..., 1]
+    pelvis[..., 1] = (PELVIS_HEIGHT - bob) * st.scale
+    # Keep every planted ankle within the leg's reach: lower the pelvis where needed.
+    a_rad = np.radians(st.yaw[fr])
+    right = np.stack([np.cos(a_rad), -np.sin(a_rad)], axis=-1)  # (n, A, 2) body +X on the ground
+    reach = LEG_REACH * (THIGH + SHIN) * st.scale
+    for side, sgn in ((0, -1.0), (1, 1.0)):
+        hip = xz + sgn * HIP_HALF * st.scale[:, None] * right
+        dxz = np.linalg.norm(ankle[:, :, side, [0, 2]] - hip, axis=-1)
+        top = ankle[:, :, side, 1] + np.sqrt(np.maximum(reach * reach - dxz * dxz, 0.0)) + 0.04 * st.scale
+        pelvis[..., 1] = np.where(stance[:, :, side], np.minimum(pelvis[..., 1], top), pelvis[..., 1])
+    return Gait(pelvis=pelvis, ankle=ankle, foot_rot=rot, phase=phi, speed=v, run=r, stance=stance)
+
+
+def gait(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) -> Gait:
+    """The :class:`Gait` of every frame (see :func:`footsteps` for the arguments)."""
+    st = footsteps(xz, yaw, scale, fps)
+    return gait_at(st, np.arange(st.phase.shape[0]))

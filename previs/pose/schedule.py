@@ -1,0 +1,172 @@
+"""Which clip every body plays on every frame, and when: the beats turned into arrays.
+
+Rows are bodies: ``0 .. P-1`` the level's performers in order, ``P`` Henry. Times are
+seconds; frame ``f`` is at ``f / fps`` and an event at ``t`` acts from ``frame_at(t)``
+(:mod:`previs.timebase`). All arrays are (F, A) over frames ``[0, F)``.
+
+Timing rule: a beat whose action word names a clip plays it. A ``contact`` clip starts at
+``t - contact_time`` so its contact frame lands on the beat's ``t``; a ``span`` clip is
+stretched over ``[t, t + duration)``. A clip with a ``reaction`` makes the target (a
+performer standing at ``t``) play that clip from ``t``, facing the striker. A later clip on
+the same body takes over from the frame it starts; a ``hold`` clip (fall, down) keeps its
+last frame to the end of the replay once nothing plays over it. While a clip with a target
+plays, the body turns to face the target (performers; Henry's facing is the camera's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..timebase import time_base_of
+from .clips import ClipLibrary
+
+MAX_LUNGE = 0.8
+"""Metres a striker steps in toward a target out of the clip's ``reach`` (a step and lean)."""
+FADE_IN, FADE_OUT = 0.10, 0.15
+"""Seconds a clip blends in from the gait and back out to it."""
+IK_RAMP = 0.15
+"""Seconds before and after the contact frame over which the striking hand or foot is
+pulled onto the target point (weight 1 on the contact frame itself)."""
+GUARD_WINDOW = 3.0
+"""Seconds either side of a performer's contact beat (striking or struck) it stands in guard."""
+HENRY_FIGHT_WINDOW = 1.5
+"""Seconds either side of one of Henry's contact beats his hands are up in guard."""
+HENRY_THREAT_DISTANCE, HENRY_THREAT_ANGLE = 2.5, 60.0
+"""Henry also guards while a standing performer within 2.5 m is in front of him (within
+60 deg of his view) and faces him (within 60 deg)."""
+GUARD_SMOOTH = 0.3
+"""Seconds over which guard rises and falls."""
+
+
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """Per frame and body: ``clip`` index (-1 none), ``start`` (s, the clip's time 0),
+    ``rate`` (clip seconds per second), ``end`` (s, inf while held), ``face`` (row to face,
+    -1 none), ``aim`` (row whose head/chest the effector is pulled onto, -1 none),
+    ``contact`` (the contact frame of that pull), ``lunge`` (F, A, 2) metres stepped toward
+    the target, ``guard`` 0..1."""
+
+    clip: np.ndarray
+    start: np.ndarray
+    rate: np.ndarray
+    end: np.ndarray
+    face: np.ndarray
+    aim: np.ndarray
+    contact: np.ndarray
+    lunge: np.ndarray
+    guard: np.ndarray
+
+
+def body_rows(level) -> dict[int, int]:
+    """Object id -> body row (performers in order, Henry last)."""
+    rows = {p.id: i for i, p in enumerate(level.performers)}
+    rows[level.henry.id] = len(level.performers)
+    return rows
+
+
+def _smoothstep(s):
+    s = np.clip(s, 0.0, 1.0)
+    return s * s * (3 - 2 * s)
+
+
+def _smooth(x: np.ndarray, n: int) -> np.ndarray:
+    """Moving average over ``n`` frames (centred) along axis 0."""
+    if n <= 1:
+        return x
+    pad = np.concatenate([np.repeat(x[:1], n // 2, 0), x, np.repeat(x[-1:], n - n // 2, 0)])
+    c = np.cumsum(pad, axis=0)
+    c = np.concatenate([np.zeros_like(c[:1]), c])
+    return (c[n:n + len(x)] - c[:len(x)]) / n
+
+
+def schedule(level, motion, lib: ClipLibrary, xz: np.ndarray, speed: np.ndarray, facing: np.ndarray) -> Schedule:
+    """The :class:`Schedule` of a replay: ``xz`` (F, A, 2) every body's ground position,
+    ``speed`` (F, A) m/s, ``facing`` (F, A) deg (performers', then Henry's camera yaw)."""
+    tb = time_base_of(level.settings)
+    F, A = xz.shape[:2]
+    P = A - 1
+    rows = body_rows(level)
+    t = tb.times(F)
+    clip = np.full((F, A), -1, np.int32)
+    start = np.zeros((F, A))
+    rate = np.ones((F, A))
+    end = np.full((F, A), np.inf)
+    face = np.full((F, A), -1, np.int64)
+    aim = np.full((F, A), -1, np.int64)
+    contact = np.full((F, A), -1, np.int64)
+    lunge = np.zeros((F, A, 2))
+    down = np.concatenate([np.asarray(motion.perf_down, bool), np.zeros((F, 1), bool)], axis=1)
+    events = []  # (start, order, row, clip index, rate, end, face row, aim row, contact frame, lunge)
+    for order, b in enumerate(level.beats):
+        ci = lib.index(b.action)
+        r = rows.get(b.actor)
+        if ci < 0 or r is None:
+            continue
+        c = lib.clips[ci]
+        tgt = rows.get(b.target, -1) if b.target is not None else -1
+        if c.timing == "span":
+            s0, rt = b.t, (c.duration / b.duration if b.duration > 0 else 1e9)
+            e0 = np.inf if c.hold else b.end
+        else:
+            s0, rt = b.t - c.contact_time, 1.0
+            e0 = np.inf if c.hold else s0 + c.duration
+        fc = tb.frame_at(b.t)
+        aim_row = tgt if (c.target and c.effector and tgt >= 0 and tgt != r) else -1
+        events.append((s0, order, 0, r, ci, rt, e0, tgt if tgt != r else -1, aim_row, fc, c, b.t))
+        rc = lib.index(c.reaction) if c.reaction else -1
+        if rc >= 0 and 0 <= tgt < P and tgt != r and fc < F and not down[fc, tgt]:
+            rcl = lib.clips[rc]
+            rs = b.t - rcl.contact_time
+            events.append((rs, order, 1, tgt, rc, 1.0, np.inf if rcl.hold else rs + rcl.duration, r, -1, fc,
+                           rcl, b.t))
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    for s0, _, _, r, ci, rt, e0, fr, ar, fc, c, bt in events:  # loop over events, vectorised over frames
+        f0 = max(0, tb.frame_at(s0))
+        f1 = F if not np.isfinite(e0) else min(F, tb.frame_at(e0))
+        if f1 <= f0:
+            continue
+        sl = slice(f0, f1)
+        clip[sl, r], start[sl, r], rate[sl, r], end[sl, r] = ci, s0, rt, e0
+        face[sl, r], aim[sl, r], contact[sl, r] = (fr if r < P else -1), ar, fc
+        lunge[sl, r] = 0.0
+        if ar >= 0 and r < P and fc < F:
+            d = xz[fc, ar] - xz[fc, r]
+            dist = float(np.hypot(d[0], d[1]))
+            step = min(max(dist - c.reach, 0.0), MAX_LUNGE)
+            if step > 0 and dist > 1e-6:
+                tt = t[sl]
+                rise = _smoothstep((tt - s0) / max(bt - s0, 1e-6))
+                fall = _smoothstep((e0 - tt) / max(e0 - bt, 1e-6)) if np.isfinite(e0) else 1.0
+                lunge[sl, r] = (step / dist) * d[None, :] * np.minimum(rise, fall)[:, None]
+    guard = _guard(level, motion, xz, speed, facing, down, t, tb, rows)
+    return Schedule(clip, start, rate, end, face, aim, contact, lunge, guard)
+
+
+def _guard(level, motion, xz, speed, facing, down, t, tb, rows) -> np.ndarray:
+    """(F, A) 0..1: guard up (the rule: module constants; Henry's in docs/bodies.md)."""
+    F, A = xz.shape[:2]
+    P = A - 1
+    fight = np.zeros((F, A), bool)
+    for b in level.beats:
+        if not b.is_contact:
+            continue
+        for oid, win in ((b.actor, GUARD_WINDOW), (b.target, GUARD_WINDOW)):
+            r = rows.get(oid)
+            if r is None:
+                continue
+            w = HENRY_FIGHT_WINDOW if r == P else win
+            if r == P and oid != b.actor:
+                continue
+            fight[(t >= b.t - w) & (t <= b.end + w), r] = True
+    perf = fight[:, :P] & (speed[:, :P] < 0.3) & ~down[:, :P]
+    # Henry: a standing performer close, in front of him and facing him.
+    d = xz[:, :P] - xz[:, P:P + 1]
+    dist = np.hypot(d[..., 0], d[..., 1])
+    to_perf = np.degrees(np.arctan2(-d[..., 0], -d[..., 1]))
+    in_front = np.abs((to_perf - facing[:, P:P + 1] + 180) % 360 - 180) < HENRY_THREAT_ANGLE
+    faces_him = np.abs((to_perf + 180 - facing[:, :P] + 180) % 360 - 180) < HENRY_THREAT_ANGLE
+    threat = ((dist < HENRY_THREAT_DISTANCE) & in_front & faces_him & ~down[:, :P]).any(axis=1)
+    g = np.concatenate([perf, (fight[:, P] | threat)[:, None]], axis=1).astype(np.float64)
+    return _smooth(g, max(1, int(round(GUARD_SMOOTH * float(tb.fps)))))

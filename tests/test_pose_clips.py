@@ -1,0 +1,153 @@
+"""Action clips: contact lands on the beat, strikes reach the target point, falls lie down."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+import levelkit as lk
+from posekit import HENRY, duel, target_point
+from previs.level.actions import ACTIONS
+from previs.plan.safety_bodies import fall_direction
+from previs.pose.clips import CLIPS_DIR, ClipError, load_library
+from previs.pose.evaluate import BodyPoses
+from previs.pose.limbs import fist
+from previs.pose.skeleton import EYE_IN_HEAD, INDEX, point_in
+from previs.sim.script import simulate
+
+
+def at_reach(action: str) -> float:
+    """Centre distance of two 0.3 m bodies at the edge of the action's reach."""
+    return 0.3 + 0.3 + ACTIONS[action].reach
+
+
+@pytest.mark.parametrize("action", ["punch", "hit", "kick", "grab", "throw", "shove", "tackle"])
+def test_the_strike_lands_within_10_cm_of_the_clips_target_point_at_t(action):
+    lib = load_library()
+    clip = lib.get(action)
+    for gap in (0.9, at_reach(action)):
+        _, m, bp = duel(action, gap, t=2.0)
+        f = bp.tb.frame_at(2.0)
+        w = bp.at(f).world
+        miss = np.linalg.norm(fist(w[0:1], clip.effector)[0] - target_point(w, 1, clip.target))
+        assert miss < 0.10, (action, gap, miss)
+        # Half a second before, the blow is still on its way.
+        w0 = bp.at(f - 12).world
+        assert np.linalg.norm(fist(w0[0:1], clip.effector)[0] - target_point(w0, 1, clip.target)) > 0.2
+
+
+def test_contact_frame_lands_on_the_beats_frame():
+    lib = load_library()
+    for t in (2.0, 2.01, 2.03):  # on a frame and between frames (24 fps)
+        _, m, bp = duel("punch", 1.0, t=t)
+        f = bp.tb.frame_at(t)
+        s = bp.sched
+        c = lib.clips[s.clip[f, 0]]
+        assert c.name == "punch"
+        assert s.start[f, 0] + c.contact_time == pytest.approx(t, abs=1e-12)
+        tau = f / 24 - s.start[f, 0]
+        assert c.contact_time <= tau + 1e-12 < c.contact_time + 1 / 24
+        # The target reacts from that frame, not before.
+        assert lib.clips[s.clip[f, 1]].name == "recoil"
+        assert s.clip[f - 1, 1] == -1
+
+
+def test_striker_faces_the_target_during_the_clip():
+    # B stands east of A; A's sim facing is toward Henry (east too, far) - put Henry north.
+    a = lk.performer(2, "A", (10.0, 10.0))
+    b = lk.performer(3, "B", (11.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 2.0)), [a, b], beats=[lk.beat(10, 2.0, 2, "punch", 3)], duration=4.0)
+    bp = BodyPoses(simulate(level))
+    f = bp.tb.frame_at(2.0) - 3  # before the beat's frame: the sim still has A facing Henry
+    w = bp.at(f).world
+    fwd = -w[0, INDEX["pelvis"], :3, 2]
+    assert fwd[0] > 0.95  # facing east (+x), toward B
+
+
+def test_a_fall_ends_lying_on_the_floor_where_the_sim_puts_it_and_stays_down():
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 14.0)), [a], beats=[lk.beat(10, 1.0, 2, "fall", duration=0.8)],
+                     duration=5.0)
+    m = simulate(level)
+    bp = BodyPoses(m)
+    fd = int(np.argmax(m.perf_down[:, 0]))
+    assert fd == bp.tb.frame_at(1.8)
+    before = point_in(bp.at(fd - 10).world[0:1], INDEX["head"], EYE_IN_HEAD)[0]
+    assert before[1] > 1.0
+    heads = np.array([point_in(bp.at(f).world[0:1], INDEX["head"], EYE_IN_HEAD)[0] for f in range(fd, m.frames)])
+    assert heads[:, 1].max() < 0.4
+    # Feet where the sim froze it, head along the plan's fall direction (behind its facing).
+    w = bp.at(m.frames - 1).world
+    feet = (w[0, INDEX["l_foot"], :3, 3] + w[0, INDEX["r_foot"], :3, 3]) / 2
+    assert np.hypot(*(feet[[0, 2]] - m.perf_xz[-1, 0])) < 0.25
+    d = fall_direction(m.perf_facing[fd, 0])
+    assert np.dot(heads[-1][[0, 2]] - m.perf_xz[-1, 0], d) > 1.4
+
+
+def test_down_bodies_stay_down():
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 14.0)), [a], beats=[lk.beat(10, 0.5, 2, "down")], duration=4.0)
+    m = simulate(level)
+    bp = BodyPoses(m)
+    fd = int(np.argmax(m.perf_down[:, 0]))
+    ys = [point_in(bp.at(f).world[0:1], INDEX["head"], EYE_IN_HEAD)[0, 1] for f in range(fd, m.frames, 7)]
+    assert max(ys) < 0.4
+
+
+def test_a_knocked_down_target_does_not_react_again():
+    _, m, bp = duel("punch", 1.0, t=3.0, extra=[lk.beat(11, 1.0, 3, "fall")])
+    f = bp.tb.frame_at(3.0)
+    assert bp.lib.clips[bp.sched.clip[f, 1]].name == "fall"
+
+
+def test_an_animator_adds_a_clip_by_files_alone(tmp_path):
+    d = tmp_path / "clips"
+    shutil.copytree(CLIPS_DIR, d)
+    shutil.copy(d / "guard.bvh", d / "wave.bvh")
+    with open(d / "clips.toml", "a") as fh:
+        fh.write('\n[wave]\nfile = "wave.bvh"\ntiming = "span"\njoints = "upper"\n')
+    lib = load_library(str(d))
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 14.0)), [a], beats=[lk.beat(10, 1.0, 2, "wave", duration=2.0)],
+                     duration=4.0)
+    bp = BodyPoses(simulate(level), lib)
+    f = bp.tb.frame_at(2.0)
+    assert lib.clips[bp.sched.clip[f, 0]].name == "wave"
+    # Guard pose: the right fist up at the chin, not hanging.
+    assert fist(bp.at(f).world[0:1], "r_hand")[0, 1] > 1.4
+    assert fist(bp.at(bp.tb.frame_at(0.5)).world[0:1], "r_hand")[0, 1] < 1.0
+
+
+def test_a_bad_sidecar_is_refused_with_the_file_the_clip_and_the_fix(tmp_path):
+    d = tmp_path / "clips"
+    shutil.copytree(CLIPS_DIR, d)
+    text = (d / "clips.toml").read_text().replace('target = "head"', 'target = "face"', 1)
+    (d / "clips.toml").write_text(text)
+    with pytest.raises(ClipError) as e:
+        load_library(str(d))
+    msg = str(e.value)
+    assert "clips.toml [hit]" in msg or "clips.toml [punch]" in msg
+    assert "target = 'face'" in msg and "fix the sidecar" in msg
+
+
+def test_every_contact_action_and_the_extras_have_a_clip():
+    lib = load_library()
+    names = {c.name for c in lib.clips}
+    assert {"punch", "kick", "hit", "grab", "throw", "tackle", "shove", "fall", "down", "guard", "dodge",
+            "look"} <= names
+    assert lib.get("look").joints == "head"
+    for c in lib.clips:
+        if c.reaction:
+            assert lib.get(c.reaction) is not None
+        assert os.path.exists(os.path.join(CLIPS_DIR, c.file))
+
+
+def test_henry_is_never_a_reacting_body():
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 11.0)), [a], beats=[lk.beat(10, 2.0, 2, "punch", HENRY)],
+                     duration=4.0)
+    bp = BodyPoses(simulate(level))
+    assert (bp.sched.clip[:, 1] == -1).all()
