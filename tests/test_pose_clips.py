@@ -75,7 +75,7 @@ def test_a_fall_ends_lying_on_the_floor_where_the_sim_puts_it_and_stays_down():
     bp = BodyPoses(m)
     fd = int(np.argmax(m.perf_down[:, 0]))
     assert fd == bp.tb.frame_at(1.8)
-    before = point_in(bp.at(fd - 10).world[0:1], INDEX["head"], EYE_IN_HEAD)[0]
+    before = point_in(bp.at(fd - 24).world[0:1], INDEX["head"], EYE_IN_HEAD)[0]
     assert before[1] > 1.0
     heads = np.array([point_in(bp.at(f).world[0:1], INDEX["head"], EYE_IN_HEAD)[0] for f in range(fd, m.frames)])
     assert heads[:, 1].max() < 0.4

@@ -72,6 +72,10 @@ class BodyPoses:
                                       np.asarray(motion.track.yaw, float)[:, None]], axis=1)
         self.steps = footsteps(self.xz, self.facing, self.scale, self.fps)
         self.sched = schedule(level, motion, self.lib, self.xz, self.steps.speed, self.facing)
+        # Bodies turn at most MAX_TURN_RATE (a facing snap reads as a quick turn); Henry's
+        # chest follows the camera exactly.
+        self.body_yaw = self.steps.yaw.copy()
+        self.body_yaw[:, P] = self.facing[:, P]
         self.times = self.tb.times(F)
         m = self.lib.mask.copy()
         henry = np.zeros(J)
@@ -111,7 +115,7 @@ class BodyPoses:
         fade_out = np.where(np.isfinite(s.end[fr]), (s.end[fr] - t) / FADE_OUT, 1.0)
         wc = np.where(active, np.clip(np.minimum((t - s.start[fr]) / FADE_IN, fade_out), 0.0, 1.0), 0.0)
         # Facing: toward the clip's target while it plays.
-        yaw = self.facing[fr].copy()
+        yaw = self.body_yaw[fr].copy()
         face = s.face[fr]
         fsel = face >= 0
         if fsel.any():

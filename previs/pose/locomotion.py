@@ -52,8 +52,9 @@ TURN_PER_CYCLE = 120.0
 """Degrees turned in place per stride (two steps of 60 deg)."""
 SETTLE_RATE = 1.6
 """Strides per second of the steps that bring the feet under a body that stopped."""
-STILL_SPEED = 0.05
-"""m/s: below this a body is standing (path speeds are 0 or well above)."""
+MAX_TURN_RATE = 300.0
+"""deg/s: the fastest a body's feet and hips follow its facing (a standing performer's
+facing may snap to a new target in one frame; the body turns 180 deg in 0.6 s)."""
 HEEL_STRIKE_PITCH, TOE_OFF_PITCH = 15.0, 35.0
 """Degrees the foot is toe-up at heel strike and heel-up at toe-off."""
 HEEL_IN_FOOT = np.array((0.0, -ANKLE_HEIGHT, 0.06))
@@ -62,6 +63,8 @@ CLEARANCE_WALK, CLEARANCE_RUN = 0.06, 0.16
 """Metres the swing foot's arc rises at walking and running speed."""
 BOB_WALK, BOB_RUN = 0.02, 0.04
 """Metres of pelvis bob (peak to trough) walking and running."""
+ROLL_RATE = 0.5
+"""Strides per second at and above which a planted foot rolls fully heel to toe."""
 LEG_REACH = 0.995
 """Fraction of thigh + shin the leg IK may straighten to (a stance knee is never locked)."""
 
@@ -132,6 +135,22 @@ def _phase(v: np.ndarray, yaw: np.ndarray, fps: float) -> np.ndarray:
     return phi + np.arange(F)[:, None] * 1e-9  # strictly increasing for np.interp
 
 
+def limit_turn_rate(yaw: np.ndarray, fps: float, rate: float = MAX_TURN_RATE) -> np.ndarray:
+    """(F, A) unwrapped yaw (deg) following ``yaw`` (F, A) the short way at most ``rate``
+    deg/s (a loop over frames, vectorised over bodies)."""
+    yaw = np.asarray(yaw, np.float64)
+    out = np.empty_like(yaw)
+    if len(yaw) == 0:
+        return out
+    step = rate / fps
+    cur = yaw[0].copy()
+    out[0] = cur
+    for f in range(1, len(yaw)):
+        cur = cur + np.clip((yaw[f] - cur + 180.0) % 360.0 - 180.0, -step, step)
+        out[f] = cur
+    return out
+
+
 def _ankle(ground: np.ndarray, yaw: np.ndarray, pitch: np.ndarray, scale: np.ndarray):
     """Ankle world position (..., 3) and foot rotation (..., 3, 3) of a foot whose flat
     footprint has its ankle over ``ground`` (..., 3, y = 0), facing ``yaw``, rolled by
@@ -147,13 +166,17 @@ def _ankle(ground: np.ndarray, yaw: np.ndarray, pitch: np.ndarray, scale: np.nda
 @dataclass(frozen=True, eq=False)
 class Footsteps:
     """Every body's footsteps, built once per replay: ``phase``, ``speed``, ``run`` (F, A);
-    ``xz`` (F, A, 2) and ``yaw`` (F, A, unwrapped deg) as given; ``scale`` (A,); per body
+    ``roll`` (F, A) 0..1 how far a planted foot rolls heel-to-toe (0 once the steps stop,
+    so a standing body stands flat);
+    ``xz`` (F, A, 2) as given and ``yaw`` (F, A, unwrapped deg) turning at most
+    :data:`MAX_TURN_RATE`; ``scale`` (A,); per body
     and foot (left, right) the steps ``k0 + i``: ``plant`` (A, 2, K, 3) ground points,
     ``plant_yaw`` (A, 2, K) deg and ``duty`` (A, 2, K) (padded with the last step)."""
 
     phase: np.ndarray
     speed: np.ndarray
     run: np.ndarray
+    roll: np.ndarray
     xz: np.ndarray
     yaw: np.ndarray
     scale: np.ndarray
@@ -186,7 +209,7 @@ def footsteps(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) ->
     ``yaw`` (F, A) deg (wrapped or not), ``scale`` (A,) = height / 1.8 m, at ``fps``."""
     xz = np.asarray(xz, np.float64)
     F, A = xz.shape[:2]
-    yaw = np.degrees(np.unwrap(np.radians(np.asarray(yaw, np.float64)), axis=0))
+    yaw = limit_turn_rate(yaw, fps)
     v = _speed(xz, fps)
     phi = _phase(v, yaw, fps)
     rows = [[_steps(phi[:, a], xz[:, a], yaw[:, a], v[:, a], float(scale[a]), side) for side in (0, 1)]
@@ -203,7 +226,12 @@ def footsteps(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) ->
             plant[a, side, :n], plant[a, side, n:] = pl, pl[-1]
             pyaw[a, side, :n], pyaw[a, side, n:] = py, py[-1]
             dk[a, side, :n], dk[a, side, n:] = d, d[-1]
-    return Footsteps(phi, v, run_weight(v), xz, yaw, np.asarray(scale, np.float64), k0, plant, pyaw, dk)
+    rate = np.gradient(phi, axis=0) * fps if F > 1 else np.zeros_like(phi)
+    n = max(1, int(round(0.3 * fps)))
+    roll = np.clip(rate / ROLL_RATE, 0.0, 1.0)
+    roll = np.cumsum(np.concatenate([np.zeros((n, A)), roll]), axis=0)
+    roll = (roll[n:] - roll[:-n]) / n  # trailing 0.3 s mean: fades out over 0.3 s after a stop
+    return Footsteps(phi, v, run_weight(v), roll, xz, yaw, np.asarray(scale, np.float64), k0, plant, pyaw, dk)
 
 
 def gait_at(st: Footsteps, fr: np.ndarray) -> Gait:
@@ -229,7 +257,7 @@ def gait_at(st: Footsteps, fr: np.ndarray) -> Gait:
     e = s * s * (3 - 2 * s)
     hs = np.clip(1.0 - c / (0.12 * dd), 0.0, 1.0) * HEEL_STRIKE_PITCH
     to = -np.clip((c - 0.55 * dd) / (0.45 * dd), 0.0, 1.0) * TOE_OFF_PITCH
-    pitch_st = np.where(c < 0.12 * dd, hs, to)
+    pitch_st = np.where(c < 0.12 * dd, hs, to) * st.roll[fr][:, :, None]
     ank_st, rot_st = _ankle(p0, y0, np.where(stance, pitch_st, 0.0), sc)
     # Swing: from the toe-off pose on plant k to the heel-strike pose on plant k + 1.
     a0, _ = _ankle(p0, y0, np.full(s.shape, -TOE_OFF_PITCH), sc)
