@@ -79,8 +79,8 @@ class Timings:
     ``wait_encoder`` (no free encoder frame: the encoder was the bottleneck), ``readback``
     (waiting for rasterising + the copy), ``flush`` (finishing each chunk's encoder).
 
-    CPU time, from per-thread clocks (so waiting costs nothing): ``cpu_submit`` (the
-    drawing thread in ``draw`` and ``glFlush``), ``cpu_readback`` (the drawing thread
+    CPU time, from per-thread clocks (so waiting costs nothing): ``cpu_pose`` (evaluating
+    the bodies' poses), ``cpu_submit`` (the drawing thread in ``draw`` and ``glFlush``), ``cpu_readback`` (the drawing thread
     reading back: the transfer and the flip), ``cpu_burnin``, ``cpu_convert`` (swscale
     RGBA -> YUV 4:2:0) and ``cpu_encode`` (libx264 + mux) on the encoder thread, and
     ``cpu_process`` (every thread of the process while it drew chunks). What the named
@@ -90,6 +90,7 @@ class Timings:
     wait_encoder: float = 0.0
     readback: float = 0.0
     flush: float = 0.0
+    cpu_pose: float = 0.0
     cpu_submit: float = 0.0
     cpu_readback: float = 0.0
     cpu_burnin: float = 0.0
@@ -106,14 +107,15 @@ class Timings:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def cpu_terms(self) -> dict:
-        """CPU seconds per term of a frame's cost: ``submit``, ``rasterise`` (the process's
+        """CPU seconds per term of a frame's cost: ``pose``, ``submit``, ``rasterise`` (the process's
         CPU less its drawing and encoder threads: llvmpipe's rasteriser threads, with one
         thread per worker as :func:`~previs.animatic.render.render_animatic` sets it),
         ``readback``, ``burnin``, ``convert``, ``encode``."""
-        named = {"submit": self.cpu_submit, "readback": self.cpu_readback, "burnin": self.cpu_burnin,
-                 "convert": self.cpu_convert, "encode": self.cpu_encode}
+        named = {"pose": self.cpu_pose, "submit": self.cpu_submit, "readback": self.cpu_readback,
+                 "burnin": self.cpu_burnin, "convert": self.cpu_convert, "encode": self.cpu_encode}
         rest = max(0.0, self.cpu_process - sum(named.values()))
-        return {"submit": self.cpu_submit, "rasterise": rest, **{k: v for k, v in named.items() if k != "submit"}}
+        return {"pose": self.cpu_pose, "submit": self.cpu_submit, "rasterise": rest,
+                **{k: v for k, v in named.items() if k not in ("pose", "submit")}}
 
 
 def chunk_ranges(frames: int, fps: float, seconds: float = CHUNK_SECONDS) -> list[tuple[int, int]]:
@@ -163,18 +165,28 @@ def new_burnin(job: ChunkJob):
     return BurnIn(job.plan, job.size[0], job.size[1])
 
 
+def new_body_poses(job: ChunkJob):
+    """Every body's pose at every frame of the job's fight
+    (:class:`~previs.pose.evaluate.BodyPoses`): built once per worker, then asked frame by
+    frame in order (it evaluates and keeps a few blocks of frames at a time)."""
+    from ..pose.evaluate import BodyPoses
+
+    return BodyPoses(job.motion)
+
+
 def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.PathLike, *,
-                 burn=None, on_frame=None, timings: Timings | None = None) -> None:
+                 burn=None, bodies=None, on_frame=None, timings: Timings | None = None) -> None:
     """Draw frames ``[start, stop)`` of ``job.motion`` with ``renderer`` and encode them
     into the MP4 ``path``.
 
     ``renderer``: an :class:`~previs.animatic.render.OffscreenRenderer` or anything with
-    ``draw(state)`` and ``read_pixels()`` (optionally ``read_rgba_into(out)``,
+    ``draw(state, poses=...)`` and ``read_pixels()`` (optionally ``read_rgba_into(out)``,
     ``close()``; with ``targets >= 2``, ``draw(state, target=i)``, ``read_rgba_into(out,
     i)`` and ``flush()``: then frame f is drawn into one target while frame f - 1 is read
     from the other, so Python and llvmpipe's vertex stage overlap the rasterising).
     ``burn``: a BurnIn (drawn on the encoder thread with the frame's index in the whole
-    fight); ``on_frame()``: called once per frame encoded-queued.
+    fight); ``bodies``: the :func:`new_body_poses` whose pose of each frame is drawn
+    (None: every body in its rest pose); ``on_frame()``: called once per frame encoded-queued.
     """
     w, h = job.size
     fps = float(job.level.settings.fps)
@@ -184,6 +196,7 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     flush = getattr(renderer, "flush", None)
     prepare = (lambda rgba, i: burn.apply(rgba, start + i)) if burn is not None else None
     snapshot = job.motion.snapshot
+    pose_at = bodies.at if bodies is not None else (lambda f: None)
     pc, tt = time.perf_counter, time.thread_time
     cpu0 = time.process_time()
     enc = H264Writer(path, w, h, fps, preset=job.preset, qp=job.qp, crf=job.crf, threads=job.threads,
@@ -211,9 +224,12 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
                 on_frame()
 
         for f in range(start, stop):
+            pp = tt()
+            poses = pose_at(f)
             a, aa = pc(), tt()
+            t.cpu_pose += aa - pp
             if ahead:
-                renderer.draw(snapshot(f), target=f % 2)
+                renderer.draw(snapshot(f), target=f % 2, poses=poses)
                 if flush is not None:
                     flush()  # rasterise frame f while frame f - 1 is read back
                 t.draw += pc() - a
@@ -221,7 +237,7 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
                 if f > start:
                     emit(f - 1)
             else:
-                renderer.draw(snapshot(f))
+                renderer.draw(snapshot(f), poses=poses)
                 t.draw += pc() - a
                 t.cpu_submit += tt() - aa
                 emit(f)

@@ -36,7 +36,7 @@ import numpy as np
 from ..errors import PrevisError
 from ..fsutil import explain_write_error
 from .chunks import (CHUNK_SECONDS, ChunkJob, Timings, chunk_folder, chunk_name, chunk_ranges,
-                              join_chunks, new_burnin, render_chunk)
+                              join_chunks, new_body_poses, new_burnin, render_chunk)
 from .encoder import DEFAULT_PRESET, DEFAULT_QP
 
 DEFAULT_SIZE = (1280, 720)
@@ -178,7 +178,7 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
     - ``workers``: processes drawing chunks in parallel (default :func:`default_workers`;
       never more than there are chunks; 1 = all in this process).
     - ``renderer_factory(level, size)``: draw in this process with this renderer instead
-      (tests): any object with ``draw(state)`` and ``read_pixels()`` will do, see
+      (tests): any object with ``draw(state, poses=...)`` and ``read_pixels()`` will do, see
       :func:`~previs.animatic.chunks.render_chunk`.
     - ``progress``: None = a bar with ETA on a terminal only, False = silent, True =
       always, or a callable ``(done, total)``.
@@ -211,8 +211,9 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
                 renderer = factory(level, (w, h))
                 try:
                     burn = new_burnin(job)
+                    bodies = new_body_poses(job)
                     for (a, b), p in zip(ranges, paths):
-                        render_chunk(renderer, job, a, b, p, burn=burn, on_frame=bar.advance,
+                        render_chunk(renderer, job, a, b, p, burn=burn, bodies=bodies, on_frame=bar.advance,
                                      timings=timings)
                 finally:
                     close = getattr(renderer, "close", None)
