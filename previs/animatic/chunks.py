@@ -84,7 +84,9 @@ class Timings:
     reading back: the transfer and the flip), ``cpu_burnin``, ``cpu_convert`` (swscale
     RGBA -> YUV 4:2:0) and ``cpu_encode`` (libx264 + mux) on the encoder thread, and
     ``cpu_process`` (every thread of the process while it drew chunks). What the named
-    threads do not account for is llvmpipe's rasteriser threads: :meth:`cpu_terms`."""
+    threads do not account for is llvmpipe's rasteriser threads: :meth:`cpu_terms`.
+    ``cpu_flush``: the drawing thread in ``glFlush``, where llvmpipe rasterises when it
+    has no threads of its own (``LP_NUM_THREADS=0``), so it counts as rasterising."""
 
     draw: float = 0.0
     wait_encoder: float = 0.0
@@ -92,6 +94,7 @@ class Timings:
     flush: float = 0.0
     cpu_pose: float = 0.0
     cpu_submit: float = 0.0
+    cpu_flush: float = 0.0
     cpu_readback: float = 0.0
     cpu_burnin: float = 0.0
     cpu_convert: float = 0.0
@@ -107,13 +110,13 @@ class Timings:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def cpu_terms(self) -> dict:
-        """CPU seconds per term of a frame's cost: ``pose``, ``submit``, ``rasterise`` (the process's
-        CPU less its drawing and encoder threads: llvmpipe's rasteriser threads, with one
-        thread per worker as :func:`~previs.animatic.render.render_animatic` sets it),
+        """CPU seconds per term of a frame's cost: ``pose``, ``submit``, ``rasterise`` (the
+        process's CPU less what its drawing and encoder threads did outside ``glFlush``:
+        llvmpipe's rasteriser threads, or the drawing thread's flushes without them),
         ``readback``, ``burnin``, ``convert``, ``encode``."""
         named = {"pose": self.cpu_pose, "submit": self.cpu_submit, "readback": self.cpu_readback,
                  "burnin": self.cpu_burnin, "convert": self.cpu_convert, "encode": self.cpu_encode}
-        rest = max(0.0, self.cpu_process - sum(named.values()))
+        rest = max(0.0, self.cpu_process - sum(named.values()))  # cpu_flush is in there
         return {"pose": self.cpu_pose, "submit": self.cpu_submit, "rasterise": rest,
                 **{k: v for k, v in named.items() if k not in ("pose", "submit")}}
 
@@ -230,10 +233,13 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
             t.cpu_pose += aa - pp
             if ahead:
                 renderer.draw(snapshot(f), target=f % 2, poses=poses)
+                bb = tt()
                 if flush is not None:
                     flush()  # rasterise frame f while frame f - 1 is read back
                 t.draw += pc() - a
-                t.cpu_submit += tt() - aa
+                cc = tt()
+                t.cpu_submit += bb - aa
+                t.cpu_flush += cc - bb
                 if f > start:
                     emit(f - 1)
             else:
