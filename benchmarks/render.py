@@ -31,7 +31,8 @@ bodies up and down; played forward within a run, as the window plays).
 
 Besides wall time, the CPU time of all threads (llvmpipe rasterises on one thread per
 core) and of the main thread (Python, PyOpenGL, vertex shading) are printed: they hardly
-change with the machine's load; wall time does. Target: the window scene with every body
+change with the machine's load; wall time does. Each figure is the median of --repeat passes (the cases interleaved),
+with the load average printed before and after. Target: the window scene with every body
 animated at >= 100 fps (issue 13).
 
 Without ``levels/finale.tmx`` (the bundled 100-performer finale) a stand-in of the same
@@ -94,13 +95,14 @@ def main(argv=None) -> int:
     ap.add_argument("--level", default=str(ROOT / "levels" / "finale.tmx"))
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--frames", type=int, default=240, help="frames timed per case (default 240)")
-    ap.add_argument("--repeat", type=int, default=3, help="report the best of this many passes (default 3)")
+    ap.add_argument("--repeat", type=int, default=5, help="report the median of this many passes (default 5)")
     args = ap.parse_args(argv)
     w, h = (int(v) for v in args.size.split("x"))
 
     from previs.gl.glapi import use_offscreen_driver_if_headless
 
     use_offscreen_driver_if_headless()
+    import numpy as np
     import pygame
 
     from previs.gl.context import create_window
@@ -145,54 +147,59 @@ def main(argv=None) -> int:
         GL.glClearColor(*SKY, 1.0)
         GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
 
-    def timed(fn, swap, serial=True):
-        def frame(i):
+    cases = {}  # label -> (draw frame i, swap, finish every frame)
+
+    def case(label, fn, swap, serial=True):
+        cases[label] = (fn, swap, serial)
+
+    def one_pass(fn, swap, serial, count):
+        t0, c0, m0 = time.perf_counter(), time.process_time(), time.thread_time()
+        for i in range(count):
             fn(i)
             if swap:
                 pygame.display.flip()
             if serial:
                 GL.glFinish()
+        GL.glFinish()
+        return (time.perf_counter() - t0) / count, (time.process_time() - c0) / count, (time.thread_time() - m0) / count
 
-        for i in range(min(30, len(states))):  # warm-up: shader JIT, first uploads
-            frame(i)
-        best = (float("inf"), 0.0, 0.0)
-        n = len(states)
-        for _ in range(args.repeat):  # best of: other processes steal a software rasteriser's CPU
-            t0, c0, m0 = time.perf_counter(), time.process_time(), time.thread_time()
-            for i in range(n):
-                frame(i)
-            GL.glFinish()
-            t = ((time.perf_counter() - t0) / n, (time.process_time() - c0) / n, (time.thread_time() - m0) / n)
-            best = min(best, t)
-        return best
+    def run_cases():
+        """Every case once (warm-up: shader JIT, first uploads), then --repeat rounds of one
+        pass of every case in turn, so a burst of load elsewhere hits all cases alike; the
+        median pass of each."""
+        for fn, swap, serial in cases.values():
+            one_pass(fn, swap, serial, min(30, len(states)))
+        passes = {label: [] for label in cases}
+        for _ in range(args.repeat):
+            for label, (fn, swap, serial) in cases.items():
+                passes[label].append(one_pass(fn, swap, serial, len(states)))
+        return {label: tuple(float(v) for v in np.median(np.array(p), axis=0)) for label, p in passes.items()}
 
     print(f"level:    {name}: {len(level.performers)} performers, "
           f"{level.walls.cols}x{level.walls.rows} cells, {int(level.walls.solid.sum())} wall blocks")
     print(f"context:  {ctx.version} on {ctx.renderer}, {w}x{h}, {len(states)} frames per case, "
-          f"best of {args.repeat}")
+          f"median of {args.repeat} interleaved passes")
     print(f"machine:  {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    results = {}
     # Serial: back to back, llvmpipe skips clears that nothing else needs (0.01 ms).
-    # Empty frames serial: back to back, llvmpipe skips clears nothing else needs.
-    results["window empty"] = timed(lambda i: clear(0), True)
-    results["window scene"] = timed(lambda i: win.draw(states[i]), True, serial=False)
+    case("window empty", lambda i: clear(0), True)
+    case("window scene", lambda i: win.draw(states[i]), True, serial=False)
     from previs.pose.evaluate import BodyPoses
 
     bodies = BodyPoses(motion)
-    results["window scene, animated"] = timed(
-        lambda i: win.draw(states[i], poses=bodies.at(frames[i])), True, serial=False)
+    case("window scene, animated", lambda i: win.draw(states[i], poses=bodies.at(frames[i])), True, serial=False)
     # The draw alone (poses evaluated beforehand): the renderer's share of the animated frame.
     posed = [bodies.at(f) for f in frames]
-    results["window scene, posed"] = timed(lambda i: win.draw(states[i], poses=posed[i]), True, serial=False)
+    case("window scene, posed", lambda i: win.draw(states[i], poses=posed[i]), True, serial=False)
     from previs.window.hudlayer import HudLayers
 
     hud_layers = HudLayers()
-    results["window scene+HUD"] = timed(
-        lambda i: win.draw(states[i], layers=(hud_layers.over(huds[i], level, (w, h)),)), True, serial=False)
-    results["window scene, serial"] = timed(lambda i: win.draw(states[i]), True)
-    results["offscreen empty"] = timed(lambda i: clear(off._fbo), False)
-    results["offscreen scene"] = timed(lambda i: off.draw(states[i]), False)
-    results["offscreen scene+read"] = timed(lambda i: (off.draw(states[i]), off.read_pixels()), False)
+    case("window scene+HUD", lambda i: win.draw(states[i], layers=(hud_layers.over(huds[i], level, (w, h)),)), True,
+         serial=False)
+    case("window scene, serial", lambda i: win.draw(states[i]), True)
+    case("offscreen empty", lambda i: clear(off._fbo), False)
+    case("offscreen scene", lambda i: off.draw(states[i]), False)
+    case("offscreen scene+read", lambda i: (off.draw(states[i]), off.read_pixels()), False)
+    results = run_cases()
     print(f"{'':24s} {'wall':>8s}  {'fps':>7s}  {'ratio':>9s}   {'CPU, all threads':>16s}  {'main thread':>11s}")
     for label, (t, cpu, main_) in results.items():
         base = results["window empty" if label.startswith("window") else "offscreen empty"][0]
@@ -201,6 +208,7 @@ def main(argv=None) -> int:
     still, anim = results["window scene"][0], results["window scene, animated"][0]
     print(f"animated: {anim / still:.2f} x the unanimated scene (wall), "
           f"{results['window scene, animated'][2] / results['window scene'][2]:.2f} x (main thread)")
+    print(f"machine:  load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     fps = 1 / anim
     ok = fps >= 100
     print(f"target:   window scene, every body animated >= 100 fps: {'met' if ok else 'NOT met'} ({fps:.0f} fps)")

@@ -60,3 +60,33 @@ def test_a_held_prop_moves_with_its_hand_and_a_thrown_one_stays():
     np.testing.assert_allclose(out.prop_world[1], thrown)
     fist = point_in(w_live, I["r_hand"], HAND_GRIP)[0]
     assert out.prop_world[0, :3, 3] == pytest.approx(fist)
+
+
+def test_walk_mode_draws_posed_bodies_where_the_walk_has_them(tmp_path):
+    """The real window, headless: walk east for a second, then the poses it draws put
+    Henry's eye on the walked camera and every goon on his live spot."""
+    from pathlib import Path
+
+    import pygame
+
+    from previs.pose.skeleton import EYE_IN_HEAD
+    from previs.window.app import App
+    from previs.window.clock import FakeClock
+
+    arena = Path(__file__).parent / "data" / "render" / "arena.tmx"
+    app = App(arena, size=(160, 90), takes_dir=tmp_path / "takes", echo=lambda m: None)
+    try:
+        pygame.event.clear()
+        app.set_mode("walk")
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_w, mod=0))
+        app.run(max_ticks=24, clock=FakeClock(1 / 24))
+        fs = app.current_state()
+        p = app.bodies.of_view(app, fs)
+        assert not app.bodies.failed and p is not None
+        assert fs.henry_xz[0] > 3.5 + 1.0  # he walked east
+        eye = point_in(p.world, I["head"], EYE_IN_HEAD)[p.henry]
+        assert eye[[0, 2]] == pytest.approx(fs.eye[0::2], abs=0.02)
+        pelvis = p.world[: p.henry, 0, :3, 3]
+        assert np.abs(pelvis[:, [0, 2]] - fs.perf_xz).max() < 0.3
+    finally:
+        app.close()

@@ -151,3 +151,54 @@ def test_henry_is_never_a_reacting_body():
                      duration=4.0)
     bp = BodyPoses(simulate(level))
     assert (bp.sched.clip[:, 1] == -1).all()
+
+
+def test_the_committed_clips_are_what_the_tool_writes(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location("make_clips", os.path.join(root, "tools", "make_clips.py"))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    monkeypatch.setattr(tool, "OUT", str(tmp_path))
+    tool.main()
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == sorted(f for f in os.listdir(CLIPS_DIR) if f.endswith(".bvh"))
+    for name in made:
+        assert (tmp_path / name).read_bytes() == open(os.path.join(CLIPS_DIR, name), "rb").read(), name
+
+
+def test_guard_is_up_in_a_fight_and_down_when_walking_away():
+    _, m, bp = duel("punch", 1.0, t=2.0, duration=8.0)
+    g = bp.sched.guard
+    assert g[bp.tb.frame_at(1.0), 1] == 1.0  # the target, standing, 1 s before the blow
+    assert g[bp.tb.frame_at(7.5), 1] == 0.0  # 5.5 s after it
+    assert g[bp.tb.frame_at(2.0), 2] == 0.0  # Henry, 6 m away, not fighting
+
+
+def test_a_span_clip_fills_the_beat():
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 14.0)), [a], beats=[lk.beat(10, 1.0, 2, "guard", duration=2.0)],
+                     duration=4.0)
+    bp = BodyPoses(simulate(level))
+    on = np.flatnonzero(bp.sched.clip[:, 0] >= 0)
+    assert (on[0], on[-1] + 1) == (bp.tb.frame_at(1.0), bp.tb.frame_at(3.0))
+
+
+def test_a_cmu_named_bvh_plays_as_a_clip(tmp_path):
+    import bvhkit
+
+    d = tmp_path / "clips"
+    shutil.copytree(CLIPS_DIR, d)
+    bvhkit.write(d / "taunt.bvh", bvhkit.build(bvhkit.cmu_spec(), 30, frame_time=1 / 30, scale=100.0))
+    with open(d / "clips.toml", "a") as fh:
+        fh.write('\n[taunt]\nfile = "taunt.bvh"\ntiming = "span"\njoints = "upper"\n')
+    lib = load_library(str(d))
+    c = lib.get("taunt")
+    assert c.local.shape == (30, 17, 3, 3) and np.allclose(c.root[0], 0.0)
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 14.0)), [a], beats=[lk.beat(10, 1.0, 2, "taunt", duration=1.0)],
+                     duration=3.0)
+    bp = BodyPoses(simulate(level), lib)
+    assert lib.clips[bp.sched.clip[bp.tb.frame_at(1.5), 0]].name == "taunt"
+    assert np.isfinite(bp.at(bp.tb.frame_at(1.5)).world).all()

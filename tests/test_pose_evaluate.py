@@ -69,14 +69,9 @@ def test_henrys_hands_are_out_of_view_while_he_walks():
 
 
 def prop_level(throw: bool):
-    from previs.level.model import Actor
     import dataclasses
 
-    a = lk.performer(2, "A", (10.0, 10.0))
-    if "prop" in {f.name for f in dataclasses.fields(Actor)}:
-        a = dataclasses.replace(a, prop="knife")
-    else:  # until the level model has the property
-        object.__setattr__(a, "prop", "knife")
+    a = dataclasses.replace(lk.performer(2, "A", (10.0, 10.0)), prop="knife")
     b = lk.performer(3, "B", (10.0, 11.0))
     beats = [lk.beat(10, 2.0, 2, "throw", 3)] if throw else []
     return lk.level(lk.henry(position=(16.0, 10.0)), [a, b], beats=beats, duration=4.0)

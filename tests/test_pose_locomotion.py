@@ -7,7 +7,8 @@ import pytest
 
 import levelkit as lk
 from previs.pose.evaluate import BodyPoses
-from previs.pose.locomotion import HEEL_IN_FOOT, gait_at, stride_length
+from previs.pose.limbs import HEEL_POINT
+from previs.pose.locomotion import gait_at, stride_length
 from previs.pose.skeleton import INDEX, TOE_IN_FOOT, point_in
 from previs.sim.script import simulate
 
@@ -33,7 +34,7 @@ def planted_slides(bp, world, row: int = 0):
     g = gait_at(bp.steps, np.arange(bp.F))
     out = []
     for side, foot in enumerate(("l_foot", "r_foot")):
-        heel = point_in(world[:, row], INDEX[foot], HEEL_IN_FOOT)
+        heel = point_in(world[:, row], INDEX[foot], HEEL_POINT)
         ball = point_in(world[:, row], INDEX[foot], TOE_IN_FOOT)
         toe_dir = -world[:, row, INDEX[foot], :3, 2]
         up = toe_dir[:, 1] / np.linalg.norm(toe_dir, axis=1)

@@ -77,6 +77,8 @@ def _engine_value(actor: Actor, name: str):
     v = getattr(actor, name)
     if name == "path":
         return 0 if v is None else v.id
+    if name == "mocap":  # the parsed BVH take; the class shows the file property's "" (none)
+        return "" if v is None else v.path
     if name == "color":
         return "#ff%02x%02x%02x" % v
     return v

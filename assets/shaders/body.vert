@@ -35,11 +35,14 @@ void main() {
     else if (part == 4) col = vec3(0.14, 0.16, 0.20);                   // eye band
     else if (part == 5) col = mix(col, vec3(0.16, 0.17, 0.20), 0.45);   // trousers: darker
     else if (part == 6) col = vec3(0.12, 0.11, 0.10);                   // shoes
-    // part 7: a prop, its own colour as given
     col *= inst.a;
     // A soft key light from above-front so round shapes read as round (per vertex).
     vec3 l = normalize(vec3(0.35, 0.85, 0.40));
     float shade = 0.50 + 0.50 * max(dot(wn, l), 0.0) + 0.10 * wn.y;
-    v_color = col * shade * mix(0.72, 1.0, clamp(w.y / 1.2, 0.0, 1.0));  // darker toward the floor
+    float low = mix(0.72, 1.0, clamp(w.y / 1.2, 0.0, 1.0));  // darker toward the floor
+    // Props are small and mostly grey or dark: lit full and never darkened low, so a
+    // knife at a cook's side still stands off the floor behind it.
+    if (part == 7) { shade = max(shade, 1.0); low = 1.0; }
+    v_color = col * shade * low;
     gl_Position = u_viewproj * vec4(w, 1.0);
 }

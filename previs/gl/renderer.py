@@ -31,10 +31,9 @@ from __future__ import annotations
 
 import ctypes
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-
-from typing import TYPE_CHECKING
 
 from ..level.model import Level
 from . import level_meshes, overlay_mesh
@@ -42,9 +41,10 @@ from .body_draw import BodyDrawer
 from .render_targets import RenderTargets
 from .layers import NO_OVERLAYS, OverlayLayer, Overlays  # noqa: F401  (re-exported)
 from .view_camera import NEAR, Camera, view_projection
+from .glapi import GL, Program, RenderError, attrib, delete_buffers, delete_vertex_arrays, make_buffer, set_mat4
+
 if TYPE_CHECKING:
     from ..pose.frame import FramePoses
-from .glapi import GL, Program, RenderError, attrib, delete_buffers, delete_vertex_arrays, make_buffer, set_mat4
 
 SKY = (0.50, 0.56, 0.63)  # dusk blue-grey: walls (mid tones) and red/orange bodies stand out
 FOG_START = 30.0  # metres: beyond this, things fade toward the sky colour (depth cue)

@@ -16,8 +16,10 @@ from ..errors import PrevisError
 from ..timebase import TimeBase
 from . import limits, replay_length, slips
 from .actions import ACTIONS, PERFORMER
+from .actor_extras import MocapFiles, actor_extras
 from .actions import action as action_spec
 from .diagnostics import Problems, describe
+from .external_files import with_files
 from .model import ZONE_KINDS, Actor, Beat, Level, Mark, Path, Settings, Zone
 from .props import Props
 from .route import route_length, walk_seconds
@@ -80,6 +82,7 @@ class _Builder:
         self.by_id = {o.id: o for o in raw.objects}
         self.kind = {o.id: o.kind.lower() for o in raw.objects}
         self.bad_paths: set[int] = set()
+        self.mocap = MocapFiles(raw.path, raw.project)
 
     # -- helpers ---------------------------------------------------------------------
     def where(self, o: RawObject) -> str:
@@ -205,8 +208,10 @@ class _Builder:
             fields["role"] = p.string("role", dflt(table, "role"))
             name = o.name or f"performer {o.id}"
         pos = self.metres(o, [anchor(o)])
-        if pos is None or any(v is None for v in fields.values()):
+        extras = actor_extras(p, self.problems, w, self.mocap)
+        if pos is None or any(v is None for v in fields.values()) or not extras.pop("ok"):
             return None, path_id
+        fields.update(extras)
         slips.fast_speed(self.problems, w, fields["speed"])
         return Actor(id=o.id, name=name, kind=kind, position=pos[0], **fields), path_id
 
@@ -421,7 +426,7 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
     _placement_notices(b, shapes, walls, (henry, *performers))
     level = Level(
         source=raw.source,
-        content_hash=raw.content_hash,
+        content_hash=with_files(raw.content_hash, b.mocap.used),
         settings=Settings(duration=float(duration), **settings),
         walls=walls,
         henry=henry,

@@ -1,13 +1,14 @@
 """BVH motion capture files: read (validated, line-numbered refusals), write, and pose as numbers.
 
-Our own reader rather than ``bvhio`` 1.5.4 or ``bvh`` 0.3 from PyPI (measured on a 31-joint,
-96-channel, 10 000-frame file of 8 MB, 2-core machine at load 0.9): ``bvhio.readAsBvh`` took
-3.4 s and ``readAsHierarchy`` 55 s (a Python object per joint per frame), ``bvh`` 0.3 parsed
-in 1.6 s into Python strings and took 5.8 s more to read one joint's channels for every frame;
-neither reports the line of a bad row, and both answer a NaN or a short row with a traceback
-or silently. This reader parses the same file in about 0.25 s straight into one float64 array
-(chunks of :data:`CHUNK_ROWS` rows, so memory stays near the array's own size) and refuses a bad
-file with ``file:line: what; fix.`` (see ``docs/limits.md``).
+Our own reader rather than ``bvhio`` 1.5.4 or ``bvh`` 0.3 from PyPI (``docs/limits.md`` has
+the measurements): on a 31-joint, 96-channel, 10 000-frame file (8 MB) ``bvhio.readAsBvh``
+is 4.4x slower than this reader (6.5 s against 1.48 s side by side on a loaded 2-core
+machine) and its ``readAsHierarchy`` builds a Python object per joint per frame (55 s);
+``bvh`` keeps every value as a Python string. Neither names the line of a bad row: both
+load a NaN silently, ``bvh`` loads a short row or a cut-off file, ``bvhio`` raises
+``IndexError`` on the first and never returns on the second. This reader converts the
+rows straight into one float64 array (:data:`CHUNK_ROWS` rows at a time, so memory stays
+near the array's own size) and refuses a bad file with ``file:line: what; fix.``
 
 Format (as BVH means it): ``HIERARCHY``, one ``ROOT`` with nested ``JOINT`` and ``End Site``
 blocks in braces, each with ``OFFSET x y z`` (the joint in its parent's frame, file units) and
@@ -346,12 +347,17 @@ def read_bvh(path, *, where: str | None = None) -> Bvh:
     except Unreadable as e:
         raise BvhError(shown, 1, e.reason, "give a BVH file inside the project, under "
                        f"{MAX_BVH_BYTES // (1024 * 1024)} MB") from None
+    return parse_bvh(data, shown)
+
+
+def parse_bvh(data: bytes, shown: str) -> Bvh:
+    """:func:`read_bvh` of a file's bytes already read; ``shown`` names it in messages."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise BvhError(shown, data.count(b"\n", 0, e.start) + 1, "has bytes that are not text (UTF-8)",
                        "export the motion as a text BVH file") from None
-    lx = _Lines(shown, text.replace("\r", ""))
+    lx = _Lines(shown, text.replace("\r", "") if "\r" in text else text)  # no 60 MB copy for \n files
     names, parents, offsets, channels, ends = _hierarchy(lx)
     root_line = next(i + 1 for i, s in enumerate(lx.lines) if s.split()[:1] == ["ROOT"])
     found = match_joints(names, parents)

@@ -97,6 +97,19 @@ class MapReader:
         return h.hexdigest()
 
 
+def with_files(content_hash: str, files: dict[str, bytes]) -> str:
+    """``content_hash`` extended by more files the level reads (its BVH takes: path relative
+    to the project -> bytes), each length-prefixed in path order; unchanged with none, so a
+    level without such files keeps the hash it always had."""
+    if not files:
+        return content_hash
+    h = hashlib.sha256(b"previs-level-files/1\0" + content_hash.encode("ascii"))
+    for rel, data in sorted(files.items()):
+        name = rel.encode("utf-8", "surrogateescape")
+        h.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
 def inline_tilesets(root: ET.Element, rd: MapReader) -> tuple[list[RawTileset], dict[Path, int]]:
     """Replace each ``<tileset>`` by a bare ``<tileset firstgid name>`` (no image, no tiles)
     after reading its tiles' properties, so pytmx needs no files and loads no images."""

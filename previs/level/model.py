@@ -26,6 +26,7 @@ from functools import cached_property
 import numpy as np
 
 from .actions import LABEL, Action, action
+from .bvh_file import Bvh
 
 Vec2 = tuple[float, float]
 """A ground-plane point ``(x, z)`` in metres."""
@@ -37,6 +38,9 @@ ZONE_KINDS = ("no-go", "pyro", "rig", "crash-mat", "set")
 """Every allowed ``zone.kind``; ``no-go`` and ``pyro`` are the hazardous ones."""
 
 HAZARD_ZONE_KINDS = frozenset({"no-go", "pyro"})
+
+PROP_KINDS = ("knife", "bat", "pipe", "bottle", "cleaver", "pistol")
+"""Every allowed ``prop`` (the shapes are ``previs.pose.props.PROPS``, one row per name)."""
 
 
 def dir_to_yaw(dx: float, dz: float) -> float:
@@ -141,6 +145,9 @@ class Actor:
     ``position`` is where it is placed, ``(x, z)`` metres. With a ``path`` it stands on the
     path's first vertex until ``start`` seconds, then walks at ``speed`` m/s. ``heading``
     (degrees, contract yaw) is Henry's facing while he stands before walking or looking.
+    ``prop`` is what it holds in its right hand (one of :data:`PROP_KINDS`, "" for none);
+    ``mocap`` the parsed BVH take (:class:`~.bvh_file.Bvh`, validated at load) that drives
+    its body from ``mocap_start`` seconds of the fight on (Henry's: his head and arms).
     """
 
     id: int
@@ -155,6 +162,9 @@ class Actor:
     heading: float = 0.0
     color: Color = (200, 60, 50)
     role: str = ""
+    prop: str = ""
+    mocap: Bvh | None = None
+    mocap_start: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Field:
     """One property: ``type`` is the Tiled property type previs expects (``float``,
-    ``int``, ``string``, ``color``, ``object``, ``bool``); ``default`` is what the engine
+    ``int``, ``string``, ``color``, ``object``, ``bool``, ``file``); ``default`` is what the engine
     uses when it is absent (None: required or derived, see the module docstring);
     ``enum`` names the project's enum type for a string field, if any."""
 
@@ -60,6 +60,9 @@ _ACTOR = (
     Field("speed", "float", 1.4),
     Field("start", "float", 0.0),
     Field("radius", "float", 0.3),
+    Field("prop", "string", ""),  # one of model.PROP_KINDS
+    Field("mocap", "file", ""),  # a BVH file, relative to the map, inside the project
+    Field("mocap_start", "float", 0.0),
 )
 
 OBJECTS: dict[str, dict[str, Field]] = {

@@ -59,7 +59,7 @@ MAX_SAMPLES = 1000
 sparsely: the check's cost stays bounded for the longest beats the limits allow)."""
 
 
-def _suggest(name: str, known, cutoff: float) -> str | None:
+def suggest(name: str, known, cutoff: float) -> str | None:
     hits = difflib.get_close_matches(name, list(known), n=1, cutoff=cutoff)
     return hits[0] if hits else None
 
@@ -72,7 +72,7 @@ def unknown_properties(problems: Problems, where: str | None, props: dict, table
             continue
         if len(problems.notices) >= MAX_PROBLEMS:
             return  # the list is full (later notices are dropped): spare the name matching
-        close = _suggest(name, table, SUGGEST_CUTOFF)
+        close = suggest(name, table, SUGGEST_CUTOFF)
         fix = f"did you mean '{close}'?" if close else f"{owner}'s properties are {', '.join(table)}"
         problems.notice(where, f"has the property '{name}', which previs does not read", fix)
 
@@ -81,7 +81,7 @@ def lookalike_properties(problems: Problems, where: str, props: dict, table: dic
     """A notice per property of ``props`` that is not in ``table`` but looks like one that
     is (:data:`LOOKS_LIKE_OURS`); any other name is left alone."""
     for name in props:
-        if isinstance(name, str) and name not in table and (close := _suggest(name, table, LOOKS_LIKE_OURS)):
+        if isinstance(name, str) and name not in table and (close := suggest(name, table, LOOKS_LIKE_OURS)):
             problems.notice(where, f"has the property '{name}', which previs does not read", f"did you mean '{close}'?")
 
 

@@ -5,7 +5,8 @@ A clip is a short keyframed motion of the whole skeleton (or part of it) with on
 action word that plays it (any beat word, so a label like ``dodge`` plays ``dodge``)::
 
     [punch]
-    file = "punch.bvh"     # in the same folder; joints named as previs.pose.skeleton.JOINTS
+    file = "punch.bvh"     # in the same folder: previs's joint names (used as written) or a
+                           # CMU / Mixamo / Rokoko skeleton (retargeted, previs.pose.retarget)
     contact = 9            # BVH frame (0-based) at which the blow lands
     contact_name = "impact"
     timing = "contact"     # "contact": the contact frame lands on the beat's t;
@@ -18,7 +19,8 @@ action word that plays it (any beat word, so a label like ``dodge`` plays ``dodg
     reach = 0.75           # m between body centres at which it lands without stepping in
 
 Root motion: the BVH root's position (centimetres, in the body frame at the clip's start:
-+X right, +Y up, -Z forward) minus its rest place ``(0, PELVIS_HEIGHT, 0)`` moves the pelvis.
++X right, +Y up, -Z forward) minus its rest place ``(0, PELVIS_HEIGHT, 0)`` moves the pelvis
+(a retargeted file: its pelvis's motion from its first frame).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import PrevisError
+from ..level.bvh_file import read_bvh
+from .retarget import retarget
 from .skeleton import INDEX, JOINTS, PELVIS_HEIGHT
 
 CLIPS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -150,17 +154,15 @@ def _field(table: dict, key: str, kind, default, where: str, choices=None):
 
 
 def clip_from_bvh(name: str, path: str, table: dict, where: str) -> Clip:
-    """Read one clip's BVH (joints named as :data:`~previs.pose.skeleton.JOINTS`)."""
-    from ..level.bvh_file import read_bvh  # the one BVH reader (refusals name file and line)
-
+    """Read one clip's BVH (see the module for the two kinds of file)."""
     bvh = read_bvh(path)
-    missing = [j for j in JOINTS if j not in bvh.names]
-    if missing:
-        raise ClipError(f"{path}: joints {', '.join(missing)} are missing; a clip names its joints as "
-                        f"previs.pose.skeleton.JOINTS ({', '.join(JOINTS)})")
-    cols = [bvh.names.index(j) for j in JOINTS]
-    local = np.ascontiguousarray(bvh.local_rotations()[:, cols])
-    root = np.asarray(bvh.root_positions(), np.float64) / 100.0 - np.array((0.0, PELVIS_HEIGHT, 0.0))
+    if all(j in bvh.names for j in JOINTS):  # previs's own joints: the rotations as written
+        cols = [bvh.names.index(j) for j in JOINTS]
+        local = np.ascontiguousarray(bvh.local_rotations()[:, cols])
+        root = np.asarray(bvh.root_positions(), np.float64) / 100.0 - np.array((0.0, PELVIS_HEIGHT, 0.0))
+    else:  # a CMU, Mixamo or Rokoko file: retargeted, root motion from its first frame
+        rt = retarget(bvh)
+        local, root = rt.local, rt.root - rt.root[0]
     contact = _field(table, "contact", int, 0, where)
     if not 0 <= contact < len(local):
         raise ClipError(f"{where}: contact = {contact} is outside the clip's frames 0..{len(local) - 1}; "

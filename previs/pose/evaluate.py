@@ -6,8 +6,8 @@ props and mocap. :meth:`BodyPoses.at` then poses all performers and Henry for a 
 
 1. local rotations: the procedural upper body (arm swing, guard, Henry's pitch) blended
    with the clip playing (fading in over 0.1 s, out over 0.15 s, on the joints it drives);
-2. one forward-kinematics pass for all bodies (the pelvis at the gait's height, stepped in
-   toward a target out of reach, moved by the clip's root motion);
+2. one forward-kinematics pass for all bodies (the pelvis at the gait's height, moved by
+   the clip's root motion; a striker out of reach walks its step in with the gait);
 3. Henry shifted so his eye point sits on the camera;
 4. legs onto the gait's planted ankles (two-bone IK), unless a clip drives the legs;
 5. strikes: around each contact frame the striking fist or foot is pulled onto the target's
@@ -29,9 +29,9 @@ from ..timebase import time_base_of
 from .clips import ClipLibrary, load_library
 from .frame import FramePoses
 from .held_props import HeldProps
-from .ik import lerp_angle, orthonormal, yaw_of
-from .limbs import fist, place_limb, plant_legs
-from .locomotion import footsteps, gait_at
+from .ik import orthonormal, yaw_of
+from .limbs import fist, keep_above_floor, place_limb, plant_legs
+from .locomotion import footsteps, gait_at, ground_speed
 from .mocap import MocapBodies
 from .schedule import FADE_IN, FADE_OUT, IK_RAMP, schedule
 from .skeleton import (CHEST_POINT, EYE_IN_HEAD, HEAD_POINT, INDEX, J, TEMPLATE_HEIGHT, forward_kinematics,
@@ -70,10 +70,11 @@ class BodyPoses:
                                   np.asarray(motion.henry_xz, float)[:, None]], axis=1)
         self.facing = np.concatenate([np.asarray(motion.perf_facing, float).reshape(F, P),
                                       np.asarray(motion.track.yaw, float)[:, None]], axis=1)
-        self.steps = footsteps(self.xz, self.facing, self.scale, self.fps)
-        self.sched = schedule(level, motion, self.lib, self.xz, self.steps.speed, self.facing)
-        # Bodies turn at most MAX_TURN_RATE (a facing snap reads as a quick turn); Henry's
-        # chest follows the camera exactly.
+        self.sched = schedule(level, motion, self.lib, self.xz, ground_speed(self.xz, self.fps), self.facing)
+        # The feet walk the simulated path plus the strikes' steps in, facing the clips'
+        # targets; bodies turn at most MAX_TURN_RATE (a facing snap reads as a quick turn).
+        # Henry's chest follows the camera exactly.
+        self.steps = footsteps(self.xz + self.sched.lunge, self._facing_targets(), self.scale, self.fps)
         self.body_yaw = self.steps.yaw.copy()
         self.body_yaw[:, P] = self.facing[:, P]
         self.times = self.tb.times(F)
@@ -84,6 +85,13 @@ class BodyPoses:
         self.props = HeldProps(level, self)
         self.mocap = MocapBodies(level, self)
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def _facing_targets(self) -> np.ndarray:
+        """(F, A) facing: the simulation's, or toward the target of the clip playing."""
+        face = self.sched.face
+        to = self.xz[np.arange(self.F)[:, None], np.maximum(face, 0)] - self.xz
+        ok = (face >= 0) & (np.hypot(to[..., 0], to[..., 1]) > 1e-6)
+        return np.where(ok, yaw_of(to[..., 0], to[..., 1]), self.facing)
 
     def at(self, frame: int) -> FramePoses:
         """The bodies at ``frame`` (clamped into ``[0, frames)``)."""
@@ -114,15 +122,7 @@ class BodyPoses:
         active = cid >= 0
         fade_out = np.where(np.isfinite(s.end[fr]), (s.end[fr] - t) / FADE_OUT, 1.0)
         wc = np.where(active, np.clip(np.minimum((t - s.start[fr]) / FADE_IN, fade_out), 0.0, 1.0), 0.0)
-        # Facing: toward the clip's target while it plays.
-        yaw = self.body_yaw[fr].copy()
-        face = s.face[fr]
-        fsel = face >= 0
-        if fsel.any():
-            tx = self.xz[fr[:, None], np.where(fsel, face, 0)] - self.xz[fr]
-            far = np.hypot(tx[..., 0], tx[..., 1]) > 1e-6
-            want = yaw_of(tx[..., 0], tx[..., 1])
-            yaw = np.where(fsel & far, lerp_angle(yaw, want, wc), yaw)
+        yaw = self.body_yaw[fr]
         # 1. local rotations.
         sw = np.clip(g.speed / 0.6, 0.0, 1.0)
         pitch = np.zeros((n, A))
@@ -131,9 +131,6 @@ class BodyPoses:
                            s.guard[fr].reshape(-1), pitch.reshape(-1)).reshape(n, A, J, 3, 3)
         pelvis = g.pelvis.copy()
         pelvis[..., 1] -= GUARD_CROUCH * s.guard[fr] * self.scale
-        lunge = s.lunge[fr]
-        pelvis[..., 0] += lunge[..., 0]
-        pelvis[..., 2] += lunge[..., 1]
         legw = np.ones((n, A))
         if active.any():
             fi, ai = np.nonzero(active)
@@ -148,6 +145,7 @@ class BodyPoses:
             off = np.einsum("kij,kj->ki", rot_y(yaw[fi, ai]), root) * (self.scale[ai] * w)[:, None]
             pelvis[fi, ai] += np.where((ai == P)[:, None], 0.0, off)
             legw[fi, ai] = 1.0 - w * self.lib.legs[c]
+        self.mocap.henry_arms(local, fr)
         # 2. forward kinematics, all bodies of all frames of the block at once.
         world = forward_kinematics(local.reshape(n * A, J, 3, 3), pelvis.reshape(-1, 3),
                                    rot_y(yaw.reshape(-1)), scale).reshape(n, A, J, 4, 4)
@@ -156,10 +154,8 @@ class BodyPoses:
         world[:, P, :, :3, 3] += (self.motion.track.pos[fr] - eye)[:, None, :]
         flat = world.reshape(n * A, J, 4, 4)
         # 4. planted legs.
-        ank = g.ankle.copy()
-        ank[..., 0] += lunge[..., None, 0]
-        ank[..., 2] += lunge[..., None, 1]
-        plant_legs(flat, ank.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        plant_legs(flat, g.ankle.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        keep_above_floor(flat, np.flatnonzero(legw.reshape(-1) < 1.0), scale)
         # 5. strikes land on the target's head or chest.
         self._strikes(flat, fr, cid, scale)
         world = flat.reshape(n, A, J, 4, 4)

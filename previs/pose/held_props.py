@@ -47,7 +47,7 @@ class HeldProps:
         rows = {p.id: i for i, p in enumerate(level.performers)}
         rows[level.henry.id] = poses.P
         for i, p in enumerate(level.performers):
-            name = getattr(p, "prop", "") or ""
+            name = p.prop
             if name not in PROPS:
                 continue
             release, land, yaw = poses.F, np.zeros(2), 0.0

@@ -10,7 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from .ik import blend, frame_along, two_bone, unit
-from .skeleton import FOREARM, HAND_GRIP, INDEX, SHIN, THIGH, UPPER_ARM
+from .skeleton import ANKLE_HEIGHT, FOREARM, HAND_GRIP, INDEX, SHIN, THIGH, TOE_IN_FOOT, UPPER_ARM
+
+HEEL_POINT = np.array((0.0, -ANKLE_HEIGHT, 0.06))
+"""Template metres, in a foot's frame: the back of the heel on the floor."""
+TOE_POINT = TOE_IN_FOOT
 
 LIMBS = {
     "l_foot": (INDEX["l_thigh"], INDEX["l_shin"], INDEX["l_foot"], THIGH, SHIN, 1.0),
@@ -78,3 +82,17 @@ def fist(world: np.ndarray, end: str) -> np.ndarray:
     if LIMBS[end][5] < 0:
         return world[:, j2, :3, 3] + np.einsum("nij,j->ni", world[:, j2, :3, :3], HAND_GRIP)
     return world[:, j2, :3, 3]
+
+
+def keep_above_floor(world: np.ndarray, rows: np.ndarray, scale: np.ndarray) -> None:
+    """Lift bodies ``rows`` whose heel or ball of a foot is below the floor (y < 0) until it
+    is on it: a clip's in-between (or a crouch on a short body) never sinks into the floor."""
+    if len(rows) == 0:
+        return
+    low = np.full(len(rows), np.inf)
+    for foot in (INDEX["l_foot"], INDEX["r_foot"]):
+        m = world[rows, foot]
+        for pt in (HEEL_POINT, TOE_POINT):
+            low = np.minimum(low, np.einsum("kij,j->k", m[:, :3, :3], pt) + m[:, 1, 3])
+    lift = np.maximum(-low, 0.0)
+    world[rows, :, 1, 3] += lift[:, None]

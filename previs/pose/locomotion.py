@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .limbs import HEEL_POINT
 from .skeleton import ANKLE_HEIGHT, HIP_HALF, PELVIS_HEIGHT, SHIN, THIGH, TOE_IN_FOOT, rot_x, rot_y
 
 WALK_STRIDE_K = 1.27
@@ -57,12 +58,16 @@ MAX_TURN_RATE = 300.0
 facing may snap to a new target in one frame; the body turns 180 deg in 0.6 s)."""
 HEEL_STRIKE_PITCH, TOE_OFF_PITCH = 15.0, 35.0
 """Degrees the foot is toe-up at heel strike and heel-up at toe-off."""
-HEEL_IN_FOOT = np.array((0.0, -ANKLE_HEIGHT, 0.06))
-"""Template metres, in the foot's frame: the back of the heel on the floor."""
 CLEARANCE_WALK, CLEARANCE_RUN = 0.06, 0.16
 """Metres the swing foot's arc rises at walking and running speed."""
 BOB_WALK, BOB_RUN = 0.02, 0.04
 """Metres of pelvis bob (peak to trough) walking and running."""
+MAX_HALF_STANCE = 0.6
+"""Seconds from a foot landing to the moment its plant point is taken (mid-stance: 0.33 s
+at 1.4 m/s, 0.56 s at 0.5 m/s)."""
+STANCE_REACH = 0.5
+"""Metres (1.8 m body) from the body's ground point beyond which a planted foot lifts: the
+leg, with the heel up and the pelvis down at most ~8 cm, reaches no farther."""
 ROLL_RATE = 0.5
 """Strides per second at and above which a planted foot rolls fully heel to toe."""
 LEG_REACH = 0.995
@@ -103,7 +108,7 @@ def duty(v):
     return (1 - r) * WALK_DUTY + r * RUN_DUTY
 
 
-def _speed(xz: np.ndarray, fps: float) -> np.ndarray:
+def ground_speed(xz: np.ndarray, fps: float) -> np.ndarray:
     """(F, A) m/s, central differences, ends one-sided."""
     if len(xz) < 2:
         return np.zeros(xz.shape[:2])
@@ -157,7 +162,7 @@ def _ankle(ground: np.ndarray, yaw: np.ndarray, pitch: np.ndarray, scale: np.nda
     ``pitch`` (deg; + toe up about the heel, - heel up about the ball)."""
     ry = rot_y(yaw)
     rot = ry @ rot_x(pitch)
-    pivot = np.where((pitch > 0)[..., None], HEEL_IN_FOOT, TOE_IN_FOOT) * scale[..., None]
+    pivot = np.where((pitch > 0)[..., None], HEEL_POINT, TOE_IN_FOOT) * scale[..., None]
     flat = ground + np.array((0.0, ANKLE_HEIGHT, 0.0)) * scale[..., None]
     pw = flat + np.einsum("...ij,...j->...i", ry, pivot)
     return pw - np.einsum("...ij,...j->...i", rot, pivot), rot
@@ -171,7 +176,8 @@ class Footsteps:
     ``xz`` (F, A, 2) as given and ``yaw`` (F, A, unwrapped deg) turning at most
     :data:`MAX_TURN_RATE`; ``scale`` (A,); per body
     and foot (left, right) the steps ``k0 + i``: ``plant`` (A, 2, K, 3) ground points,
-    ``plant_yaw`` (A, 2, K) deg and ``duty`` (A, 2, K) (padded with the last step)."""
+    ``plant_yaw`` (A, 2, K) deg and ``duty`` (A, 2, K) (the fraction of its stride each step is
+    planted, shortened where the body leaves the foot behind; padded with the last step)."""
 
     phase: np.ndarray
     speed: np.ndarray
@@ -186,22 +192,34 @@ class Footsteps:
     duty: np.ndarray
 
 
-def _steps(phi, xz, yaw, v, scale, side: int):
+def _steps(phi, xz, yaw, v, scale, side: int, fps: float):
     """One foot of one body: first step index and its steps' plants (K, 3), yaws, duties."""
     F = len(phi)
     off = 0.5 * side
     k0 = int(np.floor(phi[0] - off)) - 1
     ks = np.arange(k0, int(np.floor(phi[-1] - off)) + 3)
     fidx = np.arange(F, dtype=np.float64)
-    dk = duty(np.interp(np.interp(ks + off, phi, fidx), fidx, v))
-    f_mid = np.interp(ks + off + dk / 2, phi, fidx)
+    f_start = np.interp(ks + off, phi, fidx)
+    dk = duty(np.interp(f_start, fidx, v))
+    # Mid-stance, or MAX_HALF_STANCE after the foot lands if the phase stops short of it (a
+    # body that stopped with this foot just down: it stands where it stopped).
+    f_mid = np.minimum(np.interp(ks + off + dk / 2, phi, fidx), f_start + MAX_HALF_STANCE * fps)
     px = np.interp(f_mid, fidx, xz[:, 0])
     pz = np.interp(f_mid, fidx, xz[:, 1])
     pyaw = np.interp(f_mid, fidx, yaw)
     lateral = (HIP_HALF + 0.01) * scale * (1.0 - 0.6 * run_weight(np.interp(f_mid, fidx, v))) * (1 if side else -1)
     a = np.radians(pyaw)
     plant = np.stack([px + lateral * np.cos(a), np.zeros_like(px), pz - lateral * np.sin(a)], axis=-1)
-    return k0, plant, pyaw, dk
+    # A foot leaves the floor early once the body is STANCE_REACH from it (a start from
+    # standing, a sprint, a step in): its stance ends at the first such frame's phase.
+    u = phi - off
+    k = np.floor(u).astype(np.int64)
+    c = u - k
+    i = k - k0
+    far = (c < dk[i]) & (np.hypot(xz[:, 0] - plant[i, 0], xz[:, 1] - plant[i, 2]) > STANCE_REACH * scale)
+    lift = dk.copy()
+    np.minimum.at(lift, i[far], c[far])
+    return k0, plant, pyaw, lift
 
 
 def footsteps(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) -> Footsteps:
@@ -210,9 +228,9 @@ def footsteps(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) ->
     xz = np.asarray(xz, np.float64)
     F, A = xz.shape[:2]
     yaw = limit_turn_rate(yaw, fps)
-    v = _speed(xz, fps)
+    v = ground_speed(xz, fps)
     phi = _phase(v, yaw, fps)
-    rows = [[_steps(phi[:, a], xz[:, a], yaw[:, a], v[:, a], float(scale[a]), side) for side in (0, 1)]
+    rows = [[_steps(phi[:, a], xz[:, a], yaw[:, a], v[:, a], float(scale[a]), side, fps) for side in (0, 1)]
             for a in range(A)]  # per body and foot: its own step list (vectorised over steps)
     K = max(len(r[1]) for body in rows for r in body)
     k0 = np.zeros((A, 2), np.int64)

@@ -1,9 +1,13 @@
 """Mocap-driven bodies: an actor with ``mocap`` (a BVH) is posed by it from ``mocap_start``.
 
 The BVH is retargeted to the skeleton by :mod:`previs.pose.retarget` (local rotations per
-BVH frame, root positions in metres). From ``mocap_start`` (s) on, the body's joints are the
+BVH frame, the pelvis's position in metres, the file's rest pose facing -Z). From ``mocap_start`` (s) on, the body's joints are the
 BVH's, placed at the actor's ground position and facing at that time: the BVH's first frame's
-root is put on that spot, its ground-plane motion turned by the actor's facing there.
+root is put on that spot, its ground-plane motion turned by the actor's facing there (its height kept as captured).
+Such a body has no gait, clip or IK: the capture is the performance. Henry's take drives
+his camera in the simulation (:mod:`previs.sim.mocap_head`) and, here, his arms: from
+``mocap_start`` his shoulders, elbows and wrists take the take's rotations (relative to his
+chest, which follows the camera); the rest of his body stays as the camera places it.
 BVH frame ``k`` plays at ``mocap_start + k * frame_time`` (nearest frame); after the last
 frame the last is held.
 """
@@ -12,18 +16,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from .retarget import retarget
+from .skeleton import INDEX, forward_kinematics, rot_y
+
+
+ARMS = np.array([INDEX[j] for j in ("l_upperarm", "l_forearm", "l_hand", "r_upperarm", "r_forearm", "r_hand")])
+
 
 class MocapBodies:
     """The mocap-driven bodies of a replay (none when no actor has ``mocap``)."""
 
     def __init__(self, level, poses):
-        self.bodies = []
-        actors = list(level.performers) + [level.henry]
-        for row, actor in enumerate(actors):
-            bvh = getattr(actor, "mocap", None)
-            if bvh is None:
-                continue
-            self.bodies.append(_driven(row, actor, bvh, poses))
+        self.bodies = [_driven(row, a, poses) for row, a in enumerate(level.performers) if a.mocap is not None]
+        self.henry = None
+        if level.henry.mocap is not None:
+            first, local, _, _ = _resampled(level.henry, poses)
+            self.henry = (poses.P, first, np.ascontiguousarray(local[:, ARMS]))
+
+    def henry_arms(self, local: np.ndarray, fr: np.ndarray) -> None:
+        """Henry's arm rotations in ``local`` (n, A, J, 3, 3) from his take, frames ``fr``."""
+        if self.henry is None:
+            return
+        row, first, arms = self.henry
+        k = fr - first
+        sel = k >= 0
+        if sel.any():
+            local[np.flatnonzero(sel)[:, None], row, ARMS[None, :]] = arms[np.minimum(k[sel], len(arms) - 1)]
 
     def apply(self, world: np.ndarray, fr: np.ndarray) -> None:
         """Overwrite the driven bodies' joints in ``world`` (n, A, J, 4, 4) for frames ``fr``."""
@@ -35,21 +53,22 @@ class MocapBodies:
                 world[sel, row] = frames_world[kk]
 
 
-def _driven(row, actor, bvh, poses):
-    """(row, first frame, world matrices (K, J, 4, 4) resampled to the replay's fps)."""
-    from .retarget import retarget  # wt/bvh: BVH -> (local (N, J, 3, 3), root (N, 3) m, fps)
-    from .skeleton import forward_kinematics, rot_y
+def _resampled(actor, poses):
+    """(first frame, local (K, J, 3, 3), root (K, 3) m, ground turn (3, 3)) of ``actor``'s
+    take on the replay's frames from ``mocap_start`` on (nearest BVH row)."""
+    rt = retarget(actor.mocap, float(actor.height))
+    first = min(poses.tb.frame_at(float(actor.mocap_start)), poses.F - 1)
+    n_out = max(1, int(np.floor((len(rt.local) - 1) / rt.fps * poses.fps + 1e-9)) + 1)
+    src = np.minimum(np.rint(np.arange(n_out) / poses.fps * rt.fps).astype(np.int64), len(rt.local) - 1)
+    return first, rt.local[src], rt.root[src], rt.root[0]
 
-    local, root, fps = retarget(bvh)
-    first = min(poses.tb.frame_at(float(getattr(actor, "mocap_start", 0.0))), poses.F - 1)
-    n_out = max(1, int(np.floor((len(local) - 1) / fps * poses.fps)) + 1)
-    src = np.minimum(np.rint(np.arange(n_out) / poses.fps * fps).astype(np.int64), len(local) - 1)
-    yaw = float(poses.facing[first, row])
-    r = rot_y(yaw)
-    rel = root[src] - root[0] * np.array((1.0, 0.0, 1.0))
+
+def _driven(row, actor, poses):
+    """(row, first frame, world matrices (K, J, 4, 4) on the replay's frames)."""
+    first, local, root, root0 = _resampled(actor, poses)
+    r = rot_y(float(poses.facing[first, row]))
     place = np.array((poses.xz[first, row, 0], 0.0, poses.xz[first, row, 1]))
-    pos = place + rel @ r.T
-    k = len(src)
-    scale = np.full(k, poses.scale[row])
-    world = forward_kinematics(local[src], pos, np.broadcast_to(r, (k, 3, 3)), scale)
+    pos = place + (root - root0 * np.array((1.0, 0.0, 1.0))) @ r.T
+    k = len(local)
+    world = forward_kinematics(local, pos, np.broadcast_to(r, (k, 3, 3)), np.full(k, poses.scale[row]))
     return row, first, world

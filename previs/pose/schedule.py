@@ -22,8 +22,16 @@ import numpy as np
 from ..timebase import time_base_of
 from .clips import ClipLibrary
 
-MAX_LUNGE = 0.8
-"""Metres a striker steps in toward a target out of the clip's ``reach`` (a step and lean)."""
+MAX_LUNGE = 1.3
+"""Metres a striker steps in toward a target out of the clip's ``reach`` (one long step)."""
+STEP_IN_SPEED, STEP_OUT_SPEED = 2.0, 1.2
+"""m/s (mean) of stepping in before the contact and back to the simulated spot after it;
+the feet take real steps (the step-in is added to the path the gait walks)."""
+HOLD_AFTER = 0.15
+"""Seconds a striker stays stepped in after the contact."""
+FACE_LEAD = 0.6
+"""Seconds before a contact a striker starts turning to its target (180 deg at the bodies'
+300 deg/s)."""
 FADE_IN, FADE_OUT = 0.10, 0.15
 """Seconds a clip blends in from the gait and back out to it."""
 IK_RAMP = 0.15
@@ -46,7 +54,7 @@ class Schedule:
     ``rate`` (clip seconds per second), ``end`` (s, inf while held), ``face`` (row to face,
     -1 none), ``aim`` (row whose head/chest the effector is pulled onto, -1 none),
     ``contact`` (the contact frame of that pull), ``lunge`` (F, A, 2) metres stepped toward
-    the target, ``guard`` 0..1."""
+    the target (added to the path the feet walk), ``guard`` 0..1."""
 
     clip: np.ndarray
     start: np.ndarray
@@ -129,17 +137,21 @@ def schedule(level, motion, lib: ClipLibrary, xz: np.ndarray, speed: np.ndarray,
             continue
         sl = slice(f0, f1)
         clip[sl, r], start[sl, r], rate[sl, r], end[sl, r] = ci, s0, rt, e0
-        face[sl, r], aim[sl, r], contact[sl, r] = (fr if r < P else -1), ar, fc
-        lunge[sl, r] = 0.0
+        aim[sl, r], contact[sl, r] = ar, fc
+        face[sl, r] = -1
+        if r < P and fr >= 0:  # start turning early enough to face the target on contact
+            face[max(0, tb.frame_at(min(s0, bt - FACE_LEAD))):f1, r] = fr
         if ar >= 0 and r < P and fc < F:
             d = xz[fc, ar] - xz[fc, r]
             dist = float(np.hypot(d[0], d[1]))
             step = min(max(dist - c.reach, 0.0), MAX_LUNGE)
             if step > 0 and dist > 1e-6:
-                tt = t[sl]
-                rise = _smoothstep((tt - s0) / max(bt - s0, 1e-6))
-                fall = _smoothstep((e0 - tt) / max(e0 - bt, 1e-6)) if np.isfinite(e0) else 1.0
-                lunge[sl, r] = (step / dist) * d[None, :] * np.minimum(rise, fall)[:, None]
+                t_in, t_out = max(bt - s0, step / STEP_IN_SPEED), step / STEP_OUT_SPEED
+                a0, a2 = bt - t_in, bt + HOLD_AFTER + t_out
+                fa, fb = max(0, tb.frame_at(a0)), min(F, tb.frame_at(a2))
+                tt = t[fa:fb]
+                e = np.minimum(_smoothstep((tt - a0) / t_in), _smoothstep((a2 - tt) / t_out))
+                lunge[fa:fb, r] = (step / dist) * d[None, :] * e[:, None]
     guard = _guard(level, motion, xz, speed, facing, down, t, tb, rows)
     return Schedule(clip, start, rate, end, face, aim, contact, lunge, guard)
 

@@ -29,6 +29,8 @@ the fists stay in the lower part of the frame when he looks down at a body."""
 
 _SH = (INDEX["l_upperarm"], INDEX["r_upperarm"])
 _EL = (INDEX["l_forearm"], INDEX["r_forearm"])
+_POSED = np.array([INDEX[j] for j in ("spine", "chest", "neck", "head")] + list(_SH) + list(_EL))
+"""The joints the procedural upper body turns (the rest stay at identity)."""
 
 
 def upper_body(phase, speed_weight, run, guard, pitch=None) -> np.ndarray:
@@ -54,7 +56,9 @@ def upper_body(phase, speed_weight, run, guard, pitch=None) -> np.ndarray:
     ay[:, INDEX["chest"]] = CHEST_TWIST * speed_weight * swing * ungu
     ay[:, _SH[0]] = -GUARD_INWARD * guard
     ay[:, _SH[1]] = GUARD_INWARD * guard
-    return yaw_pitch(ay, ax)
+    out = np.broadcast_to(np.eye(3), (n, J, 3, 3)).copy()
+    out[:, _POSED] = yaw_pitch(ay[:, _POSED], ax[:, _POSED])
+    return out
 
 
 def yaw_pitch(yaw_deg: np.ndarray, pitch_deg: np.ndarray) -> np.ndarray:

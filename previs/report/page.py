@@ -74,7 +74,9 @@ def render_stills(level, motion, frames, *, renderer_factory=None, size=THUMB_SI
     """Render ``frames`` offscreen and return ``({frame: JPEG data URI}, warnings)``.
 
     If no renderer can be made (no OpenGL), returns no images and a warning instead of
-    failing: the rest of the report is still worth having."""
+    failing: the rest of the report is still worth having. Bodies are posed by
+    :class:`~previs.pose.evaluate.BodyPoses`; if its clips cannot be loaded they stand in
+    the rest pose, with a warning saying why."""
     from ..errors import PrevisError
     from ..animatic.progress import make_progress
 
@@ -88,11 +90,16 @@ def render_stills(level, motion, frames, *, renderer_factory=None, size=THUMB_SI
         return out, [f"storyboard frames left out: {p}" for p in e.problems]
     from ..pose.evaluate import BodyPoses
 
-    bodies = BodyPoses(motion)
+    warnings: list[str] = []
     bar = make_progress(progress, len(frames), "report frames")
     try:
+        try:
+            at = BodyPoses(motion).at
+        except PrevisError as e:  # a broken clip library: the bodies stand, the report is written
+            at = lambda f: None  # noqa: E731
+            warnings = [f"storyboard bodies drawn in the rest pose: {p}" for p in e.problems]
         for i, f in enumerate(frames):
-            renderer.draw(motion.snapshot(f), poses=bodies.at(f))
+            renderer.draw(motion.snapshot(f), poses=at(f))
             rgb = renderer.read_pixels()
             out[f] = data_uri(jpeg_bytes(rgb, quality), "image/jpeg")
             bar.update(i + 1)
@@ -101,7 +108,7 @@ def render_stills(level, motion, frames, *, renderer_factory=None, size=THUMB_SI
         close = getattr(renderer, "close", None)
         if close is not None:
             close()
-    return out, []
+    return out, warnings
 
 
 def default_renderer_factory(level, size):

@@ -24,6 +24,7 @@ import numpy as np
 from ..level.model import Level
 from ..timebase import time_base_of
 from . import paths
+from .mocap_head import head_offsets
 from .motion import Motion
 from .track import CameraTrack
 
@@ -279,8 +280,12 @@ def simulate(level: Level, frames: int | None = None) -> Motion:
     henry_xz, henry_walk_yaw = henry_walk(level, F)
     yaw, pitch = henry_head(level, F, henry_xz, henry_walk_yaw, perf_xz, perf_down)
     facing = performer_facing(level, F, walk_yaw, moving, perf_xz, henry_xz, perf_down)
+    roll = np.zeros(F)
+    if level.henry.mocap is not None:  # his BVH head turns the camera from mocap_start on
+        d_yaw, d_pitch, roll = head_offsets(level.henry.mocap, level.henry.mocap_start, st.fps, F)
+        yaw, pitch = yaw + d_yaw, pitch + d_pitch
     pos = np.column_stack([henry_xz[:, 0], np.full(F, st.eye_height), henry_xz[:, 1]])
     track = CameraTrack(fps=float(st.fps), pos=pos, yaw=yaw, pitch=pitch,
-                        roll=np.zeros(F), hfov=np.full(F, float(st.hfov)))
+                        roll=roll, hfov=np.full(F, float(st.hfov)))
     return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,
                   perf_facing=facing, perf_down=perf_down, source="script")
