@@ -6,7 +6,9 @@ encoding included (72 fps for a 24 fps fight).
     .venv/bin/python benchmarks/animatic.py --workers 1 --no-stages      # one process
     .venv/bin/python benchmarks/animatic.py --frames 1200 --preset veryfast --size 1920x1080
 
-What it runs (``levels/finale.tmx``: 100 performers, 3 minutes, unless ``--level``):
+What it runs (``levels/finale.tmx``: 100 performers, 3 minutes, unless ``--level``), every
+body posed frame by frame (:class:`~previs.pose.evaluate.BodyPoses`) as ``previs render``
+draws them:
 
 1. **stages alone**, on ``--sample`` frames in 8 stretches of consecutive frames spread
    over the fight, one frame at a time, each step timed by the CPU clock of this process
