@@ -156,3 +156,23 @@ def test_write_refuses_joints_out_of_order(tmp_path):
                    b.offsets, b.channels, b.motion, b.frame_time)
     with pytest.raises(ValueError):
         bvh_text(shuffled) and write_bvh(tmp_path / "x.bvh", shuffled)
+
+
+def test_crlf_files_read_the_same(tmp_path):
+    text = ours_text(4)
+    (tmp_path / "unix.bvh").write_text(text, newline="\n")
+    (tmp_path / "dos.bvh").write_bytes(text.replace("\n", "\r\n").encode())
+    a, b = read_bvh(tmp_path / "unix.bvh"), read_bvh(tmp_path / "dos.bvh")
+    assert np.array_equal(a.motion, b.motion) and a.names == b.names
+    lines = text.replace("Frames: 4", "Frames: 5").replace("\n", "\r\n")
+    assert _refusal(tmp_path, lines).startswith(f"mocap/bad.bvh:{len(text.split(chr(10)))}: ends after 4 motion rows")
+
+
+def test_too_many_joints(tmp_path, monkeypatch):
+    from previs.level import bvh_file
+
+    monkeypatch.setattr(bvh_file, "MAX_BVH_JOINTS", 16)
+    text = ours_text(3)
+    seventeenth = next(i for i, s in enumerate(_lines(text)) if s.strip() == "JOINT r_foot") + 1
+    assert _refusal(tmp_path, text) == (
+        f"mocap/bad.bvh:{seventeenth}: has more than 16 joints; export the body only (no fingers or props).")

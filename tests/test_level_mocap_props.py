@@ -33,7 +33,7 @@ def test_prop_and_mocap_load(tmp_path):
     b = build(ours_spec(), 30)
     write(tmp_path / "mocap" / "goon.bvh", b)
     level = load_level(make_map(tmp_path, _goon({"prop": "Knife", "mocap": ("file", "mocap/goon.bvh"),
-                                                 "mocap_start": 2.5})))
+                                                 "mocap_start": 2.5}), {"duration": 10.0}))
     goon = level.performers[0]
     assert goon.prop == "knife" and goon.mocap_start == 2.5
     assert goon.mocap.path == "mocap/goon.bvh" and goon.mocap.frames == 30
@@ -96,3 +96,30 @@ def test_the_bvh_bytes_are_in_the_content_hash(tmp_path):
     two = _goon({"mocap": "a.bvh"}) + obj(3, "performer", "Cook", 128, 96, {"mocap": "./a.bvh"})
     level = load_level(make_map(tmp_path, two))
     assert level.performers[0].mocap is level.performers[1].mocap
+
+
+def test_a_take_that_starts_after_the_end_is_a_warning(tmp_path):
+    write(tmp_path / "a.bvh", build(ours_spec(), 2))
+    level = load_level(make_map(tmp_path, _goon({"mocap": "a.bvh", "mocap_start": 5.0}), {"duration": 5.0}))
+    assert level.performers[0].mocap_start == 5.0
+    assert level.notices == (
+        f"{tmp_path / 'level.tmx'}: object 2 'Goon' (performer): mocap_start = 5 s is not before the end of the "
+        "replay (5 s), so its take never plays; start the take earlier, or make the map's duration longer.",)
+
+
+@pytest.mark.parametrize("damage", ["cut", "nan"])
+def test_previs_check_prints_the_bvh_refusal_without_a_traceback(tmp_path, capsys, damage):
+    from tmxkit import refused
+
+    text = ours_text(5000)
+    if damage == "cut":
+        text = text.replace("Frames: 5000", "Frames: 200000")
+        needle = "bad.bvh:"
+    else:
+        lines = text.split("\n")
+        lines[-2] = lines[-2].replace(" ", " nan ", 1).rsplit(" ", 1)[0]
+        text = "\n".join(lines)
+        needle = f"bad.bvh:{len(lines) - 1}: motion row 5000 has nan in channel 2"
+    (tmp_path / "bad.bvh").write_text(text)
+    err = refused(make_map(tmp_path, _goon({"mocap": "bad.bvh"})), capsys, "object 2 'Goon' (performer): mocap = 'bad.bvh': ", needle)
+    assert len(err.strip().splitlines()) == 1

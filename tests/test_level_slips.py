@@ -62,7 +62,7 @@ def test_misspelled_map_property(tmp_path):
 def test_unknown_property_without_a_close_name_lists_the_known_ones(tmp_path):
     m = make_map(tmp_path, obj(1, "henry", "H", 48, 48, {"mood": "grim"}))
     assert notices(m) == [where(m, "object 1 'H' (henry): has the property 'mood', which previs does not read; "
-                                   "a henry's properties are path, speed, start, radius, heading.")]
+                                   "a henry's properties are path, speed, start, radius, heading, prop, mocap, mocap_start.")]
 
 
 def test_action_typo_warns_and_plays_as_a_label(tmp_path):

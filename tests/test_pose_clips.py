@@ -202,3 +202,56 @@ def test_a_cmu_named_bvh_plays_as_a_clip(tmp_path):
     bp = BodyPoses(simulate(level), lib)
     assert lib.clips[bp.sched.clip[bp.tb.frame_at(1.5), 0]].name == "taunt"
     assert np.isfinite(bp.at(bp.tb.frame_at(1.5)).world).all()
+
+
+def test_a_punch_at_henry_stops_in_front_of_the_lens_in_view():
+    from posekit import view_coords
+
+    a = lk.performer(2, "A", (10.0, 10.0))
+    level = lk.level(lk.henry(position=(10.0, 11.3), heading=0.0), [a],
+                     beats=[lk.beat(10, 2.0, 2, "punch", HENRY)], duration=4.0)
+    m = simulate(level)
+    bp = BodyPoses(m)
+    f = bp.tb.frame_at(2.0)
+    fp = bp.at(f).world
+    eye = m.track.pos[f]
+    hand = fist(fp[0:1], "r_hand")[0]
+    assert abs(np.linalg.norm(hand - eye) - 0.15) < 0.10
+    v = view_coords(m, f, hand[None])[0]
+    assert v[2] < 0 and abs(v[0]) < 1 and abs(v[1]) < 1
+
+
+def test_a_look_never_cuts_a_strike_short():
+    a = lk.performer(2, "A", (10.0, 10.0))
+    b = lk.performer(3, "B", (10.0, 11.0))
+    level = lk.level(lk.henry(position=(10.0, 14.0)), [a, b],
+                     beats=[lk.beat(10, 2.0, 2, "punch", 3), lk.beat(11, 1.95, 2, "look", 3, duration=1.0),
+                            lk.beat(12, 1.95, 1, "look", 3), lk.beat(13, 2.0, 1, "punch", 3)], duration=4.0)
+    bp = BodyPoses(simulate(level))
+    f = bp.tb.frame_at(2.0)
+    assert bp.lib.clips[bp.sched.clip[f, 0]].name == "punch"
+    assert bp.lib.clips[bp.sched.clip[f, 2]].name == "punch"
+    assert bp.lib.clips[bp.sched.clip[bp.tb.frame_at(2.6), 0]].name == "look"
+
+
+@pytest.mark.parametrize("action", ["punch", "kick", "throw"])
+def test_the_target_reels_away_from_the_blow_from_contact(action):
+    _, m, bp = duel(action, 1.0)  # A at z 10 strikes B at z 11: the blow travels +z
+    f = bp.tb.frame_at(2.0)
+    z = [bp.at(g).world[1, INDEX["chest"], 2, 3] for g in (f - 1, f, f + 3)]
+    assert z[1] == pytest.approx(z[0], abs=0.02)  # nothing before the contact
+    assert z[2] > z[1] + 0.04  # then back, away from A
+
+
+@pytest.mark.parametrize("action", ["kick", "throw", "tackle", "shove", "dodge", "fall"])
+def test_no_foot_goes_through_the_floor(action):
+    from previs.pose.limbs import HEEL_POINT, TOE_POINT
+
+    _, m, bp = duel(action, 1.0)
+    low = np.inf
+    for f in range(m.frames):
+        w = bp.at(f).world
+        for foot in ("l_foot", "r_foot"):
+            for pt in (HEEL_POINT, TOE_POINT):
+                low = min(low, point_in(w, INDEX[foot], pt)[:, 1].min())
+    assert -1e-9 < low < 0.1

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 import levelkit as lk
 from posekit import HENRY, duel, view_coords
-from previs.pose.evaluate import BodyPoses
+from previs.pose.evaluate import BLOCK, BodyPoses
 from previs.pose.held_props import FLIGHT
 from previs.pose.limbs import fist
 from previs.pose.skeleton import EYE_IN_HEAD, INDEX, point_in
@@ -101,3 +100,27 @@ def test_a_throw_releases_the_prop_at_contact_to_the_floor_beyond_the_target():
     assert land[1] < 0.01
     assert land[2] > 11.5  # beyond B (A at z 10 throws south at B at z 11)
     assert np.allclose(bp.at(m.frames - 1).prop_world[0], bp.at(fc + int(FLIGHT * 24) + 2).prop_world[0])
+
+
+def test_prefetch_evaluates_ahead_without_changing_a_byte():
+    _, m, a = duel("punch", 1.0)
+    b = BodyPoses(m)
+    b.prefetch(40)
+    assert 40 // BLOCK in b._cache
+    assert a.at(41).world.tobytes() == b.at(41).world.tobytes()
+
+
+def test_henrys_prop_is_in_his_right_fist_in_view_in_guard():
+    import dataclasses
+
+    h = dataclasses.replace(lk.henry(position=(10.0, 18.0)), prop="knife")
+    a = lk.performer(2, "A", (10.0, 17.0))
+    level = lk.level(h, [a], beats=[lk.beat(9, 0.5, HENRY, "look", 2), lk.beat(10, 2.0, HENRY, "punch", 2)],
+                     duration=4.0)
+    m = simulate(level)
+    bp = BodyPoses(m)
+    fp = bp.at(30)
+    assert fp.prop_names == ("knife",)
+    assert np.allclose(fp.prop_world[0, :3, 3], fist(fp.world[1:2], "r_hand")[0])
+    v = view_coords(m, 30, fp.prop_world[:1, :3, 3])[0]
+    assert v[2] < 0 and abs(v[0]) < 1 and -1 < v[1] < -1 / 3

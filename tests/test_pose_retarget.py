@@ -4,6 +4,8 @@ T-pose (centimetre) files with our segment lengths."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -49,7 +51,7 @@ def test_joints_match_the_file_within_1_cm(tmp_path, spec, still, scale, units):
 def test_t_pose_rest_becomes_our_arms_down_rest(tmp_path):
     # Frame 0 with every channel zero: Mixamo's T-pose (arms along +-X, facing +Z).
     b = build(mixamo_spec(), 2, scale=100.0, amplitude=0.0)
-    b.motion[:, :3] = b.offsets[0]
+    b = dataclasses.replace(b, motion=np.column_stack([np.tile(b.offsets[0], (2, 1)), b.motion[:, 3:]]))
     r = retarget(b)
     w = forward_kinematics(r.local, r.root, np.broadcast_to(np.eye(3), (2, 3, 3)), np.ones(2))
     # Our skeleton reproduces the T: turned from facing +Z to facing -Z, the performer's
@@ -94,3 +96,14 @@ def test_swing_handles_opposite_vectors():
     assert np.allclose(m @ (0.0, 1.0, 0.0), (0.0, -1.0, 0.0)) and np.isclose(np.linalg.det(m), 1.0)
     m = swing((1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
     assert np.allclose(m @ (1.0, 0.0, 0.0), (0.0, 0.0, 1.0))
+
+
+def test_the_head_follows_its_top_not_its_eyes():
+    m = "mixamorig:"
+    spec = mixamo_spec() + [(m + "HeadTop_End", m + "Head", (0.0, 0.18, 0.0)),
+                            (m + "LeftEye", m + "Head", (0.03, 0.09, 0.08)), (m + "RightEye", m + "Head", (-0.03, 0.09, 0.08))]
+    b = build(spec, 120, still=MIXAMO_STILL + (m + "HeadTop_End", m + "LeftEye", m + "RightEye"), scale=100.0)
+    frames = np.arange(0, 120, 11)
+    _, ours, _, theirs, found, turn = _ours_and_theirs(b, frames)
+    head_up = np.einsum("ij,nj->ni", turn, np.einsum("nij,j->ni", theirs[:, found["head"], :3, :3], (0.0, 1.0, 0.0)))
+    assert np.allclose(ours[:, INDEX["head"], :3, 1], head_up, atol=1e-9)

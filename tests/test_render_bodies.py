@@ -288,10 +288,6 @@ def fight(gl):
     r.close()
 
 
-@pytest.mark.xfail(strict=True, reason="the pose layer lands a blow to Henry's head on HEAD_POINT, 6 cm behind "
-                   "his eye: at contact the fist is inside the camera (5 cm, the near plane) and only a streak of "
-                   "arm shows; it needs the fist stopped ~0.25 m in front of the eye (previs/pose/evaluate.py, "
-                   "step 5)")
 def test_a_still_at_a_punch_contact_shows_the_arm_reaching_toward_henry(fight):
     lv, m, bodies, r = fight
     hand = bodies.lib.get("hit").effector  # the clip's striking fist, e.g. "r_hand"

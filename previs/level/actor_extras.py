@@ -92,3 +92,13 @@ def actor_extras(p: Props, problems: Problems, where: str, files: MocapFiles) ->
     start = p.time("mocap_start", default(OBJECTS["performer"], "mocap_start"))
     return {"prop": prop_of(p, problems, where), "mocap": mocap, "mocap_start": start,
             "ok": (mocap is not None or not ref) and start is not None}
+
+
+def late_mocap(problems: Problems, where_of, actors, duration: float) -> None:
+    """A notice per actor whose ``mocap_start`` is at or after the replay's end
+    (``duration`` s): its take would never play. ``where_of(actor)`` names the object."""
+    for a in actors:
+        if a.mocap is not None and a.mocap_start >= duration:
+            problems.notice(where_of(a), f"mocap_start = {a.mocap_start:g} s is not before the end of the replay "
+                            f"({duration:g} s), so its take never plays",
+                            "start the take earlier, or make the map's duration longer")

@@ -16,7 +16,7 @@ from ..errors import PrevisError
 from ..timebase import TimeBase
 from . import limits, replay_length, slips
 from .actions import ACTIONS, PERFORMER
-from .actor_extras import MocapFiles, actor_extras
+from .actor_extras import MocapFiles, actor_extras, late_mocap
 from .actions import action as action_spec
 from .diagnostics import Problems, describe
 from .external_files import with_files
@@ -424,6 +424,7 @@ def build_level(raw: RawMap, problems: Problems) -> Level:
     duration = replay_length.duration(b, explicit_duration, (henry, *performers), beats)
     replay_length.check_replay_size(problems, duration, settings["fps"], len(performers))
     _placement_notices(b, shapes, walls, (henry, *performers))
+    late_mocap(problems, lambda a: b.where(b.by_id[a.id]), (henry, *performers), duration)
     level = Level(
         source=raw.source,
         content_hash=with_files(raw.content_hash, b.mocap.used),

@@ -82,6 +82,12 @@ class Bvh:
     frame_time: float
     ends: tuple[tuple[int, tuple[float, float, float]], ...] = ()
 
+    def __post_init__(self):
+        for name in ("offsets", "motion"):  # read-only float64, like every array of the level model
+            a = np.array(getattr(self, name), np.float64)
+            a.flags.writeable = False
+            object.__setattr__(self, name, a)
+
     @property
     def frames(self) -> int:
         return int(self.motion.shape[0])
@@ -125,7 +131,7 @@ class Bvh:
 
     def world(self, frames=None) -> np.ndarray:
         """(N, B, 4, 4) forward kinematics in the file's own frame and units: ``M[..., :3, 3]``
-        is a joint's position, ``M[..., :3, :3]`` its rotation. 512 bytes per joint-frame:
+        is a joint's position, ``M[..., :3, :3]`` its rotation. 128 bytes per joint-frame:
         pass ``frames`` (row indices) for long files."""
         rot = self.local_rotations(frames)
         pos = self.local_translations(frames)

@@ -39,6 +39,10 @@ ZONE_KINDS = ("no-go", "pyro", "rig", "crash-mat", "set")
 
 HAZARD_ZONE_KINDS = frozenset({"no-go", "pyro"})
 
+SINCE_REVISION_1 = {"omit_default_from_revision": True}
+"""Metadata of model fields added after levels had revisions (``previs.level.revision``):
+a level that leaves them at their defaults can keep the revision it had before them."""
+
 PROP_KINDS = ("knife", "bat", "pipe", "bottle", "cleaver", "pistol")
 """Every allowed ``prop`` (the shapes are ``previs.pose.props.PROPS``, one row per name)."""
 
@@ -162,9 +166,9 @@ class Actor:
     heading: float = 0.0
     color: Color = (200, 60, 50)
     role: str = ""
-    prop: str = ""
-    mocap: Bvh | None = None
-    mocap_start: float = 0.0
+    prop: str = field(default="", metadata=SINCE_REVISION_1)
+    mocap: Bvh | None = field(default=None, metadata=SINCE_REVISION_1)
+    mocap_start: float = field(default=0.0, metadata=SINCE_REVISION_1)
 
 
 @dataclass(frozen=True)

@@ -60,15 +60,18 @@ _ACTOR = (
     Field("speed", "float", 1.4),
     Field("start", "float", 0.0),
     Field("radius", "float", 0.3),
+)
+_BODY = (
     Field("prop", "string", ""),  # one of model.PROP_KINDS
     Field("mocap", "file", ""),  # a BVH file, relative to the map, inside the project
     Field("mocap_start", "float", 0.0),
 )
 
 OBJECTS: dict[str, dict[str, Field]] = {
-    "henry": _table(*_ACTOR, Field("heading", "float", 0.0)),
+    "henry": _table(*_ACTOR, Field("heading", "float", 0.0), *_BODY),
     "performer": _table(
-        *_ACTOR, Field("height", "float", 1.8), Field("color", "color", PERFORMER_COLOR), Field("role", "string", "")
+        *_ACTOR, Field("height", "float", 1.8), Field("color", "color", PERFORMER_COLOR), Field("role", "string", ""),
+        *_BODY,
     ),
     "path": _table(Field("holds", "string", "")),
     "beat": _table(

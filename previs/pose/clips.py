@@ -25,6 +25,7 @@ Root motion: the BVH root's position (centimetres, in the body frame at the clip
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -36,9 +37,8 @@ from ..level.bvh_file import read_bvh
 from .retarget import retarget
 from .skeleton import INDEX, JOINTS, PELVIS_HEIGHT
 
-CLIPS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         "assets", "clips")
-"""The bundled clips: ``assets/clips`` of the project."""
+CLIPS_DIR = str(importlib.resources.files("previs.assets") / "clips")
+"""The bundled clips: ``assets/clips`` of the repository, installed with ``previs.assets``."""
 
 TARGETS = ("head", "chest", "")
 TIMINGS = ("contact", "span")

@@ -6,6 +6,7 @@ props and mocap. :meth:`BodyPoses.at` then poses all performers and Henry for a 
 
 1. local rotations: the procedural upper body (arm swing, guard, Henry's pitch) blended
    with the clip playing (fading in over 0.1 s, out over 0.15 s, on the joints it drives);
+   Henry's arms from his take when he has ``mocap``;
 2. one forward-kinematics pass for all bodies (the pelvis at the gait's height, moved by
    the clip's root motion; a striker out of reach walks its step in with the gait);
 3. Henry shifted so his eye point sits on the camera;
@@ -25,6 +26,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..sim.script import smoothstep
 from ..timebase import time_base_of
 from .clips import ClipLibrary, load_library
 from .frame import FramePoses
@@ -38,17 +40,15 @@ from .skeleton import (CHEST_POINT, EYE_IN_HEAD, HEAD_POINT, INDEX, J, TEMPLATE_
                        point_in, rot_y)
 from .upper_body import GUARD_CROUCH, upper_body
 
+LENS_POINT = EYE_IN_HEAD + np.array((0.0, 0.0, -0.15))
+"""Template metres in Henry's head frame (his camera's): where a blow to his head lands,
+15 cm in front of the lens, so the fist fills the frame instead of vanishing behind it."""
 BLOCK = 8
 """Frames evaluated together (a third of a second at 24 fps)."""
 CACHE_BLOCKS = 4
 HENRY_DRIVES = ("l_upperarm", "l_forearm", "l_hand", "r_upperarm", "r_forearm", "r_hand",
                 "l_thigh", "l_shin", "l_foot", "r_thigh", "r_shin", "r_foot")
 """The joints a clip drives on Henry: his limbs only (his chest and head follow the camera)."""
-
-
-def _smoothstep(s):
-    s = np.clip(s, 0.0, 1.0)
-    return s * s * (3 - 2 * s)
 
 
 class BodyPoses:
@@ -100,16 +100,25 @@ class BodyPoses:
         names, prop_world = self.props.at(f, w)
         return FramePoses(world=w, prop_names=names, prop_world=prop_world)
 
-    def world_at(self, f: int) -> np.ndarray:
-        """Joint matrices (A, J, 4, 4) of frame ``f`` in ``[0, frames)`` (a copy)."""
-        b = f // BLOCK
+    def prefetch(self, frame: int) -> None:
+        """Evaluate the block holding ``frame`` now if it is not cached (a player calls it for
+        the frame ``BLOCK`` ahead after drawing, to keep block costs off the frame it needs)."""
+        f = min(max(int(frame), 0), self.F - 1)
+        self._world_block(f // BLOCK)
+
+    def _world_block(self, b: int) -> np.ndarray:
         world = self._cache.get(b)
         if world is None:
             world = self._block(b)
             self._cache[b] = world
             if len(self._cache) > CACHE_BLOCKS:
                 self._cache.popitem(last=False)
-        return world[f - b * BLOCK].copy()
+        return world
+
+    def world_at(self, f: int) -> np.ndarray:
+        """Joint matrices (A, J, 4, 4) of frame ``f`` in ``[0, frames)`` (a copy)."""
+        b = f // BLOCK
+        return self._world_block(b)[f - b * BLOCK].copy()
 
     def _block(self, b: int) -> np.ndarray:
         """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK)."""
@@ -167,14 +176,16 @@ class BodyPoses:
         n, A = len(fr), self.A
         aim = s.aim[fr]
         df = np.abs(fr[:, None] - s.contact[fr]) / self.fps
-        wik = np.where((aim >= 0) & (cid >= 0), _smoothstep(1.0 - df / IK_RAMP), 0.0)
+        wik = np.where((aim >= 0) & (cid >= 0), smoothstep(1.0 - df / IK_RAMP), 0.0)
         if not (wik > 0).any():
             return
         fi, ai = np.nonzero(wik > 0)
         c = cid[fi, ai]
         rows = fi * A + ai
         trow = fi * A + aim[fi, ai]
-        head = point_in(flat[trow], INDEX["head"], HEAD_POINT)
+        at_henry = (aim[fi, ai] == self.P)[:, None]
+        head = np.where(at_henry, point_in(flat[trow], INDEX["head"], LENS_POINT),
+                        point_in(flat[trow], INDEX["head"], HEAD_POINT))
         chest = point_in(flat[trow], INDEX["chest"], CHEST_POINT)
         kinds = np.array([cl.target for cl in self.lib.clips])[c]
         effs = np.array([cl.effector for cl in self.lib.clips])[c]

@@ -1,10 +1,10 @@
 """Props in hand and thrown: where each performer's ``prop`` is at a frame.
 
-A performer with ``prop`` (a key of :data:`~previs.pose.props.PROPS`) holds it in the right
-hand: the prop's frame is the hand's frame (scale removed) times the grip, a translation to
+A performer (or Henry) with ``prop`` (a key of :data:`~previs.pose.props.PROPS`) holds it in
+the right hand: the prop's frame is the hand's frame (scale removed) times the grip, a translation to
 :data:`~previs.pose.skeleton.HAND_GRIP` and ``rot_x(-90)``, so the prop's long axis (-Z)
 runs along the hand (the forearm's direction) and its +Y along the back of the hand's -Z.
-The performer's first ``throw`` beat releases it on the beat's frame (the clip's contact):
+The holder's first ``throw`` beat releases it on the beat's frame (the clip's contact):
 it flies :data:`FLIGHT` seconds on an arc :data:`ARC` m high to the floor
 :data:`BEYOND` m beyond the target (or :data:`NO_TARGET_RANGE` m ahead without one), turning
 end over end, and lies there flat along the throw's direction for the rest of the replay.
@@ -46,7 +46,7 @@ class HeldProps:
         tb = poses.tb
         rows = {p.id: i for i, p in enumerate(level.performers)}
         rows[level.henry.id] = poses.P
-        for i, p in enumerate(level.performers):
+        for i, p in enumerate((*level.performers, level.henry)):  # Henry's row is last
             name = p.prop
             if name not in PROPS:
                 continue

@@ -93,6 +93,6 @@ def keep_above_floor(world: np.ndarray, rows: np.ndarray, scale: np.ndarray) -> 
     for foot in (INDEX["l_foot"], INDEX["r_foot"]):
         m = world[rows, foot]
         for pt in (HEEL_POINT, TOE_POINT):
-            low = np.minimum(low, np.einsum("kij,j->k", m[:, :3, :3], pt) + m[:, 1, 3])
+            low = np.minimum(low, m[:, 1, :3] @ pt + m[:, 1, 3])
     lift = np.maximum(-low, 0.0)
     world[rows, :, 1, 3] += lift[:, None]

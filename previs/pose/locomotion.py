@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..sim.script import smoothstep
 from .limbs import HEEL_POINT
 from .skeleton import ANKLE_HEIGHT, HIP_HALF, PELVIS_HEIGHT, SHIN, THIGH, TOE_IN_FOOT, rot_x, rot_y
 
@@ -272,7 +273,7 @@ def gait_at(st: Footsteps, fr: np.ndarray) -> Gait:
     p0, p1 = st.plant[ai, si, i], st.plant[ai, si, i + 1]
     y0, y1 = st.plant_yaw[ai, si, i], st.plant_yaw[ai, si, i + 1]
     s = np.clip((c - dd) / (1.0 - dd), 0.0, 1.0)
-    e = s * s * (3 - 2 * s)
+    e = smoothstep(s)
     hs = np.clip(1.0 - c / (0.12 * dd), 0.0, 1.0) * HEEL_STRIKE_PITCH
     to = -np.clip((c - 0.55 * dd) / (0.45 * dd), 0.0, 1.0) * TOE_OFF_PITCH
     pitch_st = np.where(c < 0.12 * dd, hs, to) * st.roll[fr][:, :, None]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..level.bvh_file import Bvh
-from ..level.bvh_names import match_joints
+from ..level.bvh_names import match_joints, normal_name
 from ..level.bvh_rest import facing_rotation, metres_per_unit, rest_positions
 from .skeleton import INDEX, JOINTS, PARENT, REST_OFFSET, TOE_IN_FOOT
 
@@ -125,15 +125,21 @@ class _Plan:
                 theirs = rest_targets[child] - rest_targets[INDEX[name]]
                 self.correction[name] = swing(REST_OFFSET[child], theirs)
             elif name in LEAF_DIRECTION:
-                theirs = self.leaf_direction(self.found[name], rest)
+                theirs = self.leaf_direction(bvh, self.found[name], rest, name == "head")
                 parent = JOINTS[PARENT[INDEX[name]]]
                 self.correction[name] = (swing(LEAF_DIRECTION[name], theirs) if theirs is not None
                                          else self.correction[parent])
 
-    def leaf_direction(self, k: int, rest: np.ndarray) -> np.ndarray | None:
-        """The rest direction (our axes) from file joint ``k`` toward its children or End
-        Sites, averaged (a hand's five fingers fan out around the hand's own axis)."""
-        ahead = [rest[c] - rest[k] for c in self.kids[k]] + [self.turn @ e * self.scale for e in self.ends.get(k, [])]
+    def leaf_direction(self, bvh: Bvh, k: int, rest: np.ndarray, head: bool) -> np.ndarray | None:
+        """The rest direction (our axes) from file joint ``k`` toward its children and End
+        Sites, averaged (a hand's five fingers fan out around the hand's own axis). For the
+        head only its top counts (an End Site, or a child named ``...top...``/``...end...``:
+        Mixamo's ``HeadTop_End``), not its eyes or jaw, which point forward; without one the
+        head keeps the neck's correction (None)."""
+        kids = self.kids[k]
+        if head:
+            kids = [c for c in kids if "top" in normal_name(bvh.names[c]) or "end" in normal_name(bvh.names[c])]
+        ahead = [rest[c] - rest[k] for c in kids] + [self.turn @ e * self.scale for e in self.ends.get(k, [])]
         mean = np.mean(ahead, axis=0) if ahead else np.zeros(3)
         return mean if np.linalg.norm(mean) > 1e-12 else None
 

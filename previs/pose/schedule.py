@@ -8,7 +8,8 @@ Timing rule: a beat whose action word names a clip plays it. A ``contact`` clip 
 ``t - contact_time`` so its contact frame lands on the beat's ``t``; a ``span`` clip is
 stretched over ``[t, t + duration)``. A clip with a ``reaction`` makes the target (a
 performer standing at ``t``) play that clip from ``t``, facing the striker. A later clip on
-the same body takes over from the frame it starts; a ``hold`` clip (fall, down) keeps its
+the same body takes over from the frame it starts (a head-only clip, ``look``, only plays
+where no other clip does, and never on Henry); a ``hold`` clip (fall, down) keeps its
 last frame to the end of the replay once nothing plays over it. While a clip with a target
 plays, the body turns to face the target (performers; Henry's facing is the camera's).
 """
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..sim.script import smoothstep
 from ..timebase import time_base_of
 from .clips import ClipLibrary
 
@@ -72,11 +74,6 @@ def body_rows(level) -> dict[int, int]:
     rows = {p.id: i for i, p in enumerate(level.performers)}
     rows[level.henry.id] = len(level.performers)
     return rows
-
-
-def _smoothstep(s):
-    s = np.clip(s, 0.0, 1.0)
-    return s * s * (3 - 2 * s)
 
 
 def _smooth(x: np.ndarray, n: int) -> np.ndarray:
@@ -136,6 +133,12 @@ def schedule(level, motion, lib: ClipLibrary, xz: np.ndarray, speed: np.ndarray,
         if f1 <= f0:
             continue
         sl = slice(f0, f1)
+        if c.joints == "head":  # a look turns the head only: it never cuts another clip short
+            if r == P:  # and Henry's head is the camera's
+                continue
+            free = np.flatnonzero(clip[sl, r] < 0) + f0
+            clip[free, r], start[free, r], rate[free, r], end[free, r] = ci, s0, rt, e0
+            continue
         clip[sl, r], start[sl, r], rate[sl, r], end[sl, r] = ci, s0, rt, e0
         aim[sl, r], contact[sl, r] = ar, fc
         face[sl, r] = -1
@@ -150,7 +153,7 @@ def schedule(level, motion, lib: ClipLibrary, xz: np.ndarray, speed: np.ndarray,
                 a0, a2 = bt - t_in, bt + HOLD_AFTER + t_out
                 fa, fb = max(0, tb.frame_at(a0)), min(F, tb.frame_at(a2))
                 tt = t[fa:fb]
-                e = np.minimum(_smoothstep((tt - a0) / t_in), _smoothstep((a2 - tt) / t_out))
+                e = np.minimum(smoothstep((tt - a0) / t_in), smoothstep((a2 - tt) / t_out))
                 lunge[fa:fb, r] = (step / dist) * d[None, :] * e[:, None]
     guard = _guard(level, motion, xz, speed, facing, down, t, tb, rows)
     return Schedule(clip, start, rate, end, face, aim, contact, lunge, guard)

@@ -84,7 +84,8 @@ TOE_IN_FOOT = np.array((0.0, -ANKLE_HEIGHT, -0.19))
 
 def rot_x(deg) -> np.ndarray:
     """Rotation matrices (..., 3, 3) about +X by ``deg`` degrees (right-handed: +deg
-    turns +Y toward +Z, so a positive angle at the shoulder swings a hanging arm back)."""
+    turns +Y toward +Z and -Y toward -Z, so a positive angle at the shoulder swings a hanging
+    arm forward, and at the spine bends the body back)."""
     a = np.radians(np.asarray(deg, np.float64))
     c, s = np.cos(a), np.sin(a)
     m = np.zeros(a.shape + (3, 3))
