@@ -4,9 +4,13 @@ the processes used."""
 
 import pytest
 
-from test_animatic import SIZE, fight
+from levelkit import beat, henry, level, performer, walls
+from previs.plan.shotplan import PlanSettings, build_plan
+from previs.sim.script import simulate
 
 pytest.importorskip("av")
+
+SIZE = (320, 180)
 
 TERMS = ("pose", "submit", "rasterise", "readback", "burnin", "convert", "encode")
 
@@ -16,7 +20,12 @@ def test_every_term_of_a_frame_is_timed_and_they_add_up_to_no_more_than_the_cpu(
     from previs.animatic.chunks import Timings
     from previs.animatic.render import render_animatic
 
-    lv, motion, plan = fight(duration=2.0)
+    # Two seconds: Henry turns to the Cook, who punches him (a cut, burn-ins, a posed body).
+    lv = level(henry(position=(10.0, 10.0)), performers=[performer(2, "Cook", (8.8, 10.0))],
+               beats=[beat(10, 0.5, 1, "look", 2), beat(11, 1.2, 2, "punch", 1)], walls_=walls(), fps=24,
+               duration=2.0)
+    motion = simulate(lv)
+    plan = build_plan(motion.track, settings=PlanSettings.from_level(lv.settings), motion=motion)
     st = render_animatic(tmp_path / "a.mp4", level=lv, motion=motion, plan=plan, size=SIZE, progress=False,
                          workers=workers, chunk_seconds=1.0)
     t = Timings()
