@@ -291,6 +291,9 @@ def test_a_hung_worker_stops_the_render_instead_of_hanging_it(scene, tmp_path, m
     from previs.animatic import render as animatic
 
     monkeypatch.setattr(animatic, "STALL_SECONDS", 1.5)
+    # A worker starting up (imports, GL, the bodies' poses: over 1.5 s on a busy machine)
+    # says "alive" while it uses CPU; only a stopped one falls silent.
+    monkeypatch.setenv("PREVIS_HEARTBEAT_SECONDS", "0.25")
     lv, motion, plan = scene
     out = tmp_path / "a.mp4"
     before = set(_children())
@@ -474,7 +477,7 @@ class _Exploding:
         self.at, self.n = at, 0
         self.exc = exc
 
-    def draw(self, state):
+    def draw(self, state, poses=None):
         self.n += 1
         if self.n > self.at:
             raise self.exc

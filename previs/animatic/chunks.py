@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from pathlib import Path
 
@@ -73,24 +73,52 @@ class ChunkJob:
 
 @dataclass
 class Timings:
-    """Seconds spent on the drawing thread, per step, summed over chunks (and workers):
-    ``draw`` (Python + llvmpipe's vertex stage), ``wait_encoder`` (no free encoder frame:
-    the encoder was the bottleneck), ``readback`` (waiting for rasterising + the copy),
-    ``flush`` (finishing each chunk's encoder)."""
+    """Seconds per step, summed over chunks (and workers).
+
+    Wall time on the drawing thread: ``draw`` (Python + llvmpipe's vertex stage),
+    ``wait_encoder`` (no free encoder frame: the encoder was the bottleneck), ``readback``
+    (waiting for rasterising + the copy), ``flush`` (finishing each chunk's encoder).
+
+    CPU time, from per-thread clocks (so waiting costs nothing): ``cpu_pose`` (evaluating
+    the bodies' poses), ``cpu_submit`` (the drawing thread in ``draw`` and ``glFlush``), ``cpu_readback`` (the drawing thread
+    reading back: the transfer and the flip), ``cpu_burnin``, ``cpu_convert`` (swscale
+    RGBA -> YUV 4:2:0) and ``cpu_encode`` (libx264 + mux) on the encoder thread, and
+    ``cpu_process`` (every thread of the process while it drew chunks). What the named
+    threads do not account for is llvmpipe's rasteriser threads: :meth:`cpu_terms`.
+    ``cpu_flush``: the drawing thread in ``glFlush``, where llvmpipe rasterises when it
+    has no threads of its own (``LP_NUM_THREADS=0``), so it counts as rasterising."""
 
     draw: float = 0.0
     wait_encoder: float = 0.0
     readback: float = 0.0
     flush: float = 0.0
+    cpu_pose: float = 0.0
+    cpu_submit: float = 0.0
+    cpu_flush: float = 0.0
+    cpu_readback: float = 0.0
+    cpu_burnin: float = 0.0
+    cpu_convert: float = 0.0
+    cpu_encode: float = 0.0
+    cpu_process: float = 0.0
 
     def add(self, other: "Timings | dict") -> None:
         d = other if isinstance(other, dict) else other.as_dict()
-        for k in ("draw", "wait_encoder", "readback", "flush"):
-            setattr(self, k, getattr(self, k) + float(d.get(k, 0.0)))
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + float(d.get(f.name, 0.0)))
 
     def as_dict(self) -> dict:
-        return {"draw": self.draw, "wait_encoder": self.wait_encoder, "readback": self.readback,
-                "flush": self.flush}
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def cpu_terms(self) -> dict:
+        """CPU seconds per term of a frame's cost: ``pose``, ``submit``, ``rasterise`` (the
+        process's CPU less what its drawing and encoder threads did outside ``glFlush``:
+        llvmpipe's rasteriser threads, or the drawing thread's flushes without them),
+        ``readback``, ``burnin``, ``convert``, ``encode``."""
+        named = {"pose": self.cpu_pose, "submit": self.cpu_submit, "readback": self.cpu_readback,
+                 "burnin": self.cpu_burnin, "convert": self.cpu_convert, "encode": self.cpu_encode}
+        rest = max(0.0, self.cpu_process - sum(named.values()))  # cpu_flush is in there
+        return {"pose": self.cpu_pose, "submit": self.cpu_submit, "rasterise": rest,
+                **{k: v for k, v in named.items() if k not in ("pose", "submit")}}
 
 
 def chunk_ranges(frames: int, fps: float, seconds: float = CHUNK_SECONDS) -> list[tuple[int, int]]:
@@ -140,18 +168,28 @@ def new_burnin(job: ChunkJob):
     return BurnIn(job.plan, job.size[0], job.size[1])
 
 
+def new_body_poses(job: ChunkJob):
+    """Every body's pose at every frame of the job's fight
+    (:class:`~previs.pose.evaluate.BodyPoses`): built once per worker, then asked frame by
+    frame in order (it evaluates and keeps a few blocks of frames at a time)."""
+    from ..pose.evaluate import BodyPoses
+
+    return BodyPoses(job.motion)
+
+
 def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.PathLike, *,
-                 burn=None, on_frame=None, timings: Timings | None = None) -> None:
+                 burn=None, bodies=None, on_frame=None, timings: Timings | None = None) -> None:
     """Draw frames ``[start, stop)`` of ``job.motion`` with ``renderer`` and encode them
     into the MP4 ``path``.
 
     ``renderer``: an :class:`~previs.animatic.render.OffscreenRenderer` or anything with
-    ``draw(state)`` and ``read_pixels()`` (optionally ``read_rgba_into(out)``,
+    ``draw(state, poses=...)`` and ``read_pixels()`` (optionally ``read_rgba_into(out)``,
     ``close()``; with ``targets >= 2``, ``draw(state, target=i)``, ``read_rgba_into(out,
     i)`` and ``flush()``: then frame f is drawn into one target while frame f - 1 is read
     from the other, so Python and llvmpipe's vertex stage overlap the rasterising).
     ``burn``: a BurnIn (drawn on the encoder thread with the frame's index in the whole
-    fight); ``on_frame()``: called once per frame encoded-queued.
+    fight); ``bodies``: the :func:`new_body_poses` whose pose of each frame is drawn
+    (None: every body in its rest pose); ``on_frame()``: called once per frame encoded-queued.
     """
     w, h = job.size
     fps = float(job.level.settings.fps)
@@ -161,46 +199,62 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     flush = getattr(renderer, "flush", None)
     prepare = (lambda rgba, i: burn.apply(rgba, start + i)) if burn is not None else None
     snapshot = job.motion.snapshot
-    pc = time.perf_counter
-    with H264Writer(path, w, h, fps, preset=job.preset, qp=job.qp, crf=job.crf, threads=job.threads,
-                    pool=job.pool, title=job.title, comment=job.comment, prepare=prepare, faststart=False,
-                    durable=False, label=job.target) as enc:
+    pose_at = bodies.at if bodies is not None else (lambda f: None)
+    pc, tt = time.perf_counter, time.thread_time
+    cpu0 = time.process_time()
+    enc = H264Writer(path, w, h, fps, preset=job.preset, qp=job.qp, crf=job.crf, threads=job.threads,
+                     pool=job.pool, title=job.title, comment=job.comment, prepare=prepare, faststart=False,
+                     durable=False, label=job.target)
+    with enc:
 
         def emit(f: int) -> None:
             """Read frame ``f`` back into a free encoder frame and queue it."""
             b = pc()
             slot = enc.acquire()
-            c = pc()
+            c, cc = pc(), tt()
             if ahead:
                 fast(slot.rgba, f % 2)
             elif fast is not None:
                 fast(slot.rgba)
             else:
                 np.copyto(slot.rgb, renderer.read_pixels())
-            d = pc()
+            d, dd = pc(), tt()
             enc.submit(slot)
             t.wait_encoder += c - b
             t.readback += d - c
+            t.cpu_readback += dd - cc
             if on_frame is not None:
                 on_frame()
 
         for f in range(start, stop):
-            a = pc()
+            pp = tt()
+            poses = pose_at(f)
+            a, aa = pc(), tt()
+            t.cpu_pose += aa - pp
             if ahead:
-                renderer.draw(snapshot(f), target=f % 2)
+                renderer.draw(snapshot(f), target=f % 2, poses=poses)
+                bb = tt()
                 if flush is not None:
                     flush()  # rasterise frame f while frame f - 1 is read back
                 t.draw += pc() - a
+                cc = tt()
+                t.cpu_submit += bb - aa
+                t.cpu_flush += cc - bb
                 if f > start:
                     emit(f - 1)
             else:
-                renderer.draw(snapshot(f))
+                renderer.draw(snapshot(f), poses=poses)
                 t.draw += pc() - a
+                t.cpu_submit += tt() - aa
                 emit(f)
         if ahead and stop > start:
             emit(stop - 1)
         a = pc()
     t.flush += pc() - a
+    t.cpu_burnin += enc.cpu["burnin"]
+    t.cpu_convert += enc.cpu["convert"]
+    t.cpu_encode += enc.cpu["encode"]
+    t.cpu_process += time.process_time() - cpu0
 
 
 def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.PathLike, fps: float,

@@ -29,6 +29,7 @@ import os
 import queue
 import tempfile
 import threading
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -105,6 +106,9 @@ class H264Writer:
 
         self._prepare = prepare
         self._durable = durable
+        self.cpu = {"burnin": 0.0, "convert": 0.0, "encode": 0.0}
+        """CPU seconds of the encoder thread (its own clock) in ``prepare``, in swscale and
+        in libx264 + the muxer, for the benchmark's per-frame breakdown."""
 
         if width % 2 or height % 2 or width < 16 or height < 16:
             raise PrevisError(f"animatic size {width}x{height}: width and height must be even "
@@ -184,6 +188,11 @@ class H264Writer:
         np.copyto(slot.rgb, rgb)
         self.submit(slot)
 
+    def drain(self) -> None:
+        """Block until every submitted frame is encoded and muxed (benchmarks time the
+        producer's steps with nothing running on the encoder thread)."""
+        self._work.join()
+
     def _check(self) -> None:
         if self._error is not None:
             err = self._error
@@ -199,33 +208,47 @@ class H264Writer:
         import av
 
         st, mux = self._stream, self._container.mux
+        cpu, tt = self.cpu, time.thread_time
         try:
             while True:
                 slot = self._work.get()
-                if slot is _STOP:
-                    break
-                if self._error is None:
-                    if self._prepare is not None:
-                        self._prepare(slot.rgba, self.frames_written)
-                    # One swscale thread: its slice threads cost more in wake-ups than they
-                    # save on a 2-core machine (2.8 -> 2.1 ms CPU a frame at 720p).
-                    frame = slot.frame.reformat(format="yuv420p", dst_colorspace="itu709",
-                                                interpolation="POINT", threads=1)
-                    frame.pts = self.frames_written
-                    self.frames_written += 1
-                    self._free.put(slot)  # swscale made a new frame: the slot may be refilled
-                    for pkt in st.encode(frame):
-                        mux(pkt)
-                else:
-                    self._free.put(slot)
+                try:
+                    if slot is _STOP:
+                        break
+                    if self._error is None:
+                        a = tt()
+                        if self._prepare is not None:
+                            self._prepare(slot.rgba, self.frames_written)
+                        b = tt()
+                        # One swscale thread: its slice threads cost more in wake-ups than
+                        # they save on a 2-core machine (2.8 -> 2.1 ms CPU a frame at 720p).
+                        frame = slot.frame.reformat(format="yuv420p", dst_colorspace="itu709",
+                                                    interpolation="POINT", threads=1)
+                        c = tt()
+                        frame.pts = self.frames_written
+                        self.frames_written += 1
+                        self._free.put(slot)  # swscale made a new frame: the slot may be refilled
+                        for pkt in st.encode(frame):
+                            mux(pkt)
+                        d = tt()
+                        cpu["burnin"] += b - a
+                        cpu["convert"] += c - b
+                        cpu["encode"] += d - c
+                    else:
+                        self._free.put(slot)
+                finally:
+                    self._work.task_done()
             if self._error is None:
+                a = tt()
                 for pkt in st.encode(None):
                     mux(pkt)
+                cpu["encode"] += tt() - a
         except BaseException as e:  # noqa: BLE001 - handed to the producer thread
             self._error = e
             # Keep draining so the producer never blocks forever on a full pool.
             while True:
                 slot = self._work.get()
+                self._work.task_done()
                 if slot is _STOP:
                     break
                 self._free.put(slot)

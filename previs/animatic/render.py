@@ -16,8 +16,8 @@ on the number of workers (a test checks it).
 
 Per frame, in a worker: ``draw`` frame f into one of two offscreen targets and
 ``glFlush`` it, so llvmpipe's rasteriser threads start on it; then read frame f - 1 back
-from the other target (``glReadPixels`` as RGBA, a plain copy on llvmpipe) with a vertical
-flip into a pooled encoder frame. On the encoder thread: the burn-ins, swscale RGBA ->
+from the other target (``glReadPixels`` as RGBA, a plain copy on llvmpipe) straight into a
+pooled encoder frame (drawn top row first, so no flip). On the encoder thread: the burn-ins, swscale RGBA ->
 YUV 4:2:0 and libx264 (both releasing the GIL, so they run while the next frame is drawn).
 """
 
@@ -36,7 +36,7 @@ import numpy as np
 from ..errors import PrevisError
 from ..fsutil import explain_write_error
 from .chunks import (CHUNK_SECONDS, ChunkJob, Timings, chunk_folder, chunk_name, chunk_ranges,
-                              join_chunks, new_burnin, render_chunk)
+                              join_chunks, new_body_poses, new_burnin, render_chunk)
 from .encoder import DEFAULT_PRESET, DEFAULT_QP
 
 DEFAULT_SIZE = (1280, 720)
@@ -44,8 +44,8 @@ DEFAULT_SIZE = (1280, 720)
 
 class OffscreenRenderer:
     """The previs renderer with its own hidden GL context, for batch work (animatic,
-    report stills). ``draw(frame_state, target=0)``, ``flush()``, ``read_pixels()``
-    (H, W, 3) top row first, ``read_rgba_into(out, target=None)`` (fast path), ``close()``
+    report stills). ``draw(frame_state, target=0)``, ``flush()``, ``finish()`` (wait for
+    the rasteriser), ``read_pixels()`` (H, W, 3) top row first, ``read_rgba_into(out, target=None)`` (fast path), ``close()``
     (also closes the context). ``targets``: offscreen framebuffers to draw into in turn
     (see :class:`~previs.gl.renderer.Renderer`)."""
 
@@ -67,6 +67,9 @@ class OffscreenRenderer:
 
     def flush(self) -> None:
         self.renderer.flush()
+
+    def finish(self) -> None:
+        self.renderer.finish()
 
     def read_pixels(self) -> np.ndarray:
         return self.renderer.read_pixels()
@@ -98,8 +101,12 @@ def offscreen_renderer(level, size, targets: int = 1) -> OffscreenRenderer:
 
 def animatic_renderer(level, size) -> OffscreenRenderer:
     """The animatic's default renderer: two targets, so drawing runs one frame ahead of
-    the read-back (see :func:`render_animatic`)."""
-    return OffscreenRenderer(level, size, targets=2)
+    the read-back (see :func:`render_animatic`), drawn top row first where GL can
+    (:meth:`~previs.gl.render_targets.RenderTargets.draw_top_row_first`), so a frame is
+    read straight into the encoder's frame with no flip."""
+    r = OffscreenRenderer(level, size, targets=2)
+    r.renderer.draw_top_row_first()
+    return r
 
 
 @dataclass
@@ -171,7 +178,7 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
     - ``workers``: processes drawing chunks in parallel (default :func:`default_workers`;
       never more than there are chunks; 1 = all in this process).
     - ``renderer_factory(level, size)``: draw in this process with this renderer instead
-      (tests): any object with ``draw(state)`` and ``read_pixels()`` will do, see
+      (tests): any object with ``draw(state, poses=...)`` and ``read_pixels()`` will do, see
       :func:`~previs.animatic.chunks.render_chunk`.
     - ``progress``: None = a bar with ETA on a terminal only, False = silent, True =
       always, or a callable ``(done, total)``.
@@ -204,8 +211,9 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
                 renderer = factory(level, (w, h))
                 try:
                     burn = new_burnin(job)
+                    bodies = new_body_poses(job)
                     for (a, b), p in zip(ranges, paths):
-                        render_chunk(renderer, job, a, b, p, burn=burn, on_frame=bar.advance,
+                        render_chunk(renderer, job, a, b, p, burn=burn, bodies=bodies, on_frame=bar.advance,
                                      timings=timings)
                 finally:
                     close = getattr(renderer, "close", None)

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     threading.Thread(target=heartbeat, name="previs-heartbeat", daemon=True).start()
     try:
         from .render import animatic_renderer
-        from .chunks import Timings, chunk_name, new_burnin, render_chunk
+        from .chunks import Timings, chunk_name, new_body_poses, new_burnin, render_chunk
 
         folder = os.path.dirname(os.path.abspath(argv[0]))
         with open(argv[0], "rb") as fh:
@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         timings = Timings()
         with animatic_renderer(job.level, job.size) as renderer:
             burn = new_burnin(job)
+            bodies = new_body_poses(job)
             say("ready")
             for line in sys.stdin:
                 words = line.split()
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                     raise ValueError(f"unexpected command {line.strip()!r}")
                 index, start, stop = (int(v) for v in words[1:4])
                 render_chunk(renderer, job, start, stop, os.path.join(folder, chunk_name(index)), burn=burn,
-                             on_frame=lambda: say("f"), timings=timings)
+                             bodies=bodies, on_frame=lambda: say("f"), timings=timings)
                 say(f"done {index}")
         say("timings " + json.dumps(timings.as_dict()))
         return 0
