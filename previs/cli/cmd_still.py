@@ -13,7 +13,9 @@ HELP = "render one POV frame offscreen to a PNG"
 DESCRIPTION = """\
 Render the frame at --time seconds of LEVEL's fight (or of a take recorded with
 'previs walk', --take) from Henry's eyes, offscreen, to a PNG: the same renderer as the
-window and the animatic. The frame is the one on screen at that time (frame f covers [f/fps, (f+1)/fps)).
+window and the animatic, the bodies posed as the fight has them then (walk cycles, action
+clips, falls, held props; Henry's own arms in view). The frame is the one on screen at
+that time (frame f covers [f/fps, (f+1)/fps)).
 
 --overlays draws zones (by kind: pyro orange, no-go hatched red, ...) and paths on the
 floor; --hud adds the window's HUD (timecode, shot, cut countdown, beats, safety
