@@ -33,6 +33,14 @@ _FACES = (  # name, corner indices counter-clockwise seen from outside (0-3 bott
     ("left", (0, 4, 7, 3)), ("top", (7, 6, 2, 3)), ("bottom", (0, 1, 5, 4)))
 
 
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross products of (..., 3) vectors: np.cross's axis handling costs ~100 us a call,
+    which made building the meshes the slow part of starting a renderer."""
+    a, b = np.asarray(a), np.asarray(b)
+    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1], a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], axis=-1)
+
+
 def _tbox(bone: str | int, y0: float, y1: float, bottom, top=None, part: float = PART_CLOTH,
           skip=(), smooth: bool = True, parts: dict | None = None) -> np.ndarray:
     """Triangles (T*3, 8) of a tapered box from ``y0`` (bottom) to ``y1`` (top), metres in
@@ -50,20 +58,16 @@ def _tbox(bone: str | int, y0: float, y1: float, bottom, top=None, part: float =
                   [bx0, y0, bz1], [bx1, y0, bz1], [tx1, y1, tz1], [tx0, y1, tz1]], np.float64)
     quads = np.array([idx for _, idx in _FACES])  # (6, 4) corners of each face
     qa, qb, qc, qd = (P[quads[:, i]] for i in range(4))
-    face_n = np.cross(qb - qa, qd - qa) + np.cross(qd - qc, qb - qc)  # (6, 3): both halves of a trapezoid
+    face_n = _cross(qb - qa, qd - qa) + _cross(qd - qc, qb - qc)  # (6, 3): both halves of a trapezoid
     face_n /= np.linalg.norm(face_n, axis=1, keepdims=True)
     corner_n = np.zeros((8, 3))
     np.add.at(corner_n, quads.ravel(), np.repeat(face_n, 4, axis=0))
     corner_n /= np.linalg.norm(corner_n, axis=1, keepdims=True)
-    out = []
-    for k, (name, (a, b, c, d)) in enumerate(_FACES):
-        if name in skip:
-            continue
-        part_f = (parts or {}).get(name, part)
-        for i in (a, b, c, a, c, d):
-            n = corner_n[i] if smooth else face_n[k]
-            out.append((*P[i], *n, part_f, bone_i))
-    return np.asarray(out, np.float32)
+    keep = [k for k, (name, _) in enumerate(_FACES) if name not in skip]
+    corners = quads[keep][:, [0, 1, 2, 0, 2, 3]].ravel()  # two triangles a face
+    normals = corner_n[corners] if smooth else np.repeat(face_n[keep], 6, axis=0)
+    part_of = np.repeat([(parts or {}).get(_FACES[k][0], part) for k in keep], 6)
+    return np.column_stack([P[corners], normals, part_of, np.full(len(corners), bone_i)]).astype(np.float32)
 
 
 def _lathe(bone: str, profile, segments: int, part: float, cy: float = 0.0) -> np.ndarray:
@@ -88,7 +92,7 @@ def _lathe(bone: str, profile, segments: int, part: float, cy: float = 0.0) -> n
                 p.append(((rr * sa[a], yy + cy, rr * ca[a]), (nr * sa[a], ny, nr * ca[a])))
             for tri in ((p[0], p[1], p[2]), (p[0], p[2], p[3])):
                 pos = [t[0] for t in tri]
-                if np.linalg.norm(np.cross(np.subtract(pos[1], pos[0]), np.subtract(pos[2], pos[0]))) < 1e-12:
+                if np.linalg.norm(_cross(np.subtract(pos[1], pos[0]), np.subtract(pos[2], pos[0]))) < 1e-12:
                     continue  # degenerate at a cap
                 for t in tri:
                     tris.append((*t[0], *t[1], part, bone_i))
