@@ -21,6 +21,12 @@ CHEST_TWIST = 5.0
 GUARD_SHOULDER, GUARD_INWARD, GUARD_ELBOW = 50.0, 15.0, 120.0
 """The guard: upper arms 50 deg forward and 15 deg in, elbows bent 120 deg: the fists in
 front of the chin (~1.58 m, 0.3 m ahead of the chest for a 1.8 m body)."""
+HENRY_GUARD_SHOULDER, HENRY_GUARD_INWARD, HENRY_GUARD_ELBOW = 50.0, 10.0, 90.0
+"""Henry's guard, seen from his eyes: elbows opened to 90 deg put the fists 39 cm ahead of
+the eye, 16 cm below it and 12 cm to each side (23 deg under the centre of the view: the
+lower third of a 16:9 frame at hfov 90), the forearms rising into the frame from its
+bottom edge as in the film's POV. The performers' tighter guard (fists 22 cm ahead of the
+eye) filled Henry's lens with two fists and hid the forearms."""
 GUARD_CROUCH = 0.04
 """Metres the pelvis sinks in guard (knees bent)."""
 HENRY_PITCH_SHARE = (("spine", 0.3), ("chest", 0.4), ("neck", 0.15), ("head", 0.15))
@@ -42,10 +48,13 @@ def upper_body(phase, speed_weight, run, guard, pitch=None) -> np.ndarray:
     swing = np.cos(2 * np.pi * phase)
     amp = speed_weight * (ARM_SWING_WALK + (ARM_SWING_RUN - ARM_SWING_WALK) * run)
     ungu = 1.0 - guard
-    elbow = ungu * (ELBOW_WALK + (ELBOW_RUN - ELBOW_WALK) * run) * np.maximum(speed_weight, 0.3) + guard * GUARD_ELBOW
+    henry = pitch is not None
+    g_sh, g_in, g_el = ((HENRY_GUARD_SHOULDER, HENRY_GUARD_INWARD, HENRY_GUARD_ELBOW) if henry
+                        else (GUARD_SHOULDER, GUARD_INWARD, GUARD_ELBOW))
+    elbow = ungu * (ELBOW_WALK + (ELBOW_RUN - ELBOW_WALK) * run) * np.maximum(speed_weight, 0.3) + guard * g_el
     ax = np.zeros((n, J))
-    ax[:, _SH[0]] = ungu * -amp * swing + guard * GUARD_SHOULDER
-    ax[:, _SH[1]] = ungu * amp * swing + guard * GUARD_SHOULDER
+    ax[:, _SH[0]] = ungu * -amp * swing + guard * g_sh
+    ax[:, _SH[1]] = ungu * amp * swing + guard * g_sh
     ax[:, _EL[0]] = elbow
     ax[:, _EL[1]] = elbow
     ax[:, INDEX["spine"]] = -RUN_LEAN * run
@@ -54,8 +63,8 @@ def upper_body(phase, speed_weight, run, guard, pitch=None) -> np.ndarray:
             ax[:, INDEX[name]] += share * pitch
     ay = np.zeros((n, J))
     ay[:, INDEX["chest"]] = CHEST_TWIST * speed_weight * swing * ungu
-    ay[:, _SH[0]] = -GUARD_INWARD * guard
-    ay[:, _SH[1]] = GUARD_INWARD * guard
+    ay[:, _SH[0]] = -g_in * guard
+    ay[:, _SH[1]] = g_in * guard
     out = np.broadcast_to(np.eye(3), (n, J, 3, 3)).copy()
     out[:, _POSED] = yaw_pitch(ay[:, _POSED], ax[:, _POSED])
     return out

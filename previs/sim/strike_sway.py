@@ -1,7 +1,8 @@
 """The camera riding Henry's head through his own strikes: small per-frame offsets.
 
-A pure function (not wired into the camera track here): for each of Henry's own contact
-beats (``punch``, ``kick``, ``hit``, ``grab``, ``throw``, ``tackle``, ``shove``) the head moves
+A pure function, added to the scripted camera track by :func:`previs.sim.script.simulate`:
+for each of Henry's own contact beats (``punch``, ``kick``, ``hit``, ``grab``, ``throw``,
+``tackle``, ``shove``) the head moves
 into the blow and back: a raised-cosine bump from ``t - RISE`` to ``t + SETTLE`` peaking on
 the beat's ``t``, of the pitch (deg, + looks up), yaw (deg, + turns left) and forward
 (metres along the view's ground direction) in :data:`SWAY`.
