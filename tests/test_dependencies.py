@@ -85,3 +85,12 @@ def test_import_names_are_what_the_installed_distributions_provide():
     wrong = {d: IMPORT_NAME[d] for d in declared
              if d in IMPORT_NAME and d not in {x.lower() for x in provides.get(IMPORT_NAME[d], [])}}
     assert wrong == {}
+
+
+def test_every_previs_package_is_installed_by_pyproject():
+    """A non-editable install (a wheel, a studio's pip mirror) carries only the packages
+    pyproject lists by hand: a new sub-package left off it (previs.pose was, once) would
+    import here, editable, and be missing there."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.relative_to(ROOT).parent.parts) for p in (ROOT / "previs").rglob("__init__.py")}
+    assert on_disk - listed == set()
