@@ -40,6 +40,21 @@ from .skeleton import (CHEST_POINT, EYE_IN_HEAD, HEAD_POINT, INDEX, J, TEMPLATE_
                        point_in, rot_y)
 from .upper_body import GUARD_CROUCH, upper_body
 
+ARM_JOINTS = np.array([INDEX[j] for j in ("l_upperarm", "l_forearm", "r_upperarm", "r_forearm")])
+"""The joints whose clip rotations Henry takes relative to his own guard."""
+
+
+def henry_arm_swap() -> np.ndarray:
+    """(4, 3, 3) per :data:`ARM_JOINTS`: ``G_p^T @ G_h``, the performers' guard undone and
+    Henry's applied. The clips are keyed from the performers' guard (fists 22 cm from the
+    eye); played on Henry as they are, his non-striking fist and every wind-up would sit
+    against the lens. ``clip @ swap`` is Henry's guard wherever the clip holds the guard and
+    the clip's own move away from it elsewhere (the strike's IK still lands the fist)."""
+    one = np.zeros(1)
+    perf = upper_body(one, one, one, np.ones(1))[0, ARM_JOINTS]
+    henry = upper_body(one, one, one, np.ones(1), pitch=one)[0, ARM_JOINTS]
+    return np.swapaxes(perf, -1, -2) @ henry
+
 LENS_POINT = EYE_IN_HEAD + np.array((0.0, 0.0, -0.15))
 """Template metres in Henry's head frame (his camera's): where a blow to his head lands,
 15 cm in front of the lens, so the fist fills the frame instead of vanishing behind it."""
@@ -82,6 +97,7 @@ class BodyPoses:
         henry = np.zeros(J)
         henry[[INDEX[j] for j in HENRY_DRIVES]] = 1.0
         self.henry_mask = m * henry[None, :]
+        self.henry_arms = henry_arm_swap()
         self.props = HeldProps(level, self)
         self.mocap = MocapBodies(level, self)
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
@@ -146,6 +162,9 @@ class BodyPoses:
             c = cid[fi, ai]
             tau = (t[fi, 0] - s.start[fr][fi, ai]) * s.rate[fr][fi, ai]
             rot, root = self.lib.sample(c, tau)
+            hr = np.flatnonzero(ai == P)
+            if len(hr):  # Henry's arms: the clip's moves, from his own guard
+                rot[hr[:, None], ARM_JOINTS] = rot[hr[:, None], ARM_JOINTS] @ self.henry_arms
             w = wc[fi, ai]
             mask = np.where((ai == P)[:, None], self.henry_mask[c], self.lib.mask[c]) * w[:, None]
             cur = local[fi, ai]

@@ -154,7 +154,12 @@ def schedule(level, motion, lib: ClipLibrary, xz: np.ndarray, speed: np.ndarray,
                 fa, fb = max(0, tb.frame_at(a0)), min(F, tb.frame_at(a2))
                 tt = t[fa:fb]
                 e = np.minimum(smoothstep((tt - a0) / t_in), smoothstep((a2 - tt) / t_out))
-                lunge[fa:fb, r] = (step / dist) * d[None, :] * e[:, None]
+                # Never closer than the clip's reach: the simulation may still walk the
+                # striker in after contact (the corridor's Goon 2 closes 0.6 m more), and
+                # step + walk together put his head through Henry's lens.
+                now = xz[fa:fb, ar] - xz[fa:fb, r]
+                room = np.maximum(np.hypot(now[:, 0], now[:, 1]) - c.reach, 0.0)
+                lunge[fa:fb, r] = (np.minimum(step * e, room) / dist)[:, None] * d[None, :]
     guard = _guard(level, motion, xz, speed, facing, down, t, tb, rows)
     return Schedule(clip, start, rate, end, face, aim, contact, lunge, guard)
 
