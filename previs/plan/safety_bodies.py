@@ -260,14 +260,14 @@ def lying_body_findings(level, motion, safety_distance: float, time_base=None) -
     return out
 
 
-def _mat_distance(poly: np.ndarray, pt: np.ndarray) -> float:
-    """Metres from ``pt`` to polygon ``poly`` (0 inside it)."""
-    if points_in_polygon(pt[None, :], poly)[0]:
-        return 0.0
+def _mat_distances(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Metres from each of ``pts`` (N, 2) to polygon ``poly`` (0 inside it)."""
     a, b = poly, np.roll(poly, -1, axis=0)
     ab = b - a
-    s = np.clip(((pt - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0.0, 1.0)
-    return float(np.hypot(*(a + s[:, None] * ab - pt).T).min())
+    rel = pts[:, None, :] - a  # (N, edges, 2)
+    s = np.clip((rel * ab).sum(axis=2) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0.0, 1.0)
+    off = a + s[..., None] * ab - pts[:, None, :]
+    return np.where(points_in_polygon(pts, poly), 0.0, np.hypot(off[..., 0], off[..., 1]).min(axis=1))
 
 
 def landing_findings(level, motion, time_base=None) -> list[LandingFinding]:
@@ -313,21 +313,29 @@ def landing_findings(level, motion, time_base=None) -> list[LandingFinding]:
             target = level.actor(b.target)
             landings.append((b, body, end, Footprint(xz[end, body].copy(), d / n, float(target.height),
                                                      float(target.radius))))
+    if not landings:
+        return []
+    # Every landing's sample points tested at once, mat by mat (103 falls on the finale).
+    pts = [fp.samples() for _, _, _, fp in landings]
+    sizes = np.array([len(p) for p in pts])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    flat = np.concatenate(pts)
+    on = np.zeros(len(flat), bool)
+    for _, poly in mats:
+        on |= points_in_polygon(flat, poly)
+    on_count = np.add.reduceat(on.astype(np.int64), starts)
+    off = np.flatnonzero(on_count < sizes)
+    centres = np.array([landings[k][3].feet + 0.5 * landings[k][3].length * landings[k][3].direction for k in off])
+    dist = [_mat_distances(poly, centres).tolist() for _, poly in mats] if off.size else []
     out = []
-    for b, body, fr, fp in landings:
-        pts = fp.samples()
-        on = np.zeros(len(pts), bool)
-        for _, poly in mats:
-            on |= points_in_polygon(pts, poly)
-        if on.all():
-            continue
-        centre = fp.feet + 0.5 * fp.length * fp.direction
-        near = min(((_mat_distance(poly, centre), name) for name, poly in mats), default=None)
+    for m, k in enumerate(off.tolist()):
+        b, body, fr, fp = landings[k]
+        near = min(((dist[i][m], name) for i, (name, _) in enumerate(mats)), default=None)
         head = fp.head
         out.append(LandingFinding(
             who=(names[body],), action=b.action, beat=int(b.id), start=tb.frame_at(b.t), frame=int(fr),
             time=_r(tb.time_of(fr), 3), timecode=tb.timecode(fr), x=_r(fp.feet[0], 3), z=_r(fp.feet[1], 3),
-            head_x=_r(head[0], 3), head_z=_r(head[1], 3), on_mat=_r(on.mean(), 2),
+            head_x=_r(head[0], 3), head_z=_r(head[1], 3), on_mat=_r(on_count[k] / sizes[k], 2),
             mat=None if near is None else near[1], mat_distance=None if near is None else _r(near[0], 2)))
     out.sort(key=lambda c: (c.frame, c.who, c.beat))
     return out
