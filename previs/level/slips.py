@@ -149,20 +149,18 @@ def approach_times(t0: float, t1: float) -> np.ndarray:
     return np.linspace(t0, t1, n + 1)
 
 
-def walk_positions(queries: list[tuple[Actor, np.ndarray]]) -> list[np.ndarray]:
-    """``(n, 2)`` ground positions (m) where the script walks each query's actor at its
-    ``n`` fight times (:func:`~.route.positions_fn`: shoves aside). Each actor's walk is
-    timed and evaluated once over all its queries' times (the finale's 191 blows and 103
-    looks: 104 evaluations instead of 485)."""
-    by_actor: dict[int, tuple[Actor, list[int]]] = {}
-    for k, (actor, _) in enumerate(queries):
-        by_actor.setdefault(actor.id, (actor, []))[1].append(k)
-    out: list[np.ndarray] = [np.zeros((0, 2))] * len(queries)
-    for actor, ks in by_actor.values():
-        times = [np.asarray(queries[k][1], np.float64) for k in ks]
-        xz = positions_fn(actor)(np.concatenate(times))
-        for k, part in zip(ks, np.split(xz, np.cumsum([len(t) for t in times])[:-1])):
-            out[k] = part
+def walk_positions(actors: list[Actor], which: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """``(n, 2)`` ground positions (m) where the script walks actor ``actors[which[k]]`` at
+    fight time ``times[k]`` (:func:`~.route.positions_fn`: shoves aside). Each actor's walk
+    is timed and evaluated once, over all its times (the finale's 191 blows and 103 looks:
+    104 evaluations instead of 485)."""
+    out = np.empty((len(times), 2))
+    order = np.argsort(which, kind="stable")
+    cuts = np.searchsorted(which[order], np.arange(len(actors) + 1))
+    for i, actor in enumerate(actors):
+        rows = order[cuts[i]:cuts[i + 1]]
+        if rows.size:
+            out[rows] = positions_fn(actor)(times[rows])
     return out
 
 
@@ -176,16 +174,25 @@ def contact_reach(problems: Problems, where_of, beats: list[Beat], actors: dict[
     ``[t, t + duration]``, where the script puts them (shoves aside); ``where_of(beat)``
     names the beat."""
     down = _down_times(beats, actors)
-    blows = [(b, actors[b.actor], actors[b.target], approach_times(b.t, b.end)) for b in beats
-             if b.spec.contact and b.target is not None]
-    # Each body frozen from the time it goes down (a body that went down stays where it fell).
-    where = walk_positions([q for _, a, t, ts in blows
-                            for q in ((a, np.minimum(ts, down.get(a.id, math.inf))),
-                                      (t, np.minimum(ts, down.get(t.id, math.inf))))])
-    for k, (b, a, t, _) in enumerate(blows):
+    blows = [b for b in beats if b.spec.contact and b.target is not None]
+    if not blows:
+        return
+    times = [approach_times(b.t, b.end) for b in blows]
+    sizes = [len(t) for t in times]
+    # Both bodies of every blow in one evaluation per walk, each frozen from the time it
+    # goes down (a body that went down stays where it fell).
+    walkers = list(actors.values())
+    index = {a.id: i for i, a in enumerate(walkers)}
+    ids = [b.actor for b in blows] + [b.target for b in blows]
+    t_all = np.concatenate(times + times)
+    stop = np.repeat([down.get(i, math.inf) for i in ids], sizes + sizes)
+    xz = walk_positions(walkers, np.repeat([index[i] for i in ids], sizes + sizes), np.minimum(t_all, stop))
+    half = len(t_all) // 2
+    dist = np.hypot(xz[:half, 0] - xz[half:, 0], xz[:half, 1] - xz[half:, 1])
+    closest = np.minimum.reduceat(dist, np.cumsum([0] + sizes[:-1])).tolist()
+    for b, d in zip(blows, closest):
         spec: Action = b.spec
-        gap_xz = where[2 * k] - where[2 * k + 1]
-        d = float(np.hypot(gap_xz[:, 0], gap_xz[:, 1]).min())
+        a, t = actors[b.actor], actors[b.target]
         gap = spec.beyond_reach(d, a.radius, t.radius)
         if gap > 0:
             problems.notice(
@@ -232,9 +239,10 @@ def hidden_looks(problems: Problems, where_of, level: Level) -> None:
     traces at most one sight line per frame. ``where_of(beat)`` names the beat."""
     st = level.settings
     tb = time_base_of(st)
+    frames = st.frames
     looks = [(tb.frame_at(b.t), b) for b in level.beats
              if b.actor == level.henry.id and b.aims and b.target not in (None, b.actor)]
-    looks = [(f, b) for f, b in looks if f < st.frames]
+    looks = [(f, b) for f, b in looks if f < frames]
     if not looks:
         return
     actors = {a.id: a for a in (level.henry, *level.performers)}
@@ -242,30 +250,34 @@ def hidden_looks(problems: Problems, where_of, level: Level) -> None:
     # Looks in a row at one target are one look: keep the first of each run, ending where
     # the next run starts.
     runs = [(f, b) for k, (f, b) in enumerate(looks) if not k or looks[k - 1][1].target != b.target]
-    ends = [runs[k + 1][0] if k + 1 < len(runs) else st.frames for k in range(len(runs))]
-    times = [tb.time_of(f0) + tb.times(max(f1 - f0, 1)) for (f0, _), f1 in zip(runs, ends)]  # frames f0 .. f1 - 1
-    # Every look's sight lines are traced in one call (the finale's 103 looks: one DDA).
+    ends = [runs[k + 1][0] if k + 1 < len(runs) else frames for k in range(len(runs))]
+    # Every look's frames f0 .. f1 - 1 at once (the times time_of(f0) + times(n) give), and
+    # all their sight lines traced in one call (the generated 30-minute fight: 891 looks).
+    sizes = [max(f1 - f0, 1) for (f0, _), f1 in zip(runs, ends)]
+    starts = np.cumsum([0] + sizes[:-1])
+    k = np.arange(sum(sizes)) - np.repeat(starts, sizes)
+    t = np.repeat([tb.time_of(f0) for f0, _ in runs], sizes) + tb.times(max(sizes))[k]
     marks = [level.mark(b.target) for _, b in runs]
-    targets = [None if m is not None else actors[b.target] for m, (_, b) in zip(marks, runs)]
-    where = walk_positions([(level.henry, np.concatenate(times))]
-                           + [(a, np.minimum(t, down.get(a.id, math.inf))) for a, t in zip(targets, times) if a is not None])
-    feet, walked = where[0], iter(where[1:])
-    xz, ys, names = [], [], []
-    for mark, a, t in zip(marks, targets, times):
-        if mark is not None:
-            xz.append(np.broadcast_to(mark.position, (len(t), 2)))
-            ys.append(np.full((len(t), 2), mark.height))
-            names.append(mark.name)
-        else:
-            xz.append(next(walked))
-            ys.append(target_heights(np.full(len(t), a.height), t >= down.get(a.id, math.inf)))
-            names.append(a.name)
-    eye = np.column_stack([feet[:, 0], np.full(len(feet), st.eye_height), feet[:, 1]])
-    blocked = occluded(level.walls, eye, np.concatenate(xz).astype(float), np.concatenate(ys)).all(axis=1)
-    starts = np.cumsum([0] + [len(t) for t in times[:-1]])
-    for (_, b), f1, name, hidden in zip(runs, ends, names, np.logical_and.reduceat(blocked, starts).tolist()):
-        if hidden:
-            until = f"until {tb.time_of(f1):g} s, when he looks at another" if f1 < st.frames else "to the end of the replay"
+    walkers = [None if m is not None else actors[b.target] for m, (_, b) in zip(marks, runs)]
+    stop = np.repeat([math.inf if a is None else down.get(a.id, math.inf) for a in walkers], sizes)
+    feet = positions_fn(level.henry)(t)
+    eye = np.column_stack([feet[:, 0], np.full(len(t), st.eye_height), feet[:, 1]])
+    walked = np.repeat([a is not None for a in walkers], sizes)
+    xz = np.empty((len(t), 2))
+    if walked.any():
+        index = {a.id: i for i, a in enumerate(actors.values())}
+        which = np.repeat([0 if a is None else index[a.id] for a in walkers], sizes)
+        xz[walked] = walk_positions(list(actors.values()), which[walked], np.minimum(t, stop)[walked])
+    height = np.repeat([m.height if m is not None else a.height for m, a in zip(marks, walkers)], sizes)
+    for m, s0, n in zip(marks, starts.tolist(), sizes):
+        if m is not None:
+            xz[s0:s0 + n] = m.position
+    ys = np.where(walked[:, None], target_heights(height, t >= stop), height[:, None])
+    hidden = np.logical_and.reduceat(occluded(level.walls, eye, xz, ys).all(axis=1), starts).tolist()
+    for (_, b), f1, m, a, h in zip(runs, ends, marks, walkers, hidden):
+        if h:
+            name = m.name if m is not None else a.name
+            until = f"until {tb.time_of(f1):g} s, when he looks at another" if f1 < frames else "to the end of the replay"
             problems.notice(
                 where_of(b),
                 f"{_beat_words(actors, b)} at {name}: walls hide {name} from Henry's eyes for the whole look ({until})",
