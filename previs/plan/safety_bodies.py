@@ -200,6 +200,9 @@ def lying_body_findings(level, motion, safety_distance: float, time_base=None) -
     """One :class:`LyingBodyFinding` per encounter of an upright body with a lying one,
     sorted by frame then names."""
     tb = time_base or motion.track.time_base  # the plan's: its start_tc makes the timecodes
+    lying_bodies = lying_footprints(level, motion)
+    if not lying_bodies:  # nobody falls (the generated benchmark fights)
+        return []
     xz = body_positions(motion)
     F, B, _ = xz.shape
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers], float)
@@ -221,7 +224,7 @@ def lying_body_findings(level, motion, safety_distance: float, time_base=None) -
     margin = float(radii.max()) + safety_distance
     perf_down = np.asarray(motion.perf_down, bool)
     fs, keys, gaps = [], [], []
-    for p, f0, fp in lying_footprints(level, motion):
+    for p, f0, fp in lying_bodies:
         lying = p + 1
         ends = np.stack([fp.feet, fp.head])
         lo, hi = ends.min(axis=0) - fp.half_width - margin, ends.max(axis=0) + fp.half_width + margin
