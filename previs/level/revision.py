@@ -62,7 +62,7 @@ def _canon(value):
     if t is str or t is int or t is bool or value is None:
         return value
     if t is tuple or t is list:
-        return [_canon(v) for v in value]
+        return [("f" + repr(v + 0.0)) if type(v) is float else _canon(v) for v in value]  # points: (x, z)
     names = _FIELDS.get(t)
     if names is not None:
         return {n: _canon(getattr(value, n)) for n in names}
