@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from previs.export import shotplan_json
 from previs.plan.shotplan import PlanSettings, build_plan
@@ -44,3 +45,17 @@ def test_plain_track_json():
     doc = json.loads(shotplan_json.to_text(plan))
     assert doc["level"] is None and doc["safety"] == [] and doc["cuts"] == []
     assert doc["shots"][0]["performers_in_view"] == [] and doc["shots"][0]["beats"] == []
+
+
+def test_one_line_records_are_the_json_encoders_text():
+    # _one_line (the C encoder made once) writes exactly what JSONEncoder.encode writes,
+    # escapes, -0.0, huge ints, empty containers and all; NaN is refused the same way.
+    from previs.export import shotplan_json as sj
+
+    cases = [{"a": 1, "b": 2.5, "c": "x\"\n\u00e9\u2028\\", "d": None, "e": True, "f": False, "g": [], "h": {}},
+             [1, -0.0, 1e300, 5e-324, "é", None], {1: "x", "y": 2}, {"k": 1 << 70}, [True, 1, 1.0], "tab\t", 7]
+    for c in cases:
+        assert sj._one_line(c) == sj._encode(c)
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError):
+            sj.dumps({"x": [bad]})

@@ -103,6 +103,23 @@ def test_the_forked_writer_writes_from_the_real_plan(tmp_path, monkeypatch):
     assert 'doc = "previs POV camera: Forked"' in (a / "camera.usda").read_text()
 
 
+def test_the_forked_usd_writer_is_sent_only_what_it_reads():
+    # The child gets usd.reads(plan): the finale's cuts, shots and findings stay home, and
+    # the camera it writes is the one the whole plan gives.
+    import pickle
+
+    from previs import pipeline
+    from previs.export import usd
+
+    plan = pipeline.plan(pipeline.replay(pipeline.load(ROOT / "levels" / "finale.tmx")))
+    sent = usd.reads(plan)
+    assert plan.cuts and plan.shots and plan.safety
+    assert (sent.cuts, sent.shots, sent.safety, sent.swings) == ((), (), (), ())
+    assert (sent.title, sent.level, sent.revision, sent.track) == (plan.title, plan.level, plan.revision, plan.track)
+    assert usd.to_text(sent) == usd.to_text(plan)
+    assert len(pickle.dumps(sent)) < 0.4 * len(pickle.dumps(plan))  # 240 KB of 730 KB
+
+
 def test_a_forked_writer_failure_is_one_message(tmp_path):
     hfov = np.full(24, 90.0)
     hfov[1] = 0.0  # an infinite focal length: built in code, past the track reader's checks

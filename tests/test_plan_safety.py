@@ -127,3 +127,30 @@ def test_point_in_polygon_concave():
     L = [(0, 0), (4, 0), (4, 1), (1, 1), (1, 4), (0, 4)]
     pts = np.array([[0.5, 0.5], [3, 0.5], [3, 3], [0.5, 3], [5, 5]])
     assert points_in_polygon(pts, L).tolist() == [True, True, False, True, False]
+
+
+def test_the_sweep_in_chunks_of_frames_finds_the_same_pairs(monkeypatch):
+    # 600 frames of 41 bodies swept 97 frames at a time (CHUNK_SLOTS 4 000 / 41 slots per
+    # frame): the same (frame, a, b, gap) rows as in one piece, frames counted from 0.
+    level, motion = crowd(frames=600, performers=40, seed=3)
+    xz = safety.body_positions(motion)
+    F, B, _ = xz.shape
+    radii = np.array([level.henry.radius] + [p.radius for p in level.performers])
+    down = np.concatenate([np.zeros((F, 1), bool), motion.perf_down], axis=1)
+    whole = safety._close_pairs(xz, radii, down, 0.5)
+    findings = clearance_findings(level, motion, 0.5)
+    monkeypatch.setattr(safety, "CHUNK_SLOTS", 4_000)
+    chunked = safety._close_pairs(xz, radii, down, 0.5)
+
+    def rows(r):
+        return sorted(zip(*(a.tolist() for a in r)))
+
+    assert len(whole[0]) > 100 and rows(chunked) == rows(whole)
+    assert findings and clearance_findings(level, motion, 0.5) == findings
+
+
+def test_body_positions_are_made_once_per_motion_and_read_only():
+    level, motion = crowd(frames=48, performers=3, seed=1)
+    xz = safety.body_positions(motion)
+    assert safety.body_positions(motion) is xz and not xz.flags.writeable
+    assert xz.shape == (48, 4, 2) and np.array_equal(xz[:, 0], motion.henry_xz) and np.array_equal(xz[:, 1:], motion.perf_xz)

@@ -134,3 +134,18 @@ def test_a_replay_past_24_hours_skips_only_the_edl(tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl"})
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert sorted(p.name for p in level.parent.iterdir()) == data_before
+
+
+def test_a_named_command_loads_only_its_own_module_and_helps_the_same():
+    # `previs replay ...` builds the replay parser alone (no render, walk or report module
+    # imported: ~20 ms of start-up); its help is the one the full parser gives.
+    code = ("import contextlib, io, sys\nfrom previs.cli import build_parser, main\nout = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out):\n    try:\n        main(['replay', '--help'])\n"
+            "    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('previs.cli.cmd_')))\n"
+            "full = build_parser()._subparsers._group_actions[0].choices['replay'].format_help()\n"
+            "print(out.getvalue() == full)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 0, r.stderr
+    mods, same = r.stdout.strip().splitlines()[-2:]
+    assert mods == "['previs.cli.cmd_replay']" and same == "True"

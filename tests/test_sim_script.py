@@ -175,3 +175,28 @@ def test_same_level_gives_identical_bytes():
     lv = level(henry(path=path(5, (1, 1), (18, 18))), performers=[goon],
                beats=[beat(30, 2.0, 1, "look", 20, 0.3)], duration=30)
     assert simulate(lv).track.to_csv_text() == simulate(lv).track.to_csv_text()
+
+
+def test_facing_a_chunk_of_frames_at_a_time_is_the_same_facing(monkeypatch):
+    # The chase (walkers, looks, falls) faced 7 frames at a time (CHUNK_SLOTS 50 over its
+    # performers) gives the very bytes of the whole-fight pass.
+    from pathlib import Path
+
+    from previs import pipeline
+    from previs.sim import facing
+
+    lv = pipeline.load(Path(__file__).resolve().parents[1] / "levels" / "chase.tmx")
+    whole = pipeline.replay(lv).perf_facing
+    assert len(lv.performers) * 7 <= 50 < len(lv.performers) * 8
+    monkeypatch.setattr(facing, "CHUNK_SLOTS", 50)
+    assert pipeline.replay(lv).perf_facing.tobytes() == whole.tobytes()
+
+
+def test_a_walk_is_timed_once_and_shared_read_only():
+    p = path(5, (0, 0), (3, 0), (3, 4))
+    goon = performer(10, "Goon", (0, 0), path=p, speed=1.0)
+    first = route.schedule(goon)
+    assert route.schedule(goon) is first
+    assert first.arrive.tolist() == [0.0, 3.0, 7.0]
+    with pytest.raises(ValueError):
+        first.arrive[0] = 1.0

@@ -8,7 +8,9 @@ start-up that loads the writer (the USD one: :func:`previs.export.usd.warm_up` i
 finished shot plan and goes on with the other exports.
 
 The child runs the registered writer's own ``write(plan, path)`` on the very plan the
-parent built (sent over a pipe), so the bytes do not depend on which path ran. Where
+parent built (sent over a pipe), so the bytes do not depend on which path ran; a writer
+with a ``reads(plan)`` gets the plan cut down to what it reads (the USD one: the track and
+the level facts, a third of the pickle). Where
 ``fork`` is not available (Windows, or a caller that opts out) :func:`start` returns None
 and every export runs in-process as usual.
 """
@@ -72,7 +74,10 @@ class ForkedWriter:
 
     def submit(self, plan, path: str | os.PathLike) -> None:
         """Hand over the shot plan whose export goes to ``path`` (returns at once)."""
-        self._conn.send((plan, os.fspath(path)))
+        from . import export
+
+        reads = getattr(export(self.name).writer, "reads", None)  # only the part it writes from
+        self._conn.send((plan if reads is None else reads(plan), os.fspath(path)))
         self._submitted = True
 
     def wait(self) -> None:

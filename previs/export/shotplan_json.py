@@ -14,12 +14,41 @@ from __future__ import annotations
 
 import json
 import os
+from json.encoder import encode_basestring
 
 from ..fsutil import atomic_write_text
 
 WIDTH = 100
 _INDENT = "  "
-_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+_encode = _ENCODER.encode
+
+try:  # CPython's C encoder, made once: JSONEncoder.encode makes one per call (~40 % of
+    # the cost of a small record, and the finale writes 8 000 of them).
+    from json.encoder import c_make_encoder
+except ImportError:  # pragma: no cover - other Pythons
+    c_make_encoder = None
+if c_make_encoder is not None:
+    # markers=None: no circular check (a plan's dict is a tree); the rest as _ENCODER.
+    _c_encoder = c_make_encoder(None, _ENCODER.default, encode_basestring, None, ": ", ", ", False, False, False)
+
+    def _one_line(obj) -> str:
+        """``_encode(obj)``: the same text, from the encoder made once."""
+        return "".join(_c_encoder(obj, 0))
+else:  # pragma: no cover
+    _one_line = _encode
+
+_KEYS: dict[str, str] = {}
+"""Encoded dict keys (a plan has a few dozen, written thousands of times)."""
+
+
+def _key(k) -> str:
+    if type(k) is not str:
+        return _one_line(k)
+    text = _KEYS.get(k)
+    if text is None:
+        text = _KEYS[k] = encode_basestring(k)
+    return text
 
 
 def _flat(obj) -> bool:
@@ -33,7 +62,7 @@ def _dump(obj, depth: int, out: list[str]) -> None:
             out.append("{}" if isinstance(obj, dict) else "[]")
             return
         if _flat(obj):
-            one = _encode(obj)
+            one = _one_line(obj)
             if len(one) + 2 * depth <= WIDTH:
                 out.append(one)
                 return
@@ -41,7 +70,7 @@ def _dump(obj, depth: int, out: list[str]) -> None:
         is_dict = isinstance(obj, dict)
         if not is_dict and all(isinstance(v, dict) and v and _flat(v) for v in obj):
             # A list of small records (performer poses, beats, findings): one per line.
-            lines = [_encode(v) for v in obj]
+            lines = [_one_line(v) for v in obj]
             if max(map(len, lines)) + 2 * (depth + 1) <= WIDTH:
                 out.append("[\n" + pad + (",\n" + pad).join(lines) + "\n" + _INDENT * depth + "]")
                 return
@@ -54,11 +83,11 @@ def _dump(obj, depth: int, out: list[str]) -> None:
             first = False
             out.append(pad)
             if is_dict:
-                out.append(_encode(k) + ": ")
+                out.append(_key(k) + ": ")
             _dump(v, depth + 1, out)
         out.append("\n" + _INDENT * depth + ("}" if is_dict else "]"))
     else:
-        out.append(_encode(obj))
+        out.append(encode_basestring(obj) if type(obj) is str else _one_line(obj))
 
 
 def dumps(doc) -> str:

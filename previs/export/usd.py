@@ -35,6 +35,7 @@ revision (:mod:`previs.level.revision`). A plain track (``previs plan``) has nei
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import numpy as np
@@ -60,6 +61,14 @@ def focal_lengths(hfov: np.ndarray) -> np.ndarray:
 def _doc(title: str) -> str:
     doc = "previs POV camera" + (f": {title}" if title else "")
     return "".join(ch if ch.isprintable() else " " for ch in doc)
+
+
+def reads(plan):
+    """``plan`` with only what this writer reads (its ``track``, ``title``, ``level`` and
+    ``revision``): what :mod:`.prefork` sends its child. Without the cuts, shots and
+    findings the pickle of the finale's plan is 240 KB instead of 730 KB, ~8 ms less of
+    the parent's time; the bytes written are the same (``to_text`` reads nothing else)."""
+    return dataclasses.replace(plan, cuts=(), shots=(), safety=(), swings=(), yaw_speed=np.zeros(0))
 
 
 def warm_up() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -47,9 +48,12 @@ class Schedule:
     depart: np.ndarray
 
 
+@lru_cache(maxsize=4096)
 def schedule(actor: Actor) -> Schedule:
     """The :class:`Schedule` of an actor whose path has at least two points and whose speed
-    is above 0 (the loader guarantees both)."""
+    is above 0 (the loader guarantees both). Timed once per actor (the loader, the level
+    check's reach and look notices and the simulation each ask for it: 4 times per replay)
+    and shared, so its arrays are read-only."""
     path = actor.path
     pts = list(path.points)
     holds: dict[int, float] = {}
@@ -71,6 +75,8 @@ def schedule(actor: Actor) -> Schedule:
     for i in range(1, n):  # loop over vertices (a handful), not frames
         arrive[i] = depart[i - 1] + travel[i - 1]
         depart[i] = arrive[i] + hold[i]
+    for a in (xz, vert_s, arrive, depart):
+        a.flags.writeable = False
     return Schedule(xz=xz, vert_s=vert_s, arrive=arrive, depart=depart)
 
 

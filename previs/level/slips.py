@@ -142,15 +142,26 @@ def _down_times(beats: list[Beat], actors: dict[int, Actor]) -> dict[int, float]
     return out
 
 
-def closest_approach(track_a, track_b, t0: float, t1: float, stop_a: float = math.inf, stop_b: float = math.inf) -> float:
-    """Least centre distance (m) of two scripted actors over ``[t0, t1]`` s, sampled
-    :data:`SAMPLES_PER_SECOND` times a second (at most :data:`MAX_SAMPLES`, both ends
-    included); ``track_a``/``track_b`` are :func:`~.route.positions_fn` of each, and each
-    is frozen from its ``stop`` time on (a body that went down stays where it fell)."""
+def approach_times(t0: float, t1: float) -> np.ndarray:
+    """Times (s) at which a window ``[t0, t1]`` is sampled for the bodies' closest approach:
+    :data:`SAMPLES_PER_SECOND` a second (at most :data:`MAX_SAMPLES`), both ends included."""
     n = min(MAX_SAMPLES, max(1, math.ceil((t1 - t0) * SAMPLES_PER_SECOND)))
-    t = np.linspace(t0, t1, n + 1)
-    d = track_a(np.minimum(t, stop_a)) - track_b(np.minimum(t, stop_b))
-    return float(np.hypot(d[:, 0], d[:, 1]).min())
+    return np.linspace(t0, t1, n + 1)
+
+
+def walk_positions(actors: list[Actor], which: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """``(n, 2)`` ground positions (m) where the script walks actor ``actors[which[k]]`` at
+    fight time ``times[k]`` (:func:`~.route.positions_fn`: shoves aside). Each actor's walk
+    is timed and evaluated once, over all its times (the finale's 191 blows and 103 looks:
+    104 evaluations instead of 485)."""
+    out = np.empty((len(times), 2))
+    order = np.argsort(which, kind="stable")
+    cuts = np.searchsorted(which[order], np.arange(len(actors) + 1))
+    for i, actor in enumerate(actors):
+        rows = order[cuts[i]:cuts[i + 1]]
+        if rows.size:
+            out[rows] = positions_fn(actor)(times[rows])
+    return out
 
 
 def _beat_words(actors: dict[int, Actor], b: Beat) -> str:
@@ -163,16 +174,25 @@ def contact_reach(problems: Problems, where_of, beats: list[Beat], actors: dict[
     ``[t, t + duration]``, where the script puts them (shoves aside); ``where_of(beat)``
     names the beat."""
     down = _down_times(beats, actors)
-    tracks: dict[int, object] = {}  # each actor's walk is timed once, however many beats
-    for b in beats:
+    blows = [b for b in beats if b.spec.contact and b.target is not None]
+    if not blows:
+        return
+    times = [approach_times(b.t, b.end) for b in blows]
+    sizes = [len(t) for t in times]
+    # Both bodies of every blow in one evaluation per walk, each frozen from the time it
+    # goes down (a body that went down stays where it fell).
+    walkers = list(actors.values())
+    index = {a.id: i for i, a in enumerate(walkers)}
+    ids = [b.actor for b in blows] + [b.target for b in blows]
+    t_all = np.concatenate(times + times)
+    stop = np.repeat([down.get(i, math.inf) for i in ids], sizes + sizes)
+    xz = walk_positions(walkers, np.repeat([index[i] for i in ids], sizes + sizes), np.minimum(t_all, stop))
+    half = len(t_all) // 2
+    dist = np.hypot(xz[:half, 0] - xz[half:, 0], xz[:half, 1] - xz[half:, 1])
+    closest = np.minimum.reduceat(dist, np.cumsum([0] + sizes[:-1])).tolist()
+    for b, d in zip(blows, closest):
         spec: Action = b.spec
-        if not spec.contact or b.target is None:
-            continue
         a, t = actors[b.actor], actors[b.target]
-        for x in (a, t):
-            if x.id not in tracks:
-                tracks[x.id] = positions_fn(x)
-        d = closest_approach(tracks[a.id], tracks[t.id], b.t, b.end, down.get(a.id, math.inf), down.get(t.id, math.inf))
         gap = spec.beyond_reach(d, a.radius, t.radius)
         if gap > 0:
             problems.notice(
@@ -219,33 +239,45 @@ def hidden_looks(problems: Problems, where_of, level: Level) -> None:
     traces at most one sight line per frame. ``where_of(beat)`` names the beat."""
     st = level.settings
     tb = time_base_of(st)
+    frames = st.frames
     looks = [(tb.frame_at(b.t), b) for b in level.beats
              if b.actor == level.henry.id and b.aims and b.target not in (None, b.actor)]
-    looks = [(f, b) for f, b in looks if f < st.frames]
+    looks = [(f, b) for f, b in looks if f < frames]
     if not looks:
         return
     actors = {a.id: a for a in (level.henry, *level.performers)}
     down = _down_times(list(level.beats), actors)
-    tracks = {level.henry.id: positions_fn(level.henry)}  # each walk is timed once, however many looks
     # Looks in a row at one target are one look: keep the first of each run, ending where
     # the next run starts.
     runs = [(f, b) for k, (f, b) in enumerate(looks) if not k or looks[k - 1][1].target != b.target]
-    for k, (f0, b) in enumerate(runs):
-        f1 = runs[k + 1][0] if k + 1 < len(runs) else st.frames
-        t = tb.time_of(f0) + tb.times(max(f1 - f0, 1))  # frames f0 .. f1 - 1
-        feet = tracks[level.henry.id](t)
-        eye = np.column_stack([feet[:, 0], np.full(len(t), st.eye_height), feet[:, 1]])
-        mark = level.mark(b.target)
-        if mark is not None:
-            xz, ys, name = np.broadcast_to(mark.position, (len(t), 2)), np.full((len(t), 2), mark.height), mark.name
-        else:
-            a = actors[b.target]
-            stop = down.get(a.id, math.inf)
-            if a.id not in tracks:
-                tracks[a.id] = positions_fn(a)
-            xz, ys, name = tracks[a.id](np.minimum(t, stop)), target_heights(np.full(len(t), a.height), t >= stop), a.name
-        if occluded(level.walls, eye, np.asarray(xz, float), ys).all():
-            until = f"until {tb.time_of(f1):g} s, when he looks at another" if f1 < st.frames else "to the end of the replay"
+    ends = [runs[k + 1][0] if k + 1 < len(runs) else frames for k in range(len(runs))]
+    # Every look's frames f0 .. f1 - 1 at once (the times time_of(f0) + times(n) give), and
+    # all their sight lines traced in one call (the generated 30-minute fight: 891 looks).
+    sizes = [max(f1 - f0, 1) for (f0, _), f1 in zip(runs, ends)]
+    starts = np.cumsum([0] + sizes[:-1])
+    k = np.arange(sum(sizes)) - np.repeat(starts, sizes)
+    t = np.repeat([tb.time_of(f0) for f0, _ in runs], sizes) + tb.times(max(sizes))[k]
+    marks = [level.mark(b.target) for _, b in runs]
+    walkers = [None if m is not None else actors[b.target] for m, (_, b) in zip(marks, runs)]
+    stop = np.repeat([math.inf if a is None else down.get(a.id, math.inf) for a in walkers], sizes)
+    feet = positions_fn(level.henry)(t)
+    eye = np.column_stack([feet[:, 0], np.full(len(t), st.eye_height), feet[:, 1]])
+    walked = np.repeat([a is not None for a in walkers], sizes)
+    xz = np.empty((len(t), 2))
+    if walked.any():
+        index = {a.id: i for i, a in enumerate(actors.values())}
+        which = np.repeat([0 if a is None else index[a.id] for a in walkers], sizes)
+        xz[walked] = walk_positions(list(actors.values()), which[walked], np.minimum(t, stop)[walked])
+    height = np.repeat([m.height if m is not None else a.height for m, a in zip(marks, walkers)], sizes)
+    for m, s0, n in zip(marks, starts.tolist(), sizes):
+        if m is not None:
+            xz[s0:s0 + n] = m.position
+    ys = np.where(walked[:, None], target_heights(height, t >= stop), height[:, None])
+    hidden = np.logical_and.reduceat(occluded(level.walls, eye, xz, ys).all(axis=1), starts).tolist()
+    for (_, b), f1, m, a, h in zip(runs, ends, marks, walkers, hidden):
+        if h:
+            name = m.name if m is not None else a.name
+            until = f"until {tb.time_of(f1):g} s, when he looks at another" if f1 < frames else "to the end of the replay"
             problems.notice(
                 where_of(b),
                 f"{_beat_words(actors, b)} at {name}: walls hide {name} from Henry's eyes for the whole look ({until})",

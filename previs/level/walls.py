@@ -200,7 +200,10 @@ def crossed_cells(p0: tuple[float, float], p1: tuple[float, float], cell: float,
             a, b = sorted((start + d * t0, start + d * t1))
             lines = np.arange(math.ceil(a), math.floor(b) + 1, dtype=np.float64)
             ts.append((lines - start) / d)
-    t = np.unique(np.clip(np.concatenate(ts), t0, t1))
+    # Sorted, repeats dropped: np.unique's own steps, without its np.ma.is_masked() test,
+    # whose import of numpy.ma costs every replay ~20 ms.
+    t = np.sort(np.clip(np.concatenate(ts), t0, t1))
+    t = t[np.concatenate(([True], t[1:] != t[:-1]))]
     if len(t) < 2:
         return _NONE
     mid = (t[:-1] + t[1:]) / 2

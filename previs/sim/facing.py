@@ -26,6 +26,9 @@ import numpy as np
 from ..timebase import time_base_of
 from .script import wrap180, yaw_towards
 
+CHUNK_SLOTS = 100_000
+"""(frame, performer) pairs faced at once in :func:`facing_all`."""
+
 HENRY = -1
 """Target index meaning Henry (performers are 0 .. P-1, the level's marks P .. P+M-1)."""
 
@@ -89,8 +92,13 @@ def face(perf_xz: np.ndarray, henry_xz: np.ndarray, target: np.ndarray, walk_yaw
     parts = [np.asarray(henry_xz, float)[..., None, :], perf_xz]
     if marks_xz is not None and len(marks_xz):
         parts.append(np.broadcast_to(marks_xz, perf_xz.shape[:-2] + np.shape(marks_xz)))
-    bodies = np.concatenate(parts, axis=-2)
-    tx = np.take_along_axis(bodies, (np.asarray(target) + 1)[..., None], axis=-2)
+    bodies = np.concatenate(parts, axis=-2)  # (..., B, 2): Henry, performers, marks
+    # Row (leading index, target + 1) of the flattened bodies: one gather, ~1.4x faster
+    # than take_along_axis on the 43 200 x 100 of a 30-minute fight.
+    target = np.asarray(target)
+    lead = int(np.prod(target.shape[:-1], dtype=np.int64))
+    B = bodies.shape[-2]
+    tx = bodies.reshape(-1, 2)[np.arange(lead).reshape(target.shape[:-1] + (1,)) * B + (target + 1)]
     d = tx - perf_xz
     same = np.hypot(d[..., 0], d[..., 1]) < 1e-6
     return wrap180(np.where(moving | same, walk_yaw, yaw_towards(perf_xz, tx)))
@@ -111,7 +119,17 @@ def facing_all(level, frames: int, walk_yaw, moving, perf_xz, henry_xz, down) ->
     """(F, P) facing of every frame (the replays: scripted and from a take); ``down``
     (F, P) bool: the performer is down (his facing is held, see the module)."""
     events = target_events(level)
-    raw = face(perf_xz, henry_xz, targets_all(events, frames), walk_yaw, moving, events.marks_xz)
+    target = targets_all(events, frames)
+    # A chunk of frames at a time (bounded temporaries the allocator reuses: a 30-minute
+    # fight's (F, P, 2) ones are 70 MB, each page-faulted afresh); per frame the same rule.
+    F, P = target.shape
+    raw = np.empty((F, P))
+    step = max(1, CHUNK_SLOTS // max(P, 1))
+    for a in range(0, F, step):
+        b = min(F, a + step)
+        raw[a:b] = face(perf_xz[a:b], henry_xz[a:b], target[a:b], walk_yaw[a:b], moving[a:b], events.marks_xz)
+    if not np.any(down):  # nobody falls (the generated benchmark fights): every frame shows itself
+        return raw
     return np.take_along_axis(raw, _down_rows(down), axis=0)
 
 
