@@ -222,3 +222,15 @@ def test_a_plain_track_has_no_level_and_no_revision():
     assert (doc["level"], doc["revision"]) == (None, None)
     assert "customLayerData" not in usd.to_text(plan)
     assert '"revision": null' in otio_export.to_text(plan)
+
+
+def test_fields_added_later_keep_a_level_that_does_not_use_them_at_its_old_revision():
+    # prop, mocap and mocap_start came with the bodies: the bundled levels, which use none
+    # of them, keep the revisions they had before (takes recorded then still match), and
+    # a level that uses one gets a new revision.
+    revs = {n: revision(load_level(LEVELS / f"{n}.tmx")) for n in ("corridor", "chase", "finale")}
+    assert revs == {"corridor": "842810ebed6f", "chase": "befc2157d535", "finale": "f0d610c4b60f"}
+    lv = level(henry(), performers=[performer(2, "Goon", (5.0, 5.0))])
+    armed = dataclasses.replace(lv, performers=(dataclasses.replace(lv.performers[0], prop="knife"),))
+    assert revision(armed) != revision(lv)
+    assert '"prop"' in canonical_text(armed) and '"prop"' not in canonical_text(lv)

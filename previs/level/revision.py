@@ -48,7 +48,7 @@ NOT_CONTENT = frozenset({"source", "content_hash", "notices"})
 _TAG = b"previs-revision/1\n"
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, tuple[tuple[str, object], ...]] = {}
 """Field names per dataclass type, looked up once (a level has thousands of values)."""
 
 
@@ -65,7 +65,7 @@ def _canon(value):
         return [("f" + repr(v + 0.0)) if type(v) is float else _canon(v) for v in value]  # points: (x, z)
     names = _FIELDS.get(t)
     if names is not None:
-        return {n: _canon(getattr(value, n)) for n in names}
+        return _canon_fields(value, names)
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -80,15 +80,32 @@ def _canon(value):
         return {"dtype": data.dtype.str, "shape": list(data.shape),
                 "sha256": hashlib.sha256(data.tobytes()).hexdigest()}
     if dataclasses.is_dataclass(value):
-        names = tuple(f.name for f in dataclasses.fields(value))
+        names = tuple((f.name, f.default if f.metadata.get("omit_default_from_revision") else _KEEP)
+                      for f in dataclasses.fields(value))
         if not isinstance(value, type):
             _FIELDS[t] = names
-        return {n: _canon(getattr(value, n)) for n in names}
+        return _canon_fields(value, names)
     if isinstance(value, (tuple, list)):
         return [_canon(v) for v in value]
     if isinstance(value, dict):
         return [[_canon(k), _canon(v)] for k, v in sorted(value.items())]
     raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+_KEEP = object()
+"""Marks a field always written; any other value is the default a field added after
+revision 1 (``SINCE_REVISION_1`` in :mod:`previs.level.model`) is left out at, so a level
+that does not use it keeps the revision it had before the field existed."""
+
+
+def _canon_fields(value, names) -> dict:
+    out = {}
+    for n, default in names:
+        v = getattr(value, n)
+        if default is not _KEEP and (v is default or v == default):
+            continue
+        out[n] = _canon(v)
+    return out
 
 
 def canonical_text(level: Level) -> str:
