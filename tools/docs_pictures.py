@@ -43,10 +43,13 @@ def storyboard_strip_png(level, motion, plan, *, count: int = 8, columns: int = 
     frames = [middle_frame(s) for s in shots]
     factory = renderer_factory or default_renderer_factory
     renderer = factory(level, tuple(size))
+    from previs.pose.evaluate import BodyPoses
+
+    bodies = BodyPoses(motion)  # the bodies as the fight poses them (the window, stills, report)
     try:
         imgs = []
         for f in frames:
-            renderer.draw(motion.snapshot(f))
+            renderer.draw(motion.snapshot(f), poses=bodies.at(f))
             imgs.append(renderer.read_pixels())
     finally:
         close = getattr(renderer, "close", None)

@@ -172,6 +172,10 @@ class PathSpec:
         return ", ".join(f"{i}={fmt_num(s)}" for i, s in sorted(self.holds.items()))
 
 
+HELD = ("knife", "bat", "pipe", "bottle", "cleaver", "pistol")
+"""Roles that are also props (previs.pose.props.PROPS): a goon with one holds it."""
+
+
 @dataclass(eq=False)
 class ActorSpec:
     kind: str  # "henry" | "performer"
@@ -182,6 +186,11 @@ class ActorSpec:
     shape: str = "point"  # "point" | "ellipse"
     template: str | None = None
     oid: int = 0
+
+    def __post_init__(self):
+        # A goon whose role is a weapon holds it (the bodies draw it in his right hand).
+        if self.props.get("role") in HELD and "prop" not in self.props:
+            self.props["prop"] = self.props["role"]
 
     def get(self, key):
         """Effective value: the object's own, else its template's, else the default."""
@@ -859,7 +868,7 @@ def spec_to_level(spec: LevelSpec, source: str):
                        path=paths[a.path.oid] if a.path else None, speed=float(a.get("speed")),
                        start=float(a.get("start")), radius=float(a.get("radius")),
                        height=float(a.get("height")), heading=float(a.get("heading")),
-                       role=a.get("role") or "", **kw)
+                       role=a.get("role") or "", prop=a.get("prop") or "", **kw)
 
     henry = actor(spec.henry)
     performers = tuple(actor(a) for a in spec.actors if a.kind == "performer")
