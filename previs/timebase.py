@@ -116,22 +116,24 @@ class TimeBase:
     start_tc: str = ZERO_TC
     drop_frame: bool = False
     start_frame: int = field(init=False, repr=False, compare=False)
+    nominal_rate: int = field(init=False, repr=False, compare=False)
+    """The whole frame rate timecode counts at: ``round(fps)``, at least 1 (29.97 -> 30).
+    Set once: the finale's plan formats ~1,300 timecodes, and ``round(Fraction)`` twice a
+    call was 4 us of each."""
+    _day: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         rate = as_rate(self.fps)
         object.__setattr__(self, "fps", rate)
         object.__setattr__(self, "drop_frame", bool(self.drop_frame))
+        object.__setattr__(self, "nominal_rate", max(1, round(rate)))
+        object.__setattr__(self, "_day", self._day_frames())
         if self.drop_frame and self._dropped_per_minute() == 0:
             raise PrevisError(f"drop-frame timecode exists only at 30000/1001 (29.97) and 60000/1001 "
                               f"(59.94) fps, not at {self.label} fps; use non-drop timecode.")
         object.__setattr__(self, "start_frame", self.parse_timecode(self.start_tc))
 
     # -- the rate ---------------------------------------------------------------------
-
-    @property
-    def nominal_rate(self) -> int:
-        """The whole frame rate timecode counts at: ``round(fps)``, at least 1 (29.97 -> 30)."""
-        return max(1, round(self.fps))
 
     @property
     def label(self) -> str:
@@ -214,6 +216,9 @@ class TimeBase:
 
     def day_frames(self) -> int:
         """Frames in 24 h of timecode (the count at which timecode wraps)."""
+        return self._day
+
+    def _day_frames(self) -> int:
         r = self.nominal_rate
         if self.drop_frame:
             d = self._dropped_per_minute()
