@@ -72,14 +72,17 @@ def strike_sway(level, yaw: np.ndarray, comfort_speed: float = COMFORT_SPEED) ->
     speed = np.abs(np.gradient(yaw) * fps) if F > 1 else np.zeros(F)
     limit = min(float(level.settings.turn_cut_speed), comfort_speed) - 2 * MAX_YAW_RATE
     pitch, yw, fwd = np.zeros(F), np.zeros(F), np.zeros(F)
-    for b in level.beats:  # Henry's contact beats, vectorised over frames
+    for b in level.beats:  # Henry's contact beats, each over its own ~0.6 s of frames
         if b.actor != level.henry.id or b.action not in CONTACT_ACTIONS or b.action not in SWAY:
             continue
         p, y, d = SWAY[b.action]
-        e = _bump(t, b.t)
-        pitch += p * e
-        fwd += d * e
+        # The bump is 0 outside (t - RISE, t + SETTLE): work on those frames only (the
+        # finale's 171 blows over its 4,236 frames took 12 ms done over every frame).
+        sl = slice(max(0, tb.frame_at(b.t - RISE) - 1), min(F, tb.frame_at(b.t + SETTLE) + 1))
+        e = _bump(t[sl], b.t)
+        pitch[sl] += p * e
+        fwd[sl] += d * e
         win = e > 0
-        if y and win.any() and speed[win].max() < limit:
-            yw = np.maximum(yw, y * e)
+        if y and win.any() and speed[sl][win].max() < limit:
+            yw[sl] = np.maximum(yw[sl], y * e)
     return Sway(pitch=pitch, yaw=yw, forward=fwd)
