@@ -36,9 +36,10 @@ Besides wall time, the CPU time of all threads (llvmpipe rasterises on one threa
 core) and of the main thread (Python, PyOpenGL, vertex shading) are printed: they hardly
 change with the machine's load; wall time does. *median frame* and *worst frame* are the
 median and the longest wall time from one frame's start to the next's within a pass, the
-runs' first frames (seeks) left out of the worst (a hitch shows as a worst frame far
-above the median; the window rows' queue can hide a
-slow frame's rasterising but not Python work such as pose evaluation). Each figure is the median of --repeat passes (the cases interleaved),
+runs' first frames (seeks) left out of the worst; *worst main* is the most main-thread
+CPU one frame took (Python and GL submission: a pose block shows here, where the window
+rows' wall times also carry llvmpipe's queue filling and draining, tens of ms either way
+on a loaded machine). Each figure is the median of --repeat passes (the cases interleaved),
 with the load average printed before and after. Target: the window scene with every body
 animated at >= 100 fps (issue 13).
 
@@ -161,20 +162,21 @@ def main(argv=None) -> int:
 
     def one_pass(fn, swap, serial, count):
         t0, c0, m0 = time.perf_counter(), time.process_time(), time.thread_time()
-        each = np.empty(count)  # wall seconds from one frame's start to the next's
-        last = t0
+        each = np.empty((count, 2))  # wall, main-thread CPU seconds from one frame's start to the next's
+        last = (t0, m0)
         for i in range(count):
             fn(i)
             if swap:
                 pygame.display.flip()
             if serial:
                 GL.glFinish()
-            now = time.perf_counter()
-            each[i], last = now - last, now
+            now = (time.perf_counter(), time.thread_time())
+            each[i], last = (now[0] - last[0], now[1] - last[1]), now
         GL.glFinish()
         playing = np.arange(count) % run != 0  # a run's first frame is a seek: not a hitch
         return ((time.perf_counter() - t0) / count, (time.process_time() - c0) / count,
-                (time.thread_time() - m0) / count, float(np.median(each)), float(each[playing].max()))
+                (time.thread_time() - m0) / count, float(np.median(each[:, 0])),
+                float(each[playing, 0].max()), float(each[playing, 1].max()))
 
     def run_cases():
         """Every case once (warm-up: shader JIT, first uploads), then --repeat rounds of one
@@ -223,11 +225,12 @@ def main(argv=None) -> int:
     case("offscreen scene+read", lambda i: (off.draw(states[i]), off.read_pixels()), False)
     results = run_cases()
     print(f"{'':24s} {'wall':>8s}  {'fps':>7s}  {'ratio':>9s}   {'CPU, all threads':>16s}  {'main thread':>11s}"
-          f"  {'median frame':>12s}  {'worst frame':>11s}")
-    for label, (t, cpu, main_, med, worst) in results.items():
+          f"  {'median frame':>12s}  {'worst frame':>11s}  {'worst main':>10s}")
+    for label, (t, cpu, main_, med, worst, worst_main) in results.items():
         base = results["window empty" if label.startswith("window") else "offscreen empty"][0]
         print(f"{label:24s} {t * 1000:5.2f} ms  {1 / t:7.1f}  {t / base:5.2f} x empty   "
-              f"{cpu * 1000:13.2f} ms  {main_ * 1000:8.2f} ms  {med * 1000:9.2f} ms  {worst * 1000:8.2f} ms")
+              f"{cpu * 1000:13.2f} ms  {main_ * 1000:8.2f} ms  {med * 1000:9.2f} ms  {worst * 1000:8.2f} ms"
+              f"  {worst_main * 1000:7.2f} ms")
     still, anim = results["window scene"][0], results["window scene, animated"][0]
     print(f"animated: {anim / still:.2f} x the unanimated scene (wall), "
           f"{results['window scene, animated'][2] / results['window scene'][2]:.2f} x (main thread)")
