@@ -42,3 +42,16 @@ def test_work_ahead_at_the_last_block_does_nothing():
     cached = dict(bp._cache)
     bp.work_ahead(last)
     assert bp._ahead is None and bp._cache.keys() == cached.keys()
+
+
+def test_a_block_needed_before_work_ahead_finished_it_keeps_the_stages_run():
+    _, m, ref = duel("punch", 1.0)
+    bp = BodyPoses(m)
+    for _ in range(3):
+        bp.work_ahead(0)  # 3 of block 1's 7 stages
+    stages = bp._ahead[1]
+    ran = []
+    orig = bp._block_stages
+    bp._block_stages = lambda b: ran.append(b) or orig(b)
+    assert bp.at(BLOCK).world.tobytes() == ref.at(BLOCK).world.tobytes()
+    assert ran == [] and bp._ahead is None and stages.gi_frame is None  # finished, not restarted

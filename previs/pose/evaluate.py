@@ -134,7 +134,11 @@ class BodyPoses:
     def _world_block(self, b: int) -> np.ndarray:
         world = self._cache.get(b)
         if world is None:
-            world = self._block(b)
+            # Needed before work_ahead finished it (just after a seek): its stages already
+            # run are kept, the rest run now.
+            stages = self._ahead[1] if self._ahead is not None and self._ahead[0] == b else None
+            world = self._block(b, stages)
+            self._ahead = None if stages is not None else self._ahead
             self._keep(b, world)
         return world
 
@@ -143,9 +147,10 @@ class BodyPoses:
         b = f // BLOCK
         return self._world_block(b)[f - b * BLOCK].copy()
 
-    def _block(self, b: int) -> np.ndarray:
-        """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK)."""
-        stages = self._block_stages(b)
+    def _block(self, b: int, stages=None) -> np.ndarray:
+        """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK);
+        ``stages``: that block's :meth:`_block_stages`, partly run."""
+        stages = stages if stages is not None else self._block_stages(b)
         while True:
             try:
                 next(stages)
