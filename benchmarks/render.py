@@ -11,7 +11,10 @@ there is no screen), two targets:
     view, overlays off; bodies unanimated, in the rest pose) + swap, back to back as the
     window runs them;
   - *scene, animated*: the same with every body animated as the window does it,
-    ``BodyPoses.at(frame)`` then ``draw(..., poses=...)`` each frame;
+    ``BodyPoses.at(frame)``, ``draw(..., poses=...)``, then ``BodyPoses.work_ahead(frame)``
+    (one stage of the next block of poses) each frame;
+  - *animated, blocks*: the same without ``work_ahead``: every 8th frame evaluates a whole
+    block (its worst frame is the window's hitch);
   - *scene, posed*: the animated frames with the poses evaluated beforehand (the draw's
     share of the animated frame);
   - *scene+HUD*: the same with the window's full HUD (timecode, captions, warnings,
@@ -31,7 +34,13 @@ bodies up and down; played forward within a run, as the window plays).
 
 Besides wall time, the CPU time of all threads (llvmpipe rasterises on one thread per
 core) and of the main thread (Python, PyOpenGL, vertex shading) are printed: they hardly
-change with the machine's load; wall time does. Each figure is the median of --repeat passes (the cases interleaved),
+change with the machine's load; wall time does. *median frame* and *worst frame* are the
+median and the longest wall time from one frame's start to the next's within a pass, the
+first 8 frames of each run (a seek, and the block after it that
+``work_ahead`` had no time for) left out of the worst; *worst main* is the most main-thread
+CPU one frame took (Python and GL submission: a pose block shows here, where the window
+rows' wall times also carry llvmpipe's queue filling and draining, tens of ms either way
+on a loaded machine). Each figure is the median of --repeat passes (the cases interleaved),
 with the load average printed before and after. Target: the window scene with every body
 animated at >= 100 fps (issue 13).
 
@@ -154,14 +163,23 @@ def main(argv=None) -> int:
 
     def one_pass(fn, swap, serial, count):
         t0, c0, m0 = time.perf_counter(), time.process_time(), time.thread_time()
+        each = np.empty((count, 2))  # wall, main-thread CPU seconds from one frame's start to the next's
+        last = (t0, m0)
         for i in range(count):
             fn(i)
             if swap:
                 pygame.display.flip()
             if serial:
                 GL.glFinish()
+            now = (time.perf_counter(), time.thread_time())
+            each[i], last = (now[0] - last[0], now[1] - last[1]), now
         GL.glFinish()
-        return (time.perf_counter() - t0) / count, (time.process_time() - c0) / count, (time.thread_time() - m0) / count
+        # A run's first frame is a seek, and the next BLOCK (8) frames may still meet a block
+        # that work_ahead had no time for: the worst frames are those of steady play after.
+        playing = np.arange(count) % run >= 8
+        return ((time.perf_counter() - t0) / count, (time.process_time() - c0) / count,
+                (time.thread_time() - m0) / count, float(np.median(each[:, 0])),
+                float(each[playing, 0].max()), float(each[playing, 1].max()))
 
     def run_cases():
         """Every case once (warm-up: shader JIT, first uploads), then --repeat rounds of one
@@ -186,7 +204,16 @@ def main(argv=None) -> int:
     from previs.pose.evaluate import BodyPoses
 
     bodies = BodyPoses(motion)
-    case("window scene, animated", lambda i: win.draw(states[i], poses=bodies.at(frames[i])), True, serial=False)
+
+    def animated(i):  # as the window plays: the poses, the draw, one stage of the next block
+        win.draw(states[i], poses=bodies.at(frames[i]))
+        bodies.work_ahead(frames[i])
+
+    case("window scene, animated", animated, True, serial=False)
+    # The same without working ahead: each 8th frame pays a whole block (the hitch).
+    blocks = BodyPoses(motion)
+    case("window animated, blocks", lambda i: win.draw(states[i], poses=blocks.at(frames[i])), True,
+         serial=False)
     # The draw alone (poses evaluated beforehand): the renderer's share of the animated frame.
     posed = [bodies.at(f) for f in frames]
     case("window scene, posed", lambda i: win.draw(states[i], poses=posed[i]), True, serial=False)
@@ -200,11 +227,13 @@ def main(argv=None) -> int:
     case("offscreen scene", lambda i: off.draw(states[i]), False)
     case("offscreen scene+read", lambda i: (off.draw(states[i]), off.read_pixels()), False)
     results = run_cases()
-    print(f"{'':24s} {'wall':>8s}  {'fps':>7s}  {'ratio':>9s}   {'CPU, all threads':>16s}  {'main thread':>11s}")
-    for label, (t, cpu, main_) in results.items():
+    print(f"{'':24s} {'wall':>8s}  {'fps':>7s}  {'ratio':>9s}   {'CPU, all threads':>16s}  {'main thread':>11s}"
+          f"  {'median frame':>12s}  {'worst frame':>11s}  {'worst main':>10s}")
+    for label, (t, cpu, main_, med, worst, worst_main) in results.items():
         base = results["window empty" if label.startswith("window") else "offscreen empty"][0]
         print(f"{label:24s} {t * 1000:5.2f} ms  {1 / t:7.1f}  {t / base:5.2f} x empty   "
-              f"{cpu * 1000:13.2f} ms  {main_ * 1000:8.2f} ms")
+              f"{cpu * 1000:13.2f} ms  {main_ * 1000:8.2f} ms  {med * 1000:9.2f} ms  {worst * 1000:8.2f} ms"
+              f"  {worst_main * 1000:7.2f} ms")
     still, anim = results["window scene"][0], results["window scene, animated"][0]
     print(f"animated: {anim / still:.2f} x the unanimated scene (wall), "
           f"{results['window scene, animated'][2] / results['window scene'][2]:.2f} x (main thread)")

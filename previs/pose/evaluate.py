@@ -18,6 +18,9 @@ props and mocap. :meth:`BodyPoses.at` then poses all performers and Henry for a 
 Frames are evaluated in blocks of :data:`BLOCK` (vectorised over frames x bodies) and the
 last few blocks are kept, so playing forward costs one block per BLOCK frames; a block's
 bytes never depend on what was asked before (blocks are fixed, aligned runs of frames).
+A player that must not pay a whole block on one frame (the window: ~9 ms, a hitch every
+third of a second) calls :meth:`BodyPoses.work_ahead` once a drawn frame: it evaluates the
+next block a stage at a time (7 stages of 0.1-2.5 ms), the same code, so the same bytes.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class BodyPoses:
         self.props = HeldProps(level, self)
         self.mocap = MocapBodies(level, self)
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._ahead: tuple[int, object] | None = None  # (block, its stages not yet run)
 
     def _facing_targets(self) -> np.ndarray:
         """(F, A) facing: the simulation's, or toward the target of the clip playing."""
@@ -122,13 +126,36 @@ class BodyPoses:
         f = min(max(int(frame), 0), self.F - 1)
         self._world_block(f // BLOCK)
 
+    def work_ahead(self, frame: int) -> None:
+        """Run one stage of the block after the one holding ``frame`` (when not cached yet):
+        called once per drawn frame, the next block is ready before it is needed and no
+        frame pays more than a stage."""
+        f = min(max(int(frame), 0), self.F - 1)
+        b = min(f // BLOCK + 1, (self.F - 1) // BLOCK)
+        if b in self._cache:
+            return
+        if self._ahead is None or self._ahead[0] != b:
+            self._ahead = (b, self._block_stages(b))
+        try:
+            next(self._ahead[1])
+        except StopIteration as done:
+            self._ahead = None
+            self._keep(b, done.value)
+
+    def _keep(self, b: int, world: np.ndarray) -> None:
+        self._cache[b] = world
+        if len(self._cache) > CACHE_BLOCKS:
+            self._cache.popitem(last=False)
+
     def _world_block(self, b: int) -> np.ndarray:
         world = self._cache.get(b)
         if world is None:
-            world = self._block(b)
-            self._cache[b] = world
-            if len(self._cache) > CACHE_BLOCKS:
-                self._cache.popitem(last=False)
+            # Needed before work_ahead finished it (just after a seek): its stages already
+            # run are kept, the rest run now.
+            stages = self._ahead[1] if self._ahead is not None and self._ahead[0] == b else None
+            world = self._block(b, stages)
+            self._ahead = None if stages is not None else self._ahead
+            self._keep(b, world)
         return world
 
     def world_at(self, f: int) -> np.ndarray:
@@ -136,8 +163,19 @@ class BodyPoses:
         b = f // BLOCK
         return self._world_block(b)[f - b * BLOCK].copy()
 
-    def _block(self, b: int) -> np.ndarray:
-        """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK)."""
+    def _block(self, b: int, stages=None) -> np.ndarray:
+        """World matrices (n, A, J, 4, 4) of frames ``[b * BLOCK, ...)`` (n <= BLOCK);
+        ``stages``: that block's :meth:`_block_stages`, partly run."""
+        stages = stages if stages is not None else self._block_stages(b)
+        while True:
+            try:
+                next(stages)
+            except StopIteration as done:
+                return done.value
+
+    def _block_stages(self, b: int):
+        """:meth:`_block` as a generator that yields between its stages and returns the
+        matrices (the window runs one stage a frame, see :meth:`work_ahead`)."""
         fr = np.arange(b * BLOCK, min((b + 1) * BLOCK, self.F))
         n, A, P = len(fr), self.A, self.P
         g, s = gait_at(self.steps, fr), self.sched
@@ -148,6 +186,7 @@ class BodyPoses:
         fade_out = np.where(np.isfinite(s.end[fr]), (s.end[fr] - t) / FADE_OUT, 1.0)
         wc = np.where(active, np.clip(np.minimum((t - s.start[fr]) / FADE_IN, fade_out), 0.0, 1.0), 0.0)
         yaw = self.body_yaw[fr]
+        yield
         # 1. local rotations.
         sw = np.clip(g.speed / 0.6, 0.0, 1.0)
         pitch = np.zeros((n, A))
@@ -157,6 +196,7 @@ class BodyPoses:
         pelvis = g.pelvis.copy()
         pelvis[..., 1] -= GUARD_CROUCH * s.guard[fr] * self.scale
         legw = np.ones((n, A))
+        yield
         if active.any():
             fi, ai = np.nonzero(active)
             c = cid[fi, ai]
@@ -173,19 +213,23 @@ class BodyPoses:
             off = np.einsum("kij,kj->ki", rot_y(yaw[fi, ai]), root) * (self.scale[ai] * w)[:, None]
             pelvis[fi, ai] += np.where((ai == P)[:, None], 0.0, off)
             legw[fi, ai] = 1.0 - w * self.lib.legs[c]
+        yield
         self.mocap.henry_arms(local, fr)
         # 2. forward kinematics, all bodies of all frames of the block at once.
         world = forward_kinematics(local.reshape(n * A, J, 3, 3), pelvis.reshape(-1, 3),
                                    rot_y(yaw.reshape(-1)), scale).reshape(n, A, J, 4, 4)
+        yield
         # 3. Henry: his eye on the camera.
         eye = point_in(world[:, P], INDEX["head"], EYE_IN_HEAD)
         world[:, P, :, :3, 3] += (self.motion.track.pos[fr] - eye)[:, None, :]
         flat = world.reshape(n * A, J, 4, 4)
         # 4. planted legs.
         plant_legs(flat, g.ankle.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        yield
         keep_above_floor(flat, np.flatnonzero(legw.reshape(-1) < 1.0), scale)
         # 5. strikes land on the target's head or chest.
         self._strikes(flat, fr, cid, scale)
+        yield
         world = flat.reshape(n, A, J, 4, 4)
         self.mocap.apply(world, fr)
         return world

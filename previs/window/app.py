@@ -331,6 +331,12 @@ class App:
         pygame.display.flip()  # no glFinish: Python prepares the next frame while this
         self.shown = fs         # one rasterises (measured faster on an idle machine)
         self._drawn_frame = fs.frame
+        ahead = getattr(self.view, "work_ahead", None)  # watch and free modes: poses to come
+        if ahead is not None and self.playing:
+            try:
+                ahead(self, fs)
+            except Exception:  # noqa: BLE001 - the next at() meets it again and says it once
+                pass
         if self.on_draw is not None:
             self.on_draw(self, fs)
 
