@@ -66,8 +66,7 @@ class WatchMode:
     def work_ahead(self, app, fs) -> None:
         """One stage of the next block of poses (BodyPoses.work_ahead), after the flip: a
         block at once is ~9 ms on one frame in eight, a stage at most ~2.5 ms."""
-        if not app.bodies.failed:
-            app.bodies._of(app.script).work_ahead(fs.frame)  # noqa: SLF001 - WindowPoses' own BodyPoses
+        app.bodies.work_ahead(app.script, fs.frame)
 
     def timeline(self, app) -> Timeline:
         return app.timeline

@@ -77,6 +77,12 @@ class WindowPoses:
         """The poses of ``motion`` at ``frame`` (clamped to its frames)."""
         return self._of(motion).at(min(max(int(frame), 0), motion.frames - 1))
 
+    def work_ahead(self, motion, frame: int) -> None:
+        """One stage of the block of poses after ``frame``'s (BodyPoses.work_ahead); nothing
+        once evaluating has failed on this level."""
+        if not self.failed:
+            self._of(motion).work_ahead(min(max(int(frame), 0), motion.frames - 1))
+
     def walked(self, script, live) -> FramePoses:
         """Walk mode: the script's poses at the live frame (its last past the end), moved to
         where the live FrameState ``live`` has every actor."""
