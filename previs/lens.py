@@ -61,29 +61,25 @@ class Lens:
     def radius(self, theta):
         """Image radius at unit focal length for off-axis angle ``theta`` (radians, array)."""
         t = np.asarray(theta, dtype=np.float64)
-        if self.model == "rectilinear":
-            return np.tan(t)
-        if self.model == "equidistant":
-            return t
-        k1, k2, k3, k4 = self.k
-        t2 = t * t
-        return t * (1.0 + t2 * (k1 + t2 * (k2 + t2 * (k3 + t2 * k4))))
+        return {"rectilinear": np.tan, "equidistant": np.copy}.get(self.model, self._polynomial)(t)
 
     def theta(self, radius):
         """Off-axis angle (radians) of image radius ``radius`` at unit focal length: the
         inverse of :meth:`radius`."""
         r = np.asarray(radius, dtype=np.float64)
-        if self.model == "rectilinear":
-            return np.arctan(r)
-        if self.model == "equidistant":
-            return r
+        return {"rectilinear": np.arctan, "equidistant": np.copy}.get(self.model, self._polynomial_inverse)(r)
+
+    def _polynomial(self, t: np.ndarray) -> np.ndarray:
+        k1, k2, k3, k4 = self.k
+        t2 = t * t
+        return t * (1.0 + t2 * (k1 + t2 * (k2 + t2 * (k3 + t2 * k4))))
+
+    def _polynomial_inverse(self, r: np.ndarray) -> np.ndarray:
         k1, k2, k3, k4 = self.k
         t = r.copy()
-        for _ in range(_NEWTON_STEPS):
+        for _ in range(_NEWTON_STEPS):  # slope d r / d theta below
             t2 = t * t
-            f = t * (1.0 + t2 * (k1 + t2 * (k2 + t2 * (k3 + t2 * k4)))) - r
-            df = 1.0 + t2 * (3 * k1 + t2 * (5 * k2 + t2 * (7 * k3 + t2 * 9 * k4)))
-            t = t - f / df
+            t = t - (self._polynomial(t) - r) / (1.0 + t2 * (3 * k1 + t2 * (5 * k2 + t2 * (7 * k3 + t2 * 9 * k4))))
         return t
 
     def focal(self, hfov) -> np.ndarray:
