@@ -255,3 +255,21 @@ def test_no_foot_goes_through_the_floor(action):
             for pt in (HEEL_POINT, TOE_POINT):
                 low = min(low, point_in(w, INDEX[foot], pt)[:, 1].min())
     assert -1e-9 < low < 0.1
+
+
+def test_a_clip_in_previs_joints_written_in_metres_reads_as_the_one_in_centimetres(tmp_path):
+    from previs.pose.clips import clip_from_bvh
+
+    text = open(os.path.join(CLIPS_DIR, "punch.bvh")).read()
+    head, motion = text.split("MOTION", 1)
+    head = "\n".join(
+        (ln.split("OFFSET")[0] + "OFFSET " + " ".join(f"{float(v) / 100:.6f}" for v in ln.split()[1:]))
+        if ln.strip().startswith("OFFSET") else ln for ln in head.splitlines())
+    rows = motion.strip().splitlines()
+    body = [" ".join([f"{float(v) / 100:.6f}" for v in r.split()[:3]] + r.split()[3:]) for r in rows[2:]]
+    metres = tmp_path / "punch_m.bvh"
+    metres.write_text(head + "\nMOTION\n" + "\n".join(rows[:2] + body) + "\n")
+    cm = clip_from_bvh("punch", os.path.join(CLIPS_DIR, "punch.bvh"), {}, "cm")
+    m = clip_from_bvh("punch", str(metres), {}, "m")
+    assert np.abs(m.root - cm.root).max() < 1e-6  # metres, not 100 x too small
+    assert np.array_equal(m.local, cm.local)

@@ -34,6 +34,7 @@ import numpy as np
 
 from ..errors import PrevisError
 from ..level.bvh_file import read_bvh
+from ..level.bvh_rest import metres_per_unit
 from .retarget import retarget
 from .skeleton import INDEX, JOINTS, PELVIS_HEIGHT
 
@@ -159,7 +160,8 @@ def clip_from_bvh(name: str, path: str, table: dict, where: str) -> Clip:
     if all(j in bvh.names for j in JOINTS):  # previs's own joints: the rotations as written
         cols = [bvh.names.index(j) for j in JOINTS]
         local = np.ascontiguousarray(bvh.local_rotations()[:, cols])
-        root = np.asarray(bvh.root_positions(), np.float64) / 100.0 - np.array((0.0, PELVIS_HEIGHT, 0.0))
+        unit = metres_per_unit(bvh, dict(zip(JOINTS, cols)))  # ours are written in cm; a file in m too
+        root = np.asarray(bvh.root_positions(), np.float64) * unit - np.array((0.0, PELVIS_HEIGHT, 0.0))
     else:  # a CMU, Mixamo or Rokoko file: retargeted, root motion from its first frame
         rt = retarget(bvh)
         local, root = rt.local, rt.root - rt.root[0]
