@@ -54,13 +54,17 @@ class MocapBodies:
 
 
 def _resampled(actor, poses):
-    """(first frame, local (K, J, 3, 3), root (K, 3) m, ground turn (3, 3)) of ``actor``'s
-    take on the replay's frames from ``mocap_start`` on (nearest BVH row)."""
-    rt = retarget(actor.mocap, float(actor.height))
+    """(first frame, local (K, J, 3, 3), root (K, 3) m, the take's first root position
+    (3,) m) of ``actor``'s take on the replay's frames from ``mocap_start`` on (nearest BVH
+    row). Only the rows those frames use are retargeted (1 in 5 of a 120 fps take at 24)."""
+    bvh = actor.mocap
     first = min(poses.tb.frame_at(float(actor.mocap_start)), poses.F - 1)
-    n_out = max(1, int(np.floor((len(rt.local) - 1) / rt.fps * poses.fps + 1e-9)) + 1)
-    src = np.minimum(np.rint(np.arange(n_out) / poses.fps * rt.fps).astype(np.int64), len(rt.local) - 1)
-    return first, rt.local[src], rt.root[src], rt.root[0]
+    rate = 1.0 / float(bvh.frame_time)
+    n_out = max(1, int(np.floor((bvh.frames - 1) / rate * poses.fps + 1e-9)) + 1)
+    src = np.minimum(np.rint(np.arange(n_out) / poses.fps * rate).astype(np.int64), bvh.frames - 1)
+    rows, inv = np.unique(np.concatenate([[0], src]), return_inverse=True)
+    rt = retarget(bvh, float(actor.height), frames=rows)
+    return first, rt.local[inv[1:]], rt.root[inv[1:]], rt.root[0]
 
 
 def _driven(row, actor, poses):

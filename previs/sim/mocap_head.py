@@ -49,12 +49,11 @@ def head_offsets(bvh: Bvh, start: float, fps: float, frames: int) -> tuple[np.nd
     pos = np.clip(t / bvh.frame_time, 0.0, bvh.frames - 1)
     lo = np.floor(pos).astype(np.int64)
     hi = np.minimum(lo + 1, bvh.frames - 1)
-    rows = np.unique(np.concatenate([[0], lo, hi]))
+    rows, inv = np.unique(np.concatenate([[0], lo, hi]), return_inverse=True)
     ang = _head_angles(bvh, rows)
     ang[:, 0] = np.degrees(np.unwrap(np.radians(ang[:, 0])))  # rows are in order: no jump between them
     ang -= ang[0]  # row 0 is always among the rows
-    at = {int(r): k for k, r in enumerate(rows)}
-    a, b = ang[[at[int(r)] for r in lo]], ang[[at[int(r)] for r in hi]]
+    a, b = ang[inv[1:frames + 1]], ang[inv[frames + 1:]]
     w = (pos - lo)[:, None]
     out = np.where((t >= 0)[:, None], a + w * (b - a), 0.0)
     return out[:, 0], out[:, 1], out[:, 2]
