@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..sim.script import smoothstep
+from ..sim.script import smoothstep, wrap180, yaw_towards
 from ..timebase import time_base_of
 from .clips import ClipLibrary
 
@@ -160,11 +160,11 @@ def schedule(level, motion, lib: ClipLibrary, xz: np.ndarray, speed: np.ndarray,
                 now = xz[fa:fb, ar] - xz[fa:fb, r]
                 room = np.maximum(np.hypot(now[:, 0], now[:, 1]) - c.reach, 0.0)
                 lunge[fa:fb, r] = (np.minimum(step * e, room) / dist)[:, None] * d[None, :]
-    guard = _guard(level, motion, xz, speed, facing, down, t, tb, rows)
+    guard = _guard(level, xz, speed, facing, down, tb, rows)
     return Schedule(clip, start, rate, end, face, aim, contact, lunge, guard)
 
 
-def _guard(level, motion, xz, speed, facing, down, t, tb, rows) -> np.ndarray:
+def _guard(level, xz, speed, facing, down, tb, rows) -> np.ndarray:
     """(F, A) 0..1: guard up (the rule: module constants; Henry's in docs/bodies.md)."""
     F, A = xz.shape[:2]
     P = A - 1
@@ -172,21 +172,20 @@ def _guard(level, motion, xz, speed, facing, down, t, tb, rows) -> np.ndarray:
     for b in level.beats:
         if not b.is_contact:
             continue
-        for oid, win in ((b.actor, GUARD_WINDOW), (b.target, GUARD_WINDOW)):
+        for oid in (b.actor, b.target):
             r = rows.get(oid)
-            if r is None:
+            if r is None or (r == P and oid != b.actor):  # Henry fights in his own blows only
                 continue
-            w = HENRY_FIGHT_WINDOW if r == P else win
-            if r == P and oid != b.actor:
-                continue
-            fight[(t >= b.t - w) & (t <= b.end + w), r] = True
+            w = HENRY_FIGHT_WINDOW if r == P else GUARD_WINDOW
+            span = tb.frames_within(b.t - w, b.end + w)
+            fight[max(span.start, 0):span.stop, r] = True
     perf = fight[:, :P] & (speed[:, :P] < 0.3) & ~down[:, :P]
     # Henry: a standing performer close, in front of him and facing him.
     d = xz[:, :P] - xz[:, P:P + 1]
     dist = np.hypot(d[..., 0], d[..., 1])
-    to_perf = np.degrees(np.arctan2(-d[..., 0], -d[..., 1]))
-    in_front = np.abs((to_perf - facing[:, P:P + 1] + 180) % 360 - 180) < HENRY_THREAT_ANGLE
-    faces_him = np.abs((to_perf + 180 - facing[:, :P] + 180) % 360 - 180) < HENRY_THREAT_ANGLE
+    to_perf = yaw_towards(xz[:, P:P + 1], xz[:, :P])
+    in_front = np.abs(wrap180(to_perf - facing[:, P:P + 1])) < HENRY_THREAT_ANGLE
+    faces_him = np.abs(wrap180(to_perf + 180 - facing[:, :P])) < HENRY_THREAT_ANGLE
     threat = ((dist < HENRY_THREAT_DISTANCE) & in_front & faces_him & ~down[:, :P]).any(axis=1)
     g = np.concatenate([perf, (fight[:, P] | threat)[:, None]], axis=1).astype(np.float64)
     return _smooth(g, max(1, int(round(GUARD_SMOOTH * float(tb.fps)))))
