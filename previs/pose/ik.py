@@ -70,8 +70,3 @@ def yaw_of(dx, dz) -> np.ndarray:
     """Contract yaw (deg) looking along ground direction (dx, dz)."""
     return np.degrees(np.arctan2(-np.asarray(dx), -np.asarray(dz)))
 
-
-def lerp_angle(a, b, w) -> np.ndarray:
-    """Angles (deg) from ``a`` toward ``b`` the short way by weight ``w``."""
-    d = (np.asarray(b) - np.asarray(a) + 180.0) % 360.0 - 180.0
-    return np.asarray(a) + d * w

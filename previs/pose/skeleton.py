@@ -158,11 +158,6 @@ def forward_kinematics(local: np.ndarray, root_pos: np.ndarray, root_rot: np.nda
     return out
 
 
-def joint_positions(world: np.ndarray) -> np.ndarray:
-    """World positions (A, J, 3) of the joints of ``world`` (A, J, 4, 4)."""
-    return world[..., :3, 3]
-
-
 def point_in(world: np.ndarray, joint: int, local_point) -> np.ndarray:
     """World positions (A, 3) of ``local_point`` (template metres, in ``joint``'s frame),
     e.g. ``point_in(w, INDEX["r_hand"], HAND_GRIP)`` for the right fist."""
