@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .ik import blend, frame_along, two_bone, unit
-from .skeleton import ANKLE_HEIGHT, FOREARM, HAND_GRIP, INDEX, SHIN, THIGH, TOE_IN_FOOT, UPPER_ARM
+from .skeleton import ANKLE_HEIGHT, FOREARM, HAND_GRIP, INDEX, SHIN, THIGH, TOE_IN_FOOT, UPPER_ARM, point_in
 
 HEEL_POINT = np.array((0.0, -ANKLE_HEIGHT, 0.06))
 """Template metres, in a foot's frame: the back of the heel on the floor."""
@@ -80,7 +80,7 @@ def fist(world: np.ndarray, end: str) -> np.ndarray:
     """World point (N, 3) of the end of limb ``end``: the fist (grip) or the ankle."""
     j2 = LIMBS[end][2]
     if LIMBS[end][5] < 0:
-        return world[:, j2, :3, 3] + np.einsum("nij,j->ni", world[:, j2, :3, :3], HAND_GRIP)
+        return point_in(world, j2, HAND_GRIP)
     return world[:, j2, :3, 3]
 
 
