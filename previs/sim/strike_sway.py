@@ -16,6 +16,9 @@ raise its speed above one bump's. So that it can never *make or hide* a cut
 or change the comfort figures, a beat's yaw bump is dropped when the camera's own yaw speed
 anywhere in its window is within ``2 * MAX_YAW_RATE`` of the level's ``turn_cut_speed`` or
 of the comfort speed (pitch and forward stay: they do not count for cuts or comfort).
+The promise holds at the level's own ``turn_cut_speed`` and the default comfort speed: the
+track is simulated once, before any ``--turn-cut-speed`` or ``--comfort-speed`` given to the
+planner, and the sway's 9.4 deg/s can only matter for a threshold set that low.
 """
 
 from __future__ import annotations
