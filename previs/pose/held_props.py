@@ -26,13 +26,14 @@ GRIP_ROT = rot_x(-90.0)
 _HAND = INDEX["r_hand"]
 
 
-def hand_prop_frame(world_hand: np.ndarray) -> np.ndarray:
-    """(4, 4) prop frame in world metres held by a hand whose joint matrix is ``world_hand``."""
-    m = world_hand[:3, :3]
-    scale = np.linalg.norm(m[:, 0])
-    out = np.eye(4)
-    out[:3, :3] = (m / scale) @ GRIP_ROT
-    out[:3, 3] = world_hand[:3, 3] + m @ HAND_GRIP
+def hand_prop_frames(world_hands: np.ndarray) -> np.ndarray:
+    """(K, 4, 4) prop frames in world metres held by hands whose joint matrices are
+    ``world_hands`` (K, 4, 4)."""
+    m = world_hands[:, :3, :3]
+    scale = np.linalg.norm(m[:, :, 0], axis=1)
+    out = np.broadcast_to(np.eye(4), world_hands.shape).copy()
+    out[:, :3, :3] = (m / scale[:, None, None]) @ GRIP_ROT
+    out[:, :3, 3] = world_hands[:, :3, 3] + m @ HAND_GRIP
     return out
 
 
@@ -67,25 +68,24 @@ class HeldProps:
                     yaw = float(yaw_of(d[0], d[1]))
                     break
             self.holders.append((i, name, release, land, yaw))
+        self._rows = np.array([h[0] for h in self.holders], np.int64)
+        self._release = np.array([h[2] for h in self.holders], np.int64)
+        self._names = tuple(h[1] for h in self.holders)
 
     def at(self, f: int, world: np.ndarray):
         """``(names, frames (K, 4, 4))`` of every prop at frame ``f`` given that frame's
-        joint matrices ``world`` (A, J, 4, 4)."""
+        joint matrices ``world`` (A, J, 4, 4): the held ones in one batched product."""
         if not self.holders:
             return (), np.zeros((0, 4, 4))
-        names, out = [], []
-        for row, name, release, land, yaw in self.holders:
-            names.append(name)
-            if f < release:
-                out.append(hand_prop_frame(world[row, _HAND]))
-            else:
-                out.append(self._flying(row, name, release, land, yaw, f))
-        return tuple(names), np.stack(out)
+        out = hand_prop_frames(world[self._rows, _HAND])
+        for k in np.flatnonzero(f >= self._release):  # thrown: in flight or lying
+            out[k] = self._flying(*self.holders[k], f)
+        return self._names, out
 
     def _flying(self, row, name, release, land, yaw, f) -> np.ndarray:
         start = self._start.get(row)
         if start is None:
-            start = hand_prop_frame(self.poses.world_at(release)[row, _HAND])
+            start = hand_prop_frames(self.poses.world_at(release)[row, _HAND][None])[0]
             self._start[row] = start
         s = min(max((f - release) / (FLIGHT * self.poses.fps), 0.0), 1.0)
         lie = PROPS[name].thickness / 2
