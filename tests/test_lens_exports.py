@@ -19,6 +19,7 @@ from pxr import Usd, UsdGeom  # noqa: E402
 from previs.cli import cmd_replay  # noqa: E402
 from previs.export import chan, otio as otio_export, shotplan_json, usd  # noqa: E402
 from previs.lens import ACTIONCAM_K, lens_named  # noqa: E402
+from previs.plan.lens_facts import blender_polynomial  # noqa: E402
 from previs.plan.shotplan import PlanSettings, build_plan  # noqa: E402
 from plankit import make_track, times  # noqa: E402
 
@@ -41,9 +42,11 @@ def test_usd_carries_the_wide_lens_and_its_own_focal_length(tmp_path):
     assert ACTIONCAM_F_150 == pytest.approx(12.5400, abs=1e-4)  # the figure docs/exports.md quotes
     assert (cam.GetHorizontalApertureAttr().Get(), cam.GetVerticalApertureAttr().Get()) == (36.0, 20.25)
     meta = dict(cam.GetPrim().GetCustomData()["previs"]["lens"])
+    blender = meta.pop("blender_fisheye_polynomial")
     assert meta == {"model": "actioncam", "k1": ACTIONCAM_K[0], "k2": ACTIONCAM_K[1], "k3": ACTIONCAM_K[2],
                     "k4": ACTIONCAM_K[3], "hfov": 150.0, "focal_mm": round(ACTIONCAM_F_150, 6),
                     "film_back_mm": pytest.approx([36.0, 20.25])}
+    assert list(blender) == pytest.approx(blender_polynomial("actioncam", 150.0)[0], rel=1e-8)
     # A DCC that applies r_mm = f · r(theta) with these numbers puts theta = 75° at the
     # frame's side edge (18 mm): the track's hfov.
     theta = lens_named("actioncam").theta(18.0 / meta["focal_mm"])
@@ -117,3 +120,40 @@ def test_plan_takes_lens_and_refuses_a_track_too_wide_for_it(tmp_path, capsys):
     assert capsys.readouterr().err == (f"previs plan: --lens equidistant: {src}: the track's hfov reaches 160 degrees, "
                                        "more than the 150 a wide lens takes; plan it without --lens (rectilinear).\n")
     assert not (tmp_path / "q").exists()
+
+
+def _cycles_theta(k, r_mm):
+    """Cycles' fisheye_lens_polynomial_to_direction: theta = -(k0 + k1 r + ... + k4 r^4)."""
+    return -(k[0] + k[1] * r_mm + k[2] * r_mm**2 + k[3] * r_mm**3 + k[4] * r_mm**4)
+
+
+@pytest.mark.parametrize("hfov, worst_deg", [(90.0, 0.006), (121.3, 0.012), (150.0, 0.075)])
+def test_blenders_polynomial_draws_the_actioncam_within_the_stated_error(hfov, worst_deg):
+    k, err = blender_polynomial("actioncam", hfov)
+    assert err < worst_deg and k[0] == 0.0
+    # Every sensor point of a 16:9 frame on a 36 mm sensor, Sensor Fit Horizontal.
+    u, v = np.meshgrid(np.linspace(-18, 18, 97), np.linspace(-10.125, 10.125, 55))
+    r = np.hypot(u, v)
+    ours = lens_named("actioncam").theta(r / (18.0 * lens_named("actioncam").focal(hfov)))
+    assert np.degrees(np.abs(_cycles_theta(k, r) - ours)).max() <= err * 1.001  # (sampled at other radii)
+    assert math.degrees(_cycles_theta(k, np.array(18.0))) == pytest.approx(hfov / 2, abs=worst_deg)
+
+
+def test_blenders_polynomial_is_exact_for_the_equidistant_fisheye():
+    k, err = blender_polynomial("equidistant", 150.0)
+    assert (k, err) == ([0.0, -1.0 / (18.0 / math.radians(75.0)), 0.0, 0.0, 0.0], 0.0)
+    assert math.degrees(_cycles_theta(k, 18.0)) == pytest.approx(75.0, abs=1e-12)
+
+
+def test_the_docs_table_is_what_previs_computes():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "exports.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[1:-1] for line in text.splitlines()
+            if line.startswith(("| equidistant ", "| actioncam "))]
+    assert len(rows) == 6
+    for name_hfov, f, _diag, ks, _err in rows:
+        name, hfov = name_hfov.split()[:2]
+        k, _ = blender_polynomial(name, float(hfov))
+        assert float(f) == pytest.approx(18.0 * float(lens_named(name).focal(float(hfov))), abs=5e-5)
+        assert [float(v) for v in ks.split(",")] == pytest.approx(k, rel=1e-5, abs=1e-12)
