@@ -45,7 +45,10 @@ def _num(v: float):
 
 @dataclass(frozen=True)
 class PlanSettings:
-    """Thresholds of the plan (degrees per second, degrees, seconds, metres)."""
+    """Thresholds of the plan (degrees per second, degrees, seconds, metres). ``screen_fov``
+    (degrees, 1-180) is the angle the screen fills for the seat the comfort figures are for
+    and ``screen_comfort_speed`` (deg/s of the viewer's view) the on-screen threshold
+    (:mod:`previs.plan.comfort`)."""
 
     turn_cut_speed: float = _LevelDefaults.turn_cut_speed
     turn_cut_angle: float = _LevelDefaults.turn_cut_angle
@@ -53,6 +56,8 @@ class PlanSettings:
     safety_distance: float = _LevelDefaults.safety_distance
     comfort_speed: float = _comfort.DEFAULT_COMFORT_SPEED
     start_tc: str = _LevelDefaults.start_tc
+    screen_fov: float = _comfort.DEFAULT_SCREEN_FOV
+    screen_comfort_speed: float = _comfort.DEFAULT_SCREEN_COMFORT_SPEED
 
     def __post_init__(self):
         problems = []
@@ -68,6 +73,10 @@ class PlanSettings:
             if not math.isfinite(v) or v <= 0:
                 problems.append(f"{f.name} must be a positive number, not {v!r}.")
             object.__setattr__(self, f.name, v)
+        lo, hi = _comfort.SCREEN_FOV_RANGE
+        if isinstance(self.screen_fov, float) and math.isfinite(self.screen_fov) and not lo <= self.screen_fov <= hi:
+            problems.append(f"screen_fov must be {lo:g}-{hi:g} degrees (the angle the screen fills for a seat: "
+                            f"30 a TV at home, 40 a cinema's middle seat), not {self.screen_fov:g}.")
         if problems:
             raise PrevisError(problems)
         split_timecode(self.start_tc)  # shape only; frames < fps is checked in build_plan
@@ -101,6 +110,8 @@ class PlanSettings:
             "safety_distance": _num(self.safety_distance),
             "comfort_speed": _num(self.comfort_speed),
             "start_tc": self.start_tc,
+            "screen_fov": _num(self.screen_fov),
+            "screen_comfort_speed": _num(self.screen_comfort_speed),
         }
 
 
@@ -385,7 +396,8 @@ def build_plan(
         cuts=cuts,
         shots=tuple(shots),
         safety=tuple(safety),
-        comfort=_comfort.comfort(speed, fps, bounds, settings.comfort_speed),
+        comfort=_comfort.comfort(speed, track.hfov, fps, bounds, cut_swings, comfort_speed=settings.comfort_speed,
+                                 screen_fov=settings.screen_fov, screen_comfort_speed=settings.screen_comfort_speed),
         track=track,
         has_motion=motion is not None,
         swings=tuple(swings),
