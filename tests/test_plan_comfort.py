@@ -125,3 +125,27 @@ def test_cli_screen_fov_out_of_range_is_one_line(tmp_path, capsys, value, says):
     last = err.strip().splitlines()[-1]
     assert last.startswith("previs plan: error: argument --screen-fov: " + says)
     assert "Traceback" not in err and not out.exists()
+
+
+def test_finale_comfort_reads_back_from_shotplan_json(tmp_path, levels_dir):
+    out = tmp_path / "finale"
+    assert main(["replay", str(levels_dir / "finale.tmx"), "-o", str(out), "--no-report"]) == 0
+    doc = json.loads((out / "shotplan.json").read_text())
+    assert (doc["settings"]["screen_fov"], doc["settings"]["screen_comfort_speed"]) == (40, 30)
+    c = doc["comfort"]
+    # Every one of the 62 cut whips is hidden by its cut (16.875 s of head speed over 60 deg/s);
+    # what the audience sees over 60 deg/s is in the first shot and the long take with the Brute.
+    assert c["whips_hidden_by_cuts"] == len(doc["cuts"]) == 62
+    assert (c["peak_yaw_speed"], c["seconds_over_comfort"]) == (917.3, 32.958)
+    assert (c["seconds_hidden_by_cuts"], c["seconds_seen_over_comfort"]) == (16.875, 16.083)
+    assert c["shots"] == [1, 33] and c["seen_peak_yaw_speed"] == 110.9
+    # The finale's lens is 90 degrees: on a 40 degree screen the seen peak is 110.9 x 40 / 90.
+    assert c["peak_screen_speed"] == round(110.9 * 40 / 90, 1) == 49.3
+    assert (c["seconds_over_screen_comfort"], c["screen_shots"]) == (12.25, [33])
+    # The same take on the front row of a giant screen (90 degrees): 1:1, and four shots over 30 deg/s.
+    big = tmp_path / "big"
+    assert main(["plan", str(out / "track.csv"), "-o", str(big), "--screen-fov", "90"]) == 0
+    b = json.loads((big / "shotplan.json").read_text())["comfort"]
+    assert {k: b[k] for k in c if "screen" not in k} == {k: c[k] for k in c if "screen" not in k}
+    assert (b["peak_screen_speed"], b["seconds_over_screen_comfort"], b["screen_shots"]) == (
+        110.9, 29.292, [1, 22, 33, 54])
