@@ -2,6 +2,7 @@
 (``--screen-fov``), and whips that carry a cut counted apart from the turns the audience sees."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -149,3 +150,14 @@ def test_finale_comfort_reads_back_from_shotplan_json(tmp_path, levels_dir):
     assert {k: b[k] for k in c if "screen" not in k} == {k: c[k] for k in c if "screen" not in k}
     assert (b["peak_screen_speed"], b["seconds_over_screen_comfort"], b["screen_shots"]) == (
         110.9, 29.292, [1, 22, 33, 54])
+
+
+def test_every_comfort_key_is_documented_in_order(root):
+    doc = (root / "docs" / "exports.md").read_text()
+    section = doc[doc.index("### `comfort`"):]
+    section = section[:section.index("####")]
+    documented = re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M)
+    plan = plan_of(np.zeros(24))
+    assert documented == list(plan.comfort.to_dict())
+    settings = doc[doc.index("### `settings`"):doc.index("### `cuts[]`")]
+    assert all(f"`{k}`" in settings for k in plan.settings.to_dict())
