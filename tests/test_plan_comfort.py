@@ -161,3 +161,14 @@ def test_every_comfort_key_is_documented_in_order(root):
     assert documented == list(plan.comfort.to_dict())
     settings = doc[doc.index("### `settings`"):doc.index("### `cuts[]`")]
     assert all(f"`{k}`" in settings for k in plan.settings.to_dict())
+
+
+def test_settings_refuse_a_screen_out_of_range_naming_the_fix():
+    from previs.errors import PrevisError
+
+    with pytest.raises(PrevisError) as e:
+        PlanSettings(screen_fov=200)
+    assert e.value.problems == [
+        "screen_fov must be 1-180 degrees (the angle the screen fills for a seat: 30 a TV at home, 40 a "
+        "cinema's middle seat, 90 the front rows of a giant screen), not 200."]
+    assert PlanSettings(screen_fov=180).screen_fov == 180.0 and PlanSettings(screen_fov=1).screen_fov == 1.0

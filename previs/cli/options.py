@@ -71,7 +71,7 @@ def _timecode(text: str) -> str:
 def add_plan_overrides(parser: argparse.ArgumentParser, *, safety: bool = False) -> None:
     """Add the plan threshold flags to ``parser`` (in their own help group). With
     ``safety=True`` also ``--safety-distance`` (meaningful only with a level)."""
-    from ..plan.comfort import SCREEN_FOV_RANGE
+    from ..plan.comfort import SCREEN_FOV_EXAMPLES, SCREEN_FOV_RANGE
     from ..plan.shotplan import PlanSettings
 
     d = PlanSettings().to_dict()  # the contract's defaults, written as a person would
@@ -87,10 +87,8 @@ def add_plan_overrides(parser: argparse.ArgumentParser, *, safety: bool = False)
     g.add_argument("--comfort-speed", type=_positive("--comfort-speed"), metavar="DEG_S",
                    help=f"yaw speed above which the comfort figures count, deg/s (default {d['comfort_speed']})")
     lo, hi = SCREEN_FOV_RANGE
-    g.add_argument("--screen-fov", metavar="DEG", type=number(
-        "--screen-fov", lo=lo, hi=hi, kind="an angle in degrees", example="40",
-        note="the angle the screen fills for a seat: 30 a TV at home, 40 a cinema's middle seat, "
-             "90 the front rows of a giant screen"),
+    fov = number("--screen-fov", lo=lo, hi=hi, kind="an angle in degrees", example="40", note=SCREEN_FOV_EXAMPLES)
+    g.add_argument("--screen-fov", type=fov, metavar="DEG",
                    help=f"angle the screen fills for the seat the comfort figures are for, degrees "
                         f"(default {d['screen_fov']}, a cinema's middle seat; 30 a TV at home, 90 a giant "
                         f"screen's front rows); on-screen speed = yaw speed x this / the lens's hfov")

@@ -50,6 +50,10 @@ fails (catch-up saccades), so fast movement on screen smears and tires."""
 SCREEN_FOV_RANGE = (1.0, 180.0)
 """degrees, inclusive: a phone across a room to a dome that fills half the sky."""
 
+SCREEN_FOV_EXAMPLES = ("the angle the screen fills for a seat: 30 a TV at home, 40 a cinema's middle seat, "
+                       "90 the front rows of a giant screen")
+"""What ``screen_fov`` means, with examples, for messages and help (docs/exports.md has the table)."""
+
 
 @dataclass(frozen=True)
 class ShotComfort:

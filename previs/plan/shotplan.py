@@ -75,8 +75,8 @@ class PlanSettings:
             object.__setattr__(self, f.name, v)
         lo, hi = _comfort.SCREEN_FOV_RANGE
         if isinstance(self.screen_fov, float) and math.isfinite(self.screen_fov) and not lo <= self.screen_fov <= hi:
-            problems.append(f"screen_fov must be {lo:g}-{hi:g} degrees (the angle the screen fills for a seat: "
-                            f"30 a TV at home, 40 a cinema's middle seat), not {self.screen_fov:g}.")
+            problems.append(f"screen_fov must be {lo:g}-{hi:g} degrees ({_comfort.SCREEN_FOV_EXAMPLES}), "
+                            f"not {self.screen_fov:g}.")
         if problems:
             raise PrevisError(problems)
         split_timecode(self.start_tc)  # shape only; frames < fps is checked in build_plan
