@@ -172,3 +172,8 @@ def test_settings_refuse_a_screen_out_of_range_naming_the_fix():
         "screen_fov must be 1-180 degrees (the angle the screen fills for a seat: 30 a TV at home, 40 a "
         "cinema's middle seat, 90 the front rows of a giant screen), not 200."]
     assert PlanSettings(screen_fov=180).screen_fov == 180.0 and PlanSettings(screen_fov=1).screen_fov == 1.0
+
+
+def test_a_frame_without_a_lens_counts_zero_on_screen():
+    hfov = np.array([90.0, 0.0, np.nan, 45.0])
+    assert screen_speed(np.array([90.0, 90.0, 90.0, -90.0]), hfov, 40.0).tolist() == [40.0, 0.0, 0.0, 80.0]

@@ -109,8 +109,13 @@ class Comfort:
 
 def screen_speed(speed: np.ndarray, hfov: np.ndarray, screen_fov: float) -> np.ndarray:
     """Absolute on-screen angular speed per frame, deg/s of the viewer's view:
-    ``|speed| * screen_fov / hfov`` (``speed`` deg/s of yaw, ``hfov`` the lens's degrees)."""
-    return np.abs(np.asarray(speed, np.float64)) * float(screen_fov) / np.asarray(hfov, np.float64)
+    ``|speed| * screen_fov / hfov`` (``speed`` deg/s of yaw, ``hfov`` the lens's degrees).
+    A frame whose ``hfov`` is not a lens (not finite and positive: a track built in code, past
+    the track reader's checks, which the camera writers refuse by name) counts 0."""
+    v = np.abs(np.asarray(speed, np.float64)) * float(screen_fov)
+    h = np.broadcast_to(np.asarray(hfov, np.float64), v.shape)
+    lens = np.isfinite(h) & (h > 0)
+    return np.divide(v, h, out=np.zeros_like(v), where=lens)
 
 
 def hidden_frames(n: int, cut_swings) -> np.ndarray:
