@@ -306,9 +306,13 @@ def section_comfort(plan) -> str:
         (f"{c.peak_screen_speed:.0f}\u00b0/s", f"peak on a {sfov}\u00b0 screen"),
         (f"{c.seconds_over_screen_comfort:.2f} s", f"over {ss}\u00b0/s on screen"),
     ]
-    fig_html = "".join(f'<div class="figure-num"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for v, k in figs)
+    # Two rows of three (every frame; then what the audience sees): six in one row wrap
+    # unevenly on a printed page.
+    fig_html = "".join(
+        '<div class="figures">' + "".join(f'<div class="figure-num"><b>{esc(v)}</b><span>{esc(k)}</span></div>'
+                                          for v, k in figs[i:i + 3]) + "</div>" for i in (0, 3))
     return ('<section id="comfort"><h2>Comfort</h2>'
-            f'<div class="figures">{fig_html}</div>'
+            f'{fig_html}'
             '<p class="small">Fast whips hide the cuts: a whip that carries a cut is hidden by it (the '
             'audience sees a cut, not the turn), so its frames count against no shot. A long spell of '
             f'fast turning the audience does see is hard to watch. On screen: the speed the picture '
