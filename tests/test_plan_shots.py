@@ -101,11 +101,13 @@ def test_settings_from_level_and_overrides():
 def test_defaults_are_the_contract_defaults():
     ps = PlanSettings()
     assert ps.to_dict() == {"turn_cut_speed": 150, "turn_cut_angle": 40, "max_take": 60, "safety_distance": 0.5,
-                            "comfort_speed": 60, "start_tc": "00:00:00:00", "lens": "rectilinear"}
+                            "comfort_speed": 60, "start_tc": "00:00:00:00", "lens": "rectilinear",
+                            "screen_fov": 40, "screen_comfort_speed": 30}
 
 
 @pytest.mark.parametrize("kw", [{"max_take": 0}, {"turn_cut_speed": -1}, {"comfort_speed": float("nan")},
-                                {"start_tc": "soon"}])
+                                {"start_tc": "soon"}, {"screen_fov": 181}, {"screen_fov": 0.5},
+                                {"screen_comfort_speed": 0}])
 def test_bad_settings_are_refused(kw):
     with pytest.raises(PrevisError):
         PlanSettings(**kw)
@@ -126,8 +128,12 @@ def test_comfort_figures():
     speed = np.abs(plan.yaw_speed)
     assert c.peak_yaw_speed == pytest.approx(speed.max(), abs=0.05)
     assert c.seconds_over_comfort == pytest.approx((speed > 60).sum() / FPS, abs=1e-3)
-    assert c.shots == (1, 2)  # the whip straddles the cut
-    assert plan.to_dict()["comfort"] == {"peak_yaw_speed": c.peak_yaw_speed,
-                                         "seconds_over_comfort": c.seconds_over_comfort, "shots": [1, 2]}
+    # The whip carries the cut: hidden by it, against neither shot; the 20 degree second turn is slow.
+    assert c.shots == () and c.whips_hidden_by_cuts == 1 and c.seconds_hidden_by_cuts == c.seconds_over_comfort
+    assert plan.to_dict()["comfort"] == {
+        "peak_yaw_speed": c.peak_yaw_speed, "seconds_over_comfort": c.seconds_over_comfort, "shots": [],
+        "seconds_hidden_by_cuts": c.seconds_over_comfort, "whips_hidden_by_cuts": 1,
+        "seen_peak_yaw_speed": c.seen_peak_yaw_speed, "seconds_seen_over_comfort": 0.0,
+        "peak_screen_speed": c.peak_screen_speed, "seconds_over_screen_comfort": 0.0, "screen_shots": []}
     calm = plan_of(np.zeros(48)).comfort
     assert calm.peak_yaw_speed == 0 and calm.seconds_over_comfort == 0 and calm.shots == ()

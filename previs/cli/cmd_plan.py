@@ -28,7 +28,8 @@ examples:
   previs plan out/corridor/track.csv -o out/corridor-plan
   previs plan rehearsal.csv -o plan/ --turn-cut-speed 120 --max-take 45
   previs plan take3.csv -o plan/ --start-tc 01:00:00:00
-  previs plan wide.csv -o plan/ --lens actioncam    # the exports carry the lens (default rectilinear)"""
+  previs plan wide.csv -o plan/ --lens actioncam    # the exports carry the lens (default rectilinear)
+  previs plan take3.csv -o plan/ --screen-fov 30      # comfort for a TV at home"""
 
 
 def add_arguments(p) -> None:
@@ -88,7 +89,12 @@ def run(args) -> int:
             print(f"    {s.name} {s.start_tc}-{s.end_tc} ({s.duration:g} s): {where}")
     else:
         print(f"  no take over the {settings.max_take:g} s max take")
-    print(f"  peak yaw speed {plan.comfort.peak_yaw_speed:g}°/s; "
-          f"{plan.comfort.seconds_over_comfort:g} s over the {settings.comfort_speed:g}°/s comfort speed")
+    c = plan.comfort
+    print(f"  peak yaw speed {c.peak_yaw_speed:g}°/s; "
+          f"{c.seconds_over_comfort:g} s over the {settings.comfort_speed:g}°/s comfort speed"
+          f" ({c.seconds_hidden_by_cuts:g} s in {c.whips_hidden_by_cuts} whip{'s' * (c.whips_hidden_by_cuts != 1)}"
+          f" hidden by cuts, {c.seconds_seen_over_comfort:g} s seen)")
+    print(f"  on a {settings.screen_fov:g}° screen the picture peaks at {c.peak_screen_speed:g}°/s, "
+          f"{c.seconds_over_screen_comfort:g} s over {settings.screen_comfort_speed:g}°/s")
     print(f"wrote {', '.join(p.name for p in paths)} to {out}/")
     return 0

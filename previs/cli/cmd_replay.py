@@ -27,6 +27,7 @@ examples:
   previs replay levels/corridor.tmx --take takes/corridor-20261125-101500.take -o out/take1
   previs replay levels/chase.tmx -o out/chase --turn-cut-speed 120 --max-take 45
   previs replay levels/finale.tmx -o out/finale-wide --lens actioncam  # who is in frame, exports
+  previs replay levels/finale.tmx -o out/finale-tv --screen-fov 30     # comfort for a TV at home
 """
 
 

@@ -10,8 +10,9 @@ DESCRIPTION = """\
 Write the shot-plan report of LEVEL's fight (or of a take) as one self-contained HTML
 file: storyboard frames of every shot, the shot table, the head-turn speed plot with the
 cut and comfort thresholds, the frames either side of each cut with its continuity card,
-safety findings on a top-down map, and the comfort summary. Pictures are inlined, there
-is no script and no web font: it opens offline and prints on A4 or Letter.
+safety findings on a top-down map, and the comfort summary (head speed, whips hidden by
+cuts, the speed on screen for the seat given by --screen-fov). Pictures are inlined,
+there is no script and no web font: it opens offline and prints on A4 or Letter.
 
 'previs replay' writes the same report into its output folder; this command is for when
 only the report is wanted. The same level always gives the same bytes."""
@@ -20,7 +21,8 @@ EPILOG = """\
 examples:
   previs report levels/corridor.tmx -o corridor-report.html
   previs report levels/finale.tmx --take takes/finale-20261125-101500.take -o take.html
-  previs report levels/chase.tmx -o chase.html --max-take 30"""
+  previs report levels/chase.tmx -o chase.html --max-take 30
+  previs report levels/finale.tmx -o finale-front-row.html --screen-fov 90   # comfort for a giant screen"""
 
 
 def add_arguments(p) -> None:

@@ -71,6 +71,7 @@ def _timecode(text: str) -> str:
 def add_plan_overrides(parser: argparse.ArgumentParser, *, safety: bool = False) -> None:
     """Add the plan threshold flags to ``parser`` (in their own help group). With
     ``safety=True`` also ``--safety-distance`` (meaningful only with a level)."""
+    from ..plan.comfort import SCREEN_FOV_EXAMPLES, SCREEN_FOV_RANGE
     from ..plan.shotplan import PlanSettings
 
     d = PlanSettings().to_dict()  # the contract's defaults, written as a person would
@@ -85,6 +86,15 @@ def add_plan_overrides(parser: argparse.ArgumentParser, *, safety: bool = False)
                    help=f"timecode of frame 0, HH:MM:SS:FF non-drop, two digits each (default {d['start_tc']})")
     g.add_argument("--comfort-speed", type=_positive("--comfort-speed"), metavar="DEG_S",
                    help=f"yaw speed above which the comfort figures count, deg/s (default {d['comfort_speed']})")
+    lo, hi = SCREEN_FOV_RANGE
+    fov = number("--screen-fov", lo=lo, hi=hi, kind="an angle in degrees", example="40", note=SCREEN_FOV_EXAMPLES)
+    g.add_argument("--screen-fov", type=fov, metavar="DEG",
+                   help=f"angle the screen fills for the seat the comfort figures are for, degrees "
+                        f"(default {d['screen_fov']}, a cinema's middle seat; 30 a TV at home, 90 a giant "
+                        f"screen's front rows); on-screen speed = yaw speed x this / the lens's hfov")
+    g.add_argument("--screen-comfort-speed", type=_positive("--screen-comfort-speed"), metavar="DEG_S",
+                   help=f"on-screen speed above which the picture is hard to follow, deg/s of view "
+                        f"(default {d['screen_comfort_speed']}: the limit of smooth eye pursuit)")
     if safety:
         g.add_argument("--safety-distance", type=_positive("--safety-distance"), metavar="M",
                        help=f"least clearance between bodies outside contact beats, metres (default {d['safety_distance']})")
@@ -94,7 +104,8 @@ def plan_overrides(args: argparse.Namespace) -> dict:
     """The override flags given on the command line, as ``PlanSettings`` keywords
     (flags not given are left out)."""
     out = {}
-    for name in ("turn_cut_speed", "turn_cut_angle", "max_take", "start_tc", "comfort_speed", "safety_distance"):
+    for name in ("turn_cut_speed", "turn_cut_angle", "max_take", "start_tc", "comfort_speed", "safety_distance",
+                 "screen_fov", "screen_comfort_speed"):
         v = getattr(args, name, None)
         if v is not None:
             out[name] = v

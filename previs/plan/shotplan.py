@@ -46,7 +46,10 @@ def _num(v: float):
 
 @dataclass(frozen=True)
 class PlanSettings:
-    """Thresholds of the plan (degrees per second, degrees, seconds, metres)."""
+    """Thresholds of the plan (degrees per second, degrees, seconds, metres). ``screen_fov``
+    (degrees, 1-180) is the angle the screen fills for the seat the comfort figures are for
+    and ``screen_comfort_speed`` (deg/s of the viewer's view) the on-screen threshold
+    (:mod:`previs.plan.comfort`)."""
 
     turn_cut_speed: float = _LevelDefaults.turn_cut_speed
     turn_cut_angle: float = _LevelDefaults.turn_cut_angle
@@ -55,6 +58,8 @@ class PlanSettings:
     comfort_speed: float = _comfort.DEFAULT_COMFORT_SPEED
     start_tc: str = _LevelDefaults.start_tc
     lens: str = _LevelDefaults.lens  # issue 14: a name in previs.lens.LENS_MODELS
+    screen_fov: float = _comfort.DEFAULT_SCREEN_FOV
+    screen_comfort_speed: float = _comfort.DEFAULT_SCREEN_COMFORT_SPEED
 
     def __post_init__(self):
         problems = []
@@ -72,6 +77,10 @@ class PlanSettings:
             object.__setattr__(self, f.name, v)
         if (bad := lens_problem(self.lens, None)) is not None:
             problems.append(f"{bad[0]}; {bad[1]}.")
+        lo, hi = _comfort.SCREEN_FOV_RANGE
+        if isinstance(self.screen_fov, float) and math.isfinite(self.screen_fov) and not lo <= self.screen_fov <= hi:
+            problems.append(f"screen_fov must be {lo:g}-{hi:g} degrees ({_comfort.SCREEN_FOV_EXAMPLES}), "
+                            f"not {self.screen_fov:g}.")
         if problems:
             raise PrevisError(problems)
         split_timecode(self.start_tc)  # shape only; frames < fps is checked in build_plan
@@ -107,6 +116,8 @@ class PlanSettings:
             "comfort_speed": _num(self.comfort_speed),
             "start_tc": self.start_tc,
             **lens_facts.settings_fields(self.lens),
+            "screen_fov": _num(self.screen_fov),
+            "screen_comfort_speed": _num(self.screen_comfort_speed),
         }
 
 
@@ -391,7 +402,8 @@ def build_plan(
         cuts=cuts,
         shots=tuple(shots),
         safety=tuple(safety),
-        comfort=_comfort.comfort(speed, fps, bounds, settings.comfort_speed),
+        comfort=_comfort.comfort(speed, track.hfov, fps, bounds, cut_swings, comfort_speed=settings.comfort_speed,
+                                 screen_fov=settings.screen_fov, screen_comfort_speed=settings.screen_comfort_speed),
         track=track,
         has_motion=motion is not None,
         swings=tuple(swings),

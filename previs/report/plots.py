@@ -2,7 +2,8 @@
 
 :func:`yaw_speed_png`: Henry's yaw speed over time (deg/s, + = turning left), with the cut
 threshold (``turn_cut_speed``) and the comfort threshold (``comfort_speed``) drawn both
-ways, the frames over comfort shaded, every turn cut marked and numbered, suggested cuts of
+ways, the frames over comfort the audience sees shaded (not those of a whip that carries a
+cut: :attr:`previs.plan.comfort.Comfort.hidden`), every turn cut marked and numbered, suggested cuts of
 over-long takes dotted, and over-long shots tinted along the bottom.
 """
 
@@ -40,8 +41,8 @@ def yaw_speed_figure(plan, *, width_in: float = 10.0, height_in: float = 3.4, t0
     cut_v, comf_v = float(st.turn_cut_speed), float(st.comfort_speed)
     peak = float(np.abs(speed).max()) if speed.size else 0.0
     lim = max(cut_v * 1.25, peak * 1.08, 1.0)
-    # Over-comfort spans shaded.
-    over = np.abs(speed) > comf_v
+    # Over-comfort spans the audience sees shaded (a whip that carries a cut is hidden by it).
+    over = (np.abs(speed) > comf_v) & ~plan.comfort.hidden
     ax.fill_between(t, -lim, lim, where=over, color=COMFORT_COLOR, alpha=0.13, linewidth=0,
                     step="mid", zorder=0)
     ax.plot(t, speed, color=SPEED_COLOR, linewidth=0.8, zorder=3, label="yaw speed")
