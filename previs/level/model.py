@@ -67,6 +67,10 @@ class Settings:
     turn_cut_speed: float = 150.0
     turn_cut_angle: float = 40.0
     safety_distance: float = 0.5
+    # The camera rig (issue 14; previs.sim.head_motion): metres below and ahead of the eyes, 0..1.
+    rig_height: float = field(default=0.1, metadata=SINCE_REVISION_1)
+    rig_forward: float = field(default=0.08, metadata=SINCE_REVISION_1)
+    stabilise: float = field(default=1.0, metadata=SINCE_REVISION_1)
 
     @property
     def frames(self) -> int:

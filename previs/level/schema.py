@@ -52,6 +52,10 @@ MAP = _table(
     Field("turn_cut_speed", "float", 150.0),
     Field("turn_cut_angle", "float", 40.0),
     Field("safety_distance", "float", 0.5),
+    # The camera rig (issue 14): lens below / ahead of the eyes (m), stabiliser 0 raw .. 1 gimbal.
+    Field("rig_height", "float", 0.1),
+    Field("rig_forward", "float", 0.08),
+    Field("stabilise", "float", 1.0),
 )
 """Map properties (*Map > Map Properties*)."""
 
