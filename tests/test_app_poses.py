@@ -70,6 +70,7 @@ def test_walk_mode_draws_posed_bodies_where_the_walk_has_them(tmp_path):
     import pygame
 
     from previs.pose.skeleton import EYE_IN_HEAD
+    from previs.sim.head_motion import EYE_AHEAD_OF_PIVOT
     from previs.window.app import App
     from previs.window.clock import FakeClock
 
@@ -84,8 +85,11 @@ def test_walk_mode_draws_posed_bodies_where_the_walk_has_them(tmp_path):
         p = app.bodies.of_view(app, fs)
         assert not app.bodies.failed and p is not None
         assert fs.henry_xz[0] > 3.5 + 1.0  # he walked east
+        # His eye over his walked feet as the mount puts it: 0.08 m ahead of his neck.
         eye = point_in(p.world, I["head"], EYE_IN_HEAD)[p.henry]
-        assert eye[[0, 2]] == pytest.approx(fs.eye[0::2], abs=0.02)
+        ahead = np.radians(fs.yaw)
+        want = np.asarray(fs.henry_xz) + EYE_AHEAD_OF_PIVOT * np.array([-np.sin(ahead), -np.cos(ahead)])
+        assert eye[[0, 2]] == pytest.approx(want, abs=0.02)
         pelvis = p.world[: p.henry, 0, :3, 3]
         assert np.abs(pelvis[:, [0, 2]] - fs.perf_xz).max() < 0.3
     finally:

@@ -14,6 +14,7 @@ import pytest
 
 from previs.window.app import App
 from previs.window.clock import FakeClock
+from previs.sim.head_motion import camera_on_head
 from previs.sim.take import read_take, replay_take
 
 ARENA = Path(__file__).parent / "data" / "render" / "arena.tmx"
@@ -67,9 +68,12 @@ def test_recorded_take_replays_to_exactly_the_track_the_window_showed(app, tmp_p
     assert take.cmds[60].buttons == 1 and take.cmds[60].strafe == 127
     replay = replay_take(app.level, take)
     tr = replay.track
-    # The whole walked state, tick by tick, is the replay's track, bit for bit.
+    # The whole walked state, tick by tick, is the replay's track, bit for bit (his feet; the
+    # lens rides his head on its mount, previs.sim.head_motion).
     st = app.last_take_states
-    assert np.array_equal(st[:, 0], tr.pos[:, 0]) and np.array_equal(st[:, 1], tr.pos[:, 2])
+    assert np.array_equal(st[:, 0:2], replay.henry_xz)
+    lens, _ = camera_on_head(app.level.settings, st[:, 0:2], st[:, 2], st[:, 2], st[:, 3], np.zeros(len(st)))
+    assert np.array_equal(lens, tr.pos)
     assert np.array_equal(st[:, 2], tr.yaw) and np.array_equal(st[:, 3], tr.pitch)
     # And every frame drawn while recording is the replay's frame (after the first tick:
     # before it the window shows Henry at his start, frame 0 before its command).
@@ -82,8 +86,9 @@ def test_recorded_take_replays_to_exactly_the_track_the_window_showed(app, tmp_p
         assert np.array_equal(fs.perf_xz, replay.perf_xz[f])
         assert np.array_equal(fs.perf_down, replay.perf_down[f])
         assert np.allclose(fs.perf_facing, replay.perf_facing[f])
-    # Walking 2 s east at 1.4 m/s from x = 3.5.
-    assert tr.pos[47, 0] == pytest.approx(3.5 + 2.8, abs=1e-9)
+    # Walking 2 s east at 1.4 m/s from x = 3.5 (the lens 0.16 m ahead of his feet).
+    assert replay.henry_xz[47, 0] == pytest.approx(3.5 + 2.8, abs=1e-9)
+    assert tr.pos[47, 0] == pytest.approx(3.5 + 2.8 + 0.16, abs=1e-9)
     assert tr.yaw[-1] == pytest.approx(-90 + 30)
 
 
@@ -232,10 +237,10 @@ def test_a_disk_filling_up_while_recording_ends_the_take_not_the_window(tmp_path
             take = read_take(a.last_take)
             assert 24 + 100 < len(take.cmds) < 24 + 600
             # What was kept replays to exactly what the window showed while it was recorded.
-            tr = replay_take(a.level, take).track
+            replay = replay_take(a.level, take)
             st = a.last_take_states
-            assert len(st) == len(take.cmds) == len(tr.pos)
-            assert np.array_equal(st[:, 0], tr.pos[:, 0]) and np.array_equal(st[:, 1], tr.pos[:, 2])
+            assert len(st) == len(take.cmds) == len(replay.track.pos)
+            assert np.array_equal(st[:, 0:2], replay.henry_xz)
             a.run(max_ticks=5, clock=FakeClock())  # and the window goes on
             assert a.running
     finally:

@@ -42,9 +42,11 @@ def test_golden_divergence_names_frame_timecode_beat_and_yaw_first(tmp_path):
     p = recorded(tmp_path, GOLDEN, beat_at("whip left", 3.5))
     msg = failure(p, "golden")
     # The old whip started at 3.0 s; frame 72 is its first frame (eased: no change yet),
-    # frame 73 the first that differs.
-    assert "actual:   diverges first at 3.042 s (frame 73, 00:00:03:01): camera yaw -90.0000° vs golden" in msg
-    assert "Henry's yaw diverged first (his position matches)" in msg
+    # frame 73 the first that differs. The lens rides his head 0.16 m ahead of his neck
+    # (previs.sim.head_motion): the turn moves it on the same frame.
+    assert "actual:   diverges first at 3.042 s (frame 73, 00:00:03:01): Henry's position x 5.7225" in msg
+    assert "camera yaw -90.0000° vs golden -81.3128°" in msg
+    assert "Henry's position and his yaw diverged on the same frame" in msg
     assert "no beat at or before that time" in msg
     assert "next beat: 3.5 s Henry look Goon 2 (beat 7)" in msg
     assert "turn cuts only in the golden track: 3.125 s left; only in the replay: 3.625 s left" in msg
@@ -55,7 +57,8 @@ def test_golden_divergence_from_a_performer_names_who_henry_tracks(tmp_path):
     p = recorded(tmp_path, GOLDEN, speed("Goon 2", 4.0))
     msg = failure(p, "golden")
     # Goon 2 sets off at t = 4 s: the first frame after it, Henry's head (tracking him) differs.
-    assert "diverges first at 4.042 s (frame 97, 00:00:04:01): camera yaw" in msg
+    assert "diverges first at 4.042 s (frame 97, 00:00:04:01): Henry's position" in msg  # the lens turns with him
+    assert "camera yaw 40.3299° vs golden 41.0165°" in msg
     assert "nearest beat at or before: 3 s Henry look Goon 2 (beat 7)" in msg
     assert "Henry is tracking Goon 2 then (since 3 s Henry look Goon 2 (beat 7))" in msg
     assert "turn cuts only" not in msg  # same cuts, only the tracking differs
@@ -194,7 +197,7 @@ def test_a_different_take_fails_its_expectations(tmp_path):
     assert "no turn cut there; nearest cut: 2.500 s (frame 60, 00:00:02:12), left" in msg
     assert "look beat" not in msg  # a walked take's head does not follow the look beats
     msg = res["take[1].golden"].text()
-    assert "diverges first at 2.083 s (frame 50, 00:00:02:02): Henry's position x 5.0098" in msg
+    assert "diverges first at 2.083 s (frame 50, 00:00:02:02): Henry's position x 5.1698" in msg  # lens 0.16 m ahead
     assert "camera yaw -90.0000° vs golden -67.5000°" in msg
     assert "Henry's position and his yaw diverged on the same frame" in msg
 

@@ -10,6 +10,7 @@ from previs.pose.evaluate import BLOCK, BodyPoses
 from previs.pose.held_props import FLIGHT
 from previs.pose.limbs import fist
 from previs.pose.skeleton import EYE_IN_HEAD, INDEX, point_in
+from previs.plan.orientation import rotation_matrices
 from previs.sim.script import simulate
 
 
@@ -23,13 +24,17 @@ def test_two_body_poses_of_the_same_replay_are_identical_bytes_in_any_order():
     assert wa == wb
 
 
-def test_frame_poses_rows_and_henrys_eye_on_the_camera():
+def test_frame_poses_rows_and_henrys_eye_behind_the_lens_on_its_mount():
+    # eye = camera + mount offset: the default mount's lens is 0.1 m below and 0.08 m ahead
+    # of the eye in the head's frame (camera rotation: the plan's own Ry Rx Rz).
     _, m, bp = duel("punch", 1.0)
     fp = bp.at(10)
     assert fp.world.shape == (3, 17, 4, 4) and fp.henry == 2
+    R = rotation_matrices(m.track.yaw, m.track.pitch, m.track.roll)
     for f in (0, 30, m.frames - 1):
         eye = point_in(bp.at(f).world[2:3], INDEX["head"], EYE_IN_HEAD)[0]
-        assert np.allclose(eye, m.track.pos[f], atol=1e-9)
+        assert np.allclose(eye, m.track.pos[f] + R[f] @ np.array([0.0, 0.1, 0.08]), atol=1e-9)
+    assert np.allclose(m.track.pos[:, 1], 1.6, atol=1e-12)  # head level (pitch 0): the lens at the mouth
 
 
 def henry_fight(punch_t=2.0):

@@ -213,9 +213,13 @@ def test_first_person_never_draws_henrys_head_or_torso(scene):
     from previs.gl.view_camera import Camera
 
     # Henry alone (the goon far off the view): rest pose from his own eyes draws nothing of him...
+    from previs.pose.skeleton import EYE_IN_HEAD
+
     lv, fs, r = scene
-    fs_away = dataclasses.replace(fs, yaw=180.0)
-    r.draw(fs_away, poses=poses(rest_local(1)[0], rest_local(1)[0]))
+    p = poses(rest_local(1)[0], rest_local(1)[0])
+    eye = point_in(p.world[1:2], I["head"], EYE_IN_HEAD)[0]  # his eye, not the lens on his mouth mount
+    fs_away = dataclasses.replace(fs, yaw=180.0, eye=tuple(eye))
+    r.draw(fs_away, poses=p)
     img = r.read_pixels()
     blue = lambda im: ((im[..., 2].astype(int) > 120) & (im[..., 2].astype(int) > im[..., 0].astype(int) + 60)).sum()
     assert blue(img) == 0

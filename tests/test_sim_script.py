@@ -27,8 +27,10 @@ def test_straight_path_position_and_start_time():
     assert x[frame(5.5)] == pytest.approx(9.0, abs=1e-3)
     assert x[frame(7.0)] == pytest.approx(10.0, abs=1e-3)
     assert np.all(m.henry_xz[:, 1] == 10.0)
-    # Eye height on the camera.
-    assert np.all(m.track.pos[:, 1] == pytest.approx(1.7))
+    # The lens on the mouth mount: 0.1 m under eye height, 0.16 m ahead of the neck over his feet.
+    assert np.all(m.track.pos[:, 1] == pytest.approx(1.6))
+    f = frame(3.0)  # walking east (yaw -90): the lens leads his feet by 0.16 m
+    assert m.track.pos[f, 0] - x[f] == pytest.approx(0.16) and m.track.pos[f, 2] == pytest.approx(10.0)
 
 
 def test_hold_at_vertex():

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from previs.errors import TakeError
+from previs.plan.orientation import rotation_matrices
 from previs.sim.take import read_take, replay_take, write_take
 from previs.sim.track import CameraTrack
 from previs.sim.walker import RUN, TickCmd, start_state, step, walk_states
@@ -73,7 +74,10 @@ def test_take_file_replays_to_the_walked_track(tmp_path):
     m = replay_take(lv, take)
     st = walk_states(lv, cmds)
     assert len(m.track) == len(cmds)
-    assert np.array_equal(m.track.pos[:, 0], st[:, 0]) and np.array_equal(m.track.pos[:, 2], st[:, 1])
+    # The lens on his head: neck 1.61 m over his feet, lens 0.01 m under and 0.16 m ahead of it.
+    R = rotation_matrices(st[:, 2], st[:, 3], np.zeros(len(st)))
+    neck = np.column_stack([st[:, 0], np.full(len(st), 1.61), st[:, 1]])
+    assert np.allclose(m.track.pos, neck + R @ np.array([0.0, -0.01, -0.16]), atol=1e-12)
     assert np.array_equal(m.track.yaw, st[:, 2]) and np.array_equal(m.track.pitch, st[:, 3])
     assert m.perf_xz.shape == (len(cmds), 1, 2)
     again = replay_take(lv, read_take(f))

@@ -64,6 +64,10 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
         "turn_cut_speed": dict(unit="degrees/s", lo=0, lo_open=True, hi=100_000.0),
         "turn_cut_angle": dict(unit="degrees", lo=0, lo_open=True, hi=3600.0),
         "safety_distance": dict(unit="m", lo=0, hi=100.0),
+        # The camera rig (issue 14): a lens on the face, a stabiliser from none to a gimbal.
+        "rig_height": dict(unit="m", lo=0, hi=0.5),
+        "rig_forward": dict(unit="m", lo=-0.2, hi=0.3),
+        "stabilise": dict(unit="", lo=0, hi=1.0),
     }
     for name, r in ranges.items():
         default = dflt(MAP, name)

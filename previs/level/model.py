@@ -69,6 +69,10 @@ class Settings:
     safety_distance: float = 0.5
     # lens (issue 14): a name in previs.lens.LENS_MODELS; left out of the revision at its default
     lens: str = field(default="rectilinear", metadata=SINCE_REVISION_1)
+    # The camera rig (issue 14; previs.sim.head_motion): metres below and ahead of the eyes, 0..1.
+    rig_height: float = field(default=0.1, metadata=SINCE_REVISION_1)
+    rig_forward: float = field(default=0.08, metadata=SINCE_REVISION_1)
+    stabilise: float = field(default=1.0, metadata=SINCE_REVISION_1)
 
     @property
     def frames(self) -> int:

@@ -54,6 +54,10 @@ MAP = _table(
     Field("safety_distance", "float", 0.5),
     # lens (issue 14): a name in previs.lens.LENS_MODELS
     Field("lens", "string", "rectilinear"),
+    # The camera rig (issue 14): lens below / ahead of the eyes (m), stabiliser 0 raw .. 1 gimbal.
+    Field("rig_height", "float", 0.1),
+    Field("rig_forward", "float", 0.08),
+    Field("stabilise", "float", 1.0),
 )
 """Map properties (*Map > Map Properties*)."""
 

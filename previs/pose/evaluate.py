@@ -9,7 +9,9 @@ props and mocap. :meth:`BodyPoses.at` then poses all performers and Henry for a 
    Henry's arms from his take when he has ``mocap``;
 2. one forward-kinematics pass for all bodies (the pelvis at the gait's height, moved by
    the clip's root motion; a striker out of reach walks its step in with the gait);
-3. Henry shifted so his eye point sits on the camera;
+3. Henry shifted so his eye point sits where the camera's mount puts it
+   (:func:`previs.sim.head_motion.eye_behind_lens`: ``rig_height`` above and
+   ``rig_forward`` behind the lens, in his head's frame);
 4. legs onto the gait's planted ankles (two-bone IK), unless a clip drives the legs;
 5. strikes: around each contact frame the striking fist or foot is pulled onto the target's
    head or chest point (weight 1 on the contact frame, ramping over 0.15 s either side);
@@ -29,6 +31,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..sim.head_motion import eye_behind_lens
 from ..sim.script import smoothstep
 from ..timebase import time_base_of
 from .clips import ClipLibrary, load_library
@@ -36,7 +39,8 @@ from .frame import FramePoses
 from .held_props import HeldProps
 from .ik import orthonormal, yaw_of
 from .limbs import fist, keep_above_floor, place_limb, plant_legs
-from .locomotion import footsteps, gait_at, ground_speed
+from ..sim.gait_rule import ground_speed, walk_weight
+from .locomotion import footsteps, gait_at
 from .mocap import MocapBodies
 from .schedule import FADE_IN, FADE_OUT, IK_RAMP, schedule
 from .skeleton import (CHEST_POINT, EYE_IN_HEAD, HEAD_POINT, INDEX, J, TEMPLATE_HEIGHT, forward_kinematics,
@@ -58,9 +62,9 @@ def henry_arm_swap() -> np.ndarray:
     henry = upper_body(one, one, one, np.ones(1), pitch=one)[0, ARM_JOINTS]
     return np.swapaxes(perf, -1, -2) @ henry
 
-LENS_POINT = EYE_IN_HEAD + np.array((0.0, 0.0, -0.15))
-"""Template metres in Henry's head frame (his camera's): where a blow to his head lands,
-15 cm in front of the lens, so the fist fills the frame instead of vanishing behind it."""
+IN_FRONT_OF_LENS = 0.15
+"""Metres in front of Henry's lens where a blow to his head lands, so the fist fills the
+frame instead of vanishing behind it (:meth:`BodyPoses.lens_point`)."""
 BLOCK = 8
 """Frames evaluated together (a third of a second at 24 fps)."""
 CACHE_BLOCKS = 4
@@ -101,6 +105,8 @@ class BodyPoses:
         henry[[INDEX[j] for j in HENRY_DRIVES]] = 1.0
         self.henry_mask = m * henry[None, :]
         self.henry_arms = henry_arm_swap()
+        st = level.settings  # the lens in his head's frame, template metres (the mount: head_motion)
+        self.lens_point = EYE_IN_HEAD + np.array((0.0, -st.rig_height, -st.rig_forward - IN_FRONT_OF_LENS)) / self.scale[P]
         self.props = HeldProps(level, self)
         self.mocap = MocapBodies(level, self)
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
@@ -188,7 +194,7 @@ class BodyPoses:
         yaw = self.body_yaw[fr]
         yield
         # 1. local rotations.
-        sw = np.clip(g.speed / 0.6, 0.0, 1.0)
+        sw = walk_weight(g.speed)
         pitch = np.zeros((n, A))
         pitch[:, P] = self.motion.track.pitch[fr]
         local = upper_body(g.phase.reshape(-1), sw.reshape(-1), g.run.reshape(-1),
@@ -219,9 +225,9 @@ class BodyPoses:
         world = forward_kinematics(local.reshape(n * A, J, 3, 3), pelvis.reshape(-1, 3),
                                    rot_y(yaw.reshape(-1)), scale).reshape(n, A, J, 4, 4)
         yield
-        # 3. Henry: his eye on the camera.
+        # 3. Henry: his eye where the mount puts it, behind and above the lens.
         eye = point_in(world[:, P], INDEX["head"], EYE_IN_HEAD)
-        world[:, P, :, :3, 3] += (self.motion.track.pos[fr] - eye)[:, None, :]
+        world[:, P, :, :3, 3] += (eye_behind_lens(self.level.settings, self.motion.track, fr) - eye)[:, None, :]
         flat = world.reshape(n * A, J, 4, 4)
         # 4. planted legs.
         plant_legs(flat, g.ankle.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
@@ -247,7 +253,7 @@ class BodyPoses:
         rows = fi * A + ai
         trow = fi * A + aim[fi, ai]
         at_henry = (aim[fi, ai] == self.P)[:, None]
-        head = np.where(at_henry, point_in(flat[trow], INDEX["head"], LENS_POINT),
+        head = np.where(at_henry, point_in(flat[trow], INDEX["head"], self.lens_point),
                         point_in(flat[trow], INDEX["head"], HEAD_POINT))
         chest = point_in(flat[trow], INDEX["chest"], CHEST_POINT)
         kinds = np.array([cl.target for cl in self.lib.clips])[c]

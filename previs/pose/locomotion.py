@@ -7,9 +7,9 @@ both ankle targets and foot rotations, and the gait phase the arms swing with.
 
 The gait phase ``phi`` (cycles; one cycle = one stride = two steps) advances by the
 distance walked over the stride length at that speed, plus, when (nearly) standing, by the
-yaw turned (one stride per :data:`TURN_PER_CYCLE`: turning in place makes small steps).
+yaw turned (turning in place makes small steps); see :func:`previs.sim.gait_rule.gait_phase`.
 When a body stops it takes the steps it needs to stand with both feet under it (the phase
-runs on at :data:`SETTLE_RATE` to the next double support and one half-cycle further), so a
+runs on to the next double support and one half-cycle further), so a
 stop never freezes a foot in the air. Foot ``s`` (left 0, right 1) is in stance while
 ``frac(phi - s/2) < duty``; its plant point for step ``k`` is where the body is at that
 step's mid-stance, offset sideways to its hip. A stance foot rolls heel -> flat -> ball about
@@ -18,17 +18,10 @@ foot never slides while planted. The swing foot arcs from one plant to the next.
 The pelvis bobs twice per stride (lowest at heel strike) and is lowered where a stance foot
 would otherwise be out of the leg's reach (so the two-bone leg IK always reaches).
 
-Gait numbers (stride = two steps):
-
-- walking stride length ``1.27 * sqrt(v)`` m (1.50 m at 1.4 m/s: cadence 112 steps/min,
-  the normal free walk of adult men, Oberg, Karsznia & Oberg 1993, J. Rehabil. Res. Dev.
-  30:210; stride length growing about as the square root of speed, Grieve 1968,
-  Physiotherapy 54:363); stance 62 % of the cycle (Perry 1992, *Gait Analysis*);
-- running stride ``0.7 * v`` m (2.8 m at 4 m/s, cadence ~171 steps/min, near the
-  constant cadence of trained runners, Cavanagh & Kram 1989, Med. Sci. Sports Exerc.
-  21:467); stance 35 % of the cycle (contact ~0.24 s at 4 m/s);
-- walk-run transition blended over 1.8-2.2 m/s (preferred transition speed ~2.0 m/s,
-  Thorstensson & Roberthson 1987, Acta Physiol. Scand. 131:211).
+Gait numbers (stride = two steps): stride length, the walk-run blend and the gait phase
+are :mod:`previs.sim.gait_rule`'s (shared with the camera's head bob, with their sources);
+stance is 62 % of the cycle walking (Perry 1992, *Gait Analysis*) and 35 % running
+(contact ~0.24 s at 4 m/s).
 """
 
 from __future__ import annotations
@@ -37,23 +30,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..sim.gait_rule import gait_phase, ground_speed, run_weight, stride_length, walk_weight  # noqa: F401 (stride_length: re-exported)
 from ..sim.script import smoothstep
 from .limbs import HEEL_POINT
 from .skeleton import ANKLE_HEIGHT, HIP_HALF, PELVIS_HEIGHT, SHIN, THIGH, TOE_IN_FOOT, rot_x, rot_y
 
-WALK_STRIDE_K = 1.27
-"""Walking stride length (m) = WALK_STRIDE_K * sqrt(speed in m/s)."""
-RUN_STRIDE_K = 0.7
-"""Running stride length (m) = RUN_STRIDE_K * speed (m/s)."""
 WALK_DUTY, RUN_DUTY = 0.62, 0.35
-RUN_FROM, RUN_TO = 1.8, 2.2
-"""m/s: the walk-to-run blend."""
-MIN_STRIDE = 0.5
-"""m: the shortest stride (shuffling steps at a crawl, and the step length of a turn)."""
-TURN_PER_CYCLE = 120.0
-"""Degrees turned in place per stride (two steps of 60 deg)."""
-SETTLE_RATE = 1.6
-"""Strides per second of the steps that bring the feet under a body that stopped."""
 MAX_TURN_RATE = 300.0
 """deg/s: the fastest a body's feet and hips follow its facing (a standing performer's
 facing may snap to a new target in one frame; the body turns 180 deg in 0.6 s)."""
@@ -91,54 +73,10 @@ class Gait:
     stance: np.ndarray
 
 
-def run_weight(v):
-    """0 walking .. 1 running for speed ``v`` m/s."""
-    return np.clip((np.asarray(v) - RUN_FROM) / (RUN_TO - RUN_FROM), 0.0, 1.0)
-
-
-def stride_length(v):
-    """Metres per stride (two steps) at speed ``v`` m/s (see the module's sources)."""
-    v = np.asarray(v, np.float64)
-    r = run_weight(v)
-    return np.maximum(MIN_STRIDE, (1 - r) * WALK_STRIDE_K * np.sqrt(v) + r * RUN_STRIDE_K * v)
-
-
 def duty(v):
     """Fraction of a stride a foot is on the floor at speed ``v`` m/s."""
     r = run_weight(v)
     return (1 - r) * WALK_DUTY + r * RUN_DUTY
-
-
-def ground_speed(xz: np.ndarray, fps: float) -> np.ndarray:
-    """(F, A) m/s, central differences, ends one-sided."""
-    if len(xz) < 2:
-        return np.zeros(xz.shape[:2])
-    return np.linalg.norm(np.gradient(xz, axis=0), axis=-1) * fps
-
-
-def _phase(v: np.ndarray, yaw: np.ndarray, fps: float) -> np.ndarray:
-    """(F, A) gait phase in cycles, strictly increasing (see the module)."""
-    F, A = v.shape
-    turn = np.abs(np.diff(yaw, axis=0, prepend=yaw[:1]))
-    slow = 1.0 - np.clip(v / 0.5, 0.0, 1.0)
-    rate = v / stride_length(v) + slow * turn * fps / TURN_PER_CYCLE  # cycles per second
-    d = rate / fps
-    moving = d > 1e-9
-    for a in range(A):  # each stop of each body: settle the feet (runs, not frames)
-        m = moving[:, a]
-        stops = np.flatnonzero(m[:-1] & ~m[1:]) + 1
-        for f0 in stops.tolist():
-            phi0 = float(d[:f0, a].sum())
-            goal = np.ceil(phi0 * 2.0 - 1e-9) / 2.0 + 0.5
-            f1 = f0
-            step = SETTLE_RATE / fps
-            while f1 < F and not m[f1] and phi0 < goal - 1e-12:
-                inc = min(step, goal - phi0)
-                d[f1, a] += inc
-                phi0 += inc
-                f1 += 1
-    phi = np.cumsum(d, axis=0) - d[:1]
-    return phi + np.arange(F)[:, None] * 1e-9  # strictly increasing for np.interp
 
 
 def limit_turn_rate(yaw: np.ndarray, fps: float, rate: float = MAX_TURN_RATE) -> np.ndarray:
@@ -230,7 +168,7 @@ def footsteps(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) ->
     F, A = xz.shape[:2]
     yaw = limit_turn_rate(yaw, fps)
     v = ground_speed(xz, fps)
-    phi = _phase(v, yaw, fps)
+    phi = gait_phase(v, yaw, fps)
     rows = [[_steps(phi[:, a], xz[:, a], yaw[:, a], v[:, a], float(scale[a]), side, fps) for side in (0, 1)]
             for a in range(A)]  # per body and foot: its own step list (vectorised over steps)
     K = max(len(r[1]) for body in rows for r in body)
@@ -288,7 +226,7 @@ def gait_at(st: Footsteps, fr: np.ndarray) -> Gait:
     rot_sw = rot_y(y0 + (y1 - y0) * e) @ rot_x(-TOE_OFF_PITCH + (HEEL_STRIKE_PITCH + TOE_OFF_PITCH) * e)
     ankle = np.where(stance[..., None], ank_st, ank_sw)
     rot = np.where(stance[..., None, None], rot_st, rot_sw)
-    g = np.clip(v / 0.6, 0.0, 1.0)
+    g = walk_weight(v)
     bob = g * ((1 - r) * BOB_WALK + r * BOB_RUN) * 0.5 * (1 + np.cos(4 * np.pi * phi))
     xz = st.xz[fr]
     pelvis = np.empty((n, A, 3))

@@ -21,12 +21,15 @@ CHEST_TWIST = 5.0
 GUARD_SHOULDER, GUARD_INWARD, GUARD_ELBOW = 50.0, 15.0, 120.0
 """The guard: upper arms 50 deg forward and 15 deg in, elbows bent 120 deg: the fists in
 front of the chin (~1.58 m, 0.3 m ahead of the chest for a 1.8 m body)."""
-HENRY_GUARD_SHOULDER, HENRY_GUARD_INWARD, HENRY_GUARD_ELBOW = 50.0, 10.0, 90.0
-"""Henry's guard, seen from his eyes: elbows opened to 90 deg put the fists 39 cm ahead of
-the eye, 16 cm below it and 12 cm to each side (23 deg under the centre of the view: the
-lower third of a 16:9 frame at hfov 90), the forearms rising into the frame from its
-bottom edge as in the film's POV. The performers' tighter guard (fists 22 cm ahead of the
-eye) filled Henry's lens with two fists and hid the forearms."""
+HENRY_GUARD_SHOULDER, HENRY_GUARD_INWARD, HENRY_GUARD_ELBOW = 44.0, 10.0, 78.0
+"""Henry's guard, seen from his lens on the mouth mount (0.1 m below, 0.08 m ahead of the
+eye: :mod:`previs.sim.head_motion`): upper arms 44 deg forward, elbows opened to 78 deg put
+the fists 40 cm from the lens, about 0.57 of the half-height under the centre of the view
+(the lower third of a 16:9 frame at hfov 90, looking 19 deg down at a performer's chest),
+the forearms rising into the frame from its bottom edge as in the film's POV. The
+performers' tighter guard (fists 22 cm ahead of the eye) filled Henry's lens with two
+fists and hid the forearms; 50 deg and 90 deg, tuned for a lens at the eye, sat mid-frame
+once the lens moved to the mouth."""
 GUARD_CROUCH = 0.04
 """Metres the pelvis sinks in guard (knees bent)."""
 HENRY_PITCH_SHARE = (("spine", 0.3), ("chest", 0.4), ("neck", 0.15), ("head", 0.15))

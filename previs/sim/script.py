@@ -24,6 +24,7 @@ import numpy as np
 from ..level.model import Level
 from ..timebase import time_base_of
 from . import paths
+from .head_motion import camera_on_head
 from .mocap_head import head_offsets
 from .motion import Motion
 from .strike_sway import strike_sway
@@ -286,12 +287,11 @@ def simulate(level: Level, frames: int | None = None) -> Motion:
         d_yaw, d_pitch, roll = head_offsets(level.henry.mocap, level.henry.mocap_start, st.fps, F)
         yaw, pitch = yaw + d_yaw, pitch + d_pitch
     # His own blows move the head a little (at most 9.4 deg/s of yaw, never near a cut:
-    # previs.sim.strike_sway); forward along the way he looks on the ground.
+    # previs.sim.strike_sway); forward along the way he looks on the ground. The lens rides
+    # his head on the mouth mount, with his gait's bob, sway and lean (previs.sim.head_motion).
     sway = strike_sway(level, yaw)
     yaw, pitch = yaw + sway.yaw, pitch + sway.pitch
-    ahead = np.radians(yaw)
-    pos = np.column_stack([henry_xz[:, 0] - sway.forward * np.sin(ahead), np.full(F, st.eye_height),
-                           henry_xz[:, 1] - sway.forward * np.cos(ahead)])
+    pos, roll = camera_on_head(st, henry_xz, henry_walk_yaw, yaw, pitch, roll, sway.forward)
     track = CameraTrack(fps=float(st.fps), pos=pos, yaw=yaw, pitch=pitch,
                         roll=roll, hfov=np.full(F, float(st.hfov)))
     return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,

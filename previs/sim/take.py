@@ -35,6 +35,7 @@ from ..level.limits import MAX_ACTOR_FRAMES, MAX_DURATION, MAX_FPS
 from ..level.model import Level
 from ..level.replay_budget import zone_budget_problem
 from ..timebase import TimeBase, time_base_of
+from .head_motion import camera_on_head
 from .motion import Motion
 from .script import performer_facing, performer_motion
 from .track import CameraTrack
@@ -321,9 +322,9 @@ def replay_take(level: Level, take: Take) -> Motion:
     henry_xz = st[:, 0:2]
     # Standing performers watch the walked Henry, not the scripted one.
     facing = performer_facing(level, n, walk_yaw, moving, perf_xz, henry_xz, perf_down)
-    eye = level.settings.eye_height
-    pos = np.column_stack([st[:, 0], np.full(n, eye), st[:, 1]])
+    # The lens on his head as the script's (previs.sim.head_motion): he walks where he looks.
+    pos, roll = camera_on_head(level.settings, henry_xz, st[:, 2], st[:, 2], st[:, 3], np.zeros(n))
     track = CameraTrack(fps=float(level.settings.fps), pos=pos, yaw=st[:, 2], pitch=st[:, 3],
-                        roll=np.zeros(n), hfov=np.full(n, float(level.settings.hfov)))
+                        roll=roll, hfov=np.full(n, float(level.settings.hfov)))
     return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,
                   perf_facing=facing, perf_down=perf_down, source=take.path or "take")
