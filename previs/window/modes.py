@@ -23,6 +23,7 @@ import numpy as np
 
 from ..plan.frame_truth import FrameTruths, Timeline, henry_findings_at, live_cut_swings
 from ..sim.facing import facing_at, target_events
+from ..sim.head_motion import camera_on_head
 from ..sim.motion import FrameState
 from ..sim.script import performer_motion
 from ..sim.walker import WalkState, step
@@ -220,9 +221,13 @@ class WalkMode:
         # one keeps the facing of his down frame, toward Henry where he was then (the script's
         # Henry before this walk started).
         facing = facing_at(self._events, f, walk_yaw, moving, xz, down, self._henry_at_frame(app))
+        # The lens on the mount, as the take's replay puts it (previs.sim.head_motion); the
+        # gait bob of stabilise < 1 needs the walked history, so only the replay shows it.
+        one = np.ones(1)
+        lens, roll = camera_on_head(st, np.array([[s.x, s.z]]), s.yaw * one, s.yaw * one, s.pitch * one, 0 * one)
         return FrameState(
-            frame=f, time=f / app.fps, eye=(s.x, st.eye_height, s.z), yaw=s.yaw, pitch=s.pitch,
-            roll=0.0, hfov=float(st.hfov), henry_xz=(s.x, s.z), perf_xz=xz[f], perf_facing=facing,
+            frame=f, time=f / app.fps, eye=tuple(float(v) for v in lens[0]), yaw=s.yaw, pitch=s.pitch,
+            roll=float(roll[0]), hfov=float(st.hfov), henry_xz=(s.x, s.z), perf_xz=xz[f], perf_facing=facing,
             perf_down=down[f])
 
     def _henry_at_frame(self, app):
