@@ -12,18 +12,22 @@ import pytest
 
 from previs import pipeline
 from previs.lens import lens_named
+from previs.level.model import Settings
 from previs.plan.orientation import rotation_matrices
 from previs.plan.visibility import in_frustum
+from previs.sim.head_motion import EYE_AHEAD_OF_PIVOT
 from previs.sim.track import CameraTrack
 from levelkit import henry, level, performer
 
 EYE = (10.0, 10.0)
+LENS = (EYE[0], EYE[1] - (EYE_AHEAD_OF_PIVOT + Settings(title="").rig_forward))
+"""Henry stands at EYE facing north: the default mount puts the lens 0.16 m ahead of him."""
 
 
 def _off_axis(deg: float, dist: float = 3.0) -> tuple[float, float]:
-    """A ground point ``deg`` right of north (Henry's heading 0 looks north, -Z)."""
+    """A ground point ``deg`` right of north from the lens (Henry's heading 0 looks north, -Z)."""
     a = math.radians(deg)
-    return EYE[0] + dist * math.sin(a), EYE[1] - dist * math.cos(a)
+    return LENS[0] + dist * math.sin(a), LENS[1] - dist * math.cos(a)
 
 
 def _in_view(lens: str, hfov: float) -> tuple[str, ...]:
