@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import levelkit as lk
 from posekit import HENRY, duel, view_coords
@@ -129,3 +130,16 @@ def test_henrys_prop_is_in_his_right_fist_in_view_in_guard():
     assert np.allclose(fp.prop_world[0, :3, 3], fist(fp.world[1:2], "r_hand")[0])
     v = view_coords(m, 30, fp.prop_world[:1, :3, 3])[0]
     assert v[2] < 0 and abs(v[0]) < 1 and -1 < v[1] < -1 / 3
+
+
+def test_performers_keep_their_own_guard_and_henry_his():
+    """Every body in guard: a performer's elbows bend 120 deg (fists at his chin), Henry's
+    78 deg (fists in the lower third of his lens), in the same evaluation."""
+    from previs.pose.skeleton import INDEX
+    from previs.pose.upper_body import GUARD_ELBOW, HENRY_GUARD_ELBOW, upper_body
+
+    one = np.ones(2)
+    local = upper_body(0 * one, 0 * one, 0 * one, one, pitch=0 * one, henry=np.array([False, True]))
+    fore = local[:, INDEX["r_forearm"]]
+    bend = np.degrees(np.arccos((np.trace(fore, axis1=-2, axis2=-1) - 1) / 2))
+    assert bend == pytest.approx([GUARD_ELBOW, HENRY_GUARD_ELBOW]) and GUARD_ELBOW == 120.0

@@ -59,7 +59,7 @@ def henry_arm_swap() -> np.ndarray:
     the clip's own move away from it elsewhere (the strike's IK still lands the fist)."""
     one = np.zeros(1)
     perf = upper_body(one, one, one, np.ones(1))[0, ARM_JOINTS]
-    henry = upper_body(one, one, one, np.ones(1), pitch=one)[0, ARM_JOINTS]
+    henry = upper_body(one, one, one, np.ones(1), pitch=one, henry=np.ones(1, bool))[0, ARM_JOINTS]
     return np.swapaxes(perf, -1, -2) @ henry
 
 IN_FRONT_OF_LENS = 0.15
@@ -198,7 +198,8 @@ class BodyPoses:
         pitch = np.zeros((n, A))
         pitch[:, P] = self.motion.track.pitch[fr]
         local = upper_body(g.phase.reshape(-1), sw.reshape(-1), g.run.reshape(-1),
-                           s.guard[fr].reshape(-1), pitch.reshape(-1)).reshape(n, A, J, 3, 3)
+                           s.guard[fr].reshape(-1), pitch.reshape(-1),
+                           np.tile(np.arange(A) == P, n)).reshape(n, A, J, 3, 3)
         pelvis = g.pelvis.copy()
         pelvis[..., 1] -= GUARD_CROUCH * s.guard[fr] * self.scale
         legw = np.ones((n, A))

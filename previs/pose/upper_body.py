@@ -42,18 +42,20 @@ _POSED = np.array([INDEX[j] for j in ("spine", "chest", "neck", "head")] + list(
 """The joints the procedural upper body turns (the rest stay at identity)."""
 
 
-def upper_body(phase, speed_weight, run, guard, pitch=None) -> np.ndarray:
+def upper_body(phase, speed_weight, run, guard, pitch=None, henry=None) -> np.ndarray:
     """Local rotations (N, J, 3, 3) of N bodies: ``phase`` (N,) gait cycles, ``speed_weight``
     (N,) 0 standing .. 1 walking, ``run`` (N,) 0..1, ``guard`` (N,) 0..1, ``pitch`` (N,) deg
-    of head pitch spread down the spine (Henry) or None. Legs stay at rest (the gait's IK
+    of head pitch spread down the spine (Henry's; 0 for the others) or None, ``henry`` (N,)
+    bool: the bodies that take Henry's guard (None: none). Legs stay at rest (the gait's IK
     poses them)."""
     n = len(phase)
     swing = np.cos(2 * np.pi * phase)
     amp = speed_weight * (ARM_SWING_WALK + (ARM_SWING_RUN - ARM_SWING_WALK) * run)
     ungu = 1.0 - guard
-    henry = pitch is not None
-    g_sh, g_in, g_el = ((HENRY_GUARD_SHOULDER, HENRY_GUARD_INWARD, HENRY_GUARD_ELBOW) if henry
-                        else (GUARD_SHOULDER, GUARD_INWARD, GUARD_ELBOW))
+    mine = np.zeros(n, bool) if henry is None else np.asarray(henry, bool)
+    g_sh, g_in, g_el = (np.where(mine, h, p) for h, p in ((HENRY_GUARD_SHOULDER, GUARD_SHOULDER),
+                                                          (HENRY_GUARD_INWARD, GUARD_INWARD),
+                                                          (HENRY_GUARD_ELBOW, GUARD_ELBOW)))
     elbow = ungu * (ELBOW_WALK + (ELBOW_RUN - ELBOW_WALK) * run) * np.maximum(speed_weight, 0.3) + guard * g_el
     ax = np.zeros((n, J))
     ax[:, _SH[0]] = ungu * -amp * swing + guard * g_sh
