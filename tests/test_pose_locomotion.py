@@ -95,3 +95,15 @@ def test_turning_in_place_takes_steps():
     assert g.speed[:, 0].max() < 1e-9
     assert g.phase[-1, 0] - g.phase[0, 0] > 1.0  # at least two steps
     assert (~g.stance[:, 0]).any(axis=0).all()  # both feet were lifted at some point
+
+
+def test_a_stop_settles_to_double_support_whether_the_walk_starts_on_frame_0_or_later():
+    from previs.sim.gait_rule import gait_phase
+
+    F = 200
+    v = np.zeros((F, 2))
+    v[:60, 0] = 1.4  # moving on frame 0
+    v[1:61, 1] = 1.4  # from frame 1
+    phi = gait_phase(v, np.zeros((F, 2)), 24.0) - np.arange(F)[:, None] * 1e-9
+    assert (phi[-1] * 2) == pytest.approx(np.round(phi[-1] * 2), abs=1e-9)  # both feet down
+    assert phi[-1, 0] == pytest.approx(phi[-1, 1], abs=1e-9)

@@ -82,14 +82,15 @@ def gait_phase(v: np.ndarray, yaw: np.ndarray, fps: float) -> np.ndarray:
         m = moving[:, a]
         stops = np.flatnonzero(m[:-1] & ~m[1:]) + 1
         for f0 in stops.tolist():
-            phi0 = float(d[:f0, a].sum())
-            goal = np.ceil(phi0 * 2.0 - 1e-9) / 2.0 + 0.5
-            f1 = f0
+            phi0 = float(d[1:f0, a].sum())  # the phase on frame f0 - 1 (phi below drops d[0])
+            need = np.ceil(phi0 * 2.0 - 1e-9) / 2.0 + 0.5 - phi0
             step = SETTLE_RATE / fps
-            while f1 < F and not m[f1] and phi0 < goal - 1e-12:
-                inc = min(step, goal - phi0)
-                d[f1, a] += inc
-                phi0 += inc
-                f1 += 1
+            still = int(np.argmax(m[f0:])) if m[f0:].any() else F - f0  # frames until it moves again
+            n = int(np.ceil(need / step - 1e-9))
+            k = min(n, still)
+            inc = np.full(k, step)
+            if 0 < k == n:
+                inc[-1] = need - step * (n - 1)
+            d[f0:f0 + k, a] += inc
     phi = np.cumsum(d, axis=0) - d[:1]
     return phi + np.arange(F)[:, None] * 1e-9  # strictly increasing for np.interp
