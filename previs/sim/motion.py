@@ -25,7 +25,8 @@ from .track import CameraTrack, _ro
 class Motion:
     """A whole replay.
 
-    - ``track``: Henry's POV camera (eye position, yaw/pitch/roll, hfov) per frame.
+    - ``track``: Henry's POV camera (lens position on his mouth mount, yaw/pitch/roll, hfov)
+      per frame.
     - ``henry_xz`` (F, 2): Henry's feet on the floor.
     - ``perf_xz`` (F, P, 2): performers' positions.
     - ``perf_facing`` (F, P): performers' facing yaw (drawing only; wrapped to (-180, 180]).
@@ -82,7 +83,7 @@ class Motion:
 class FrameState:
     """One frame, frozen, for the renderer and HUD.
 
-    ``eye`` is the camera position (x, y, z) metres; ``yaw``/``pitch``/``roll``/``hfov`` in
+    ``eye`` is the camera (lens) position (x, y, z) metres; ``yaw``/``pitch``/``roll``/``hfov`` in
     degrees. ``perf_xz`` (P, 2), ``perf_facing`` (P,) and ``perf_down`` (P,) are read-only
     views, in ``level.performers`` order.
     """
