@@ -332,6 +332,20 @@ def test_comfort_seconds_fail(tmp_path):
     assert "actual:   1.333 s" in msg
 
 
+SCREEN = "[settings]\nscreen_fov = 90\n[comfort]\nseconds_over_screen_comfort_max = 0.1\n"
+
+
+def test_screen_comfort_passes_when_every_fast_turn_carries_a_cut(tmp_path):
+    passes(duel(tmp_path, SCREEN))  # the duel's whips are fast enough to cut: hidden
+
+
+def test_screen_comfort_fails_on_a_slow_turn_the_audience_sees(tmp_path):
+    msg = failure(duel(tmp_path, SCREEN, duration("whip right", 1.5)), "comfort.seconds_over_screen_comfort_max")
+    assert "expected: at most 0.1 s seen turning faster than 30 deg/s on a 90 deg screen" in msg
+    assert "actual:   1.292 s" in msg
+    assert "in shots: 2" in msg
+
+
 # -- a note travels with the failure -----------------------------------------------------
 
 

@@ -193,6 +193,17 @@ def check_comfort_seconds(e: Expectation, r: Replay) -> list[Failure]:
                     f"{c.seconds_over_comfort:.3f} s", (f"in shots: {shots}",))]
 
 
+def check_screen_comfort_seconds(e: Expectation, r: Replay) -> list[Failure]:
+    mx = e.spec["max"]
+    c = r.plan.comfort
+    if c.seconds_over_screen_comfort <= mx + EPS:
+        return []
+    shots = ", ".join(f"{i}" for i in c.screen_shots) or "none"
+    return [Failure(f"at most {_fmt(mx)} s seen turning faster than {_fmt(c.screen_comfort_speed)} deg/s on a "
+                    f"{_fmt(c.screen_fov)} deg screen", f"{c.seconds_over_screen_comfort:.3f} s",
+                    (f"in shots: {shots}", "whips that carry a cut are hidden by it and do not count"))]
+
+
 CHECKS = {
     "cut": check_cut,
     "cuts.exact": check_cuts_exact,
@@ -204,6 +215,7 @@ CHECKS = {
     "safety.min_clearance": check_min_clearance,
     "comfort.peak_yaw_speed_max": check_comfort_peak,
     "comfort.seconds_over_comfort_max": check_comfort_seconds,
+    "comfort.seconds_over_screen_comfort_max": check_screen_comfort_seconds,
     "golden": check_golden,
 }
 

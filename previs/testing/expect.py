@@ -38,7 +38,7 @@ class Expectation:
     """One checkable claim. ``kind`` selects the check (``cut``, ``cuts.exact``,
     ``shots.count``, ``shots.longest_max``, ``in_view``, ``position``, ``safety.findings``,
     ``safety.min_clearance``, ``comfort.peak_yaw_speed_max``,
-    ``comfort.seconds_over_comfort_max``, ``golden``); ``spec`` its values with defaults
+    ``comfort.seconds_over_comfort_max``, ``comfort.seconds_over_screen_comfort_max``, ``golden``); ``spec`` its values with defaults
     applied; ``id`` its stable name; ``where`` its place in the file (for messages);
     ``label`` a one-line human description."""
 
@@ -287,6 +287,12 @@ def _parse_set(doc: dict, where: str, prefix: str, name: str, probs: _Problems,
                                     f"at most {_fmt(v['seconds_over_comfort_max'])} s of turning over the "
                                     f"comfort speed", {"max": float(v["seconds_over_comfort_max"])},
                                     v.get("note", "")))
+        if "seconds_over_screen_comfort_max" in v:
+            mx = float(v["seconds_over_screen_comfort_max"])
+            exps.append(Expectation("comfort.seconds_over_screen_comfort_max",
+                                    f"{prefix}comfort.seconds_over_screen_comfort_max", wh,
+                                    f"at most {_fmt(mx)} s seen turning over the comfort speed on screen",
+                                    {"max": mx}, v.get("note", "")))
 
     # Golden track.
     if (t := _table(doc, "golden")) is not None:

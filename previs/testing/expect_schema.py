@@ -72,6 +72,10 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
         _k("safety_distance", "number", "metres: least clearance outside contact beats", positive=True),
         _k("comfort_speed", "number", "deg/s: yaw speed above which turning counts against comfort",
            positive=True),
+        _k("screen_fov", "number", "degrees the screen fills for the seat the comfort figures are for (1-180)",
+           positive=True),
+        _k("screen_comfort_speed", "number", "deg/s of the viewer's view above which turning counts on screen",
+           positive=True),
     ),
     "cut": (
         _k("time", "number", "seconds: when the cut is expected (the frame of the turn's peak speed)",
@@ -139,6 +143,8 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
         _k("peak_yaw_speed_max", "number", "deg/s: the fastest head turn allowed", positive=True),
         _k("seconds_over_comfort_max", "number", "seconds of turning faster than comfort_speed allowed",
            minimum=0.0),
+        _k("seconds_over_screen_comfort_max", "number",
+           "seconds the audience sees turning faster than screen_comfort_speed on screen", minimum=0.0),
         NOTE,
     ),
     "golden": (
