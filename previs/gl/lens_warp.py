@@ -30,7 +30,7 @@ import numpy as np
 from .cube_faces import FACE_ROT, FaceRect, face_layout, face_projection, face_view
 from .glapi import GL, Program, RenderError, delete_vertex_arrays
 
-QUALITY = 0.8
+QUALITY = 0.7
 """Face pixels per tangent unit, as a share of the frame's focal length in pixels (1: the
 frame centre's own density). Below 1 the frame is slightly soft at its centre and still
 sharp toward its edges, where a cube face holds up to twice the density a wide lens needs
