@@ -15,11 +15,16 @@ from .sim.script import simulate
 from .sim.take import read_take, replay_take
 
 
-def load(level_path: str | os.PathLike) -> Level:
-    """Load and validate a level (raises :class:`previs.errors.LevelError`)."""
+def load(level_path: str | os.PathLike, lens: str | None = None) -> Level:
+    """Load and validate a level (raises :class:`previs.errors.LevelError`); ``lens`` (a
+    ``--lens`` override, None: the level's own) replaces ``settings.lens``
+    (:func:`previs.level.lens_setting.with_lens`: an unknown name or a field too wide for a
+    wide model raises :class:`previs.errors.PrevisError`)."""
+    from .level.lens_setting import with_lens
     from .level.loader import load_level
 
-    return load_level(level_path)
+    level = load_level(level_path)
+    return level if lens is None else with_lens(level, lens)
 
 
 def replay(level: Level, take_path: str | os.PathLike | None = None, warn=None) -> Motion:

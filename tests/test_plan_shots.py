@@ -101,7 +101,7 @@ def test_settings_from_level_and_overrides():
 def test_defaults_are_the_contract_defaults():
     ps = PlanSettings()
     assert ps.to_dict() == {"turn_cut_speed": 150, "turn_cut_angle": 40, "max_take": 60, "safety_distance": 0.5,
-                            "comfort_speed": 60, "start_tc": "00:00:00:00"}
+                            "comfort_speed": 60, "start_tc": "00:00:00:00", "lens": "rectilinear"}
 
 
 @pytest.mark.parametrize("kw", [{"max_take": 0}, {"turn_cut_speed": -1}, {"comfort_speed": float("nan")},

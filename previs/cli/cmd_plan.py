@@ -6,7 +6,7 @@ from ..terminal import warner
 
 
 from ..export import files_help
-from .options import add_plan_overrides, plan_overrides
+from .options import add_lens_option, add_plan_overrides, plan_overrides
 
 HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv"
 
@@ -27,7 +27,8 @@ EPILOG = """\
 examples:
   previs plan out/corridor/track.csv -o out/corridor-plan
   previs plan rehearsal.csv -o plan/ --turn-cut-speed 120 --max-take 45
-  previs plan take3.csv -o plan/ --start-tc 01:00:00:00"""
+  previs plan take3.csv -o plan/ --start-tc 01:00:00:00
+  previs plan wide.csv -o plan/ --lens actioncam    # the exports carry the lens (default rectilinear)"""
 
 
 def add_arguments(p) -> None:
@@ -36,6 +37,7 @@ def add_arguments(p) -> None:
                    help="folder to write the plan and exports into (created if missing)")
     p.add_argument("--title", default=None, help="title written into the plan (default: the track file's name)")
     add_plan_overrides(p)
+    add_lens_option(p)
 
 
 def run(args) -> int:
@@ -47,9 +49,14 @@ def run(args) -> int:
     from ..plan.timecode import parse_timecode
     from ..sim.track import CameraTrack
     from ..errors import PrevisError
+    from ..lens import MAX_WIDE_HFOV, lens_named
 
     track = CameraTrack.read_csv(args.track)
-    settings = PlanSettings().with_overrides(**plan_overrides(args))
+    settings = PlanSettings().with_overrides(**plan_overrides(args), lens=args.lens)
+    widest = float(track.hfov.max(initial=0.0))
+    if lens_named(settings.lens).wide and widest > MAX_WIDE_HFOV:
+        raise PrevisError(f"--lens {settings.lens}: {args.track}: the track's hfov reaches {widest:g} degrees, more than "
+                          f"the {MAX_WIDE_HFOV:g} a wide lens takes; plan it without --lens (rectilinear).")
     try:
         parse_timecode(settings.start_tc, track.fps)
     except PrevisError as e:

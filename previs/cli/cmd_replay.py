@@ -6,7 +6,7 @@ from ..terminal import warner
 
 
 from ..export import files_help
-from .options import add_level_job, add_plan_overrides, replay_and_plan
+from .options import add_lens_option, add_level_job, add_plan_overrides, replay_and_plan
 from .strict import add_strict
 
 HELP = "replay a fight headless and write the track, shot plan, editor/DCC exports and report"
@@ -26,6 +26,7 @@ examples:
   previs replay levels/finale.tmx -o out/finale --no-report       # fast, for CI
   previs replay levels/corridor.tmx --take takes/corridor-20261125-101500.take -o out/take1
   previs replay levels/chase.tmx -o out/chase --turn-cut-speed 120 --max-take 45
+  previs replay levels/finale.tmx -o out/finale-wide --lens actioncam  # who is in frame, exports
 """
 
 
@@ -34,6 +35,7 @@ def add_arguments(p):
                   take_help="replay this recorded take instead of the scripted camera")
     p.add_argument("--no-report", action="store_true", help="skip report.html (batch and CI use)")
     add_plan_overrides(p, safety=True)
+    add_lens_option(p)
     add_strict(p)
 
 

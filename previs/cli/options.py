@@ -101,6 +101,25 @@ def plan_overrides(args: argparse.Namespace) -> dict:
     return out
 
 
+def _lens_name(text: str) -> str:
+    """``--lens``: a name in :data:`previs.lens.LENS_MODELS` (the level's own check)."""
+    from ..level.lens_setting import lens_problem
+
+    bad = lens_problem(text, None)
+    if bad is not None:
+        raise argparse.ArgumentTypeError(f"--lens {text!r} is not a lens model; {bad[1]}")
+    return text
+
+
+def add_lens_option(parser: argparse.ArgumentParser) -> None:
+    """``--lens NAME``: the POV lens for this run instead of the level's ``lens`` (default:
+    the level's). Applied by :func:`replay_and_plan` (``pipeline.load(..., lens=args.lens)``)."""
+    from ..lens import LENS_MODELS
+
+    parser.add_argument("--lens", type=_lens_name, metavar="NAME",
+                        help=f"lens model for this run: {', '.join(LENS_MODELS)} (default: the level's lens)")
+
+
 def add_level_job(parser: argparse.ArgumentParser, *, output_metavar: str, output_help: str,
                   take_help: str) -> None:
     """The arguments every command that replays a level shares: LEVEL, -o, --take and the
@@ -130,7 +149,7 @@ def replay_and_plan(args: argparse.Namespace, warn):
     from .. import pipeline
     from ..level.diagnostics import left_to_print
 
-    level = pipeline.load(args.level)
+    level = pipeline.load(args.level, lens=getattr(args, "lens", None))
     if getattr(args, "strict", False):
         for n in level.notices:
             warn(n)

@@ -14,7 +14,12 @@ One line per frame, space separated, no header::
   then yaw about Y.
 - ``vfov``: vertical field of view in degrees, from the track's hfov at 16:9
   (``2 atan(tan(hfov / 2) * 9 / 16)``); Nuke reads this column into the camera's focal
-  length given its horizontal aperture.
+  length given its horizontal aperture. With a wide lens (the plan's ``settings.lens``) it is
+  the pinhole field whose focal length is the lens's own ``f`` on the 36 x 20.25 mm film back,
+  ``2 atan(10.125 / focal_mm)`` (:func:`previs.plan.lens_facts.focal_mm`), the focal length
+  ``camera.usda`` writes; not the picture's vertical field. A .chan file has no room for
+  the model or its k1..k4: take them from ``camera.usda`` or ``shotplan.json``
+  (docs/exports.md).
 
 Numbers are written with 6 decimals (micrometres, micro-degrees): exact enough for any
 match-move, and byte-stable.
@@ -27,6 +32,8 @@ import os
 import numpy as np
 
 from ..fsutil import atomic_write_text
+from ..lens import lens_named
+from ..plan import lens_facts
 from ..plan.orientation import vfov_from_hfov
 from .finite import require_finite
 
@@ -39,12 +46,21 @@ def to_text(plan) -> str:
     track = plan.track
     n = len(track)
     cols = np.column_stack(
-        [track.pos[:, 0], track.pos[:, 1], track.pos[:, 2], track.pitch, track.yaw, track.roll, vfov_from_hfov(track.hfov)]
+        [track.pos[:, 0], track.pos[:, 1], track.pos[:, 2], track.pitch, track.yaw, track.roll, _vfov(plan)]
     )
     require_finite("camera.chan", dict(zip(COLUMNS, cols.T)))
     cols = np.round(cols, 6) + 0.0  # + 0.0: never "-0.000000"
     fmt = "%d" + " %.6f" * 7
     return "\n".join([fmt % row for row in zip(range(n), *cols.T.tolist())]) + "\n"
+
+
+def _vfov(plan) -> np.ndarray:
+    """The ``vfov`` column (degrees): the pinhole's, or for a wide lens the pinhole field of
+    the lens's own focal length on the film back."""
+    lens, hfov = plan.settings.lens, plan.track.hfov
+    if not lens_named(lens).wide:
+        return vfov_from_hfov(hfov)
+    return np.degrees(2.0 * np.arctan(lens_facts.FILM_BACK_MM[1] / 2.0 / lens_facts.focal_mm(lens, hfov)))
 
 
 def write(plan, path: str | os.PathLike) -> None:

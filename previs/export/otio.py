@@ -5,7 +5,9 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
 - Timeline named after the plan's title, at the plan's fps, ``global_start_time`` =
   ``start_tc`` (so the timeline starts at e.g. 01:00:00:00). Its ``metadata["previs"]``
   holds ``format``, ``level`` (the level's path relative to its project), ``revision``
-  (:mod:`previs.level.revision`; both null for a plain track), ``fps`` and ``start_tc``.
+  (:mod:`previs.level.revision`; both null for a plain track), ``fps`` and ``start_tc``;
+  with a wide lens also ``lens``: model, k1..k4, hfov, focal_mm, film_back_mm
+  (:func:`previs.plan.lens_facts.metadata`; absent for ``rectilinear``).
 - One video track ``POV`` with one :class:`Clip` per shot, ``Shot 001``, ``Shot 002``…, back
   to back, each ``end_frame - start_frame`` frames long.
 - Media: every clip references the same nominal animatic, an ``ExternalReference`` to
@@ -33,7 +35,9 @@ import os
 import unicodedata
 
 from ..fsutil import atomic_write_text
+from ..lens import lens_named
 from ..level.actions import action as action_spec
+from ..plan import lens_facts
 
 ANIMATIC = "animatic.mp4"
 REEL = "PREVIS"
@@ -92,6 +96,8 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
     tl = otio.schema.Timeline(name=fix(name))
     if metadata:
         tl.metadata["previs"] = {"format": plan.format, "level": plan.level, "revision": plan.revision, "fps": plan.fps, "start_tc": plan.settings.start_tc}
+        if lens_named(plan.settings.lens).wide and len(plan.track):  # rectilinear: the camera files say it all
+            tl.metadata["previs"]["lens"] = lens_facts.metadata(plan.settings.lens, float(plan.track.hfov[0]))
     if not record_offset:
         tl.global_start_time = RT(base, rate)
     track = otio.schema.Track(name="POV", kind=otio.schema.TrackKind.Video)

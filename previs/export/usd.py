@@ -21,7 +21,13 @@ the ratio matters for the view), ``verticalAperture`` = 36 x 9/16 (16:9), and
 ``focalLength`` = 18 / tan(hfov / 2), so ``2 atan(horizontalAperture / (2 focalLength))``
 gives back the track's hfov (to float precision, ~1e-5 degree). The focal length is
 time-sampled only when hfov changes during the track. ``clippingRange`` is
-(0.05, 1000) metres.
+(0.05, 1000) metres. That is the ``rectilinear`` lens, exact. A wide lens (``equidistant``,
+``actioncam``: the plan's ``settings.lens``) cannot be a USD pinhole: ``focalLength`` is the
+lens's own focal length on the same film back, ``18 · Lens.focal(hfov)``
+(:func:`previs.plan.lens_facts.focal_mm`, the ``f`` of ``r_mm = f · r(theta)``), and the
+camera prim's ``customData = {"previs": {"lens": {model, k1..k4, hfov, focal_mm,
+film_back_mm}}}`` names the model (:func:`previs.plan.lens_facts.metadata`); docs/exports.md
+says how to set it up as a fisheye in Blender and Nuke.
 
 **How it is written.** Through usd-core's own API (``UsdGeom.Camera`` on an in-memory
 stage, exported with ``Sdf``'s writer), never by hand. ``pxr`` is imported only when this
@@ -42,19 +48,25 @@ import numpy as np
 
 from ..fsutil import atomic_write_text
 from .finite import require_finite
+from ..lens import lens_named
+from ..plan import lens_facts
 from ..plan.orientation import WIDESCREEN
 
-H_APERTURE = 36.0
+H_APERTURE = lens_facts.FILM_BACK_MM[0]
 V_APERTURE = H_APERTURE / WIDESCREEN
 CLIPPING = (0.05, 1000.0)
 CAMERA_PATH = "/previs/camera"
 OP_ORDER = ("xformOp:translate", "xformOp:rotateZXY")
 
 
-def focal_lengths(hfov: np.ndarray) -> np.ndarray:
-    """Focal length (same unit as :data:`H_APERTURE`) per hfov, as USD stores it (float32)."""
+def focal_lengths(hfov: np.ndarray, lens: str = "rectilinear") -> np.ndarray:
+    """Focal length (same unit as :data:`H_APERTURE`) per hfov, as USD stores it (float32):
+    the pinhole's for ``rectilinear``, the wide ``lens``'s own otherwise."""
     with np.errstate(divide="ignore", over="ignore"):  # hfov 0 -> inf: refused by build_stage
-        f = (H_APERTURE / 2.0) / np.tan(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
+        if lens_named(lens).wide:
+            f = lens_facts.focal_mm(lens, np.asarray(hfov, dtype=np.float64))
+        else:
+            f = (H_APERTURE / 2.0) / np.tan(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
     return f.astype(np.float32)
 
 
@@ -84,7 +96,8 @@ def build_stage(plan):
     from pxr import Gf, Sdf, Usd, UsdGeom, Vt
 
     track = plan.track
-    focal = focal_lengths(track.hfov)
+    lens = plan.settings.lens
+    focal = focal_lengths(track.hfov, lens)
     require_finite("camera.usda", {"translate": track.pos, "rotateZXY": np.stack([track.pitch, track.yaw, track.roll], axis=1),
                                    "focalLength": focal})
     fps = float(track.fps)
@@ -108,6 +121,8 @@ def build_stage(plan):
     cam.CreateVerticalApertureAttr(V_APERTURE)
     cam.CreateClippingRangeAttr(Gf.Vec2f(*CLIPPING))
     fl = cam.CreateFocalLengthAttr(float(focal[0]))
+    if lens_named(lens).wide and n:
+        cam.GetPrim().SetCustomDataByKey("previs:lens", lens_facts.metadata(lens, float(track.hfov[0])))
     translate = cam.AddTranslateOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
     rotate = cam.AddRotateZXYOp(UsdGeom.XformOp.PrecisionDouble).GetAttr()
     pos = Vt.Vec3dArray.FromNumpy(np.ascontiguousarray(track.pos, dtype=np.float64))

@@ -19,6 +19,7 @@ from .actions import ACTIONS, PERFORMER
 from .actor_extras import MocapFiles, actor_extras, late_mocap
 from .actions import action as action_spec
 from .diagnostics import Problems, describe
+from .lens_setting import read_lens
 from .external_files import with_files
 from .model import ZONE_KINDS, Actor, Beat, Level, Mark, Path, Settings, Zone
 from .props import Props
@@ -69,6 +70,7 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
         unit = r.pop("unit")
         v = p.number(name, default, unit, **r)
         s[name] = default if v is None else v
+    s["lens"] = read_lens(p, s["hfov"])  # issue 14: refused if unknown, or too wide for hfov
     return s, duration
 
 

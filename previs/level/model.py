@@ -67,6 +67,8 @@ class Settings:
     turn_cut_speed: float = 150.0
     turn_cut_angle: float = 40.0
     safety_distance: float = 0.5
+    # lens (issue 14): a name in previs.lens.LENS_MODELS; left out of the revision at its default
+    lens: str = field(default="rectilinear", metadata=SINCE_REVISION_1)
 
     @property
     def frames(self) -> int:

@@ -52,6 +52,8 @@ MAP = _table(
     Field("turn_cut_speed", "float", 150.0),
     Field("turn_cut_angle", "float", 40.0),
     Field("safety_distance", "float", 0.5),
+    # lens (issue 14): a name in previs.lens.LENS_MODELS
+    Field("lens", "string", "rectilinear"),
 )
 """Map properties (*Map > Map Properties*)."""
 

@@ -24,13 +24,14 @@ from functools import cached_property
 import numpy as np
 
 from ..errors import PrevisError
-from . import comfort as _comfort
+from . import comfort as _comfort, lens_facts
 from .continuity import Continuity, HenryPose, PerformerPose, continuity_at  # noqa: F401 (re-exported)
 from .rounding import rounded as _r
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
 from . import safety_bodies as _bodies
 from .safety import ClearanceFinding, ZoneFinding, clearance_findings, zone_findings
 from .shots import SWING_KEYS, NoTurn, SuggestedCut, best_swing, shot_bounds
+from ..level.lens_setting import lens_problem
 from ..level.model import Settings as _LevelDefaults
 from ..timebase import TimeBase, split_timecode
 
@@ -53,11 +54,12 @@ class PlanSettings:
     safety_distance: float = _LevelDefaults.safety_distance
     comfort_speed: float = _comfort.DEFAULT_COMFORT_SPEED
     start_tc: str = _LevelDefaults.start_tc
+    lens: str = _LevelDefaults.lens  # issue 14: a name in previs.lens.LENS_MODELS
 
     def __post_init__(self):
         problems = []
         for f in fields(self):
-            if f.name == "start_tc":
+            if f.name in ("start_tc", "lens"):
                 continue
             v = getattr(self, f.name)
             try:
@@ -68,6 +70,8 @@ class PlanSettings:
             if not math.isfinite(v) or v <= 0:
                 problems.append(f"{f.name} must be a positive number, not {v!r}.")
             object.__setattr__(self, f.name, v)
+        if (bad := lens_problem(self.lens, None)) is not None:
+            problems.append(f"{bad[0]}; {bad[1]}.")
         if problems:
             raise PrevisError(problems)
         split_timecode(self.start_tc)  # shape only; frames < fps is checked in build_plan
@@ -83,6 +87,7 @@ class PlanSettings:
             max_take=settings.max_take,
             safety_distance=settings.safety_distance,
             start_tc=settings.start_tc,
+            lens=settings.lens,
         )
         return base.with_overrides(**overrides)
 
@@ -101,6 +106,7 @@ class PlanSettings:
             "safety_distance": _num(self.safety_distance),
             "comfort_speed": _num(self.comfort_speed),
             "start_tc": self.start_tc,
+            **lens_facts.settings_fields(self.lens),
         }
 
 

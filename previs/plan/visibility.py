@@ -9,7 +9,11 @@ the camera's frustum and not hidden behind a wall:
   matters for continuity.
 - **Frustum**: the point, taken into camera space (see :mod:`previs.plan.orientation`), is in
   front of the camera by more than :data:`NEAR` (0.05 m) and within the horizontal field
-  of view (the track's hfov) and the vertical one (from hfov at 16:9).
+  of view (the track's hfov) and the vertical one (from hfov at 16:9). That is the
+  ``rectilinear`` lens; with a wide lens (the level's ``lens``, :mod:`previs.lens`) the
+  point is more than :data:`NEAR` from the lens and lands inside the 16:9 frame of that
+  lens at the track's hfov (:meth:`previs.lens.Lens.in_frame`: the same test the drawn
+  picture's warp inverts), so a performer 65° off axis is in a 150° actioncam frame.
 - **Walls**: the sight line from the eye to the point passes below the top of no wall
   block, as :func:`previs.level.sightlines.occluded` traces it (the level check's rule too).
 
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..lens import Lens, lens_named
 from ..level.sightlines import CHEST, DOWN_POINT_HEIGHT, HEAD, occluded, target_heights
 from .orientation import WIDESCREEN, rotation_matrices
 
@@ -39,8 +44,12 @@ CHUNK_POINTS = 100_000
 """A performer is in view for a shot when visible on at least this fraction of its frames."""
 
 
-def in_frustum(track, points: np.ndarray, aspect: float = WIDESCREEN) -> np.ndarray:
-    """``(F, ...)`` bool: world ``points`` ``(F, ..., 3)`` inside frame f's frustum."""
+PINHOLE = lens_named("rectilinear")
+
+
+def in_frustum(track, points: np.ndarray, aspect: float = WIDESCREEN, lens: Lens = PINHOLE) -> np.ndarray:
+    """``(F, ...)`` bool: world ``points`` ``(F, ..., 3)`` inside frame f's frustum (the
+    frame of ``lens`` at the track's hfov)."""
     F = len(track)
     R = rotation_matrices(track.yaw, track.pitch, track.roll)  # (F, 3, 3)
     shape = points.shape[:-1]
@@ -52,6 +61,8 @@ def in_frustum(track, points: np.ndarray, aspect: float = WIDESCREEN) -> np.ndar
     def comp(i):
         return R[:, 0, i, None] * rx + R[:, 1, i, None] * ry + R[:, 2, i, None] * rz
 
+    if lens.wide:
+        return _in_wide_frame(lens, comp(0), comp(1), comp(2), track.hfov[:, None], aspect).reshape(shape)
     depth = -comp(2)
     th = np.tan(np.radians(track.hfov) / 2.0)[:, None]
     lim = depth * th
@@ -59,12 +70,20 @@ def in_frustum(track, points: np.ndarray, aspect: float = WIDESCREEN) -> np.ndar
     return ok.reshape(shape)
 
 
+def _in_wide_frame(lens: Lens, cx, cy, cz, hfov, aspect: float) -> np.ndarray:
+    """Camera-space points ``(cx, cy, cz)`` (metres, same shape) more than :data:`NEAR`
+    from the lens and inside the frame of wide ``lens`` at ``hfov`` (degrees, broadcasting
+    against them)."""
+    near = cx * cx + cy * cy + cz * cz > NEAR * NEAR
+    return near & lens.in_frame(np.stack([cx, cy, cz], axis=-1), hfov, aspect)
+
+
 def _in_frustum_xz(R: np.ndarray, pos: np.ndarray, hfov: np.ndarray, xz: np.ndarray, ys: np.ndarray,
-                   aspect: float) -> np.ndarray:
+                   aspect: float, lens: Lens = PINHOLE) -> np.ndarray:
     """:func:`in_frustum` for points given as ground positions ``xz`` (F, P, 2) with
     heights ``ys`` (F, P, K), for cameras ``R`` (F, 3, 3) at ``pos`` (F, 3) with ``hfov``
-    (F,): the ground part of the camera-space transform is shared by the K points of a
-    performer."""
+    (F,) through ``lens``: the ground part of the camera-space transform is shared by the
+    K points of a performer."""
     dx = xz[..., 0] - pos[:, 0, None]
     dz = xz[..., 1] - pos[:, 2, None]
     dy = ys - pos[:, 1, None, None]
@@ -72,6 +91,8 @@ def _in_frustum_xz(R: np.ndarray, pos: np.ndarray, hfov: np.ndarray, xz: np.ndar
     def comp(i):  # camera-space component i = column i of R . (p - eye)
         return (R[:, 0, i, None] * dx + R[:, 2, i, None] * dz)[..., None] + R[:, 1, i, None, None] * dy
 
+    if lens.wide:
+        return _in_wide_frame(lens, comp(0), comp(1), comp(2), hfov[:, None, None], aspect)
     depth = -comp(2)
     lim = depth * np.tan(np.radians(hfov) / 2.0)[:, None, None]
     return (depth > NEAR) & (np.abs(comp(0)) <= lim) & (np.abs(comp(1)) <= lim / aspect)
@@ -84,7 +105,8 @@ def point_heights(level, motion) -> np.ndarray:
 
 
 def visible_frames(level, motion, aspect: float = WIDESCREEN) -> np.ndarray:
-    """``(F, P)`` bool: performer p is visible on frame f (see the module doc)."""
+    """``(F, P)`` bool: performer p is visible on frame f through the level's lens (see
+    the module doc)."""
     track = motion.track
     F = len(track)
     P = len(level.performers)
@@ -93,11 +115,12 @@ def visible_frames(level, motion, aspect: float = WIDESCREEN) -> np.ndarray:
     xz = np.asarray(motion.perf_xz, dtype=np.float64)  # (F, P, 2)
     ys = point_heights(level, motion)  # (F, P, 2)
     R = rotation_matrices(track.yaw, track.pitch, track.roll)
+    lens = lens_named(level.settings.lens)
     vis = np.zeros((F, P), dtype=bool)
     step = max(1, CHUNK_POINTS // P)  # frames per chunk: bounded memory on long fights
     for a in range(0, F, step):
         b = min(F, a + step)
-        inside = _in_frustum_xz(R[a:b], track.pos[a:b], track.hfov[a:b], xz[a:b], ys[a:b], aspect)
+        inside = _in_frustum_xz(R[a:b], track.pos[a:b], track.hfov[a:b], xz[a:b], ys[a:b], aspect, lens)
         fi, pi = np.nonzero(inside.any(axis=2))
         if fi.size == 0:
             continue

@@ -39,6 +39,7 @@ def visibility(r: Replay, frames, p: int) -> np.ndarray:
 
 def why_visible(r: Replay, frame: int, p: int) -> str:
     """Why performer ``p`` is or is not visible on ``frame``, in words."""
+    from ..lens import lens_named
     from ..plan.visibility import in_frustum, occluded, point_heights
 
     sub = _sub_motion(r, np.array([frame]))
@@ -46,7 +47,8 @@ def why_visible(r: Replay, frame: int, p: int) -> str:
     xz = np.asarray(sub.perf_xz, dtype=np.float64)[0, p]
     ys = point_heights(r.level, sub)[0, p]  # (2,)
     pts = np.array([[[[xz[0], ys[0], xz[1]], [xz[0], ys[1], xz[1]]]]])  # (1, 1, 2, 3)
-    inside = in_frustum(sub.track, pts)[0, 0]
+    lens = r.level.settings.lens
+    inside = in_frustum(sub.track, pts, lens=lens_named(lens))[0, 0]
     eye = sub.track.pos[0]
     dx, dz = xz[0] - eye[0], xz[1] - eye[2]
     dist = math.hypot(dx, dz)
@@ -61,7 +63,8 @@ def why_visible(r: Replay, frame: int, p: int) -> str:
         if abs(bearing) > 90:
             return f"behind the camera: {perf.name}{down} is {where}"
         if abs(bearing) > half:
-            return f"outside the frame: {perf.name}{down} is {where} (half the field of view is {half:.0f}°)"
+            lensed = "" if lens == "rectilinear" else f" with the {lens} lens"
+            return f"outside the frame: {perf.name}{down} is {where} (half the field of view is {half:.0f}°{lensed})"
         return f"above or below the frame: {perf.name}{down} is {where}"
     blocked = occluded(r.level.walls, sub.track.pos, xz[None, :], ys[None, :])[0]
     if (inside & ~blocked).any():
