@@ -27,9 +27,8 @@ with ``draw_over(size, state)``, :class:`OverlayLayer`; the window's HUD is one)
 renderer knows nothing of HUDs or apps.
 
 **The lens** is the level's: :meth:`Renderer.set_level` sets :attr:`Renderer.lens` to
-:func:`previs.lens.lens_named` of ``level.settings.lens`` (``rectilinear`` for a level
-without one), so a command's ``--lens`` reaches every renderer by overriding the level's
-setting; assign ``renderer.lens`` (a :class:`previs.lens.Lens`) to draw another. Its
+:func:`previs.lens.lens_named` of ``level.settings.lens``, so a command's ``--lens``
+(:func:`previs.pipeline.load` with ``lens=``) reaches every renderer through the level; assign ``renderer.lens`` (a :class:`previs.lens.Lens`) to draw another. Its
 field of view is the camera's ``hfov`` (the FrameState's, or the free camera's), the
 frame's left and right edges being ``hfov / 2`` off axis. ``rectilinear`` is drawn as it
 always was (one pinhole frustum straight into the target). A wide lens
@@ -114,7 +113,7 @@ class Renderer(RenderTargets):
         """Upload a level's static geometry (first use, or a hot reload)."""
         self._free_level()
         self.level = level
-        self.lens = lens_named(getattr(level.settings, "lens", "rectilinear"))
+        self.lens = lens_named(level.settings.lens)
         diag = math.hypot(max(level.width, 1.0), max(level.depth, 1.0))
         self.far = max(200.0, 2.5 * diag)
         self.fog = (FOG_START, max(90.0, 1.3 * diag))
