@@ -55,13 +55,18 @@ class LensWarp:
         self.atlas_size = (0, 0)
         # (lens, hfov, size, top_first) -> (face rectangles, map texture, its framebuffer)
         self._layouts: dict[tuple, tuple[tuple[FaceRect, ...], int, int]] = {}
+        self._rects: dict[tuple, tuple[FaceRect, ...]] = {}  # (lens, hfov, size) -> rectangles
 
     def rects(self, lens, hfov: float, size: tuple[int, int]) -> tuple[FaceRect, ...]:
-        """The face rectangles of a frame (cached with its map)."""
-        for key, (rects, _, _) in self._layouts.items():
-            if key[:3] == (lens, float(hfov), tuple(size)):
-                return rects
-        return face_layout(lens, float(hfov), tuple(size), QUALITY)
+        """The face rectangles of a frame (:func:`~previs.gl.cube_faces.face_layout`,
+        cached)."""
+        key = (lens, float(hfov), tuple(size))
+        got = self._rects.get(key)
+        if got is None:
+            if len(self._rects) >= _LAYOUTS_KEPT:
+                self._rects.pop(next(iter(self._rects)))
+            got = self._rects[key] = face_layout(lens, float(hfov), tuple(size), QUALITY)
+        return got
 
     def faces(self, lens, cam, size: tuple[int, int], near: float, far: float, clear_rgb) -> list:
         """Bind the atlas, clear it to ``clear_rgb`` and return ``[(FaceRect, view-projection
@@ -82,14 +87,7 @@ class LensWarp:
         :meth:`faces` for ``lens`` at ``hfov`` degrees and ``size``; ``top_first``: the
         atlas and the frame are drawn with the origin at the top left (clip control)."""
         _, map_tex, _ = self._map(lens, hfov, size, top_first)
-        w, h = size
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target_fbo)
-        GL.glViewport(0, 0, w, h)
-        GL.glDisable(GL.GL_DEPTH_TEST)
-        GL.glDisable(GL.GL_BLEND)
-        GL.glDisable(GL.GL_CULL_FACE)
-        p = self._warp_prog
-        p.use()
+        p = _full_frame_pass(self._warp_prog, target_fbo, size)
         GL.glActiveTexture(GL.GL_TEXTURE1)
         GL.glBindTexture(GL.GL_TEXTURE_2D, map_tex)
         GL.glActiveTexture(GL.GL_TEXTURE0)
@@ -120,12 +118,7 @@ class LensWarp:
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo)
         GL.glFramebufferTexture2D(GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_TEXTURE_2D, tex, 0)
         _check_complete(f"the {w}x{h} wide-lens map")
-        GL.glViewport(0, 0, w, h)
-        GL.glDisable(GL.GL_DEPTH_TEST)
-        GL.glDisable(GL.GL_BLEND)
-        GL.glDisable(GL.GL_CULL_FACE)
-        p = self._map_prog
-        p.use()
+        p = _full_frame_pass(self._map_prog, fbo, size)
         GL.glUniform2f(p.loc("u_atlas_size"), float(self.atlas_size[0]), float(self.atlas_size[1]))
         GL.glUniform1f(p.loc("u_aspect"), w / h)
         GL.glUniform1f(p.loc("u_focal"), float(lens.focal(hfov)))
@@ -201,6 +194,18 @@ def _texture(internal, w: int, h: int, fmt, gltype, filt) -> int:
         GL.glTexParameteri(GL.GL_TEXTURE_2D, pname, val)
     GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
     return tex
+
+
+def _full_frame_pass(prog: Program, fbo: int, size: tuple[int, int]) -> Program:
+    """Bind ``fbo`` at ``size`` for one triangle over all of it (no depth, blending or
+    culling) with ``prog`` in use; returns ``prog``."""
+    GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo)
+    GL.glViewport(0, 0, int(size[0]), int(size[1]))
+    GL.glDisable(GL.GL_DEPTH_TEST)
+    GL.glDisable(GL.GL_BLEND)
+    GL.glDisable(GL.GL_CULL_FACE)
+    prog.use()
+    return prog
 
 
 def _check_complete(what: str) -> None:
