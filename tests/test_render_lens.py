@@ -173,3 +173,49 @@ def test_rectilinear_level_draws_no_cube_faces(gl):
         assert r._warp is None and not r.lens.wide
     finally:
         r.close()
+
+
+GL_CHECK_SCRIPT = r"""
+import sys
+import numpy as np
+import OpenGL
+from previs.level.lens_setting import with_lens
+from previs.level.loader import load_level
+from previs.gl.context import create_offscreen_context
+from previs.gl.renderer import Overlays, Renderer
+from previs.gl.view_camera import Camera
+from previs.sim.script import simulate
+assert OpenGL.ERROR_CHECKING
+lv = with_lens(load_level(sys.argv[1]), "actioncam")
+m = simulate(lv)
+with create_offscreen_context():
+    for offscreen in (True, False):
+        r = Renderer(lv, (320, 180), offscreen=offscreen, targets=2 if offscreen else 1)
+        if offscreen:
+            r.draw_top_row_first()
+        for f in (0, 100):
+            r.draw(m.snapshot(f), overlays=Overlays.all(), target=f % r.targets)
+            r.draw(m.snapshot(f), camera=Camera((8.0, 3.0, 9.0), 30.0, -20.0, 5.0, 120.0), show_henry=True)
+            r.read_pixels()
+            if offscreen:
+                r.read_rgba_into(np.empty((180, 320, 4), np.uint8))
+        r.resize((256, 144))
+        r.set_level(with_lens(lv, "equidistant"))
+        r.draw(m.snapshot(5))
+        r.close()
+print("ok")
+"""
+
+
+def test_no_gl_errors_in_wide_frames_with_error_checking_on():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    arena = Path(__file__).parent / "data" / "render" / "arena.tmx"
+    env = {**os.environ, "PREVIS_GL_DEBUG": "1", "SDL_VIDEODRIVER": "offscreen"}
+    r = subprocess.run([sys.executable, "-c", GL_CHECK_SCRIPT, str(arena)], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.strip().endswith("ok")
