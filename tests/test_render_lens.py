@@ -103,10 +103,12 @@ def test_a_straight_edge_bows_by_what_the_lens_formula_predicts(gl, lens_name, h
     assert seen.mean() > 0.98  # the edge runs across the whole frame
     err = np.abs(rows[seen] - pred[seen])
     assert err.max() <= 1.5, (err.max(), np.argmax(err))
-    assert err.mean() <= 0.5
+    # Rounding alone averages 0.25 px; the atlas's texels (1 / 0.7 = 1.4 frame px at the
+    # frame centre) shift the sky's bilinear edge by up to half of one.
+    assert err.mean() <= 0.75
     # Bowed: the edge is many pixels higher in the middle than at the frame's sides (the
     # wall's ends are further away, so lower; a pinhole keeps the edge level here).
-    # Measured 21, 15 and 19 px of a 360-row frame.
+    # Measured 22, 15 and 20 px of a 360-row frame.
     w = SIZE[0]
 
     def bow(r):
@@ -163,6 +165,30 @@ def test_wide_frames_are_the_same_bytes_each_time_and_top_row_first(gl):
     assert (diff > 2).mean() < 0.002
 
 
+@pytest.mark.parametrize("lens_name, hfov, size, faces", [
+    ("actioncam", 121.3, (1280, 720), {0, 1, 2}), ("actioncam", 150.0, (1280, 720), {0, 1, 2}),
+    ("equidistant", 150.0, (1280, 720), {0, 1, 2}), ("equidistant", 150.0, (720, 720), {0, 1, 2, 3, 4}),
+    ("equidistant", 150.0, (720, 1280), {0, 1, 2, 3, 4, 5})])
+def test_face_layout_draws_the_faces_the_frame_looks_through(lens_name, hfov, size, faces):
+    from previs.gl.cube_faces import FACE_ROT, face_layout, face_of
+
+    lens = lens_named(lens_name)
+    rects = face_layout(lens, hfov, size, 0.7)
+    assert {r.face for r in rects} == faces
+    # Every pixel's direction lies inside the rectangle of its face, short of the padding.
+    w, h = size
+    u = (np.arange(0, w, 3) + 0.5) / w * 2 - 1
+    v = ((np.arange(0, h, 3) + 0.5) / h * 2 - 1) * h / w
+    d = lens.unproject(np.stack(np.meshgrid(u, v), -1).reshape(-1, 2), hfov)
+    f = face_of(d)
+    for r in rects:
+        loc = d[f == r.face] @ FACE_ROT[r.face]
+        ab = loc[:, :2] / -loc[:, 2:3]
+        assert (ab[:, 0] > r.a0).all() and (ab[:, 0] < r.a1).all()
+        assert (ab[:, 1] > r.b0).all() and (ab[:, 1] < r.b1).all()
+    assert all(r.x + r.w < n.x for r, n in zip(rects, rects[1:]))  # side by side, apart
+
+
 def test_rectilinear_level_draws_no_cube_faces(gl):
     from previs.gl.renderer import Renderer
 
@@ -199,7 +225,7 @@ with create_offscreen_context():
             r.read_pixels()
             if offscreen:
                 r.read_rgba_into(np.empty((180, 320, 4), np.uint8))
-        r.resize((256, 144))
+        r.resize((144, 256))  # a tall frame: the up, down and back faces too
         r.set_level(with_lens(lv, "equidistant"))
         r.draw(m.snapshot(5))
         r.close()

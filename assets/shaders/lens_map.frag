@@ -14,6 +14,7 @@ uniform vec4 u_k;            // k1..k4 of the polynomial
 uniform mat3 u_face_rot[6];  // camera-from-face rotations (front, right, left, up, down, back)
 uniform vec4 u_bounds[6];    // a0, a1, b0, b1: the face rectangle in tangent units
 uniform vec4 u_rect[6];      // x, y, w, h: its place in the atlas, pixels
+uniform float u_up_ratio;    // cube_faces.UP_RATIO
 uniform int u_flip;          // 1: the atlas was drawn top row first (clip control)
 
 out vec4 frag;
@@ -37,12 +38,12 @@ void main() {
     float r = length(p);
     float t = theta_of(r);
     vec3 d = vec3(p * (r > 0.0 ? sin(t) / r : 1.0), -cos(t));
-    // The face whose axis is nearest: the largest component (ties x, then y, then z, as
-    // cube_faces.face_of).
+    // Up or down when the height is more than u_up_ratio times both horizontal components,
+    // else the larger horizontal component's face (ties x): cube_faces.face_of.
     vec3 ad = abs(d);
     int face;
-    if (ad.x >= ad.y && ad.x >= ad.z) face = d.x > 0.0 ? 1 : 2;
-    else if (ad.y >= ad.z) face = d.y > 0.0 ? 3 : 4;
+    if (ad.y > u_up_ratio * max(ad.x, ad.z)) face = d.y > 0.0 ? 3 : 4;
+    else if (ad.x >= ad.z) face = d.x > 0.0 ? 1 : 2;
     else face = d.z > 0.0 ? 5 : 0;
     vec3 l = d * u_face_rot[face];   // row vector times matrix: the face-local direction
     vec2 ab = l.xy / -l.z;

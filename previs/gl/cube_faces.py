@@ -6,21 +6,27 @@ then looks each frame pixel's direction up on them. Only what the frame uses is 
 each face, the rectangle of its image plane that the frame's directions land on
 (:func:`face_layout`), as an off-centre pinhole frustum, at a resolution matched to the
 lens's own at the frame centre. The 16:9 frame of ``actioncam`` at its preset 121.3° uses
-the front face and the inner ~2/3 of the side faces; ``equidistant`` at 150° reaches
-86° off axis in the corners and so the up and down faces too. The back face is drawn only
-by a lens that sees behind (none of previs's up to 150°).
+the front face and the inner ~2/3 of the side faces; at 150° the side faces reach 86° off
+axis in the corners. The up and down faces are drawn only for a frame that looks more than
+56° up or down (a tall frame: no 16:9 frame up to 150°), the back face only for a lens that
+sees behind (none of previs's).
 
 Faces, in camera space (-Z forward, +X right, +Y up), each a pinhole looking along its
 axis: 0 front (-Z), 1 right (+X), 2 left (-X), 3 up (+Y), 4 down (-Y), 5 back (+Z). A face's
 **tangent coordinates** ``(a, b)`` of a direction ``d`` are ``(d'x, d'y) / -d'z`` with
 ``d' = FACE_ROT[i].T @ d``: a to the face's right, b to its up, the face's own square being
-[-1, 1]². A direction belongs to the face whose axis it is nearest (its largest component),
-the same rule the map shader (``assets/shaders/lens_map.frag``) applies, so neighbouring faces meet exactly at |a| = 1 or
-|b| = 1. Each drawn rectangle reaches :data:`PAD_TEXELS` beyond that seam, so the warp's
+[-1, 1]². A direction belongs to the up or down face when its height component is more
+than :data:`UP_RATIO` times both horizontal ones; else to the front, right, left or back
+face, the larger horizontal component deciding (:func:`face_of`, the rule the map shader
+``assets/shaders/lens_map.frag`` applies too). So the four side faces meet at |a| = 1
+and reach up and down to |b| = :data:`UP_RATIO` (56°); a 16:9 frame up to 150° needs only
+three faces (every face drawn is a pass over the scene: two passes fewer at 150°). Each
+drawn rectangle reaches :data:`PAD_TEXELS` beyond its last direction, so the warp's
 bilinear samples there read drawn pixels, never the atlas's gaps.
 
-Fog stays seamless: both faces' view depths are equal on their shared seam (the direction's
-two largest components are equal there).
+Fog, by view depth along each face's axis, stays seamless between side faces (both depths
+are equal where the two horizontal components are); between a side face and the up or down
+face it steps (a tall frame only).
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ from .view_camera import rotation
 FACE_ROT = np.stack([rotation(0, 0, 0), rotation(-90, 0, 0), rotation(90, 0, 0),
                      rotation(0, 90, 0), rotation(0, -90, 0), rotation(180, 0, 0)])
 """(6, 3, 3) camera-from-face rotations: front, right, left, up, down, back."""
+
+UP_RATIO = 1.5
+"""A direction is drawn from the up (down) face when its height is more than this times
+both its horizontal components (more than 56° up or down of every side face's axis)."""
 
 PAD_TEXELS = 3
 """Texels each drawn face rectangle reaches beyond the last mesh vertex on it: room for
@@ -63,13 +73,14 @@ class FaceRect:
 
 
 def face_of(dirs: np.ndarray) -> np.ndarray:
-    """(...) int face index of camera-space directions (..., 3): the largest component
-    (ties: x before y before z, as the warp shader)."""
+    """(...) int face index of camera-space directions (..., 3): up or down when the height
+    is more than :data:`UP_RATIO` times both horizontal components, else the larger
+    horizontal component's face (ties: x), as the map shader."""
     d = np.asarray(dirs, np.float64)
-    major = np.argmax(np.abs(d), axis=-1)
-    sign = np.take_along_axis(d, major[..., None], -1)[..., 0] > 0
-    table = np.array([[2, 1], [4, 3], [0, 5]])  # (major axis, positive) -> face
-    return table[major, sign.astype(int)]
+    x, y, z = d[..., 0], d[..., 1], d[..., 2]
+    ax, az = np.abs(x), np.abs(z)
+    side = np.where(ax >= az, np.where(x > 0, 1, 2), np.where(z > 0, 5, 0))
+    return np.where(np.abs(y) > UP_RATIO * np.maximum(ax, az), np.where(y > 0, 3, 4), side)
 
 
 def face_layout(lens, hfov: float, size: tuple[int, int], quality: float = 1.0) -> tuple[FaceRect, ...]:
@@ -87,9 +98,9 @@ def face_layout(lens, hfov: float, size: tuple[int, int], quality: float = 1.0) 
     focal = float(lens.focal(hfov))
     density = quality * focal * w / 2.0  # pixels per tangent unit
     # A grid step (in frame units, u across) turns at most 1.1 rad per unit / focal (the
-    # preset's dtheta/dr <= 1.07), and a radian is at most 2 tangent units on a face
-    # (1/cos² 45°).
-    slack = 1.5 * 2.0 * 1.1 * (2.0 * GRID_PX / w) / focal
+    # preset's dtheta/dr <= 1.07), and a radian is at most 1 + UP_RATIO² tangent units on a
+    # face (1/cos² of 56°).
+    slack = 1.5 * (1.0 + UP_RATIO ** 2) * 1.1 * (2.0 * GRID_PX / w) / focal
     pad = PAD_TEXELS / density
     rects: list[FaceRect] = []
     x = 0
@@ -99,8 +110,10 @@ def face_layout(lens, hfov: float, size: tuple[int, int], quality: float = 1.0) 
             continue
         loc = dirs[on] @ FACE_ROT[f]  # the directions in the face's own axes (its axis -Z)
         ab = loc[:, :2] / -loc[:, 2:3]
-        lo = np.maximum(ab.min(0) - slack, -1.0) - pad
-        hi = np.minimum(ab.max(0) + slack, 1.0) + pad
+        # How far the face reaches: side faces |a| <= 1, |b| <= UP_RATIO; up and down 1/UP_RATIO.
+        reach = np.array([1.0, UP_RATIO]) if f in (0, 1, 2, 5) else np.full(2, 1.0 / UP_RATIO)
+        lo = np.maximum(ab.min(0) - slack, -reach) - pad
+        hi = np.minimum(ab.max(0) + slack, reach) + pad
         fw = max(1, int(math.ceil((hi[0] - lo[0]) * density)))
         fh = max(1, int(math.ceil((hi[1] - lo[1]) * density)))
         # The rectangle grows to whole pixels (about its centre) so a texel is square.

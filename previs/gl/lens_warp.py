@@ -12,7 +12,8 @@ The map (one RG32F texel a frame pixel: atlas texture coordinates) is drawn once
 layout (lens, hfov, frame size, row order) by ``assets/shaders/lens_map.frag``: each
 pixel's normalised frame point ``(u, v)`` through the lens model's inverse (the GLSL form
 of :meth:`previs.lens.Lens.theta`: 6 Newton steps for the Kannala-Brandt polynomial) to a
-camera-space direction, the cube face nearest it, and the point on that face's rectangle.
+camera-space direction, the cube face it belongs to (:func:`~previs.gl.cube_faces.face_of`)
+and the point on that face's rectangle.
 Why a map: on llvmpipe the same maths run every frame cost ~10 ms a 1280x720 frame (the
 whole pinhole frame costs about that), and a mesh of 8 px cells carrying the mapping
 per vertex ~18 ms (triangle set-up); reading the map is one coherent texel fetch a pixel
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cube_faces import FACE_ROT, FaceRect, face_layout, face_projection, face_view
+from .cube_faces import FACE_ROT, UP_RATIO, FaceRect, face_layout, face_projection, face_view
 from .glapi import GL, Program, RenderError, delete_vertex_arrays
 
 QUALITY = 0.7
@@ -134,6 +135,7 @@ class LensWarp:
         GL.glUniform4fv(p.loc("u_bounds"), 6, bounds)
         GL.glUniform4fv(p.loc("u_rect"), 6, place)
         GL.glUniform1i(p.loc("u_flip"), 1 if top_first else 0)
+        GL.glUniform1f(p.loc("u_up_ratio"), UP_RATIO)
         GL.glBindVertexArray(self._vao)
         GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
         got = self._layouts[key] = (rects, tex, fbo)
