@@ -64,3 +64,13 @@ def test_replay_takes_lens_and_refuses_a_typo_as_a_usage_error(capsys):
     assert info.value.code == 2
     assert ("--lens 'fisheye' is not a lens model; use one of rectilinear, equidistant, actioncam"
             in capsys.readouterr().err)
+
+
+def test_an_overridden_lens_gives_the_revision_of_a_map_that_says_it(tmp_path):
+    # A printout of a --lens run names the fight as shot with that lens, never the file's
+    # pinhole revision: the same revision as a map with the property set.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain = make_map(tmp_path / "a")
+    said = make_map(tmp_path / "b", props={"lens": "actioncam"})
+    assert revision(pipeline.load(plain, lens="actioncam")) == revision(load_level(said)) != revision(load_level(plain))
