@@ -23,7 +23,10 @@ there is no screen), two targets:
   - *scene, serial*: the scene with ``glFinish`` after every frame.
 - **offscreen** (``previs still``, animatic, report: an FBO, read back by the caller)
   - *empty*: clear; *scene*: draw + ``glFinish``; *scene+read*: draw + ``read_pixels``
-    (what the animatic does per frame).
+    (what the animatic does per frame);
+  - *actioncam 121.3* and *actioncam 150*: the scene through the wide action-cam lens
+    (cube faces drawn and warped, :mod:`previs.gl.lens_warp`) at its preset's field and
+    at the widest; printed as a ratio to *scene* (issue 14's target: at most 2 x).
 
 The window rows are throughput: llvmpipe rasterises one frame on its worker threads while
 Python prepares the next (its queue holds a couple of frames, so the main thread blocks as
@@ -51,6 +54,7 @@ scale is generated in memory: 64 x 64 m, walls and pillars, 100 performers on pa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import random
 import sys
@@ -226,6 +230,15 @@ def main(argv=None) -> int:
     case("offscreen empty", lambda i: clear(off._fbo), False)
     case("offscreen scene", lambda i: off.draw(states[i]), False)
     case("offscreen scene+read", lambda i: (off.draw(states[i]), off.read_pixels()), False)
+    # Wide lenses (issue 14): the same frames through the action-cam lens at its preset's
+    # 121.3° and at the widest 150°, drawn as cube faces and warped (previs.gl.lens_warp).
+    from previs.lens import ACTIONCAM_HFOV, MAX_WIDE_HFOV, lens_named
+
+    wide = Renderer(level, (w, h), offscreen=True)
+    wide.lens = lens_named("actioncam")
+    for hfov in (ACTIONCAM_HFOV, MAX_WIDE_HFOV):
+        wide_states = [dataclasses.replace(s, hfov=hfov) for s in states]
+        case(f"offscreen actioncam {hfov:g}", lambda i, ws=wide_states: wide.draw(ws[i]), False)
     results = run_cases()
     print(f"{'':24s} {'wall':>8s}  {'fps':>7s}  {'ratio':>9s}   {'CPU, all threads':>16s}  {'main thread':>11s}"
           f"  {'median frame':>12s}  {'worst frame':>11s}  {'worst main':>10s}")
@@ -237,12 +250,19 @@ def main(argv=None) -> int:
     still, anim = results["window scene"][0], results["window scene, animated"][0]
     print(f"animated: {anim / still:.2f} x the unanimated scene (wall), "
           f"{results['window scene, animated'][2] / results['window scene'][2]:.2f} x (main thread)")
+    for label in results:
+        if label.startswith("offscreen actioncam"):
+            ratio = results[label][0] / results["offscreen scene"][0]
+            cpu_ratio = results[label][1] / results["offscreen scene"][1]
+            print(f"wide:     {label[10:]}: {ratio:.2f} x the rectilinear offscreen scene (wall), "
+                  f"{cpu_ratio:.2f} x (CPU, all threads); target <= 2 x")
     print(f"machine:  load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     fps = 1 / anim
     ok = fps >= 100
     print(f"target:   window scene, every body animated >= 100 fps: {'met' if ok else 'NOT met'} ({fps:.0f} fps)")
     win.close()
     off.close()
+    wide.close()
     ctx.close()
     return 0 if ok else 1
 

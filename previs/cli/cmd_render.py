@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .options import add_level_job, add_plan_overrides, start_level_job, whole_number
+from .options import add_lens_option, add_level_job, add_plan_overrides, start_level_job, whole_number
 
 HELP = "render the POV animatic (H.264 MP4) with burned-in timecode, shot number and cut flashes"
 
@@ -32,7 +32,8 @@ examples:
   previs render levels/finale.tmx -o finale-small.mp4 --size 640x360
   previs render levels/corridor.tmx --take takes/corridor-20261125-101500.take -o take1.mp4
   previs render levels/chase.tmx -o chase.mp4 --turn-cut-speed 120 --preset veryfast
-  previs render levels/finale.tmx -o finale.mp4 --workers 1 --crf 20"""
+  previs render levels/finale.tmx -o finale.mp4 --workers 1 --crf 20
+  previs render levels/corridor.tmx -o corridor-wide.mp4 --lens actioncam"""
 
 
 def _size(text: str):
@@ -68,6 +69,7 @@ def add_arguments(p) -> None:
                         f"{default_workers()}); the MP4 is the same bytes whatever N is")
     p.add_argument("--no-burnins", action="store_true", help="a clean plate: no timecode, shot, cut or beat burn-ins")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    add_lens_option(p)
     add_plan_overrides(p, safety=True)
 
 

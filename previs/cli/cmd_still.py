@@ -6,7 +6,7 @@ import os
 
 from ..gl.png import save_png
 from .cmd_walk import parse_size
-from .options import number
+from .options import add_lens_option, number
 
 HELP = "render one POV frame offscreen to a PNG"
 
@@ -17,8 +17,9 @@ window and the animatic, the bodies posed as the fight has them then (walk cycle
 clips, falls, held props; Henry's own arms in view). The frame is the one on screen at
 that time (frame f covers [f/fps, (f+1)/fps)).
 
---overlays draws zones (by kind: pyro orange, no-go hatched red, ...) and paths on the
-floor; --hud adds the window's HUD (timecode, shot, cut countdown, beats, safety
+--lens draws through another lens than the level's (rectilinear, equidistant,
+actioncam; the level's hfov). --overlays draws zones (by kind: pyro orange, no-go hatched
+red, ...) and paths on the floor; --hud adds the window's HUD (timecode, shot, cut countdown, beats, safety
 warnings, minimap). The PNG is written atomically.
 
 No display is needed: with no screen, SDL's offscreen driver and Mesa's software
@@ -28,6 +29,7 @@ EPILOG = """\
 examples:
   previs still levels/corridor.tmx --time 12.5 -o corridor-12s.png
   previs still levels/finale.tmx --time 30 -o finale.png --size 1920x1080 --hud --overlays
+  previs still levels/corridor.tmx --time 12.5 -o corridor-wide.png --lens actioncam
   previs still levels/corridor.tmx --take takes/corridor-20261125-101500.take --time 4 -o take.png"""
 
 
@@ -40,6 +42,7 @@ def add_arguments(p):
     p.add_argument("--take", metavar="FILE", help="a take recorded with 'previs walk' instead of the scripted camera")
     p.add_argument("--overlays", action="store_true", help="draw zones and paths on the floor")
     p.add_argument("--hud", action="store_true", help="draw the window's HUD over the frame")
+    add_lens_option(p)
 
 
 def run(args) -> int:
@@ -50,7 +53,7 @@ def run(args) -> int:
     from ..terminal import warner
 
     check_output_target(args.output, {"the level": args.level, "the take": args.take})
-    level = pipeline.load(args.level)
+    level = pipeline.load(args.level, lens=args.lens)
     for n in level.notices:  # a level's warnings come first in every command that loads it
         warner("still")(n)
     motion = pipeline.replay(level, args.take,

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from .options import number
+from .options import add_lens_option, number
 
 HELP = "open the first-person window: watch or walk the fight, scrub, record takes"
 
@@ -43,6 +43,7 @@ examples:
   previs walk levels/corridor.tmx
   previs walk levels/finale.tmx --mode walk --size 1920x1080 --fullscreen
   previs walk levels/corridor.tmx --start 12.5 --overlays
+  previs walk levels/corridor.tmx --lens actioncam
   previs walk levels/corridor.tmx --take takes/corridor-20261125-101500.take
   previs walk levels/corridor.tmx --headless --frames 48 --start 3 --screenshot shot.png"""
 
@@ -76,6 +77,7 @@ def add_arguments(p):
                    help="folder for recorded takes (default ./takes)")
     p.add_argument("--sensitivity", type=number("--sensitivity", lo=0, hi=10, lo_open=True, example="0.15", note="degrees per pixel"), default=None, metavar="DEG",
                    help="mouse look, degrees per pixel (default 0.15)")
+    add_lens_option(p)
     g = p.add_argument_group("headless runs (tests, screenshots)")
     g.add_argument("--headless", action="store_true",
                    help="no window: render offscreen on a simulated clock (one tick per frame); needs --frames")
@@ -100,6 +102,7 @@ def run(args) -> int:
 
     app = App(args.level, size=args.size, mode=args.mode, fullscreen=args.fullscreen, takes_dir=args.takes,
               sensitivity=args.sensitivity, overlays=args.overlays, start_time=args.start, take=args.take,
+              lens=args.lens,
               echo=lambda m: print(m, file=sys.stderr if m.startswith("previs walk: warning") else sys.stdout,
                                    flush=True))
     with app:

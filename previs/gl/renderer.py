@@ -25,6 +25,17 @@ lines as the only real per-pixel maths.
 Then translucent overlays, then the layers handed to :meth:`Renderer.draw` (any object
 with ``draw_over(size, state)``, :class:`OverlayLayer`; the window's HUD is one). The
 renderer knows nothing of HUDs or apps.
+
+**The lens** is the level's: :meth:`Renderer.set_level` sets :attr:`Renderer.lens` to
+:func:`previs.lens.lens_named` of ``level.settings.lens``, so a command's ``--lens``
+(:func:`previs.pipeline.load` with ``lens=``) reaches every renderer through the level; assign ``renderer.lens`` (a :class:`previs.lens.Lens`) to draw another. Its
+field of view is the camera's ``hfov`` (the FrameState's, or the free camera's), the
+frame's left and right edges being ``hfov / 2`` off axis. ``rectilinear`` is drawn as it
+always was (one pinhole frustum straight into the target). A wide lens
+(``equidistant``, ``actioncam``) draws the same scene pass once per cube face the frame
+needs, into an atlas, and warps it into the target (:mod:`previs.gl.lens_warp`): bodies,
+props, Henry's arms, walls, floor and floor overlays all go through the warp; the layers
+are drawn after it, unwarped, in screen space.
 """
 
 from __future__ import annotations
@@ -35,9 +46,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..lens import Lens, lens_named
 from ..level.model import Level
 from . import level_meshes, overlay_mesh
 from .body_draw import BodyDrawer
+from .lens_warp import LensWarp
 from .render_targets import RenderTargets
 from .layers import NO_OVERLAYS, OverlayLayer, Overlays  # noqa: F401  (re-exported)
 from .view_camera import NEAR, Camera, view_projection
@@ -46,6 +59,7 @@ from .glapi import GL, Program, RenderError, attrib, delete_buffers, delete_vert
 if TYPE_CHECKING:
     from ..pose.frame import FramePoses
 
+RECTILINEAR = Lens()
 SKY = (0.50, 0.56, 0.63)  # dusk blue-grey: walls (mid tones) and red/orange bodies stand out
 FOG_START = 30.0  # metres: beyond this, things fade toward the sky colour (depth cue)
 
@@ -88,6 +102,8 @@ class Renderer(RenderTargets):
                 self._make_fbo()
             self._fbo = self._fbos[0]
         self._body = BodyDrawer()
+        self._warp: LensWarp | None = None  # made on the first wide-lens frame
+        self.lens: Lens = RECTILINEAR
         self.level: Level | None = None
         self.set_level(level)
 
@@ -97,6 +113,7 @@ class Renderer(RenderTargets):
         """Upload a level's static geometry (first use, or a hot reload)."""
         self._free_level()
         self.level = level
+        self.lens = lens_named(level.settings.lens)
         diag = math.hypot(max(level.width, 1.0), max(level.depth, 1.0))
         self.far = max(200.0, 2.5 * diag)
         self.fog = (FOG_START, max(90.0, 1.3 * diag))
@@ -210,16 +227,39 @@ class Renderer(RenderTargets):
             self._fbo = self._fbos[target]
         cam = camera if camera is not None else Camera.from_frame(state)
         w, h = self.size
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self._fbo)
-        GL.glViewport(0, 0, w, h)
-        GL.glClearColor(SKY[0], SKY[1], SKY[2], 1.0)
-        GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
+        scene = (state, poses, overlays, show_henry, camera is None)
+        if self.lens.wide:
+            if self._warp is None:
+                self._warp = LensWarp()
+            faces = self._warp.faces(self.lens, cam, self.size, NEAR, self.far, SKY)
+            for rect, vp in faces:
+                GL.glViewport(rect.x, rect.y, rect.w, rect.h)
+                self._scene_state()
+                self._draw_scene(vp, cam, *scene)
+            self._warp.warp(self.lens, cam.hfov, self.size, self._fbo, self._top_first)
+        else:
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self._fbo)
+            GL.glViewport(0, 0, w, h)
+            GL.glClearColor(SKY[0], SKY[1], SKY[2], 1.0)
+            GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
+            self._scene_state()
+            self._draw_scene(view_projection(cam, w / h, NEAR, self.far), cam, *scene)
+        GL.glBindVertexArray(0)
+        for layer in layers:
+            layer.draw_over(self.size, state)
+
+    @staticmethod
+    def _scene_state() -> None:
         GL.glEnable(GL.GL_DEPTH_TEST)
         GL.glDepthFunc(GL.GL_LESS)
         GL.glDepthMask(GL.GL_TRUE)
         GL.glDisable(GL.GL_BLEND)
         GL.glEnable(GL.GL_CULL_FACE)
-        vp = view_projection(cam, w / h, NEAR, self.far)
+
+    def _draw_scene(self, vp, cam: Camera, state, poses, overlays: Overlays, show_henry: bool,
+                    first_person: bool) -> None:
+        """The world through one view-projection ``vp`` (float32 4x4) into the bound
+        framebuffer and viewport: bodies, walls, floor, floor overlays."""
         planes = _frustum_planes(vp)
         eye = tuple(float(v) for v in cam.eye)
         eye_a = np.asarray(eye)
@@ -230,7 +270,7 @@ class Renderer(RenderTargets):
         prog.use()
         set_mat4(prog, "u_viewproj", vp)
         self._common_uniforms(prog, eye)
-        self._body.draw(prog, state, poses, planes, eye_a, show_henry, first_person=camera is None)
+        self._body.draw(prog, state, poses, planes, eye_a, show_henry, first_person=first_person)
 
         # Wall chunks in view, nearest first.
         if self._wall_count:
@@ -272,10 +312,6 @@ class Renderer(RenderTargets):
                 GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
                 GL.glDepthMask(GL.GL_TRUE)
 
-        GL.glBindVertexArray(0)
-        for layer in layers:
-            layer.draw_over(self.size, state)
-
     def _visible_chunks(self, planes: np.ndarray, eye: np.ndarray) -> list[tuple[int, int]]:
         """(first index, count) of the wall chunks whose boxes touch the view, nearest first."""
         d = self._chunk_corners @ planes.T  # (C, 8, 5)
@@ -298,6 +334,9 @@ class Renderer(RenderTargets):
         self._free_level()
         self.level = None
         self._body.close()
+        if self._warp is not None:
+            self._warp.close()
+            self._warp = None
         for p in self._programs.values():
             p.delete()
         self._free_targets()

@@ -62,15 +62,20 @@ class App:
                  size: tuple[int, int] = (1280, 720), mode: str = "watch", fullscreen: bool = False,
                  takes_dir: str | os.PathLike = "takes", loader=None, sensitivity: float | None = None,
                  overlays: bool = False, start_time: float = 0.0, vsync: bool = True, echo=None,
-                 on_draw=None, take: str | os.PathLike | None = None):
+                 on_draw=None, take: str | os.PathLike | None = None, lens: str | None = None):
         if mode not in MODES:
             raise PrevisError(f"--mode {mode!r}: choose one of {', '.join(MODES)}.")
         self.level_path = os.fspath(level_path) if level_path is not None else None
         self._loader = loader
+        self._lens = lens  # --lens: replaces the level's lens on every (re)load
         if level is None:
             if self.level_path is None:
                 raise ValueError("App needs a level_path or a level")
             level = self._load(self.level_path)
+        elif lens is not None:
+            from ..level.lens_setting import with_lens
+
+            level = with_lens(level, lens)
         self.echo = echo or (lambda msg: print(msg, flush=True))
         # A recorded take to watch instead of the scripted camera (read once; replayed on
         # each version of the level it still matches).
@@ -153,11 +158,11 @@ class App:
     # -- level -----------------------------------------------------------------------------
 
     def _load(self, path):
-        if self._loader is not None:
-            return self._loader(path)
+        from ..level.lens_setting import with_lens
         from ..level.loader import load_level
 
-        return load_level(path)
+        level = (self._loader or load_level)(path)
+        return level if self._lens is None else with_lens(level, self._lens)
 
     def _set_level(self, level) -> None:
         self.level = level
