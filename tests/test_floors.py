@@ -65,3 +65,79 @@ def test_a_bad_rise_to_is_refused_with_the_fix(tmp_path):
         load_level(make_map(tmp_path, tilesets=TILESET, layers=floor_layer(grid)))
     assert "rise_to = 'up' is not a direction" in str(e.value)
     assert "north, east, south, west" in str(e.value)
+
+
+# --------------------------------------------------------------------------------------
+# Henry's camera and the bodies follow the floor
+# --------------------------------------------------------------------------------------
+TREAD, RISER = 0.28, 0.18
+
+
+def stair_walls(cols: int = 30, rows: int = 6, landing_from: int = 11):
+    """Ten 0.18 m steps on 0.28 m treads rising east (columns 1..10: one step per cell),
+    a landing at 1.8 m from column ``landing_from``; cell = the tread."""
+    import levelkit
+    from previs.level.floors import Floors
+
+    w = levelkit.walls(rows=rows, cols=cols, cell=TREAD)
+    e = np.zeros((rows, cols))
+    for k in range(1, 11):
+        e[:, k] = RISER * k
+    e[:, landing_from:] = 10 * RISER
+    z = np.zeros((rows, cols))
+    floors = Floors(elevation=e, rise=z, rise_to=np.zeros((rows, cols), np.int8),
+                    steps=np.zeros((rows, cols), np.int16), cell=TREAD)
+    import dataclasses
+
+    return dataclasses.replace(w, floors=floors)
+
+
+def climb(speed: float = 1.4):
+    import levelkit
+    from previs.sim.script import simulate
+
+    z = 3 * TREAD + 0.14
+    walk = levelkit.path(10, (0.14, z), (14 * TREAD + 0.14, z))
+    lv = levelkit.level(levelkit.henry((0.14, z), path=walk, speed=speed, start=1.0, heading=-90.0),
+                        walls_=stair_walls(), duration=5.0, stabilise=1.0)
+    return lv, simulate(lv)
+
+
+def test_walking_up_ten_steps_lifts_the_camera_1_8_m_without_a_jump():
+    lv, m = climb()
+    y = m.track.pos[:, 1]
+    start = lv.settings.eye_height - lv.settings.rig_height
+    assert y[0] == start  # on the ground floor, head level: the mount's height exactly
+    assert abs(y[-1] - (start + 1.8)) < 1e-12  # standing on the landing: 1.8 m higher
+    jumps = np.abs(np.diff(y))
+    assert jumps.max() <= 0.04
+    assert jumps.max() > 0.035  # the climb's mean is 3.75 cm a frame: it is really climbing
+    # the feet: Henry's floor rises the same 1.8 m
+    assert m.henry_floor[0] == 0.0 and abs(m.henry_floor[-1] - 1.8) < 1e-12
+
+
+def test_a_flat_level_keeps_the_camera_at_the_mount_height():
+    import levelkit
+    from previs.sim.script import simulate
+
+    walk = levelkit.path(10, (2.0, 2.0), (8.0, 2.0))
+    lv = levelkit.level(levelkit.henry((2.0, 2.0), path=walk), duration=5.0)
+    assert np.all(simulate(lv).track.pos[:, 1] == lv.settings.eye_height - lv.settings.rig_height)
+
+
+def test_a_performer_on_the_landing_stands_on_it():
+    import dataclasses
+
+    import levelkit
+    from previs.pose.evaluate import BodyPoses
+    from previs.sim.script import simulate
+
+    goon = levelkit.performer(2, "Goon", (20 * TREAD, 3 * TREAD))  # on the landing
+    lv = levelkit.level(levelkit.henry((0.14, 0.5), heading=-90.0), performers=[goon],
+                        walls_=stair_walls(), duration=2.0)
+    flat = dataclasses.replace(lv, walls=dataclasses.replace(lv.walls, floors=None))
+    up = BodyPoses(simulate(lv)).at(10).world
+    down = BodyPoses(simulate(flat)).at(10).world
+    lift = up[0, :, 1, 3] - down[0, :, 1, 3]  # every joint of the performer
+    assert np.allclose(lift, 1.8, atol=1e-9)
+    assert np.allclose(up[1, :, 1, 3], down[1, :, 1, 3], atol=1e-9)  # Henry on the ground floor
