@@ -141,3 +141,66 @@ def test_a_performer_on_the_landing_stands_on_it():
     lift = up[0, :, 1, 3] - down[0, :, 1, 3]  # every joint of the performer
     assert np.allclose(lift, 1.8, atol=1e-9)
     assert np.allclose(up[1, :, 1, 3], down[1, :, 1, 3], atol=1e-9)  # Henry on the ground floor
+
+
+# --------------------------------------------------------------------------------------
+# Sight lines over floors
+# --------------------------------------------------------------------------------------
+def landing_walls(elevation: float, parapet: float | None = None, cols: int = 12, rows: int = 6):
+    """A landing ``elevation`` m high over columns 0..4 (x 0..5 m), ground beyond; with a
+    ``parapet`` m wall block on its edge cells (column 4)."""
+    import dataclasses
+
+    import levelkit
+    from previs.level.floors import Floors
+
+    w = levelkit.walls(rows=rows, cols=cols, solid_cells=[(r, 4) for r in range(rows)] if parapet else (),
+                       height=parapet or 3.0)
+    e = np.zeros((rows, cols))
+    e[:, :5] = elevation
+    z = np.zeros((rows, cols))
+    floors = Floors(elevation=e, rise=z, rise_to=np.zeros((rows, cols), np.int8),
+                    steps=np.zeros((rows, cols), np.int16), cell=1.0)
+    return dataclasses.replace(w, floors=floors)
+
+
+def seen(walls, eye_x, eye_y, x):
+    """Chest and head (1.35, 1.71 m over the ground) of a performer at ``(x, 3)`` are
+    hidden from an eye at ``(eye_x, eye_y, 3)``, per point."""
+    from previs.level.sightlines import occluded
+
+    return ~occluded(walls, np.array([[eye_x, eye_y, 3.0]]), np.array([[x, 3.0]]), np.array([[1.35, 1.71]]))[0]
+
+
+def test_a_wall_on_a_landing_hides_a_performer_below_it():
+    # Henry's eye 1.6 m over a 1 m stage at x = 1.5; a 1.3 m parapet stands on the stage's
+    # edge (top 2.3 m): the line to the chest of a performer 4 m below the edge passes at
+    # 2.02 m there, to his head at 2.19 m: both under the parapet's top.
+    on_stage = landing_walls(1.0, parapet=1.3)
+    assert seen(on_stage, 1.5, 2.6, 9.0).tolist() == [False, False]
+    # The same parapet on a flat floor (top 1.3 m) under an eye at 1.6 m hides neither.
+    import dataclasses
+
+    flat = dataclasses.replace(on_stage, floors=None)
+    assert seen(flat, 1.5, 1.6, 9.0).tolist() == [True, True]
+    # The stage without its parapet: its edge (1 m) is under both lines.
+    assert seen(landing_walls(1.0), 1.5, 2.6, 9.0).tolist() == [True, True]
+
+
+def test_a_landing_edge_hides_a_performer_below_it_in_the_plan():
+    import dataclasses
+
+    import levelkit
+    from previs.plan.visibility import visible_frames
+    from previs.sim.script import simulate
+
+    goon = levelkit.performer(2, "Goon", (5.5, 3.0))  # on the ground, 0.5 m from a 3 m landing
+    look = levelkit.beat(3, 0.0, 1, "look", 2, duration=0.5)
+    lv = levelkit.level(levelkit.henry((2.0, 3.0), heading=-90.0), performers=[goon], beats=[look],
+                        walls_=landing_walls(3.0), duration=2.0)
+    m = simulate(lv)
+    assert np.all(m.henry_floor == 3.0) and np.all(m.track.pos[:, 1] > 4.4)  # his lens over the landing
+    assert m.track.pitch[-1] < -40.0  # he looks down over the edge at the goon's chest
+    assert not visible_frames(lv, m).any()  # the landing's edge is in the way on every frame
+    flat = dataclasses.replace(lv, walls=dataclasses.replace(lv.walls, floors=None))
+    assert visible_frames(flat, simulate(flat))[12:].all()  # no landing: in view once he looks

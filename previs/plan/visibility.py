@@ -99,9 +99,13 @@ def _in_frustum_xz(R: np.ndarray, pos: np.ndarray, hfov: np.ndarray, xz: np.ndar
 
 
 def point_heights(level, motion) -> np.ndarray:
-    """``(F, P, 2)`` heights (m) of each performer's two test points on every frame."""
+    """``(F, P, 2)`` heights (m, y up) of each performer's two test points on every frame
+    (over the floor the performer stands on: ``motion.perf_floor``)."""
     h = np.array([p.height for p in level.performers], dtype=np.float64)
-    return target_heights(h[None, :], motion.perf_down)
+    ys = target_heights(h[None, :], motion.perf_down)
+    if level.walls.floors is not None:  # above the floor each performer stands on
+        ys = ys + motion.perf_floor[..., None]
+    return ys
 
 
 def visible_frames(level, motion, aspect: float = WIDESCREEN) -> np.ndarray:
