@@ -204,3 +204,25 @@ def test_a_landing_edge_hides_a_performer_below_it_in_the_plan():
     assert not visible_frames(lv, m).any()  # the landing's edge is in the way on every frame
     flat = dataclasses.replace(lv, walls=dataclasses.replace(lv.walls, floors=None))
     assert visible_frames(flat, simulate(flat))[12:].all()  # no landing: in view once he looks
+
+
+# --------------------------------------------------------------------------------------
+# previs check: a step too high for a path
+# --------------------------------------------------------------------------------------
+def test_a_path_up_a_landing_face_is_named_with_the_cell(tmp_path):
+    from tmxkit import HENRY, obj
+
+    grid = np.zeros((5, 6), int)
+    grid[:, 3:] = 2  # a 1.8 m landing from column 3 east
+    grid[4, 2] = 3  # row 4: a stair rising east from 0 to 1.8 m in column 2
+    objects = (HENRY
+               + obj(2, "path", "up the face", 16, 48, shape='<polyline points="0,0 128,0"/>')  # row 1
+               + obj(3, "path", "up the stairs", 16, 144, shape='<polyline points="0,0 128,0"/>')  # row 4
+               + obj(4, "path", "down", 176, 80, shape='<polyline points="0,0 -128,0"/>'))  # row 2, westward
+    level = load_level(make_map(tmp_path, objects=objects, tilesets=TILESET, layers=floor_layer(grid)))
+    notes = [n for n in level.notices if "with no stairs" in n]
+    assert len(notes) == 2, level.notices
+    assert ("object 2 'up the face' (path): climbs 1.80 m from column 2, row 1 into column 3, row 1 "
+            "(x 3-4 m, z 1-2 m) with no stairs, a step over 0.5 m") in notes[0]
+    assert "paint stair or ramp tiles (`rise`, `rise_to`)" in notes[0]
+    assert "object 4 'down' (path): drops 1.80 m from column 3, row 2 into column 2, row 2" in notes[1]

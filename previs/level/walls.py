@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .diagnostics import Problems, describe
+from .floor_checks import path_climb_notices
 from .floors import FloorGrid, floor_tile
 from .model import Walls
 from .props import Props, parse_color
@@ -232,7 +233,9 @@ def crossed_cells(p0: tuple[float, float], p1: tuple[float, float], cell: float,
 
 
 def path_wall_notices(level_paths, walls: Walls, by_id: dict[int, RawObject], problems: Problems) -> None:
-    """A notice per scripted path that passes through wall blocks, naming the cells."""
+    """A notice per scripted path that passes through wall blocks, naming the cells (and,
+    on floors with height, per path that climbs a step too high: :mod:`.floor_checks`)."""
+    path_climb_notices(level_paths, walls, by_id, problems)
     cell, rows, cols = walls.cell, walls.rows, walls.cols
     if not level_paths or not walls.solid.any():
         return
