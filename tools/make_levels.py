@@ -1987,7 +1987,7 @@ def build_stairwell(rng: random.Random) -> LevelSpec:
     g2 = goon("Goon 2", "bat", [(9.5, 2.5), (8.0, 4.5), (6.3, 4.5)], 1.4, 2, T2, color=(150, 40, 110))
     # Goon 3 (pipe) follows Henry up the flight and comes at his back: the whip.
     T3 = T2 + 3.0
-    g3 = goon("Goon 3", "pipe", [(10.5, 13.5), (3.0, 10.5), (3.0, 5.5), (4.5, 4.5)], 1.6, 3, T3, color=(90, 120, 60))
+    g3 = goon("Goon 3", "pipe", [(10.5, 13.5), (6.0, 9.8), (3.0, 9.8), (3.0, 5.5), (4.5, 4.5)], 1.6, 4, T3, color=(90, 120, 60))
 
     beat(1.0, henry, "look", g1, 1.2, "hears Goon 1 on the ground floor (slow, no cut)")
     beat(T1 - 0.2, g1, "hit", henry, 0.5, "knife slash")
