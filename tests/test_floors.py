@@ -226,3 +226,30 @@ def test_a_path_up_a_landing_face_is_named_with_the_cell(tmp_path):
             "(x 3-4 m, z 1-2 m) with no stairs, a step over 0.5 m") in notes[0]
     assert "paint stair or ramp tiles (`rise`, `rise_to`)" in notes[0]
     assert "object 4 'down' (path): drops 1.80 m from column 3, row 2 into column 2, row 2" in notes[1]
+
+
+# --------------------------------------------------------------------------------------
+# Drawing: landings and stairs in the wall mesh
+# --------------------------------------------------------------------------------------
+def test_a_stair_tile_draws_its_steps_and_a_landing_its_box():
+    import dataclasses
+
+    import levelkit
+    from previs.gl.level_meshes import wall_mesh_chunked
+    from previs.level.floors import DIRECTIONS, Floors
+
+    rows, cols = 4, 4
+    e, rise = np.zeros((rows, cols)), np.zeros((rows, cols))
+    to, steps = np.zeros((rows, cols), np.int8), np.zeros((rows, cols), np.int16)
+    rise[2, 1], to[2, 1], steps[2, 1] = 0.9, DIRECTIONS.index("north"), 5  # z 2..3 climbs to z 2
+    e[1, 1] = 0.9  # a landing at 0.9 m north of it
+    w = dataclasses.replace(levelkit.walls(rows=rows, cols=cols), floors=Floors(e, rise, to, steps, 1.0))
+    m = wall_mesh_chunked(w)
+    quads = m.vertices.reshape(-1, 4, 9)
+    up = quads[np.all(quads[:, :, 4] > 0.99, axis=1)]  # faces whose normal is +y: the treads and the landing's top
+    tops = sorted({round(float(q[0, 1]), 3) for q in up})
+    assert tops == [0.18, 0.36, 0.54, 0.72, 0.9]  # five 0.18 m steps, the last flush with the landing
+    tread_z = sorted(round(float(q[:, 2].min()), 3) for q in up if q[0, 1] < 0.89)
+    assert tread_z == [2.2, 2.4, 2.6, 2.8]  # 0.2 m treads climbing north (toward z = 2)
+    # 5 treads + 5 risers + 10 sides + 1 back for the stair; the landing: its top and 4 sides
+    assert len(quads) == 21 + 5

@@ -45,14 +45,6 @@ class Floors:
         for a in (self.elevation, self.rise, self.rise_to, self.steps):
             a.flags.writeable = False
 
-    @property
-    def rows(self) -> int:
-        return int(self.elevation.shape[0])
-
-    @property
-    def cols(self) -> int:
-        return int(self.elevation.shape[1])
-
     @cached_property
     def low(self) -> np.ndarray:
         """(rows, cols) m: the lowest floor point of each cell (a ramp's low edge): the
@@ -67,12 +59,11 @@ class Floors:
     def cells(self, x, z) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(row, col, inside)`` int64/int64/bool arrays of the cells holding points
         ``(x, z)`` (any equal shapes); ``row``/``col`` are clipped into the grid."""
-        u = np.asarray(x, np.float64) / self.cell
-        v = np.asarray(z, np.float64) / self.cell
-        c = np.floor(u)
-        r = np.floor(v)
-        inside = (c >= 0) & (c < self.cols) & (r >= 0) & (r < self.rows)
-        return (np.clip(r, 0, self.rows - 1).astype(np.int64), np.clip(c, 0, self.cols - 1).astype(np.int64), inside)
+        rows, cols = self.elevation.shape
+        c = np.floor(np.asarray(x, np.float64) / self.cell)
+        r = np.floor(np.asarray(z, np.float64) / self.cell)
+        inside = (c >= 0) & (c < cols) & (r >= 0) & (r < rows)
+        return (np.clip(r, 0, rows - 1).astype(np.int64), np.clip(c, 0, cols - 1).astype(np.int64), inside)
 
     def height_at(self, x, z) -> np.ndarray:
         """The floor's height (m) under ground points ``(x, z)`` m, any (equal) shapes:
