@@ -253,3 +253,12 @@ def test_a_stair_tile_draws_its_steps_and_a_landing_its_box():
     assert tread_z == [2.2, 2.4, 2.6, 2.8]  # 0.2 m treads climbing north (toward z = 2)
     # 5 treads + 5 risers + 10 sides + 1 back for the stair; the landing: its top and 4 sides
     assert len(quads) == 21 + 5
+
+
+def test_a_misspelt_floor_property_is_a_look_alike_warning(tmp_path):
+    tiles = TILESET.replace('name="elevation" type="float" value="1.8"', 'name="elevaton" type="float" value="1.8"')
+    grid = np.zeros((5, 6), int)
+    grid[0, 0] = 2
+    level = load_level(make_map(tmp_path, tilesets=tiles, layers=floor_layer(grid)))
+    assert any("elevaton" in n and "elevation" in n for n in level.notices), level.notices
+    assert level.walls.floors is None  # the misspelt tile raises nothing
