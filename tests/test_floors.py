@@ -262,3 +262,22 @@ def test_a_misspelt_floor_property_is_a_look_alike_warning(tmp_path):
     level = load_level(make_map(tmp_path, tilesets=tiles, layers=floor_layer(grid)))
     assert any("elevaton" in n and "elevation" in n for n in level.notices), level.notices
     assert level.walls.floors is None  # the misspelt tile raises nothing
+
+
+def test_a_look_at_someone_below_the_landing_edge_is_a_hidden_look():
+    import dataclasses
+
+    import levelkit
+    from previs.level.diagnostics import Problems
+    from previs.level.slips import hidden_looks
+
+    goon = levelkit.performer(2, "Goon", (5.5, 3.0))  # on the ground, 0.5 m from a 3 m landing
+    look = levelkit.beat(3, 0.5, 1, "look", 2, duration=0.5)
+    lv = levelkit.level(levelkit.henry((2.0, 3.0), heading=-90.0), performers=[goon], beats=[look],
+                        walls_=landing_walls(3.0), duration=2.0)
+    flat = dataclasses.replace(lv, walls=dataclasses.replace(lv.walls, floors=None))
+    for level, hidden in ((lv, True), (flat, False)):
+        problems = Problems("test.tmx")
+        hidden_looks(problems, lambda b: f"beat {b.id}", level)
+        notes = [str(n) for n in problems.notices]
+        assert any("walls hide Goon from Henry's eyes for the whole look" in n for n in notes) == hidden, notes
