@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<tileset version="1.8" tiledversion="1.8.2" name="previs-walls" tilewidth="32" tileheight="32" tilecount="8" columns="8">
- <image source="previs-walls.png" width="256" height="32"/>
+<tileset version="1.8" tiledversion="1.8.2" name="previs-walls" tilewidth="32" tileheight="32" tilecount="11" columns="11">
+ <image source="previs-walls.png" width="352" height="32"/>
  <tile id="0">
   <properties>
    <property name="color" type="color" value="#ff80807c"/>
@@ -44,6 +44,29 @@
  <tile id="7">
   <properties>
    <property name="color" type="color" value="#ff303236"/>
+  </properties>
+ </tile>
+ <tile id="8">
+  <properties>
+   <property name="color" type="color" value="#ff78746c"/>
+   <property name="elevation" type="float" value="1.8"/>
+  </properties>
+ </tile>
+ <tile id="9">
+  <properties>
+   <property name="color" type="color" value="#ff847e74"/>
+   <property name="rise" type="float" value="0.9"/>
+   <property name="rise_to" value="north"/>
+   <property name="steps" type="int" value="5"/>
+  </properties>
+ </tile>
+ <tile id="10">
+  <properties>
+   <property name="color" type="color" value="#ff847e74"/>
+   <property name="elevation" type="float" value="0.9"/>
+   <property name="rise" type="float" value="0.9"/>
+   <property name="rise_to" value="north"/>
+   <property name="steps" type="int" value="5"/>
   </properties>
  </tile>
 </tileset>

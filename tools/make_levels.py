@@ -9,15 +9,16 @@
 What it writes, all under ``levels/``:
 
 - ``previs-walls.tsx`` + ``previs-walls.png``: the external tileset. Wall tiles carry
-  ``height`` (float, metres) and ``color`` (color); floor tiles carry ``color`` only (for
-  art layers). The PNG is generated here (flat colours, 32 px tiles).
+  ``height`` (float, metres) and ``color`` (color); floor tiles carry ``color`` (for art
+  layers), the landing and stair tiles also ``elevation``, ``rise``, ``rise_to`` and
+  ``steps`` (floors with height). The PNG is generated here (flat colours, 32 px tiles).
 - ``templates/goon.tx`` (a point performer) and ``templates/boss.tx`` (an ellipse
   performer): object templates with default properties.
 - ``previs.tiled-project`` (custom types for Tiled 1.8+: classes ``henry``, ``performer``,
   ``path``, ``beat``, ``zone``, ``mark`` and the enum ``ZoneKind``) and ``previs-objecttypes.xml``
   (the same classes as Tiled 1.8's object types, which is what makes Tiled 1.8 fill in an
   object's properties when you set its Type; Tiled 1.9+ imports it into the project).
-- ``corridor.tmx``, ``chase.tmx``, ``finale.tmx``: the three fights.
+- ``corridor.tmx``, ``chase.tmx``, ``finale.tmx``, ``stairwell.tmx``: the four fights.
 
 Maps, tilesets and templates are built with ``xml.etree.ElementTree``. Each map and the
 tileset are then re-saved through real Tiled (``tiled --export-map`` / ``--export-tileset``,
@@ -87,6 +88,7 @@ class TileType:
     color: tuple[int, int, int]
     height: float | None  # None: a floor tile (art only)
     pattern: str  # how the PNG tile is drawn
+    floor: tuple = ()  # a floor tile with height: its (name, type, value) properties
 
 
 TILES = [
@@ -98,8 +100,15 @@ TILES = [
     TileType(5, "floor concrete", (74, 74, 72), None, "floor"),
     TileType(6, "floor tiles", (106, 98, 88), None, "checker"),
     TileType(7, "floor asphalt", (48, 50, 54), None, "floor"),
+    # Floors with height (docs/level-format.md, "Floors with height"): a landing 1.8 m up
+    # and the two halves of a flight of ten 0.18 m steps climbing to it northward.
+    TileType(8, "landing 1.8 m", (120, 116, 108), None, "floor", (("elevation", "float", 1.8),)),
+    TileType(9, "stairs north 0-0.9 m", (132, 126, 116), None, "stairs",
+             (("rise", "float", 0.9), ("rise_to", "string", "north"), ("steps", "int", 5))),
+    TileType(10, "stairs north 0.9-1.8 m", (132, 126, 116), None, "stairs",
+             (("elevation", "float", 0.9), ("rise", "float", 0.9), ("rise_to", "string", "north"), ("steps", "int", 5))),
 ]
-CONCRETE, BRICK, PILLAR, COVER, CAR, FLOOR, FLOOR_TILES, ASPHALT = range(8)
+CONCRETE, BRICK, PILLAR, COVER, CAR, FLOOR, FLOOR_TILES, ASPHALT, LANDING, STAIRS_LOW, STAIRS_HIGH = range(11)
 FIRSTGID = 1
 
 
@@ -137,6 +146,9 @@ def tileset_png() -> np.ndarray:
             tile[(yy > 8) & (yy < 23) & (xx > 5) & (xx < 26)] = light
         elif t.pattern == "checker":
             tile[((xx // 8) + (yy // 8)) % 2 == 0] = base * 0.85
+        elif t.pattern == "stairs":  # five treads, their nosings lighter
+            tile[yy % 6 == 0] = light
+            tile[yy % 6 == 5] = dark
         elif t.pattern == "floor":
             tile[(xx % 16 == 0) | (yy % 16 == 0)] = base * 0.85
         img[:, t.tid * TILE_PX : (t.tid + 1) * TILE_PX] = tile
@@ -554,6 +566,7 @@ def write_tileset_files(out: Path) -> Path:
         props = [("color", "color", t.color)]
         if t.height is not None:
             props.append(("height", "float", t.height))
+        props += list(t.floor)
         _properties(tile, props)
     path = out / TILESET_FILE
     _write(path, _xml_text(root))
@@ -1910,7 +1923,96 @@ def build_finale(rng: random.Random) -> LevelSpec:
 # ---------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------
-BUILDERS = {"corridor": build_corridor, "chase": build_chase, "finale": build_finale}
+# ---------------------------------------------------------------------------------------
+# Level 4: the stairwell (floors with height, the action-cam lens)
+# ---------------------------------------------------------------------------------------
+def build_stairwell(rng: random.Random) -> LevelSpec:
+    """Henry fights on a stairwell's ground floor, climbs a flight of ten 0.18 m steps to a
+    landing 1.8 m up and fights two more there; shot with the action-cam lens.
+
+    The landing (z 1..7) sits 1.8 m over the ground floor (z 9..14); the flight (x 2..4,
+    z 7..9) climbs it northward in two stair tiles of five steps. A 1.1 m parapet stands on
+    the landing's edge (its top 2.9 m up): from the ground floor it hides Goon 2 waiting on
+    the landing. One whip cut: Goon 3 follows Henry up the stairs."""
+    cols, rows, cell = 12, 15, 1.0
+    g = Grid(cols, rows, cell)
+    g.fill(0, 0, 12, 15, CONCRETE)
+    g.carve(1, 1, 11, 14)
+    g.fill(4, 7, 11, 8, COVER)  # the parapet along the landing's edge, east of the flight
+    g.fill(1, 7, 2, 8, COVER)  # and west of it
+    g.fill(9, 11, 10, 12, PILLAR)  # a column on the ground floor
+    floor = np.where(g.solid(), -1, FLOOR)
+    floor[1:8, 1:11] = LANDING  # the landing: z 1..8 (its edge row under the parapet)
+    # The shaft's walls stand on the landing's height all round (a 1.8 m plinth under the
+    # ground floor's too): 3 m above the landing, so Henry on it does not see over them.
+    floor[g.t == CONCRETE] = LANDING
+    floor[8, 2:4] = STAIRS_LOW  # the flight: 0 -> 0.9 m over z 9 -> 8
+    floor[7, 2:4] = STAIRS_HIGH  # 0.9 -> 1.8 m over z 8 -> 7
+    props = [
+        ("title", "string", "Stairwell fight"), ("fps", "int", 24), ("duration", "float", 26.0),
+        ("start_tc", "string", "04:00:00:00"), ("tile_meters", "float", 1.0), ("eye_height", "float", 1.7),
+        ("hfov", "float", 121.3), ("lens", "string", "actioncam"), ("max_take", "float", 60.0),
+        ("turn_cut_speed", "float", 150.0), ("turn_cut_angle", "float", 40.0), ("safety_distance", "float", 0.5),
+    ]
+    spec = LevelSpec("stairwell", cols, rows, cell, props, g.t, floor, encoding=("csv", None))
+    A = spec.actors.append
+    P = spec.paths.append
+
+    def beat(t, actor, action, target=None, duration=None, note=""):
+        spec.beats.append(BeatSpec(round(t, 2), actor, action, target, duration, note))
+
+    # Henry: fights Goon 1 at the foot of the stairs, then climbs at 1 m/s (0.9 m/s up the
+    # flight: 3.75 cm a frame) and stops on the landing.
+    H = [(3.0, 11.5), (3.0, 4.5), (5.4, 4.5)]
+    hp = PathSpec("Henry path", H)
+    h_start = 5.5
+    henry = ActorSpec("henry", "Henry", H[0], hp, {"speed": 1.0, "start": h_start, "heading": 0.0})
+    h_arr, _ = vertex_times(H, 1.0, h_start, {})
+    P(hp)
+    A(henry)
+
+    def goon(name, role, pts, speed, arrive_vertex, when, **extra):
+        start = q(start_for_arrival(pts, speed, {}, arrive_vertex, when), 0.01)
+        path = PathSpec(f"{name} path", pts)
+        a = ActorSpec("performer", name, pts[0], path, {"role": role, "speed": speed, "start": start, **extra})
+        P(path)
+        A(a)
+        return a
+
+    # Fight 1, ground floor: Goon 1 (knife) comes round the column from the east.
+    T1 = 3.0
+    g1 = goon("Goon 1", "knife", [(8.0, 13.0), (5.5, 12.3), (3.9, 11.5)], 1.8, 2, T1, color=(190, 60, 40))
+    # Fight 2, the landing: Goon 2 (bat) waits at its east end, then closes in.
+    T2 = h_arr[2] + 0.6
+    g2 = goon("Goon 2", "bat", [(9.5, 2.5), (8.0, 4.5), (6.3, 4.5)], 1.4, 2, T2, color=(150, 40, 110))
+    # Goon 3 (pipe) follows Henry up the flight and comes at his back: the whip.
+    T3 = T2 + 3.0
+    g3 = goon("Goon 3", "pipe", [(10.5, 13.5), (6.0, 9.8), (3.0, 9.8), (3.0, 5.5), (4.5, 4.5)], 1.6, 4, T3, color=(90, 120, 60))
+
+    beat(1.0, henry, "look", g1, 1.2, "hears Goon 1 on the ground floor (slow, no cut)")
+    beat(T1 - 0.2, g1, "hit", henry, 0.5, "knife slash")
+    beat(T1 + 0.3, henry, "grab", g1, 0.8, "grabs the knife hand")
+    beat(T1 + 1.1, henry, "punch", g1, 0.4)
+    beat(T1 + 1.05, g1, "fall", None, 0.35)
+    beat(h_start + 0.3, henry, "look", g2, 2.5, "up the stairs: Goon 2 waiting on the landing (slow)")
+    beat(T2 - 0.2, g2, "hit", henry, 0.5, "bat swing")
+    beat(T2 + 0.3, henry, "kick", g2, 0.5)
+    beat(T2 + 0.8, henry, "punch", g2, 0.5)
+    beat(T2 + 0.9, g2, "fall", None, 0.35)
+    beat(T3 - 0.6, henry, "look", g3, 0.25, "WHIP: Goon 3 came up the stairs behind him")
+    beat(T3 - 0.2, g3, "hit", henry, 0.5, "pipe")
+    beat(T3 + 0.3, henry, "grab", g3, 0.8)
+    beat(T3 + 1.1, henry, "throw", g3, 0.8, "throws him down the flight")
+    beat(T3 + 1.4, g3, "fall", None, 0.4)
+    beat(3.5, g2, "look", henry, None)
+    spec.notes = [
+        "floors: ground 0 m, flight 0 -> 1.8 m (ten 0.18 m steps), landing 1.8 m",
+        "hidden: from the ground floor, Goon 2 on the landing is behind the parapet (it stands on the landing: top 2.9 m)",
+    ]
+    return spec
+
+
+BUILDERS = {"corridor": build_corridor, "chase": build_chase, "finale": build_finale, "stairwell": build_stairwell}
 
 
 def level_for_facts(spec: LevelSpec, path: Path):
@@ -1976,7 +2078,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-PICTURE_SIZE = {"corridor": ["--scale", "1"], "chase": ["--scale", "0.5"], "finale": ["--size", "800"]}
+PICTURE_SIZE = {"corridor": ["--scale", "1"], "chase": ["--scale", "0.5"], "finale": ["--size", "800"],
+                "stairwell": ["--scale", "1"]}
 
 
 def draw_picture(tmx: Path, png: Path) -> Path:

@@ -5,7 +5,8 @@ All positions are world metres (x east, y up, z south). Faces wind counter-clock
 from outside (OpenGL's default front face), so back faces can be culled.
 
 - :func:`wall_mesh` / :func:`wall_mesh_chunked`: every solid cell extruded to its height,
-  merged into one mesh. Side faces between two wall cells are dropped (only the part of
+  merged into one mesh; on floors with height, landings and stairs too (:func:`_blocks`,
+  :func:`_stair_quads`: the walls' mesh is already 3D, the floor's is the plane y = 0). Side faces between two wall cells are dropped (only the part of
   the taller block that rises above its neighbour is kept), and coplanar neighbouring
   faces of the same colour are merged into long quads: a 64 x 64 solid block is a handful
   of quads, not 4096 tops and 16384 sides. A software rasteriser pays per triangle
@@ -72,13 +73,88 @@ def _runs(lines: np.ndarray, pos: np.ndarray, code: np.ndarray, chunk: int):
     return ln[first], ps[first], ps[last] + 1, cd[first]
 
 
+RAISED_FLOOR_COLOR = (132, 128, 120)
+"""The colour of floors with height (landings, stairs, ramps): a stone a shade lighter
+than the default floor, so their edges read against it."""
+
+
+def _blocks(walls: Walls):
+    """``(solid, height, colour 0..1)`` (rows, cols) of the boxes the wall mesh extrudes
+    from y = 0: wall blocks to their top (``Walls.top``: floor plus block), and on floors
+    with height every cell whose floor is above 0 as a block of floor up to its lowest
+    point (a ramp's or stair's low edge; :func:`_stair_quads` draws the rest)."""
+    solid = np.asarray(walls.solid, bool)
+    color = np.asarray(walls.color, np.float64) / 255.0
+    if walls.floors is None:
+        return solid, np.where(solid, np.asarray(walls.height, np.float64), 0.0), color
+    box = solid | (walls.floors.low > 0)
+    color = np.where(solid[..., None], color, np.asarray(RAISED_FLOOR_COLOR, np.float64) / 255.0)
+    return box, np.where(box, np.maximum(walls.top, 0.0), 0.0), color
+
+
+# (along, across) unit ground vectors (x, z) per rise_to: north, east, south, west.
+_ALONG = np.array([[0.0, -1.0], [1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
+_ACROSS = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+
+
+def _stair_quads(walls: Walls, chunk: int):
+    """The sloped part of every ramp or stair cell, above its low edge (the box below is
+    :func:`_blocks`'): a stair tile with ``steps`` n draws n steps, step i a box over
+    fractions ``[i/n, (i+1)/n)`` of the cell along its rise with its top at ``elevation +
+    rise (i+1)/n`` (the last step is flush with the floor it climbs to; the feet walk
+    the ramp, at most one riser below a tread); ``steps`` 0 draws the ramp's slope. Each
+    item has a top, a riser at its low side, two sides and (the last) a back, all down to
+    the cell's low edge. One quad list for all cells and steps (no loop over cells)."""
+    f = walls.floors
+    if f is None or not np.any(f.rise != 0):
+        return []
+    r, k = np.nonzero(f.rise != 0)
+    rise = f.rise[r, k]
+    up = np.where(rise > 0, f.rise_to[r, k], (f.rise_to[r, k] + 2) % 4)  # a falling rise climbs the other way
+    low, height = f.low[r, k], np.abs(rise)
+    n = np.maximum(f.steps[r, k].astype(np.int64), 1)
+    smooth = f.steps[r, k] == 0
+    item = np.repeat(np.arange(len(r)), n)
+    i = np.arange(item.size) - np.repeat(np.cumsum(n) - n, n)
+    u0, u1 = i / n[item], (i + 1) / n[item]
+    top1 = low[item] + height[item] * u1
+    top0 = np.where(smooth[item], low[item], top1)  # a ramp's top slopes from its low edge
+    prev = low[item] + height[item] * u0  # a step's riser starts at the step below
+    last = i == n[item] - 1
+    c = float(walls.cell)
+    along, across = _ALONG[up[item]], _ACROSS[up[item]]
+    # The cell's corner where the rise starts on its left: fractions (u, v) of the cell.
+    centre = np.column_stack([(k[item] + 0.5) * c, (r[item] + 0.5) * c])
+    origin = centre - 0.5 * c * (along + across)
+
+    def at(u, v, y):  # (Q, 3) world points
+        g = origin + c * (np.asarray(u)[:, None] * along + np.asarray(v)[:, None] * across)
+        return np.column_stack([g[:, 0], y, g[:, 1]])
+
+    zero, one, base = np.zeros_like(u0), np.ones_like(u0), low[item]
+    a3 = lambda g: np.column_stack([g[:, 0], np.zeros(len(g)), g[:, 1]])  # noqa: E731 (ground -> 3D)
+    slope = np.column_stack([-along[:, 0] * (top1 - top0), np.full(len(u0), c * (u1 - u0)), -along[:, 1] * (top1 - top0)])
+    faces = [  # (corners (Q, 4, 3), normals (Q, 3), which items)
+        (np.stack([at(u0, zero, top0), at(u1, zero, top1), at(u1, one, top1), at(u0, one, top0)], 1), slope, np.ones(len(u0), bool)),
+        (np.stack([at(u0, zero, prev), at(u0, one, prev), at(u0, one, top0), at(u0, zero, top0)], 1), -a3(along), top0 > prev),
+        (np.stack([at(u0, zero, base), at(u1, zero, base), at(u1, zero, top1), at(u0, zero, top0)], 1), -a3(across), top1 > base),
+        (np.stack([at(u0, one, base), at(u1, one, base), at(u1, one, top1), at(u0, one, top0)], 1), a3(across), top1 > base),
+        (np.stack([at(u1, zero, base), at(u1, one, base), at(u1, one, top1), at(u1, zero, top1)], 1), a3(along), last),
+    ]
+    color = np.asarray(RAISED_FLOOR_COLOR, np.float64) / 255.0
+    out = []
+    for corners, normal, keep in faces:
+        sel = np.flatnonzero(keep)
+        out.append((corners[sel], normal[sel] / np.linalg.norm(normal[sel], axis=1, keepdims=True),
+                    np.tile(color, (sel.size, 1)), r[item][sel] // chunk, k[item][sel] // chunk))
+    return out
+
+
 def _wall_quads(walls: Walls, chunk: int):
     """Every wall face, coplanar neighbours with the same colour and heights merged into
     long quads (within a chunk): (corners (Q, 4, 3), normals (Q, 3), colours (Q, 3),
     chunk row, chunk col). A 64 m wall is 4 quads a side instead of 64."""
-    solid = np.asarray(walls.solid, bool)
-    height = np.where(solid, np.asarray(walls.height, np.float64), 0.0)
-    color = np.asarray(walls.color, np.float64) / 255.0
+    solid, height, color = _blocks(walls)
     c = float(walls.cell)
     rows, cols = solid.shape
     out = []
@@ -141,7 +217,7 @@ def _wall_quads(walls: Walls, chunk: int):
 
 def wall_mesh_chunked(walls: Walls, chunk: int = CHUNK_CELLS) -> WallMesh:
     """The walls as one indexed mesh, grouped by ``chunk`` x ``chunk``-cell chunks."""
-    parts = _wall_quads(walls, chunk)
+    parts = _wall_quads(walls, chunk) + _stair_quads(walls, chunk)
     corners = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, 4, 3))
     normal = np.concatenate([p[1] for p in parts]) if parts else np.zeros((0, 3))
     color = np.concatenate([p[2] for p in parts]) if parts else np.zeros((0, 3))

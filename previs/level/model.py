@@ -7,7 +7,8 @@ parses the map with pytmx at the boundary and builds these objects; everything d
 Units and axes (``docs/level-format.md``, section 2):
 
 - Positions are metres on the ground plane as ``(x, z)``: **x = east** (Tiled x),
-  **z = south** (Tiled y, down the screen). Height is **y = up**, floor at y = 0.
+  **z = south** (Tiled y, down the screen). Height is **y = up**, floor at y = 0 unless
+  floor tiles raise it (:class:`~.floors.Floors`, ``Walls.floors``).
 - Angles are degrees. **yaw** turns about +Y: 0 looks north (-Z), +90 looks west (a left
   turn is positive). A unit direction for yaw ``a`` is ``(dx, dz) = (-sin a, -cos a)``.
 - Times are seconds from the start of the fight (frame 0).
@@ -27,6 +28,7 @@ import numpy as np
 
 from .actions import LABEL, Action, action
 from .bvh_file import Bvh
+from .floors import Floors
 
 Vec2 = tuple[float, float]
 """A ground-plane point ``(x, z)`` in metres."""
@@ -89,13 +91,29 @@ class Walls:
     ``solid[row, col]`` is True for a wall cell; row = Tiled tile y (south), col = tile x
     (east). Cell ``(row, col)`` covers x in ``[col*cell, (col+1)*cell)`` and z in
     ``[row*cell, (row+1)*cell)`` metres, with ``cell = tile_meters``. ``height`` is metres
-    (0 where not solid) and ``color`` is uint8 ``(rows, cols, 3)``.
+    (0 where not solid) and ``color`` is uint8 ``(rows, cols, 3)``. ``floors`` is the
+    floor's height (:class:`~.floors.Floors`), None on a flat level (floor at y = 0): a
+    block stands on its cell's floor (its base is ``floors.low``, its top that plus
+    ``height``: :attr:`base` and :attr:`top`).
     """
 
     solid: np.ndarray  # bool (rows, cols)
     height: np.ndarray  # float64 (rows, cols), metres
     color: np.ndarray  # uint8 (rows, cols, 3)
     cell: float  # metres per cell edge
+    floors: Floors | None = field(default=None, metadata=SINCE_REVISION_1)
+
+    @cached_property
+    def base(self) -> np.ndarray:
+        """(rows, cols) m: the floor each cell's block (or open floor) stands on: 0 on a
+        flat level, else the cell's lowest floor point (:attr:`~.floors.Floors.low`)."""
+        return np.zeros(self.solid.shape) if self.floors is None else self.floors.low
+
+    @cached_property
+    def top(self) -> np.ndarray:
+        """(rows, cols) m: the top of what fills each cell: a block's ``base + height``,
+        open floor's ``base``. A sight line passing below it is blocked."""
+        return self.base + np.where(self.solid, self.height, 0.0)
 
     @property
     def rows(self) -> int:

@@ -93,9 +93,15 @@ OBJECTS: dict[str, dict[str, Field]] = {
 }
 """Properties of each object kind previs knows, by kind (lower-case)."""
 
-TILE = _table(Field("height", "float", 3.0), Field("color", "color"))
+TILE = _table(
+    Field("height", "float", 3.0), Field("color", "color"),
+    # Floors with height (issue 14; previs.level.floors): on any layer but a walls layer.
+    Field("elevation", "float", 0.0), Field("rise", "float", 0.0),
+    Field("rise_to", "string", "north"), Field("steps", "int", 0),
+)
 """Tile properties: a wall tile's ``height`` (m) and ``color`` (the block's colour on a
-walls layer, default grey; the floor tint on an art layer, default none)."""
+walls layer, default grey; the floor tint on an art layer, default none); a floor tile's
+``elevation`` (m), ``rise`` (m), ``rise_to`` (north, east, south, west) and ``steps``."""
 
 TILE_LAYER = _table(Field("walls", "bool", False))
 """Tile layer properties: ``walls = true`` makes any tile layer a walls layer."""

@@ -2,7 +2,8 @@
 
 The one occlusion rule, used by the plan's visibility (:mod:`previs.plan.visibility`:
 who is in view) and by the level check (:mod:`previs.level.slips`: a look at someone
-walls hide). Ground positions are ``(x, z)`` metres, heights ``y`` metres above the floor.
+walls hide). Ground positions are ``(x, z)`` metres, heights ``y`` metres up (above y = 0:
+on floors with height, callers add the floor under the point).
 
 - **Test points**: a standing performer is tested at its chest (:data:`CHEST` = 0.75 x its
   height, where Henry's looks aim) and its head (:data:`HEAD` = 0.95 x height); one that is
@@ -16,6 +17,11 @@ walls hide). Ground positions are ``(x, z)`` metres, heights ``y`` metres above 
   wall (a counter, a car bonnet) under both eye and target never blocks, and a line
   falling steeply to a body on the floor is blocked by a low wall just in front of it.
   Grazing a block's top edge exactly does not block; off-grid is open floor.
+- **Floors** (issue 14, :class:`~.floors.Floors`): a block stands on its cell's floor, so
+  its top is ``floor + height`` (``Walls.top``), and the floor of every cell blocks like a
+  block of its own as tall as the floor's lowest point in the cell (a ramp blocks at its
+  low edge): a landing's edge hides a performer standing below it, a pit's rim one in
+  the pit. On a flat level (``walls.floors`` None) only wall cells are traced.
 
 The DDA advances all still-unresolved sight lines together, one cell step per loop
 iteration (the loop is over steps, never over lines).
@@ -69,14 +75,19 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
     N = eye.shape[0]
     K = target_y.shape[1]
     blocked = np.zeros((N, K), dtype=bool)
-    if N == 0 or walls.rows == 0 or walls.cols == 0 or not walls.solid.any():
+    floors = walls.floors
+    if N == 0 or walls.rows == 0 or walls.cols == 0 or (floors is None and not walls.solid.any()):
         return blocked
     c = float(walls.cell)
-    H = np.where(walls.solid, walls.height, 0.0).astype(np.float64)
+    if floors is None:
+        H = np.where(walls.solid, walls.height, 0.0).astype(np.float64)
+    else:  # every cell can block: its floor (a landing's edge, a pit's rim) or its block on it
+        H = walls.top.astype(np.float64)
     R, C = H.shape
     # A border of open cells around the grid: a step that float rounding carries one
     # cell past the edge lands in open floor instead of wrapping to the next row.
     Hf = np.pad(H, 1).ravel()
+    Tf = np.pad(walls.solid if floors is None else np.ones((R, C), bool), 1).ravel()  # cells to test
     CP = C + 2
     # Work in cell units.
     x0 = eye[:, 0] / c
@@ -92,7 +103,7 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
     dx = x1 - x0
     dz = z1 - z0
     t0, t1 = _clip_to_grid(x0, z0, dx, dz, float(C), float(R))
-    idx = np.flatnonzero((t0 < t1) & (walls_in_box > 0))
+    idx = np.flatnonzero((t0 < t1) & ((walls_in_box > 0) | (floors is not None)))
     if idx.size == 0:
         return blocked
     x0, z0, dx, dz, t0, t1 = (a[idx] for a in (x0, z0, dx, dz, t0, t1))
@@ -130,7 +141,7 @@ def occluded(walls, eye: np.ndarray, target: np.ndarray, target_y: np.ndarray) -
         step_x = tmx <= tmz
         tn = np.minimum(np.minimum(tmx, tmz), t1)
         h = np.take(Hf, cell, mode="clip")  # lines already done may have walked off: clip
-        solid = h > 0
+        solid = np.take(Tf, cell, mode="clip")
         if live is not None:
             solid &= live
         s = np.flatnonzero(solid)

@@ -273,6 +273,9 @@ def hidden_looks(problems: Problems, where_of, level: Level) -> None:
         if m is not None:
             xz[s0:s0 + n] = m.position
     ys = np.where(walked[:, None], target_heights(height, t >= stop), height[:, None])
+    if level.walls.floors is not None:  # eye and points over the floor under them
+        eye[:, 1] += level.walls.floors.height_at(feet[:, 0], feet[:, 1])
+        ys = ys + level.walls.floors.height_at(xz[:, 0], xz[:, 1])[:, None]
     hidden = np.logical_and.reduceat(occluded(level.walls, eye, xz, ys).all(axis=1), starts).tolist()
     for (_, b), f1, m, a, h in zip(runs, ends, marks, walkers, hidden):
         if h:

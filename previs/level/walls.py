@@ -12,6 +12,8 @@ import math
 import numpy as np
 
 from .diagnostics import Problems, describe
+from .floor_checks import path_climb_notices
+from .floors import FloorGrid, floor_tile
 from .model import Walls
 from .props import Props, parse_color
 from .route import route as walked_route
@@ -58,8 +60,8 @@ def _known_index(gids: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 
 def build_walls(raw: RawMap, cell: float, problems: Problems) -> tuple[Walls, np.ndarray | None, list[str]]:
-    """The :class:`Walls` grid, the optional floor tint ``(rows, cols, 3)`` uint8 and the
-    names of the walls layers. Multiple walls layers merge: a cell is solid if any is, its
+    """The :class:`Walls` grid (with its :class:`~.floors.Floors`, None on a flat level),
+    the optional floor tint ``(rows, cols, 3)`` uint8 and the names of the walls layers. Multiple walls layers merge: a cell is solid if any is, its
     height is the highest and its colour the upper-most layer's.
 
     Only tiles with custom properties change anything, so every cell is mapped to an index
@@ -80,6 +82,8 @@ def build_walls(raw: RawMap, cell: float, problems: Problems) -> tuple[Walls, np
     lowest = min((ts.firstgid for ts in raw.tilesets), default=None)
     wall_props: dict[int, tuple[float, tuple[int, int, int]]] = {}  # checked once per tile
     tint_props: dict[int, tuple[int, int, int] | None] = {}
+    floor_props: dict[int, tuple[float, float, int, int] | None] = {}
+    grid = FloorGrid(rows, cols, cell)
 
     for layer in raw.tile_layers:
         gids = (layer.gids & np.uint32(~GID_FLAGS & 0xFFFFFFFF)).astype(np.int64)
@@ -123,6 +127,15 @@ def build_walls(raw: RawMap, cell: float, problems: Problems) -> tuple[Walls, np
             np.maximum(height, np.where(used, kh[k], 0.0), out=height)
             color = np.where(used[..., None], kc[k], color)
         elif present:
+            floor_here = {}
+            for i in present:
+                gid = int(known[i])
+                if gid not in floor_props:
+                    ts, tid = index[gid]
+                    floor_props[gid] = floor_tile(Props(problems, f"{ts.label} tile {tid}", ts.tiles[tid].properties))
+                if floor_props[gid] is not None:
+                    floor_here[i] = floor_props[gid]
+            grid.paint(k, floor_here, known.size)
             kt = np.zeros(known.size + 1, bool)
             kc = np.zeros((known.size + 1, 3), np.uint8)
             for i in present:
@@ -147,7 +160,8 @@ def build_walls(raw: RawMap, cell: float, problems: Problems) -> tuple[Walls, np
 
     for a in (solid, height, color, floor):
         a.flags.writeable = False
-    return Walls(solid=solid, height=height, color=color, cell=cell), (floor if tinted else None), names
+    walls = Walls(solid=solid, height=height, color=color, cell=cell, floors=grid.floors())
+    return walls, (floor if tinted else None), names
 
 
 def cells_crossed(p0: tuple[float, float], p1: tuple[float, float], cell: float, rows: int, cols: int) -> list[tuple[int, int]]:
@@ -219,7 +233,9 @@ def crossed_cells(p0: tuple[float, float], p1: tuple[float, float], cell: float,
 
 
 def path_wall_notices(level_paths, walls: Walls, by_id: dict[int, RawObject], problems: Problems) -> None:
-    """A notice per scripted path that passes through wall blocks, naming the cells."""
+    """A notice per scripted path that passes through wall blocks, naming the cells (and,
+    on floors with height, per path that climbs a step too high: :mod:`.floor_checks`)."""
+    path_climb_notices(level_paths, walls, by_id, problems)
     cell, rows, cols = walls.cell, walls.rows, walls.cols
     if not level_paths or not walls.solid.any():
         return

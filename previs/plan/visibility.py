@@ -99,9 +99,19 @@ def _in_frustum_xz(R: np.ndarray, pos: np.ndarray, hfov: np.ndarray, xz: np.ndar
 
 
 def point_heights(level, motion) -> np.ndarray:
-    """``(F, P, 2)`` heights (m) of each performer's two test points on every frame."""
+    """``(F, P, 2)`` heights (m, y up) of each performer's two test points on every frame
+    (over the floor the performer stands on: ``motion.perf_floor``; for a motion-like view
+    without it, of a few frames, the raw floor under them: ``Floors.height_at``)."""
     h = np.array([p.height for p in level.performers], dtype=np.float64)
-    return target_heights(h[None, :], motion.perf_down)
+    ys = target_heights(h[None, :], motion.perf_down)
+    floors = level.walls.floors
+    if floors is not None:  # above the floor each performer stands on
+        floor = getattr(motion, "perf_floor", None)
+        if floor is None:  # a motion-like view of some frames only: the raw floor under them
+            xz = np.asarray(motion.perf_xz, np.float64)
+            floor = floors.height_at(xz[..., 0], xz[..., 1])
+        ys = ys + floor[..., None]
+    return ys
 
 
 def visible_frames(level, motion, aspect: float = WIDESCREEN) -> np.ndarray:

@@ -31,6 +31,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..sim.floor_follow import floor_under
 from ..sim.head_motion import eye_behind_lens
 from ..sim.script import smoothstep
 from ..timebase import time_base_of
@@ -100,6 +101,10 @@ class BodyPoses:
         self.body_yaw = self.steps.yaw.copy()
         self.body_yaw[:, P] = self.facing[:, P]
         self.times = self.tb.times(F)
+        # (F, A) m: the floor each body stands on (None when flat): the camera's own rule,
+        # so Henry's body and his lens climb together (previs.sim.floor_follow).
+        floors = level.walls.floors
+        self.floor_y = None if floors is None else floor_under(floors, self.xz, self.fps)
         m = self.lib.mask.copy()
         henry = np.zeros(J)
         henry[[INDEX[j] for j in HENRY_DRIVES]] = 1.0
@@ -202,6 +207,11 @@ class BodyPoses:
                            np.tile(np.arange(A) == P, n)).reshape(n, A, J, 3, 3)
         pelvis = g.pelvis.copy()
         pelvis[..., 1] -= GUARD_CROUCH * s.guard[fr] * self.scale
+        ankle = g.ankle
+        if self.floor_y is not None:  # every body stands on its floor: hips and feet go up
+            fy = self.floor_y[fr]
+            pelvis[..., 1] += fy
+            ankle = ankle + np.stack([np.zeros_like(fy), fy, np.zeros_like(fy)], axis=-1)[:, :, None, :]
         legw = np.ones((n, A))
         yield
         if active.any():
@@ -231,9 +241,15 @@ class BodyPoses:
         world[:, P, :, :3, 3] += (eye_behind_lens(self.level.settings, self.motion.track, fr) - eye)[:, None, :]
         flat = world.reshape(n * A, J, 4, 4)
         # 4. planted legs.
-        plant_legs(flat, g.ankle.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
+        plant_legs(flat, ankle.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
         yield
-        keep_above_floor(flat, np.flatnonzero(legw.reshape(-1) < 1.0), scale)
+        lifted = np.flatnonzero(legw.reshape(-1) < 1.0)
+        fy = None if self.floor_y is None else self.floor_y[fr].reshape(-1)[lifted, None]
+        if fy is not None:  # keep_above_floor's floor is y = 0: measure from each body's own
+            flat[lifted, :, 1, 3] -= fy
+        keep_above_floor(flat, lifted, scale)
+        if fy is not None:
+            flat[lifted, :, 1, 3] += fy
         # 5. strikes land on the target's head or chest.
         self._strikes(flat, fr, cid, scale)
         yield

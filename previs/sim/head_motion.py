@@ -8,7 +8,8 @@ right ear, +Y up, -Z the way it looks, and turns into the world by ``Ry(yaw) Rx(
 Rz(roll)``.
 
 **The mount.** The head turns about one pivot at the top of the neck (the
-atlanto-occipital joint, standing over Henry's feet ``xz``). The eye is
+atlanto-occipital joint, standing over Henry's feet ``xz``, on the floor under them:
+:mod:`previs.sim.floor_follow`). The eye is
 :data:`EYE_ABOVE_PIVOT` above and :data:`EYE_AHEAD_OF_PIVOT` ahead of it (previs's
 skeleton, ``EYE_IN_HEAD`` at 1.8 m: :mod:`previs.pose.skeleton`; close to the neck models
 of head-mounted displays, e.g. the Oculus SDK's 0.075 m up, 0.0805 m ahead). The lens sits
@@ -51,6 +52,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .floor_follow import floor_under
 from .gait_rule import gait_phase, ground_speed, run_weight, walk_weight
 
 EYE_ABOVE_PIVOT = 0.09
@@ -100,16 +102,20 @@ def gait_motion(xz: np.ndarray, heading: np.ndarray, fps: float):
     return bob, sway, np.clip(lean, -MAX_TURN_LEAN, MAX_TURN_LEAN)
 
 
-def camera_on_head(settings, xz, heading, yaw, pitch, roll, forward=None) -> tuple[np.ndarray, np.ndarray]:
+def camera_on_head(settings, xz, heading, yaw, pitch, roll, forward=None, floors=None) -> tuple[np.ndarray, np.ndarray]:
     """The lens positions (F, 3) m and the camera's roll (F,) deg of Henry walking ``xz``
     (F, 2) m, his body facing ``heading`` (F,) deg, his head at ``yaw``, ``pitch``,
     ``roll`` (F,) deg, and leaning ``forward`` (F,) m into his blows along the view's
     ground direction (None: 0). ``settings``: the level's (``eye_height``, ``rig_height``,
-    ``rig_forward``, ``stabilise``); its fps times the turn rates."""
+    ``rig_forward``, ``stabilise``); its fps times the turn rates. ``floors``: the level's
+    :class:`~previs.level.floors.Floors` (None: flat): the pivot rides the floor under his
+    feet, smoothed as every body's (:func:`~previs.sim.floor_follow.floor_under`)."""
     xz = np.asarray(xz, np.float64)
     F = len(xz)
     yaw = np.asarray(yaw, np.float64)
     pivot = np.column_stack([xz[:, 0], np.full(F, settings.eye_height - EYE_ABOVE_PIVOT), xz[:, 1]])
+    if floors is not None:
+        pivot[:, 1] += floor_under(floors, xz, float(settings.fps))
     if forward is not None:
         a = np.radians(yaw)
         pivot[:, 0] -= forward * np.sin(a)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..level.model import Level
 from ..timebase import TimeBase, time_base_of
+from .floor_follow import floor_under
 from .track import CameraTrack, _ro
 
 
@@ -59,6 +60,17 @@ class Motion:
     @property
     def frames(self) -> int:
         return len(self.track)
+
+    @cached_property
+    def henry_floor(self) -> np.ndarray:
+        """(F,) m: the floor height Henry's feet stand at (0 on a flat level; smoothed as
+        :func:`~previs.sim.floor_follow.floor_under`, the height his camera rides)."""
+        return _ro(floor_under(self.level.walls.floors, self.henry_xz, self.fps))
+
+    @cached_property
+    def perf_floor(self) -> np.ndarray:
+        """(F, P) m: the floor height each performer's feet stand at (as :attr:`henry_floor`)."""
+        return _ro(floor_under(self.level.walls.floors, self.perf_xz, self.fps))
 
     def snapshot(self, frame: int) -> "FrameState":
         """The frozen state of frame ``frame`` (clamped into ``[0, frames)``)."""

@@ -24,6 +24,7 @@ import numpy as np
 from ..level.model import Level
 from ..timebase import time_base_of
 from . import paths
+from .floor_follow import floor_under
 from .head_motion import camera_on_head
 from .mocap_head import head_offsets
 from .motion import Motion
@@ -213,8 +214,12 @@ def _regimes(level: Level, frames: int):
 
 def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.ndarray,
                perf_xz: np.ndarray, perf_down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Henry's yaw (unwrapped) and pitch (deg) per frame, following the look beats."""
+    """Henry's yaw (unwrapped) and pitch (deg) per frame, following the look beats. On
+    floors with height the pitch aims from his eye over the floor under him (smoothed, as
+    the camera rides it) to the target's point over the floor under the target."""
     st = level.settings
+    floors = level.walls.floors
+    feet_y = floor_under(floors, henry_xz, st.fps) if floors is not None else None
     tb = time_base_of(st)
     t = tb.times(frames)
     yaw = walk_yaw.copy()
@@ -252,7 +257,10 @@ def henry_head(level: Level, frames: int, henry_xz: np.ndarray, walk_yaw: np.nda
             ty -= 360.0
         elif ty[0] - y0 < -180.0:
             ty += 360.0
-        tp = np.degrees(np.arctan2(chest - st.eye_height, np.maximum(dist, 1e-6)))
+        up = chest - st.eye_height
+        if floors is not None:
+            up = up + floors.height_at(txz[:, 0], txz[:, 1]) - feet_y[sl]
+        tp = np.degrees(np.arctan2(up, np.maximum(dist, 1e-6)))
         with np.errstate(over="ignore"):  # a duration like 1e-320 is an instant turn
             e = smoothstep((t[sl] - b.t) / b.duration) if b.duration > 0 else np.ones(len(ty))
         yaw[sl] = y0 + e * (ty - y0)
@@ -291,7 +299,7 @@ def simulate(level: Level, frames: int | None = None) -> Motion:
     # his head on the mouth mount, with his gait's bob, sway and lean (previs.sim.head_motion).
     sway = strike_sway(level, yaw)
     yaw, pitch = yaw + sway.yaw, pitch + sway.pitch
-    pos, roll = camera_on_head(st, henry_xz, henry_walk_yaw, yaw, pitch, roll, sway.forward)
+    pos, roll = camera_on_head(st, henry_xz, henry_walk_yaw, yaw, pitch, roll, sway.forward, level.walls.floors)
     track = CameraTrack(fps=float(st.fps), pos=pos, yaw=yaw, pitch=pitch,
                         roll=roll, hfov=np.full(F, float(st.hfov)))
     return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,

@@ -323,7 +323,8 @@ def replay_take(level: Level, take: Take) -> Motion:
     # Standing performers watch the walked Henry, not the scripted one.
     facing = performer_facing(level, n, walk_yaw, moving, perf_xz, henry_xz, perf_down)
     # The lens on his head as the script's (previs.sim.head_motion): he walks where he looks.
-    pos, roll = camera_on_head(level.settings, henry_xz, st[:, 2], st[:, 2], st[:, 3], np.zeros(n))
+    pos, roll = camera_on_head(level.settings, henry_xz, st[:, 2], st[:, 2], st[:, 3], np.zeros(n),
+                               floors=level.walls.floors)
     track = CameraTrack(fps=float(level.settings.fps), pos=pos, yaw=st[:, 2], pitch=st[:, 3],
                         roll=roll, hfov=np.full(n, float(level.settings.hfov)))
     return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,
