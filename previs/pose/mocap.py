@@ -71,7 +71,8 @@ def _driven(row, actor, poses):
     """(row, first frame, world matrices (K, J, 4, 4) on the replay's frames)."""
     first, local, root, root0 = _resampled(actor, poses)
     r = rot_y(float(poses.facing[first, row]))
-    place = np.array((poses.xz[first, row, 0], 0.0, poses.xz[first, row, 1]))
+    floor = 0.0 if poses.floor_y is None else float(poses.floor_y[first, row])  # on its floor at its start
+    place = np.array((poses.xz[first, row, 0], floor, poses.xz[first, row, 1]))
     pos = place + (root - root0 * np.array((1.0, 0.0, 1.0))) @ r.T
     k = len(local)
     world = forward_kinematics(local, pos, np.broadcast_to(r, (k, 3, 3)), np.full(k, poses.scale[row]))

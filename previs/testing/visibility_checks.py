@@ -20,7 +20,8 @@ def _sub_motion(r: Replay, frames: np.ndarray):
     sub = CameraTrack(fps=tr.fps, pos=tr.pos[frames], yaw=tr.yaw[frames], pitch=tr.pitch[frames],
                       roll=tr.roll[frames], hfov=tr.hfov[frames])
     return SimpleNamespace(track=sub, perf_xz=np.asarray(r.motion.perf_xz)[frames],
-                           perf_down=np.asarray(r.motion.perf_down)[frames])
+                           perf_down=np.asarray(r.motion.perf_down)[frames],
+                           perf_floor=np.asarray(r.motion.perf_floor)[frames])
 
 
 def visibility(r: Replay, frames, p: int) -> np.ndarray:

@@ -224,7 +224,8 @@ class WalkMode:
         # The lens on the mount, as the take's replay puts it (previs.sim.head_motion); the
         # gait bob of stabilise < 1 needs the walked history, so only the replay shows it.
         one = np.ones(1)
-        lens, roll = camera_on_head(st, np.array([[s.x, s.z]]), s.yaw * one, s.yaw * one, s.pitch * one, 0 * one)
+        lens, roll = camera_on_head(st, np.array([[s.x, s.z]]), s.yaw * one, s.yaw * one, s.pitch * one, 0 * one,
+                                    floors=app.level.walls.floors)  # live: the floor under him, unsmoothed
         return FrameState(
             frame=f, time=f / app.fps, eye=tuple(float(v) for v in lens[0]), yaw=s.yaw, pitch=s.pitch,
             roll=float(roll[0]), hfov=float(st.hfov), henry_xz=(s.x, s.z), perf_xz=xz[f], perf_facing=facing,
