@@ -281,3 +281,29 @@ def test_a_look_at_someone_below_the_landing_edge_is_a_hidden_look():
         hidden_looks(problems, lambda b: f"beat {b.id}", level)
         notes = [str(n) for n in problems.notices]
         assert any("walls hide Goon from Henry's eyes for the whole look" in n for n in notes) == hidden, notes
+
+
+def test_walking_live_onto_the_landing_lifts_the_lens_by_the_landing(tmp_path):
+    """The window's walk mode (one frame at a time, the raw floor under Henry): standing on
+    the stairwell's landing the lens is the landing's height above where it is at the foot."""
+    from pathlib import Path
+
+    pytest.importorskip("pygame")
+    from previs.sim.walker import WalkState
+    from previs.window.app import App
+
+    level_path = Path(__file__).parent.parent / "levels" / "stairwell.tmx"
+    app = App(level_path, size=(160, 90), takes_dir=tmp_path, echo=lambda m: None)
+    try:
+        app.set_mode("walk")
+        floors = app.level.walls.floors
+        top = np.argwhere(floors.elevation == floors.elevation.max())[0]  # a landing cell (row, col)
+        x, z = (top[1] + 0.5) * floors.cell, (top[0] + 0.5) * floors.cell
+        app.walk.state = WalkState(x, z, 0.0)
+        on_landing = app.view.state(app).eye[1]
+        app.walk.state = WalkState(-5.0, -5.0, 0.0)  # off the grid: the ground
+        on_ground = app.view.state(app).eye[1]
+        assert on_landing - on_ground == pytest.approx(float(floors.elevation.max()), abs=1e-9)
+        assert on_ground == pytest.approx(app.level.settings.eye_height - app.level.settings.rig_height, abs=1e-9)
+    finally:
+        app.close()
