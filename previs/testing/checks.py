@@ -183,25 +183,24 @@ def check_comfort_peak(e: Expectation, r: Replay) -> list[Failure]:
     return [Failure(f"peak yaw speed at most {_fmt(mx)} deg/s", f"{peak:.1f} deg/s at {r.at(f)}", tuple(why))]
 
 
-def check_comfort_seconds(e: Expectation, r: Replay) -> list[Failure]:
-    mx = e.spec["max"]
-    c = r.plan.comfort
-    if c.seconds_over_comfort <= mx + EPS:
+def _seconds_over(mx: float, seconds: float, shots, expected: str, *why: str) -> list[Failure]:
+    """The failure of a comfort budget: ``seconds`` over it in ``shots`` against ``mx``."""
+    if seconds <= mx + EPS:
         return []
-    shots = ", ".join(f"{i}" for i in c.shots) or "none"
-    return [Failure(f"at most {_fmt(mx)} s turning faster than {_fmt(c.comfort_speed)} deg/s",
-                    f"{c.seconds_over_comfort:.3f} s", (f"in shots: {shots}",))]
+    return [Failure(expected, f"{seconds:.3f} s", (f"in shots: {', '.join(map(str, shots)) or 'none'}", *why))]
+
+
+def check_comfort_seconds(e: Expectation, r: Replay) -> list[Failure]:
+    mx, c = e.spec["max"], r.plan.comfort
+    return _seconds_over(mx, c.seconds_over_comfort, c.shots,
+                         f"at most {_fmt(mx)} s turning faster than {_fmt(c.comfort_speed)} deg/s")
 
 
 def check_screen_comfort_seconds(e: Expectation, r: Replay) -> list[Failure]:
-    mx = e.spec["max"]
-    c = r.plan.comfort
-    if c.seconds_over_screen_comfort <= mx + EPS:
-        return []
-    shots = ", ".join(f"{i}" for i in c.screen_shots) or "none"
-    return [Failure(f"at most {_fmt(mx)} s seen turning faster than {_fmt(c.screen_comfort_speed)} deg/s on a "
-                    f"{_fmt(c.screen_fov)} deg screen", f"{c.seconds_over_screen_comfort:.3f} s",
-                    (f"in shots: {shots}", "whips that carry a cut are hidden by it and do not count"))]
+    mx, c = e.spec["max"], r.plan.comfort
+    return _seconds_over(mx, c.seconds_over_screen_comfort, c.screen_shots,
+                         f"at most {_fmt(mx)} s seen turning faster than {_fmt(c.screen_comfort_speed)} deg/s on a "
+                         f"{_fmt(c.screen_fov)} deg screen", "whips that carry a cut are hidden by it and do not count")
 
 
 CHECKS = {
