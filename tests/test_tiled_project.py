@@ -47,13 +47,52 @@ def objecttypes() -> dict[str, dict[str, tuple[str, str]]]:
 
 def test_project_classes_are_the_engines_table():
     classes = project_classes()
-    assert sorted(classes) == sorted(schema.OBJECTS)
+    assert sorted(classes) == sorted([*schema.OBJECTS, schema.MAP_CLASS, schema.TILE_CLASS])
     for kind, table in schema.OBJECTS.items():
         assert classes[kind] == {f.name: schema.tiled_member(f) for f in table.values()}, kind
 
 
+def test_map_and_tile_classes_carry_every_map_and_tile_property_with_its_enum():
+    types = {t["name"]: t for t in json.loads(PROJECT.read_text(encoding="utf-8"))["propertyTypes"]}
+    for cls, table, use in ((schema.MAP_CLASS, schema.MAP, ["map"]), (schema.TILE_CLASS, schema.TILE, ["tile"])):
+        assert types[cls]["useAs"] == use
+        members = {m["name"]: m for m in types[cls]["members"]}
+        assert {n: (m["type"], m["value"]) for n, m in members.items()} == \
+            {f.name: schema.tiled_member(f) for f in table.values()}, cls
+        assert {n: m.get("propertyType") for n, m in members.items() if "propertyType" in m} == \
+            {f.name: f.enum for f in table.values() if f.enum}, cls
+    assert types["previs-map"]["members"][[m["name"] for m in types["previs-map"]["members"]].index("lens")] \
+        == {"name": "lens", "propertyType": "Lens", "type": "string", "value": "rectilinear"}
+    from previs.lens import LENS_MODELS
+    from previs.level.floors import DIRECTIONS
+    assert types["Lens"]["values"] == list(LENS_MODELS)
+    assert types["RiseTo"]["values"] == list(DIRECTIONS)
+    # the Tiled 1.8 object types file stays objects only
+    assert sorted(objecttypes()) == sorted(schema.OBJECTS)
+
+
+def test_a_map_and_tile_saved_with_their_tiled_class_load_as_before(tmp_path):
+    """Tiled 1.9+ writes ``class="previs-map"`` on the map element and the tile's class on
+    the tile: previs reads the properties, not the class, so both load as before."""
+    walls = [[1, 0, 0, 0, 0, 0]] + [[0] * 6] * 4
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain = load_level(make_map(tmp_path / "a", HENRY, walls=walls))
+    tileset = (
+        '<tileset firstgid="1" name="blocks" tilewidth="32" tileheight="32" tilecount="4" columns="2">'
+        '<tile id="0" class="previs-tile"><properties><property name="height" type="float" value="2.5"/>'
+        '<property name="color" type="color" value="#ffff0000"/></properties></tile></tileset>')
+    m = make_map(tmp_path / "b", HENRY, walls=walls, map_attrs='class="previs-map"', tilesets=tileset)
+    assert 'class="previs-map"' in m.read_text(encoding="utf-8")
+    classed = load_level(m)
+    assert classed.settings == plain.settings
+    assert classed.walls.height[0, 0] == plain.walls.height[0, 0] == 2.5
+
+
 def test_tiled_18_object_types_are_the_same_classes():
     classes, types = project_classes(), objecttypes()
+    for not_objects in (schema.MAP_CLASS, schema.TILE_CLASS):  # Tiled 1.8 has object types only
+        del classes[not_objects]
     assert sorted(types) == sorted(classes)
     for kind, members in classes.items():
         as_text = {n: (t, v if isinstance(v, str) else f"{v:g}") for n, (t, v) in members.items()}

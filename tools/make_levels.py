@@ -60,7 +60,10 @@ import numpy as np
 
 from previs.level.actions import action as action_spec
 from previs.level.model import ZONE_KINDS as ENGINE_ZONE_KINDS
-from previs.level.schema import OBJECTS, tiled_member
+from previs.level.floors import DIRECTIONS
+from previs.level.schema import (LENS_ENUM, MAP, MAP_CLASS, OBJECTS, RISE_TO_ENUM, TILE, TILE_CLASS,
+                                 tiled_member)
+from previs.lens import LENS_MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ROOT / "levels"
@@ -601,6 +604,13 @@ CLASSES = {
     for kind, table in OBJECTS.items()
 }
 ZONE_KINDS = list(ENGINE_ZONE_KINDS)
+# Tiled 1.9+ classes for the map (*Map > Map Properties*: Class) and for tiles (the tileset
+# editor: a tile's Class): every map property and tile property previs reads, with its
+# default. Tiled 1.8 shows them as custom types only (it has no map or tile classes).
+OTHER_CLASSES = {
+    MAP_CLASS: ("#ff808080", [(f.name, *tiled_member(f), f.enum) for f in MAP.values()], ["map"]),
+    TILE_CLASS: ("#ff808080", [(f.name, *tiled_member(f), f.enum) for f in TILE.values()], ["tile"]),
+}
 
 
 def qt_json(v, level: int = 0) -> str:
@@ -626,15 +636,20 @@ def write_project(out: Path) -> list[Path]:
         "id": 1, "name": "ZoneKind", "storageType": "string", "type": "enum",
         "values": ZONE_KINDS, "valuesAsFlags": False,
     }]
-    for i, (name, (color, members)) in enumerate(CLASSES.items(), start=2):
+    for name, values in ((LENS_ENUM, list(LENS_MODELS)), (RISE_TO_ENUM, list(DIRECTIONS))):
+        types.append({"id": len(types) + 1, "name": name, "storageType": "string", "type": "enum",
+                      "values": values, "valuesAsFlags": False})
+    every = [(name, color, members, ["object"]) for name, (color, members) in CLASSES.items()]
+    every += [(name, color, members, use) for name, (color, members, use) in OTHER_CLASSES.items()]
+    for name, color, members, use in every:
         mem = []
         for mname, mtype, default, enum in sorted(members):
             m = {"name": mname, "type": mtype, "value": default}
             if enum:
                 m["propertyType"] = enum
             mem.append(m)
-        types.append({"color": color, "drawFill": True, "id": i, "members": mem, "name": name,
-                      "type": "class", "useAs": ["object"]})
+        types.append({"color": color, "drawFill": True, "id": len(types) + 1, "members": mem, "name": name,
+                      "type": "class", "useAs": use})
     project = {
         "automappingRulesFile": "",
         "commands": [],

@@ -38,6 +38,12 @@ def _table(*fields: Field) -> dict[str, Field]:
 
 
 ZONE_KIND_ENUM = "ZoneKind"
+LENS_ENUM = "Lens"
+RISE_TO_ENUM = "RiseTo"
+MAP_CLASS = "previs-map"
+"""The Tiled 1.9+ class of the map: every map property with its default."""
+TILE_CLASS = "previs-tile"
+"""The Tiled 1.9+ class of a tile: every tile property with its default."""
 PERFORMER_COLOR = (200, 60, 50)
 
 MAP = _table(
@@ -53,7 +59,7 @@ MAP = _table(
     Field("turn_cut_angle", "float", 40.0),
     Field("safety_distance", "float", 0.5),
     # lens (issue 14): a name in previs.lens.LENS_MODELS
-    Field("lens", "string", "rectilinear"),
+    Field("lens", "string", "rectilinear", enum=LENS_ENUM),
     # The camera rig (issue 14): lens below / ahead of the eyes (m), stabiliser 0 raw .. 1 gimbal.
     Field("rig_height", "float", 0.1),
     Field("rig_forward", "float", 0.08),
@@ -97,7 +103,7 @@ TILE = _table(
     Field("height", "float", 3.0), Field("color", "color"),
     # Floors with height (issue 14; previs.level.floors): on any layer but a walls layer.
     Field("elevation", "float", 0.0), Field("rise", "float", 0.0),
-    Field("rise_to", "string", "north"), Field("steps", "int", 0),
+    Field("rise_to", "string", "north", enum=RISE_TO_ENUM), Field("steps", "int", 0),
 )
 """Tile properties: a wall tile's ``height`` (m) and ``color`` (the block's colour on a
 walls layer, default grey; the floor tint on an art layer, default none); a floor tile's
