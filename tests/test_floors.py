@@ -307,3 +307,82 @@ def test_walking_live_onto_the_landing_lifts_the_lens_by_the_landing(tmp_path):
         assert on_ground == pytest.approx(app.level.settings.eye_height - app.level.settings.rig_height, abs=1e-9)
     finally:
         app.close()
+
+
+def pit_walls(depth: float = -1.5):
+    """A 10 x 10 m floor with a 2 x 2 m pit ``depth`` deep at x 4..6, z 4..6."""
+    import dataclasses
+
+    import levelkit
+    from previs.level.floors import Floors
+
+    rows = cols = 10
+    e = np.zeros((rows, cols))
+    e[4:6, 4:6] = depth
+    z = np.zeros((rows, cols))
+    floors = Floors(elevation=e, rise=z, rise_to=np.zeros((rows, cols), np.int8),
+                    steps=np.zeros((rows, cols), np.int16), cell=1.0)
+    return dataclasses.replace(levelkit.walls(rows=rows, cols=cols), floors=floors)
+
+
+def test_a_pit_is_a_hole_in_the_floor_with_its_floor_and_sides_below():
+    import levelkit
+    from previs.gl.level_meshes import floor_mesh, wall_mesh_chunked
+
+    w = pit_walls()
+    m = wall_mesh_chunked(w)
+    quads = m.vertices.reshape(-1, 4, 9)
+    bottoms = quads[np.all(quads[:, :, 4] > 0.99, axis=1)]
+    assert len(bottoms) == 4 and np.all(bottoms[:, :, 1] == -1.5)  # the pit's four cells, 1.5 m down
+    sides = quads[np.abs(quads[:, 0, 4]) < 0.5]
+    assert len(sides) == 8  # two cells along each of four sides, each facing into the pit
+    for q in sides:
+        centre = q[:, [0, 2]].mean(0)
+        inward = np.array([5.0, 5.0]) - centre
+        assert float(np.dot(q[0, [3, 5]], inward)) > 0
+        assert sorted({float(v) for v in q[:, 1]}) == [-1.5, 0.0]
+    assert m.chunks[0, 7] == -1.5  # culling boxes reach down into it
+    # the floor plane leaves out exactly the pit's 4 m²
+    lv = levelkit.level(levelkit.henry((1.0, 1.0)), walls_=w, duration=1.0)
+    v, idx = floor_mesh(lv)
+    tri = v[idx.reshape(-1, 3)][:, :, :2].astype(np.float64)
+    a, b = tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
+    areas = np.abs(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]) / 2
+    inside = (tri[:, :, 0].min(1) >= 0) & (tri[:, :, 0].max(1) <= 10) & (tri[:, :, 1].min(1) >= 0) & (tri[:, :, 1].max(1) <= 10)
+    area, area_in = areas.sum(), areas[inside].sum()
+    assert area_in == pytest.approx(100.0 - 4.0)
+    assert area > area_in  # and the margin beyond the map
+
+
+def test_looking_into_a_pit_shows_its_floor_below_not_the_plane():
+    """Henry 2.5 m from a 1.5 m pit looks down into it: where the flat level shows the
+    floor plane, the pit shows its darker floor 1.5 m down, and a performer standing in it
+    stands on that floor (his feet lower in the picture than on the flat floor)."""
+    import dataclasses
+
+    import levelkit
+    from previs.animatic.render import OffscreenRenderer
+    from previs.pose.evaluate import BodyPoses
+    from previs.sim.script import simulate
+
+    def still(depth):
+        lv = levelkit.level(levelkit.henry((5.0, 7.5), heading=0.0),
+                            performers=[levelkit.performer(2, "Goon", (5.5, 5.0))],
+                            walls_=pit_walls(depth), duration=1.0)
+        motion = simulate(lv)
+        with OffscreenRenderer(lv, (160, 90)) as r:
+            r.draw(dataclasses.replace(motion.snapshot(0), pitch=-35.0), poses=BodyPoses(motion).at(0))
+            return r.read_pixels().astype(int)
+
+    pit, flat = still(-1.5), still(0.0)
+    # the pit's floor, left of the performer (pixels 45..55 down, 62..72 across), is darker
+    # than the plane there
+    assert pit[45:55, 62:72].mean() < flat[45:55, 62:72].mean() - 15
+    # the plane around the pit is the same in both pictures
+    assert np.abs(pit[80:90, :] - flat[80:90, :]).max() <= 2
+
+    def lowest_red_row(px):
+        red = (px[..., 0] > 120) & (px[..., 1] < 80) & (px[..., 2] < 80)
+        return int(np.nonzero(red.any(axis=1))[0].max())
+
+    assert lowest_red_row(pit) >= lowest_red_row(flat) + 10  # his feet are down in the pit

@@ -79,9 +79,10 @@ def test_merged_walls_break_at_chunks_and_colours():
     assert sorted(quad_areas(m.vertices, [0, 1, 0])) == [8.0, 16.0, 16.0]
     assert len(m.chunks) == 3 and m.chunks[:, 1].sum() == len(m.indices)
     # Every chunk's box holds its own triangles.
-    for first, count, x0, z0, x1, z1, y1 in m.chunks:
+    for first, count, x0, z0, x1, z1, y1, y0 in m.chunks:
         pts = m.vertices[m.indices[int(first): int(first + count)], 0:3]
-        assert pts[:, 0].min() >= x0 and pts[:, 0].max() <= x1 and pts[:, 1].max() <= y1
+        assert pts[:, 0].min() >= x0 and pts[:, 0].max() <= x1 and y0 == 0.0 <= pts[:, 1].min()
+        assert pts[:, 1].max() <= y1
     # A cell of another colour splits the run.
     from previs.level.model import Walls
 

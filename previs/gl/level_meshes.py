@@ -12,7 +12,8 @@ from outside (OpenGL's default front face), so back faces can be culled.
   of quads, not 4096 tops and 16384 sides. A software rasteriser pays per triangle
   (set-up and binning into tiles) as well as per pixel.
 - :func:`floor_mesh`: the floor as merged rectangles of one tile colour each, with a
-  darker margin beyond the map's edge.
+  darker margin beyond the map's edge; a pit's cells (floor below 0) are holes in it, and
+  :func:`_pit_quads` draws the pit's floor and sides with the walls.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ shading them (a 64 x 64 map is 16 chunks: a draw call each at most)."""
 @dataclass(frozen=True)
 class WallMesh:
     """The merged walls. ``vertices`` (V, 9) float32 (position, normal, colour) and
-    ``indices`` (I,) uint32, ordered chunk by chunk; ``chunks`` (C, 7) float64 rows of
-    ``first index, index count, xmin, zmin, xmax, zmax, ymax`` (metres)."""
+    ``indices`` (I,) uint32, ordered chunk by chunk; ``chunks`` (C, 8) float64 rows of
+    ``first index, index count, xmin, zmin, xmax, zmax, ymax, ymin`` (metres; ``ymin`` is
+    0 but in a chunk with a pit)."""
 
     vertices: np.ndarray
     indices: np.ndarray
@@ -150,6 +152,62 @@ def _stair_quads(walls: Walls, chunk: int):
     return out
 
 
+PIT_COLOR = (96, 93, 88)
+"""The colour of a pit's floor and sides: a shade darker than the default floor, so the
+drop reads from above."""
+
+
+def pit_cells(walls: Walls) -> np.ndarray:
+    """(rows, cols) bool: cells whose floor goes below y = 0 somewhere (a pit, or a ramp
+    down into one). The floor plane leaves them out (:func:`floor_mesh`) and
+    :func:`_pit_quads` draws their floor and the sides down to it."""
+    if walls.floors is None:
+        return np.zeros(np.asarray(walls.solid).shape, bool)
+    return (walls.floors.low < 0) & ~np.asarray(walls.solid, bool)
+
+
+def _pit_quads(walls: Walls, chunk: int):
+    """A pit's floor and sides: every flat pit cell's floor at its ``elevation`` (a ramp's
+    slope is :func:`_stair_quads`'), and on each side whose neighbour's floor is higher, a
+    wall facing into the pit from this cell's lowest point up to that floor (0 off the map,
+    at most 0: a raised neighbour's box is :func:`_blocks`')."""
+    pit = pit_cells(walls)
+    if not pit.any():
+        return []
+    f = walls.floors
+    c = float(walls.cell)
+    color = np.asarray(PIT_COLOR, np.float64) / 255.0
+    rows, cols = pit.shape
+    out = []
+    r, k = np.nonzero(pit & (f.rise == 0))
+    if len(r):
+        y = f.low[r, k]
+        x0, x1, z0, z1 = k * c, (k + 1) * c, r * c, (r + 1) * c
+        corners = np.stack([np.stack([x0, y, z0], -1), np.stack([x1, y, z0], -1),
+                            np.stack([x1, y, z1], -1), np.stack([x0, y, z1], -1)], axis=1)
+        out.append((corners, np.tile([0.0, 1.0, 0.0], (len(r), 1)), np.tile(color, (len(r), 1)),
+                    r // chunk, k // chunk))
+    level = np.zeros((rows + 2, cols + 2))  # the floor each neighbour shows the pit, <= 0
+    level[1:-1, 1:-1] = np.where(np.asarray(walls.solid, bool), 0.0, np.minimum(f.low, 0.0))
+    for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        nl = level[1 + dr: rows + 1 + dr, 1 + dc: cols + 1 + dc]
+        r, k = np.nonzero(pit & (nl > f.low + 1e-6))
+        if len(r) == 0:
+            continue
+        lo, hi = f.low[r, k], nl[r, k]
+        if dr:  # the north (z0) or south (z1) side: a wall along x
+            z = (r + (dr > 0)) * c
+            a, b = np.stack([k * c, z], -1), np.stack([(k + 1) * c, z], -1)
+        else:  # the west (x0) or east (x1) side: a wall along z
+            x = (k + (dc > 0)) * c
+            a, b = np.stack([x, r * c], -1), np.stack([x, (r + 1) * c], -1)
+        corners = np.stack([np.stack([a[:, 0], lo, a[:, 1]], -1), np.stack([b[:, 0], lo, b[:, 1]], -1),
+                            np.stack([b[:, 0], hi, b[:, 1]], -1), np.stack([a[:, 0], hi, a[:, 1]], -1)], axis=1)
+        inward = np.tile([-float(dc), 0.0, -float(dr)], (len(r), 1))
+        out.append((corners, inward, np.tile(color, (len(r), 1)), r // chunk, k // chunk))
+    return out
+
+
 def _wall_quads(walls: Walls, chunk: int):
     """Every wall face, coplanar neighbours with the same colour and heights merged into
     long quads (within a chunk): (corners (Q, 4, 3), normals (Q, 3), colours (Q, 3),
@@ -217,7 +275,7 @@ def _wall_quads(walls: Walls, chunk: int):
 
 def wall_mesh_chunked(walls: Walls, chunk: int = CHUNK_CELLS) -> WallMesh:
     """The walls as one indexed mesh, grouped by ``chunk`` x ``chunk``-cell chunks."""
-    parts = _wall_quads(walls, chunk) + _stair_quads(walls, chunk)
+    parts = _wall_quads(walls, chunk) + _stair_quads(walls, chunk) + _pit_quads(walls, chunk)
     corners = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, 4, 3))
     normal = np.concatenate([p[1] for p in parts]) if parts else np.zeros((0, 3))
     color = np.concatenate([p[2] for p in parts]) if parts else np.zeros((0, 3))
@@ -225,7 +283,7 @@ def wall_mesh_chunked(walls: Walls, chunk: int = CHUNK_CELLS) -> WallMesh:
     ccol = np.concatenate([p[4] for p in parts]) if parts else np.zeros(0, np.int64)
     q = len(corners)
     if q == 0:
-        return WallMesh(np.zeros((0, WALL_VERTEX), np.float32), np.zeros(0, np.uint32), np.zeros((0, 7)))
+        return WallMesh(np.zeros((0, WALL_VERTEX), np.float32), np.zeros(0, np.uint32), np.zeros((0, 8)))
     # Counter-clockwise seen from where the normal points (flip the others).
     e1 = corners[:, 1] - corners[:, 0]
     e2 = corners[:, 2] - corners[:, 0]
@@ -243,11 +301,11 @@ def wall_mesh_chunked(walls: Walls, chunk: int = CHUNK_CELLS) -> WallMesh:
     idx = (base + np.array([0, 1, 2, 0, 2, 3], np.uint32)[None, :]).reshape(-1)
     ids, first = np.unique(cid, return_index=True)
     last = np.append(first[1:], q)
-    chunks = np.empty((len(ids), 7))
+    chunks = np.empty((len(ids), 8))
     for i, (f, l) in enumerate(zip(first, last)):
         pts = corners[f:l].reshape(-1, 3)
         chunks[i] = (6 * f, 6 * (l - f), pts[:, 0].min(), pts[:, 2].min(), pts[:, 0].max(), pts[:, 2].max(),
-                     pts[:, 1].max())
+                     pts[:, 1].max(), min(0.0, pts[:, 1].min()))
     return WallMesh(v.reshape(-1, WALL_VERTEX), idx, chunks)
 
 
@@ -300,7 +358,10 @@ def floor_mesh(level: Level) -> tuple[np.ndarray, np.ndarray]:
     rows, cols = tiles.shape[:2]
     cell = float(level.walls.cell)
     codes = _codes(*tiles.reshape(-1, 3).T.astype(np.int64)).reshape(rows, cols)
-    r0, r1, c0, c1 = merge_rects(codes, np.ones((rows, cols), bool))
+    # A pit's cells are holes in the plane: its floor and sides are in the walls' mesh.
+    pit = pit_cells(level.walls)
+    ground = ~pit if pit.shape == (rows, cols) else np.ones((rows, cols), bool)
+    r0, r1, c0, c1 = merge_rects(codes, ground)
     col = tiles[r0, c0].astype(np.float64) / 255.0
     rects = [np.column_stack([c0 * cell, r0 * cell, c1 * cell, r1 * cell]), ]
     colors = [col]

@@ -142,12 +142,12 @@ class Renderer(RenderTargets):
         n = len(mesh.chunks)
         # Chunk corners (8 per box, as homogeneous points) for frustum tests each frame.
         if n:
-            x0, z0, x1, z1, y1 = (mesh.chunks[:, i] for i in (2, 3, 4, 5, 6))
+            x0, z0, x1, z1, y1, y0 = (mesh.chunks[:, i] for i in (2, 3, 4, 5, 6, 7))
             cx = np.stack([x0, x1, x1, x0, x0, x1, x1, x0], 1)
-            cy = np.stack([np.zeros(n)] * 4 + [y1] * 4, 1)
+            cy = np.stack([y0] * 4 + [y1] * 4, 1)
             cz = np.stack([z0, z0, z1, z1, z0, z0, z1, z1], 1)
             self._chunk_corners = np.stack([cx, cy, cz, np.ones_like(cx)], -1)  # (C, 8, 4)
-            self._chunk_centres = np.stack([(x0 + x1) / 2, y1 / 2, (z0 + z1) / 2], 1)
+            self._chunk_centres = np.stack([(x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2], 1)
         self._wall_count = len(mesh.indices)
         self._wall_vao = int(GL.glGenVertexArrays(1))
         GL.glBindVertexArray(self._wall_vao)
