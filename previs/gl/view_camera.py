@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..rotations import rotation
+
 NEAR = 0.05
 """Metres: near clip. Henry's eye can come within his 0.3 m radius of a wall; 5 cm keeps
 the wall in view while leaving depth precision for 24-bit depth at 100 m+."""
@@ -42,16 +44,6 @@ class Camera:
     def forward(self) -> np.ndarray:
         """Unit view direction in world space (the camera's -Z axis)."""
         return -self.rotation()[:, 2]
-
-
-def rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
-    """World-from-camera 3x3 rotation ``Ry(yaw) @ Rx(pitch) @ Rz(roll)`` (float64)."""
-    y, p, r = math.radians(yaw), math.radians(pitch), math.radians(roll)
-    cy, sy, cp, sp, cr, sr = math.cos(y), math.sin(y), math.cos(p), math.sin(p), math.cos(r), math.sin(r)
-    ry = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
-    rx = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]])
-    rz = np.array([[cr, -sr, 0], [sr, cr, 0], [0, 0, 1]])
-    return ry @ rx @ rz
 
 
 def view_matrix(cam: Camera) -> np.ndarray:

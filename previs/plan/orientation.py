@@ -2,39 +2,22 @@
 
 A camera at rest looks down -Z (north) with +Y up and +X to its right, as in USD, Maya
 and Nuke. Its rotation applies roll (about Z), then pitch (about X), then yaw (about Y):
-for column vectors ``R = Ry(yaw) @ Rx(pitch) @ Rz(roll)``. The columns of ``R`` are the
+for column vectors ``R = Ry(yaw) @ Rx(pitch) @ Rz(roll)`` (the one rule:
+:mod:`previs.rotations`). The columns of ``R`` are the
 camera's right, up and backward axes in world space; ``R.T @ (p - eye)`` takes a world
 point into camera space, where it is in front of the camera when its z is negative.
 """
 
 from __future__ import annotations
 
-
 import numpy as np
+
+from ..rotations import rotation_matrices
+
+__all__ = ["WIDESCREEN", "rotation_matrices", "vfov_from_hfov", "world_matrices"]
 
 WIDESCREEN = 16.0 / 9.0
 """Aspect ratio of every previs frame (animatic, stills, exports)."""
-
-
-def rotation_matrices(yaw, pitch, roll) -> np.ndarray:
-    """``(N, 3, 3)`` world-from-camera rotations ``Ry @ Rx @ Rz`` for degree arrays."""
-    y = np.radians(np.asarray(yaw, dtype=np.float64))
-    p = np.radians(np.asarray(pitch, dtype=np.float64))
-    r = np.radians(np.asarray(roll, dtype=np.float64))
-    cy, sy, cp, sp, cr, sr = np.cos(y), np.sin(y), np.cos(p), np.sin(p), np.cos(r), np.sin(r)
-    n = y.shape[0]
-    R = np.empty((n, 3, 3))
-    # Ry @ Rx @ Rz, expanded.
-    R[:, 0, 0] = cy * cr + sy * sp * sr
-    R[:, 0, 1] = -cy * sr + sy * sp * cr
-    R[:, 0, 2] = sy * cp
-    R[:, 1, 0] = cp * sr
-    R[:, 1, 1] = cp * cr
-    R[:, 1, 2] = -sp
-    R[:, 2, 0] = -sy * cr + cy * sp * sr
-    R[:, 2, 1] = sy * sr + cy * sp * cr
-    R[:, 2, 2] = cy * cp
-    return R
 
 
 def world_matrices(track) -> np.ndarray:

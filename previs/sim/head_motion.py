@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..rotations import rotation_matrices
 from .floor_follow import floor_under
 from .gait_rule import gait_phase, ground_speed, run_weight, walk_weight
 
@@ -76,12 +77,10 @@ GRAVITY = 9.81
 
 def head_to_world(yaw, pitch, roll, up, back) -> np.ndarray:
     """(F, 3) world vectors of the head-frame offset ``(0, up, back)`` m (+Y up, +Z behind
-    the look) turned by ``Ry(yaw) Rx(pitch) Rz(roll)`` (degrees, (F,) each)."""
-    y, p, r = (np.radians(np.asarray(a, np.float64)) for a in (yaw, pitch, roll))
-    # Rz(roll) (0, up, back) = (-up sin r, up cos r, back); then Rx(pitch), then Ry(yaw).
-    a, b, c = -up * np.sin(r), up * np.cos(r), np.full(np.shape(r), float(back))
-    b, c = b * np.cos(p) - c * np.sin(p), b * np.sin(p) + c * np.cos(p)
-    return np.stack([a * np.cos(y) + c * np.sin(y), b, -a * np.sin(y) + c * np.cos(y)], axis=-1)
+    the look) turned by the camera's rotation (:func:`previs.rotations.rotation_matrices`
+    of ``yaw``, ``pitch``, ``roll`` degrees, (F,) each)."""
+    R = rotation_matrices(yaw, pitch, roll)
+    return R[..., :, 1] * up + R[..., :, 2] * back
 
 
 def gait_motion(xz: np.ndarray, heading: np.ndarray, fps: float):
