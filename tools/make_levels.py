@@ -714,7 +714,6 @@ def map_xml(spec: LevelSpec) -> ET.Element:
     def px(v: float) -> str:
         return fmt_num(round(v * ppm, 2))
 
-    layers = []
     root = ET.Element("map", {
         "version": "1.8", "tiledversion": "1.8.2", "orientation": "orthogonal",
         "renderorder": "right-down", "width": str(spec.cols), "height": str(spec.rows),
@@ -854,69 +853,6 @@ def write_level(spec: LevelSpec, out: Path, use_tiled: bool) -> Path:
 # ---------------------------------------------------------------------------------------
 # Facts: replay a fight with the engine and report what the plan will say
 # ---------------------------------------------------------------------------------------
-def spec_to_level(spec: LevelSpec, source: str):
-    """The engine's :class:`previs.level.model.Level` built straight from the choreography
-    (what the loader should build from the file), with positions rounded as in the file."""
-    from previs.level import model as M
-
-    ppm = spec.ppm
-
-    def m(v: float) -> float:
-        return round(v * ppm, 2) / ppm
-
-    def mp(p: Pt) -> tuple[float, float]:
-        return (m(p[0]), m(p[1]))
-
-    solid = spec.walls >= 0
-    height = np.zeros(spec.walls.shape)
-    color = np.zeros(spec.walls.shape + (3,), np.uint8)
-    for t in TILES:
-        sel = spec.walls == t.tid
-        height[sel] = t.height if t.height is not None else 3.0
-        color[sel] = t.color
-    floor = None
-    if spec.floor is not None:
-        floor = np.zeros(spec.floor.shape + (3,), np.uint8)
-        for t in TILES:
-            floor[spec.floor == t.tid] = t.color
-        floor.flags.writeable = False
-    for a in (solid, height, color):
-        a.flags.writeable = False
-    walls = M.Walls(solid=solid, height=height, color=color, cell=spec.tile_meters)
-    assign_ids(spec)
-    paths = {p.oid: M.Path(id=p.oid, name=p.name, points=tuple(mp(x) for x in p.pts), closed=p.closed,
-                           holds=tuple(sorted(p.holds.items()))) for p in spec.paths}
-
-    def actor(a: ActorSpec):
-        kw = {}
-        col = a.get("color")
-        if col is not None:
-            kw["color"] = tuple(col)
-        return M.Actor(id=a.oid, name=a.name, kind=a.kind, position=mp(a.pos),
-                       path=paths[a.path.oid] if a.path else None, speed=float(a.get("speed")),
-                       start=float(a.get("start")), radius=float(a.get("radius")),
-                       height=float(a.get("height")), heading=float(a.get("heading")),
-                       role=a.get("role") or "", prop=a.get("prop") or "", **kw)
-
-    henry = actor(spec.henry)
-    performers = tuple(actor(a) for a in spec.actors if a.kind == "performer")
-    beats = tuple(sorted((M.Beat(id=b.oid, t=b.t, actor=b.actor.oid, action=b.action,
-                                 target=b.target.oid if b.target else None, duration=b.dur, note=b.note)
-                          for b in spec.beats), key=lambda b: (b.t, b.id)))
-    zones = tuple(M.Zone(id=z.oid, name=z.name, kind=z.kind, polygon=tuple(mp(p) for p in
-                         ([(min(x for x, _ in z.pts), min(y for _, y in z.pts)), (max(x for x, _ in z.pts), min(y for _, y in z.pts)),
-                           (max(x for x, _ in z.pts), max(y for _, y in z.pts)), (min(x for x, _ in z.pts), max(y for _, y in z.pts))]
-                          if z.rect else z.pts))) for z in spec.zones)
-    names = {n for n, _, _ in spec.props}
-    kw = {n: v for n, _, v in spec.props if n in {"fps", "duration", "start_tc", "tile_meters", "eye_height", "hfov",
-                                                   "max_take", "turn_cut_speed", "turn_cut_angle", "safety_distance"}}
-    st = M.Settings(title=spec.prop("title", spec.key) if "title" in names else spec.key, **kw)
-    return M.Level(source=source, content_hash="0" * 64, settings=st, walls=walls, henry=henry,
-                   performers=performers, beats=beats, zones=zones, paths=tuple(paths.values()),
-                   floor_color=floor, width=spec.cols * spec.tile_meters, depth=spec.rows * spec.tile_meters,
-                   marks=tuple(M.Mark(id=k.oid, name=k.name, position=mp(k.pos), height=k.height) for k in spec.marks))
-
-
 def _intervals(mask: np.ndarray, fps: float, min_len: float = 0.0) -> list[tuple[float, float]]:
     """Runs of True in a per-frame mask as (start, end) seconds (end exclusive)."""
     pad = np.concatenate([[False], mask, [False]]).astype(np.int8)
@@ -1783,7 +1719,6 @@ def build_finale(rng: random.Random) -> LevelSpec:
                 continue
             if a.boss:
                 r = router(boss_spot[a.name], a.wait)
-                rlen = sum(math.dist(p0, p1) for p0, p1 in zip(r, r[1:]))
                 arrive_wait = min(leave_wait - 2.0, a.look_t - 0.2)
                 plans[a.name] = ("boss", r, arrive_wait, leave_wait)
                 continue
@@ -2031,11 +1966,9 @@ BUILDERS = {"corridor": build_corridor, "chase": build_chase, "finale": build_fi
 
 
 def level_for_facts(spec: LevelSpec, path: Path):
-    """The engine's view of a written level: the loader's if there is one, else ours."""
-    try:
-        from previs.level.loader import load_level
-    except ImportError:
-        return spec_to_level(spec, str(path.relative_to(ROOT))), "built from the choreography (no loader)"
+    """The engine's view of a written level, as previs's loader reads the file."""
+    from previs.level.loader import load_level
+
     rel = os.path.relpath(path, Path.cwd())
     return load_level(rel), "loaded from the file by previs.level.loader"
 
