@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..timebase import rate_label
+
 from .options import add_lens_option, add_level_job, add_plan_overrides, start_level_job, whole_number
 
 HELP = "render the POV animatic (H.264 MP4) with burned-in timecode, shot number and cut flashes"
@@ -85,7 +87,7 @@ def run(args) -> int:
     if not args.quiet:
         w, h = stats.size
         mb = stats.size_bytes / 1e6
-        print(f"wrote {out}: {stats.frames} frames, {w}x{h} at {level.settings.fps} fps "
+        print(f"wrote {out}: {stats.frames} frames, {w}x{h} at {rate_label(level.settings.fps)} fps "
               f"({stats.frames / stats.fps:.2f} s), {len(plan.shots)} shot{'s' * (len(plan.shots) != 1)}, "
               f"{len(plan.cuts)} cut{'s' * (len(plan.cuts) != 1)}, {mb:.1f} MB; rendered in "
               f"{stats.seconds:.1f} s ({stats.realtime:.2f}x real time, "
