@@ -58,6 +58,10 @@ def _frame(flag: str, value, tb, frames: int, *, end: bool) -> int:
     return tb.frame_at(value) if end else tb.frame_containing(value)
 
 
+def _show(value) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
 def frame_range(start, end, tb, frames: int) -> tuple[int, int]:
     """``(first, stop)``: the half-open frames of ``--start``/``--end`` (None: the fight's
     first frame / its end) in a fight of ``frames`` frames on time base ``tb``. Raises
@@ -68,10 +72,10 @@ def frame_range(start, end, tb, frames: int) -> tuple[int, int]:
     span = (f"the fight runs from 0 to {tb.time_of(frames):.3f} s, timecode {tb.timecode(0)} to "
             f"{tb.timecode(last)} (frames 0-{last}; --end may be {tb.timecode(frames)}, its out point)")
     if not 0 <= first < frames:
-        raise PrevisError(f"--start {start}: frame {first} is outside the fight; {span}.")
+        raise PrevisError(f"--start {_show(start)}: frame {first} is outside the fight; {span}.")
     if stop > frames:
-        raise PrevisError(f"--end {end}: frame {stop} is past the fight's end; {span}.")
+        raise PrevisError(f"--end {_show(end)}: frame {stop} is past the fight's end; {span}.")
     if stop <= first:
-        raise PrevisError(f"--end {end} is not after --start {0 if start is None else start} "
+        raise PrevisError(f"--end {_show(end)} is not after --start {_show(0 if start is None else start)} "
                           f"(frames {first} to {stop}): nothing to render; {span}.")
     return first, stop
