@@ -92,18 +92,18 @@ def test_usd_written_by_the_forked_writer_equals_the_in_process_one(tmp_path, mo
 
 
 def test_a_rate_edls_cannot_carry_skips_only_the_edl_with_a_warning(tmp_path, capsys):
-    src = ROOT / "tests" / "data" / "levels" / "basic.tmx"
-    text = src.read_text().replace('<property name="fps" type="int" value="25"/>',
-                                   '<property name="fps" type="int" value="120"/>')
-    assert 'value="120"' in text
-    (src.parent / "_rate120.tmx").write_text(text)  # beside its tileset, inside the project
-    try:
-        out = tmp_path / "out"
-        out.mkdir()
-        (out / "shotplan.edl").write_text("an EDL from an earlier 24 fps run")
-        assert main(["replay", str(src.parent / "_rate120.tmx"), "-o", str(out), "--no-report"]) == 0
-    finally:
-        (src.parent / "_rate120.tmx").unlink()
+    """A level runs at a production rate, which every EDL carries; a track may run at any
+    rate (a 120 fps head-rig log), and its plan skips only the EDL, removing a stale one."""
+    import numpy as np
+
+    from plankit import make_track
+
+    src = tmp_path / "rig.csv"
+    src.write_text(make_track(np.zeros(240), fps=120).to_csv_text())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "shotplan.edl").write_text("an EDL from an earlier 24 fps run")
+    assert main(["plan", str(src), "-o", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl"})
     err = capsys.readouterr().err
     assert "shotplan.edl not written" in err and "120 fps" in err and "removed" in err
