@@ -13,7 +13,8 @@ from plankit import make_track, scene
 FPS = 24
 
 # outputs.md, key for key and in order.
-TOP = ["format", "level", "revision", "title", "fps", "rate", "drop_frame", "reel", "frames", "duration", "settings", "cuts", "shots", "safety", "comfort"]
+TOP = ["format", "level", "revision", "title", "fps", "frames", "duration", "settings", "cuts", "shots", "safety", "comfort",
+       "rate", "drop_frame", "reel"]
 SETTINGS = ["turn_cut_speed", "turn_cut_angle", "max_take", "safety_distance"]
 CUT = ["frame", "time", "timecode", "direction", "angle", "peak_speed", "settle_frame", "settle_timecode", "continuity"]
 HENRY = ["x", "z", "yaw", "pitch"]

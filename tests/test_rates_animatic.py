@@ -8,7 +8,9 @@ rendered a few frames at 64x36 in one process: each render is about a second.
 
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 from fractions import Fraction
 
 import pytest
@@ -97,3 +99,19 @@ def test_a_stretch_outside_the_fight_is_refused(tmp_path, capsys):
     assert "--start 00:00:01;00: timecode '00:00:01;00' is drop-frame (';') but 23.976 fps counts non-drop" in \
         capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe (Debian's ffmpeg) is not installed")
+def test_ffprobe_reads_the_same_timecode_track(tmp_path):
+    """An independent reader: the system's FFmpeg, not PyAV's bundled one."""
+    lv = level(tmp_path, "29.97", "00:00:00;00", 61.0, name="ntsc.tmx")
+    out = tmp_path / "df.mp4"
+    assert render(lv, out, "--start", "00:01:00;02", "--end", "00:01:00;04") == 0
+    text = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
+                           "stream=codec_tag_string,r_frame_rate,time_base:stream_tags=timecode:format_tags=reel_name",
+                           "-of", "compact", str(out)], capture_output=True, text=True, check=True).stdout
+    assert text.splitlines() == [
+        "stream|codec_tag_string=avc1|r_frame_rate=30000/1001|time_base=1/30000|tag:timecode=00:01:00;02",
+        "stream|codec_tag_string=tmcd|r_frame_rate=0/0|time_base=1/30000|tag:timecode=00:01:00;02",
+        "format|tag:reel_name=NTSC",
+    ]

@@ -184,3 +184,14 @@ def test_drop_frame_only_at_2997_and_5994():
 
     with pytest.raises(PrevisError, match="drop-frame timecode exists only at 30000/1001"):
         build_plan(whips(48, [], 24), settings=PlanSettings(start_tc="01:00:00;00"))
+
+
+def test_a_track_csv_with_its_header_serves_as_a_golden_track(film, tmp_path):
+    """Golden tracks (previs/testing/golden.py) read either shape: the plain one the bundled
+    goldens have and the commented one replay writes now."""
+    from previs.testing.golden import golden_diff, read_golden
+
+    for name, text in (("new.csv", track_csv.to_text(film)), ("old.csv", film.track.to_csv_text())):
+        p = tmp_path / name
+        p.write_text(text)
+        assert golden_diff(film.track, read_golden(p), 1e-9, 1e-9) is None

@@ -268,9 +268,6 @@ class ShotPlan:
             "revision": self.revision,
             "title": self.title,
             "fps": _num(self.fps),
-            "rate": self.time_base.rate_text,
-            "drop_frame": self.time_base.drop_frame,
-            "reel": self.reel,
             "frames": self.frames,
             "duration": self.duration,
             "settings": self.settings.to_dict(),
@@ -278,6 +275,10 @@ class ShotPlan:
             "shots": [s.to_dict() for s in self.shots],
             "safety": [f.to_dict() for f in self.safety],
             "comfort": self.comfort.to_dict(),
+            # issue 16, added at the end as the format's rule asks (docs/exports.md)
+            "rate": self.time_base.rate_text,
+            "drop_frame": self.time_base.drop_frame,
+            "reel": self.reel,
         }
 
 
