@@ -81,7 +81,9 @@ every actor on one axis in windows of 1e7 m (``previs.sim.paths.ARC_STRIDE``).""
 
 # --- Time ------------------------------------------------------------------------------------
 MAX_FPS = 240
-"""Frame rate: 240 covers every capture rate in use (24/25/30/48/50/60/120/240)."""
+"""Frame rate of a track or a take: 240 covers every capture rate in use
+(24/25/30/48/50/60/120/240). A level runs at a production rate, at most 60
+(:data:`previs.timebase.LEVEL_RATES`)."""
 
 MAX_DURATION = 3600.0
 """Length of one replay in seconds (a fight scene, not a feature): 864 000 frames at 240."""
