@@ -115,3 +115,19 @@ def test_ffprobe_reads_the_same_timecode_track(tmp_path):
         "stream|codec_tag_string=tmcd|r_frame_rate=0/0|time_base=1/30000|tag:timecode=00:01:00;02",
         "format|tag:reel_name=NTSC",
     ]
+
+
+def test_still_and_walk_times_use_the_exact_rate(tmp_path, capsys):
+    """``previs still --time`` (and ``walk --start``, the same TimeBase.frame_containing)
+    at 23.976: frame 1000 is sampled at 1000 x 1001 / 24000 = 41.708333 s, so 41.7084 s
+    shows frame 1000 and 41.7083 s still frame 999 (a rate of 23.976 exactly would put
+    frame 1000 at 41.708375 s and show 999 at 41.7084)."""
+    lv = level(tmp_path, "24000/1001", "01:00:00:00", 42.5)
+    assert main(["still", str(lv), "--time", "41.7084", "-o", str(tmp_path / "a.png"), "--size", "64x36"]) == 0
+    assert "frame 1000, 01:00:41:16)" in capsys.readouterr().out
+    assert main(["still", str(lv), "--time", "41.7083", "-o", str(tmp_path / "b.png"), "--size", "64x36"]) == 0
+    assert "frame 999, 01:00:41:15)" in capsys.readouterr().out
+    from previs.level.loader import load_level
+    from previs.timebase import time_base_of
+
+    assert time_base_of(load_level(lv).settings).frame_containing(41.7084) == 1000  # walk --start's rule
