@@ -111,7 +111,7 @@ MAX_ACTOR_FRAMES = 8_000_000
 """Frames x actors (Henry + performers) of one replay, scripted or walked. The simulation
 and the shot plan keep per-frame state for every actor (~200 bytes each), so this bounds a
 replay to ~1.5 GB and about a minute: one hour at 24 fps with 91 performers, 22 minutes
-with 250, or one hour at 60 fps with 36 (a take at 240 fps: 8)."""
+with 250, or one hour at 60 fps with 36."""
 
 MAX_ZONE_FRAMES = 30_000_000
 """Hazard (``no-go``/``pyro``) zones x frames x actors of one replay: the safety plan tests
