@@ -195,3 +195,26 @@ def test_a_track_csv_with_its_header_serves_as_a_golden_track(film, tmp_path):
         p = tmp_path / name
         p.write_text(text)
         assert golden_diff(film.track, read_golden(p), 1e-9, 1e-9) is None
+
+
+def test_a_take_at_23976_keeps_its_exact_rate(tmp_path):
+    """A take's header says the level's rate: a number for whole rates (as before), exact
+    text for NTSC ones; replaying checks it against the level's exact rate."""
+    from levelkit import henry, level
+    from previs.errors import TakeError
+    from previs.sim.take import check_take, read_take, replay_take, write_take
+    from previs.sim.walker import TickCmd
+
+    lv = level(henry(), fps=FILM, duration=2.0)
+    p = tmp_path / "a.take"
+    write_take(p, lv, [TickCmd(forward=100)] * 30)
+    assert json.loads(p.read_text().splitlines()[0])["fps"] == "24000/1001"
+    take = read_take(p)
+    check_take(take, lv)
+    motion = replay_take(lv, take)
+    assert motion.time_base.fps == FILM and TimeBase(motion.track.fps).fps == FILM
+    with pytest.raises(TakeError, match="recorded at 23.976 fps but test.tmx runs at 24 fps"):
+        check_take(take, level(henry(), fps=24, duration=2.0))
+    p24 = tmp_path / "b.take"
+    write_take(p24, level(henry(), fps=24, duration=2.0), [TickCmd()] * 3)
+    assert json.loads(p24.read_text().splitlines()[0])["fps"] == 24
