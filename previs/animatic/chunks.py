@@ -192,7 +192,7 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     (None: every body in its rest pose); ``on_frame()``: called once per frame encoded-queued.
     """
     w, h = job.size
-    fps = float(job.level.settings.fps)
+    fps = job.plan.time_base.fps  # exact (24000/1001): the chunk's time base is 1/24000
     t = timings if timings is not None else Timings()
     fast = getattr(renderer, "read_rgba_into", None)
     ahead = fast is not None and getattr(renderer, "targets", 1) >= 2
