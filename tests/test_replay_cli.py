@@ -32,10 +32,13 @@ def test_replays_are_byte_identical_in_process_and_in_a_second_process(tmp_path,
     fa, fb = _files(a), _files(b)
     assert sorted(fa) == sorted(EXPORTS)
     assert fa == fb
-    header = fa["track.csv"].split(b"\n", 1)[0]
-    assert header == b"frame,time,x,y,z,yaw,pitch,roll,hfov"
+    lines = fa["track.csv"].split(b"\n")
+    comments = [ln for ln in lines if ln.startswith(b"#")]
+    assert lines[:len(comments)] == comments and len(comments) == 6  # the header says what the file is
+    header = lines[len(comments)]
+    assert header == b"frame,time,x,y,z,yaw,pitch,roll,hfov,focal_mm"
     lv = load_level(level)
-    assert fa["track.csv"].count(b"\n") == lv.settings.frames + 1
+    assert fa["track.csv"].count(b"\n") == lv.settings.frames + 1 + len(comments)
 
 
 def test_failed_run_leaves_previous_files_intact(tmp_path, monkeypatch):
