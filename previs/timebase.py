@@ -38,10 +38,16 @@ below 24, minutes and seconds below 60, frames below the nominal rate. Frames co
 **nominal rate** ``round(fps)`` (23.976 -> 24, 29.97 -> 30). Timecode of frame ``f`` is the
 timecode ``f`` frames after ``start_tc``, wrapping at 24 hours like a timecode clock.
 
-**Drop-frame** (ready; levels still only allow whole fps): at 30000/1001 and 60000/1001
-timecode skips frame *numbers* 00-01 (00-03 at 59.94) at the start of every minute not
-divisible by 10, so the timecode tracks the wall clock: frame 1800 at 29.97 DF is
-``00:01:00;02`` and frame 17982 is ``00:10:00;00``. No frame is dropped, only labels.
+**Drop-frame**: at 30000/1001 and 60000/1001 timecode skips frame *numbers* 00-01 (00-03
+at 59.94) at the start of every minute not divisible by 10, so the timecode tracks the wall
+clock: frame 1800 at 29.97 DF is ``00:01:00;02`` and frame 17982 is ``00:10:00;00``. No
+frame is dropped, only labels. A TimeBase counts drop-frame exactly when its ``start_tc``
+is written with ``;`` (``01:00:00;00``), unless ``drop_frame`` is given: the level's
+``start_tc`` is the one switch (docs/level-format.md).
+
+**Level rates** (:data:`LEVEL_RATES`, :func:`level_rate`): a level runs at one of the
+production rates 23.976 (24000/1001), 24, 25, 29.97 (30000/1001), 30, 48, 50, 59.94
+(60000/1001) or 60; a track (``previs plan``) or a take may run at any rate.
 
 Pure: no I/O, no wall clock; numpy only for the vectorised variants.
 """
@@ -69,6 +75,71 @@ DAY_HOURS = 24
 MAX_DENOMINATOR = 1001
 """A float rate is read as the nearest fraction with a denominator up to 1001
 (29.97002997 -> 30000/1001, 25.0 -> 25)."""
+
+LEVEL_RATES: tuple[Fraction, ...] = (
+    Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
+    Fraction(48), Fraction(50), Fraction(60000, 1001), Fraction(60))
+"""The frame rates a level may run at (exact), slowest first."""
+
+DECIMAL_SLACK = 0.001
+"""frames/s: a decimal rate within this of a level rate is that rate, so ``23.976``,
+``29.97`` and ``59.94`` (2.4e-5, 3e-5 and 6e-5 away from 24000/1001, 30000/1001 and
+60000/1001) name the NTSC rates, while ``23.98`` (0.004 away) is refused with a "did you
+mean"."""
+
+_RATE_TEXT_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*(\d+)\s*)?")
+
+
+def rate_text(rate: Fraction) -> str:
+    """An exact rate as a file writes it: ``24`` or ``24000/1001``."""
+    rate = Fraction(rate)
+    return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
+
+
+def rate_label(rate) -> str:
+    """A rate as people say it: ``24``, ``23.976``, ``29.97``, ``59.94``."""
+    rate = as_rate(rate)
+    if rate.denominator == 1:
+        return str(rate.numerator)
+    return f"{float(rate):.3f}".rstrip("0").rstrip(".")
+
+
+def level_rate_problem(value) -> tuple[Fraction | None, tuple[str, str] | None]:
+    """``(rate, None)`` for the exact level rate ``value`` names, a number (``24``,
+    ``23.976``) or text (``"29.97"``, ``"30000/1001"``); ``(None, (what, fix))`` otherwise,
+    the fix listing the accepted rates and the nearest one ("did you mean")."""
+    accepted = ", ".join(rate_label(r) + (f" ({rate_text(r)})" if r.denominator != 1 else "")
+                         for r in LEVEL_RATES)
+    rate = None
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        rate = Fraction(value)
+    elif isinstance(value, float) and math.isfinite(value):
+        rate = value
+    elif isinstance(value, str):
+        m = _RATE_TEXT_RE.fullmatch(value)
+        if m and m[2] is None:
+            rate = float(m[1]) if "." in m[1] else Fraction(int(m[1]))
+        elif m and "." not in m[1] and int(m[2]) > 0:
+            rate = Fraction(int(m[1]), int(m[2]))
+    shown = repr(value) if isinstance(value, str) else f"{value}"
+    if rate is None:
+        return None, (f"fps = {shown} is not a frame rate", f"a level runs at {accepted} fps")
+    for r in LEVEL_RATES:
+        if rate == r or (isinstance(rate, float) and abs(rate - float(r)) <= DECIMAL_SLACK):
+            return r, None
+    near = min(LEVEL_RATES, key=lambda r: abs(float(rate) - float(r)))
+    return None, (f"fps = {shown} is not a production frame rate",
+                  f"did you mean {rate_label(near)}? A level runs at {accepted} fps")
+
+
+def level_rate(value) -> Fraction:
+    """The exact level rate ``value`` names (see :func:`level_rate_problem`); raises
+    :class:`PrevisError` with the accepted rates otherwise."""
+    rate, bad = level_rate_problem(value)
+    if bad is not None:
+        raise PrevisError(f"{bad[0]}; {bad[1]}.")
+    return rate
+
 
 _TC_RE = re.compile(r"(\d{2}):(\d{2}):(\d{2})([:;])(\d{2})")
 
@@ -110,11 +181,13 @@ class TimeBase:
 
     ``fps`` is converted to an exact :class:`~fractions.Fraction`; ``start_tc`` is checked
     at this rate (frames below the nominal rate; drop-frame rules) on construction, so a
-    TimeBase always formats. Raises :class:`PrevisError` on a bad rate or timecode."""
+    TimeBase always formats. ``drop_frame`` None (the default): drop-frame exactly when
+    ``start_tc`` is written with ``;``. Raises :class:`PrevisError` on a bad rate or
+    timecode (drop-frame at a rate that has none included)."""
 
     fps: Fraction
     start_tc: str = ZERO_TC
-    drop_frame: bool = False
+    drop_frame: bool | None = None
     start_frame: int = field(init=False, repr=False, compare=False)
     nominal_rate: int = field(init=False, repr=False, compare=False)
     """The whole frame rate timecode counts at: ``round(fps)``, at least 1 (29.97 -> 30).
@@ -125,6 +198,8 @@ class TimeBase:
     def __post_init__(self):
         rate = as_rate(self.fps)
         object.__setattr__(self, "fps", rate)
+        if self.drop_frame is None:
+            object.__setattr__(self, "drop_frame", split_timecode(self.start_tc)[4])
         object.__setattr__(self, "drop_frame", bool(self.drop_frame))
         object.__setattr__(self, "nominal_rate", max(1, round(rate)))
         object.__setattr__(self, "_day", self._day_frames())
@@ -138,9 +213,17 @@ class TimeBase:
     @property
     def label(self) -> str:
         """The rate as people write it: ``24``, ``29.97``, ``23.976``."""
-        if self.fps.denominator == 1:
-            return str(self.fps.numerator)
-        return f"{float(self.fps):.3f}".rstrip("0").rstrip(".")
+        return rate_label(self.fps)
+
+    @property
+    def rate_text(self) -> str:
+        """The exact rate as files write it: ``24``, ``24000/1001``."""
+        return rate_text(self.fps)
+
+    @property
+    def counting(self) -> str:
+        """``"drop-frame"`` or ``"non-drop"``: how timecode counts."""
+        return "drop-frame" if self.drop_frame else "non-drop"
 
     def _num_den(self) -> tuple[int, int]:
         return self.fps.numerator, self.fps.denominator
@@ -214,6 +297,11 @@ class TimeBase:
             return r // 15
         return 0
 
+    @property
+    def has_drop_frame(self) -> bool:
+        """True if this rate has drop-frame timecode (29.97 and 59.94)."""
+        return self._dropped_per_minute() > 0
+
     def day_frames(self) -> int:
         """Frames in 24 h of timecode (the count at which timecode wraps)."""
         return self._day
@@ -273,5 +361,5 @@ class TimeBase:
 
 def time_base_of(settings) -> TimeBase:
     """The :class:`TimeBase` of a level's :class:`~previs.level.model.Settings` (or anything
-    with ``fps`` and ``start_tc``; ``drop_frame`` if it has one)."""
-    return TimeBase(settings.fps, settings.start_tc, bool(getattr(settings, "drop_frame", False)))
+    with ``fps`` and ``start_tc``): drop-frame when ``start_tc`` is written with ``;``."""
+    return TimeBase(settings.fps, settings.start_tc)

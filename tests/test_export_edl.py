@@ -29,7 +29,7 @@ def test_edl_round_trip(tmp_path, start_tc):
     ev = events(text)
     assert len(ev) == len(plan.shots) == 3
     for (num, reel, src_in, src_out, rec_in, rec_out), s in zip(ev, plan.shots):
-        assert int(num) == s.index and reel == "PREVIS"
+        assert int(num) == s.index and reel == plan.reel == "SYNTHETI"  # synthetic.tmx, cut to 8
         assert (rec_in, rec_out) == (s.start_tc, s.end_tc)
         assert (src_in, src_out) == (s.start_tc, s.end_tc)
     assert "* FROM CLIP NAME:  Shot 002" in text

@@ -39,7 +39,7 @@ def test_clips_match_shots(plan, tmp_path):
         assert otio.opentime.to_timecode(c.source_range.start_time, 24) == s.start_tc
         assert c.media_reference.target_url == "animatic.mp4"
         assert c.media_reference.available_range.duration.value == plan.frames
-        assert c.metadata["cmx_3600"]["reel"] == "PREVIS"
+        assert c.metadata["cmx_3600"]["reel"] == plan.reel == "SYNTHETI"
     assert track.duration().value == plan.frames
 
 

@@ -52,7 +52,10 @@ def test_the_plan_carries_everything_a_writer_reads(tmp_path):
     assert plan.track is not None and len(plan.track) == plan.frames == 96
     paths = write_outputs(tmp_path, plan)
     assert [p.name for p in paths] == list(FILES)
-    assert (tmp_path / "track.csv").read_text() == plan.track.to_csv_text()
+    from previs.export import track_csv
+
+    assert (tmp_path / "track.csv").read_text() == track_csv.to_text(plan)
+    assert track_csv.to_text(plan).endswith(plan.track.to_csv_text().split("\n", 1)[1].replace("\n", ",18.000000000000004\n"))
     assert len((tmp_path / "camera.chan").read_text().splitlines()) == 96
 
 
@@ -81,7 +84,7 @@ def test_a_skipped_export_is_left_out_with_its_reason(tmp_path):
     paths = write_outputs(tmp_path, plan, warn=warnings.append)
     assert [p.name for p in paths] == [f for f in FILES if f != "shotplan.edl"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f for f in FILES if f != "shotplan.edl")
-    assert warnings == ["shotplan.edl not written: CMX 3600 EDLs carry only 24, 25, 30, 48, 50, 60 fps timecode, "
+    assert warnings == ["shotplan.edl not written: CMX 3600 EDLs carry only 24, 25, 30, 48, 50, 60, 23.976, 29.97 and 59.94 fps timecode, "
                         "and this plan runs at 20 fps; use shotplan.otio, or set the level's fps to one of those rates."]
 
 

@@ -94,10 +94,15 @@ def test_track_csv_holds_only_numbers(tmp_path):
     plan = _plan_with_evil_names()
     from previs.export import track_csv
 
-    rows = track_csv.to_text(plan).splitlines()
-    assert rows[0] == "frame,time,x,y,z,yaw,pitch,roll,hfov"
+    lines = track_csv.to_text(plan).splitlines()
+    comments = [ln for ln in lines if ln.startswith("#")]
+    rows = lines[len(comments):]
+    # The comment header is plain ASCII prose that names no user text (the evil title is not in it).
+    assert lines[:len(comments)] == comments and all(ln.isascii() and ln.isprintable() for ln in comments)
+    assert not any(plan.title in ln for ln in comments)
+    assert rows[0] == "frame,time,x,y,z,yaw,pitch,roll,hfov,focal_mm"
     cells = [c for row in rows[1:] for c in row.split(",")]
-    assert len(cells) == 9 * plan.frames and all(np.isfinite(float(c)) for c in cells)
+    assert len(cells) == 10 * plan.frames and all(np.isfinite(float(c)) for c in cells)
     assert not any(c[0] in "=+@\"" for c in cells)
 
 

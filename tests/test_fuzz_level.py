@@ -577,15 +577,18 @@ def test_mutants_that_load_replay_plan_and_export(seeds, data, tmp_path_factory)
 
 def test_replay_at_a_non_smpte_fps(tmp_path, capsys):
     """Found by fuzzing: the EDL writer raised ValueError at 120 fps (a traceback from
-    previs replay). Fixed in previs/export/edl.py: the EDL is skipped with a warning."""
+    previs replay). Fixed in previs/export/edl.py (the EDL is skipped with a warning, still
+    so for a 120 fps track: test_replay_cli); since issue 16 a level runs only at a
+    production rate, so a 120 fps level is refused in one line."""
     text = (DATA / "levels" / "basic.tmx").read_text().replace(
         '<property name="fps" type="int" value="25"/>', '<property name="fps" type="int" value="120"/>')
     (tmp_path / "l.tmx").write_text(text)
     from previs.cli import main
 
-    assert main(["replay", str(tmp_path / "l.tmx"), "-o", str(tmp_path / "out"), "--no-report"]) == 0
-    assert (tmp_path / "out" / "shotplan.otio").is_file()
-    assert "shotplan.edl not written" in capsys.readouterr().err
+    assert main(["replay", str(tmp_path / "l.tmx"), "-o", str(tmp_path / "out"), "--no-report"]) == 1
+    err = capsys.readouterr().err
+    assert "fps = 120 is not a production frame rate; did you mean 60?" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
 
 
 # --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ import pytest
 
 from previs.level.loader import load_level
 from previs.level.model import Level
+from previs.level.revision import canonical_text, revision
+from previs.timebase import time_base_of
 
 from tmxkit import BASIC, EXT, HENRY, csv_rows, make_map, obj, ref, same_model
 from tmxkit import reencode as _reencode
@@ -437,3 +440,34 @@ def test_pytmx_import_leaves_pygame_unimported_and_restores_modules():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert r.returncode == 0 and "ok" in r.stdout, r.stdout + r.stderr
     assert r.stderr == ""  # pytmx's "cannot import pygame" log line stays quiet
+
+
+@pytest.mark.parametrize("fps, rate", [
+    (24, Fraction(24)), ("24", Fraction(24)), (25, Fraction(25)), (23.976, Fraction(24000, 1001)),
+    ("23.976", Fraction(24000, 1001)), ("24000/1001", Fraction(24000, 1001)), ("29.97", Fraction(30000, 1001)),
+    ("30000/1001", Fraction(30000, 1001)), (30, Fraction(30)), (48, Fraction(48)), (50, Fraction(50)),
+    ("59.94", Fraction(60000, 1001)), ("60000/1001", Fraction(60000, 1001)), (60, Fraction(60)),
+])
+def test_production_frame_rates_load_exact(tmp_path, fps, rate):
+    """Every production rate loads as its exact Fraction, whatever Tiled type holds it."""
+    level = load_level(make_map(tmp_path, obj(1, "henry", "H", 16, 16, {}), {"fps": fps, "duration": 2.0}))
+    assert level.settings.fps == rate and type(level.settings.fps) is Fraction
+    assert level.settings.frames == round(2 * rate) and level.settings.drop_frame is False
+
+
+def test_drop_frame_comes_from_the_semicolon(tmp_path):
+    level = load_level(make_map(tmp_path, obj(1, "henry", "H", 16, 16, {}),
+                                {"fps": "29.97", "start_tc": "01:00:00;00", "duration": 1.0}))
+    tb = time_base_of(level.settings)
+    assert level.settings.drop_frame and tb.drop_frame and tb.start_frame == 107892
+    assert tb.timecode(1800) == "01:01:00;02" and tb.timecode(17982) == "01:10:00;00"
+
+
+def test_whole_rate_levels_keep_their_revision(tmp_path):
+    """An int fps and the same rate as text are one fight: the revision canon writes a whole
+    Fraction as the int it was before rates were exact."""
+    a = load_level(make_map(tmp_path, obj(1, "henry", "H", 16, 16, {}), {"fps": 25, "title": "t"}, name="a.tmx"))
+    b = load_level(make_map(tmp_path, obj(1, "henry", "H", 16, 16, {}), {"fps": "25", "title": "t"}, name="b.tmx"))
+    assert revision(a) == revision(b) and '"fps":25,' in canonical_text(a)
+    c = load_level(make_map(tmp_path, obj(1, "henry", "H", 16, 16, {}), {"fps": "24000/1001"}, name="c.tmx"))
+    assert '"fps":"q24000/1001"' in canonical_text(c)

@@ -119,7 +119,7 @@ def test_a_performer_looking_at_a_mark_faces_it(tmp_path):
     door = obj(3, "mark", "Window", 32 * 4.5, 32 * 3.5)  # 3 m east of the goon: yaw -90
     level = load_level(make_map(tmp_path, HENRY + goon + door + look(4, 1.0, 2, 3)))
     motion = simulate(level)
-    fps = level.settings.fps
+    fps = int(level.settings.fps)  # an exact Fraction (24): a whole number of frames here
     assert motion.perf_facing[fps - 1, 0] == pytest.approx(0.0)  # watching Henry until the look
     assert motion.perf_facing[fps, 0] == pytest.approx(-90.0)
 

@@ -291,11 +291,20 @@ def test_infinite_map(tmp_path, capsys):
 @pytest.mark.parametrize(
     "props, needle",
     [
-        ({"fps": 0}, "map properties: fps = 0 frames/s is out of range; it must be more than 0"),
-        ({"fps": -24}, "fps = -24 frames/s is out of range"),
-        ({"fps": "fast"}, "map properties: fps = 'fast' is not a number"),
-        ({"fps": 23.976}, "fps = 23.976 is not a whole number"),
-        ({"fps": ("float", "nan")}, "fps = nan is not a finite number"),
+        ({"fps": 0}, "map properties: fps = 0 is not a production frame rate; did you mean 23.976? A level runs "
+                     "at 23.976 (24000/1001), 24, 25, 29.97 (30000/1001), 30, 48, 50, 59.94 (60000/1001), 60 fps"),
+        ({"fps": -24}, "fps = -24 is not a production frame rate; did you mean 23.976?"),
+        ({"fps": "fast"}, "map properties: fps = 'fast' is not a frame rate; a level runs at 23.976 (24000/1001), 24,"),
+        ({"fps": 23.98}, "fps = 23.98 is not a production frame rate; did you mean 23.976?"),
+        ({"fps": "29.9"}, "fps = '29.9' is not a production frame rate; did you mean 29.97?"),
+        ({"fps": 120}, "fps = 120 is not a production frame rate; did you mean 60?"),
+        ({"fps": "24000/1002"}, "fps = '24000/1002' is not a production frame rate; did you mean 23.976?"),
+        ({"fps": ("float", "nan")}, "fps = nan is not a frame rate"),
+        ({"fps": 24, "start_tc": "01:00:00;00"}, "start_tc = '01:00:00;00' is not a timecode at 24 fps; drop-frame "
+                                                 "timecode (';') exists only at 29.97 and 59.94 fps: write HH:MM:SS:FF"),
+        ({"fps": "23.976", "start_tc": "01:00:00;00"}, "drop-frame timecode (';') exists only at 29.97 and 59.94"),
+        ({"fps": "29.97", "start_tc": "00:01:00;00"}, "start_tc = '00:01:00;00' is not a timecode at 29.97 fps; "
+                                                      "write HH:MM:SS:FF"),
         ({"tile_meters": 0.0}, "tile_meters = 0 m is out of range; it must be more than 0"),
         ({"tile_meters": -1.0}, "tile_meters = -1 m is out of range"),
         ({"hfov": 180.0}, "hfov = 180 degrees is out of range; it must be more than 0 and less than 180"),

@@ -27,7 +27,11 @@ def test_plan_writes_every_file_and_summarises(tmp_path, capsys):
     out = tmp_path / "plan"
     assert main(["plan", str(src), "-o", str(out), "--start-tc", "01:00:00:00", "--max-take", "40"]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
-    assert (out / "track.csv").read_text() == src.read_text()  # rewritten exactly
+    written = (out / "track.csv").read_text().splitlines()
+    data = [ln for ln in written if not ln.startswith("#")]
+    src_lines = src.read_text().splitlines()
+    assert [ln.rsplit(",", 1)[0] for ln in data] == src_lines  # numbers rewritten exactly, focal_mm added
+    assert data[0].endswith(",focal_mm") and "# timecode: frame 0 = 01:00:00:00 (non-drop, counted at 24); reel PREVIS" in written
     doc = json.loads((out / "shotplan.json").read_text())
     assert doc["level"] is None and doc["title"] == "take3" and doc["frames"] == len(tr)
     assert doc["settings"]["max_take"] == 40 and doc["settings"]["start_tc"] == "01:00:00:00"

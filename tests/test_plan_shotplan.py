@@ -13,7 +13,8 @@ from plankit import make_track, scene
 FPS = 24
 
 # outputs.md, key for key and in order.
-TOP = ["format", "level", "revision", "title", "fps", "frames", "duration", "settings", "cuts", "shots", "safety", "comfort"]
+TOP = ["format", "level", "revision", "title", "fps", "frames", "duration", "settings", "cuts", "shots", "safety", "comfort",
+       "rate", "drop_frame", "reel"]
 SETTINGS = ["turn_cut_speed", "turn_cut_angle", "max_take", "safety_distance"]
 CUT = ["frame", "time", "timecode", "direction", "angle", "peak_speed", "settle_frame", "settle_timecode", "continuity"]
 HENRY = ["x", "z", "yaw", "pitch"]
@@ -96,6 +97,7 @@ def test_json_shape_matches_outputs_md():
     assert list(doc) == TOP
     assert doc["format"] == FORMAT == "previs-shotplan/1"
     assert doc["level"] == "levels/scene.tmx" and doc["fps"] == 24 and doc["frames"] == 240 and doc["duration"] == 10.0
+    assert (doc["rate"], doc["drop_frame"], doc["reel"]) == ("24", False, "SCENE")
     keys_start_with(doc["settings"], SETTINGS)
     for c in doc["cuts"]:
         assert list(c) == CUT

@@ -32,10 +32,13 @@ def test_replays_are_byte_identical_in_process_and_in_a_second_process(tmp_path,
     fa, fb = _files(a), _files(b)
     assert sorted(fa) == sorted(EXPORTS)
     assert fa == fb
-    header = fa["track.csv"].split(b"\n", 1)[0]
-    assert header == b"frame,time,x,y,z,yaw,pitch,roll,hfov"
+    lines = fa["track.csv"].split(b"\n")
+    comments = [ln for ln in lines if ln.startswith(b"#")]
+    assert lines[:len(comments)] == comments and len(comments) == 6  # the header says what the file is
+    header = lines[len(comments)]
+    assert header == b"frame,time,x,y,z,yaw,pitch,roll,hfov,focal_mm"
     lv = load_level(level)
-    assert fa["track.csv"].count(b"\n") == lv.settings.frames + 1
+    assert fa["track.csv"].count(b"\n") == lv.settings.frames + 1 + len(comments)
 
 
 def test_failed_run_leaves_previous_files_intact(tmp_path, monkeypatch):
@@ -73,7 +76,7 @@ def test_replay_of_a_take_and_refusal_after_the_level_changed(tmp_path, capsys):
     write_take(take, lv, [TickCmd(forward=127, turn=100)] * 48 + [TickCmd()] * 24)
     out = tmp_path / "out"
     assert main(["replay", str(level_file), "--take", str(take), "-o", str(out), "--no-report"]) == 0
-    lines = (out / "track.csv").read_text().splitlines()
+    lines = [ln for ln in (out / "track.csv").read_text().splitlines() if not ln.startswith("#")]
     assert len(lines) == 1 + 72
     # Edit the level: the take must be refused, naming why.
     level_file.write_text(level_file.read_text().replace("</map>", "<!-- edited -->\n</map>"))
@@ -92,18 +95,18 @@ def test_usd_written_by_the_forked_writer_equals_the_in_process_one(tmp_path, mo
 
 
 def test_a_rate_edls_cannot_carry_skips_only_the_edl_with_a_warning(tmp_path, capsys):
-    src = ROOT / "tests" / "data" / "levels" / "basic.tmx"
-    text = src.read_text().replace('<property name="fps" type="int" value="25"/>',
-                                   '<property name="fps" type="int" value="120"/>')
-    assert 'value="120"' in text
-    (src.parent / "_rate120.tmx").write_text(text)  # beside its tileset, inside the project
-    try:
-        out = tmp_path / "out"
-        out.mkdir()
-        (out / "shotplan.edl").write_text("an EDL from an earlier 24 fps run")
-        assert main(["replay", str(src.parent / "_rate120.tmx"), "-o", str(out), "--no-report"]) == 0
-    finally:
-        (src.parent / "_rate120.tmx").unlink()
+    """A level runs at a production rate, which every EDL carries; a track may run at any
+    rate (a 120 fps head-rig log), and its plan skips only the EDL, removing a stale one."""
+    import numpy as np
+
+    from plankit import make_track
+
+    src = tmp_path / "rig.csv"
+    src.write_text(make_track(np.zeros(240), fps=120).to_csv_text())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "shotplan.edl").write_text("an EDL from an earlier 24 fps run")
+    assert main(["plan", str(src), "-o", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl"})
     err = capsys.readouterr().err
     assert "shotplan.edl not written" in err and "120 fps" in err and "removed" in err

@@ -192,7 +192,7 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     (None: every body in its rest pose); ``on_frame()``: called once per frame encoded-queued.
     """
     w, h = job.size
-    fps = float(job.level.settings.fps)
+    fps = job.plan.time_base.fps  # exact (24000/1001): the chunk's time base is 1/24000
     t = timings if timings is not None else Timings()
     fast = getattr(renderer, "read_rgba_into", None)
     ahead = fast is not None and getattr(renderer, "targets", 1) >= 2
@@ -257,12 +257,22 @@ def render_chunk(renderer, job: ChunkJob, start: int, stop: int, path: str | os.
     t.cpu_process += time.process_time() - cpu0
 
 
-def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.PathLike, fps: float,
-                title: str | None = None) -> int:
+def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.PathLike, fps,
+                title: str | None = None, *, timecode: str | None = None, reel: str | None = None) -> int:
     """Concatenate the chunk MP4s ``paths`` (drawn from the frame ranges ``ranges``, in
     order) into one H.264 MP4 at ``target``, without re-encoding: each chunk's packets
-    keep their bytes, their timestamps shifted by the chunk's first frame. Written to a
-    hidden temporary file, fsynced and renamed over ``target`` (all or nothing).
+    keep their bytes, their timestamps shifted by the chunk's first frame less the first
+    chunk's (a partial animatic starts at time 0). Written to a hidden temporary file,
+    fsynced and renamed over ``target`` (all or nothing).
+
+    ``timecode`` (``HH:MM:SS:FF``, or ``HH:MM:SS;FF`` for drop-frame) is the source
+    timecode of the file's first frame: FFmpeg's MP4 muxer writes it as a QuickTime
+    ``tmcd`` timecode track (a data stream whose one sample is the frame count, its flags
+    saying drop-frame) referenced by the video track, and it is the video stream's
+    ``timecode`` tag. ``reel`` goes into the container's ``reel_name`` tag; the tags are
+    written as ``mdta`` keys (``movflags +use_metadata_tags``), since MP4's iTunes-style
+    tags have no reel. ``fps`` is the exact rate (a Fraction, or a float that
+    ``limit_denominator(1001)`` recovers).
 
     Chunks start with an IDR frame and come from encoders with the same settings, so
     their parameter sets are the same bytes (checked); with B-frames (slower presets)
@@ -280,8 +290,9 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
     except OSError as e:
         raise explain_write_error(e, str(target), action="write the animatic", target="file") from None
     rate = Fraction(fps).limit_denominator(1001)
+    first = ranges[0][0] if ranges else 0
     try:
-        with av.open(tmp, mode="w", format="mp4", options={"movflags": "+faststart"}) as oc:
+        with av.open(tmp, mode="w", format="mp4", options={"movflags": "+faststart+use_metadata_tags"}) as oc:
             ost = None
             extradata = None
             for p, (start, _stop) in zip(paths, ranges):
@@ -289,6 +300,10 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
                     ist = ic.streams.video[0]
                     if ost is None:
                         ost = oc.add_stream_from_template(ist)
+                        if timecode:
+                            ost.metadata["timecode"] = timecode  # the muxer makes the tmcd track of it
+                        if reel:
+                            oc.metadata["reel_name"] = reel
                         extradata = bytes(ist.codec_context.extradata or b"")
                         if title:
                             oc.metadata["title"] = title
@@ -299,7 +314,7 @@ def join_chunks(paths: list, ranges: list[tuple[int, int]], target: str | os.Pat
                         raise PrevisError(f"{target}: animatic chunk {Path(p).name} was encoded with "
                                           "different settings from the first; render again.")
                     per_frame = (1 / rate) / ist.time_base  # stream ticks per frame
-                    shift = start * per_frame
+                    shift = (start - first) * per_frame
                     if shift.denominator != 1:
                         raise PrevisError(f"{target}: cannot join chunks at {fps} fps "
                                           f"(time base {ist.time_base}); render with --workers 1.")

@@ -77,6 +77,10 @@ class Slot:
 class H264Writer:
     """Encode ``width x height`` RGB24 frames at ``fps`` into an MP4 at ``path``.
 
+    ``fps`` is the exact rate (a Fraction such as 24000/1001; a float is read as the
+    nearest fraction with a denominator up to 1001): the stream's frame rate, and its time
+    base is one frame (1/24000 s ticks at 23.976, 1001 a frame).
+
     Use as a context manager: leaving the block normally commits the file (flush, fsync,
     rename); leaving it by an exception discards the temporary file.
 

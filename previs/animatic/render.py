@@ -169,7 +169,7 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
                     progress=None, preset: str = DEFAULT_PRESET, qp: int = DEFAULT_QP,
                     crf: int | None = None, threads: int = 1, burnins: bool = True,
                     frames: int | None = None, pool: int = 4, workers: int | None = None,
-                    chunk_seconds: float = CHUNK_SECONDS) -> AnimaticStats:
+                    chunk_seconds: float = CHUNK_SECONDS, first: int = 0) -> AnimaticStats:
     """Render the POV animatic of ``motion`` to the MP4 file ``path``.
 
     - ``plan``: the motion's :class:`~previs.plan.shotplan.ShotPlan` (cuts, shots, beats
@@ -183,21 +183,25 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
     - ``progress``: None = a bar with ETA on a terminal only, False = silent, True =
       always, or a callable ``(done, total)``.
     - ``preset``, ``qp`` (or ``crf``), ``threads``: libx264 settings per chunk (see
-      :class:`~previs.animatic.encoder.H264Writer`); ``frames``: render only the
-      first N frames (benchmarks); ``burnins=False`` for a clean plate;
+      :class:`~previs.animatic.encoder.H264Writer`); ``first``: the fight's frame the file
+      starts on (a partial animatic, ``previs render --start``; 0 = the whole fight);
+      ``frames``: render only N frames from ``first`` (benchmarks, ``--end``);
+      ``burnins=False`` for a clean plate;
       ``chunk_seconds``: the chunk length (tests use short ones).
     """
     from .progress import make_progress
 
     w, h = int(size[0]), int(size[1])
     fps = float(level.settings.fps)
-    n = motion.frames if frames is None else max(0, min(int(frames), motion.frames))
+    first = max(0, min(int(first), motion.frames))
+    rest = motion.frames - first
+    n = rest if frames is None else max(0, min(int(frames), rest))
     job = ChunkJob(level=level, motion=motion, plan=plan, size=(w, h), preset=preset, qp=qp,
                    crf=crf, threads=threads, burnins=burnins, pool=pool,
                    title=plan.title or level.settings.title, target=os.fspath(path))
     if n <= 0:
         raise PrevisError(f"{path}: nothing to render: the fight has no frames.")
-    ranges = chunk_ranges(n, fps, chunk_seconds)
+    ranges = [(a + first, b + first) for a, b in chunk_ranges(n, fps, chunk_seconds)]
     nworkers = 1 if renderer_factory is not None else max(1, min(
         default_workers() if workers is None else int(workers), len(ranges)))
     timings = Timings()
@@ -221,7 +225,10 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
                         close()
             else:
                 _run_workers(path, job, ranges, paths, folder, nworkers, bar, timings)
-            size_bytes = join_chunks(paths, ranges, path, fps, title=job.title)
+            # The file's first frame is the fight's frame `first`: its source timecode, so an
+            # editor relinks a partial animatic at the right place (the reel names the fight).
+            size_bytes = join_chunks(paths, ranges, path, plan.time_base.fps, title=job.title,
+                                     timecode=plan.time_base.timecode(first), reel=plan.reel)
     finally:
         bar.close()
     return AnimaticStats(path=os.fspath(path), frames=n, fps=fps, size=(w, h),

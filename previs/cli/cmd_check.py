@@ -8,6 +8,7 @@ is decided: 0 if every level loads, 1 if any does not.
 from __future__ import annotations
 
 from ..terminal import warner
+from ..timebase import rate_label
 
 import sys
 from collections import Counter
@@ -70,7 +71,7 @@ def summary(level) -> list[str]:
     loops = sum(1 for p in level.paths if p.closed)
     lines = [
         f"{level.source}: ok: '{s.title}'",
-        f"  {s.fps} fps, {s.duration:g} s = {s.frames} frames from {s.start_tc}",
+        f"  {rate_label(s.fps)} fps, {s.duration:g} s = {s.frames} frames from {s.start_tc}",
         f"  {w.cols}x{w.rows} tiles = {level.width:g} x {level.depth:g} m ({s.tile_meters:g} m per tile),"
         f" {_plural(int(w.solid.sum()), 'wall block')}",
         f"  henry: '{level.henry.name}'" + (f" on path {level.henry.path.id}" if level.henry.path else " (no path)"),

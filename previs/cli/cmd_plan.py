@@ -12,14 +12,17 @@ HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv"
 
 DESCRIPTION = f"""\
 Plan any camera track in the track.csv shape (header frame,time,x,y,z,yaw,pitch,roll,hfov;
-the frame rate is read from the time column): find the turn cuts (fast head turns that
+the frame rate is the exact one a '# rate: 24000/1001' comment line states, else read from
+the time column; a previs track.csv's '# timecode: frame 0 = ...' and '# lens: ...' lines
+are the defaults of --start-tc and --lens): find the turn cuts (fast head turns that
 hide a cut), split the track into shots, flag takes longer than the max take with the best
 place to add a cut, and write the camera and editorial exports.
 
 Written into DIR (all at once; a failed run leaves DIR's previous files untouched):
 {files_help()}
 (no level: no performers in view, no beats, no safety findings; track.csv is the track,
-rewritten exactly)
+its numbers rewritten exactly under a comment header that states rate, timecode, axes,
+units and lens)
 
 See docs/exports.md for opening each file in your editor or 3D tool."""
 
@@ -48,12 +51,14 @@ def run(args) -> int:
     from ..fsutil import staged_output_dir
     from ..plan.shotplan import PlanSettings, build_plan
     from ..plan.timecode import parse_timecode
-    from ..sim.track import CameraTrack
+    from ..sim.track import CameraTrack, stated_facts
     from ..errors import PrevisError
     from ..lens import MAX_WIDE_HFOV, lens_named
 
     track = CameraTrack.read_csv(args.track)
-    settings = PlanSettings().with_overrides(**plan_overrides(args), lens=args.lens)
+    # A track.csv from previs states its frame 0's timecode and lens: the defaults here.
+    settings = PlanSettings().with_overrides(**stated_facts(args.track)).with_overrides(
+        **plan_overrides(args), lens=args.lens)
     widest = float(track.hfov.max(initial=0.0))
     if lens_named(settings.lens).wide and widest > MAX_WIDE_HFOV:
         raise PrevisError(f"--lens {settings.lens}: {args.track}: the track's hfov reaches {widest:g} degrees, more than "

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from ..timebase import rate_label
+from .time_range import frame_range, time_or_timecode
+
 from .options import add_lens_option, add_level_job, add_plan_overrides, start_level_job, whole_number
 
 HELP = "render the POV animatic (H.264 MP4) with burned-in timecode, shot number and cut flashes"
@@ -23,6 +26,15 @@ The fight is drawn in 10-second chunks by one worker process per CPU, each with 
 offscreen GL context and encoder, and the chunks are joined without re-encoding.
 A progress bar with ETA shows on a terminal; nothing is printed to stderr when piped.
 
+--start and --end render a stretch only (seconds, or timecode on the fight's clock;
+--end is the out point, not rendered): its timecode track starts at the stretch's own
+source timecode, so it relinks in an edit like the whole animatic.
+
+The MP4 carries a QuickTime timecode track (tmcd) starting at the level's start_tc
+(drop-frame when start_tc is written with ';') and the reel name the EDL and OTIO use
+(the level file's name, e.g. CORRIDOR), so an editor relinks it at the right source
+timecode.
+
 No display is needed: with no screen, SDL's offscreen driver and Mesa's software
 rasteriser (llvmpipe) are used."""
 
@@ -33,7 +45,9 @@ examples:
   previs render levels/corridor.tmx --take takes/corridor-20261125-101500.take -o take1.mp4
   previs render levels/chase.tmx -o chase.mp4 --turn-cut-speed 120 --preset veryfast
   previs render levels/finale.tmx -o finale.mp4 --workers 1 --crf 20
-  previs render levels/corridor.tmx -o corridor-wide.mp4 --lens actioncam"""
+  previs render levels/corridor.tmx -o corridor-wide.mp4 --lens actioncam
+  previs render levels/corridor.tmx -o shot3.mp4 --start 12.5 --end 16
+  previs render levels/corridor.tmx -o shot3.mp4 --start 01:00:12:12 --end 01:00:16:00"""
 
 
 def _size(text: str):
@@ -67,6 +81,10 @@ def add_arguments(p) -> None:
     p.add_argument("--workers", type=whole_number("--workers", 1, 64), default=None, metavar="N",
                    help="processes drawing 10-second chunks in parallel (default: one per CPU, here "
                         f"{default_workers()}); the MP4 is the same bytes whatever N is")
+    p.add_argument("--start", type=time_or_timecode("--start"), default=None, metavar="T",
+                   help="render from here: seconds from frame 0 (12.5) or timecode (01:00:12:12) (default: the start)")
+    p.add_argument("--end", type=time_or_timecode("--end"), default=None, metavar="T",
+                   help="render up to here, not including it: seconds or timecode (default: the fight's end)")
     p.add_argument("--no-burnins", action="store_true", help="a clean plate: no timecode, shot, cut or beat burn-ins")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     add_lens_option(p)
@@ -78,14 +96,18 @@ def run(args) -> int:
 
     out = args.output
     warn, level, motion, plan = start_level_job(args, "render", "animatic.mp4")
-    stats = render_animatic(out, level=level, motion=motion, plan=plan, size=args.size,
+    first, stop = frame_range(args.start, args.end, plan.time_base, motion.frames)
+    stats = render_animatic(out, level=level, motion=motion, plan=plan, size=args.size, first=first,
+                            frames=stop - first,
                             preset=args.preset, qp=args.qp, crf=args.crf, workers=args.workers,
                             burnins=not args.no_burnins,
                             progress=False if args.quiet else None)
     if not args.quiet:
         w, h = stats.size
         mb = stats.size_bytes / 1e6
-        print(f"wrote {out}: {stats.frames} frames, {w}x{h} at {level.settings.fps} fps "
+        tb = plan.time_base
+        part = f" from {tb.timecode(first)} to {tb.timecode(stop)}" if (first, stop) != (0, motion.frames) else ""
+        print(f"wrote {out}: {stats.frames} frames{part}, {w}x{h} at {rate_label(level.settings.fps)} fps "
               f"({stats.frames / stats.fps:.2f} s), {len(plan.shots)} shot{'s' * (len(plan.shots) != 1)}, "
               f"{len(plan.cuts)} cut{'s' * (len(plan.cuts) != 1)}, {mb:.1f} MB; rendered in "
               f"{stats.seconds:.1f} s ({stats.realtime:.2f}x real time, "

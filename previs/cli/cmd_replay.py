@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..terminal import warner
+from ..timebase import rate_label
 
 
 from ..export import files_help
@@ -77,7 +78,7 @@ def _run(args, forked) -> int:
     names = ", ".join(sorted(p.name for p in written))
     cuts, shots = len(shot_plan.cuts), len(shot_plan.shots)
     over = sum(1 for s in shot_plan.shots if s.over_max_take)
-    print(f"{level.settings.title}: {motion.frames} frames at {level.settings.fps} fps, "
+    print(f"{level.settings.title}: {motion.frames} frames at {rate_label(level.settings.fps)} fps, "
           f"{cuts} turn cut{'s' * (cuts != 1)}, {shots} shot{'s' * (shots != 1)}"
           f"{f', {over} over max take' if over else ''}, {len(shot_plan.safety)} safety finding"
           f"{'s' * (len(shot_plan.safety) != 1)}")

@@ -83,7 +83,8 @@ def add_plan_overrides(parser: argparse.ArgumentParser, *, safety: bool = False)
     g.add_argument("--max-take", type=_positive("--max-take"), metavar="S",
                    help=f"longest take the crew can shoot in one go, seconds (default {d['max_take']})")
     g.add_argument("--start-tc", type=_timecode, metavar="TC",
-                   help=f"timecode of frame 0, HH:MM:SS:FF non-drop, two digits each (default {d['start_tc']})")
+                   help=f"timecode of frame 0, HH:MM:SS:FF, two digits each; HH:MM:SS;FF counts drop-frame "
+                        f"(29.97 and 59.94 fps only) (default {d['start_tc']})")
     g.add_argument("--comfort-speed", type=_positive("--comfort-speed"), metavar="DEG_S",
                    help=f"yaw speed above which the comfort figures count, deg/s (default {d['comfort_speed']})")
     lo, hi = SCREEN_FOV_RANGE

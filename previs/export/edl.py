@@ -2,8 +2,13 @@
 
 The timeline is :func:`previs.export.otio.build_timeline` with three EDL adjustments:
 
-- **Rate**: the nominal integer rate (``round(fps)``); EDL timecode is a frame count, and
-  the plan's timecodes are non-drop at that rate.
+- **Rate**: EDL timecode is a frame count labelled at the nominal rate (``round(fps)``).
+  Non-drop plans (24, 25, 30, 48, 50, 60, and 23.976, 29.97 or 59.94 counted non-drop) are
+  written at that nominal integer rate, whose labels are the plan's; drop-frame plans
+  (``start_tc`` written with ``;``, 29.97 and 59.94 only) at the exact 30000/1001 or
+  60000/1001, where OTIO's timecode infers drop-frame, so every timecode is
+  ``HH:MM:SS;FF`` and labels the same frame as :class:`~previs.timebase.TimeBase`. The line
+  under the title says which: ``FCM: DROP FRAME`` or ``FCM: NON-DROP FRAME``.
 - **Record timecode** starts at ``start_tc``: the adapter measures record time from the
   start of the track and ignores ``global_start_time``, so a leading gap of ``start_tc``
   frames is put on the track (a gap writes no event). Source timecode equals record
@@ -12,7 +17,8 @@ The timeline is :func:`previs.export.otio.build_timeline` with three EDL adjustm
   into ``* LOC: <tc> <COLOR> <NAME>`` comment lines under their event.
 
 **Rates**: CMX 3600 timecode exists only at the SMPTE rates, so an EDL is written only for
-a plan at 24, 25, 30, 48, 50 or 60 fps (:data:`TIMECODE_RATES`); at any other rate
+a plan at 24, 25, 30, 48, 50 or 60 fps (:data:`TIMECODE_RATES`) or the NTSC 23.976, 29.97
+and 59.94 (every level rate); at any other rate
 :func:`supported` is False and ``previs replay``/``plan`` skip the EDL with a warning (the
 OTIO timeline, which carries any rate, still goes to the editor).
 
@@ -25,14 +31,17 @@ the warning naming the latest ``start_tc`` that fits. Nothing is wrapped silentl
 characters become spaces, so a newline in a level's title or a performer's name cannot
 end a ``TITLE:`` or ``* LOC:`` line and inject an edit event.
 
-Every event is a video cut (``C``) on reel ``PREVIS`` with ``* FROM CLIP NAME:  Shot 001``
-and ``* FROM CLIP: animatic.mp4`` comments (Avid style). A ``FCM: NON-DROP FRAME`` line is
-added under the title, as CMX 3600 readers expect.
+Every event is a video cut (``C``) on the plan's reel (:mod:`previs.plan.reel`: the level
+file's name, e.g. ``CORRIDOR``; the animatic's MP4 carries the same reel name and a timecode
+track from ``start_tc``, so an editor relinks each event at its source timecode) with
+``* FROM CLIP NAME:  Shot 001`` and ``* FROM CLIP: animatic.mp4`` comments (Avid style). An
+``FCM:`` line is added under the title, as CMX 3600 readers expect.
 """
 
 from __future__ import annotations
 
 import os
+from fractions import Fraction
 
 from ..fsutil import atomic_write_text
 from .otio import build_timeline
@@ -42,7 +51,8 @@ TIMECODE_RATES = (24, 25, 30, 48, 50, 60)
 
 def _fps_ok(plan) -> bool:
     tb = plan.time_base
-    return tb.fps.denominator == 1 and tb.nominal_rate in TIMECODE_RATES
+    ntsc = tb.fps == Fraction(tb.nominal_rate * 1000, 1001) and tb.nominal_rate in (24, 30, 60)
+    return (tb.fps.denominator == 1 or ntsc) and tb.nominal_rate in TIMECODE_RATES
 
 
 def _within_a_day(plan) -> bool:
@@ -60,8 +70,8 @@ def supported(plan) -> bool:
 def skipped_reason(plan) -> str:
     """The warning for a plan :func:`supported` refuses: what, why, the fix."""
     if not _fps_ok(plan):
-        return (f"shotplan.edl not written: CMX 3600 EDLs carry only {', '.join(map(str, TIMECODE_RATES))} fps "
-                f"timecode, and this plan runs at {plan.fps:g} fps; use shotplan.otio, or set the level's fps "
+        return (f"shotplan.edl not written: CMX 3600 EDLs carry only {', '.join(map(str, TIMECODE_RATES))}, "
+                f"23.976, 29.97 and 59.94 fps timecode, and this plan runs at {plan.fps:g} fps; use shotplan.otio, or set the level's fps "
                 "to one of those rates.")
     ff = f"23:59:59:{plan.nominal_fps - 1:02d}"
     latest = plan.time_base.day_frames() - 1 - plan.frames
@@ -75,14 +85,13 @@ def skipped_reason(plan) -> str:
 def to_text(plan) -> str:
     import opentimelineio as otio
 
-    rate = plan.nominal_fps
+    tb = plan.time_base
+    rate = float(tb.fps) if tb.drop_frame else tb.nominal_rate  # see the module doc: the labels
     tl = build_timeline(plan, rate=rate, record_offset=True, ascii_names=True, metadata=False)
     text = otio.adapters.write_to_string(tl, adapter_name="cmx_3600", rate=rate, style="avid")
     lines = text.split("\n")
-    if lines and lines[0].startswith("TITLE:"):
-        lines.insert(1, "FCM: NON-DROP FRAME")
-    else:
-        lines.insert(0, "FCM: NON-DROP FRAME")
+    fcm = "FCM: DROP FRAME" if tb.drop_frame else "FCM: NON-DROP FRAME"
+    lines.insert(1 if lines and lines[0].startswith("TITLE:") else 0, fcm)
     return "\n".join(lines)
 
 

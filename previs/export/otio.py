@@ -5,7 +5,8 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
 - Timeline named after the plan's title, at the plan's fps, ``global_start_time`` =
   ``start_tc`` (so the timeline starts at e.g. 01:00:00:00). Its ``metadata["previs"]``
   holds ``format``, ``level`` (the level's path relative to its project), ``revision``
-  (:mod:`previs.level.revision`; both null for a plain track), ``fps`` and ``start_tc``;
+  (:mod:`previs.level.revision`; both null for a plain track), ``fps``, ``rate`` (exact
+  text: ``"24000/1001"``), ``drop_frame``, ``reel`` and ``start_tc``;
   with a wide lens also ``lens``: model, k1..k4, hfov, focal_mm, film_back_mm
   (:func:`previs.plan.lens_facts.metadata`; absent for ``rectilinear``).
 - One video track ``POV`` with one :class:`Clip` per shot, ``Shot 001``, ``Shot 002``…, back
@@ -26,7 +27,15 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
 
   ``metadata["previs"]`` on each marker holds ``kind`` ("cut"/"beat") and the track
   ``frame``; beats also their ``t`` and ``note``.
-- Clip metadata ``cmx_3600.reel = "PREVIS"``, the reel the EDL writer uses.
+- Clip metadata ``cmx_3600.reel`` = the plan's reel (:mod:`previs.plan.reel`, e.g.
+  ``CORRIDOR``), the reel the EDL writer uses and the animatic's MP4 carries.
+
+**Rates**: every ``RationalTime`` has the plan's rate as OTIO holds one, the double nearest
+the exact rate (``24000/1001`` -> 23.976023976023978; OTIO's timecode functions take it as
+23.976). OTIO has no drop-frame flag: its timecode infers drop-frame at 29.97 and 59.94,
+which is what previs counts when ``start_tc`` is written with ``;``; a non-drop 29.97
+plan says ``drop_frame: false`` in the metadata, and ``shotplan.edl`` (``FCM:``) and the
+animatic's timecode track say it too.
 """
 
 from __future__ import annotations
@@ -40,7 +49,6 @@ from ..level.actions import action as action_spec
 from ..plan import lens_facts
 
 ANIMATIC = "animatic.mp4"
-REEL = "PREVIS"
 
 
 def one_line_ascii(s: str) -> str:
@@ -88,14 +96,17 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
 
     RT = otio.opentime.RationalTime
     TR = otio.opentime.TimeRange
-    rate = float(rate if rate is not None else plan.fps)
+    rate = float(rate if rate is not None else plan.time_base.fps)
     base = plan.start_frame
     name = plan.title or "previs"
     fix = one_line_ascii if ascii_names else (lambda s: s)
 
     tl = otio.schema.Timeline(name=fix(name))
     if metadata:
-        tl.metadata["previs"] = {"format": plan.format, "level": plan.level, "revision": plan.revision, "fps": plan.fps, "start_tc": plan.settings.start_tc}
+        tb = plan.time_base
+        tl.metadata["previs"] = {"format": plan.format, "level": plan.level, "revision": plan.revision, "fps": plan.fps,
+                                 "rate": tb.rate_text, "drop_frame": tb.drop_frame, "reel": plan.reel,
+                                 "start_tc": plan.settings.start_tc}
         if lens_named(plan.settings.lens).wide and len(plan.track):  # rectilinear: the camera files say it all
             tl.metadata["previs"]["lens"] = lens_facts.metadata(plan.settings.lens, float(plan.track.hfov[0]))
     if not record_offset:
@@ -113,7 +124,7 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
             media_reference=ref,
             source_range=TR(RT(base + shot.start_frame, rate), RT(shot.frames, rate)),
         )
-        clip.metadata["cmx_3600"] = {"reel": REEL}
+        clip.metadata["cmx_3600"] = {"reel": plan.reel}
         if metadata:
             clip.metadata["previs"] = {"index": shot.index, "start_frame": shot.start_frame, "end_frame": shot.end_frame, "over_max_take": shot.over_max_take}
         cut = cut_at.get(shot.start_frame)

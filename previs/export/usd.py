@@ -1,7 +1,7 @@
 """``camera.usda``: the POV camera as a time-sampled ``UsdGeom.Camera``.
 
 Stage: ``upAxis = "Y"``, ``metersPerUnit = 1`` (the level contract's axes and metres),
-``timeCodesPerSecond = framesPerSecond = fps``, time codes are the track's frame numbers
+``timeCodesPerSecond = framesPerSecond = fps`` (the double nearest the exact rate: 23.976023976023978 for 24000/1001), time codes are the track's frame numbers
 ``0 .. frames-1`` (``startTimeCode``/``endTimeCode``), ``defaultPrim = "previs"``.
 
 Prim ``/previs/camera`` (a ``Camera`` under an ``Xform``) carries two time-sampled ops,
@@ -100,7 +100,7 @@ def build_stage(plan):
     focal = focal_lengths(track.hfov, lens)
     require_finite("camera.usda", {"translate": track.pos, "rotateZXY": np.stack([track.pitch, track.yaw, track.roll], axis=1),
                                    "focalLength": focal})
-    fps = float(track.fps)
+    fps = float(plan.time_base.fps)  # 24000/1001 -> 23.976023976023978, what USD's double holds
     n = len(track)
     stage = Usd.Stage.CreateInMemory()
     UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.y)

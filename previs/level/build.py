@@ -8,12 +8,13 @@ tile_meters`` (south). Object kinds are matched case-insensitively (``Henry`` is
 from __future__ import annotations
 
 import dataclasses
+from fractions import Fraction
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from ..errors import PrevisError
-from ..timebase import TimeBase
+from ..timebase import TimeBase, level_rate_problem, rate_label
 from . import limits, replay_length, slips
 from .actions import ACTIONS, PERFORMER
 from .actor_extras import MocapFiles, actor_extras, late_mocap
@@ -43,17 +44,23 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
     p = Props(problems, "map properties", raw.properties)
     slips.unknown_properties(problems, "the map", raw.properties, MAP, "the map")
     s: dict = {"title": p.string("title", FsPath(raw.source).stem)}
-    fps = p.number("fps", dflt(MAP, "fps"), "frames/s", lo=0, lo_open=True, hi=limits.MAX_FPS, integer=True)
-    s["fps"] = int(fps) if fps is not None else dflt(MAP, "fps")
+    fps, bad = level_rate_problem(raw.properties.get("fps", dflt(MAP, "fps")))
+    if bad is not None:
+        p.error(*bad)
+    s["fps"] = fps if fps is not None else Fraction(dflt(MAP, "fps"))
     duration = p.number("duration", None, "s", lo=0, lo_open=True, hi=limits.MAX_DURATION)
     tc = p.string("start_tc", dflt(MAP, "start_tc"))
     try:
         TimeBase(s["fps"], tc)
-    except PrevisError:
-        p.error(
-            f"start_tc = {tc!r} is not a timecode",
-            f"write HH:MM:SS:FF, two digits each, with colons (non-drop), hours below 24 and frames below fps ({s['fps']})",
-        )
+    except PrevisError as e:
+        nominal, why = TimeBase(s["fps"]).nominal_rate, e.problems[0].rstrip(".")
+        if ";" in tc and not TimeBase(s["fps"]).has_drop_frame:
+            fix = (f"drop-frame timecode (';') exists only at 29.97 and 59.94 fps: write HH:MM:SS:FF with colons "
+                   f"at {rate_label(s['fps'])} fps")
+        else:
+            fix = (f"write HH:MM:SS:FF, two digits each, with colons (non-drop; HH:MM:SS;FF for drop-frame at 29.97 "
+                   f"and 59.94 fps), hours below 24 and frames below {nominal} ({why})")
+        p.error(f"start_tc = {tc!r} is not a timecode at {rate_label(s['fps'])} fps", fix)
     else:
         s["start_tc"] = tc
     ranges = {

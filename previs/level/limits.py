@@ -81,7 +81,9 @@ every actor on one axis in windows of 1e7 m (``previs.sim.paths.ARC_STRIDE``).""
 
 # --- Time ------------------------------------------------------------------------------------
 MAX_FPS = 240
-"""Frame rate: 240 covers every capture rate in use (24/25/30/48/50/60/120/240)."""
+"""Frame rate of a track or a take: 240 covers every capture rate in use
+(24/25/30/48/50/60/120/240). A level runs at a production rate, at most 60
+(:data:`previs.timebase.LEVEL_RATES`)."""
 
 MAX_DURATION = 3600.0
 """Length of one replay in seconds (a fight scene, not a feature): 864 000 frames at 240."""
@@ -109,7 +111,7 @@ MAX_ACTOR_FRAMES = 8_000_000
 """Frames x actors (Henry + performers) of one replay, scripted or walked. The simulation
 and the shot plan keep per-frame state for every actor (~200 bytes each), so this bounds a
 replay to ~1.5 GB and about a minute: one hour at 24 fps with 91 performers, 22 minutes
-with 250, or one hour at 240 fps with 8."""
+with 250, or one hour at 60 fps with 36."""
 
 MAX_ZONE_FRAMES = 30_000_000
 """Hazard (``no-go``/``pyro``) zones x frames x actors of one replay: the safety plan tests

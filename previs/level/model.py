@@ -21,6 +21,7 @@ the model really is immutable.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -59,7 +60,9 @@ class Settings:
     """Map properties, defaults applied, units resolved (see the contract's table)."""
 
     title: str
-    fps: int = 24
+    # An exact rate from previs.timebase.LEVEL_RATES (24, or Fraction(24000, 1001) for 23.976);
+    # ints compare and hash equal to their Fraction, so revisions of whole rates are unchanged.
+    fps: Fraction = Fraction(24)
     duration: float = 0.0  # seconds; always resolved by the loader (explicit or derived)
     start_tc: str = "00:00:00:00"
     tile_meters: float = 1.0
@@ -82,6 +85,11 @@ class Settings:
         from ..timebase import TimeBase  # imported here: previs.timebase is the one time rule
 
         return max(1, TimeBase(self.fps).frames_in(self.duration))
+
+    @property
+    def drop_frame(self) -> bool:
+        """True when ``start_tc`` is written with ``;`` (drop-frame, 29.97 and 59.94 only)."""
+        return ";" in self.start_tc
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def duration(b, explicit: float | None, bodies: tuple[Actor, ...], beats: list[B
     return duration
 
 
-def check_replay_size(problems: Problems, duration: float, fps: int, performers: int) -> None:
+def check_replay_size(problems: Problems, duration: float, fps, performers: int) -> None:
     """Frames x bodies within ``MAX_ACTOR_FRAMES`` (the replay's memory)."""
     tb = TimeBase(fps)
     frames = max(1, tb.frames_in(duration))
@@ -47,7 +47,7 @@ def check_replay_size(problems: Problems, duration: float, fps: int, performers:
             None,
             f"would replay {frames} frames x {bodies} actors (Henry and {performers} performers) = "
             f"{frames * bodies}, more than the {limits.MAX_ACTOR_FRAMES} frames x actors a replay may hold "
-            f"(at {fps} fps that is {tb.seconds(limits.MAX_ACTOR_FRAMES / bodies) / 60:.1f} minutes "
+            f"(at {tb.label} fps that is {tb.seconds(limits.MAX_ACTOR_FRAMES / bodies) / 60:.1f} minutes "
             f"with {performers} performers)",
             "shorten the duration, lower fps, or split the fight into several levels",
         )

@@ -32,6 +32,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,8 @@ def _canon(value):
     names = _FIELDS.get(t)
     if names is not None:
         return _canon_fields(value, names)
+    if isinstance(value, Fraction):  # a frame rate: 24 as before rates were exact, "q24000/1001"
+        return int(value) if value.denominator == 1 else f"q{value.numerator}/{value.denominator}"
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):

@@ -48,7 +48,9 @@ PERFORMER_COLOR = (200, 60, 50)
 
 MAP = _table(
     Field("title", "string"),  # default: the file name without .tmx
-    Field("fps", "int", 24),
+    # A production rate (previs.timebase.LEVEL_RATES): typed as a string in Tiled so "23.976"
+    # and "24000/1001" can be written; an int or float property (levels before issue 16) reads too.
+    Field("fps", "string", 24),
     Field("duration", "float"),  # default: last motion or beat end + 2 s
     Field("start_tc", "string", "00:00:00:00"),
     Field("tile_meters", "float", 1.0),

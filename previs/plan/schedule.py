@@ -22,7 +22,7 @@ import numpy as np
 
 from ..level import route
 from ..level.model import Actor, Level, Vec2
-from ..timebase import TimeBase, time_base_of
+from ..timebase import TimeBase, rate_label, time_base_of
 
 MAX_LEGS = 200
 """Legs listed per actor: a short loop repeats hundreds of times in a long fight."""
@@ -208,7 +208,7 @@ def schedule_text(level: Level, sched: tuple[ActorSchedule, ...]) -> list[str]:
 
     tb = time_base_of(level.settings)
     st = level.settings
-    lines = [f"schedule: '{st.title}', {st.fps} fps from {st.start_tc}, {_s(st.duration)} s "
+    lines = [f"schedule: '{st.title}', {rate_label(st.fps)} fps from {st.start_tc}, {_s(st.duration)} s "
              "(x east, z south in metres; tc: the first frame at or after the time)"]
     for a in sched:
         lines.append("")

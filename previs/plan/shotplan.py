@@ -34,6 +34,7 @@ from .shots import SWING_KEYS, NoTurn, SuggestedCut, best_swing, shot_bounds
 from ..level.lens_setting import lens_problem
 from ..level.model import Settings as _LevelDefaults
 from ..timebase import TimeBase, split_timecode
+from .reel import reel_name
 
 FORMAT = "previs-shotplan/1"
 
@@ -243,6 +244,11 @@ class ShotPlan:
         return TimeBase(self.fps, self.settings.start_tc)
 
     @property
+    def reel(self) -> str:
+        """The reel (tape) name of the plan's media (:mod:`previs.plan.reel`)."""
+        return reel_name(self.level)
+
+    @property
     def start_frame(self) -> int:
         """Absolute frame count of ``start_tc`` (timecode of frame 0) at nominal fps."""
         return self.time_base.start_frame
@@ -269,6 +275,10 @@ class ShotPlan:
             "shots": [s.to_dict() for s in self.shots],
             "safety": [f.to_dict() for f in self.safety],
             "comfort": self.comfort.to_dict(),
+            # issue 16, added at the end as the format's rule asks (docs/exports.md)
+            "rate": self.time_base.rate_text,
+            "drop_frame": self.time_base.drop_frame,
+            "reel": self.reel,
         }
 
 

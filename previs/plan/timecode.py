@@ -18,8 +18,9 @@ def nominal_fps(fps) -> int:
 
 
 def parse_timecode(tc: str, fps) -> int:
-    """Absolute frame count of non-drop timecode ``tc`` at ``fps`` (raises PrevisError)."""
-    return TimeBase(fps).parse_timecode(tc)
+    """Absolute frame count of timecode ``tc`` at ``fps``, drop-frame when written with
+    ``;`` (raises PrevisError, e.g. for drop-frame at a rate that has none)."""
+    return TimeBase(fps, tc).start_frame
 
 
 def frames_to_timecode(frames: int, fps) -> str:

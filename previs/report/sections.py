@@ -86,10 +86,11 @@ def section_title(level, motion, plan) -> str:
         ("Level", plan.level or (level.source if level is not None else "")),
         ("Revision", plan.revision or "\u2014"),
         ("Motion", src_text),
-        ("Frame rate", f"{num(fps)} fps"),
+        ("Frame rate", f"{num(fps)} fps" + ("" if plan.time_base.fps.denominator == 1
+                                            else f" ({plan.time_base.rate_text})")),
         ("Duration", f"{fmt_duration(plan.duration)} ({plan.duration:.3f} s)"),
         ("Frames", f"{plan.frames} (0\u2013{plan.frames - 1})"),
-        ("Timecode", f"{plan.timecode(0)} \u2013 {end_tc}"),
+        ("Timecode", f"{plan.timecode(0)} \u2013 {end_tc} ({plan.time_base.counting}, reel {plan.reel})"),
         ("Turn cut", f"\u2265 {num(st.turn_cut_speed)}\u00b0/s peak and \u2265 {num(st.turn_cut_angle)}\u00b0 swing"),
         ("Max take", f"{num(st.max_take)} s"),
         ("Safety distance", f"{num(st.safety_distance)} m"),

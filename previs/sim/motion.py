@@ -48,8 +48,9 @@ class Motion:
             object.__setattr__(self, name, _ro(np.asarray(getattr(self, name))))
 
     @property
-    def fps(self) -> int:
-        return int(self.level.settings.fps)
+    def fps(self) -> float:
+        """Frames per second as a float (the exact rate is :attr:`time_base`'s ``fps``)."""
+        return float(self.level.settings.fps)
 
     @cached_property
     def time_base(self) -> TimeBase:

@@ -27,6 +27,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -34,7 +35,7 @@ from ..errors import TakeError
 from ..level.limits import MAX_ACTOR_FRAMES, MAX_DURATION, MAX_FPS
 from ..level.model import Level
 from ..level.replay_budget import zone_budget_problem
-from ..timebase import TimeBase, time_base_of
+from ..timebase import TimeBase, as_rate, rate_label, rate_text, time_base_of
 from .head_motion import camera_on_head
 from .motion import Motion
 from .script import performer_facing, performer_motion
@@ -66,17 +67,35 @@ class Take:
 
     level: str
     level_hash: str
-    fps: int
+    fps: int | str  # as in the header: 24, or "24000/1001"
     cmds: tuple[TickCmd, ...]
     header: dict = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     path: str = ""
 
 
+def _rate_field(fps):
+    """A take header's ``fps``: a whole rate as a number (``24``, as takes always had it), an
+    NTSC one as exact text (``"24000/1001"``)."""
+    rate = as_rate(fps)
+    return rate.numerator if rate.denominator == 1 else rate_text(rate)
+
+
+def _read_rate(value):
+    """The exact rate of a header's ``fps`` (int or ``"N/D"`` text), or None if it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, str) and re.fullmatch(r"[1-9]\d{0,6}/[1-9]\d{0,6}", value):
+        return Fraction(value)
+    return None
+
+
 def header_line(level: Level, extra: dict | None = None) -> str:
     """The JSON header line (with newline) for a take of ``level``."""
     h = {"format": FORMAT, "level": os.path.basename(level.source), "level_hash": level.content_hash,
-         "fps": int(level.settings.fps)}
+         "fps": _rate_field(level.settings.fps)}
     if extra:
         h.update(extra)
     return json.dumps(h, sort_keys=False) + "\n"
@@ -195,10 +214,12 @@ def _header(name: str, line: bytes) -> dict:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise TakeError(f"{name}: line 1 does not say format {FORMAT!r}; not a take this previs can read.")
     problems = []
-    for k, typ in (("level", str), ("level_hash", str), ("fps", int)):
+    for k, typ in (("level", str), ("level_hash", str)):
         if not isinstance(header.get(k), typ) or isinstance(header.get(k), bool):
             problems.append(f"{name}: header field {k!r} is missing or not a {typ.__name__}.")
-    if not problems and not 1 <= header["fps"] <= MAX_FPS:
+    if _read_rate(header.get("fps")) is None:
+        problems.append(f"{name}: header field 'fps' is missing or not an int (or exact text like \"24000/1001\").")
+    if not problems and not 1 <= _read_rate(header["fps"]) <= MAX_FPS:
         problems.append(f"{name}: header field 'fps' = {header['fps']} is not a frame rate from 1 to {MAX_FPS}.")
     if problems:
         raise TakeError(problems)
@@ -294,9 +315,9 @@ def check_take(take: Take, level: Level) -> None:
             f"{take.level_hash[:12]}…, now {level.content_hash[:12]}…): the level has changed since. "
             "Re-record the take with 'previs walk', or check out the level as it was."
         )
-    if take.fps != level.settings.fps:
-        raise TakeError(f"{name}: recorded at {take.fps} fps but {level.source} runs at "
-                        f"{level.settings.fps} fps; re-record the take.")
+    if _read_rate(take.fps) != level.settings.fps:
+        raise TakeError(f"{name}: recorded at {rate_label(_read_rate(take.fps))} fps but {level.source} runs at "
+                        f"{rate_label(level.settings.fps)} fps; re-record the take.")
     actors = 1 + len(level.performers)
     if len(take.cmds) * actors > MAX_ACTOR_FRAMES:
         raise TakeError(f"{name}: {len(take.cmds)} ticks x {actors} actors (Henry and {len(level.performers)} "

@@ -8,6 +8,12 @@ view in degrees. Frame ``i`` is at time ``i / fps`` seconds; frames cover ``[0, 
 ``track.csv`` is written with Python's shortest round-trip float repr, so
 ``CameraTrack.read_csv(write_csv(t)) == t`` bit for bit, and the same track always gives
 the same bytes.
+
+Lines starting with ``#`` before the header are comments (``previs replay`` states rate,
+timecode, axes, units and lens there: :mod:`previs.export.track_csv`); the reader skips
+them, as ``pandas.read_csv(comment="#")`` does, except ``# rate: N/D``, which gives the
+exact rate (otherwise it is read off the time column). Columns other than the ones read
+(``focal_mm``) are ignored.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import csv
 import io
 import math
 import os
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,8 +115,10 @@ class CameraTrack:
 
     # -- track.csv -----------------------------------------------------------------------
 
-    def to_csv_text(self) -> str:
-        """The ``track.csv`` text: header, then one row per frame, shortest exact floats."""
+    def to_csv_text(self, comments=(), extra: dict | None = None) -> str:
+        """The ``track.csv`` text: ``comments`` (lines written after ``# ``), the header,
+        then one row per frame, shortest exact floats; ``extra`` adds columns after
+        ``hfov`` (name -> (N,) floats)."""
         t = self.time
         cols = [
             self.frames.tolist(),
@@ -122,7 +131,10 @@ class CameraTrack:
             self.roll.tolist(),
             self.hfov.tolist(),
         ]
-        out = [",".join(CSV_HEADER)]
+        extra = extra or {}
+        cols.extend(np.asarray(v, dtype=np.float64).tolist() for v in extra.values())
+        out = [f"# {c}" for c in comments]
+        out.append(",".join(CSV_HEADER + tuple(extra)))
         # repr() of a Python float is the shortest string that reads back to the same bits.
         rows = zip(*cols)
         out.extend(",".join(map(repr, row)) for row in rows)
@@ -147,7 +159,14 @@ class CameraTrack:
 
     @classmethod
     def from_csv_text(cls, text: str, name: str = "<track>", fps: float | None = None) -> "CameraTrack":
-        rows = list(csv.reader(io.StringIO(text)))
+        lines = text.splitlines()
+        lead = 0
+        while lead < len(lines) and (lines[lead].startswith("#") or not lines[lead].strip()):
+            lead += 1
+        stated = _stated_rate(lines[:lead])
+        if fps is None and stated is not None:
+            fps = float(stated)
+        rows = list(csv.reader(io.StringIO("\n".join(lines[lead:]))))
         rows = [r for r in rows if r and any(c.strip() for c in r)]
         if not rows:
             raise PrevisError(f"{name}: empty; a track is a CSV with header {','.join(CSV_HEADER)}.")
@@ -216,6 +235,41 @@ class CameraTrack:
             roll=data.get("roll", zeros),
             hfov=data.get("hfov", np.full(n, 90.0)),
         )
+
+
+_TC_LINE = re.compile(r"#\s*timecode:\s*frame 0 = (\d\d:\d\d:\d\d[:;]\d\d)\b")
+_LENS_LINE = re.compile(r"#\s*lens:\s*([a-z]+)\s*$")
+
+
+def stated_facts(path: str | os.PathLike) -> dict:
+    """What a track file's comment header states besides the rate: ``start_tc`` (from
+    ``# timecode: frame 0 = 01:00:00:00 ...``) and ``lens`` (``# lens: actioncam``); {} for
+    a file without them (or one that cannot be read: :meth:`CameraTrack.read_csv` says why)."""
+    out: dict = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for _ in range(64):  # the header is a few lines; never read a whole big file here
+                line = fh.readline()
+                if not line.startswith("#"):
+                    break
+                if m := _TC_LINE.match(line):
+                    out["start_tc"] = m[1]
+                elif m := _LENS_LINE.match(line.rstrip("\n")):
+                    out["lens"] = m[1]
+    except (OSError, ValueError):
+        return {}
+    return out
+
+
+def _stated_rate(comments: list[str]):
+    """The exact rate a comment header states (``# rate: 24000/1001 fps ...``), or None."""
+    from fractions import Fraction
+
+    for line in comments:
+        m = re.match(r"#\s*rate:\s*(\d+)(?:/(\d+))?\b", line)
+        if m and int(m[1]) > 0 and (m[2] is None or int(m[2]) > 0):
+            return Fraction(int(m[1]), int(m[2] or 1))
+    return None
 
 
 def _out_of_range(name: str, col: str, values: np.ndarray, bad: np.ndarray, what: str, fix: str) -> str | None:

@@ -167,7 +167,7 @@ class App:
     def _set_level(self, level) -> None:
         self.level = level
         self.bodies.failed = False
-        self.fps = int(level.settings.fps)
+        self.fps = float(level.settings.fps)  # 23.976...: ticks per second of wall time
         self.plan_settings = PlanSettings.from_level(level.settings)
         self.script = self._replay(level)
         self.plan = self._plan(self.script)

@@ -81,9 +81,9 @@ def _key(app, k: int) -> None:
         app.playing = False
         app.seek(app.frame - 1)
     elif k == pygame.K_LEFT:
-        app.seek(app.frame - app.fps)
+        app.seek(app.frame - round(app.fps))
     elif k == pygame.K_RIGHT:
-        app.seek(app.frame + app.fps)
+        app.seek(app.frame + round(app.fps))
     elif k == pygame.K_LEFTBRACKET:
         app.speed_index = max(0, app.speed_index - 1)
     elif k == pygame.K_RIGHTBRACKET:

@@ -44,7 +44,7 @@ class Recorder:
         except OSError as e:
             raise PrevisError(f"{self.path}: cannot record a take there ({e.strerror}); "
                               "choose a writable folder with --takes.") from None
-        self.fps = int(level.settings.fps)
+        self.fps = float(level.settings.fps)
 
     @property
     def ticks(self) -> int:
@@ -58,7 +58,7 @@ class Recorder:
 
     def label(self) -> str:
         """``"REC 00:12"`` (minutes:seconds recorded)."""
-        s = self._w.ticks // max(1, self.fps)
+        s = int(self._w.ticks / self.fps)
         return f"REC {s // 60:02d}:{s % 60:02d}"
 
 
