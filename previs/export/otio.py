@@ -24,8 +24,14 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
     actions, PURPLE for falls, YELLOW for any other action, named ``Henry look Goon 1``
     (actor, action, target), as long as the beat (cut short at the shot's end).
 
-  ``metadata["previs"]`` on each marker holds ``kind`` ("cut"/"beat") and the track
-  ``frame``; beats also their ``t`` and ``note``.
+  * every safety finding (``plan.safety``): on the shot holding its frame, zero length,
+    MAGENTA, named ``Safety clearance`` (its kind), its comment the finding's sentence
+    (``too close: Goon 2 ↔ Goon 5 0.21 m``) (:mod:`.marker_text`).
+
+  A beat marker's ``comment`` is the beat's note (what Resolve and Premiere show as the
+  marker's comment). ``metadata["previs"]`` on each marker holds ``kind``
+  ("cut"/"beat"/"safety") and the track ``frame``; beats also their ``t`` and ``note``,
+  safety markers the ``finding`` kind.
 - Clip metadata ``cmx_3600.reel = "PREVIS"``, the reel the EDL writer uses.
 """
 
@@ -38,6 +44,7 @@ from ..fsutil import atomic_write_text
 from ..lens import lens_named
 from ..level.actions import action as action_spec
 from ..plan import lens_facts
+from . import marker_text
 
 ANIMATIC = "animatic.mp4"
 REEL = "PREVIS"
@@ -48,8 +55,9 @@ def one_line_ascii(s: str) -> str:
     ``* LOC:`` lines): every control or format character (Unicode category C: newline,
     carriage return, tab, escape, zero-width, ...) and the Unicode line and paragraph
     separators become a space, so a name can never
-    end its line and start an edit event of its own; the degree sign and accents are
-    dropped (NFKD, then non-ASCII removed)."""
+    end its line and start an edit event of its own; the arrows ↔ and → become ``<->`` and
+    ``->``; the degree sign and accents are dropped (NFKD, then non-ASCII removed)."""
+    s = s.replace("\u2194", "<->").replace("\u2192", "->")  # the arrows of finding_text and caption
     s = unicodedata.normalize("NFKD", s.replace("°", ""))
     s = "".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch for ch in s)
     return s.encode("ascii", "ignore").decode("ascii")
@@ -116,6 +124,7 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
         clip.metadata["cmx_3600"] = {"reel": REEL}
         if metadata:
             clip.metadata["previs"] = {"index": shot.index, "start_frame": shot.start_frame, "end_frame": shot.end_frame, "over_max_take": shot.over_max_take}
+        ms = []  # the clip's markers, sorted by frame below (stable: cut, beats, findings)
         cut = cut_at.get(shot.start_frame)
         if cut is not None:
             m = otio.schema.Marker(
@@ -125,17 +134,30 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
             )
             if metadata:
                 m.metadata["previs"] = {"kind": "cut", "frame": cut.frame, "direction": cut.direction, "angle": cut.angle, "peak_speed": cut.peak_speed}
-            clip.markers.append(m)
+            ms.append(m)
         for b in shot.beats:
             length = min(b.end_frame, shot.end_frame) - b.frame  # the beat's frames [t, t + duration)
             m = otio.schema.Marker(
                 name=fix(b.label),
                 marked_range=TR(RT(base + b.frame, rate), RT(length, rate)),
                 color=_beat_color(b.action, b.by_henry),
+                comment=fix(marker_text.beat_comment(b)),
             )
             if metadata:
                 m.metadata["previs"] = {"kind": "beat", "frame": b.frame, "t": b.t, "note": b.note}
-            clip.markers.append(m)
+            ms.append(m)
+        for f in plan.safety:
+            if shot.start_frame <= f.frame < shot.end_frame:
+                m = otio.schema.Marker(
+                    name=fix(marker_text.safety_name(f)),
+                    marked_range=TR(RT(base + f.frame, rate), RT(0, rate)),
+                    color=marker_text.SAFETY_COLOR,
+                    comment=fix(marker_text.safety_comment(f)),
+                )
+                if metadata:
+                    m.metadata["previs"] = {"kind": "safety", "frame": f.frame, "finding": f.kind}
+                ms.append(m)
+        clip.markers.extend(sorted(ms, key=lambda m: m.marked_range.start_time.value))
         track.append(clip)
     return tl
 
