@@ -58,6 +58,9 @@ EXPORTS: tuple[Export, ...] = (
     Export("usd", "camera.usda", "Blender, Maya, Houdini, Unreal",
            "USD camera, time-sampled at the plan's fps (Blender/Maya/Houdini/Unreal)"),
     Export("chan", "camera.chan", "Nuke, Maya", "Nuke/Maya .chan, rotation order ZXY, with vertical fov"),
+    Export("nuke", "camera.nk", "Nuke", "Nuke Camera node: film back, focal length, animated translate/rotate"),
+    Export("shotlist", "shotlist.csv", "the assistant director (a spreadsheet)",
+           "shot list: in/out, take vs max_take, who, props, zones, safety, beats"),
 )
 """The registry, in the order the files are written and listed."""
 
