@@ -22,13 +22,16 @@ import io
 import os
 
 from ..fsutil import atomic_write_text
-from ..plan.shot_list import COLUMNS, shot_rows
+from ..plan.shot_list import COLUMNS, SEP, shot_rows
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(v) -> str:
-    """One cell's text: numbers as Python writes them (``12.5``), text defused."""
+    """One cell's text: numbers as Python writes them (``12.5``), a list joined with ``"; "``,
+    text defused."""
+    if isinstance(v, list):
+        v = SEP.join(v)
     if isinstance(v, (int, float)):
         return f"{v:g}" if isinstance(v, float) else str(v)
     v = str(v)

@@ -24,7 +24,8 @@ Columns (:data:`COLUMNS`), per shot ``[start_frame, end_frame)``:
 - ``safety``: the safety findings whose frame is in the shot, ``timecode text``;
 - ``beats``: the beats that take effect in the shot, ``timecode caption`` (with the note).
 
-Multi-valued cells join their items with ``"; "`` (:data:`SEP`). Pure: no pygame, no clock.
+The last six columns are lists (:data:`LIST_COLUMNS`); ``shotlist.csv`` joins their items
+with ``"; "`` (:data:`SEP`), the report prints one per line. Pure: no pygame, no clock.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .frame_truth import caption, finding_text
 
 COLUMNS = ("shot", "in", "out", "frames", "duration", "max_take", "take", "suggested_cut",
            "in_frame", "in_scene", "props", "zones", "safety", "beats")
+LIST_COLUMNS = ("in_frame", "in_scene", "props", "zones", "safety", "beats")
 SEP = "; "
 
 
@@ -50,8 +52,8 @@ def _overlaps(plan, entry, start: int, end: int) -> bool:
 
 
 def shot_rows(plan) -> list[dict]:
-    """The shot list of ``plan``: one dict per shot, keys :data:`COLUMNS`, values str, int
-    or float."""
+    """The shot list of ``plan``: one dict per shot, keys :data:`COLUMNS`; values str, int,
+    float, or a list of str for :data:`LIST_COLUMNS`."""
     order = {name: i for i, (name, _) in enumerate(plan.cast)}
     henry = plan.cast[0][0] if plan.cast else None
     props = dict(plan.cast)
@@ -76,12 +78,12 @@ def shot_rows(plan) -> list[dict]:
             "max_take": plan.settings.max_take,
             "take": "OVER" if s.over_max_take else "",
             "suggested_cut": _suggested(s),
-            "in_frame": SEP.join(s.performers_in_view),
-            "in_scene": SEP.join(in_scene),
-            "props": SEP.join(f"{n}: {props[n]}" for n in holders if props.get(n)),
-            "zones": SEP.join(dict.fromkeys(
+            "in_frame": list(s.performers_in_view),
+            "in_scene": in_scene,
+            "props": [f"{n}: {props[n]}" for n in holders if props.get(n)],
+            "zones": list(dict.fromkeys(
                 f"{z.kind} '{z.zone}': {', '.join(z.who)} from {plan.timecode(z.frame)}" for z in entries)),
-            "safety": SEP.join(f"{plan.timecode(f.frame)} {finding_text(f)}" for f in findings),
-            "beats": SEP.join(f"{plan.timecode(b.frame)} {caption(b)}" for b in s.beats),
+            "safety": [f"{plan.timecode(f.frame)} {finding_text(f)}" for f in findings],
+            "beats": [f"{plan.timecode(b.frame)} {caption(b)}" for b in s.beats],
         })
     return rows
