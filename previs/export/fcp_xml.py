@@ -26,6 +26,9 @@ sentence; :mod:`.marker_text`). The XML writer escapes markup; characters XML ca
 at all (control characters) become spaces (:func:`xml_text`). FCP 7 XML has no
 marker colours: the kind is in the name.
 
+**Rates**: at a frame rate without SMPTE timecode (20 fps, say) :func:`supported` is False
+and ``previs replay``/``plan`` skip the file with a warning, as they skip the EDL.
+
 Pure: ``opentimelineio`` is imported only when this writer runs.
 """
 
@@ -35,6 +38,21 @@ import os
 
 from ..fsutil import atomic_write_text
 from .otio import build_timeline
+
+
+def supported(plan) -> bool:
+    """True if FCP 7 XML can carry the plan's rate: the media's ``<timecode>`` is SMPTE
+    timecode, which OTIO writes only at the rates it has timecode for
+    (``RationalTime.is_valid_timecode_rate``: 24, 25, 30, 48, 50, 60 and the NTSC rates)."""
+    import opentimelineio as otio
+
+    return bool(otio.opentime.RationalTime.is_valid_timecode_rate(float(plan.fps)))
+
+
+def skipped_reason(plan) -> str:
+    """The warning for a plan :func:`supported` refuses: what, why, the fix."""
+    return (f"shotplan.xml not written: Final Cut Pro 7 XML needs SMPTE timecode for the animatic, which has "
+            f"none at {plan.fps:g} fps; use shotplan.otio, or set the level's fps to 24, 25, 30, 48, 50 or 60.")
 
 
 def build(plan):
