@@ -78,6 +78,8 @@ def xml_text(s: str) -> str:
     return (a marker name is one line) made a space: an escape or NUL in a level's title
     would otherwise make the file unreadable (the XML writer escapes ``<``, ``&`` and
     quotes, but cannot write these at all)."""
+    if s.isprintable():  # no control character: nothing to do (most names and notes)
+        return s
     return "".join(" " if (ord(ch) < 0x20 or ch in "\ufffe\uffff" or 0xD800 <= ord(ch) <= 0xDFFF) else ch for ch in s)
 
 

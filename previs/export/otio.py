@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from bisect import bisect_left
 
 from ..fsutil import atomic_write_text
 from ..lens import lens_named
@@ -57,6 +58,8 @@ def one_line_ascii(s: str) -> str:
     separators become a space, so a name can never
     end its line and start an edit event of its own; the arrows ↔ and → become ``<->`` and
     ``->``; the degree sign and accents are dropped (NFKD, then non-ASCII removed)."""
+    if s.isascii() and s.isprintable():  # most names: nothing to do (1 µs instead of 60)
+        return s
     s = s.replace("\u2194", "<->").replace("\u2192", "->")  # the arrows of finding_text and caption
     s = unicodedata.normalize("NFKD", s.replace("°", ""))
     s = "".join(" " if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch for ch in s)
@@ -114,6 +117,8 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
         track.append(otio.schema.Gap(source_range=TR(RT(0, rate), RT(base, rate))))
 
     cut_at = {c.frame: c for c in plan.cuts}
+    findings = sorted(plan.safety, key=lambda f: f.frame)  # the plan's order is by frame already
+    finding_frames = [f.frame for f in findings]
     for shot in plan.shots:
         ref = otio.schema.ExternalReference(target_url=ANIMATIC, available_range=TR(RT(base, rate), RT(plan.frames, rate)))
         clip = otio.schema.Clip(
@@ -146,17 +151,17 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
             if metadata:
                 m.metadata["previs"] = {"kind": "beat", "frame": b.frame, "t": b.t, "note": b.note}
             ms.append(m)
-        for f in plan.safety:
-            if shot.start_frame <= f.frame < shot.end_frame:
-                m = otio.schema.Marker(
-                    name=fix(marker_text.safety_name(f)),
-                    marked_range=TR(RT(base + f.frame, rate), RT(0, rate)),
-                    color=marker_text.SAFETY_COLOR,
-                    comment=fix(marker_text.safety_comment(f)),
-                )
-                if metadata:
-                    m.metadata["previs"] = {"kind": "safety", "frame": f.frame, "finding": f.kind}
-                ms.append(m)
+        lo, hi = bisect_left(finding_frames, shot.start_frame), bisect_left(finding_frames, shot.end_frame)
+        for f in findings[lo:hi]:
+            m = otio.schema.Marker(
+                name=fix(marker_text.safety_name(f)),
+                marked_range=TR(RT(base + f.frame, rate), RT(0, rate)),
+                color=marker_text.SAFETY_COLOR,
+                comment=fix(marker_text.safety_comment(f)),
+            )
+            if metadata:
+                m.metadata["previs"] = {"kind": "safety", "frame": f.frame, "finding": f.kind}
+            ms.append(m)
         clip.markers.extend(sorted(ms, key=lambda m: m.marked_range.start_time.value))
         track.append(clip)
     return tl
