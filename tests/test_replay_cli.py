@@ -104,9 +104,11 @@ def test_a_rate_edls_cannot_carry_skips_only_the_edl_with_a_warning(tmp_path, ca
         assert main(["replay", str(src.parent / "_rate120.tmx"), "-o", str(out), "--no-report"]) == 0
     finally:
         (src.parent / "_rate120.tmx").unlink()
-    assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl"})
+    # FCP 7 XML needs SMPTE timecode too: skipped the same way.
+    assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl", "shotplan.xml"})
     err = capsys.readouterr().err
     assert "shotplan.edl not written" in err and "120 fps" in err and "removed" in err
+    assert "shotplan.xml not written" in err
 
 
 def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
