@@ -91,7 +91,7 @@ def reads(plan):
     ``revision``): what :mod:`.prefork` sends its child. Without the cuts, shots and
     findings the pickle of the finale's plan is 240 KB instead of 730 KB, ~8 ms less of
     the parent's time; the bytes written are the same (``to_text`` reads nothing else)."""
-    return dataclasses.replace(plan, cuts=(), shots=(), safety=(), swings=(), yaw_speed=np.zeros(0))
+    return dataclasses.replace(plan, cuts=(), shots=(), safety=(), swings=(), yaw_speed=np.zeros(0), zone_entries=())
 
 
 def warm_up() -> None:
