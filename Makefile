@@ -28,7 +28,8 @@ demo: venv
 	$(HEADLESS) $(PREVIS) replay $(DEMO_LEVEL) -o $(DEMO_OUT)
 	@echo
 	@echo "Results are in $(DEMO_OUT)/ : open $(DEMO_OUT)/report.html in a browser;"
-	@echo "shotplan.otio / shotplan.edl go to your editor, camera.usda / camera.chan to your 3D tool."
+	@echo "shotplan.otio / .xml / .edl go to your editor, camera.usda / .nk / .chan to your 3D tool,"
+	@echo "shotlist.csv to the assistant director."
 	@echo "Walk the fight yourself:   $(PREVIS) walk $(DEMO_LEVEL)"
 	@echo "Watch it as a film:        $(PREVIS) render $(DEMO_LEVEL) -o $(DEMO_OUT)/animatic.mp4"
 

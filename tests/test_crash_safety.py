@@ -29,7 +29,8 @@ from previs.sim.walker import TickCmd
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVEL = ROOT / "tests" / "data" / "expect" / "duel.tmx"  # loads without warnings
-EXPORTS = ("camera.chan", "camera.usda", "shotplan.edl", "shotplan.json", "shotplan.otio", "track.csv")
+EXPORTS = ("camera.chan", "camera.nk", "camera.usda", "shotlist.csv", "shotplan.edl", "shotplan.json", "shotplan.otio",
+           "shotplan.xml", "track.csv")
 
 
 def files(d: Path) -> dict[str, bytes]:

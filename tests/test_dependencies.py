@@ -21,17 +21,24 @@ IMPORT_NAME = {
     "numpy": "numpy", "pytmx": "pytmx", "pygame": "pygame", "pyopengl": "OpenGL",
     "opentimelineio": "opentimelineio", "usd-core": "pxr", "av": "av", "matplotlib": "matplotlib",
     "pillow": "PIL", "defusedxml": "defusedxml",
-    "pytest": "pytest", "pytest-xdist": "xdist", "hypothesis": "hypothesis",
+    "pytest": "pytest", "pytest-xdist": "xdist", "hypothesis": "hypothesis", "bpy": "bpy",
 }
 #: Declared but never imported: loaded by another dependency by name.
 PLUGINS = {"otio-cmx3600-adapter": "opentimelineio's cmx_3600 adapter, which writes shotplan.edl "
-                                   "(previs/export/edl.py asks for it by name)"}
+                                   "(previs/export/edl.py asks for it by name)",
+           "otio-fcp-adapter": "opentimelineio's fcp_xml adapter, which writes shotplan.xml "
+                               "(previs/export/fcp_xml.py asks for it by name)"}
 #: previs modules that may import a test-extra package: loaded only by that package.
 TEST_TOOL_MODULES = {"previs.testing.pytest_plugin": {"pytest"}}
 
 
 def _declared(specs: list[str]) -> set[str]:
     return {re.match(r"[A-Za-z0-9._-]+", s).group(0).lower() for s in specs}
+
+
+def _extras(project) -> set[str]:
+    """Every optional-dependency group's distributions (``test``, ``blender``)."""
+    return set().union(*(_declared(v) for v in project["optional-dependencies"].values()))
 
 
 def _project() -> dict:
@@ -52,7 +59,7 @@ def _third_party(paths, local: set[str] = frozenset()):
 
 def test_every_declared_dependency_has_a_known_import_name():
     project = _project()
-    names = _declared(project["dependencies"]) | _declared(project["optional-dependencies"]["test"])
+    names = _declared(project["dependencies"]) | _extras(project)
     assert sorted(names - IMPORT_NAME.keys() - PLUGINS.keys()) == [], \
         "add these distributions' import names to IMPORT_NAME in tests/test_dependencies.py"
 
@@ -70,7 +77,7 @@ def test_previs_imports_exactly_what_it_declares():
 
 def test_tests_import_only_declared_packages():
     project = _project()
-    declared = _declared(project["dependencies"]) | _declared(project["optional-dependencies"]["test"])
+    declared = _declared(project["dependencies"]) | _extras(project)
     local = {p.stem for p in (ROOT / "tests").glob("*.py")} | {p.stem for p in (ROOT / "benchmarks").glob("*.py")}
     imported = _third_party(sorted((ROOT / "tests").rglob("*.py")), local)
     allowed = {IMPORT_NAME.get(d) for d in declared}

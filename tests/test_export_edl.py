@@ -44,8 +44,8 @@ def test_edl_round_trip(tmp_path, start_tc):
         r = c.range_in_parent()
         assert r.duration.value == s.end_frame - s.start_frame
         assert otio.opentime.to_timecode(c.source_range.start_time, 24) == s.start_tc
-    # Every cut and beat comes back as a marker.
-    assert sum(len(c.markers) for c in clips) == len(plan.cuts) + sum(len(s.beats) for s in plan.shots)
+    # Every cut, beat and safety finding comes back as a marker.
+    assert sum(len(c.markers) for c in clips) == len(plan.cuts) + sum(len(s.beats) for s in plan.shots) + len(plan.safety)
 
 
 def test_edl_plain_track_and_25_fps(tmp_path):

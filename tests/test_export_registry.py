@@ -31,12 +31,14 @@ def _plan(seconds=4, title="Registry"):
 def test_every_writer_module_is_registered_and_has_the_one_face():
     modules = {m.name for m in pkgutil.iter_modules(export.__path__)}
     writers = {name for name in modules if hasattr(__import__(f"previs.export.{name}", fromlist=["x"]), "write")}
-    assert writers == {e.name for e in EXPORTS} == {"track_csv", "shotplan_json", "otio", "edl", "usd", "chan"}
+    assert writers == {e.name for e in EXPORTS} == {"track_csv", "shotplan_json", "otio", "edl", "fcp_xml", "usd", "chan",
+                                                    "nuke", "shotlist"}
     for e in EXPORTS:
         assert list(inspect.signature(e.writer.write).parameters) == ["plan", "path"], e.name
         # supported and skipped_reason come together or not at all
         assert hasattr(e.writer, "supported") == hasattr(e.writer, "skipped_reason"), e.name
-    assert FILES == ("track.csv", "shotplan.json", "shotplan.otio", "shotplan.edl", "camera.usda", "camera.chan")
+    assert FILES == ("track.csv", "shotplan.json", "shotplan.otio", "shotplan.edl", "shotplan.xml", "camera.usda",
+                     "camera.chan", "camera.nk", "shotlist.csv")
     assert len(set(FILES)) == len(FILES)
 
 
@@ -75,17 +77,22 @@ def test_a_registered_export_is_written_by_plan_and_listed(tmp_path, monkeypatch
     assert main(["plan", str(src), "-o", str(out), "--start-tc", "01:00:00:00"]) == 0
     assert (out / "probe.txt").read_text() == "take 48 24 01:00:00:00\n"
     assert capsys.readouterr().out.splitlines()[-1] == (
-        f"wrote track.csv, shotplan.json, shotplan.otio, shotplan.edl, camera.usda, camera.chan, probe.txt to {out}/")
+        f"wrote track.csv, shotplan.json, shotplan.otio, shotplan.edl, shotplan.xml, camera.usda, camera.chan, "
+        f"camera.nk, shotlist.csv, probe.txt to {out}/")
 
 
 def test_a_skipped_export_is_left_out_with_its_reason(tmp_path):
     plan = build_plan(make_track(np.zeros(40), fps=20), settings=PlanSettings(), title="t")
     warnings = []
     paths = write_outputs(tmp_path, plan, warn=warnings.append)
-    assert [p.name for p in paths] == [f for f in FILES if f != "shotplan.edl"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f for f in FILES if f != "shotplan.edl")
+    skipped = ("shotplan.edl", "shotplan.xml")
+    assert [p.name for p in paths] == [f for f in FILES if f not in skipped]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f for f in FILES if f not in skipped)
     assert warnings == ["shotplan.edl not written: CMX 3600 EDLs carry only 24, 25, 30, 48, 50, 60, 23.976, 29.97 and 59.94 fps timecode, "
-                        "and this plan runs at 20 fps; use shotplan.otio, or set the level's fps to one of those rates."]
+                        "and this plan runs at 20 fps; use shotplan.otio, or set the level's fps to one of those rates.",
+                        "shotplan.xml not written: Final Cut Pro 7 XML needs SMPTE timecode for the animatic, which has "
+                        "none at 20 fps; use shotplan.otio, or set the level's fps to 24, 25, 30, 48, 50, 60, 23.976, 29.97 "
+                        "or 59.94."]
 
 
 def test_the_forked_writer_writes_from_the_real_plan(tmp_path, monkeypatch):
@@ -123,7 +130,10 @@ def test_the_forked_usd_writer_is_sent_only_what_it_reads():
     assert len(pickle.dumps(sent)) < 0.4 * len(pickle.dumps(plan))  # 240 KB of 730 KB
 
 
-def test_a_forked_writer_failure_is_one_message(tmp_path):
+def test_a_forked_writer_failure_is_one_message(tmp_path, monkeypatch):
+    # camera.nk would refuse the same focal length first, in this process: leave it out so
+    # the failure is the forked USD writer's.
+    monkeypatch.setattr(export, "EXPORTS", tuple(e for e in EXPORTS if e.name != "nuke"))
     hfov = np.full(24, 90.0)
     hfov[1] = 0.0  # an infinite focal length: built in code, past the track reader's checks
     plan = build_plan(make_track(np.zeros(24), hfov=hfov), settings=PlanSettings())

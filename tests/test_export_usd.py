@@ -87,7 +87,10 @@ def test_field_of_view_round_trip(tmp_path):
         f = cam.GetFocalLengthAttr().Get()
         ha = cam.GetHorizontalApertureAttr().Get()
         va = cam.GetVerticalApertureAttr().Get()
-        assert ha == 36.0 and va == pytest.approx(36.0 * 9 / 16)
+        # Tenths of a scene unit on a metre stage (USD's UsdGeomCamera): 36 mm is 0.36.
+        assert stage.GetMetadata("metersPerUnit") == 1.0
+        assert ha == np.float32(0.36) and va == np.float32(0.2025)
+        assert f * 100 == pytest.approx(18.0 / math.tan(math.radians(hfov) / 2), rel=1e-6)
         assert math.degrees(2 * math.atan(ha / (2 * f))) == pytest.approx(hfov, abs=0.01)
         gf = cam.GetCamera(Usd.TimeCode(0))
         assert gf.GetFieldOfView(Gf.Camera.FOVHorizontal) == pytest.approx(hfov, abs=0.01)

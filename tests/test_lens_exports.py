@@ -37,10 +37,11 @@ def test_usd_carries_the_wide_lens_and_its_own_focal_length(tmp_path):
     usd.write(_plan("actioncam"), path)
     stage = Usd.Stage.Open(str(path))  # held: a prim lives only as long as its stage
     cam = UsdGeom.Camera(stage.GetPrimAtPath("/previs/camera"))
-    f = cam.GetFocalLengthAttr().Get(0)
-    assert f == pytest.approx(ACTIONCAM_F_150, rel=1e-7)  # float32
+    f = cam.GetFocalLengthAttr().Get(0) * 100  # tenths of a metre -> mm
+    assert f == pytest.approx(ACTIONCAM_F_150, rel=1e-6)  # float32
     assert ACTIONCAM_F_150 == pytest.approx(12.5400, abs=1e-4)  # the figure docs/exports.md quotes
-    assert (cam.GetHorizontalApertureAttr().Get(), cam.GetVerticalApertureAttr().Get()) == (36.0, 20.25)
+    assert (cam.GetHorizontalApertureAttr().Get(), cam.GetVerticalApertureAttr().Get()) == \
+        (np.float32(0.36), np.float32(0.2025))
     meta = dict(cam.GetPrim().GetCustomData()["previs"]["lens"])
     blender = meta.pop("blender_fisheye_polynomial")
     assert meta == {"model": "actioncam", "k1": ACTIONCAM_K[0], "k2": ACTIONCAM_K[1], "k3": ACTIONCAM_K[2],
@@ -82,7 +83,7 @@ def test_a_rectilinear_plan_has_no_lens_block_and_the_pinhole_focal(tmp_path):
     plan = _plan("rectilinear", 90.0)
     stage = Usd.Stage.Open(str(_write(usd, plan, tmp_path / "rect.usda")))
     cam = UsdGeom.Camera(stage.GetPrimAtPath("/previs/camera"))
-    assert cam.GetFocalLengthAttr().Get(0) == pytest.approx(18.0)
+    assert cam.GetFocalLengthAttr().Get(0) == pytest.approx(0.18)  # 18 mm in tenths of a metre
     assert "previs" not in cam.GetPrim().GetCustomData()
     tl = otio.adapters.read_from_string(otio_export.to_text(plan))
     assert "lens" not in tl.metadata["previs"]

@@ -107,9 +107,11 @@ def test_a_rate_edls_cannot_carry_skips_only_the_edl_with_a_warning(tmp_path, ca
     out.mkdir()
     (out / "shotplan.edl").write_text("an EDL from an earlier 24 fps run")
     assert main(["plan", str(src), "-o", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl"})
+    # FCP 7 XML needs SMPTE timecode too: skipped the same way.
+    assert sorted(p.name for p in out.iterdir()) == sorted(set(EXPORTS) - {"shotplan.edl", "shotplan.xml"})
     err = capsys.readouterr().err
     assert "shotplan.edl not written" in err and "120 fps" in err and "removed" in err
+    assert "shotplan.xml not written" in err
 
 
 def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):

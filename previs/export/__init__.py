@@ -53,9 +53,14 @@ EXPORTS: tuple[Export, ...] = (
     Export("otio", "shotplan.otio", "Resolve, Premiere (via OTIO), Hiero / Nuke Studio",
            "OpenTimelineIO timeline: a clip per shot, markers at cuts and beats"),
     Export("edl", "shotplan.edl", "any NLE (CMX 3600)", "CMX 3600 EDL, one event per shot"),
+    Export("fcp_xml", "shotplan.xml", "Premiere, Resolve, Avid (Final Cut Pro 7 XML)",
+           "Final Cut Pro 7 XML: a clip per shot, markers with notes on their clips"),
     Export("usd", "camera.usda", "Blender, Maya, Houdini, Unreal",
            "USD camera, time-sampled at the plan's fps (Blender/Maya/Houdini/Unreal)"),
     Export("chan", "camera.chan", "Nuke, Maya", "Nuke/Maya .chan, rotation order ZXY, with vertical fov"),
+    Export("nuke", "camera.nk", "Nuke", "Nuke Camera node: film back, focal length, animated translate/rotate"),
+    Export("shotlist", "shotlist.csv", "the assistant director (a spreadsheet)",
+           "shot list: in/out, take vs max_take, who, props, zones, safety, beats"),
 )
 """The registry, in the order the files are written and listed."""
 

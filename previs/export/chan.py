@@ -13,8 +13,12 @@ One line per frame, space separated, no header::
   camera order, and Maya's ``rotateOrder = zxy``): roll about Z first, then pitch about X,
   then yaw about Y.
 - ``vfov``: vertical field of view in degrees, from the track's hfov at 16:9
-  (``2 atan(tan(hfov / 2) * 9 / 16)``); Nuke reads this column into the camera's focal
-  length given its horizontal aperture. With a wide lens (the plan's ``settings.lens``) it is
+  (``2 atan(tan(hfov / 2) * 9 / 16)``). Nuke turns this column into the camera's focal
+  length through its **vertical** aperture (``vaperture``):
+  ``focal = (vaperture / 2) / tan(vfov / 2)``. Only with the film back set to 36 x 20.25 mm
+  (``haperture`` 36, ``vaperture`` 20.25, as ``camera.nk`` carries it) is that 18 mm and
+  the horizontal field the track's 90°; on Nuke's default 24.576 x 18.672 mm back the same
+  column gives 16.6 mm and a 73° horizontal field. With a wide lens (the plan's ``settings.lens``) it is
   the pinhole field whose focal length is the lens's own ``f`` on the 36 x 20.25 mm film back,
   ``2 atan(10.125 / focal_mm)`` (:func:`previs.plan.lens_facts.focal_mm`), the focal length
   ``camera.usda`` writes; not the picture's vertical field. A .chan file has no room for

@@ -13,8 +13,10 @@ The timeline is :func:`previs.export.otio.build_timeline` with three EDL adjustm
   start of the track and ignores ``global_start_time``, so a leading gap of ``start_tc``
   frames is put on the track (a gap writes no event). Source timecode equals record
   timecode (the clips cut the one nominal animatic at its own timecode).
-- **ASCII**: marker names lose the degree sign and accents; the adapter upper-cases them
-  into ``* LOC: <tc> <COLOR> <NAME>`` comment lines under their event.
+- **Locators**: every marker (cut, beat, safety finding) is a ``* LOC: <tc> <COLOR> <TEXT>``
+  comment line under its event; the text is the marker's name and, after `` - ``, its
+  comment (a beat's note, a safety finding's sentence), upper-case ASCII, cut to fit the
+  80-column line (:func:`.marker_text.locator_text`).
 
 **Rates**: CMX 3600 timecode exists only at the SMPTE rates, so an EDL is written only for
 a plan at 24, 25, 30, 48, 50 or 60 fps (:data:`TIMECODE_RATES`) or the NTSC 23.976, 29.97
@@ -44,6 +46,7 @@ import os
 from fractions import Fraction
 
 from ..fsutil import atomic_write_text
+from .marker_text import locator_text
 from .otio import build_timeline
 
 TIMECODE_RATES = (24, 25, 30, 48, 50, 60)
@@ -71,7 +74,7 @@ def skipped_reason(plan) -> str:
     """The warning for a plan :func:`supported` refuses: what, why, the fix."""
     if not _fps_ok(plan):
         return (f"shotplan.edl not written: CMX 3600 EDLs carry only {', '.join(map(str, TIMECODE_RATES))}, "
-                f"23.976, 29.97 and 59.94 fps timecode, and this plan runs at {plan.fps:g} fps; use shotplan.otio, or set the level's fps "
+                f"23.976, 29.97 and 59.94 fps timecode, and this plan runs at {float(plan.fps):g} fps; use shotplan.otio, or set the level's fps "
                 "to one of those rates.")
     ff = f"23:59:59:{plan.nominal_fps - 1:02d}"
     latest = plan.time_base.day_frames() - 1 - plan.frames
@@ -88,6 +91,9 @@ def to_text(plan) -> str:
     tb = plan.time_base
     rate = float(tb.fps) if tb.drop_frame else tb.nominal_rate  # see the module doc: the labels
     tl = build_timeline(plan, rate=rate, record_offset=True, ascii_names=True, metadata=False)
+    for clip in tl.find_clips():  # the adapter writes only a marker's name: put the note in it
+        for m in clip.markers:
+            m.name = locator_text(m.name, m.comment)
     text = otio.adapters.write_to_string(tl, adapter_name="cmx_3600", rate=rate, style="avid")
     lines = text.split("\n")
     fcm = "FCM: DROP FRAME" if tb.drop_frame else "FCM: NON-DROP FRAME"

@@ -15,11 +15,14 @@ Prim ``/previs/camera`` (a ``Camera`` under an ``Xform``) carries two time-sampl
 
 A USD camera looks down its -Z with +Y up: the contract's yaw 0 (north, -Z).
 
-Lens: ``horizontalAperture`` = :data:`H_APERTURE` (36, full-frame millimetres by the DCC
-convention; USD's nominal unit for lens attributes is tenths of a scene unit, but only
-the ratio matters for the view), ``verticalAperture`` = 36 x 9/16 (16:9), and
-``focalLength`` = 18 / tan(hfov / 2), so ``2 atan(horizontalAperture / (2 focalLength))``
-gives back the track's hfov (to float precision, ~1e-5 degree). The focal length is
+Lens, by the USD spec: ``UsdGeom.Camera``'s ``focalLength``, ``horizontalAperture`` and
+``verticalAperture`` are in **tenths of a scene unit**; the stage is in metres, so a tenth
+is 100 mm and every millimetre value is divided by 100
+(:func:`previs.plan.lens_facts.usd_lens_value`). The film back is :data:`H_APERTURE` x
+:data:`V_APERTURE` = 36 x 20.25 mm (full frame by the DCC convention, 16:9), written
+0.36 x 0.2025; ``focalLength`` is ``18 / tan(hfov / 2)`` mm, written /100 (0.18 at 90°),
+so ``2 atan(horizontalAperture / (2 focalLength))`` gives back the track's hfov (to float
+precision, ~1e-5 degree) and Blender 4.5's importer shows 18 mm on a 36 mm sensor. The focal length is
 time-sampled only when hfov changes during the track. ``clippingRange`` is
 (0.05, 1000) metres. That is the ``rectilinear`` lens, exact. A wide lens (``equidistant``,
 ``actioncam``: the plan's ``settings.lens``) cannot be a USD pinhole: ``focalLength`` is the
@@ -53,21 +56,29 @@ from ..plan import lens_facts
 from ..plan.orientation import WIDESCREEN
 
 H_APERTURE = lens_facts.FILM_BACK_MM[0]
+"""Millimetres (36); written as 0.36, tenths of a metre."""
 V_APERTURE = H_APERTURE / WIDESCREEN
+"""Millimetres (20.25); written as 0.2025."""
 CLIPPING = (0.05, 1000.0)
 CAMERA_PATH = "/previs/camera"
 OP_ORDER = ("xformOp:translate", "xformOp:rotateZXY")
 
 
 def focal_lengths(hfov: np.ndarray, lens: str = "rectilinear") -> np.ndarray:
-    """Focal length (same unit as :data:`H_APERTURE`) per hfov, as USD stores it (float32):
-    the pinhole's for ``rectilinear``, the wide ``lens``'s own otherwise."""
+    """Focal length in millimetres (the unit of :data:`H_APERTURE`) per hfov, float32:
+    the pinhole's for ``rectilinear``, the wide ``lens``'s own otherwise. The stage stores
+    it divided by 100 (:func:`usd_focal_lengths`)."""
     with np.errstate(divide="ignore", over="ignore"):  # hfov 0 -> inf: refused by build_stage
         if lens_named(lens).wide:
             f = lens_facts.focal_mm(lens, np.asarray(hfov, dtype=np.float64))
         else:
             f = (H_APERTURE / 2.0) / np.tan(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
     return f.astype(np.float32)
+
+
+def usd_focal_lengths(focal_mm: np.ndarray) -> np.ndarray:
+    """``focalLength`` as the stage stores it (float32): millimetres in tenths of a metre."""
+    return lens_facts.usd_lens_value(np.asarray(focal_mm, dtype=np.float64)).astype(np.float32)
 
 
 def _doc(title: str) -> str:
@@ -80,7 +91,7 @@ def reads(plan):
     ``revision``): what :mod:`.prefork` sends its child. Without the cuts, shots and
     findings the pickle of the finale's plan is 240 KB instead of 730 KB, ~8 ms less of
     the parent's time; the bytes written are the same (``to_text`` reads nothing else)."""
-    return dataclasses.replace(plan, cuts=(), shots=(), safety=(), swings=(), yaw_speed=np.zeros(0))
+    return dataclasses.replace(plan, cuts=(), shots=(), safety=(), swings=(), yaw_speed=np.zeros(0), zone_entries=())
 
 
 def warm_up() -> None:
@@ -104,7 +115,7 @@ def build_stage(plan):
     n = len(track)
     stage = Usd.Stage.CreateInMemory()
     UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.y)
-    UsdGeom.SetStageMetersPerUnit(stage, 1.0)
+    UsdGeom.SetStageMetersPerUnit(stage, lens_facts.METERS_PER_UNIT)
     stage.SetTimeCodesPerSecond(fps)
     stage.SetFramesPerSecond(fps)
     stage.SetStartTimeCode(0)
@@ -117,9 +128,10 @@ def build_stage(plan):
 
     cam = UsdGeom.Camera.Define(stage, CAMERA_PATH)
     cam.CreateProjectionAttr(UsdGeom.Tokens.perspective)
-    cam.CreateHorizontalApertureAttr(H_APERTURE)
-    cam.CreateVerticalApertureAttr(V_APERTURE)
+    cam.CreateHorizontalApertureAttr(lens_facts.usd_lens_value(H_APERTURE))
+    cam.CreateVerticalApertureAttr(lens_facts.usd_lens_value(V_APERTURE))
     cam.CreateClippingRangeAttr(Gf.Vec2f(*CLIPPING))
+    focal = usd_focal_lengths(focal)
     fl = cam.CreateFocalLengthAttr(float(focal[0]))
     if lens_named(lens).wide and n:
         cam.GetPrim().SetCustomDataByKey("previs:lens", lens_facts.metadata(lens, float(track.hfov[0])))

@@ -1,7 +1,8 @@
 """What the exports say about the POV lens (issue 14), in one place.
 
-The film back is the DCC convention of ``camera.usda``: 36 mm wide, 16:9
-(:data:`FILM_BACK_MM`). Every model's own focal length on it is
+The film back is the DCC convention: 36 mm wide, 16:9 (:data:`FILM_BACK_MM`);
+``camera.usda`` stores it, and the focal length, in tenths of a scene unit
+(:func:`usd_lens_value`: 0.36 and 0.18 on its metre stage). Every model's own focal length on it is
 ``focal_mm = 18 · Lens.focal(hfov)`` (:mod:`previs.lens`: ``1 / r(hfov / 2)`` half-widths),
 so for ``rectilinear`` it is the pinhole's ``18 / tan(hfov / 2)`` and for a wide model it
 is the ``f`` of ``r_mm = f · r(theta)`` on the sensor: the number a fisheye camera in a DCC
@@ -21,6 +22,19 @@ from ..lens import lens_named
 
 FILM_BACK_MM = (36.0, 20.25)
 """Millimetres (width, height): full-frame width by the DCC convention, 16:9."""
+
+METERS_PER_UNIT = 1.0
+"""``camera.usda``'s stage unit: metres (``metersPerUnit = 1``)."""
+
+
+def usd_lens_value(mm, meters_per_unit: float = METERS_PER_UNIT):
+    """A lens length in millimetres as ``UsdGeom.Camera`` stores it: USD's lens attributes
+    (``focalLength``, ``horizontalAperture``, ``verticalAperture``) are in **tenths of a
+    scene unit** (UsdGeomCamera schema; "Linear Algebra in UsdGeom" / the camera's attribute
+    docs), so with ``metersPerUnit = 1`` a tenth of a unit is 100 mm and 18 mm is 0.18,
+    36 mm is 0.36. Importers that honour the spec (Blender 4.5's USD importer) multiply
+    back by ``100 · metersPerUnit`` mm."""
+    return mm / (100.0 * meters_per_unit)
 
 
 def focal_mm(name: str, hfov):

@@ -53,7 +53,8 @@ class ClearanceFinding:
 
 @dataclass(frozen=True)
 class ZoneFinding:
-    """A body entering a ``no-go`` or ``pyro`` zone."""
+    """A body entering a ``no-go`` or ``pyro`` zone (or, as a plan's ``zone_entries``, a
+    ``rig`` or ``set`` zone)."""
 
     kind: str
     who: tuple[str, ...]
@@ -301,13 +302,21 @@ def points_in_polygon(pts: np.ndarray, poly) -> np.ndarray:
     return inside
 
 
-def zone_findings(level, motion) -> list[ZoneFinding]:
-    """One :class:`ZoneFinding` per entry of a body into a ``no-go``/``pyro`` zone."""
+ENTERED_ZONE_KINDS = ("no-go", "pyro", "rig", "set")
+"""The zone kinds a shot list reports entries into (every kind but ``crash-mat``, whose
+rule is the landing finding): the hazards, the wire rig, the set pieces."""
+
+
+def zone_findings(level, motion, kinds=None) -> list[ZoneFinding]:
+    """One :class:`ZoneFinding` per entry of a body into a ``no-go``/``pyro`` zone (the
+    safety findings), or into a zone of any of ``kinds`` (the plan's ``zone_entries``: the
+    same rule, a body's centre inside the zone, asked of ``rig`` and ``set`` zones)."""
     tb = motion.track.time_base
     xz = body_positions(motion)
     F, B, _ = xz.shape
     names = body_names(level)
-    zones = [zone for zone in level.zones if zone.hazardous and len(zone.polygon) >= 3]
+    zones = [zone for zone in level.zones if (zone.hazardous if kinds is None else zone.kind in kinds)
+             and len(zone.polygon) >= 3]
     if not zones:
         return []
     xs = np.ascontiguousarray(xz[..., 0])

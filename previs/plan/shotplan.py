@@ -29,7 +29,7 @@ from .continuity import Continuity, HenryPose, PerformerPose, continuity_at  # n
 from .rounding import rounded as _r
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
 from . import safety_bodies as _bodies
-from .safety import ClearanceFinding, ZoneFinding, clearance_findings, zone_findings
+from .safety import ENTERED_ZONE_KINDS, ClearanceFinding, body_names, ZoneFinding, clearance_findings, zone_findings
 from .shots import SWING_KEYS, NoTurn, SuggestedCut, best_swing, shot_bounds
 from ..level.lens_setting import lens_problem
 from ..level.model import Settings as _LevelDefaults
@@ -237,6 +237,13 @@ class ShotPlan:
     yaw_speed: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     format: str = FORMAT
     revision: str | None = None
+    cast: tuple[tuple[str, str], ...] = ()
+    """``(name, prop)`` of Henry, then every performer in map order (prop ``""``: empty
+    hands); empty without a level. For the shot list (:mod:`previs.export.shotlist`)."""
+    zone_entries: tuple[ZoneFinding, ...] = ()
+    """Every entry of a body into a ``no-go``, ``pyro``, ``rig`` or ``set`` zone
+    (:data:`~previs.plan.safety.ENTERED_ZONE_KINDS`), by frame; the hazardous ones are
+    also in ``safety``. Not in ``shotplan.json``; the shot list reads it."""
 
     @cached_property
     def time_base(self) -> TimeBase:
@@ -353,6 +360,8 @@ def build_plan(
     in_view: list[list[int]] = [[] for _ in bounds]
     beats: list[BeatRef] = []
     safety: list = []
+    entries: list = []
+    cast: tuple = ()
     if motion is not None:
         from .visibility import in_view_per_shot, visible_frames
 
@@ -364,6 +373,8 @@ def build_plan(
         safety += _bodies.lying_body_findings(level, motion, settings.safety_distance, time_base=tb)
         safety += _bodies.landing_findings(level, motion, tb) + _bodies.reach_findings(level, motion, tb)
         safety.sort(key=lambda s: (s.frame, s.kind, s.who))
+        entries = zone_findings(level, motion, kinds=ENTERED_ZONE_KINDS)
+        cast = tuple(zip(body_names(level), (a.prop for a in (level.henry, *level.performers))))
 
     shots = []
     for i, (start, end) in enumerate(bounds):
@@ -419,4 +430,6 @@ def build_plan(
         swings=tuple(swings),
         yaw_speed=speed_ro,
         revision=revision,
+        cast=cast,
+        zone_entries=tuple(entries),
     )

@@ -11,14 +11,17 @@ offline and can be mailed or printed on set. Sections:
 2. **Shots**: one row per shot with its opening and middle frame (rendered offscreen),
    timecodes in/out, duration, an ``OVER TAKE`` flag and the suggested cut, performers in
    view and the beats that fall in it.
-3. **Head-turn speed**: the yaw-speed plot with the cut and comfort thresholds and every
+3. **Shot list** (:mod:`.shot_list_page`): the rows of ``shotlist.csv``, one per shot: in and
+   out, the take against ``max_take``, who is in frame and in the scene, props, zones
+   entered, safety findings, beats with notes; printed on its own landscape pages.
+4. **Head-turn speed**: the yaw-speed plot with the cut and comfort thresholds and every
    cut marked (one plot per minute for long fights).
-4. **Cuts**: for each turn cut the frame just before it and its settle frame, and its continuity
+5. **Cuts**: for each turn cut the frame just before it and its settle frame, and its continuity
    card (Henry's pose; the performers in view on either side, then everyone else).
-5. **Safety**: every finding, and a top-down map of the level with each one numbered
+6. **Safety**: every finding, and a top-down map of the level with each one numbered
    where it happens, Henry's route and the cuts along it.
-6. **Comfort**: peak yaw speed, time over the comfort speed, the shots that hold it.
-7. **Appendix: schedule** (a level's report): each actor's legs and his marks at beats,
+7. **Comfort**: peak yaw speed, time over the comfort speed, the shots that hold it.
+8. **Appendix: schedule** (a level's report): each actor's legs and his marks at beats,
    as ``previs check --schedule`` prints them (:mod:`.appendix`).
 
 Print: ``@media print`` starts each section on a new page, never splits a shot row or a
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field
 from .. import __version__
 from .appendix import section_schedule
 from .formatting import JPEG_QUALITY, data_uri, esc, jpeg_bytes, num
+from .shot_list_page import CSS as SHOT_LIST_CSS, section_shot_list
 from .sections import (middle_frame, opening_frame, section_comfort, section_cuts, section_safety,
                        section_shots, section_title, section_yaw)
 
@@ -245,10 +249,11 @@ def build_report(*, level, motion, plan, stills: dict[int, str] | None = None,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="previs {esc(__version__)}">',
         f"<title>{esc(title)} \u2014 shot plan report</title>",
-        f"<style>{CSS}{print_footer_css(plan)}</style></head><body>",
+        f"<style>{CSS}{SHOT_LIST_CSS}{print_footer_css(plan)}</style></head><body>",
         section_title(level, motion, plan),
         warn,
         section_shots(plan, stills, size),
+        section_shot_list(plan),
         section_yaw(plan),
         section_cuts(plan, stills, size),
         section_safety(plan, level, motion),

@@ -113,7 +113,7 @@ def section_title(level, motion, plan) -> str:
         for v, k, bad in figs)
     title = plan.title or (level.settings.title if level is not None else "previs")
     nav = ("<nav><ol><li><a href=\"#shots\">Shots and storyboard</a></li>"
-           "<li><a href=\"#yaw\">Head-turn speed</a></li><li><a href=\"#cuts\">Cuts and continuity</a></li>"
+           "<li><a href=\"#shotlist\">Shot list</a></li><li><a href=\"#yaw\">Head-turn speed</a></li><li><a href=\"#cuts\">Cuts and continuity</a></li>"
            "<li><a href=\"#safety\">Safety</a></li><li><a href=\"#comfort\">Comfort</a></li>"
            + ("<li><a href=\"#schedule\">Appendix: schedule</a></li>" if level is not None else "") + "</ol></nav>")
     return (f'<header id="title"><h1>{esc(title)}</h1>'
