@@ -49,6 +49,16 @@ pytmx spend ~600 bytes per element, so this bounds a load to ~60 MB and ~0.6 s. 
 MAX_XML_DEPTH = 64
 """Nesting depth (group layers nest; everything else is 4-5 deep)."""
 
+# --- Names and text ----------------------------------------------------------------------
+MAX_NAME_CHARS = 100
+"""Characters in an object's name or the level's title. Names go into every message, report,
+burn-in, EDL and USD prim; a real one is a few words ("Goon 3 (knife)"). A 1 MB Henry name
+replayed for 87 s and ended in an internal error before this limit."""
+
+MAX_TEXT_CHARS = 1000
+"""Characters in any other text property (a beat's note, a role, a file name): a sentence
+or a path, not a document."""
+
 # --- Tile grid -----------------------------------------------------------------------------
 MAX_MAP_TILES = 1024 * 1024
 """``width * height`` of a map, checked before any tile data is decoded (a map that
@@ -60,6 +70,12 @@ gids, ~0.6 s to decode and turn into walls and floor)."""
 
 MAX_TILE_PIXELS = 4096
 """``tilewidth``/``tileheight`` in pixels."""
+
+MIN_TILE_METERS = 0.01
+"""Smallest ``tile_meters`` (1 cm; the largest is 100 m). Bodies are ~0.6 m across and the
+report draws the set at a scale fitted to the map, so a set of 1e-16 m tiles drew each body
+~10^16 pixels wide (over 5 minutes and 3.4 GB before it was killed) and 1e-300 m overflowed
+the drawing (an internal error)."""
 
 # --- Objects -------------------------------------------------------------------------------
 MAX_OBJECTS = 5_000

@@ -131,7 +131,12 @@ class App:
         # window costs llvmpipe about as much as drawing the scene.
         self.renderer = Renderer(level, self.size, offscreen=False)
         if start_time:
-            self.frame = self.clamp(time_base_of(level.settings).frame_containing(start_time))
+            tb = time_base_of(level.settings)
+            start = tb.frame_containing(start_time)
+            if start > self.last_frame:  # checked against the fight, as `previs still --time` is
+                raise PrevisError(f"--start {start_time:g} is past the end of the fight: frames run from 0 to "
+                                  f"{tb.time_of(self.last_frame):.3f} s (frame {self.last_frame}).")
+            self.frame = start
         if mode != "watch":
             self.set_mode(mode)
 
