@@ -296,7 +296,7 @@ def test_infinite_map(tmp_path, capsys):
         ({"fps": "fast"}, "map properties: fps = 'fast' is not a number"),
         ({"fps": 23.976}, "fps = 23.976 is not a whole number"),
         ({"fps": ("float", "nan")}, "fps = nan is not a finite number"),
-        ({"tile_meters": 0.0}, "tile_meters = 0 m is out of range; it must be more than 0"),
+        ({"tile_meters": 0.0}, "tile_meters = 0 m is out of range; it must be at least 0.01 and at most 100 m"),
         ({"tile_meters": -1.0}, "tile_meters = -1 m is out of range"),
         ({"hfov": 180.0}, "hfov = 180 degrees is out of range; it must be more than 0 and less than 180"),
         ({"hfov": 0.0}, "hfov = 0 degrees is out of range"),

@@ -111,7 +111,7 @@ MAX_PROBLEMS = 1000
 """Problems listed for one level before the rest are summarised as a count."""
 
 # --- Choreography and replay size ----------------------------------------------------------
-MAX_PERFORMERS = 250
+MAX_PERFORMERS = 1000
 """Performers in one level. A fight has a handful; a battle with extras a few dozen to a few
 hundred. Replay cost grows faster than linearly with performers close to each other (the
 clearance check works on pairs): 250 in a 48 x 48 m arena replay 3 minutes in ~10 s, and at
