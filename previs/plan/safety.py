@@ -37,9 +37,10 @@ import numpy as np
 from .rounding import rounded as _r
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClearanceFinding:
-    """Two bodies closer than ``safety_distance`` outside contact beats (closest moment)."""
+    """Two bodies closer than ``safety_distance`` outside contact beats (closest moment).
+    (Slots: a melee of 1000 has a million of them, 100 bytes less each.)"""
 
     who: tuple[str, str]
     frame: int
