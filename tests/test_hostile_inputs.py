@@ -133,7 +133,7 @@ def test_plan_refuses_a_step_that_is_no_frame_rate(tmp_path, capsys):
     p = _track(tmp_path, lambda i, f: f.__setitem__(1, repr(i * 1000.0)))
     rc, text = run(capsys, "plan", str(p), "-o", str(tmp_path / "o"))
     assert rc == 1
-    assert "the time column steps 1000 s a row, i.e. a frame rate of 0.001 fps; a track runs at 1 to 240 fps" in text
+    assert "the time column steps 1000 s a row, i.e. 0.001 fps; a track runs at 1 to 240 fps" in text
 
 
 def test_still_time_1e308_is_a_usage_error(tmp_path):

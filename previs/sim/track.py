@@ -217,9 +217,9 @@ class CameraTrack:
             step = float(np.median(dt))
             if not 1.0 / MAX_FPS - 1e-9 <= step <= 1.0 + 1e-9:
                 raise PrevisError(
-                    f"{name}: the time column steps {step:.6g} s a row, i.e. a frame rate of "
+                    f"{name}: the time column steps {step:.6g} s a row, i.e. "
                     f"{(1.0 / step if step > 0 else math.inf):.6g} fps; a track runs at 1 to {MAX_FPS} fps: "
-                    f"write the time of each frame in seconds (one row per frame).")
+                    f"write the time of each frame in seconds.")
             if step <= 0 or np.any(np.abs(dt - step) > 1e-3 * step + 1e-9):
                 raise PrevisError(
                     f"{name}: the time column must rise by the same step every row "
