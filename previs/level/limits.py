@@ -119,6 +119,14 @@ findings themselves, which in a melee where everyone overlaps are many (1000 per
 within 10 m of Henry for 3 minutes: 1.3 million encounters). ``benchmarks/battle.py``
 measures 100-1000 performers dense and spread (docs/limits.md)."""
 
+MAX_CLEARANCE_FINDINGS = 1_500_000
+"""Clearance encounters one replay may find (each a finding in the shot plan, ~1 KB through
+the plan, its JSON and the report). Counted while the check streams blocks of frames, and
+the replay stops with a message as soon as it is passed: crowding cannot be known before
+the fight is simulated, and a melee where everyone overlaps has encounters in the square of
+the crowd (1000 performers within 10 m of Henry for 3 minutes: 1.33 million, 1.4 GB). At
+the limit a replay peaks near 1.6 GB; one past it is refused instead of running on."""
+
 MAX_BEATS = 4000
 """Beats in one level: a dense fight has one every second or two (4000 is over an hour of
 that). Beats are cheap: 4000 add ~2 s to a replay."""

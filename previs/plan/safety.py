@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import PrevisError
+from ..level.limits import MAX_CLEARANCE_FINDINGS
 from .rounding import rounded as _r
 
 
@@ -331,6 +333,13 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
         done_f.append(rbf[~running])
         done_gap.append(rbg[~running])
         open_key, open_f, open_gap = rk[running], rbf[running], rbg[running]
+        found = sum(k.size for k in done_key) + open_key.size
+        if found > MAX_CLEARANCE_FINDINGS:
+            raise PrevisError(
+                f"{level.source}: the clearance check found more than {MAX_CLEARANCE_FINDINGS} encounters of two "
+                f"bodies closer than {safety:g} m by {tb.time_of(a + n - 1):.1f} s (frame {a + n - 1}), more than a "
+                f"shot plan may list: the performers overlap everywhere; spread them out (each body is about "
+                f"{2 * float(radii.mean()):.1f} m across), use fewer, or shorten the fight.")
     done_key.append(open_key)
     done_f.append(open_f)
     done_gap.append(open_gap)
