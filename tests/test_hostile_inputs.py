@@ -182,10 +182,10 @@ def test_an_expectation_file_listing_100000_cuts_is_refused_unparsed(tmp_path, c
     p = _expect(tmp_path, "[cuts]\nexact = true\n" + "".join(f"[[cut]]\ntime = {i * 0.01:.3f}\n" for i in range(100_000)))
     rc, text = run(capsys, "test", str(p))
     assert rc == 1 and f"{p}: too large for an expectation file (at most 1024 KB)." in text
-    # under the size limit, the count limit: 2001 tables
-    p.write_text('level = "corridor.tmx"\n' + "[[cut]]\ntime = 1\n" * 2001)
+    # under the size limit, the count limit: 25 001 tables
+    p.write_text('level = "corridor.tmx"\n' + "[[in_view]]\n" * 25_001)
     rc, text = run(capsys, "test", str(p))
-    assert rc == 1 and f"{p}: has 2001 tables, more than the 2000 an expectation file may have" in text
+    assert rc == 1 and f"{p}: has 25001 tables, more than the 25000 an expectation file may have" in text
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
