@@ -38,8 +38,10 @@ with app:
         app.seek(0)
         app.playing = True
         app.run(max_frames=app.last_frame + 1, clock=clock)   # one pass of the fight
+        played = rss_mb()
         app.playing = False
         app.run(max_frames=150, clock=clock)                   # paused on its last frame
+        out.setdefault("loops", []).append((round(played, 1), round(rss_mb(), 1)))
         if k == 0:
             out["first"] = rss_mb()
     out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
