@@ -57,6 +57,14 @@ def run(args) -> int:
     level = pipeline.load(args.level, lens=args.lens)
     for n in level.notices:  # a level's warnings come first in every command that loads it
         warner("still")(n)
+    if not args.take:  # checked against the fight before it is simulated (a take may run longer)
+        from ..timebase import time_base_of
+
+        tb = time_base_of(level.settings)
+        last = max(1, tb.frames_in(level.settings.duration)) - 1
+        if tb.frame_containing(args.time) > last:
+            raise PrevisError(f"--time {args.time:g} is past the end of the fight: frames run from 0 to "
+                              f"{tb.time_of(last):.3f} s (frame {last}).")
     motion = pipeline.replay(level, args.take,
                              warn=warner("still"))
     tb = motion.time_base
