@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .errors import PrevisError
 from .output_paths import describe_mode, refuse_non_regular
+from .safe_paths import Unreadable, read_bounded
 
 STAGE_PREFIX = ".previs-stage-"
 
@@ -207,8 +208,9 @@ def _read_journal(stage: Path) -> list[tuple[str, str]] | None:
     """The moves of a committed journal in ``stage``, or None if there is none (or it is
     not one previs wrote whole)."""
     try:
-        lines = (stage / JOURNAL).read_text("utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
+        # a regular file only, at most 1 MB: a FIFO planted as a journal would hang every replay
+        lines = read_bounded(stage / JOURNAL, 1024 * 1024).decode("utf-8").split("\n")
+    except (Unreadable, UnicodeDecodeError):
         return None
     if "end" not in lines:
         return None

@@ -283,16 +283,20 @@ def test_a_render_killed_outright_is_cleaned_up_by_the_next_one(tmp_path):
 @pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task").exists(), reason="needs Linux /proc")
 def test_a_hung_worker_stops_the_render_instead_of_hanging_it(scene, tmp_path, monkeypatch):
     """A worker stopped dead (SIGSTOP: alive, silent) must not hang previs: after
-    STALL_SECONDS without a word every worker is killed and the render fails cleanly."""
+    STALL_SECONDS without a word every worker is killed and the render fails cleanly.
+
+    Margins for a busy machine (issue 20: this timed out with one core kept busy): a live
+    worker beats every 0.25 s, 20 beats inside the 5 s stall bound, so only a stopped one
+    falls silent; every worker running at frame 10 is stopped (one, if the other has not
+    started yet or has already finished its chunks: the render then waits for the stopped
+    one's chunk all the same); "does not hang" is bounded at 300 s, not at a render time."""
     import signal
     import time
 
     from previs.errors import PrevisError
     from previs.animatic import render as animatic
 
-    monkeypatch.setattr(animatic, "STALL_SECONDS", 1.5)
-    # A worker starting up (imports, GL, the bodies' poses: over 1.5 s on a busy machine)
-    # says "alive" while it uses CPU; only a stopped one falls silent.
+    monkeypatch.setattr(animatic, "STALL_SECONDS", 5.0)
     monkeypatch.setenv("PREVIS_HEARTBEAT_SECONDS", "0.25")
     lv, motion, plan = scene
     out = tmp_path / "a.mp4"
@@ -300,21 +304,19 @@ def test_a_hung_worker_stops_the_render_instead_of_hanging_it(scene, tmp_path, m
     workers = []
 
     def progress(done, total):
-        # From frame 10 on (progress may step past exactly 10 when two chunks report at
-        # once), as soon as both workers are running (the second may still be starting).
+        # From frame 10 on (progress may step past exactly 10 when two chunks report at once).
         if done >= 10 and not workers:
             found = [p for p in _children() if p not in before]
-            if len(found) == 2:
-                workers[:] = found
-                for pid in workers:
-                    os.kill(pid, signal.SIGSTOP)
+            workers[:] = found
+            for pid in found:
+                os.kill(pid, signal.SIGSTOP)
 
     t = time.monotonic()
-    with pytest.raises(PrevisError, match="reported nothing for 1.5 s"):
+    with pytest.raises(PrevisError, match="reported nothing for 5 s"):
         animatic.render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=progress,
                                  workers=2, chunk_seconds=0.5)
-    assert time.monotonic() - t < 60
-    assert len(workers) == 2
+    assert time.monotonic() - t < 300
+    assert 1 <= len(workers) <= 2
     assert sorted(p.name for p in tmp_path.iterdir()) == []
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]

@@ -62,7 +62,7 @@ def test_walk_headless_needs_frames(capsys):
 
 @pytest.mark.parametrize("argv, status, words", [
     (["still", "nope.tmx", "--time", "1", "-o", "x.png"], 1, "does not exist"),
-    (["still", str(ARENA), "--time", "-1", "-o", "x.png"], 2, "seconds from 0"),
+    (["still", str(ARENA), "--time", "-1", "-o", "x.png"], 2, "seconds 0-86400"),
     (["walk", str(ARENA), "--size", "1280by720"], 2, "WIDTHxHEIGHT"),
     (["walk", str(ARENA), "--size", "10x10"], 2, "out of range"),
     (["walk", str(ARENA), "--mode", "fly"], 2, "invalid choice"),

@@ -78,7 +78,7 @@ def test_previs_imports_exactly_what_it_declares():
 def test_tests_import_only_declared_packages():
     project = _project()
     declared = _declared(project["dependencies"]) | _extras(project)
-    local = {p.stem for p in (ROOT / "tests").glob("*.py")} | {p.stem for p in (ROOT / "benchmarks").glob("*.py")}
+    local = {p.stem for folder in ("tests", "benchmarks", "tools") for p in (ROOT / folder).glob("*.py")}
     imported = _third_party(sorted((ROOT / "tests").rglob("*.py")), local)
     allowed = {IMPORT_NAME.get(d) for d in declared}
     assert sorted(f"{i.where()}: {i.target}" for top, found in imported.items() if top not in allowed

@@ -311,6 +311,7 @@ def test_previs_test_with_hostile_paths_touches_nothing_outside(hostile_project,
         assert p.read_bytes() == body, p
     for p in proj.rglob("*"):  # nothing but goldens inside the project is created
         assert p.name in {"duel.tmx", "duel.expect.toml", "duel.golden.csv", "fuzz.expect.toml", "fifo.csv", "link",
-                          "inlink.csv", "sub", "t.take", "new.csv"}, p
+                          "inlink.csv", "sub", "t.take", "new.csv", "nope.csv"}, p
     (proj / "sub" / "new.csv").unlink(missing_ok=True)
+    (proj / "nope.csv").unlink(missing_ok=True)  # a missing golden that --update-golden recorded (seed 2020)
     (proj / "duel.golden.csv").write_bytes(golden)

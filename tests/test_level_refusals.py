@@ -305,7 +305,7 @@ def test_infinite_map(tmp_path, capsys):
         ({"fps": "23.976", "start_tc": "01:00:00;00"}, "drop-frame timecode (';') exists only at 29.97 and 59.94"),
         ({"fps": "29.97", "start_tc": "00:01:00;00"}, "start_tc = '00:01:00;00' is not a timecode at 29.97 fps; "
                                                       "write HH:MM:SS:FF"),
-        ({"tile_meters": 0.0}, "tile_meters = 0 m is out of range; it must be more than 0"),
+        ({"tile_meters": 0.0}, "tile_meters = 0 m is out of range; it must be at least 0.01 and at most 100 m"),
         ({"tile_meters": -1.0}, "tile_meters = -1 m is out of range"),
         ({"hfov": 180.0}, "hfov = 180 degrees is out of range; it must be more than 0 and less than 180"),
         ({"hfov": 0.0}, "hfov = 0 degrees is out of range"),

@@ -6,6 +6,7 @@ import os
 
 from ..gl.png import save_png
 from .cmd_walk import parse_size
+from ..level.limits import MAX_TIME
 from .options import add_lens_option, number
 
 HELP = "render one POV frame offscreen to a PNG"
@@ -35,7 +36,7 @@ examples:
 
 def add_arguments(p):
     p.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
-    p.add_argument("--time", type=number("--time", lo=0, example="12.5", kind="seconds"), required=True, metavar="S", help="seconds from frame 0")
+    p.add_argument("--time", type=number("--time", lo=0, hi=MAX_TIME, example="12.5", kind="seconds"), required=True, metavar="S", help="seconds from frame 0")
     p.add_argument("-o", "--output", required=True, metavar="FILE.png", help="PNG to write")
     p.add_argument("--size", type=parse_size, default=(1280, 720), metavar="WxH",
                    help="image size in pixels (default 1280x720)")
@@ -56,6 +57,14 @@ def run(args) -> int:
     level = pipeline.load(args.level, lens=args.lens)
     for n in level.notices:  # a level's warnings come first in every command that loads it
         warner("still")(n)
+    if not args.take:  # checked against the fight before it is simulated (a take may run longer)
+        from ..timebase import time_base_of
+
+        tb = time_base_of(level.settings)
+        last = max(1, tb.frames_in(level.settings.duration)) - 1
+        if tb.frame_containing(args.time) > last:
+            raise PrevisError(f"--time {args.time:g} is past the end of the fight: frames run from 0 to "
+                              f"{tb.time_of(last):.3f} s (frame {last}).")
     motion = pipeline.replay(level, args.take,
                              warn=warner("still"))
     tb = motion.time_base

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ..level.limits import MAX_TIME
 from .options import add_lens_option, number
 
 HELP = "open the first-person window: watch or walk the fight, scrub, record takes"
@@ -67,7 +68,7 @@ def add_arguments(p):
     p.add_argument("--mode", choices=("watch", "walk", "free"), default="watch",
                    help="mode to open in (default watch)")
     p.add_argument("--fullscreen", action="store_true", help="fill the screen")
-    p.add_argument("--start", type=number("--start", lo=0, example="12.5", kind="seconds"), default=0.0, metavar="S",
+    p.add_argument("--start", type=number("--start", lo=0, hi=MAX_TIME, example="12.5", kind="seconds"), default=0.0, metavar="S",
                    help="open at this time, in seconds from frame 0")
     p.add_argument("--overlays", action="store_true", help="start with zones and paths drawn on the floor (O)")
     p.add_argument("--take", metavar="FILE",

@@ -32,15 +32,16 @@ def number(flag: str, *, lo: float | None = None, hi: float | None = None, lo_op
         rng = kind
 
     def parse(text: str):
+        shown = repr(text) if len(text) <= 40 else repr(text[:40]) + f"... ({len(text)} characters)"
         try:
             v = int(text) if whole else float(text)
         except ValueError:
             eg = f", e.g. {example}" if example else ""
-            raise argparse.ArgumentTypeError(f"{flag} must be {kind}{eg}, not {text!r}") from None
+            raise argparse.ArgumentTypeError(f"{flag} must be {kind}{eg}, not {shown}") from None
         ok = math.isfinite(v) and (lo is None or (v > lo if lo_open else v >= lo)) and (hi is None or v <= hi)
         if not ok:
             why = f" ({note})" if note else ""
-            raise argparse.ArgumentTypeError(f"{flag} must be {rng}{why}, not {text!r}")
+            raise argparse.ArgumentTypeError(f"{flag} must be {rng}{why}, not {shown}")
         return v
 
     return parse

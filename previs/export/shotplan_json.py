@@ -68,6 +68,9 @@ def _dump(obj, depth: int, out: list[str]) -> None:
                 return
         pad = _INDENT * (depth + 1)
         is_dict = isinstance(obj, dict)
+        if is_dict and (text := _record(obj, depth, pad)) is not None:
+            out.append(text)
+            return
         if not is_dict and all(isinstance(v, dict) and v and _flat(v) for v in obj):
             # A list of small records (performer poses, beats, findings): one per line.
             lines = [_one_line(v) for v in obj]
@@ -88,6 +91,30 @@ def _dump(obj, depth: int, out: list[str]) -> None:
         out.append("\n" + _INDENT * depth + ("}" if is_dict else "]"))
     else:
         out.append(encode_basestring(obj) if type(obj) is str else _one_line(obj))
+
+
+def _record(obj: dict, depth: int, pad: str) -> str | None:
+    """:func:`_dump`'s text of a dict whose values are scalars or one-line lists of
+    scalars (a safety finding: ``"who": [...]``), made in one go; None for any other dict.
+    A melee's plan has a million such records: this is the same text without a call and
+    a list append per value."""
+    items = []
+    for k, v in obj.items():
+        if type(v) is list:
+            if not v:
+                text = "[]"
+            elif any(isinstance(x, (dict, list)) for x in v):
+                return None
+            else:
+                text = _one_line(v)
+                if len(text) + 2 * (depth + 1) > WIDTH:
+                    return None
+        elif isinstance(v, dict):
+            return None
+        else:
+            text = encode_basestring(v) if type(v) is str else _one_line(v)
+        items.append(_key(k) + ": " + text)
+    return "{\n" + pad + (",\n" + pad).join(items) + "\n" + _INDENT * depth + "}"
 
 
 def dumps(doc) -> str:

@@ -43,7 +43,7 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
     """Map properties, checked; ``duration`` is returned apart (None: derive it)."""
     p = Props(problems, "map properties", raw.properties)
     slips.unknown_properties(problems, "the map", raw.properties, MAP, "the map")
-    s: dict = {"title": p.string("title", FsPath(raw.source).stem)}
+    s: dict = {"title": p.string("title", FsPath(raw.source).stem, limit=limits.MAX_NAME_CHARS)}
     fps, bad = level_rate_problem(raw.properties.get("fps", dflt(MAP, "fps")))
     if bad is not None:
         p.error(*bad)
@@ -64,7 +64,7 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
     else:
         s["start_tc"] = tc
     ranges = {
-        "tile_meters": dict(unit="m", lo=0, lo_open=True, hi=100.0),
+        "tile_meters": dict(unit="m", lo=limits.MIN_TILE_METERS, hi=100.0),
         "eye_height": dict(unit="m", lo=0, lo_open=True, hi=10.0),
         "hfov": dict(unit="degrees", lo=0, lo_open=True, hi=180.0, hi_open=True),
         "max_take": dict(unit="s", lo=0, lo_open=True, hi=limits.MAX_TIME),

@@ -15,7 +15,10 @@ from .limits import MAX_PROBLEMS
 
 
 def describe(obj_id: int, name: str, kind: str) -> str:
-    """``object 12 'Goon 3' (performer)``: how every message names an object."""
+    """``object 12 'Goon 3' (performer)``: how every message names an object (a name or
+    kind over 60 characters is cut, so one line stays one readable line)."""
+    name = name if len(name) <= 60 else f"{name[:57]}..."
+    kind = kind if len(kind) <= 60 else f"{kind[:57]}..."
     return f"object {obj_id} '{name}' ({kind or 'no type'})"
 
 

@@ -49,6 +49,16 @@ pytmx spend ~600 bytes per element, so this bounds a load to ~60 MB and ~0.6 s. 
 MAX_XML_DEPTH = 64
 """Nesting depth (group layers nest; everything else is 4-5 deep)."""
 
+# --- Names and text ----------------------------------------------------------------------
+MAX_NAME_CHARS = 100
+"""Characters in an object's name or the level's title. Names go into every message, report,
+burn-in, EDL and USD prim; a real one is a few words ("Goon 3 (knife)"). A 1 MB Henry name
+replayed for 87 s and ended in an internal error before this limit."""
+
+MAX_TEXT_CHARS = 1000
+"""Characters in any other text property (a beat's note, a role, a file name): a sentence
+or a path, not a document."""
+
 # --- Tile grid -----------------------------------------------------------------------------
 MAX_MAP_TILES = 1024 * 1024
 """``width * height`` of a map, checked before any tile data is decoded (a map that
@@ -60,6 +70,12 @@ gids, ~0.6 s to decode and turn into walls and floor)."""
 
 MAX_TILE_PIXELS = 4096
 """``tilewidth``/``tileheight`` in pixels."""
+
+MIN_TILE_METERS = 0.01
+"""Smallest ``tile_meters`` (1 cm; the largest is 100 m). Bodies are ~0.6 m across and the
+report draws the set at a scale fitted to the map, so a set of 1e-16 m tiles drew each body
+~10^16 pixels wide (over 5 minutes and 3.4 GB before it was killed) and 1e-300 m overflowed
+the drawing (an internal error)."""
 
 # --- Objects -------------------------------------------------------------------------------
 MAX_OBJECTS = 5_000
@@ -97,11 +113,21 @@ MAX_PROBLEMS = 1000
 """Problems listed for one level before the rest are summarised as a count."""
 
 # --- Choreography and replay size ----------------------------------------------------------
-MAX_PERFORMERS = 250
-"""Performers in one level. A fight has a handful; a battle with extras a few dozen to a few
-hundred. Replay cost grows faster than linearly with performers close to each other (the
-clearance check works on pairs): 250 in a 48 x 48 m arena replay 3 minutes in ~10 s, and at
-the frames x actors limit below in about a minute."""
+MAX_PERFORMERS = 1000
+"""Performers in one level: a battle's extras (issue 20). The clearance check streams
+blocks of frames and sweeps each frame's bodies sorted along one axis, so its work follows
+how many pairs are close, not the square of the crowd; the cost that remains is the
+findings themselves, which in a melee where everyone overlaps are many (1000 performers
+within 10 m of Henry for 3 minutes: 1.3 million encounters). ``benchmarks/battle.py``
+measures 100-1000 performers dense and spread (docs/limits.md)."""
+
+MAX_CLEARANCE_FINDINGS = 1_500_000
+"""Clearance encounters one replay may find (each a finding in the shot plan, ~1 KB through
+the plan, its JSON and the report). Counted while the check streams blocks of frames, and
+the replay stops with a message as soon as it is passed: crowding cannot be known before
+the fight is simulated, and a melee where everyone overlaps has encounters in the square of
+the crowd (1000 performers within 10 m of Henry for 3 minutes: 1.33 million, 1.4 GB). At
+the limit a replay peaks near 1.6 GB; one past it is refused instead of running on."""
 
 MAX_BEATS = 4000
 """Beats in one level: a dense fight has one every second or two (4000 is over an hour of

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from .diagnostics import Problems
-from .limits import MAX_TIME
+from .limits import MAX_TEXT_CHARS, MAX_TIME
 
 _HEX = re.compile(r"#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
 _HOLD = re.compile(r"(\d+)\s*[=:]\s*([^\s=:]+)")
@@ -33,7 +33,10 @@ def parse_color(value: Any) -> tuple[int, int, int] | None:
 
 
 def _show(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else f"{value}"
+    """A value as a message shows it: a string quoted, at most 40 characters."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:40]) + f"... ({len(value)} characters)"
+    return f"{value}"
 
 
 class Props:
@@ -109,11 +112,17 @@ class Props:
         """Seconds, 0 to ``MAX_TIME``."""
         return self.number(name, default, "s", lo=0.0, hi=MAX_TIME, required=required, hint=hint)
 
-    def string(self, name: str, default: str = "") -> str:
+    def string(self, name: str, default: str = "", *, limit: int = MAX_TEXT_CHARS) -> str:
+        """A text property, ``default`` if unset; at most ``limit`` characters (a problem past it)."""
         value = self.props.get(name)
         if value is None or isinstance(value, bool):
             return default
-        return str(value).strip() or default
+        text = str(value).strip()
+        if len(text) > limit:
+            self.error(f"{name} = {_show(text)} is longer than the {limit} characters a {name} may have",
+                       "shorten it")
+            return default
+        return text or default
 
     def color(self, name: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
         if not self.has(name):

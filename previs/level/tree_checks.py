@@ -139,6 +139,9 @@ def check_objects(root: ET.Element, groups: list, rd) -> None:
                 problems.error(label, f"has the same id as {ids[oid]}", "the file is damaged: re-save it from Tiled")
             else:
                 ids[oid] = label
+            if len(obj.get("name", "")) > limits.MAX_NAME_CHARS:
+                problems.error(label, f"has a name of {len(obj.get('name', ''))} characters, more than the "
+                               f"{limits.MAX_NAME_CHARS} a name may have", "shorten it")
             for poly in (obj.find("polygon"), obj.find("polyline")):
                 if poly is None:
                     continue

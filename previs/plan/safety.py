@@ -34,12 +34,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import PrevisError
+from ..level.limits import MAX_CLEARANCE_FINDINGS
 from .rounding import rounded as _r
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClearanceFinding:
-    """Two bodies closer than ``safety_distance`` outside contact beats (closest moment)."""
+    """Two bodies closer than ``safety_distance`` outside contact beats (closest moment).
+    (Slots: a melee of 1000 has a million of them, 100 bytes less each.)"""
 
     who: tuple[str, str]
     frame: int
@@ -248,38 +251,115 @@ def encounter_minima(f: np.ndarray, key: np.ndarray, gap: np.ndarray) -> np.ndar
     return o2[first]
 
 
+def _runs(f: np.ndarray, key: np.ndarray, gap: np.ndarray):
+    """The encounters in one block of close pairs: per run of consecutive frames ``f`` of
+    one pair ``key``, ``(key, first frame, last frame, frame of the smallest gap, that gap)``
+    (the earliest frame on a tie), each an array, in (key, first frame) order."""
+    if f.size == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, e, e, np.zeros(0)
+    o = np.lexsort((f, key))
+    fo, ko, go = f[o], key[o], gap[o]
+    new = np.ones(f.size, dtype=bool)
+    new[1:] = (ko[1:] != ko[:-1]) | (fo[1:] != fo[:-1] + 1)
+    run = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    last = np.append(starts[1:], f.size) - 1
+    o2 = np.lexsort((fo, go, run))
+    first = np.ones(o2.size, dtype=bool)
+    first[1:] = run[o2][1:] != run[o2][:-1]
+    best = o2[first]  # one per run, in run order
+    return ko[starts], fo[starts], fo[last], fo[best], go[best]
+
+
 def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceFinding]:
-    """One :class:`ClearanceFinding` per encounter, sorted by time then names."""
+    """One :class:`ClearanceFinding` per encounter, sorted by time then names.
+
+    Streamed in blocks of frames (:data:`CHUNK_SLOTS` (frame, body) slots each): a block's
+    close pairs are found (:func:`_sweep`), those inside a contact beat's window dropped,
+    and the block's encounters (:func:`_runs`) joined to the ones still open at the end of
+    the block before. Memory is bounded by one block's close pairs plus the encounters
+    (nothing is kept per pair x frame), so a 3-minute melee of 1000 bodies that all
+    overlap is as long as its encounters, not as its 30 million close pair-frames."""
     tb = motion.track.time_base
     xz = body_positions(motion)
     F, B, _ = xz.shape
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers], dtype=np.float64)
-    down = np.concatenate([np.zeros((F, 1), dtype=bool), np.asarray(motion.perf_down, bool)], axis=1)
-    f, a, b, gap = _close_pairs(xz, radii, down, float(safety_distance))
-    if f.size == 0:
-        return []
-    ok = np.zeros(f.size, dtype=bool)
-    key = a * B + b
+    perf_down = np.asarray(motion.perf_down, bool)
+    safety = float(safety_distance)
     windows = [(min(i, j) * B + max(i, j), f0, f1) for i, j, f0, f1 in contact_windows(level, tb)]
-    if windows:
-        sub = np.flatnonzero(np.isin(key, [w[0] for w in windows]))
-        for pair, f0, f1 in windows:
-            m = (key[sub] == pair) & (f[sub] >= f0) & (f[sub] <= f1)
-            ok[sub[m]] = True
-    keep = ~ok
-    f, a, b, gap = f[keep], a[keep], b[keep], gap[keep]
+    window_keys = np.array(sorted({w[0] for w in windows}), dtype=np.int64)
+    step = max(1, CHUNK_SLOTS // (B + 1))
+    e = np.zeros(0, dtype=np.int64)
+    open_key, open_f, open_gap = e, e, np.zeros(0)  # encounters running on the block's last frame
+    done_f, done_key, done_gap = [], [], []
+    for a in range(0, F, step):
+        n = min(step, F - a)
+        down = np.concatenate([np.zeros((n, 1), dtype=bool), perf_down[a:a + n]], axis=1)
+        f, i, j, gap = _sweep(xz[a:a + n], radii, down, safety)
+        f = f + a
+        key = i * B + j
+        if windows and f.size:
+            sub = np.flatnonzero(np.isin(key, window_keys))
+            if sub.size:
+                ok = np.zeros(f.size, dtype=bool)
+                for pair, f0, f1 in windows:
+                    if f1 < a or f0 >= a + n:
+                        continue
+                    m = (key[sub] == pair) & (f[sub] >= f0) & (f[sub] <= f1)
+                    ok[sub[m]] = True
+                keep = ~ok
+                f, key, gap = f[keep], key[keep], gap[keep]
+        rk, rfirst, rlast, rbf, rbg = _runs(f, key, gap)
+        # join the open encounters of the block before to runs starting on this block's first frame
+        cont = np.zeros(open_key.size, dtype=bool)
+        if open_key.size and rk.size:
+            starting = np.flatnonzero(rfirst == a)
+            pos = np.searchsorted(rk[starting], open_key)  # rk[starting] is sorted by key
+            pos = np.minimum(pos, max(starting.size - 1, 0))
+            hit = starting.size > 0
+            if hit:
+                match = rk[starting][pos] == open_key
+                cont = match
+                r = starting[pos[match]]
+                older = open_gap[match] <= rbg[r]  # a tie keeps the earlier frame: the open one
+                rbf[r] = np.where(older, open_f[match], rbf[r])
+                rbg[r] = np.where(older, open_gap[match], rbg[r])
+        ended = ~cont
+        done_key.append(open_key[ended])
+        done_f.append(open_f[ended])
+        done_gap.append(open_gap[ended])
+        running = rlast == a + n - 1
+        done_key.append(rk[~running])
+        done_f.append(rbf[~running])
+        done_gap.append(rbg[~running])
+        open_key, open_f, open_gap = rk[running], rbf[running], rbg[running]
+        found = sum(k.size for k in done_key) + open_key.size
+        if found > MAX_CLEARANCE_FINDINGS:
+            raise PrevisError(
+                f"{level.source}: the clearance check found more than {MAX_CLEARANCE_FINDINGS} encounters of two "
+                f"bodies closer than {safety:g} m by {tb.time_of(a + n - 1):.1f} s (frame {a + n - 1}), more than a "
+                f"shot plan may list: the performers overlap everywhere; spread them out (each body is about "
+                f"{2 * float(radii.mean()):.1f} m across), use fewer, or shorten the fight.")
+    done_key.append(open_key)
+    done_f.append(open_f)
+    done_gap.append(open_gap)
+    key, f, gap = np.concatenate(done_key), np.concatenate(done_f), np.concatenate(done_gap)
     if f.size == 0:
         return []
-    best = encounter_minima(f, a * B + b, gap)
+    a_, b_ = key // B, key % B
     names = body_names(level)
+    num, den = tb._num_den()
+    times = (f * den / num).tolist()
     out = [
         ClearanceFinding(
-            who=tuple(sorted((names[int(a[k])], names[int(b[k])]))),
-            frame=int(f[k]),
-            time=_r(tb.time_of(f[k]), 3),
-            distance=_r(gap[k], 2),
+            who=(na, nb) if na <= nb else (nb, na),
+            frame=fk,
+            time=_r(tk, 3),
+            distance=_r(gk, 2),
         )
-        for k in best
+        for na, nb, fk, tk, gk in zip(map(names.__getitem__, a_.tolist()), map(names.__getitem__, b_.tolist()),
+                                      f.tolist(), times, gap.tolist())
     ]
     out.sort(key=lambda c: (c.frame, c.who))
     return out

@@ -186,11 +186,14 @@ def clip_from_bvh(name: str, path: str, table: dict, where: str) -> Clip:
 def load_library(directory: str = CLIPS_DIR) -> ClipLibrary:
     """Every clip the sidecar ``clips.toml`` of ``directory`` names, packed."""
     side = os.path.join(directory, "clips.toml")
+    from ..safe_paths import Unreadable, read_bounded
+
     try:
-        with open(side, "rb") as fh:
-            doc = tomllib.load(fh)
-    except OSError as e:
-        raise ClipError(f"{side}: cannot be read ({e.strerror}); restore assets/clips") from None
+        doc = tomllib.loads(read_bounded(side, 1024 * 1024).decode("utf-8"))
+    except Unreadable as e:
+        raise ClipError(f"{side}: {e.reason}; restore assets/clips") from None
+    except UnicodeDecodeError:
+        raise ClipError(f"{side}: not UTF-8 text; restore assets/clips") from None
     except tomllib.TOMLDecodeError as e:
         raise ClipError(f"{side}: {e}; fix the TOML") from None
     clips = []

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import PrevisError
-from ..level.limits import MAX_COORD_M, MAX_DURATION, MAX_FPS
+from ..level.limits import MAX_COORD_M, MAX_DURATION, MAX_FPS, MAX_TIME
 from ..timebase import TimeBase
 
 CSV_HEADER = ("frame", "time", "x", "y", "z", "yaw", "pitch", "roll", "hfov")
@@ -40,6 +40,14 @@ MAX_FRAMES = int(MAX_DURATION * MAX_FPS)
 """Most rows a track file may hold: 864 000, one hour at 240 fps, as a take or a level
 replay (``docs/limits.md``); a longer track is refused before its values are read."""
 MAX_ANGLE = 1e7
+MAX_FIELD_CHARS = 64
+"""Characters in one CSV field: ``repr`` of a float is at most 24; a 5000-digit field is
+refused before ``float()`` spends time on it and before it is echoed in a message."""
+
+
+def _shown(field: str) -> str:
+    """A field as a message shows it: quoted, at most 40 characters."""
+    return repr(field) if len(field) <= 40 else repr(field[:40]) + f"... ({len(field)} characters)"
 """Largest |yaw|, |pitch| or |roll| read, degrees: 27 778 turns, an hour spinning at 7.7
 turns per second, yet far enough inside float range that yaw speeds (differences x fps)
 and 6-decimal text stay finite and short."""
@@ -166,7 +174,11 @@ class CameraTrack:
         stated = _stated_rate(lines[:lead])
         if fps is None and stated is not None:
             fps = float(stated)
-        rows = list(csv.reader(io.StringIO("\n".join(lines[lead:]))))
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines[lead:]))))
+        except csv.Error as e:  # e.g. a field over csv's 128 KB field limit, a NUL byte
+            raise PrevisError(f"{name}: not a track CSV ({e}); a track is a CSV with header "
+                              f"{','.join(CSV_HEADER)}, one number per field.") from None
         rows = [r for r in rows if r and any(c.strip() for c in r)]
         if not rows:
             raise PrevisError(f"{name}: empty; a track is a CSV with header {','.join(CSV_HEADER)}.")
@@ -193,27 +205,40 @@ class CameraTrack:
             vals = np.empty(len(body))
             for r, row in enumerate(body):
                 try:
-                    v = float(row[idx[col]])
+                    field = row[idx[col]]
+                    if len(field) > MAX_FIELD_CHARS:  # float() of 100 000 digits is slow; no camera needs them
+                        raise ValueError
+                    v = float(field)
                 except (IndexError, ValueError):
-                    problems.append(f"{name}: row {r + 2}, column '{col}': "
-                                    f"{(row[idx[col]] if idx[col] < len(row) else '(missing)')!r} is not a number.")
+                    shown = _shown(row[idx[col]]) if idx[col] < len(row) else "(missing)"
+                    problems.append(f"{name}: row {r + 2}, column '{col}': {shown} is not a number"
+                                    f" (at most {MAX_FIELD_CHARS} characters).")
                     v = math.nan
                     if len(problems) > 20:
                         break
                 if not math.isfinite(v) and len(problems) <= 20:
                     if not problems or not problems[-1].startswith(f"{name}: row {r + 2}, column '{col}'"):
-                        problems.append(f"{name}: row {r + 2}, column '{col}': {row[idx[col]]!r} is not finite; "
+                        problems.append(f"{name}: row {r + 2}, column '{col}': {_shown(row[idx[col]])} is not finite; "
                                         "write a finite number (inf and nan are not values a camera can have).")
                 vals[r] = v
             data[col] = vals
         if problems:
             raise PrevisError(problems[:20])
         n = len(body)
+        late = np.abs(data["time"]) > MAX_TIME
+        if late.any():  # checked before steps are taken: 1e300 - (-1e300) overflows, 1e300 + 1/24 == 1e300
+            raise PrevisError(_out_of_range(name, "time", data["time"], late, f"s is beyond ±{MAX_TIME:g} s",
+                                            "times are seconds from the start of the track"))
         if fps is None:
             if n < 2:
                 raise PrevisError(f"{name}: one frame only; cannot tell the frame rate from the time column.")
             dt = np.diff(data["time"])
             step = float(np.median(dt))
+            if not 1.0 / MAX_FPS - 1e-9 <= step <= 1.0 + 1e-9:
+                raise PrevisError(
+                    f"{name}: the time column steps {step:.6g} s a row, i.e. "
+                    f"{(1.0 / step if step > 0 else math.inf):.6g} fps; a track runs at 1 to {MAX_FPS} fps: "
+                    f"write the time of each frame in seconds.")
             if step <= 0 or np.any(np.abs(dt - step) > 1e-3 * step + 1e-9):
                 raise PrevisError(
                     f"{name}: the time column must rise by the same step every row "

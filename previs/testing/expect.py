@@ -25,8 +25,28 @@ from ..safe_paths import Unreadable, find_project_root, read_bounded, resolve_in
 from .expect_schema import _EXPECTATION_TABLES, SCHEMA, _fmt, _Problems, _validate  # noqa: F401 (SCHEMA re-exported)
 
 SUFFIX = ".expect.toml"
-MAX_BYTES = 16 * 1024 * 1024
-"""An expectation file larger than this is refused (a real one is a few kilobytes)."""
+MAX_BYTES = 1024 * 1024
+"""An expectation file larger than this is refused (a real one is a few kilobytes: the
+corridor's 60 expectations are 8 KB); TOML parses ~1 MB a second."""
+
+MAX_ENTRIES = 25_000
+"""Tables in one expectation file (every ``[[cut]]``, ``[[in_view]]``, ``[[take]]``, ...),
+counted before any is checked: the corridor's has 60; 20 000 expected cuts check in
+linear time (``tests/test_expect_scale.py``). A file listing 100 000 ``[[cut]]`` entries
+ran for over 5 minutes; it is over :data:`MAX_BYTES` too."""
+
+
+def _count_tables(doc: dict) -> int:
+    """Tables in a parsed TOML document, nested ones included (no recursion)."""
+    n, stack = 0, [doc]
+    while stack:
+        for v in stack.pop().values():
+            items = v if isinstance(v, list) else [v]
+            for t in items:
+                if isinstance(t, dict):
+                    n += 1
+                    stack.append(t)
+    return n
 
 # --------------------------------------------------------------------------------------
 # Parsed model
@@ -319,6 +339,9 @@ def parse_text(text: str, path: str | os.PathLike) -> ExpectFile:
     except RecursionError:
         raise ExpectationError(f"{name}: not a usable expectation file: values are nested too deeply "
                                "for the TOML reader. See docs/testing.md for the format.") from None
+    if (tables := _count_tables(doc)) > MAX_ENTRIES:
+        raise ExpectationError(f"{name}: has {tables} tables, more than the {MAX_ENTRIES} an expectation file may "
+                               "have; split it, or check the plan with a [golden] track instead.")
     probs = _Problems()
     top = _validate(doc, "top", "", name, probs)
     p = Path(name)
@@ -371,7 +394,7 @@ def parse_file(path: str | os.PathLike) -> ExpectFile:
     except Unreadable as e:
         if e.kind == "large":
             raise ExpectationError(f"{name}: too large for an expectation file (at most "
-                                   f"{MAX_BYTES // (1024 * 1024)} MB).") from None
+                                   f"{MAX_BYTES // 1024} KB).") from None
         if e.kind in ("special", "folder"):
             raise ExpectationError(f"{name}: not a regular file; an expectation file is a TOML text file.") from None
         raise ExpectationError(f"{name}: cannot read ({e.reason}).") from None

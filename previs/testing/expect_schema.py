@@ -9,8 +9,20 @@ import difflib
 import math
 from dataclasses import dataclass
 
+from ..level.limits import MAX_TIME
+
 MAX_INT = 10**15
 """Integers beyond this are refused (they would not convert to floats exactly, or at all)."""
+
+MAX_NUMBER = 1e6
+"""Any number (metres, degrees, degrees/s, tolerances): far beyond a set (100 km is
+previs's coordinate limit); a larger one is refused before it reaches a frame number or a
+message (``time = 1e308`` overflowed the frame it named)."""
+
+# Seconds (``time``, ``from``, ``to``) up to MAX_TIME, one day, as every time in a level;
+# a time past the fight is then the check's failure, not an overflow.
+
+_TIME_KEYS = ("time", "from", "to")
 
 # --------------------------------------------------------------------------------------
 # Schema
@@ -215,6 +227,11 @@ def _validate(data: dict, schema_name: str, where: str, name: str, probs: _Probl
             continue
         if k.type == "number":
             ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            top = MAX_TIME if key in _TIME_KEYS else MAX_NUMBER
+            if ok and abs(v) > top:
+                probs.add(name, where, f"'{key}' is out of range: {_fmt(v)} is beyond ±{top:g}"
+                                       f"{' s' if key in _TIME_KEYS else ''}; no fight needs it.")
+                continue
         elif k.type == "int":
             ok = isinstance(v, int) and not isinstance(v, bool)
         elif k.type == "bool":

@@ -33,6 +33,7 @@ import pygame  # noqa: E402
 from ..errors import PrevisError, TakeError
 from ..timebase import time_base_of
 from ..gl.context import create_window
+from ..gl.frames_in_flight import FramesInFlight
 from ..gl.renderer import NO_OVERLAYS, Overlays, Renderer
 from ..gl.view_camera import Camera
 from ..plan.frame_truth import FrameTruths, Timeline
@@ -125,13 +126,19 @@ class App:
         self._last_time = 0.0
         self.running = False
         self._huds = HudLayers()
+        self._in_flight = FramesInFlight()
         self.bodies = WindowPoses()
         self._set_level(level)
         # Straight into the window's back buffer: blitting a 720p offscreen frame to the
         # window costs llvmpipe about as much as drawing the scene.
         self.renderer = Renderer(level, self.size, offscreen=False)
         if start_time:
-            self.frame = self.clamp(time_base_of(level.settings).frame_containing(start_time))
+            tb = time_base_of(level.settings)
+            start = tb.frame_containing(start_time)
+            if start > self.last_frame:  # checked against the fight, as `previs still --time` is
+                raise PrevisError(f"--start {start_time:g} is past the end of the fight: frames run from 0 to "
+                                  f"{tb.time_of(self.last_frame):.3f} s (frame {self.last_frame}).")
+            self.frame = start
         if mode != "watch":
             self.set_mode(mode)
 
@@ -334,7 +341,8 @@ class App:
     def draw(self) -> None:
         fs = self._render()
         pygame.display.flip()  # no glFinish: Python prepares the next frame while this
-        self.shown = fs         # one rasterises (measured faster on an idle machine)
+        self._in_flight.submitted()  # one rasterises, but never more than 2 queued (the leak)
+        self.shown = fs
         self._drawn_frame = fs.frame
         ahead = getattr(self.view, "work_ahead", None)  # watch and free modes: poses to come
         if ahead is not None and self.playing:
@@ -434,6 +442,8 @@ class App:
         if self.recorder is not None:
             self.stop_recording()
         self._huds.close()
+        if hasattr(self, "_in_flight"):
+            self._in_flight.release()
         if self.renderer is not None:
             self.renderer.close()
             self.renderer = None

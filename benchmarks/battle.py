@@ -1,0 +1,88 @@
+"""Replay cost as the fight grows: 100, 250, 500 and 1000 performers, dense and spread.
+
+Each case is a generated 3-minute battle at 24 fps (``tools/make_battle.py``): **dense**,
+everyone within 10 m of Henry (a melee whose bodies overlap all the time: every close
+pair is a clearance finding), and **spread**, ~16 m^2 a performer. Each is replayed by
+``previs replay LEVEL -o DIR --no-report`` in its own process, and the table shows side
+by side: wall time, CPU time (user + system: what the replay itself cost, whatever else
+the machine runs), how many times faster than real time (180 s / CPU time), peak memory
+(``ru_maxrss`` from ``os.wait4``), the safety findings, and the ratio of CPU time to the
+case with half the performers (doubling the crowd should cost at most ~2.2x).
+
+    .venv/bin/python benchmarks/battle.py                 # all 8 cases
+    .venv/bin/python benchmarks/battle.py --performers 100 250 --layouts dense
+    .venv/bin/python benchmarks/battle.py --seconds 60    # shorter fights
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from make_battle import battle  # noqa: E402
+
+
+def run(cmd: list[str], timeout: float = 3600) -> dict:
+    """Run ``cmd``: wall and CPU seconds and peak RSS (MB) of that one process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                p.kill()
+                pid, status, ru = os.wait4(p.pid, 0)
+                break
+            time.sleep(0.01)
+        wall = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_mb": ru.ru_maxrss / 1024,
+                "status": os.waitstatus_to_exitcode(status), "out": out.read().decode(errors="replace"),
+                "err": err.read().decode(errors="replace")}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--performers", type=int, nargs="+", default=[100, 250, 500, 1000])
+    ap.add_argument("--layouts", nargs="+", choices=("dense", "spread"), default=["dense", "spread"])
+    ap.add_argument("--seconds", type=float, default=180.0)
+    a = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for layout in a.layouts:
+            prev = None
+            for n in a.performers:
+                level = battle(Path(tmp) / f"{layout}{n}.tmx", performers=n, layout=layout, seconds=a.seconds)
+                r = run([sys.executable, "-m", "previs", "replay", str(level), "-o", str(Path(tmp) / "out"),
+                         "--no-report"])
+                m = re.search(r"(\d+) safety finding", r["out"])
+                findings = m.group(1) if m else "?"
+                ratio = f"{r['cpu'] / prev:.2f}x" if prev else "-"
+                prev = r["cpu"]
+                row = (layout, n, r["wall"], r["cpu"], a.seconds / r["cpu"], r["peak_mb"], findings, ratio,
+                       "ok" if r["status"] == 0 else f"exit {r['status']}: {r['err'].strip().splitlines()[-1:]}")
+                rows.append(row)
+                print(f"  {layout} {n}: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, {r['peak_mb']:.0f} MB, "
+                      f"{findings} findings", file=sys.stderr, flush=True)
+    print(f"\n{a.seconds:g} s at 24 fps, `previs replay --no-report`, one process per case:\n")
+    print("| layout | performers | wall | CPU | x real time (CPU) | peak memory | safety findings | CPU vs half the crowd | status |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for layout, n, wall, cpu, speed, peak, findings, ratio, status in rows:
+        print(f"| {layout} | {n} | {wall:.1f} s | {cpu:.1f} s | {speed:.1f}x | {peak:.0f} MB | {findings} | {ratio} | {status} |")
+
+
+if __name__ == "__main__":
+    main()

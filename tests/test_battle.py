@@ -1,0 +1,109 @@
+"""Issue 20: a battle. The generated melee (tools/make_battle.py) keeps everyone within
+10 m of Henry; the streamed clearance check finds exactly the encounters an all-pairs
+reference finds, however the frames are cut into blocks; a replay whose crowd overlaps
+past MAX_CLEARANCE_FINDINGS stops with one line instead of running the machine out of
+memory; 1000 performers load, 1001 are refused before anything is simulated."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from previs.cli import main
+from previs.level import limits as L
+from previs.level.loader import load_level
+from previs.plan import safety
+from previs.sim.script import simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from make_battle import battle  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def melee(tmp_path_factory):
+    path = battle(tmp_path_factory.mktemp("battle") / "melee.tmx", performers=40, layout="dense", seconds=12.0)
+    level = load_level(path)
+    return path, level, simulate(level)
+
+
+def test_the_dense_battle_keeps_everyone_within_10_m_of_henry(melee):
+    _, level, motion = melee
+    assert len(level.performers) == 40
+    d = np.linalg.norm(np.asarray(motion.perf_xz) - np.asarray(motion.henry_xz)[:, None, :], axis=2)
+    # loops within 10 m of the centre, Henry on a 2 m square around it: at most 10 + 1.42 m apart
+    assert d.max() <= 10.0 + 2 ** 0.5 + 1e-9
+    assert d.max() > 7.0  # and it is a crowd, not a huddle
+
+
+def reference(level, motion, safety_distance):
+    """All pairs on every frame, encounters as runs of consecutive frames, minimum gap (the
+    earliest frame on a tie): the rule, written the slow and obvious way."""
+    xz = safety.body_positions(motion)
+    F, B, _ = xz.shape
+    radii = np.array([level.henry.radius] + [p.radius for p in level.performers])
+    down = np.concatenate([np.zeros((F, 1), bool), np.asarray(motion.perf_down, bool)], axis=1)
+    windows = safety.contact_windows(level, motion.track.time_base)
+    best: dict = {}
+    last: dict = {}
+    out = []
+    for f in range(F):
+        gap = np.linalg.norm(xz[f][:, None] - xz[f][None], axis=2) - radii[:, None] - radii[None]
+        for a, b in zip(*np.nonzero(np.triu(gap < safety_distance, 1))):
+            if down[f, a] or down[f, b]:
+                continue
+            if any({a, b} == {i, j} and f0 <= f <= f1 for i, j, f0, f1 in windows):
+                continue
+            k = (int(a), int(b))
+            if last.get(k) == f - 1:
+                if gap[a, b] < best[k][1]:
+                    best[k] = (f, gap[a, b])
+            else:
+                if k in best:
+                    out.append((k, *best[k]))
+                best[k] = (f, gap[a, b])
+            last[k] = f
+    out += [(k, *v) for k, v in best.items()]
+    return sorted((f, k, round(float(g), 2)) for k, f, g in out)
+
+
+@pytest.mark.parametrize("slots", [100_000, 500, 41])
+def test_streamed_clearance_equals_all_pairs_however_the_frames_are_cut(melee, monkeypatch, slots):
+    _, level, motion = melee
+    monkeypatch.setattr(safety, "CHUNK_SLOTS", slots)  # 41 slots: one frame a block
+    names = safety.body_names(level)
+    got = sorted((c.frame, c.who, c.distance) for c in safety.clearance_findings(level, motion, 0.5))
+    want = sorted((f, tuple(sorted((names[a], names[b]))), g) for f, (a, b), g in reference(level, motion, 0.5))
+    assert len(got) > 50
+    assert got == want
+
+
+def test_a_crowd_past_the_findings_limit_stops_with_one_line(melee, monkeypatch, capsys, tmp_path):
+    path, level, motion = melee
+    n = len(safety.clearance_findings(level, motion, 0.5))
+    monkeypatch.setattr(safety, "MAX_CLEARANCE_FINDINGS", n - 1)
+    rc = main(["replay", str(path), "-o", str(tmp_path / "out"), "--no-report"])
+    err = capsys.readouterr().err
+    errors = [line for line in err.strip().splitlines() if not line.startswith("previs replay: warning:")]
+    assert rc == 1 and "Traceback" not in err and len(errors) == 1
+    assert f"melee.tmx: the clearance check found more than {n - 1} encounters of two bodies closer than 0.5 m by" in err
+    assert "the performers overlap everywhere; spread them out (each body is about 0.6 m across)" in err
+    assert not (tmp_path / "out").exists()
+    monkeypatch.setattr(safety, "MAX_CLEARANCE_FINDINGS", n)
+    assert main(["replay", str(path), "-o", str(tmp_path / "out"), "--no-report"]) == 0
+
+
+@pytest.mark.slow
+def test_a_thousand_performers_load_and_one_more_is_refused_before_simulating(tmp_path, capsys):
+    assert L.MAX_PERFORMERS == 1000
+    ok = battle(tmp_path / "ok.tmx", performers=L.MAX_PERFORMERS, layout="spread", seconds=5.0)
+    assert len(load_level(ok).performers) == 1000
+    past = battle(tmp_path / "past.tmx", performers=L.MAX_PERFORMERS + 1, layout="spread", seconds=5.0)
+    assert main(["replay", str(past), "-o", str(tmp_path / "out"), "--no-report"]) == 1
+    err = capsys.readouterr().err
+    assert f"has {L.MAX_PERFORMERS + 1} performers, more than the {L.MAX_PERFORMERS}" in err
+    assert not (tmp_path / "out").exists()
