@@ -65,7 +65,7 @@ def test_agreement_on_a_folder_with_a_broken_fight(tmp_path):
     for d in (good, bad):
         d.mkdir()
         p = duel(d, (DATA / "duel.toml").read_text())
-        assert subprocess.run([sys.executable, "-m", "previs", "test", "-q", "--update-golden", str(p)],
+        assert subprocess.run([sys.executable, "-m", "previs", "test", "-q", "--update-golden", "--accept", str(p)],
                               capture_output=True, env=_env()).returncode == 0
     duel(bad, (DATA / "duel.toml").read_text(), beat_at("whip left", 3.5))
     (tmp_path / "broken.expect.toml").write_text("[shots]\ncont = 3\n")

@@ -22,7 +22,7 @@ def fixture_dir(tmp_path: Path, *edits) -> Path:
     d = tmp_path / "fights"
     d.mkdir(exist_ok=True)
     duel(d, (DATA / "duel.toml").read_text())
-    assert main(["test", str(d), "--update-golden", "-q"]) == 0
+    assert main(["test", str(d), "--update-golden", "--accept", "-q"]) == 0
     if edits:
         duel(d, (DATA / "duel.toml").read_text(), *edits)
     return d
@@ -122,10 +122,13 @@ def test_update_golden_from_the_command_line(tmp_path, capsys):
     duel(d, (DATA / "duel.toml").read_text(), beat_at("whip left", 3.5))
     assert main(["test", "-q", str(d)]) == 1
     capsys.readouterr()
+    before = (d / "duel.golden.csv").read_bytes()
     assert main(["test", str(d), "--update-golden"]) == 1  # the cut expectations still fail
     out = capsys.readouterr().out
-    assert "PASS  golden" in out and "(golden updated)" in out
+    # never updates a level whose other expectations fail
+    assert "FAIL  golden" in out and "not updated: 3 other expectations of this file fail (cut[1], cuts.exact, in_view[4])" in out
     assert "FAIL  cut[1]" in out
+    assert (d / "duel.golden.csv").read_bytes() == before
 
 
 def test_help_teaches(capsys):

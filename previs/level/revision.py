@@ -124,3 +124,23 @@ def project_path(source: str | os.PathLike) -> str:
     for ``levels/corridor.tmx`` beside ``levels/previs.tiled-project``)."""
     real = Path(os.path.realpath(source))
     return real.relative_to(find_project_root(real)).as_posix()
+
+
+REPLAY_NOT_CONTENT = {"settings": ("title",), "beats": ("note", "position")}
+"""Fields a take's replay cannot depend on: the title, a beat's note and its marker's spot
+(the beat's timing, actor, action and target are what play)."""
+
+
+def replay_revision(level: Level) -> str:
+    """The revision a take records (``level_revision`` in its header): :func:`revision`
+    without :data:`REPLAY_NOT_CONTENT`, so a note edit, a retitle or a Tiled re-save keeps a
+    take valid, and anything that can change what the take's ticks do changes it."""
+    doc = json.loads(canonical_text(level))
+    for key, fields in REPLAY_NOT_CONTENT.items():
+        items = doc.get(key)
+        for item in (items if isinstance(items, list) else [items]):
+            if isinstance(item, dict):
+                for f in fields:
+                    item.pop(f, None)
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(b"previs-replay-revision/1\n" + text.encode("utf-8")).hexdigest()[:LENGTH]

@@ -20,7 +20,8 @@ from .check_base import (  # noqa: F401 (Failure, Replay re-exported)
     _wrap180,
 )
 from .cut_checks import check_cut, check_cuts_exact
-from .golden import check_golden, golden_diff, read_golden, update_golden  # noqa: F401 (re-exported)
+from .shot_checks import check_beat, check_no_cut, check_shot, check_timecode
+from .golden import check_golden, check_plan_golden, golden_diff, read_golden, update_golden  # noqa: F401 (re-exported)
 from .visibility_checks import check_in_view, visibility, why_visible  # noqa: F401 (re-exported)
 
 def check_shots_count(e: Expectation, r: Replay) -> list[Failure]:
@@ -216,6 +217,12 @@ CHECKS = {
     "comfort.seconds_over_comfort_max": check_comfort_seconds,
     "comfort.seconds_over_screen_comfort_max": check_screen_comfort_seconds,
     "golden": check_golden,
+    "golden.plan": check_plan_golden,
+    "no_cut": check_no_cut,
+    "shot_limit": check_shot,
+    "beat": check_beat,
+    "timecode.start": check_timecode,
+    "timecode.end": check_timecode,
 }
 
 
