@@ -237,9 +237,9 @@ def check_plan_golden(e: Expectation, r: Replay) -> list[Failure]:
     if not lines:
         return []
     n = len(lines)
-    why = lines[:40] + ([f"... and {n - 40} more"] if n > 40 else [])
+    why = lines[1:40] + ([f"... and {n - 40} more"] if n > 40 else [])
     why.append(f"if the change is intended: previs test --update-golden {_rel(r.expect_path)}")
-    return [Failure(expected, f"{n} difference{'s' * (n != 1)}: {lines[0]}", tuple(why))]
+    return [Failure(expected, f"{n} difference{'s' * (n != 1)}; {lines[0]}", tuple(why))]
 
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024

@@ -207,8 +207,8 @@ def compare(old: dict, new: dict, tolerance: float = DEFAULT_TOLERANCE) -> list[
 
 def _compare_cuts(old, new, fps, tol) -> list[str]:
     out = []
-    # Pair within a second first so a moved cut reads as "moved", not "gone" and "new".
-    reach = max(tol, int(round(fps)))
+    # Pair within two seconds first so a moved cut reads as "moved", not "gone" and "new".
+    reach = max(tol, int(round(2 * fps)))
     for i, j in _match([c["frame"] for c in old], [c["frame"] for c in new], reach):
         if j is None:
             c = old[i]
@@ -229,7 +229,7 @@ def _compare_cuts(old, new, fps, tol) -> list[str]:
 
 def _compare_shots(old, new, fps, tol) -> list[str]:
     out = []
-    reach = max(tol, int(round(fps)))
+    reach = max(tol, int(round(2 * fps)))
     for i, j in _match([s["in"] for s in old], [s["in"] for s in new], reach):
         if j is None:
             s = old[i]
@@ -241,7 +241,7 @@ def _compare_shots(old, new, fps, tol) -> list[str]:
             out.append(f"new shot from {s['label']} ({_span(s['in'], s['out'] - 1, fps)}), in frame: {who}")
             continue
         a, b = old[i], new[j]
-        name = f"shot from {a['label']}"
+        name = f"shot from {a['label']}" + (f" (now from {b['label']})" if abs(a["in"] - b["in"]) > tol else "")
         if abs(b["out"] - a["out"]) > tol:
             out.append(f"{name}: now ends at {_secs(b['out'], fps)} s ({b['out_tc']}), was {_secs(a['out'], fps)} s "
                        f"({b['seconds']:.3f} s long, was {a['seconds']:.3f} s)")
@@ -255,8 +255,8 @@ def _compare_shots(old, new, fps, tol) -> list[str]:
                 out.append(f"{name}: {who} no longer in frame, was {_span(p['first'], p['last'], fps)}")
             elif (abs(q["first"] - p["first"]) > tol or abs(q["last"] - p["last"]) > tol
                   or abs(q["frames"] - p["frames"]) > 2 * tol):
-                out.append(f"{name}: {who} now in frame {_span(q['first'], q['last'], fps)} on {q['frames']} frames, "
-                           f"was {_span(p['first'], p['last'], fps)} on {p['frames']}")
+                out.append(f"{name}: {who} now in frame {_span(q['first'], q['last'], fps)} on {q['frames']} "
+                           f"frame{'s' * (q['frames'] != 1)}, was {_span(p['first'], p['last'], fps)} on {p['frames']}")
     return out
 
 
