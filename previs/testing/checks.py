@@ -121,16 +121,31 @@ def check_safety_findings(e: Expectation, r: Replay) -> list[Failure]:
     allow = e.spec["allow"]
     n = e.spec["findings"]
     found = [fd for fd in r.plan.safety if not any(_allowed(fd, a) for a in allow)]
-    if len(found) == n:
-        return []
-    why = [_finding_text(r, fd) for fd in found[:10]]
-    if len(found) > 10:
-        why.append(f"... and {len(found) - 10} more")
-    if found:
-        why.append("fix the choreography, or accept a finding with a [[safety.allow]] entry "
-                   "(kind, who, time)")
-    extra = f" not covered by [[safety.allow]]" if allow else ""
-    return [Failure(e.label, f"{len(found)} safety finding{'s' * (len(found) != 1)}{extra}", tuple(why))]
+    # An accepted finding that no longer happens fails too: a signed-off near miss that
+    # disappeared means the choreography changed there (and its allow entry is stale).
+    gone = [a for a in allow if not any(_allowed(fd, a) for fd in r.plan.safety)]
+    out = []
+    if len(found) != n:
+        why = [_finding_text(r, fd) for fd in found[:10]]
+        if len(found) > 10:
+            why.append(f"... and {len(found) - 10} more")
+        if found:
+            why.append("fix the choreography, or accept a finding with a [[safety.allow]] entry "
+                       "(kind, who, time)")
+        extra = f" not covered by [[safety.allow]]" if allow else ""
+        out.append(Failure(e.label, f"{len(found)} safety finding{'s' * (len(found) != 1)}{extra}", tuple(why)))
+    for a in gone:
+        who = " and ".join(a["who"]) if a["who"] else "anyone"
+        when = f" at {_fmt(a['time'])} s ± {_fmt(a['tolerance'])} s" if a["time"] is not None else ""
+        zone = f" in zone '{a['zone']}'" if a["zone"] else ""
+        same = [fd for fd in r.plan.safety if fd.kind == a["kind"]]
+        why = [f"{a['kind']} findings now: " + ("; ".join(_finding_text(r, fd) for fd in same[:4]) or "none")]
+        if a["note"]:
+            why.append(f"the allow entry's note: {a['note']}")
+        why.append("if the change is intended, remove that [[safety.allow]] entry")
+        out.append(Failure(f"the accepted {a['kind']} finding ({who}{zone}{when}, [[safety.allow]] #{a['index']}) "
+                           "still happens", "it no longer happens", tuple(why)))
+    return out
 
 
 def check_min_clearance(e: Expectation, r: Replay) -> list[Failure]:
