@@ -55,7 +55,7 @@ SLOW = {
     "test_expect_cli.py": {
         "test_a_bare_pytest_run_does_not_collect_expectation_files",
         "test_pytest_collects_one_item_per_expectation",
-        "test_pytest_malformed_file_is_a_collection_error",
+        "test_pytest_malformed_file_fails_only_itself",
         "test_pytest_reports_the_same_failure_and_supports_k",
         "test_pytest_update_golden",
         "test_the_repo_suite_does_not_collect_levels",

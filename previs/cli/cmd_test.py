@@ -124,10 +124,12 @@ def run(args) -> int:
             first = changes[0] if changes else ""
             print(f"golden {what}: {gp}" + (f": {first}" if first and what == "updated" else ""))
         n = len(upd)
+        made = sum(1 for u in upd if u[1] == "created")
+        what = ("created" if made == n else "updated" if made == 0 else f"updated ({made} of them created)")
         if args.accept:
-            print(f"{n} golden{'s' * (n != 1)} {'updated' if n > 1 else upd[0][1]} and accepted (--accept)")
+            print(f"{n} golden{'s' * (n != 1)} {what} and accepted (--accept)")
         else:
-            print(f"{n} golden{'s' * (n != 1)} updated: review, then commit (git diff; or pass --accept)")
+            print(f"{n} golden{'s' * (n != 1)} {what}: review, then commit (git diff; or pass --accept)")
             ok = False
     return 0 if ok else 1
 
