@@ -48,4 +48,7 @@ def junit_xml(reports) -> str:
 
 
 def write_junit(path, reports) -> None:
+    from pathlib import Path
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, junit_xml(reports))
