@@ -12,6 +12,11 @@ is still a test function of its module.
 """
 
 SLOW = {
+    "test_expect_edits.py": {
+        "test_each_edit_fails_the_right_checks_in_previs_test",
+        "test_each_edit_fails_the_right_checks_under_pytest",
+        "test_the_issue_s_framing_edit_reads_as_a_framing_change",
+    },
     "test_animatic.py": {
         "test_a_busy_worker_sends_heartbeats_between_frames",
         "test_a_hung_worker_stops_the_render_instead_of_hanging_it",
