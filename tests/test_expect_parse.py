@@ -234,6 +234,8 @@ def test_docs_list_every_table_and_key():
         "cut": "#### `[[cut]]`", "cuts": "#### `[cuts]`", "shots": "#### `[shots]`",
         "in_view": "#### `[[in_view]]`", "position": "#### `[[position]]`", "safety": "#### `[safety]`",
         "allow": "#### `[[safety.allow]]`", "comfort": "#### `[comfort]`", "golden": "#### `[golden]`",
+        "no_cut": "#### `[[no_cut]]`", "shot_limit": "#### `[[shot_limit]]`", "beat": "#### `[[beat]]`",
+        "timecode": "#### `[timecode]`",
     }
     assert set(headings) == set(SCHEMA)
     for table, heading in headings.items():
