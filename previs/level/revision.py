@@ -13,10 +13,10 @@ Every field is in the text, defaults too: a previs whose defaults or model chang
 level a new revision (a false "changed" is safe; a false "same" would not be). Revisions
 compare versions of a level under one previs version, which the report's footer prints.
 
-A take's ``level_hash`` (:mod:`previs.sim.take`) is stricter on purpose: it is
-``Level.content_hash``, the sha256 of the map's bytes and its external files, so a take is
-refused after any edit, even a re-save (takes written before the revision existed must be
-judged by the same rule).
+A take records both its level's ``level_hash`` (``Level.content_hash``, the sha256 of the
+map's bytes and its external files) and its :func:`replay_revision` (this revision without
+beat notes, the title and beat-marker spots): a take replays silently when either matches,
+and with a warning naming where its run departs otherwise (:mod:`previs.sim.take`).
 
 **The project path** is the level's path relative to its project folder (the folder of the
 nearest ``*.tiled-project`` at or above the map, else the map's folder:
