@@ -73,3 +73,22 @@ def test_diff_against_a_git_revision(tmp_path, capsys):
     assert "  cut at 8.125 s (left) moved +0.500 s to 8.625 s (frame 207, 01:00:08:15)\n" in out
     assert main(["diff", f"{bundled}@nope", str(bundled)]) == 2
     assert "git cannot read levels at 'nope'" in capsys.readouterr().err
+
+
+def test_report_since_prints_a_changes_section(tmp_path):
+    from previs import pipeline
+    from previs.cli.cmd_diff import changes_since
+    from previs.report.page import build_report
+
+    bundled_copy(tmp_path / "new", "corridor", set_prop(23, "t", 9))
+    level = pipeline.load(tmp_path / "new" / "corridor.tmx")
+    since = changes_since(str(LEVELS / "corridor.tmx"), level)
+    assert since[1] == ["beat 23 (Henry look Goon 2) retimed +1.000 s: 8 s -> 9 s"]
+    assert since[2][0] == "cut at 8.125 s (left) moved +1.000 s to 9.125 s (frame 219, 01:00:09:03)"
+    motion = pipeline.replay(level)
+    html = build_report(level=level, motion=motion, plan=pipeline.plan(motion), since=since)
+    sec = html.split('<section id="since">')[1].split("</section>")[0]
+    assert sec.startswith(f"<h2>Changes since {LEVELS / 'corridor.tmx'}</h2><h3>In the level</h3>"
+                          "<ul><li>beat 23 (Henry look Goon 2) retimed +1.000 s: 8 s -&gt; 9 s</li></ul>")
+    assert "<li>cut at 8.125 s (left) moved +1.000 s to 9.125 s (frame 219, 01:00:09:03)</li>" in sec
+    assert '<section id="since">' not in build_report(level=level, motion=motion, plan=pipeline.plan(motion))

@@ -83,6 +83,16 @@ def _replay(level):
     return Replay(level=level, motion=motion, plan=pipeline.plan(motion), expect_path=Path(level.source))
 
 
+def changes_since(old_spec: str, level) -> tuple[str, list[str], list[str]]:
+    """``previs report --since OLD``: (OLD, level lines, fight lines) from OLD to ``level``
+    (the scripted fights compared; raises PrevisError if OLD cannot be loaded)."""
+    from ..testing.choreo_diff import consequences, level_changes
+
+    with tempfile.TemporaryDirectory(prefix="previs-since-") as td:
+        old = _load(old_spec, Path(td))
+        return old_spec, level_changes(old, level), consequences(_replay(old), _replay(level))
+
+
 def run(args) -> int:
     from ..errors import PrevisError
     from ..testing.choreo_diff import consequences, level_changes
