@@ -13,6 +13,7 @@ is still a test function of its module.
 
 SLOW = {
     "test_expect_pytest.py": {"test_lf_reruns_every_failure_and_a_level_path_works"},
+    "test_expect_review.py": {"test_artefacts_of_a_failing_golden"},
     "test_expect_edits.py": {
         "test_each_edit_fails_the_right_checks_in_previs_test",
         "test_each_edit_fails_the_right_checks_under_pytest",

@@ -197,6 +197,8 @@ def test_artefacts_of_a_failing_golden(tmp_path, capsys):
     with Image.open(sub / "yaw_speed.png") as im:
         assert im.size == (1100, 374)
     assert from_text((sub / "plan.golden.plan.json").read_text())["cuts"][0]["frame"] == 87
+    with Image.open(sub / "still-73.png") as im:  # the first diverging frame, as the new replay shows it
+        assert im.size == (640, 360) and len(np.unique(np.asarray(im.convert("RGB")).reshape(-1, 3), axis=0)) > 20
 
 
 NEW_KINDS = """

@@ -5,8 +5,10 @@ what a reviewer needs to see the failing moment without re-running anything:
 - per replay (``scripted``, ``take1``, ...): ``track.csv`` (the new camera track),
   ``plan.golden.plan.json`` (the new shot-plan golden, to diff against the committed one),
   and, when the set has a golden track, ``yaw_speed.csv`` (frame, time, old and new yaw
-  speed, deg/s) and ``yaw_speed.png`` (the two curves, the turn-cut threshold, the first
-  diverging frame marked).
+  speed, deg/s), ``yaw_speed.png`` (the two curves, the turn-cut threshold, the first
+  diverging frame marked) and ``still-FRAME.png``: the new replay's POV frame where the
+  track first diverges (640x360, drawn offscreen as ``previs still`` draws it; left out
+  with a note in ``failures.txt`` when there is no OpenGL).
 
 Lives in the CLI layer because it draws (matplotlib through the report's deterministic
 figure helpers); the testing core stays free of plotting.
@@ -67,7 +69,32 @@ def write_artefacts(session, rep, base: Path) -> Path | None:
         first = None if d is None or d["first"] >= d["n"] else d["first"]
         atomic_write_bytes(sub / "yaw_speed.png", _plot(old_sp[:n], new_sp[:n], r.fps, first,
                                                        r.plan.settings.turn_cut_speed))
+        if first is not None:
+            try:
+                _still(r, first, sub / f"still-{first}.png")
+            except PrevisError as e:
+                with open(folder / "failures.txt", "a", encoding="utf-8") as fh:
+                    fh.write(f"no still of frame {first}: {e.problems[0]}\n")
     return folder
+
+
+def _still(r, frame: int, path: Path, size=(640, 360)) -> None:
+    """The replay's POV frame ``frame``, drawn offscreen (as ``previs still``)."""
+    from ..gl.context import create_offscreen_context
+    from ..gl.png import save_png
+    from ..gl.renderer import NO_OVERLAYS, Renderer
+    from ..pose.evaluate import BodyPoses
+
+    fs = r.motion.snapshot(frame)
+    poses = BodyPoses(r.motion).at(frame)
+    with create_offscreen_context():
+        rd = Renderer(r.level, size)
+        try:
+            rd.draw(fs, overlays=NO_OVERLAYS, poses=poses)
+            rgb = rd.read_pixels()
+        finally:
+            rd.close()
+    save_png(path, rgb)
 
 
 def _plot(old: np.ndarray, new: np.ndarray, fps: float, first: int | None, threshold: float) -> bytes:
