@@ -126,7 +126,7 @@ def test_longest_take_passes_and_fails_when_a_beat_moves(tmp_path):
     msg = failure(p, "shots.longest_max")
     assert "expected: no shot longer than 6 s" in msg
     assert "the longest is 6.375 s" in msg
-    assert "Shot 003: frames 135–287 (00:00:05:15–00:00:12:00), 6.375 s" in msg
+    assert "the shot from 5.625 s (frames 135-287, 00:00:05:15-00:00:12:00): 6.375 s" in msg
 
 
 # -- in view -----------------------------------------------------------------------------

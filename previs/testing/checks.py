@@ -39,8 +39,9 @@ def check_shots_longest(e: Expectation, r: Replay) -> list[Failure]:
     if not over:
         return []
     longest = max(over, key=lambda s: s.end_frame - s.start_frame)
-    why = [f"Shot {s.index:03d}: frames {s.start_frame}–{s.end_frame - 1} ({s.start_tc}–{s.end_tc}), "
-           f"{(s.end_frame - s.start_frame) / r.fps:.3f} s" for s in over[:8]]
+    from .shot_checks import shot_label
+
+    why = [f"{shot_label(r, s)}: {(s.end_frame - s.start_frame) / r.fps:.3f} s" for s in over[:8]]
     return [Failure(f"no shot longer than {_fmt(mx)} s",
                     f"{len(over)} shot{'s' * (len(over) != 1)} longer; the longest is "
                     f"{(longest.end_frame - longest.start_frame) / r.fps:.3f} s", tuple(why))]
