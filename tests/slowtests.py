@@ -14,6 +14,7 @@ is still a test function of its module.
 SLOW = {
     "test_expect_pytest.py": {"test_lf_reruns_every_failure_and_a_level_path_works"},
     "test_expect_review.py": {"test_artefacts_of_a_failing_golden"},
+    "test_choreo_diff.py": {"test_report_since_prints_a_changes_section"},
     "test_expect_edits.py": {
         "test_each_edit_fails_the_right_checks_in_previs_test",
         "test_each_edit_fails_the_right_checks_under_pytest",
@@ -104,6 +105,7 @@ SLOW = {
     },
     "test_replay_cli.py": {
         "test_replays_are_byte_identical_in_process_and_in_a_second_process",
+        "test_a_take_outlives_a_note_edit_and_warns_after_a_wall_moved",
     },
     "test_report.py": {
         "test_chromium_decodes_every_image_and_nothing_overflows_a_printed_page",

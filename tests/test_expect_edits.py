@@ -31,6 +31,7 @@ EDITS = {
         [set_prop(28, "target", 6, "object")], {"in_view[5]", "golden", "golden.plan"}),
     "Henry slowed (1.4 to 1.2 m/s)": (
         [set_prop(1, "speed", 1.2)], {"cut[3]", "shots.count", "shots.longest_max", "in_view[8]", "position[3]",
+                                      "position[9]", "position[10]", "position[11]",  # his path timing
                                       "safety.findings", "golden", "golden.plan"}),
     "a near miss removed (Goon 3's run 0.45 m further from Henry)": (
         [move_object(11, dz_m=-0.45), move_object(4, dz_m=-0.45)],
