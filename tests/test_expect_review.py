@@ -265,3 +265,15 @@ def test_an_accepted_finding_that_no_longer_happens_fails(tmp_path):
     assert "expected: the accepted clearance finding (Goon 1 and Henry at 9 s ± 0.5 s, [[safety.allow]] #1) " \
            "still happens\nactual:   it no longer happens" in msg
     assert "the allow entry's note: near miss rehearsed with pads" in msg
+
+
+def test_the_bundled_goldens_are_current_and_an_update_writes_nothing(tmp_path, capsys):
+    from editkit import bundled_copy
+
+    exp = bundled_copy(tmp_path / "levels", "corridor")
+    d = exp.parent
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in d.glob("corridor.golden*")}
+    assert set(before) == {"corridor.golden.csv", "corridor.golden.plan.json"}
+    assert main(["test", str(exp), "--update-golden", "-q"]) == 0
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in d.glob("corridor.golden*")} == before
+    assert "golden" not in capsys.readouterr().out
