@@ -27,8 +27,10 @@ def load(level_path: str | os.PathLike, lens: str | None = None) -> Level:
     return level if lens is None else with_lens(level, lens)
 
 
-def replay(level: Level, take_path: str | os.PathLike | None = None, warn=None) -> Motion:
-    """The scripted fight, or the fight as walked in a take (refused if the level changed).
+def replay(level: Level, take_path: str | os.PathLike | None = None, warn=None, strict: bool = False) -> Motion:
+    """The scripted fight, or the fight as walked in a take (refused if it is a take of
+    another level; after a real change to its level it replays with a warning, or with
+    ``strict`` is refused: :func:`previs.sim.take.check_take`).
 
     ``warn`` is called with each non-fatal warning (e.g. a take cut short by a crash)."""
     if take_path is None:
@@ -37,7 +39,7 @@ def replay(level: Level, take_path: str | os.PathLike | None = None, warn=None) 
     for w in take.warnings:
         if warn is not None:
             warn(w)
-    return replay_take(level, take)
+    return replay_take(level, take, warn=warn, strict=strict)
 
 
 def plan(motion: Motion, **overrides):

@@ -106,10 +106,10 @@ def _walk_east_take(level_path: Path, out: Path, ticks: int = 48) -> Path:
     return out
 
 
-def test_watching_a_take_plays_the_take_and_a_changed_level_falls_back_to_the_script(level_file, tmp_path):
+def test_watching_a_take_plays_the_take_and_keeps_it_on_a_changed_level(level_file, tmp_path):
     """``previs walk LEVEL --take FILE``: watch mode plays the take's camera (the HUD says
-    WATCH TAKE); when the level is saved changed, the take no longer replays on it, so
-    the window says so and plays the scripted fight."""
+    WATCH TAKE); when the level is saved changed, the take's ticks still replay on it and
+    the window says where the run departs from the recorded one."""
     from previs.sim.script import simulate
     from previs.sim.take import read_take, replay_take
 
@@ -127,10 +127,11 @@ def test_watching_a_take_plays_the_take_and_a_changed_level_falls_back_to_the_sc
         assert app._hud(fs).mode == "watch take"
         save(level_file, level_file.read_text(encoding="utf-8").replace(GOON_1, GOON_1.replace('x="336"', 'x="368"')), 5)
         app.run(max_frames=14, clock=clock)  # > 0.5 s of (fake) time: one poll at least
-        assert app.take is None
-        assert any("Showing the scripted fight." in m for m in said), said
-        assert app.script.frames == simulate(app.level).frames
-        assert app._hud(app.shown).mode == "watch"
+        assert app.take is not None
+        assert any("recorded on an earlier version of arena.tmx" in m and "its ticks replay on the level as it is "
+                   "now: Henry's walk matches the recorded one on every frame" in m for m in said), said
+        assert app.script.frames == 60
+        assert app._hud(app.shown).mode == "watch take"
 
 
 def test_walk_refuses_a_take_of_another_level_before_opening(level_file, tmp_path, capsys):

@@ -110,7 +110,7 @@ def test_a_tiled_project_file_above_widens_the_project(tmp_path, capsys):
     # the project is the folder holding the nearest *.tiled-project: goldens beside it are inside
     proj, outside = setup(tmp_path, BASE.replace('track = "duel.golden.csv"', 'track = "../common/duel.csv"'))
     (tmp_path / "all.tiled-project").write_text("{}")
-    rc, out = run_test(capsys, str(proj), "--update-golden", "-q")
+    rc, out = run_test(capsys, str(proj), "--update-golden", "--accept", "-q")
     assert rc == 0, out
     assert (tmp_path / "common" / "duel.csv").read_text().startswith("frame,time,")
 

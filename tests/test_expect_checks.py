@@ -126,7 +126,7 @@ def test_longest_take_passes_and_fails_when_a_beat_moves(tmp_path):
     msg = failure(p, "shots.longest_max")
     assert "expected: no shot longer than 6 s" in msg
     assert "the longest is 6.375 s" in msg
-    assert "Shot 003: frames 135–287 (00:00:05:15–00:00:12:00), 6.375 s" in msg
+    assert "the shot from 5.625 s (frames 135-287, 00:00:05:15-00:00:12:00): 6.375 s" in msg
 
 
 # -- in view -----------------------------------------------------------------------------
@@ -163,8 +163,8 @@ def test_in_view_for_a_shot(tmp_path):
     passes(duel(tmp_path, '[[in_view]]\nperformer = "Goon 2"\nshot = 2\n'
                           '[[in_view]]\nperformer = "Goon 1"\nshot = 2\nvisible = false\n'))
     msg = failure(duel(tmp_path, '[[in_view]]\nperformer = "Goon 1"\nshot = 2\n'), "in_view[1]")
-    assert "Shot 002, frames 75–146 (00:00:03:03–00:00:06:03)" in msg
-    assert "actual:   not in view: visible on 0% of its frames" in msg
+    assert "shot 2, the shot from 3.125 s (frames 75-146, 00:00:03:03-00:00:06:03)" in msg
+    assert "actual:   not in view: visible on 0 of 72 frames (0.00 %; a quarter is 18 frames)" in msg
     assert "in view in this shot: Goon 2" in msg
     msg = failure(duel(tmp_path, '[[in_view]]\nperformer = "Goon 1"\nshot = 7\n'), "in_view[1]")
     assert "there is no shot 7: the replay has 3 shots" in msg

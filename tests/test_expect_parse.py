@@ -66,7 +66,7 @@ def test_unknown_key_without_a_close_match():
     ("[[cut]]\ntime = -1\n", "[[cut]] #1: 'time' must be at least 0, not -1."),
     ("[[cut]]\ntime = 1\ntolerance = 0\n", "[[cut]] #1: 'tolerance' must be greater than 0, not 0."),
     ("[[cut]]\ntolerance = 0.1\n", "[[cut]] #1: 'time' is required (seconds: when the cut is expected"),
-    ("[golden]\nposition_tolerance = 0.1\n", "[golden]: 'track' is required"),
+    ("[golden]\nposition_tolerance = 0.1\n", "[golden]: nothing to compare: give track = "),
     ("[[safety.allow]]\nkind = \"clearance\"\n[safety]\nfindings = 0\n", None),
     ("[safety]\nfindings = 0\n[[safety.allow]]\nkind = \"fire\"\n",
      "[[safety.allow]] #1: 'kind' must be \"clearance\" or \"no-go\" or \"pyro\" or \"lying-body\" or "
@@ -76,7 +76,7 @@ def test_unknown_key_without_a_close_match():
     ("[shots]\ncount = 3\nmin = 2\n", "[shots]: give either 'count' or 'min'/'max', not both."),
     ("[shots]\nmin = 5\nmax = 2\n", "[shots]: 'min' (5) is more than 'max' (2)."),
     ("[[in_view]]\nperformer = \"A\"\n", "[[in_view]] #1: say when, with exactly one of: time = S, shot = N, "
-                                          "or from = S and to = S."),
+                                          "shot_from = S, after_cut = N, or from = S and to = S."),
     ("[[in_view]]\nperformer = \"A\"\ntime = 1\nshot = 2\n", "(found time, shot)"),
     ("[[in_view]]\nperformer = \"A\"\nfrom = 1\n", "'from' and 'to' go together"),
     ("[[in_view]]\nperformer = \"A\"\nfrom = 3\nto = 1\n", "'from' (3) is after 'to' (1)."),
@@ -234,6 +234,8 @@ def test_docs_list_every_table_and_key():
         "cut": "#### `[[cut]]`", "cuts": "#### `[cuts]`", "shots": "#### `[shots]`",
         "in_view": "#### `[[in_view]]`", "position": "#### `[[position]]`", "safety": "#### `[safety]`",
         "allow": "#### `[[safety.allow]]`", "comfort": "#### `[comfort]`", "golden": "#### `[golden]`",
+        "no_cut": "#### `[[no_cut]]`", "shot_limit": "#### `[[shot_limit]]`", "beat": "#### `[[beat]]`",
+        "timecode": "#### `[timecode]`",
     }
     assert set(headings) == set(SCHEMA)
     for table, heading in headings.items():

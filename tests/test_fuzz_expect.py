@@ -257,7 +257,7 @@ def hostile_project(tmp_path_factory):
     proj = base / "proj"
     proj.mkdir()
     duel(proj, (DATA / "expect" / "duel.toml").read_text())
-    assert main(["test", str(proj), "--update-golden", "-q"]) == 0
+    assert main(["test", str(proj), "--update-golden", "--accept", "-q"]) == 0
     os.mkfifo(proj / "fifo.csv")
     (proj / "link").symlink_to(outside)
     (proj / "inlink.csv").symlink_to(proj / "duel.golden.csv")

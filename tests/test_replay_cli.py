@@ -59,7 +59,7 @@ def test_failed_run_leaves_previous_files_intact(tmp_path, monkeypatch):
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
-def test_replay_of_a_take_and_refusal_after_the_level_changed(tmp_path, capsys):
+def test_a_take_outlives_a_note_edit_and_warns_after_a_wall_moved(tmp_path, capsys):
     src = ROOT / "levels" / "corridor.tmx"
     level_file = tmp_path / "corridor.tmx"
     level_file.write_bytes(src.read_bytes())
@@ -78,12 +78,32 @@ def test_replay_of_a_take_and_refusal_after_the_level_changed(tmp_path, capsys):
     assert main(["replay", str(level_file), "--take", str(take), "-o", str(out), "--no-report"]) == 0
     lines = [ln for ln in (out / "track.csv").read_text().splitlines() if not ln.startswith("#")]
     assert len(lines) == 1 + 72
-    # Edit the level: the take must be refused, naming why.
-    level_file.write_text(level_file.read_text().replace("</map>", "<!-- edited -->\n</map>"))
+    # A note edit (and a comment, as a re-save might add): the same fight; no warning.
+    text = level_file.read_text()
+    edited = text.replace('value="knife slash"', 'value="knife slash, rehearsed twice"')
+    level_file.write_text(edited.replace("</map>", "<!-- edited -->\n</map>"))
     capsys.readouterr()
-    assert main(["replay", str(level_file), "--take", str(take), "-o", str(out), "--no-report"]) == 1
+    assert main(["replay", str(level_file), "--take", str(take), "-o", str(out), "--no-report"]) == 0
+    assert "walk.take" not in capsys.readouterr().err
+    # A wall placed where Henry walks: the take still replays, saying where the run departs.
+    rows = edited.split('<layer id="2" name="walls"')[1].split("<data encoding=\"csv\">")[1].split("</data>")[0]
+    lines = rows.strip().splitlines()
+    cells = lines[7].split(",")
+    cells[5] = "1"  # x 5-6 m, z 7-8 m: Henry starts at x 3, z 7.5 heading east
+    walled = edited.replace(lines[7], ",".join(cells), 1)
+    level_file.write_text(walled)
+    assert main(["replay", str(level_file), "--take", str(take), "-o", str(out), "--no-report"]) == 0
     err = capsys.readouterr().err
-    assert "different version" in err and "walk.take" in err
+    assert "walk.take: recorded on an earlier version of corridor.tmx (revision " in err
+    assert "its ticks replay on the level as it is now: the run departs from the recorded one first at frame 30 " \
+           "(1.250 s): Henry at x 4.667, z 7.008, recorded x 4.717, z 7.008 (0.050 m off)." in err
+    # --strict refuses instead; a take of another level says so.
+    assert main(["replay", str(level_file), "--take", str(take), "-o", str(out), "--no-report", "--strict"]) == 1
+    assert "which --strict refuses" in capsys.readouterr().err
+    other = tmp_path / "other.tmx"
+    other.write_text(walled)
+    assert main(["replay", str(other), "--take", str(take), "-o", str(out), "--no-report"]) == 1
+    assert "walk.take: a take of corridor.tmx, not of other.tmx" in capsys.readouterr().err
 
 
 def test_usd_written_by_the_forked_writer_equals_the_in_process_one(tmp_path, monkeypatch):

@@ -8,7 +8,8 @@ import pytest
 
 from previs.errors import TakeError
 from previs.plan.orientation import rotation_matrices
-from previs.sim.take import read_take, replay_take, write_take
+from previs.level.revision import replay_revision
+from previs.sim.take import departure, read_take, replay_take, write_take
 from previs.sim.track import CameraTrack
 from previs.sim.walker import RUN, TickCmd, start_state, step, walk_states
 
@@ -112,14 +113,49 @@ def test_take_cut_mid_line_replays_whole_ticks_with_warning(tmp_path):
     assert "cut short" in take.warnings[0] and "49 whole ticks" in take.warnings[0]
 
 
-def test_take_of_a_changed_level_is_refused(tmp_path):
+def test_take_outlives_a_resave_and_warns_after_a_real_change(tmp_path):
     lv = corridor()
     f = tmp_path / "t.take"
     write_take(f, lv, _cmds(10))
-    changed = dataclasses.replace(lv, content_hash="f" * 64)
+    take = read_take(f)
+    assert take.header["level_revision"] == replay_revision(lv)
+    assert take.positions is not None and len(take.positions) == 10
+    # Other bytes, same fight (a re-save): replays, no warning.
+    resaved = dataclasses.replace(lv, content_hash="f" * 64)
+    warnings = []
+    replay_take(resaved, take, warn=warnings.append)
+    assert warnings == []
+    # A new title: the same replay revision.
+    retitled = dataclasses.replace(resaved, settings=dataclasses.replace(lv.settings, title="Take two"))
+    assert replay_revision(retitled) == replay_revision(lv)
+    # A performer moved: a real change; replays with a warning, refused under strict.
+    goon = dataclasses.replace(lv.performers[0], position=(12.0, 2.0))
+    changed = dataclasses.replace(resaved, performers=(goon,))
+    replay_take(changed, take, warn=warnings.append)
+    (w,) = warnings
+    assert w.startswith(f"{f}: recorded on an earlier version of {take.level} (revision {replay_revision(lv)}, "
+                        f"now revision {replay_revision(changed)}); its ticks replay on the level as it is now: ")
     with pytest.raises(TakeError) as e:
-        replay_take(changed, read_take(f))
-    assert "different version" in str(e.value) and "Re-record" in str(e.value)
+        replay_take(changed, take, strict=True)
+    assert "which --strict refuses" in str(e.value) and "Re-record" in str(e.value).replace("re-record", "Re-record")
+    # A take of another level says so.
+    other = dataclasses.replace(changed, source="/x/other.tmx")
+    with pytest.raises(TakeError) as e:
+        replay_take(other, take)
+    assert f"a take of {take.level}, not of other.tmx" in str(e.value)
+
+
+def test_departure_names_the_first_frame_off_by_more_than_2_mm(tmp_path):
+    lv = corridor()
+    f = tmp_path / "t.take"
+    write_take(f, lv, _cmds(10))
+    take = read_take(f)
+    xz = np.asarray(take.positions, dtype=float) / 1000.0
+    assert departure(take, xz, 24.0).startswith("Henry's walk matches the recorded one on every frame")
+    xz[6, 1] += 0.0025
+    assert departure(take, xz, 24.0).startswith("the run departs from the recorded one first at frame 6 (0.250 s)")
+    old = dataclasses.replace(take, positions=None)
+    assert "holds no recorded positions" in departure(old, xz, 24.0)
 
 
 @pytest.mark.parametrize("body,msg", [

@@ -24,7 +24,7 @@ import sys
 from .. import __version__
 
 # Order shown in --help. A command whose module does not exist yet is simply not offered.
-COMMANDS = ("check", "replay", "plan", "walk", "still", "render", "report", "test")
+COMMANDS = ("check", "replay", "plan", "walk", "still", "render", "report", "test", "diff")
 
 DESCRIPTION = """\
 previs: first-person previsualisation of fight choreography.

@@ -29,6 +29,9 @@ def add_arguments(p) -> None:
     add_level_job(p, output_metavar="FILE.html", output_help="the report file to write",
                   take_help="report on this recorded take instead of the scripted camera")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    p.add_argument("--since", metavar="OLD",
+                   help="add a 'Changes since OLD' section: OLD is an earlier version of the level (.tmx, or "
+                        "LEVEL@REV for a git revision), compared as previs diff does")
     add_plan_overrides(p, safety=True)
 
 
@@ -37,7 +40,13 @@ def run(args) -> int:
 
     out = args.output
     warn, level, motion, plan = start_level_job(args, "report", "report.html")
-    res = write_report(out, level=level, motion=motion, plan=plan, progress=False if args.quiet else None)
+    since = None
+    if getattr(args, "since", None):
+        from .cmd_diff import changes_since
+
+        since = changes_since(args.since, level)
+    res = write_report(out, level=level, motion=motion, plan=plan, progress=False if args.quiet else None,
+                       since=since)
     for w in res.warnings:
         warn(w)
     if not args.quiet:

@@ -170,7 +170,8 @@ def replay_and_plan(args: argparse.Namespace, warn):
     take_warnings: list[str] = []  # printed after the level's, which need the plan first
     plans = []
     try:
-        motion = pipeline.replay(level, args.take, warn=take_warnings.append)
+        motion = pipeline.replay(level, args.take, warn=take_warnings.append,
+                                 strict=getattr(args, "strict", False))
         plans.append(pipeline.plan(motion, **plan_overrides(args)))
     finally:  # a failed replay still prints every level warning, then its error
         for n in left_to_print(level.notices, plans):

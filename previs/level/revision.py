@@ -13,10 +13,10 @@ Every field is in the text, defaults too: a previs whose defaults or model chang
 level a new revision (a false "changed" is safe; a false "same" would not be). Revisions
 compare versions of a level under one previs version, which the report's footer prints.
 
-A take's ``level_hash`` (:mod:`previs.sim.take`) is stricter on purpose: it is
-``Level.content_hash``, the sha256 of the map's bytes and its external files, so a take is
-refused after any edit, even a re-save (takes written before the revision existed must be
-judged by the same rule).
+A take records both its level's ``level_hash`` (``Level.content_hash``, the sha256 of the
+map's bytes and its external files) and its :func:`replay_revision` (this revision without
+beat notes, the title and beat-marker spots): a take replays silently when either matches,
+and with a warning naming where its run departs otherwise (:mod:`previs.sim.take`).
 
 **The project path** is the level's path relative to its project folder (the folder of the
 nearest ``*.tiled-project`` at or above the map, else the map's folder:
@@ -127,3 +127,23 @@ def project_path(source: str | os.PathLike) -> str:
     for ``levels/corridor.tmx`` beside ``levels/previs.tiled-project``)."""
     real = Path(os.path.realpath(source))
     return real.relative_to(find_project_root(real)).as_posix()
+
+
+REPLAY_NOT_CONTENT = {"settings": ("title",), "beats": ("note", "position")}
+"""Fields a take's replay cannot depend on: the title, a beat's note and its marker's spot
+(the beat's timing, actor, action and target are what play)."""
+
+
+def replay_revision(level: Level) -> str:
+    """The revision a take records (``level_revision`` in its header): :func:`revision`
+    without :data:`REPLAY_NOT_CONTENT`, so a note edit, a retitle or a Tiled re-save keeps a
+    take valid, and anything that can change what the take's ticks do changes it."""
+    doc = json.loads(canonical_text(level))
+    for key, fields in REPLAY_NOT_CONTENT.items():
+        items = doc.get(key)
+        for item in (items if isinstance(items, list) else [items]):
+            if isinstance(item, dict):
+                for f in fields:
+                    item.pop(f, None)
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(b"previs-replay-revision/1\n" + text.encode("utf-8")).hexdigest()[:LENGTH]

@@ -239,8 +239,11 @@ def print_footer_css(plan) -> str:
 
 
 def build_report(*, level, motion, plan, stills: dict[int, str] | None = None,
-                 size=THUMB_SIZE, warnings=()) -> str:
-    """The report's HTML text (``stills``: ``{frame: data URI}`` from :func:`render_stills`)."""
+                 size=THUMB_SIZE, warnings=(), since=None) -> str:
+    """The report's HTML text (``stills``: ``{frame: data URI}`` from :func:`render_stills`;
+    ``since``: the "Changes since" lines, :func:`previs.report.since.section_since`)."""
+    from .since import section_since
+
     stills = stills or {}
     title = plan.title or (level.settings.title if level is not None else "previs")
     warn = "".join(f'<div class="warn-box">{esc(w)}</div>' for w in warnings)
@@ -252,6 +255,7 @@ def build_report(*, level, motion, plan, stills: dict[int, str] | None = None,
         f"<style>{CSS}{SHOT_LIST_CSS}{print_footer_css(plan)}</style></head><body>",
         section_title(level, motion, plan),
         warn,
+        section_since(since),
         section_shots(plan, stills, size),
         section_shot_list(plan),
         section_yaw(plan),
@@ -267,7 +271,7 @@ def build_report(*, level, motion, plan, stills: dict[int, str] | None = None,
 
 
 def write_report(path, *, level, motion, plan, renderer_factory=None, progress=None,
-                 size=THUMB_SIZE, quality: int = JPEG_QUALITY) -> ReportResult:
+                 size=THUMB_SIZE, quality: int = JPEG_QUALITY, since=None) -> ReportResult:
     """Write ``report.html`` for a replay to ``path`` (atomically) and return what was done.
 
     - ``level``, ``motion``: the loaded level and its replay (:class:`~previs.sim.motion.Motion`).
@@ -281,13 +285,15 @@ def write_report(path, *, level, motion, plan, renderer_factory=None, progress=N
     - ``progress``: None = a progress bar on a terminal only, False = silent, True = always,
       or a callable ``(done, total)``.
     - ``size``: storyboard frame size in pixels; ``quality``: their JPEG quality.
+    - ``since``: (OLD, level lines, fight lines) for a "Changes since OLD" section, or None.
     """
     from ..fsutil import atomic_write_text
 
     frames = report_frames(plan) if motion is not None else []
     stills, warnings = render_stills(level, motion, frames, renderer_factory=renderer_factory,
                                      size=size, quality=quality, progress=progress)
-    text = build_report(level=level, motion=motion, plan=plan, stills=stills, size=size, warnings=warnings)
+    text = build_report(level=level, motion=motion, plan=plan, stills=stills, size=size, warnings=warnings,
+                        since=since)
     atomic_write_text(path, text)
     return ReportResult(path=os.fspath(path), size_bytes=len(text.encode("utf-8")),
                         frames_rendered=len(stills), warnings=list(warnings))

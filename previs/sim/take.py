@@ -15,8 +15,19 @@ tick: ``tick forward strafe turn look buttons`` as integers (units in
 fight with Henry at his start position, so tick ``k`` is frame ``k`` of the replay.
 
 A take cut off mid-line (power loss) replays up to its last whole tick, with a warning.
-A take recorded on a different version of its level is refused: the same commands on other
-walls or other choreography would give a different track.
+
+**Takes outlive harmless edits.** The header also records ``level_revision``, the level's
+replay revision (:func:`previs.level.revision.replay_revision`: the fight without notes,
+title and beat-marker spots), and each tick line may end with Henry's feet after the tick,
+``x z`` in whole millimetres (written by :class:`TakeWriter`, which walks the ticks on the
+level as it records them). On replay (:func:`check_take`):
+
+- same bytes (``level_hash``) or same replay revision: the take replays silently (a note
+  edit, a re-save in Tiled);
+- another level (another file name and another revision): refused, saying so;
+- the same level after a real change: the ticks still replay (they are input, as a demo
+  plays on a changed map) with a warning naming the first frame where Henry's walk departs
+  from the recorded one by more than :data:`DEPART_MM`; ``strict`` refuses instead.
 """
 
 from __future__ import annotations
@@ -41,7 +52,7 @@ from .motion import Motion
 from .script import performer_facing, performer_motion
 from .track import CameraTrack
 from ..safe_paths import Unreadable, open_regular
-from .walker import CMD_LIMITS, TickCmd, start_state, walk_states
+from .walker import CMD_LIMITS, TickCmd, start_state, step, walk_states
 
 _INT = re.compile(r"[+-]?[0-9]{1,12}")
 
@@ -55,6 +66,9 @@ MAX_HEADER_BYTES = 64 * 1024
 """Line 1 (the JSON header; previs writes ~200 bytes)."""
 MAX_LINE_BYTES = 256
 """One tick line (the longest possible is ~40 bytes)."""
+DEPART_MM = 2
+"""Millimetres Henry's replayed feet may differ from the recorded ones before the run is
+said to depart (positions are recorded rounded to 1 mm)."""
 MAX_HEADER_DEPTH = 32
 """Nesting of ``[``/``{`` in the header, checked before JSON parsing (which recurses)."""
 FSYNC_SECONDS = 1.0
@@ -72,6 +86,7 @@ class Take:
     header: dict = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     path: str = ""
+    positions: tuple[tuple[int, int], ...] | None = None  # Henry's feet per tick, mm, as recorded
 
 
 def _rate_field(fps):
@@ -94,16 +109,19 @@ def _read_rate(value):
 
 def header_line(level: Level, extra: dict | None = None) -> str:
     """The JSON header line (with newline) for a take of ``level``."""
+    from ..level.revision import replay_revision
+
     h = {"format": FORMAT, "level": os.path.basename(level.source), "level_hash": level.content_hash,
-         "fps": _rate_field(level.settings.fps)}
+         "level_revision": replay_revision(level), "fps": _rate_field(level.settings.fps)}
     if extra:
         h.update(extra)
     return json.dumps(h, sort_keys=False) + "\n"
 
 
-def cmd_line(tick: int, cmd: TickCmd) -> str:
-    """One tick's line (with newline)."""
-    return " ".join(str(v) for v in (tick, *cmd.as_tuple())) + "\n"
+def cmd_line(tick: int, cmd: TickCmd, xz: tuple[float, float] | None = None) -> str:
+    """One tick's line (with newline); ``xz``: Henry's feet after it (metres), written in mm."""
+    mm = () if xz is None else (int(round(xz[0] * 1000.0)), int(round(xz[1] * 1000.0)))
+    return " ".join(str(v) for v in (tick, *cmd.as_tuple(), *mm)) + "\n"
 
 
 class TakeWriter:
@@ -124,6 +142,8 @@ class TakeWriter:
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
         self.ticks = 0
         self._sync_every = max(1, time_base_of(level.settings).frames_in(FSYNC_SECONDS))
+        self._level = level
+        self._state = start_state(level)  # walked tick by tick to record where Henry is
         self._write(header_line(level, extra).encode("utf-8"))
 
     @property
@@ -155,7 +175,9 @@ class TakeWriter:
                 os.close(fd)
 
     def write(self, cmd: TickCmd) -> None:
-        self._write(cmd_line(self.ticks, cmd).encode("ascii"), sync=(self.ticks + 1) % self._sync_every == 0)
+        self._state = step(self._level, self._state, cmd)
+        xz = (self._state.x, self._state.z)
+        self._write(cmd_line(self.ticks, cmd, xz).encode("ascii"), sync=(self.ticks + 1) % self._sync_every == 0)
         self.ticks += 1
 
     def close(self) -> None:
@@ -236,6 +258,7 @@ def read_take(path: str | os.PathLike) -> Take:
     name = os.fspath(path)
     warnings: list[str] = []
     cmds: list[TickCmd] = []
+    xzs: list[tuple[int, int] | None] = []
     try:
         fh = open_regular(name)  # a FIFO or device would block or never end
     except Unreadable as e:
@@ -266,13 +289,16 @@ def read_take(path: str | os.PathLike) -> Take:
                     warnings.append(f"{name}: longer than {limit} ticks ({TimeBase(header['fps']).time_of(limit) / 60:g} minutes "
                                     f"at {header['fps']} fps, the longest replay); replaying the first {limit}.")
                     break
-                cmds.append(_tick(name, lineno, line, len(cmds)))
+                cmd, xz = _tick(name, lineno, line, len(cmds))
+                cmds.append(cmd)
+                xzs.append(xz)
     except OSError as e:
         raise TakeError(f"{name}: cannot read the take ({e.strerror or e}).") from None
     if not cmds:
         raise TakeError(f"{name}: holds no ticks; record at least one frame.")
+    positions = tuple(xzs) if xzs and all(p is not None for p in xzs) else None
     return Take(header["level"], header["level_hash"], header["fps"], tuple(cmds), header,
-                tuple(warnings), name)
+                tuple(warnings), name, positions)
 
 
 def max_ticks(fps: int) -> int:
@@ -281,10 +307,11 @@ def max_ticks(fps: int) -> int:
     return min(MAX_TICKS, TimeBase(fps).frames_in(MAX_DURATION))
 
 
-def _tick(name: str, lineno: int, raw: bytes, expected: int) -> TickCmd:
-    """One tick line -> its command, or a TakeError naming the line."""
+def _tick(name: str, lineno: int, raw: bytes, expected: int) -> tuple[TickCmd, tuple[int, int] | None]:
+    """One tick line -> its command and the recorded (x, z) in mm (None if not recorded),
+    or a TakeError naming the line."""
     line = raw.decode("ascii", "replace")
-    parts = line.split(maxsplit=6)
+    parts = line.split(maxsplit=8)
     try:
         vals = [int(p) for p in parts] if all(_INT.fullmatch(p) for p in parts) else None
     except ValueError:
@@ -292,9 +319,12 @@ def _tick(name: str, lineno: int, raw: bytes, expected: int) -> TickCmd:
     if vals is None:
         raise TakeError(f"{name}: line {lineno}: {line.strip()[:60]!r} is not six whole numbers "
                         "(tick forward strafe turn look buttons).")
-    if len(vals) != 6:
+    if len(vals) not in (6, 8):
         raise TakeError(f"{name}: line {lineno}: expected 6 numbers (tick forward strafe turn look "
-                        f"buttons), found {len(parts) if len(parts) < 7 else 'more'}.")
+                        f"buttons, optionally then Henry's x z in mm), found "
+                        f"{len(parts) if len(parts) < 9 else 'more'}.")
+    xz = (vals[6], vals[7]) if len(vals) == 8 else None
+    vals = vals[:6]
     if vals[0] != expected:
         raise TakeError(f"{name}: line {lineno}: tick {vals[0]} where tick {expected} was expected; "
                         "the take is damaged.")
@@ -303,18 +333,32 @@ def _tick(name: str, lineno: int, raw: bytes, expected: int) -> TickCmd:
         if not (-lim <= v <= lim) or (f == "buttons" and v < 0):
             raise TakeError(f"{name}: line {lineno}: {f} = {v} is outside "
                             f"{'0' if f == 'buttons' else -lim}..{lim}.")
-    return TickCmd(*vals[1:])
+    return TickCmd(*vals[1:]), xz
 
 
-def check_take(take: Take, level: Level) -> None:
-    """Refuse a take recorded on another version of ``level`` (or at another fps)."""
+def check_take(take: Take, level: Level, strict: bool = False) -> str | None:
+    """Refuse a take of another level (or at another fps). Returns None when the take was
+    recorded on this version of the level (same bytes, or the same replay revision: a note
+    edit, a re-save), else the first part of the warning its replay gets (the level changed
+    since); ``strict`` refuses that instead."""
+    from ..level.revision import replay_revision
+
     name = take.path or "take"
+    changed = None
     if take.level_hash != level.content_hash:
-        raise TakeError(
-            f"{name}: recorded on a different version of {take.level} (level hash "
-            f"{take.level_hash[:12]}…, now {level.content_hash[:12]}…): the level has changed since. "
-            "Re-record the take with 'previs walk', or check out the level as it was."
-        )
+        recorded = take.header.get("level_revision")
+        now = replay_revision(level)
+        here = os.path.basename(level.source)
+        if recorded != now:
+            if take.level != here:
+                raise TakeError(f"{name}: a take of {take.level}, not of {here}: replay it on its own level "
+                                f"(previs replay {take.level} --take {name}).")
+            was = f"revision {recorded}" if isinstance(recorded, str) else f"level hash {take.level_hash[:12]}…"
+            changed = (f"{name}: recorded on an earlier version of {take.level} ({was}, now revision {now}); "
+                       "its ticks replay on the level as it is now")
+            if strict:
+                raise TakeError(f"{changed}, which --strict refuses: re-record the take with 'previs walk', "
+                                "or check out the level as it was.")
     if _read_rate(take.fps) != level.settings.fps:
         raise TakeError(f"{name}: recorded at {rate_label(_read_rate(take.fps))} fps but {level.source} runs at "
                         f"{rate_label(level.settings.fps)} fps; re-record the take.")
@@ -330,17 +374,39 @@ def check_take(take: Take, level: Level) -> None:
     if why is not None:
         raise TakeError(f"{name}: a replay of its {len(take.cmds)} ticks on {level.source} {why}; "
                         "the take is kept.")
+    return changed
 
 
-def replay_take(level: Level, take: Take) -> Motion:
+def departure(take: Take, henry_xz: np.ndarray, fps: float) -> str:
+    """Where the replayed walk ``henry_xz`` ((F, 2) metres) first departs from the one
+    recorded in ``take``, in words."""
+    if take.positions is None:
+        return "the take holds no recorded positions, so where the run departs cannot be told"
+    rec = np.asarray(take.positions, dtype=np.float64)[: len(henry_xz)]
+    now = np.round(np.asarray(henry_xz, dtype=np.float64)[: len(rec)] * 1000.0)
+    off = np.abs(now - rec).max(axis=1)
+    bad = np.flatnonzero(off > DEPART_MM)
+    if bad.size == 0:
+        return "Henry's walk matches the recorded one on every frame (the rest of the fight may differ)"
+    f = int(bad[0])
+    x, z = now[f] / 1000.0
+    rx, rz = rec[f] / 1000.0
+    return (f"the run departs from the recorded one first at frame {f} ({f / fps:.3f} s): Henry at "
+            f"x {x:.3f}, z {z:.3f}, recorded x {rx:.3f}, z {rz:.3f} ({np.hypot(x - rx, z - rz):.3f} m off)")
+
+
+def replay_take(level: Level, take: Take, warn=None, strict: bool = False) -> Motion:
     """The fight as walked in ``take``: Henry from the commands, everyone else scripted.
 
-    The replay is as long as the take (one frame per tick)."""
-    check_take(take, level)
+    The replay is as long as the take (one frame per tick). A take of an earlier version of
+    the level replays with a warning passed to ``warn`` (:func:`check_take`)."""
+    changed = check_take(take, level, strict=strict)
     n = len(take.cmds)
     perf_xz, perf_down, walk_yaw, moving = performer_motion(level, n)
     st = walk_states(level, list(take.cmds), start_state(level))
     henry_xz = st[:, 0:2]
+    if changed is not None and warn is not None:
+        warn(f"{changed}: {departure(take, henry_xz, float(level.settings.fps))}.")
     # Standing performers watch the walked Henry, not the scripted one.
     facing = performer_facing(level, n, walk_yaw, moving, perf_xz, henry_xz, perf_down)
     # The lens on his head as the script's (previs.sim.head_motion): he walks where he looks.

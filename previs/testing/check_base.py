@@ -43,6 +43,7 @@ class Replay:
     plan: object
     expect_path: Path
     _cache: dict = field(default_factory=dict, repr=False)
+    warnings: tuple[str, ...] = ()  # e.g. a take replayed on a changed level
 
     @property
     def fps(self) -> float:

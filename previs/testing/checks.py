@@ -20,7 +20,8 @@ from .check_base import (  # noqa: F401 (Failure, Replay re-exported)
     _wrap180,
 )
 from .cut_checks import check_cut, check_cuts_exact
-from .golden import check_golden, golden_diff, read_golden, update_golden  # noqa: F401 (re-exported)
+from .shot_checks import check_beat, check_no_cut, check_shot, check_timecode
+from .golden import check_golden, check_plan_golden, golden_diff, read_golden, update_golden  # noqa: F401 (re-exported)
 from .visibility_checks import check_in_view, visibility, why_visible  # noqa: F401 (re-exported)
 
 def check_shots_count(e: Expectation, r: Replay) -> list[Failure]:
@@ -38,8 +39,9 @@ def check_shots_longest(e: Expectation, r: Replay) -> list[Failure]:
     if not over:
         return []
     longest = max(over, key=lambda s: s.end_frame - s.start_frame)
-    why = [f"Shot {s.index:03d}: frames {s.start_frame}–{s.end_frame - 1} ({s.start_tc}–{s.end_tc}), "
-           f"{(s.end_frame - s.start_frame) / r.fps:.3f} s" for s in over[:8]]
+    from .shot_checks import shot_label
+
+    why = [f"{shot_label(r, s)}: {(s.end_frame - s.start_frame) / r.fps:.3f} s" for s in over[:8]]
     return [Failure(f"no shot longer than {_fmt(mx)} s",
                     f"{len(over)} shot{'s' * (len(over) != 1)} longer; the longest is "
                     f"{(longest.end_frame - longest.start_frame) / r.fps:.3f} s", tuple(why))]
@@ -120,16 +122,31 @@ def check_safety_findings(e: Expectation, r: Replay) -> list[Failure]:
     allow = e.spec["allow"]
     n = e.spec["findings"]
     found = [fd for fd in r.plan.safety if not any(_allowed(fd, a) for a in allow)]
-    if len(found) == n:
-        return []
-    why = [_finding_text(r, fd) for fd in found[:10]]
-    if len(found) > 10:
-        why.append(f"... and {len(found) - 10} more")
-    if found:
-        why.append("fix the choreography, or accept a finding with a [[safety.allow]] entry "
-                   "(kind, who, time)")
-    extra = f" not covered by [[safety.allow]]" if allow else ""
-    return [Failure(e.label, f"{len(found)} safety finding{'s' * (len(found) != 1)}{extra}", tuple(why))]
+    # An accepted finding that no longer happens fails too: a signed-off near miss that
+    # disappeared means the choreography changed there (and its allow entry is stale).
+    gone = [a for a in allow if not any(_allowed(fd, a) for fd in r.plan.safety)]
+    out = []
+    if len(found) != n:
+        why = [_finding_text(r, fd) for fd in found[:10]]
+        if len(found) > 10:
+            why.append(f"... and {len(found) - 10} more")
+        if found:
+            why.append("fix the choreography, or accept a finding with a [[safety.allow]] entry "
+                       "(kind, who, time)")
+        extra = f" not covered by [[safety.allow]]" if allow else ""
+        out.append(Failure(e.label, f"{len(found)} safety finding{'s' * (len(found) != 1)}{extra}", tuple(why)))
+    for a in gone:
+        who = " and ".join(a["who"]) if a["who"] else "anyone"
+        when = f" at {_fmt(a['time'])} s ± {_fmt(a['tolerance'])} s" if a["time"] is not None else ""
+        zone = f" in zone '{a['zone']}'" if a["zone"] else ""
+        same = [fd for fd in r.plan.safety if fd.kind == a["kind"]]
+        why = [f"{a['kind']} findings now: " + ("; ".join(_finding_text(r, fd) for fd in same[:4]) or "none")]
+        if a["note"]:
+            why.append(f"the allow entry's note: {a['note']}")
+        why.append("if the change is intended, remove that [[safety.allow]] entry")
+        out.append(Failure(f"the accepted {a['kind']} finding ({who}{zone}{when}, [[safety.allow]] #{a['index']}) "
+                           "still happens", "it no longer happens", tuple(why)))
+    return out
 
 
 def check_min_clearance(e: Expectation, r: Replay) -> list[Failure]:
@@ -216,6 +233,12 @@ CHECKS = {
     "comfort.seconds_over_comfort_max": check_comfort_seconds,
     "comfort.seconds_over_screen_comfort_max": check_screen_comfort_seconds,
     "golden": check_golden,
+    "golden.plan": check_plan_golden,
+    "no_cut": check_no_cut,
+    "shot_limit": check_shot,
+    "beat": check_beat,
+    "timecode.start": check_timecode,
+    "timecode.end": check_timecode,
 }
 
 

@@ -212,9 +212,11 @@ def _parse_set(doc: dict, where: str, prefix: str, name: str, probs: _Problems,
     for i, t in enumerate(_tables(doc, "in_view"), 1):
         wh = w(f"[[{tp}in_view]] #{i}")
         v = _validate(t, "in_view", wh, name, probs)
-        whens = [k for k in ("time", "shot") if k in v] + (["from/to"] if ("from" in v or "to" in v) else [])
+        whens = [k for k in ("time", "shot", "shot_from", "after_cut") if k in v] + (
+            ["from/to"] if ("from" in v or "to" in v) else [])
         if len(whens) != 1:
-            probs.add(name, wh, "say when, with exactly one of: time = S, shot = N, or from = S and to = S"
+            probs.add(name, wh, "say when, with exactly one of: time = S, shot = N, shot_from = S, after_cut = N, "
+                                "or from = S and to = S"
                                 f"{'' if not whens else ' (found ' + ', '.join(whens) + ')'}.")
             continue
         if "performer" not in v:
@@ -227,6 +229,14 @@ def _parse_set(doc: dict, where: str, prefix: str, name: str, probs: _Problems,
         elif "shot" in v:
             spec["shot"] = int(v["shot"])
             when = f"in shot {v['shot']}"
+        elif "shot_from" in v:
+            spec["shot_from"] = float(v["shot_from"])
+            spec["tolerance"] = default_tol
+            when = ("in the first shot" if spec["shot_from"] == 0
+                    else f"in the shot from {_fmt(v['shot_from'])} s")
+        elif "after_cut" in v:
+            spec["after_cut"] = int(v["after_cut"])
+            when = f"in the shot after cut {v['after_cut']}"
         else:
             if "from" not in v or "to" not in v:
                 probs.add(name, wh, "'from' and 'to' go together: give both (seconds, inclusive).")
@@ -239,6 +249,58 @@ def _parse_set(doc: dict, where: str, prefix: str, name: str, probs: _Problems,
                     else f"at any time in {_fmt(v['from'])}–{_fmt(v['to'])} s")
         label = f"{v['performer']} {'in view' if vis else 'not in view'} {when}"
         exps.append(Expectation("in_view", f"{prefix}in_view[{i}]", wh, label, spec, v.get("note", "")))
+
+    # No cut in a stretch; one shot by its opening cut; beats; timecodes.
+    for i, t in enumerate(_tables(doc, "no_cut"), 1):
+        wh = w(f"[[{tp}no_cut]] #{i}")
+        v = _validate(t, "no_cut", wh, name, probs)
+        if "from" in v and "to" in v:
+            if v["from"] > v["to"]:
+                probs.add(name, wh, f"'from' ({_fmt(v['from'])}) is after 'to' ({_fmt(v['to'])}).")
+                continue
+            exps.append(Expectation("no_cut", f"{prefix}no_cut[{i}]", wh,
+                                    f"no turn cut between {_fmt(v['from'])} and {_fmt(v['to'])} s",
+                                    {"from": float(v["from"]), "to": float(v["to"])}, v.get("note", "")))
+    for i, t in enumerate(_tables(doc, "shot_limit"), 1):
+        wh = w(f"[[{tp}shot_limit]] #{i}")
+        v = _validate(t, "shot_limit", wh, name, probs)
+        if "from" not in v:
+            continue
+        checks = [k for k in ("max_length", "min_length", "max_yaw_speed") if k in v]
+        if not checks:
+            probs.add(name, wh, "nothing to check: give max_length, min_length (seconds) or max_yaw_speed (deg/s).")
+            continue
+        which = "the first shot" if v["from"] == 0 else f"the shot from {_fmt(v['from'])} s"
+        parts = [f"{_fmt(v['max_length'])} s long at most" if "max_length" in v else "",
+                 f"at least {_fmt(v['min_length'])} s long" if "min_length" in v else "",
+                 f"no turn faster than {_fmt(v['max_yaw_speed'])} deg/s" if "max_yaw_speed" in v else ""]
+        spec = {"from": float(v["from"]), "tolerance": float(v.get("tolerance", default_tol))}
+        spec.update({k: float(v[k]) for k in checks})
+        exps.append(Expectation("shot_limit", f"{prefix}shot_limit[{i}]", wh, f"{which}: " + ", ".join(p for p in parts if p),
+                                spec, v.get("note", "")))
+    for i, t in enumerate(_tables(doc, "beat"), 1):
+        wh = w(f"[[{tp}beat]] #{i}")
+        v = _validate(t, "beat", wh, name, probs)
+        if ("time" in v) == ("timecode" in v):
+            probs.add(name, wh, "say when the beat fires, with exactly one of: time = S or timecode = \"HH:MM:SS:FF\".")
+            continue
+        if "id" not in v:
+            continue
+        spec = {"id": int(v["id"]), "time": float(v["time"]) if "time" in v else None,
+                "timecode": v.get("timecode"), "tolerance": float(v.get("tolerance", 0.01))}
+        when = f"at {_fmt(v['time'])} s" if "time" in v else f"at {v['timecode']}"
+        exps.append(Expectation("beat", f"{prefix}beat[{i}]", wh, f"beat {v['id']} fires {when}", spec,
+                                v.get("note", "")))
+    if (t := _table(doc, "timecode")) is not None:
+        wh = w(f"[{tp}timecode]")
+        v = _validate(t, "timecode", wh, name, probs)
+        for k in ("start", "end"):
+            if k in v:
+                exps.append(Expectation(f"timecode.{k}", f"{prefix}timecode.{k}", wh,
+                                        f"{'starts' if k == 'start' else 'ends'} at timecode {v[k]}",
+                                        {"timecode": v[k]}, v.get("note", "")))
+        if "start" not in v and "end" not in v:
+            probs.add(name, wh, "nothing to check: give start = \"HH:MM:SS:FF\" and/or end.")
 
     # Positions.
     for i, t in enumerate(_tables(doc, "position"), 1):
@@ -314,16 +376,25 @@ def _parse_set(doc: dict, where: str, prefix: str, name: str, probs: _Problems,
                                     f"at most {_fmt(mx)} s seen turning over the comfort speed on screen",
                                     {"max": mx}, v.get("note", "")))
 
-    # Golden track.
+    # Golden track and shot-plan golden.
     if (t := _table(doc, "golden")) is not None:
         wh = w(f"[{tp}golden]")
         v = _validate(t, "golden", wh, name, probs)
+        if "track" not in t and "plan" not in t:
+            probs.add(name, wh, "nothing to compare: give track = \"LEVEL.golden.csv\" and/or "
+                                "plan = \"LEVEL.golden.plan.json\".")
         track = _inside(v["track"], name, wh, "track", project, probs) if "track" in v else None
         if track is not None:
             exps.append(Expectation("golden", f"{prefix}golden", wh, f"camera track matches {v['track']}",
                                     {"track": track, "track_text": v["track"], "project": project,
                                      "position_tolerance": float(v.get("position_tolerance", 0.001)),
                                      "angle_tolerance": float(v.get("angle_tolerance", 0.01))},
+                                    v.get("note", "")))
+        plan = _inside(v["plan"], name, wh, "plan", project, probs) if "plan" in v else None
+        if plan is not None:
+            exps.append(Expectation("golden.plan", f"{prefix}golden.plan", wh, f"shot plan matches {v['plan']}",
+                                    {"track": plan, "track_text": v["plan"], "project": project,
+                                     "tolerance": float(v.get("plan_tolerance", 0.1))},
                                     v.get("note", "")))
     return settings, exps
 
@@ -380,7 +451,7 @@ def _goldens_are_not_inputs(path: Path, level: Path | None, sets: list[ExpectSet
     inputs.update({os.path.realpath(s.take): "a take" for s in sets if s.take is not None})
     for s in sets:
         for e in s.expectations:
-            if e.kind == "golden" and (what := inputs.get(os.path.realpath(e.spec["track"]))):
+            if e.kind in ("golden", "golden.plan") and (what := inputs.get(os.path.realpath(e.spec["track"]))):
                 probs.add(name, e.where, f"'track' = {e.spec['track_text']!r} is {what}, which --update-golden "
                                          f"would overwrite; name the golden track's own .csv file.")
 

@@ -63,6 +63,10 @@ _EXPECTATION_TABLES = (
     _k("safety", "table", "safety findings and clearance", table="safety"),
     _k("comfort", "table", "viewer comfort budget", table="comfort"),
     _k("golden", "table", "the camera track must match a recorded golden track.csv", table="golden"),
+    _k("no_cut", "tables", "no turn cut inside a stretch of time", table="no_cut"),
+    _k("shot_limit", "tables", "one shot, named by its opening cut's time: its length and yaw speed", table="shot_limit"),
+    _k("beat", "tables", "a beat fires at a time or timecode", table="beat"),
+    _k("timecode", "table", "the replay's start (and end) timecode", table="timecode"),
 )
 
 SCHEMA: dict[str, tuple[Key, ...]] = {
@@ -115,6 +119,9 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
         _k("time", "number", "seconds: visible on that frame", minimum=0.0),
         _k("shot", "int", "1-based shot number: in view for the shot (visible on at least a quarter of "
                           "its frames, as the plan's performers_in_view)", minimum=1),
+        _k("shot_from", "number", "seconds: in view for the shot opened by the cut at this time (0: the "
+                                  "first shot); a stable name, unlike a shot number", minimum=0.0),
+        _k("after_cut", "int", "in view for the shot opened by turn cut N (1: the first cut)", minimum=1),
         _k("from", "number", "seconds: with 'to', visible on every frame of [from, to]", minimum=0.0),
         _k("to", "number", "seconds: end of the 'from' interval (inclusive)", minimum=0.0),
         _k("visible", "bool", "false: expect the performer NOT in view (not on any frame, for an interval)",
@@ -159,10 +166,39 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
            "seconds the audience sees turning faster than screen_comfort_speed on screen", minimum=0.0),
         NOTE,
     ),
+    "no_cut": (
+        _k("from", "number", "seconds: start of the stretch (inclusive)", required=True, minimum=0.0),
+        _k("to", "number", "seconds: end of the stretch (inclusive)", required=True, minimum=0.0),
+        NOTE,
+    ),
+    "shot_limit": (
+        _k("from", "number", "seconds: the shot's opening cut (0: the first shot)", required=True, minimum=0.0),
+        _k("tolerance", "number", "seconds the opening cut may be off", default=0.1, positive=True),
+        _k("max_length", "number", "seconds: the take may last at most this long", positive=True),
+        _k("min_length", "number", "seconds: the take must last at least this long", positive=True),
+        _k("max_yaw_speed", "number", "deg/s: the fastest head turn inside the shot (its opening and closing "
+                                      "whips' frames excluded)", positive=True),
+        NOTE,
+    ),
+    "beat": (
+        _k("id", "int", "the beat's object id in the level", required=True, minimum=0),
+        _k("time", "number", "seconds: when the beat fires", minimum=0.0),
+        _k("timecode", "string", "HH:MM:SS:FF: the frame the beat fires on, in the plan's timecode"),
+        _k("tolerance", "number", "seconds either side of time", default=0.01, positive=True),
+        NOTE,
+    ),
+    "timecode": (
+        _k("start", "string", "HH:MM:SS:FF: the timecode of frame 0 (the level's start_tc)"),
+        _k("end", "string", "HH:MM:SS:FF: the timecode just after the last frame"),
+        NOTE,
+    ),
     "golden": (
-        _k("track", "string", "the golden track.csv, relative to this file", required=True),
+        _k("track", "string", "the golden track.csv, relative to this file"),
+        _k("plan", "string", "the shot-plan golden (LEVEL.golden.plan.json), relative to this file"),
         _k("position_tolerance", "number", "metres per axis", default=0.001, positive=True),
         _k("angle_tolerance", "number", "degrees (yaw, pitch, roll, hfov)", default=0.01, positive=True),
+        _k("plan_tolerance", "number", "seconds a cut, a shot's end or a first/last frame in frame may move",
+           default=0.1, positive=True),
         NOTE,
     ),
 }

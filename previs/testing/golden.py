@@ -5,6 +5,7 @@ golden file only inside the expectation file's project.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,10 @@ def golden_diff(track, golden, pos_tol: float, ang_tol: float) -> dict | None:
     ``length`` ((replay frames, golden frames) if they differ) and ``max_pos``/``max_ang``."""
     n = min(len(track), len(golden))
     dpos = np.abs(track.pos[:n] - golden.pos[:n]).max(axis=1)
-    dang = np.stack([np.abs(getattr(track, a)[:n] - getattr(golden, a)[:n]) for a in ANGLES], axis=1)
+    # Angles as the smallest difference: a head that wound once more the other way points
+    # the same way on that frame (its frames in between differ and fail on their own).
+    dang = np.stack([np.abs((getattr(track, a)[:n] - getattr(golden, a)[:n] + 180.0) % 360.0 - 180.0)
+                     for a in ANGLES], axis=1)
     pos_bad = np.flatnonzero(dpos > pos_tol)
     ang_bad_any = dang > ang_tol
     ang_rows = np.flatnonzero(ang_bad_any.any(axis=1))
@@ -52,9 +56,26 @@ def golden_diff(track, golden, pos_tol: float, ang_tol: float) -> dict | None:
     angle = None
     if ang_first is not None:
         angle = ANGLES[int(np.flatnonzero(ang_bad_any[ang_first])[0])]
+    bad = (dpos > pos_tol) | ang_bad_any.any(axis=1)
+    rows = np.flatnonzero(bad)
+    # The largest difference relative to its tolerance, and where it is.
+    rel = np.maximum(dpos / pos_tol, dang.max(axis=1) / ang_tol) if n else np.zeros(0)
+    worst = int(np.argmax(rel)) if n else 0
     return {"first": first, "pos_first": pos_first, "ang_first": ang_first, "angle": angle,
             "length": length, "fps": fps_diff, "max_pos": float(dpos.max()) if n else 0.0,
-            "max_ang": float(dang.max()) if n else 0.0, "n": n}
+            "max_ang": float(dang.max()) if n else 0.0, "n": n,
+            "worst": worst, "worst_pos": float(dpos[worst]) if n else 0.0,
+            "worst_ang": float(dang[worst].max()) if n else 0.0,
+            "worst_angle": ANGLES[int(np.argmax(dang[worst]))] if n else None,
+            "last": int(rows[-1]) if rows.size else None, "bad_frames": int(rows.size),
+            "spans": _spans(bad)}
+
+
+def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Maximal runs of True as (first, last) frame indices."""
+    m = np.concatenate(([False], mask, [False])).astype(np.int8)
+    d = np.diff(m)
+    return list(zip(np.flatnonzero(d == 1).tolist(), (np.flatnonzero(d == -1) - 1).tolist()))
 
 
 def check_golden(e: Expectation, r: Replay) -> list[Failure]:
@@ -129,7 +150,15 @@ def check_golden(e: Expectation, r: Replay) -> list[Failure]:
     only_g, only_r = _cut_diff(golden, track, r)
     if only_g or only_r:
         why.append(f"turn cuts only in the golden track: {only_g or 'none'}; only in the replay: {only_r or 'none'}")
-    why.append(f"largest difference: {d['max_pos']:.4f} m, {d['max_ang']:.4f}°")
+    w = d["worst"]
+    why.append(f"largest difference: {d['worst_pos']:.4f} m, {d['worst_ang']:.4f}° ({d['worst_angle']}) at "
+               f"{r.at(w)}")
+    spans = d["spans"]
+    last = d["last"]
+    back = ("to the end of the track" if last == d["n"] - 1
+            else f"back within tolerance from {r.at(last + 1)}")
+    why.append(f"diverges on {d['bad_frames']} frames ({d['bad_frames'] / r.fps:.3f} s) in {len(spans)} "
+               f"span{'s' * (len(spans) != 1)}, from {f / r.fps:.3f} s to {last / r.fps:.3f} s; {back}")
     why.append(f"if the change is intended: previs test --update-golden {_rel(r.expect_path)}")
     return [Failure(expected, actual, tuple(why))]
 
@@ -154,9 +183,72 @@ def _cut_diff(golden, track, r: Replay) -> tuple[str, str]:
     return text(g - t, golden.fps), text(t - g, track.fps)
 
 
+def _decimals(tol: float) -> int:
+    """Decimals that round a value to a twentieth of ``tol`` or finer (0.001 m: 4)."""
+    return max(0, math.ceil(-math.log10(tol) - 1e-9)) + 1
+
+
+def canonical_track_text(track, pos_tol: float, ang_tol: float) -> str:
+    """A golden ``track.csv``: the frame and time columns as ``track.csv`` writes them,
+    positions and angles rounded to the tolerance's precision (:func:`_decimals`; at most a
+    twentieth of the tolerance off), so the same replay always writes the same bytes and a
+    re-recorded golden's diff shows only frames that moved by a visible amount."""
+    from ..sim.track import CSV_HEADER
+
+    dp, da = _decimals(pos_tol), _decimals(ang_tol)
+
+    def col(values, d):
+        return [f"{round(float(v), d) + 0.0:.{d}f}" for v in values]
+
+    cols = [[str(f) for f in track.frames.tolist()], [repr(t) for t in track.time.tolist()],
+            col(track.pos[:, 0], dp), col(track.pos[:, 1], dp), col(track.pos[:, 2], dp),
+            col(track.yaw, da), col(track.pitch, da), col(track.roll, da), col(track.hfov, da)]
+    return "\n".join([",".join(CSV_HEADER), *(",".join(row) for row in zip(*cols)), ""])
+
+
+def golden_text(e: Expectation, r: Replay) -> str:
+    """The canonical text of golden ``e`` for replay ``r`` (what --update-golden writes)."""
+    if e.kind == "golden.plan":
+        from .plan_golden import summarise, to_text
+
+        return to_text(summarise(r))
+    return canonical_track_text(r.motion.track, e.spec["position_tolerance"], e.spec["angle_tolerance"])
+
+
+def check_plan_golden(e: Expectation, r: Replay) -> list[Failure]:
+    """The replay's shot plan against the plan golden: one line per difference."""
+    from ..safe_paths import Unreadable, read_bounded
+    from .plan_golden import PlanGoldenError, compare, from_text, summarise
+
+    path = Path(e.spec["track"])
+    name = e.spec["track_text"]
+    tol = e.spec["tolerance"]
+    expected = f"the shot plan matches {name} (cuts, shots, who is in frame, safety, comfort; ± {_fmt(tol)} s)"
+    if not path.exists():
+        return [Failure(expected, f"{_rel(path)} does not exist",
+                        (f"record it on purpose: previs test --update-golden {_rel(r.expect_path)}",))]
+    try:
+        old = from_text(read_bounded(path, MAX_PLAN_BYTES).decode("utf-8"))
+    except (Unreadable, UnicodeDecodeError, PlanGoldenError) as err:
+        why = getattr(err, "reason", None) or str(err)
+        return [Failure(expected, f"{_rel(path)} cannot be read: {why}",
+                        (f"re-record it: previs test --update-golden {_rel(r.expect_path)}",))]
+    lines = compare(old, summarise(r), tol)
+    if not lines:
+        return []
+    n = len(lines)
+    why = lines[1:40] + ([f"... and {n - 40} more"] if n > 40 else [])
+    why.append(f"if the change is intended: previs test --update-golden {_rel(r.expect_path)}")
+    return [Failure(expected, f"{n} difference{'s' * (n != 1)}; {lines[0]}", tuple(why))]
+
+
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+"""A plan golden larger than this is refused (the finale's is about 100 KB)."""
+
+
 def update_golden(e: Expectation, r: Replay) -> str:
-    """Write the replay's track over the golden file (atomically); returns what happened:
-    ``created``, ``updated`` or ``unchanged``."""
+    """Write the replay's golden (track or plan, canonical text) over the golden file
+    (atomically); returns what happened: ``created``, ``updated`` or ``unchanged``."""
     from ..fsutil import atomic_write_text
     from ..safe_paths import Unreadable, read_bounded, resolve_inside
     from ..sim.track import MAX_CSV_BYTES
@@ -169,7 +261,7 @@ def update_golden(e: Expectation, r: Replay) -> str:
     if path.exists() and not path.is_file():
         raise PrevisError(f"{r.expect_path}: golden track {_rel(path)} is not a regular file (a folder, FIFO or "
                           f"device); nothing was written: give [golden] track a .csv file name.")
-    text = r.motion.track.to_csv_text()
+    text = golden_text(e, r)
     if path.exists():
         try:
             if read_bounded(path, MAX_CSV_BYTES) == text.encode("utf-8"):

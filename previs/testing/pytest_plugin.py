@@ -46,7 +46,10 @@ def _session():
 def pytest_addoption(parser):
     group = parser.getgroup("previs", "previs replay tests (LEVEL.expect.toml)")
     group.addoption("--previs-update-golden", action="store_true", default=False,
-                    help="rewrite golden track files with the current replay (as previs test --update-golden)")
+                    help="rewrite the goldens whose check fails (as previs test --update-golden); an updated "
+                         "golden's item fails ('golden updated: review, then commit') unless --previs-accept")
+    group.addoption("--previs-accept", action="store_true", default=False,
+                    help="with --previs-update-golden: an updated golden's item passes")
     parser.addini("previs_expect", type="bool", default=False,
                   help="collect *.expect.toml even when pytest was not given paths (testpaths / bare run)")
 
@@ -57,10 +60,33 @@ def _wanted(config) -> bool:
     return getattr(config, "args_source", None) == pytest.Config.ArgsSource.ARGS
 
 
+def _named_levels(config) -> set:
+    """The ``.tmx`` files named on the command line (``pytest levels/x.tmx``), resolved."""
+    import os
+
+    out = set()
+    for a in config.invocation_params.args:
+        a = str(a).split("::")[0]
+        if a.lower().endswith(".tmx"):
+            out.add(os.path.realpath(os.path.join(str(config.invocation_params.dir), a)))
+    return out
+
+
 def pytest_collect_file(file_path, parent):
     if file_path.name.endswith(SUFFIX) and _wanted(parent.config):
         return ExpectTomlFile.from_parent(parent, path=file_path)
+    if file_path.suffix.lower() == ".tmx":
+        # ``pytest levels/x.tmx``: the level's expectation file, when the level was named
+        # itself (a folder walk collects the .expect.toml directly, not twice).
+        import os
+
+        beside = file_path.with_name(file_path.stem + SUFFIX)
+        if beside.is_file() and os.path.realpath(file_path) in _named_levels(parent.config):
+            node = ExpectTomlFile.from_parent(parent, path=file_path)  # pytest matches the node to the arg
+            node.expect_path = beside
+            return node
     return None
+
 
 
 class ExpectationFailed(Exception):
@@ -68,17 +94,46 @@ class ExpectationFailed(Exception):
 
 
 class ExpectTomlFile(pytest.File):
+    expect_path = None  # the expectation file, when the node is its level (pytest levels/x.tmx)
+
     def collect(self):
         from ..errors import ExpectationError
 
         try:
-            ef = _session().expect_file(self.path)
+            ef = _session().expect_file(self.expect_path or self.path)
         except ExpectationError as e:
-            raise self.CollectError("\n".join(e.problems)) from None
+            # One failing item for the file, not a collection error: a collection error
+            # interrupts the whole session, and a malformed file must fail only itself.
+            yield MalformedItem.from_parent(self, name="<file>", problems=list(e.problems))
+            return
         self._ef = ef
         for s in ef.sets:
             for e in s.expectations:
-                yield ExpectItem.from_parent(self, name=e.id, expect_set=s, expectation=e)
+                # The node id as a string, parsed the way pytest parses the ids it stored
+                # (pytest 9 reads "cut[1]" as the name "cut" with parameters "1"): built with
+                # parent.id.child("cut[1]") it would differ, and --lf would skip the item.
+                yield ExpectItem.from_parent(self, name=e.id, nodeid=f"{self.nodeid}::{e.id}", expect_set=s,
+                                             expectation=e)
+
+
+class MalformedItem(pytest.Item):
+    """The one item of a malformed expectation file: fails with its problems."""
+
+    def __init__(self, *, problems, **kw):
+        super().__init__(**kw)
+        self.problems = problems
+
+    def runtest(self):
+        raise ExpectationFailed(f"{self.path.name}: the expectation file is malformed; nothing in it was checked\n"
+                                + "\n".join(self.problems))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ExpectationFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name} (malformed)"
 
 
 class ExpectItem(pytest.Item):
@@ -92,8 +147,12 @@ class ExpectItem(pytest.Item):
         from .runner import run_expectation
 
         update = bool(self.config.getoption("previs_update_golden"))
-        ef = _session().expect_file(self.path)
+        ef = _session().expect_file(self.parent.expect_path or self.path)
         res = run_expectation(_session(), ef, self.expect_set, self.expectation, update=update)
+        if res.ok and res.updated in ("created", "updated") and not self.config.getoption("previs_accept"):
+            changes = "\n".join(res.changes)
+            raise ExpectationFailed(f"golden {res.updated}: {self.expectation.spec['track_text']}: review, then commit "
+                                    f"(or pass --previs-accept)\n{changes}")
         if not res.ok:
             head = f"{self.expectation.label}: {res.failures[0].actual}"
             raise ExpectationFailed(f"{head}\n{self.path.name}: {self.expectation.where}\n{res.text()}")

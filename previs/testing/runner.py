@@ -77,11 +77,27 @@ def expectation_id(path: Path, e: Expectation) -> str:
 class Session:
     """Loads and caches expectation files, levels, replays and plans."""
 
-    def __init__(self):
+    def __init__(self, strict: bool = False):
+        self.strict = strict  # a take of a changed level is refused instead of warned about
         self._files: dict[str, ExpectFile] = {}
         self._levels: dict[str, object] = {}
         self._replays: dict[tuple, Replay] = {}
+        self._others: dict[str, list[str]] = {}
         self.timings: dict[tuple, float] = {}
+
+    def other_failures(self, ef: ExpectFile) -> list[str]:
+        """Ids of the expectations of ``ef`` other than goldens that fail (cached)."""
+        key = os.path.realpath(ef.path)
+        if key not in self._others:
+            bad = []
+            for s in ef.sets:
+                for e in s.expectations:
+                    if e.kind in GOLDEN_KINDS:
+                        continue
+                    if not run_expectation(self, ef, s, e).ok:
+                        bad.append(e.id)
+            self._others[key] = bad
+        return self._others[key]
 
     def expect_file(self, path) -> ExpectFile:
         key = os.path.realpath(path)
@@ -132,9 +148,10 @@ class Session:
         level = self.level(ef.level_path)
         if s.take is not None and not s.take.exists():
             raise PrevisError(f"{ef.path}: {s.where}: take file {s.take} does not exist.")
-        motion = pipeline.replay(level, s.take)
+        warnings: list[str] = []
+        motion = pipeline.replay(level, s.take, warn=warnings.append, strict=self.strict)
         plan = pipeline.plan(motion, **s.settings)
-        return Replay(level=level, motion=motion, plan=plan, expect_path=ef.path)
+        return Replay(level=level, motion=motion, plan=plan, expect_path=ef.path, warnings=tuple(warnings))
 
 
 @dataclass
@@ -146,6 +163,7 @@ class Result:
     expectation: Expectation
     failures: list[Failure]
     updated: str | None = None
+    changes: list[str] = field(default_factory=list)  # what an update changed, in words
 
     @property
     def ok(self) -> bool:
@@ -165,21 +183,35 @@ class Result:
         return "\n".join(lines)
 
 
+GOLDEN_KINDS = ("golden", "golden.plan")
+
+
 def run_expectation(session: Session, ef: ExpectFile, s: ExpectSet, e: Expectation,
                     update: bool = False) -> Result:
-    """Check one expectation (replaying its level or take first if needed)."""
+    """Check one expectation (replaying its level or take first if needed). With
+    ``update``, a golden whose check fails is rewritten (canonically) unless another
+    expectation of the same file fails: a golden records a level that is otherwise right."""
     try:
         r = session.replay(ef, s)
     except PrevisError as err:
         what = "the take" if s.take is not None else "the level"
         return Result(ef.path, e, [Failure(e.label, f"{what} cannot be replayed: " + " / ".join(err.problems))])
-    if update and e.kind == "golden":
-        try:
-            what = update_golden(e, r)
-        except PrevisError as err:
-            return Result(ef.path, e, [Failure(e.label, " / ".join(err.problems))])
-        return Result(ef.path, e, check(e, r), updated=what)
-    return Result(ef.path, e, check(e, r))
+    fails = check(e, r)
+    if not (update and e.kind in GOLDEN_KINDS and fails):
+        return Result(ef.path, e, fails)
+    others = session.other_failures(ef)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        return Result(ef.path, e, fails + [Failure(
+            "the golden rewritten (--update-golden)",
+            f"not updated: {len(others)} other expectation{'s' * (len(others) != 1)} of this file fail ({shown})",
+            ("a golden records a fight that is otherwise right: fix those first, then update",))])
+    try:
+        what = update_golden(e, r)
+    except PrevisError as err:
+        return Result(ef.path, e, [Failure(e.label, " / ".join(err.problems))])
+    changes = [fails[0].actual] + [w for w in fails[0].why if not w.startswith("if the change is intended")]
+    return Result(ef.path, e, check(e, r), updated=what, changes=changes)
 
 
 @dataclass
@@ -188,6 +220,7 @@ class SetReport:
     results: list[Result]
     summary: str = ""  # frames, cuts, shots of the replay (empty if it did not replay)
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -230,6 +263,7 @@ def run_file(session: Session, path: Path, update: bool = False) -> FileReport:
             rep.title = r.level.settings.title
             pl = r.plan
             nc, ns, nf = len(pl.cuts), len(pl.shots), len(pl.safety)
+            sr.warnings = r.warnings
             sr.summary = (f"{r.frames} frames at {r.fps:g} fps, {nc} turn cut{'s' * (nc != 1)}, "
                           f"{ns} shot{'s' * (ns != 1)}, {nf} safety finding{'s' * (nf != 1)}")
         rep.sets.append(sr)
@@ -266,15 +300,32 @@ def format_file(rep: FileReport, quiet: bool = False, width: int = 0) -> str:
             continue
         extra = f": {sr.summary}" if sr.summary else ""
         lines.append(f"  {sr.expect_set.label}{extra}")
+        lines += [f"  warning: {w}" for w in sr.warnings]
         for r in sr.results:
             if quiet and r.ok:
                 continue
             mark = "PASS" if r.ok else "FAIL"
             upd = f"  (golden {r.updated})" if r.updated else ""
+            if r.updated and r.ok:
+                mark = "UPD "
             lines.append(f"    {mark}  {r.expectation.id:<{w}}  {r.expectation.label}{upd}")
             if not r.ok:
                 lines.append(_indent(r.text(), " " * 10))
+            elif r.changes:
+                lines.append(_indent("\n".join(r.changes), " " * 10))
     return "\n".join(lines)
+
+
+def updated_goldens(reports: list[FileReport]) -> list[tuple[str, str, list[str]]]:
+    """Every golden an update wrote: (file as written in the expectation file, created or
+    updated, what changed)."""
+    out = []
+    for rep in reports:
+        for r in rep.results:
+            if r.updated in ("created", "updated"):
+                gp = Path(r.expectation.spec["track"]).as_posix()
+                out.append((gp, r.updated, r.changes))
+    return out
 
 
 def summary_line(reports: list[FileReport], seconds: float) -> str:

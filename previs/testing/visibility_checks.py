@@ -88,27 +88,44 @@ def check_in_view(e: Expectation, r: Replay) -> list[Failure]:
         if vis == want:
             return []
         return [Failure(expected, why_visible(r, f, p))]
-    if "shot" in s:
-        n = s["shot"]
-        expected = f"{name} {state} in shot {n}"
-        if n > len(r.plan.shots):
-            return [Failure(expected, f"there is no shot {n}: the replay has {len(r.plan.shots)} shot"
-                                      f"{'s' * (len(r.plan.shots) != 1)}")]
+    if "shot" in s or "shot_from" in s or "after_cut" in s:
+        from .shot_checks import shot_after_cut, shot_from, shot_label
+
+        if "shot" in s:
+            n = s["shot"]
+            expected = f"{name} {state} in shot {n}"
+            if n > len(r.plan.shots):
+                return [Failure(expected, f"there is no shot {n}: the replay has {len(r.plan.shots)} shot"
+                                          f"{'s' * (len(r.plan.shots) != 1)}")]
+            shot = r.plan.shots[n - 1]
+        elif "shot_from" in s:
+            expected = e.label
+            shot = shot_from(r, s["shot_from"], s["tolerance"], expected)
+        else:
+            expected = e.label
+            shot = shot_after_cut(r, s["after_cut"], expected)
         p = _performer_index(r, name, expected)
-        shot = r.plan.shots[n - 1]
         pname = r.level.performers[p].name
         vis = pname in shot.performers_in_view
         if vis == want:
             return []
         frames = np.arange(shot.start_frame, shot.end_frame)
         v = visibility(r, frames, p)
-        frac = float(v.mean()) if v.size else 0.0
+        k = int(v.sum())
         others = ", ".join(shot.performers_in_view) or "nobody"
-        span = (f"Shot {n:03d}, frames {shot.start_frame}–{shot.end_frame - 1} "
-                f"({shot.start_tc}–{shot.end_tc})")
+        span = shot_label(r, shot)
+        if "shot" in s:
+            span = f"shot {s['shot']}, {span}"
         expected = f"{name} {state} in {span} (in view: visible on at least a quarter of its frames)"
-        actual = f"{'not ' if want else ''}in view: visible on {frac:.0%} of its frames"
+        need = int(np.ceil(0.25 * len(frames) - 1e-9))
+        # Exact figures: 24.66 % is not "25 %" when the rule is a quarter.
+        actual = (f"{'not ' if want else ''}in view: visible on {k} of {len(frames)} frames "
+                  f"({100.0 * k / max(1, len(frames)):.2f} %; a quarter is {need} frames)")
         why = [f"in view in this shot: {others}"]
+        if k:
+            idx = np.flatnonzero(v)
+            why.append(f"visible {frames[idx[0]] / r.fps:.3f}-{frames[idx[-1]] / r.fps:.3f} s "
+                       f"(frames {frames[idx[0]]}-{frames[idx[-1]]})")
         if want and v.size:
             mid = int(frames[len(frames) // 2])
             why.append(f"mid-shot, at {r.at(mid)}: {why_visible(r, mid, p)}")

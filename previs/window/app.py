@@ -186,13 +186,14 @@ class App:
             self.renderer.set_level(level)
 
     def _replay(self, level):
-        """What watch mode plays: the take being watched, or the scripted fight (also when
-        the level has changed so much that the take no longer replays on it)."""
+        """What watch mode plays: the take being watched (on a changed level its ticks still
+        replay, and the window says where the run departs from the recorded one), or the
+        scripted fight when the take cannot replay on the level at all."""
         if self.take is not None:
             from ..sim.take import replay_take
 
             try:
-                return replay_take(level, self.take)
+                return replay_take(level, self.take, warn=self.say)
             except TakeError as e:
                 self.take = None
                 self.say(f"{e.problems[0]} Showing the scripted fight.")
