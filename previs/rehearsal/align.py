@@ -12,7 +12,8 @@ frame 0.
 3. **Tempo map**: banded DTW (:mod:`.dtw`) of the two curves averaged down to
    :data:`DTW_RATE` Hz (0.1 s steps: a 10-minute rehearsal is 6 000 rows), the band
    centred on the offset and :data:`BAND_FRACTION` of the plan's length wide (at least
-   :data:`MIN_BAND` s), so a tempo drift of +-8 % over the whole take stays inside it.
+   :data:`MIN_BAND` s), so a tempo drift of +-8 % over the whole take stays inside it;
+   coarse to fine (1 Hz with that band, then 10 Hz within 4 s of the coarse path).
 4. **Matched cuts**: each planned cut, in order, takes the rehearsal turn cut of the same
    direction nearest its tempo-mapped time, within :data:`MATCH_WINDOW` s, not taken
    before; the match is exact to the rehearsal's frame (the DTW grid only says where to
@@ -36,7 +37,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .dtw import banded_dtw
+from .dtw import coarse_to_fine
 
 FORMAT = "previs-alignment/1"
 CLIP_SPEED = 400.0
@@ -196,7 +197,7 @@ def tempo_map(plan_speed: np.ndarray, rehearsal_speed: np.ndarray, fps: float, o
     a = _decimate(np.clip(plan_speed, -CLIP_SPEED, CLIP_SPEED), factor)
     b = _decimate(np.clip(rehearsal_speed, -CLIP_SPEED, CLIP_SPEED), factor)
     width = int(np.ceil(max(MIN_BAND, BAND_FRACTION * len(plan_speed) / fps) * rate))
-    path = banded_dtw(a, b, j0=offset * rate, width=width)
+    path = coarse_to_fine(a, b, j0=offset * rate, width=width)
     tp = (np.arange(len(a)) + 0.5) / rate
     tr = (path + 0.5) / rate
     tr = np.maximum.accumulate(tr)

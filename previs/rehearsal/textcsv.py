@@ -65,13 +65,12 @@ def table(name: str, lines: list[tuple[int, str]], want: dict[str, str], what: s
         raise PrevisError(f"{name}: has a header but no samples; record at least a few seconds.")
     idx = {k: names.index(h) for k, h in want.items()}
     need = max(idx.values()) + 1
-    rows = []
-    for r, ln in body:
-        cells = _cells(ln, sep)
-        if len(cells) < need:
-            raise PrevisError(f"{name}: row {r}: {len(cells)} value{'s' * (len(cells) != 1)}, the header names "
-                              f"{len(names)}; the file is cut short or broken: re-export it.")
-        rows.append(cells)
+    # Plain split (float() and numpy read " 1.5" as 1.5); quotes are stripped only where there are some.
+    rows = [ln.split(sep) if '"' not in ln else _cells(ln, sep) for _, ln in body]
+    if min(map(len, rows)) < need:
+        r = next(i for i, c in enumerate(rows) if len(c) < need)
+        raise PrevisError(f"{name}: row {body[r][0]}: {len(rows[r])} value{'s' * (len(rows[r]) != 1)}, the header "
+                          f"names {len(names)}; the file is cut short or broken: re-export it.")
     out = {}
     for k, i in idx.items():
         col = [c[i] for c in rows]
@@ -79,6 +78,7 @@ def table(name: str, lines: list[tuple[int, str]], want: dict[str, str], what: s
             out[k] = np.array(col, dtype=np.float64)
         except ValueError:
             for (r, _), c in zip(body, col):
+                c = c.strip()
                 try:
                     float(c)
                 except ValueError:
