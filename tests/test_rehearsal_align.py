@@ -83,14 +83,22 @@ def test_missed_and_extra_cuts(tmp_path, capsys):
     assert "11 of 12 planned cuts matched, 1 missed, 1 extra" in text and "cut 6 at" in text
 
 
-def test_no_against_removes_an_old_alignment(tmp_path, capsys):
+def test_alignment_png_overlays_both_curves_and_goes_without_against(aligned, tmp_path, capsys):
+    from PIL import Image
+
     head = random_head(seed=2, n_whips=5)
     write_track_csv(head, tmp_path / "t.csv", fps=FPS)
     out = tmp_path / "out"
     assert main(["plan", str(tmp_path / "t.csv"), "-o", str(out), "--against", str(tmp_path / "t.csv")]) == 0
-    assert (out / "alignment.json").exists()
+    with Image.open(out / "alignment.png") as im:
+        assert im.format == "PNG" and im.size == (1560, 468)
+        px = np.asarray(im.convert("RGB")).reshape(-1, 3)
+    colours = {tuple(c) for c in px}
+    assert (0x6a, 0x1b, 0x9a) in colours and (0x15, 0x65, 0xc0) in colours  # rehearsal and plan lines
+    doc = json.loads((out / "alignment.json").read_text())
+    assert all(c["status"] == "on time" and c["difference"] == 0.0 for c in doc["cuts"]) and doc["offset"] == 0.0
     assert main(["plan", str(tmp_path / "t.csv"), "-o", str(out)]) == 0
-    assert not (out / "alignment.json").exists()
+    assert not (out / "alignment.json").exists() and not (out / "alignment.png").exists()
 
 
 def test_banded_dtw_recovers_a_known_warp():

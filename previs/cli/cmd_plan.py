@@ -76,13 +76,12 @@ def run(args) -> int:
         alignment = align(rehearsal_input.against_plan(args.against, args, plan_overrides(args), warn=warn), plan)
 
     # As in replay: an export this plan cannot have must not survive from an older run.
-    with staged_output_dir(args.output, owned=FILES + (rehearsal_input.ALIGNMENT_FILE,),
+    with staged_output_dir(args.output, owned=FILES + (rehearsal_input.ALIGNMENT_FILE, rehearsal_input.ALIGNMENT_PLOT),
                            inputs={"the track": args.track, "the plan": args.against},
                            on_remove=lambda p: warn(f"removed {p} from an earlier run: this plan has none.")) as stage:
         paths = write_outputs(stage, plan, warn=warn)
         if alignment is not None:
-            rehearsal_input.write_alignment(stage, alignment)
-            paths.append(stage / rehearsal_input.ALIGNMENT_FILE)
+            paths += rehearsal_input.write_alignment(stage, alignment)
     out = Path(args.output)
 
     fps = plan.fps

@@ -13,6 +13,7 @@ import json
 from ..errors import PrevisError
 
 ALIGNMENT_FILE = "alignment.json"
+ALIGNMENT_PLOT = "alignment.png"
 DEFAULT_FPS = 30.0
 """Plan frame rate of an IMU recording when ``--fps`` is not given (a track.csv keeps its own)."""
 
@@ -61,10 +62,14 @@ def against_plan(path: str, args, settings_overrides: dict, warn=None):
     return build_plan(track, settings=settings, title=Path(path).stem)
 
 
-def write_alignment(stage, alignment) -> None:
-    from ..fsutil import atomic_write_text
+def write_alignment(stage, alignment) -> list:
+    """``alignment.json`` and ``alignment.png`` (both yaw speeds on the plan's axis) into ``stage``."""
+    from ..fsutil import atomic_write_bytes, atomic_write_text
+    from ..report.alignment_plot import alignment_png
 
     atomic_write_text(stage / ALIGNMENT_FILE, json.dumps(alignment.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    atomic_write_bytes(stage / ALIGNMENT_PLOT, alignment_png(alignment))
+    return [stage / ALIGNMENT_FILE, stage / ALIGNMENT_PLOT]
 
 
 def alignment_lines(al) -> list[str]:
