@@ -244,3 +244,52 @@ def warp(head: HeadTrack, shift: float, drift: float, period: float, late: dict 
     pans = [(float(when(s)), d * float(rate(s)), a) for s, d, a in head.pans]
     return HeadTrack(duration=float(when(head.duration)) + 1.0, whips=whips, pans=pans, sway=head.sway,
                      bob=head.bob, walk_from=float(when(head.walk_from))), when
+
+
+# -- a GoPro MP4 with GPMF telemetry (GoPro's KLV format: 4-byte key, type, size, repeat) ------
+
+SAMPLE_MP4 = Path(__file__).parent / "data" / "gopro" / "max-heromode-gpmf.mp4"
+
+
+def _klv(key: bytes, typ: bytes, size: int, payload: bytes) -> bytes:
+    repeat = len(payload) // size
+    pad = (-len(payload)) % 4
+    return key + typ + bytes([size]) + repeat.to_bytes(2, "big") + payload + b"\0" * pad
+
+
+def _gpmf_stream(name: str, fourcc: bytes, stmp_us: int, scale: int, values: np.ndarray) -> bytes:
+    ints = np.clip(np.round(values * scale), -32768, 32767).astype(">i2")
+    body = (_klv(b"STMP", b"J", 8, int(stmp_us).to_bytes(8, "big"))
+            + _klv(b"STNM", b"c", 1, name.encode())
+            + _klv(b"SCAL", b"s", 2, int(scale).to_bytes(2, "big", signed=True))
+            + _klv(fourcc, b"s", 6, ints.tobytes()))
+    return _klv(b"STRM", b"\0", 1, body)
+
+
+def write_gopro_mp4(log: Log, path: Path) -> Path:
+    """An MP4 holding only a GPMF track ("GoPro MET", the sample's stream as template) with
+    one payload a second: ACCL (scale 417: m/s^2) and GYRO (scale 939: rad/s) streams, each
+    stamped (STMP, microseconds) at its first sample's file time."""
+    import av
+
+    src = av.open(str(SAMPLE_MP4))
+    out = av.open(str(path), "w", format="mp4")
+    stream = out.add_stream_from_template(src.streams[0])
+    seconds = int(np.ceil(log.t[-1]))
+    for k in range(seconds):
+        sel = (log.t >= k) & (log.t < k + 1)
+        if not sel.any():
+            continue
+        stmp = int(round(log.t[sel][0] * 1e6))
+        devc = (_klv(b"DVID", b"L", 4, (1).to_bytes(4, "big")) + _klv(b"DVNM", b"c", 1, b"GoPro Max")
+                + _gpmf_stream("Accelerometer", b"ACCL", stmp, 417, log.accel[sel])
+                + _gpmf_stream("Gyroscope", b"GYRO", stmp, 939, log.gyro[sel]))
+        pkt = av.Packet(_klv(b"DEVC", b"\0", 1, devc))
+        pkt.stream = stream
+        pkt.pts = pkt.dts = k * 1000
+        pkt.duration = 1000
+        pkt.time_base = stream.time_base
+        out.mux(pkt)
+    out.close()
+    src.close()
+    return path

@@ -57,4 +57,5 @@ def parse(text: str, name: str) -> ImuLog:
     t = cols["t"] * scales["tscale"]
     check_times(name, t, "time", first_row=first)
     vals = numbers_or_refuse(name, cols, ("gx", "gy", "gz", "ax", "ay", "az"), first)
-    return make_log(name, "gcsv", t, vals[:, :3] * scales["gscale"], vals[:, 3:] * scales["ascale"] * G)
+    # Time from the first sample (a logger's stamps often count from power-on or the epoch).
+    return make_log(name, "gcsv", t - t[0], vals[:, :3] * scales["gscale"], vals[:, 3:] * scales["ascale"] * G)
