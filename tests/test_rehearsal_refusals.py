@@ -45,7 +45,7 @@ CASES = {
     "one sensor logger csv": ("Gyroscope.csv", b"time,seconds_elapsed,z,y,x\n1,0.0,0,0,0\n",
                               "one CSV of a Sensor Logger export"),
     "track.csv nan": ("track.csv", b"# comment\nframe,time,x,y,z,yaw\n0,0,0,0,0,0\n1,0.04,0,0,0,nan\n",
-                      "track.csv: row 3, column 'yaw': 'nan' is not finite"),
+                      "track.csv: row 4, column 'yaw': 'nan' is not finite"),
 }
 
 
@@ -77,3 +77,15 @@ def test_damaged_zip(tmp_path, capsys):
     assert main(["plan", str(z), "-o", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "rec.zip: not a readable zip" in err[0]
+
+
+def test_missing_file_and_fifo(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "pipe.gcsv"
+    os.mkfifo(fifo)
+    for path, want in ((tmp_path / "gone.MP4", "gone.MP4: cannot read the rehearsal: it does not exist."),
+                       (fifo, "pipe.gcsv: cannot read the rehearsal: it is not a regular file")):
+        assert main(["plan", str(path), "-o", str(tmp_path / "o")]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and want in err[0], err

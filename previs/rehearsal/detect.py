@@ -41,15 +41,16 @@ def _bundle(path: str):
 def read_rehearsal(path: str | os.PathLike):
     """The file's motion: an :class:`~.imu.ImuLog`, or a
     :class:`~previs.sim.track.CameraTrack` for a track.csv. Raises :class:`PrevisError`."""
+    from ..safe_paths import Unreadable, open_regular
+
     name = os.fspath(path)
-    p = Path(name)
-    if p.is_dir():
+    if Path(name).is_dir():
         return _bundle(name)
-    try:
-        with open(name, "rb") as f:
+    try:  # a regular file only: a FIFO would hang, a device never end
+        with open_regular(name) as f:
             head = f.read(4096)
-    except IsADirectoryError:
-        return _bundle(name)
+    except Unreadable as e:
+        raise PrevisError(f"{name}: cannot read the rehearsal: it {e.reason}.") from None
     except OSError as e:
         raise PrevisError(f"{name}: cannot read the rehearsal: {e.strerror or e}.") from None
     if not head:
@@ -69,7 +70,7 @@ def read_rehearsal(path: str | os.PathLike):
     if phyphox.sniff(head_text):
         return phyphox.parse(read_text(name, "phyphox CSV"), name)
     if trackcsv.sniff(head_text):
-        return trackcsv.parse(read_text(name, "track.csv"), name)
+        return trackcsv.parse(read_text(name, "track.csv", trackcsv.MAX_BYTES), name)
     if "seconds_elapsed" in head_text.lower():
         raise PrevisError(f"{name}: one CSV of a Sensor Logger export; give the whole export (its zip or folder), "
                           "which holds Gyroscope.csv and TotalAcceleration.csv.")

@@ -1,10 +1,14 @@
 """previs's own ``track.csv`` as a rehearsal (e.g. from another tool): read as
 :meth:`previs.sim.track.CameraTrack.from_csv_text` reads it, after dropping ``#`` comment
-lines (a track.csv may open with a ``#`` header block)."""
+lines (a track.csv may open with a ``#`` header block). Rows in messages are the file's:
+the comment lines before the header are counted back in."""
 
 from __future__ import annotations
 
-from ..sim.track import CameraTrack
+import re
+
+from ..errors import PrevisError
+from ..sim.track import MAX_CSV_BYTES, CameraTrack
 
 
 def sniff(text_head: str) -> bool:
@@ -16,5 +20,21 @@ def sniff(text_head: str) -> bool:
 
 
 def parse(text: str, name: str) -> CameraTrack:
-    body = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("#"))
-    return CameraTrack.from_csv_text(body, name)
+    lines = text.splitlines()
+    lead = 0
+    for ln in lines:
+        if ln.strip() and not ln.lstrip().startswith("#"):
+            break
+        lead += 1
+    body = "\n".join(ln for ln in lines if not ln.lstrip().startswith("#"))
+    try:
+        return CameraTrack.from_csv_text(body, name)
+    except PrevisError as e:
+        if not lead:
+            raise
+        shift = [re.sub(r"\brow (\d+)", lambda m: f"row {int(m.group(1)) + lead}", p, count=1) for p in e.problems]
+        raise PrevisError(shift) from None
+
+
+MAX_BYTES = MAX_CSV_BYTES
+"""The largest track.csv read, as :meth:`CameraTrack.read_csv` allows."""
