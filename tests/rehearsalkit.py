@@ -293,3 +293,32 @@ def write_gopro_mp4(log: Log, path: Path) -> Path:
     out.close()
     src.close()
     return path
+
+
+@dataclass
+class SampledHead:
+    """A head that turns as a camera track does (degrees at ``fps``), performed ``when``:
+    rehearsal time of plan time (monotone). ``angles`` reads the track at the plan time of
+    each rehearsal time (linear between frames)."""
+    yaw: np.ndarray
+    pitch: np.ndarray
+    roll: np.ndarray
+    fps: float
+    when: object
+    walk_from: float = 1e9  # no walking bob of our own: the track has its own motion
+
+    def __post_init__(self):
+        tp = np.arange(len(self.yaw)) / self.fps
+        self._tp, self._tr = tp, np.asarray(self.when(tp), dtype=np.float64)
+        self.duration = float(self._tr[-1]) + 1.0
+
+    def angles(self, t):
+        tp = np.interp(t, self._tr, self._tp)
+        return (np.interp(tp, self._tp, self.yaw), np.interp(tp, self._tp, self.pitch),
+                np.interp(tp, self._tp, self.roll))
+
+
+def tempo(shift: float, drift: float, period: float):
+    """``when(t)``: plan time t performed ``shift`` s later at a tempo swinging +-``drift``."""
+    w = 2 * np.pi / period
+    return lambda t: shift + np.asarray(t, dtype=np.float64) + drift * (1 - np.cos(w * np.asarray(t))) / w

@@ -37,6 +37,9 @@ def load_motion(path: str, fps: float | None, warn=None):
         raise PrevisError(f"--fps {fps:g}: a plan runs at 1 to 240 frames per second, e.g. 30 or 29.97.")
     got = read_rehearsal(path)
     if not isinstance(got, ImuLog):
+        if fps is not None and fps != got.fps and warn is not None:
+            warn(f"--fps {fps:g}: {path} is a camera track at {got.fps:g} fps and keeps its own rate "
+                 "(--fps sets the rate of IMU recordings).")
         return got, None
     track, facts = imu_to_track(got, DEFAULT_FPS if fps is None else fps)
     for n in facts.notes:
