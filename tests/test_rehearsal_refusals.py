@@ -84,8 +84,8 @@ def test_missing_file_and_fifo(tmp_path, capsys):
 
     fifo = tmp_path / "pipe.gcsv"
     os.mkfifo(fifo)
-    for path, want in ((tmp_path / "gone.MP4", "gone.MP4: cannot read the rehearsal: it does not exist."),
-                       (fifo, "pipe.gcsv: cannot read the rehearsal: it is not a regular file")):
+    for path, want in ((tmp_path / "gone.MP4", "gone.MP4: cannot read the track: it does not exist."),
+                       (fifo, "pipe.gcsv: cannot read the track: it is not a regular file")):
         assert main(["plan", str(path), "-o", str(tmp_path / "o")]) == 1
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and want in err[0], err

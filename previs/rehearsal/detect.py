@@ -50,9 +50,9 @@ def read_rehearsal(path: str | os.PathLike):
         with open_regular(name) as f:
             head = f.read(4096)
     except Unreadable as e:
-        raise PrevisError(f"{name}: cannot read the rehearsal: it {e.reason}.") from None
+        raise PrevisError(f"{name}: cannot read the track: it {e.reason}.") from None
     except OSError as e:
-        raise PrevisError(f"{name}: cannot read the rehearsal: {e.strerror or e}.") from None
+        raise PrevisError(f"{name}: cannot read the track: {e.strerror or e}.") from None
     if not head:
         raise PrevisError(f"{name}: empty (0 bytes); expected {FORMATS}.")
     if gopro.sniff(head):
