@@ -136,3 +136,30 @@ def test_against_a_level(tmp_path):
         want = float(when(c["time"])) - log.t[0]
         assert c["rehearsal_time"] is not None and abs(c["rehearsal_time"] - want) <= 2 / tr.fps, (c, want)
         assert c["status"] == "on time", c
+
+
+@pytest.mark.slow
+def test_against_a_take(tmp_path, capsys):
+    """``--against LEVEL --against-take TAKE``: the plan is the level as walked; its own
+    track as the rehearsal lines up exactly (offset 0, every cut on time)."""
+    from pathlib import Path
+
+    from previs.level.loader import load_level
+    from previs.sim.take import TickCmd, write_take
+
+    level = Path("levels/corridor.tmx")
+    take = tmp_path / "walk.take"
+    whip = [TickCmd(turn=1800)] * 5 + [TickCmd()] * 40 + [TickCmd(turn=-1800)] * 5 + [TickCmd()] * 40  # 90° in 5 ticks
+    write_take(take, load_level(level), [TickCmd()] * 24 + whip * 3)
+    walked = tmp_path / "walked"
+    assert main(["replay", str(level), "--take", str(take), "-o", str(walked), "--no-report"]) == 0
+    out = tmp_path / "out"
+    assert main(["plan", str(walked / "track.csv"), "-o", str(out), "--against", str(level),
+                 "--against-take", str(take)]) == 0
+    doc = json.loads((out / "alignment.json").read_text())
+    assert len(doc["cuts"]) == 6 and doc["offset"] == 0.0
+    assert all(c["status"] == "on time" and c["difference"] == 0.0 for c in doc["cuts"])
+    capsys.readouterr()
+    assert main(["plan", str(walked / "track.csv"), "-o", str(out), "--against", str(walked / "track.csv"),
+                 "--against-take", str(take)]) == 1
+    assert "a take is walked on a level" in capsys.readouterr().err

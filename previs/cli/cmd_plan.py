@@ -77,7 +77,7 @@ def run(args) -> int:
 
     # As in replay: an export this plan cannot have must not survive from an older run.
     with staged_output_dir(args.output, owned=FILES + (rehearsal_input.ALIGNMENT_FILE, rehearsal_input.ALIGNMENT_PLOT),
-                           inputs={"the track": args.track, "the plan": args.against},
+                           inputs={"the track": args.track, "the plan": args.against, "the take": args.against_take},
                            on_remove=lambda p: warn(f"removed {p} from an earlier run: this plan has none.")) as stage:
         paths = write_outputs(stage, plan, warn=warn)
         if alignment is not None:

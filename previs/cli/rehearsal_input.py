@@ -25,6 +25,9 @@ def add_arguments(p) -> None:
     p.add_argument("--against", default=None, metavar="LEVEL",
                    help="align the rehearsal to this plan: a level (.tmx, replayed) or a track.csv / recording; "
                         f"writes {ALIGNMENT_FILE} and prints matched, missed and extra cuts, early and late beats")
+    p.add_argument("--against-take", default=None, metavar="TAKE",
+                   help="with --against LEVEL: the plan is the level as walked in this take (previs walk), "
+                        "not its script")
 
 
 def load_motion(path: str, fps: float | None, warn=None):
@@ -56,10 +59,14 @@ def against_plan(path: str, args, settings_overrides: dict, warn=None):
     from ..plan.shotplan import PlanSettings, build_plan
     from pathlib import Path
 
+    take = getattr(args, "against_take", None)
     if Path(path).suffix.lower() == ".tmx":
         level = pipeline.load(path, lens=getattr(args, "lens", None))
-        motion = pipeline.replay(level, None, warn=warn)
+        motion = pipeline.replay(level, take, warn=warn)
         return pipeline.plan(motion, **settings_overrides)
+    if take is not None:
+        raise PrevisError(f"--against-take {take}: a take is walked on a level; give that level to --against "
+                          f"(not {path}).")
     track, _ = load_motion(path, args.fps)
     settings = PlanSettings().with_overrides(**settings_overrides)
     return build_plan(track, settings=settings, title=Path(path).stem)
