@@ -10,7 +10,8 @@
    :data:`GRAVITY_WINDOW` seconds centred on each sample: walking bob (~2 Hz), impacts and
    the centripetal pull of a whip (~10 m/s^2 for 0.3 s) average out, head tilts of a
    second or more are followed. Measured on the GoPro MAX sample: heading within 0.42
-   degrees RMS of the camera's own orientation stream (0.33 with 0.5 s, 0.39 with 2 s).
+   degrees RMS of the camera's own orientation stream at the IMU's rate, 0.47 on the
+   29.97 fps track (0.33 and 0.39 at the IMU's rate with 0.5 s and 2 s windows).
 3. **Yaw rate** = (gyro - bias) . up: the turn about the vertical, which does not depend
    on how the device sits on the head and does not drift with tilt. + = turning left
    (counter-clockwise seen from above: the track's +yaw).
