@@ -136,6 +136,12 @@ def test_against_a_level(tmp_path):
         want = float(when(c["time"])) - log.t[0]
         assert c["rehearsal_time"] is not None and abs(c["rehearsal_time"] - want) <= 2 / tr.fps, (c, want)
         assert c["status"] == "on time", c
+    # the level's beats, timed in the rehearsal from the cuts around them
+    beats = [b for s in plan.shots for b in s.beats]
+    assert len(doc["beats"]) == len(beats) > 0
+    for b, got in zip(beats, doc["beats"]):
+        assert got["t"] == b.t and got["beat"] == b.label
+        assert abs(got["rehearsal_time"] - (float(when(b.t)) - log.t[0])) < 0.15, (got, b.t)
 
 
 @pytest.mark.slow

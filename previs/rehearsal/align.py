@@ -29,6 +29,12 @@ frame 0.
    are ``extra_cuts``.
 5. **Shots** (the plan's): the rehearsal's length of each shot between its matched cuts;
    a shot ran long when it lasted more than :data:`LONG_TOLERANCE` s longer than planned.
+6. **Beats** (a level's choreography, when the plan has them): when each happened in the
+   rehearsal: between two matched cuts at most :data:`LONG_GAP` s apart, their lags
+   (straight between them: the cuts are exact, the DTW in the holds between whips is
+   not); across a longer stretch, or before the first or after the last cut, the tempo
+   map corrected to meet the matched cuts at its ends. ``behind`` = that time - (beat
+   time + offset): how far behind the start-aligned plan the fight ran there.
 """
 
 from __future__ import annotations
@@ -57,6 +63,8 @@ LONG_TOLERANCE = 0.25
 """s: a shot lasting longer than planned by more than this ran long."""
 NEIGHBOURS = 3
 """Matched cuts each side that predict a beat's time from the performer's own tempo."""
+LONG_GAP = 10.0
+"""s: between matched cuts further apart than this a beat is timed by the tempo map."""
 TEMPO_MAP_STEP = 1.0
 """s: spacing of the (plan, rehearsal) time pairs written as the tempo map."""
 
@@ -137,6 +145,7 @@ class Alignment:
     extra_cuts: tuple[dict, ...]
     shots: tuple[dict, ...]
     tempo_map: tuple[tuple[float, float], ...]
+    beats: tuple[dict, ...]
     plan_speed: np.ndarray
     rehearsal_speed: np.ndarray  # on the plan's frame grid, shifted by the tempo map
 
@@ -159,6 +168,7 @@ class Alignment:
             "cuts": [c.to_dict() for c in self.cuts],
             "extra_cuts": list(self.extra_cuts),
             "shots": list(self.shots),
+            "beats": list(self.beats),
             "tempo_map": [list(p) for p in self.tempo_map],
         }
 
@@ -279,6 +289,22 @@ def align(plan, rehearsal) -> Alignment:
     t_plan = np.arange(len(ps)) / fps
     t_reh = np.interp(t_plan, tp, tr)
     warped = np.interp(t_reh * fps, np.arange(len(rs)), rs)
+    hits = [m for m in matches if m.rehearsal_time is not None]
+    beats = []
+    for s in plan.shots:
+        for b in s.beats:
+            when = None
+            if hits:
+                hp = np.array([m.time for m in hits])
+                k = int(np.searchsorted(hp, b.t))
+                if 0 < k < len(hp) and hp[k] - hp[k - 1] <= LONG_GAP:  # between two near cuts: their lags
+                    lag = float(np.interp(b.t, hp, [m.rehearsal_time - m.time for m in hits]))
+                    when = _r(b.t + lag)
+                else:  # a long stretch without a cut: the tempo map, bent to meet the cuts at its ends
+                    fix = float(np.interp(b.t, hp, [m.rehearsal_time - mapped(m.time) for m in hits]))
+                    when = _r(mapped(b.t) + fix)
+            beats.append({"t": b.t, "beat": b.label, "rehearsal_time": when,
+                          "behind": None if when is None else _r(when - b.t - offset)})
     return Alignment(plan_title=plan.title, rehearsal_title=rehearsal.title, fps=fps, offset=_r(offset),
                      cuts=tuple(matches), extra_cuts=extra, shots=tuple(shots), tempo_map=tmap,
-                     plan_speed=ps, rehearsal_speed=warped)
+                     beats=tuple(beats), plan_speed=ps, rehearsal_speed=warped)
