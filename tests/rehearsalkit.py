@@ -257,19 +257,20 @@ def _klv(key: bytes, typ: bytes, size: int, payload: bytes) -> bytes:
     return key + typ + bytes([size]) + repeat.to_bytes(2, "big") + payload + b"\0" * pad
 
 
-def _gpmf_stream(name: str, fourcc: bytes, stmp_us: int, scale: int, values: np.ndarray) -> bytes:
+def _gpmf_stream(name: str, fourcc: bytes, stmp_us: int | None, scale: int, values: np.ndarray) -> bytes:
     ints = np.clip(np.round(values * scale), -32768, 32767).astype(">i2")
-    body = (_klv(b"STMP", b"J", 8, int(stmp_us).to_bytes(8, "big"))
+    body = ((b"" if stmp_us is None else _klv(b"STMP", b"J", 8, int(stmp_us).to_bytes(8, "big")))
             + _klv(b"STNM", b"c", 1, name.encode())
             + _klv(b"SCAL", b"s", 2, int(scale).to_bytes(2, "big", signed=True))
             + _klv(fourcc, b"s", 6, ints.tobytes()))
     return _klv(b"STRM", b"\0", 1, body)
 
 
-def write_gopro_mp4(log: Log, path: Path) -> Path:
+def write_gopro_mp4(log: Log, path: Path, stamps: bool = True) -> Path:
     """An MP4 holding only a GPMF track ("GoPro MET", the sample's stream as template) with
     one payload a second: ACCL (scale 417: m/s^2) and GYRO (scale 939: rad/s) streams, each
-    stamped (STMP, microseconds) at its first sample's file time."""
+    stamped (STMP, microseconds) at its first sample's file time (no STMP: ``stamps``
+    False, as older firmware writes)."""
     import av
 
     src = av.open(str(SAMPLE_MP4))
@@ -280,7 +281,7 @@ def write_gopro_mp4(log: Log, path: Path) -> Path:
         sel = (log.t >= k) & (log.t < k + 1)
         if not sel.any():
             continue
-        stmp = int(round(log.t[sel][0] * 1e6))
+        stmp = int(round(log.t[sel][0] * 1e6)) if stamps else None
         devc = (_klv(b"DVID", b"L", 4, (1).to_bytes(4, "big")) + _klv(b"DVNM", b"c", 1, b"GoPro Max")
                 + _gpmf_stream("Accelerometer", b"ACCL", stmp, 417, log.accel[sel])
                 + _gpmf_stream("Gyroscope", b"GYRO", stmp, 939, log.gyro[sel]))

@@ -23,6 +23,7 @@ WRITERS = {
     "phyphox-zip": lambda log, d: write_phyphox_zip(log, d / "take.zip"),
     "track-csv": lambda log, d: write_track_csv(log.truth, d / "track.csv", clock=log.clock),
     "gopro-mp4": lambda log, d: write_gopro_mp4(log, d / "GX010042.MP4"),
+    "gopro-mp4-without-stmp": lambda log, d: write_gopro_mp4(log, d / "GOPR0042.MP4", stamps=False),
 }
 
 
@@ -35,7 +36,7 @@ def rehearsal():
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", list(WRITERS))
 def test_every_whip_cuts_and_nothing_else_does(fmt, rehearsal, tmp_path):
-    if fmt == "gopro-mp4":
+    if fmt.startswith("gopro"):
         pytest.importorskip("telemetry_parser", reason="needs the optional extra previs[rehearsal] (telemetry-parser)")
         pytest.importorskip("av")
     path = WRITERS[fmt](rehearsal, tmp_path)

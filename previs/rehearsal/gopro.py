@@ -8,7 +8,8 @@ not an MP4 gets its own one-line refusal rather than the parser's "Unsupported f
 
 Samples: each GPMF payload stamps its first sample (``TimestampUs``, microseconds on the
 camera's clock); the samples of a payload are spread evenly up to the next payload's stamp
-(the last payload at the rate of the one before). Gyro (rad/s) and accelerometer (m/s^2)
+(the last payload at the rate of the one before). Payloads without stamps (no STMP) take
+the parser's per-sample times from the MP4's sample table. Gyro (rad/s) and accelerometer (m/s^2)
 are divided by their ``Scale`` and kept in the camera's raw IMU axes, shared by both.
 """
 
@@ -71,11 +72,21 @@ def _scale(v) -> np.ndarray:
     return a[:3] if a.size >= 3 else np.full(3, a[0])
 
 
-def _stream(groups: list, key: str, comps: str):
-    """(t seconds, values (N, len(comps)) in units) of one GPMF stream, or None."""
+def _stream(groups: list, key: str, comps: str, fallback_t=None):
+    """(t seconds, values (N, len(comps)) in units) of one GPMF stream, or None. Payloads
+    without their own stamp (no STMP: HERO5 firmware before 2.0) take ``fallback_t()``,
+    the parser's times from the MP4's sample table, when it has one per sample."""
     gs = [g[key] for g in groups if key in g and g[key].get("Data")]
-    if not gs or any("TimestampUs" not in g for g in gs):
+    if not gs:
         return None
+    if any(g.get("TimestampUs") is None for g in gs):
+        vals = [np.array([[s[c] for c in comps] for s in g["Data"]], dtype=np.float64)
+                / (_scale(g["Scale"]) if "Scale" in g else 1.0) for g in gs]
+        v = np.concatenate(vals)
+        t = fallback_t() if fallback_t is not None else None
+        if t is None or len(t) != len(v):
+            return None
+        return t, v
     ts, vals = [], []
     for i, g in enumerate(gs):
         d = np.array([[s[c] for c in comps] for s in g["Data"]], dtype=np.float64)
@@ -112,8 +123,14 @@ def read(name: str) -> ImuLog:
     if "gopro" not in (parser.camera or "").lower():
         raise PrevisError(f"{name}: telemetry from a {parser.camera} camera; previs reads GoPro MP4s directly; "
                           "export the others' IMU to .gcsv with Gyroflow.")
-    gyro = _stream(groups, "Gyroscope", "xyz")
-    acc = _stream(groups, "Accelerometer", "xyz")
+    def sample_table_times():
+        try:
+            return np.array([s["timestamp_ms"] for s in parser.normalized_imu()], dtype=np.float64) * 1e-3
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError):
+            return None
+
+    gyro = _stream(groups, "Gyroscope", "xyz", sample_table_times)
+    acc = _stream(groups, "Accelerometer", "xyz", sample_table_times)
     if gyro is None or acc is None:
         missing = " and ".join(n for n, s in (("gyroscope", gyro), ("accelerometer", acc)) if s is None)
         raise PrevisError(f"{name}: its GPMF telemetry has no {missing} stream; the camera recorded no motion "
