@@ -288,7 +288,8 @@ def write_gopro_mp4(log: Log, path: Path, stamps: bool = True) -> Path:
         pkt = av.Packet(_klv(b"DEVC", b"\0", 1, devc))
         pkt.stream = stream
         pkt.pts = pkt.dts = k * 1000
-        pkt.duration = 1000
+        # the last payload lasts as long as its samples (the sample table times them when there is no STMP)
+        pkt.duration = 1000 if k + 1 < seconds else int(round((log.t[-1] - k) * 1000 + 1000 / len(log.t[sel])))
         pkt.time_base = stream.time_base
         out.mux(pkt)
     out.close()
