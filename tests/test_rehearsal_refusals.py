@@ -31,7 +31,7 @@ CASES = {
     "gcsv nan row": ("take.gcsv", (GCSV_HEAD + gcsv_rows(nan_at=40)).encode(),
                      "take.gcsv: row 47, column 'gz': not a number"),
     "gcsv backwards": ("take.gcsv", (GCSV_HEAD + gcsv_rows(back_at=100)).encode(),
-                       "take.gcsv: row 107: time 0.485 does not come after the row before (0.495)"),
+                       "take.gcsv: row 107: time 0.485 comes before the row before (0.495): the timestamps go backwards"),
     "gcsv no tscale": ("take.gcsv", ("GYROFLOW IMU LOG\ngscale,0.001\n" + gcsv_rows()).encode(),
                        "take.gcsv: the header lacks 'tscale'"),
     "phyphox blank cell": ("p.csv", (PHY_HEAD + "".join(f"{i / 100},0,0,0.1,0,9.8,0\n" for i in range(60))
@@ -89,3 +89,12 @@ def test_missing_file_and_fifo(tmp_path, capsys):
         assert main(["plan", str(path), "-o", str(tmp_path / "o")]) == 1
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and want in err[0], err
+
+
+def test_a_repeated_stamp_is_dropped_with_a_warning(tmp_path, capsys):
+    rows = [f"{i * 5 if i != 101 else 500},1,2,10,0,10000,0" for i in range(300)]  # row of t=505 stamped 500
+    path = tmp_path / "take.gcsv"
+    path.write_text(GCSV_HEAD + "t,gx,gy,gz,ax,ay,az\n" + "\n".join(rows) + "\n")
+    assert main(["plan", str(path), "-o", str(tmp_path / "o")]) == 0
+    cap = capsys.readouterr()
+    assert "299 IMU samples" in cap.out and "1 sample(s) repeating the time stamp before them were dropped" in cap.err

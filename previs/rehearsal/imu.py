@@ -53,7 +53,8 @@ class ImuLog:
 
 
 def check_times(name: str, t: np.ndarray, what: str = "time", first_row: int = 2) -> None:
-    """Refuse stamps that are not finite or do not rise (one line: file, row, fix).
+    """Refuse stamps that are not finite or go backwards (one line: file, row, fix); a
+    repeated stamp is dropped later (:func:`make_log`).
     ``first_row`` is the file row of ``t[0]`` (a header is row 1)."""
     if len(t) == 0:
         raise PrevisError(f"{name}: no samples; record at least a few seconds of motion.")
@@ -62,11 +63,11 @@ def check_times(name: str, t: np.ndarray, what: str = "time", first_row: int = 2
         raise PrevisError(f"{name}: row {int(bad[0]) + first_row}: the {what} is not a number; "
                           "every row needs its time stamp (re-export the log).")
     d = np.diff(t)
-    back = np.flatnonzero(d <= 0)
+    back = np.flatnonzero(d < 0)
     if back.size:
         i = int(back[0]) + 1
-        raise PrevisError(f"{name}: row {i + first_row}: {what} {t[i]:.6g} does not come after the row before "
-                          f"({t[i - 1]:.6g}): the timestamps go backwards or repeat; re-export the log "
+        raise PrevisError(f"{name}: row {i + first_row}: {what} {t[i]:.6g} comes before the row before "
+                          f"({t[i - 1]:.6g}): the timestamps go backwards; re-export the log "
                           "(a log joined from two recordings cannot be read as one).")
 
 
@@ -88,6 +89,18 @@ def make_log(name: str, fmt: str, t, gyro, accel, *, accel_t=None, look=(0.0, 0.
     t = np.asarray(t, dtype=np.float64)
     gyro = np.asarray(gyro, dtype=np.float64).reshape(-1, 3)
     accel = np.asarray(accel, dtype=np.float64).reshape(-1, 3)
+    notes = list(notes)
+    # A repeated stamp (phones batch sensor events and sometimes stamp two alike): keep the first.
+    keep = np.concatenate(([True], np.diff(t) > 0))
+    if not keep.all():
+        notes.append(f"{int((~keep).sum())} sample(s) repeating the time stamp before them were dropped")
+        t, gyro = t[keep], gyro[keep]
+        if accel_t is None:
+            accel = accel[keep]
+    if accel_t is not None:
+        at = np.asarray(accel_t, dtype=np.float64)
+        ak = np.concatenate(([True], np.diff(at) > 0))
+        accel_t, accel = at[ak], accel[ak]
     if len(t) < MIN_SAMPLES:
         raise PrevisError(f"{name}: only {len(t)} gyro sample{'s' * (len(t) != 1)}; a rehearsal needs at least "
                           f"{MIN_SAMPLES} (record for a few seconds).")
