@@ -9,7 +9,7 @@ never a higher one)::
     2  sim        previs/sim/
     3  pose       previs/pose/             (skeletons, clips, props, mocap: what bodies do)
     4  plan       previs/plan/
-    5  export     previs/export/
+    5  export     previs/export/, previs/rehearsal/ (rehearsal motion in; beside export)
     6  pipeline   previs/pipeline.py       (level -> sim -> plan -> export in one call)
     7  testing    previs/testing/          (LEVEL.expect.toml checks; pure, beside export)
     -- the core ends here: layers 0-7 never import pygame, OpenGL, PIL, matplotlib or av --
@@ -48,7 +48,7 @@ import pytest
 from importkit import PACKAGE, ROOT, Import, imports_of, module_name, package_files
 
 LAYERS = {
-    "previs.level": 1, "previs.sim": 2, "previs.pose": 3, "previs.plan": 4, "previs.export": 5,
+    "previs.level": 1, "previs.sim": 2, "previs.pose": 3, "previs.plan": 4, "previs.export": 5, "previs.rehearsal": 5,
     "previs.pipeline": 6, "previs.testing": 7, "previs.gl": 8,
     "previs.window": 9, "previs.animatic": 9, "previs.report": 9,
     "previs.cli": 10, "previs.__main__": 10,

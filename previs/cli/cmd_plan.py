@@ -6,15 +6,19 @@ from ..terminal import warner
 
 
 from ..export import files_help
+from . import rehearsal_input
 from .options import add_lens_option, add_plan_overrides, plan_overrides
 
-HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv"
+HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv or rehearsal recording"
 
 DESCRIPTION = f"""\
 Plan any camera track in the track.csv shape (header frame,time,x,y,z,yaw,pitch,roll,hfov;
+Plan any camera track in the track.csv shape (header frame,time,x,y,z,yaw,pitch,roll,hfov;
 the frame rate is the exact one a '# rate: 24000/1001' comment line states, else read from
 the time column; a previs track.csv's '# timecode: frame 0 = ...' and '# lens: ...' lines
-are the defaults of --start-tc and --lens): find the turn cuts (fast head turns that
+are the defaults of --start-tc and --lens), or a rehearsal recorded with a head-worn
+action camera or phone (GoPro MP4, Gyroflow .gcsv, Sensor Logger zip/folder, phyphox CSV;
+docs/rehearsal.md): find the turn cuts (fast head turns that
 hide a cut), split the track into shots, flag takes longer than the max take with the best
 place to add a cut, and write the camera and editorial exports.
 
@@ -32,16 +36,18 @@ examples:
   previs plan rehearsal.csv -o plan/ --turn-cut-speed 120 --max-take 45
   previs plan take3.csv -o plan/ --start-tc 01:00:00:00
   previs plan wide.csv -o plan/ --lens actioncam    # the exports carry the lens (default rectilinear)
-  previs plan take3.csv -o plan/ --screen-fov 30      # comfort for a TV at home"""
+  previs plan take3.csv -o plan/ --screen-fov 30      # comfort for a TV at home
+  previs plan GX010042.MP4 -o rehearsal/ --against levels/finale.tmx   # rehearsal vs plan"""
 
 
 def add_arguments(p) -> None:
-    p.add_argument("track", metavar="TRACK.csv", help="camera track in the track.csv shape")
+    p.add_argument("track", metavar="TRACK", help="camera track (track.csv) or rehearsal recording (docs/rehearsal.md)")
     p.add_argument("-o", "--output", required=True, metavar="DIR",
                    help="folder to write the plan and exports into (created if missing)")
     p.add_argument("--title", default=None, help="title written into the plan (default: the track file's name)")
     add_plan_overrides(p)
     add_lens_option(p)
+    rehearsal_input.add_arguments(p)
 
 
 def run(args) -> int:
@@ -51,11 +57,12 @@ def run(args) -> int:
     from ..fsutil import staged_output_dir
     from ..plan.shotplan import PlanSettings, build_plan
     from ..plan.timecode import parse_timecode
-    from ..sim.track import CameraTrack, stated_facts
+    from ..sim.track import stated_facts
     from ..errors import PrevisError
     from ..lens import MAX_WIDE_HFOV, lens_named
 
-    track = CameraTrack.read_csv(args.track)
+    warn = warner("plan")
+    track, read_line = rehearsal_input.load_motion(args.track, args.fps, warn=warn)
     # A track.csv from previs states its frame 0's timecode and lens: the defaults here.
     settings = PlanSettings().with_overrides(**stated_facts(args.track)).with_overrides(
         **plan_overrides(args), lens=args.lens)
@@ -69,16 +76,25 @@ def run(args) -> int:
         raise PrevisError(f"--start-tc: {e.problems[0]}") from None
     title = args.title if args.title is not None else Path(args.track).stem
     plan = build_plan(track, settings=settings, title=title)
-    warn = warner("plan")
+    alignment = None
+    if args.against is not None:
+        from ..rehearsal.align import align
+
+        alignment = align(rehearsal_input.against_plan(args.against, args, plan_overrides(args), warn=warn), plan)
 
     # As in replay: an export this plan cannot have must not survive from an older run.
-    with staged_output_dir(args.output, owned=FILES, inputs={"the track": args.track},
+    with staged_output_dir(args.output, owned=FILES + (rehearsal_input.ALIGNMENT_FILE, rehearsal_input.ALIGNMENT_PLOT),
+                           inputs={"the track": args.track, "the plan": args.against, "the take": args.against_take},
                            on_remove=lambda p: warn(f"removed {p} from an earlier run: this plan has none.")) as stage:
         paths = write_outputs(stage, plan, warn=warn)
+        if alignment is not None:
+            paths += rehearsal_input.write_alignment(stage, alignment)
     out = Path(args.output)
 
     fps = plan.fps
     fps_text = f"{fps:g}"
+    if read_line:
+        print(read_line)
     print(f"{args.track}: {plan.frames} frames at {fps_text} fps ({plan.duration:g} s)")
     print(f"  turn cuts: {len(plan.cuts)}" + (
         "  (" + ", ".join(f"{c.timecode} {c.direction[0].upper()} {c.angle:.0f}°" for c in plan.cuts[:8])
@@ -101,5 +117,7 @@ def run(args) -> int:
           f" hidden by cuts, {c.seconds_seen_over_comfort:g} s seen)")
     print(f"  on a {settings.screen_fov:g}° screen the picture peaks at {c.peak_screen_speed:g}°/s, "
           f"{c.seconds_over_screen_comfort:g} s over {settings.screen_comfort_speed:g}°/s")
+    if alignment is not None:
+        print("\n".join(rehearsal_input.alignment_lines(alignment)))
     print(f"wrote {', '.join(p.name for p in paths)} to {out}/")
     return 0
