@@ -27,6 +27,7 @@ from ..errors import PrevisError
 from . import comfort as _comfort, lens_facts
 from .continuity import Continuity, HenryPose, PerformerPose, continuity_at  # noqa: F401 (re-exported)
 from .rounding import rounded as _r
+from .cut_match import EditReport  # noqa: F401 (the type of ShotPlan.edit)
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
 from . import safety_bodies as _bodies
 from .safety import ClearanceFinding, ZoneFinding, clearance_findings, zone_findings
@@ -236,6 +237,7 @@ class ShotPlan:
     yaw_speed: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     format: str = FORMAT
     revision: str | None = None
+    edit: "EditReport | None" = None  # issue 19: the plan of an assembled edit (previs.plan.cut_match)
 
     @cached_property
     def time_base(self) -> TimeBase:
@@ -269,6 +271,8 @@ class ShotPlan:
             "shots": [s.to_dict() for s in self.shots],
             "safety": [f.to_dict() for f in self.safety],
             "comfort": self.comfort.to_dict(),
+            # Only a plan of an edit has this key, so other plans' JSON is unchanged.
+            **({"edit": self.edit.to_dict()} if self.edit is not None else {}),
         }
 
 
