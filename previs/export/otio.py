@@ -26,7 +26,9 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
 
   ``metadata["previs"]`` on each marker holds ``kind`` ("cut"/"beat") and the track
   ``frame``; beats also their ``t`` and ``note``.
-- Clip metadata ``cmx_3600.reel = "PREVIS"``, the reel the EDL writer uses.
+- Clip metadata ``cmx_3600.reel = "PREVIS"``, the reel the EDL writer uses; in a plan of
+  an edit, the reel of the take the clip comes from and ``previs.source``/``sources``
+  (:mod:`previs.export.take_reels`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import unicodedata
 
 from ..fsutil import atomic_write_text
 from ..lens import lens_named
+from .take_reels import reel_name, shot_source
 from ..level.actions import action as action_spec
 from ..plan import lens_facts
 
@@ -113,9 +116,12 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
             media_reference=ref,
             source_range=TR(RT(base + shot.start_frame, rate), RT(shot.frames, rate)),
         )
-        clip.metadata["cmx_3600"] = {"reel": REEL}
+        source = shot_source(plan, shot)  # an edit: the clip names the take it comes from
+        clip.metadata["cmx_3600"] = {"reel": REEL if source is None else reel_name(source[0])}
         if metadata:
             clip.metadata["previs"] = {"index": shot.index, "start_frame": shot.start_frame, "end_frame": shot.end_frame, "over_max_take": shot.over_max_take}
+            if source is not None:
+                clip.metadata["previs"].update(source=source[0], sources=list(source[1]))
         cut = cut_at.get(shot.start_frame)
         if cut is not None:
             m = otio.schema.Marker(
