@@ -60,7 +60,7 @@ def test_otio_clips_and_edl_reels_name_their_source_takes(edited):
     # is at 256, not on the splice at 253, so clip 2 ends with 3 frames of take 3.
     assert [c.metadata["previs"]["start_frame"] for c in clips] == [0, 195, 256, 879, 946]
     assert srcs == ["script", "corridor-shot002-take02", "corridor-shot003-take01", "script", "script"]
-    assert clips[1].metadata["previs"]["sources"] == ["corridor-shot002-take02", "corridor-shot003-take01"]
+    assert list(clips[1].metadata["previs"]["sources"]) == ["corridor-shot002-take02", "corridor-shot003-take01"]
     assert reels == ["PREVIS", "S002T02", "S003T01", "PREVIS", "PREVIS"]
     edl = otio.adapters.read_from_file(str(d / "out" / "shotplan.edl"), rate=24)
     assert [c.metadata["cmx_3600"]["reel"] for c in edl.find_clips()] == reels
