@@ -20,6 +20,7 @@ from .check_base import (  # noqa: F401 (Failure, Replay re-exported)
     _wrap180,
 )
 from .cut_checks import check_cut, check_cuts_exact
+from .edit_checks import check_edit_matches
 from .golden import check_golden, golden_diff, read_golden, update_golden  # noqa: F401 (re-exported)
 from .visibility_checks import check_in_view, visibility, why_visible  # noqa: F401 (re-exported)
 
@@ -216,6 +217,7 @@ CHECKS = {
     "comfort.seconds_over_comfort_max": check_comfort_seconds,
     "comfort.seconds_over_screen_comfort_max": check_screen_comfort_seconds,
     "golden": check_golden,
+    "edit.matches": check_edit_matches,
 }
 
 

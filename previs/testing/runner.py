@@ -110,7 +110,7 @@ class Session:
         """The replay (motion + plan) an expectation set is checked on; raises
         :class:`PrevisError` if the level or take cannot be replayed."""
         key = (os.path.realpath(ef.level_path), os.path.realpath(s.take) if s.take else None,
-               tuple(sorted(s.settings.items())))
+               tuple(sorted(s.settings.items())), os.path.realpath(s.edit) if s.edit else None)
         if key in self._replays:
             r = self._replays[key]
             if isinstance(r, PrevisError):
@@ -132,6 +132,11 @@ class Session:
         level = self.level(ef.level_path)
         if s.take is not None and not s.take.exists():
             raise PrevisError(f"{ef.path}: {s.where}: take file {s.take} does not exist.")
+        if s.edit is not None:  # issue 19: an [[edit]] (previs.testing.edit_checks)
+            if not s.edit.exists():
+                raise PrevisError(f"{ef.path}: {s.where}: edit file {s.edit} does not exist.")
+            assembly, plan = pipeline.replay_edit(level, s.edit, **s.settings)
+            return Replay(level=level, motion=assembly.motion, plan=plan, expect_path=ef.path)
         motion = pipeline.replay(level, s.take)
         plan = pipeline.plan(motion, **s.settings)
         return Replay(level=level, motion=motion, plan=plan, expect_path=ef.path)
@@ -171,7 +176,7 @@ def run_expectation(session: Session, ef: ExpectFile, s: ExpectSet, e: Expectati
     try:
         r = session.replay(ef, s)
     except PrevisError as err:
-        what = "the take" if s.take is not None else "the level"
+        what = "the take" if s.take is not None else "the edit" if s.edit is not None else "the level"
         return Result(ef.path, e, [Failure(e.label, f"{what} cannot be replayed: " + " / ".join(err.problems))])
     if update and e.kind == "golden":
         try:
