@@ -234,6 +234,7 @@ def test_docs_list_every_table_and_key():
         "cut": "#### `[[cut]]`", "cuts": "#### `[cuts]`", "shots": "#### `[shots]`",
         "in_view": "#### `[[in_view]]`", "position": "#### `[[position]]`", "safety": "#### `[safety]`",
         "allow": "#### `[[safety.allow]]`", "comfort": "#### `[comfort]`", "golden": "#### `[golden]`",
+        "edit": "#### `[[edit]]`", "matches": "#### `[edit.matches]`",
     }
     assert set(headings) == set(SCHEMA)
     for table, heading in headings.items():
