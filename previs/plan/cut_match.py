@@ -122,21 +122,60 @@ def side_speed(piece, lo: int, hi: int) -> float:
     return float(np.max(np.abs(speed[a - piece.own_start:b - piece.own_start])))
 
 
-def _visible_names(level, motion, frame: int) -> tuple[str, ...]:
-    """Performers in frame on ``frame`` of ``motion`` (the plan's visibility rule)."""
-    if not level.performers:
-        return ()
+def one_frame(level, fs):
+    """A one-frame Motion of a :class:`~previs.sim.motion.FrameState` (for the visibility rule)."""
     from ..sim.motion import Motion
     from ..sim.track import CameraTrack
+
+    one = np.ones(1)
+    tr = CameraTrack(fps=float(level.settings.fps), pos=np.asarray([fs.eye], float), yaw=fs.yaw * one,
+                     pitch=fs.pitch * one, roll=fs.roll * one, hfov=fs.hfov * one)
+    return Motion(level=level, track=tr, henry_xz=np.asarray([fs.henry_xz], float), perf_xz=np.asarray(fs.perf_xz)[None],
+                  perf_facing=np.asarray(fs.perf_facing)[None], perf_down=np.asarray(fs.perf_down)[None])
+
+
+def in_frame(level, fs) -> tuple[str, ...]:
+    """Performers in frame in the FrameState ``fs`` (the plan's visibility rule)."""
+    if not level.performers:
+        return ()
     from .visibility import visible_frames
 
-    f = slice(frame, frame + 1)
-    tr = motion.track
-    one = Motion(level=level, track=CameraTrack(tr.fps, tr.pos[f], tr.yaw[f], tr.pitch[f], tr.roll[f], tr.hfov[f]),
-                 henry_xz=motion.henry_xz[f], perf_xz=motion.perf_xz[f], perf_facing=motion.perf_facing[f],
-                 perf_down=motion.perf_down[f], source=motion.source)
-    vis = visible_frames(level, one)[0]
+    vis = visible_frames(level, one_frame(level, fs))[0]
     return tuple(p.name for p, v in zip(level.performers, vis) if v)
+
+
+def _visible_names(level, motion, frame: int) -> tuple[str, ...]:
+    return in_frame(level, motion.snapshot(frame))
+
+
+@dataclass(frozen=True)
+class MeterReading:
+    """The window's match meter: the live frame against the outgoing frame at the cut
+    (``position`` m, ``heading``/``pitch`` deg, incoming minus outgoing; who is in frame
+    then and now; ``ok`` per quantity at the level's thresholds)."""
+
+    position: float
+    heading: float
+    pitch: float
+    then: tuple[str, ...]
+    now: tuple[str, ...]
+    position_ok: bool
+    heading_ok: bool
+    pitch_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.position_ok and self.heading_ok and self.pitch_ok and set(self.then) == set(self.now)
+
+
+def meter(level, outgoing_fs, live_fs, settings: MatchSettings) -> MeterReading:
+    """How far the live frame (``live_fs``) is from the outgoing one (``outgoing_fs``)."""
+    pos = float(np.linalg.norm(np.asarray(live_fs.eye) - np.asarray(outgoing_fs.eye)))
+    heading = wrap180(live_fs.yaw - outgoing_fs.yaw)
+    pitch = float(live_fs.pitch - outgoing_fs.pitch)
+    return MeterReading(pos, heading, pitch, in_frame(level, outgoing_fs), in_frame(level, live_fs),
+                        pos <= settings.distance + 1e-9, abs(heading) <= settings.angle + 1e-9,
+                        abs(pitch) <= settings.angle + 1e-9)
 
 
 def compare_frames(level, out_motion, out_frame: int, in_motion, in_frame: int, settings: MatchSettings):

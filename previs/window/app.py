@@ -48,6 +48,7 @@ from .modes import MODES, FreeMode, LiveCuts, WalkMode, WalkSession, WatchMode
 from .poses import WindowPoses
 from .recorder import Recorder, record_tick, start_recording, stop_recording
 from .reload import Broken, LevelWatcher, Reloaded
+from .shots import KEYS as SHOT_KEYS, ShotDesk
 
 TOAST_SECONDS = 4.0
 
@@ -62,7 +63,8 @@ class App:
                  size: tuple[int, int] = (1280, 720), mode: str = "watch", fullscreen: bool = False,
                  takes_dir: str | os.PathLike = "takes", loader=None, sensitivity: float | None = None,
                  overlays: bool = False, start_time: float = 0.0, vsync: bool = True, echo=None,
-                 on_draw=None, take: str | os.PathLike | None = None, lens: str | None = None):
+                 on_draw=None, take: str | os.PathLike | None = None, lens: str | None = None,
+                 edit_path: str | os.PathLike | None = None, operator: str = ""):
         if mode not in MODES:
             raise PrevisError(f"--mode {mode!r}: choose one of {', '.join(MODES)}.")
         self.level_path = os.fspath(level_path) if level_path is not None else None
@@ -89,6 +91,7 @@ class App:
         self.takes_dir = takes_dir
         title = f"previs walk \u2014 {level.settings.title}"
         self.ctx = create_window(size, title=title, fullscreen=fullscreen, vsync=vsync)
+        self._edit_path, self._operator = edit_path, operator
         try:
             self._init(level, size, mode, takes_dir, sensitivity, overlays, start_time)
         except BaseException:
@@ -127,6 +130,7 @@ class App:
         self._huds = HudLayers()
         self.bodies = WindowPoses()
         self._set_level(level)
+        self.desk = ShotDesk(self, self._edit_path, self._operator)  # shot by shot (issue 19)
         # Straight into the window's back buffer: blitting a 720p offscreen frame to the
         # window costs llvmpipe about as much as drawing the scene.
         self.renderer = Renderer(level, self.size, offscreen=False)
@@ -204,6 +208,7 @@ class App:
             self.stop_recording(" \u2014 the level changed, so the take ends here")
         keep = self.frame
         self._set_level(level)
+        self.desk.invalidate()
         self.errors = ()
         if isinstance(self.view, WalkMode):
             self.view.restart(self, max(0, keep), self.view.session.state)
@@ -276,7 +281,9 @@ class App:
         return record_tick(self, cmd)
 
     def stop_recording(self, why: str = "") -> str | None:
-        return stop_recording(self, why)
+        path = stop_recording(self, why)
+        self.desk.after_stop(self)
+        return path
 
     # -- ticks -----------------------------------------------------------------------------
 
@@ -307,7 +314,7 @@ class App:
         return self.view.timeline(self)
 
     def _hud(self, fs: FrameState):
-        help_rows = BINDINGS if self.show_help else ()
+        help_rows = BINDINGS + SHOT_KEYS if self.show_help else ()
         toast = self._toast[0] if self._toast and self._now < self._toast[1] else None
         rec = self.recorder.label() if self.recorder is not None else None
         hs, cuts = self.view.hud(self, fs, speed=self.speed, playing=self.playing, rec=rec,
@@ -326,7 +333,9 @@ class App:
     def _render(self) -> FrameState:
         fs = self.current_state()
         cam, show_henry = self.view.camera(self, fs)
-        layers = (self._huds.over(self._hud(fs), self.level, self.size),) if self.show_hud else ()
+        hud = self._huds.over(self._hud(fs), self.level, self.size)
+        shot = self.desk.layer(self, fs, hud.layer)  # the onion skin and the shot panel, under the HUD
+        layers = ((shot,) if shot is not None else ()) + ((hud,) if self.show_hud else ())
         self.renderer.draw(fs, overlays=self.overlays, layers=layers, camera=cam, show_henry=show_henry,
                            poses=self.bodies.of_view(self, fs))
         return fs
