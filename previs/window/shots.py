@@ -61,6 +61,14 @@ class StandbyMode(WalkMode):
     def jump_cut(self, app, direction: int) -> None:
         self.seek(app, 0)
 
+    def hud(self, app, fs, **common):
+        """The edit's shot and cuts (the script's), not a walk's live ones: the fight holds
+        on the frame being lined up."""
+        from .hud import hud_from_truth
+
+        hs = hud_from_truth(app.truths.at(fs.frame), app.level, app.timeline, mode="stand by", **common)
+        return hs, ()
+
 
 class ShotWalkMode(WalkMode):
     """Walking a take of one shot: recording stops by itself at ``end`` (exclusive)."""
