@@ -345,7 +345,7 @@ def check_take(take: Take, level: Level) -> None:
                         f"{level.settings.fps} fps; re-record the take.")
     actors = 1 + len(level.performers)
     if take.end_frame * actors > MAX_ACTOR_FRAMES:
-        raise TakeError(f"{name}: {take.end_frame} frames x {actors} actors (Henry and {len(level.performers)} "
+        raise TakeError(f"{name}: {_span(take)} x {actors} actors (Henry and {len(level.performers)} "
                         f"performers of {level.source}) = {take.end_frame * actors}, more than the "
                         f"{MAX_ACTOR_FRAMES} frames x actors a replay may hold; the take is kept: replay it "
                         "on a level with fewer performers, or record shorter takes.")
@@ -355,6 +355,14 @@ def check_take(take: Take, level: Level) -> None:
     if why is not None:
         raise TakeError(f"{name}: a replay of its {len(take.cmds)} ticks on {level.source} {why}; "
                         "the take is kept.")
+
+
+def _span(take: Take) -> str:
+    """What a replay of ``take`` holds: ``"900 ticks"``, or for a take of one shot
+    ``"1200 frames (300 scripted, then 900 ticks)"``."""
+    if take.start_frame == 0:
+        return f"{len(take.cmds)} ticks"
+    return f"{take.end_frame} frames ({take.start_frame} scripted, then {len(take.cmds)} ticks)"
 
 
 def replay_take(level: Level, take: Take) -> Motion:
