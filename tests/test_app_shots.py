@@ -116,6 +116,14 @@ def test_a_take_rolled_at_cut_2_over_the_onion_skin_stops_at_the_next_cut_and_ci
     lines = [t for t, _ in app.desk.panel(app, app.current_state())]
     assert "cut 2 into shot 3 does not match:" in lines
     assert any(t.startswith("\u25b8\u25cf T01 ann 632f") for t in lines), lines
+    # N writes a note on it (typed text; Enter saves into the take's header).
+    key(pygame.K_n)
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="still head"))
+    key(pygame.K_BACKSPACE)
+    key(pygame.K_RETURN)
+    app.run(max_frames=1, clock=clock)
+    assert read_take(take.path).header["notes"] == "still hea"
+    assert app.desk.typing is None
     # P again uncircles it: shot 3 is the script's again.
     key(pygame.K_p)
     app.run(max_frames=1, clock=clock)

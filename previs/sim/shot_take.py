@@ -111,8 +111,18 @@ def next_take_number(takes_dir: str | os.PathLike, level_source: str, shot: int)
 
 
 def set_circled(path: str | os.PathLike, circled: bool) -> None:
-    """Mark a take circled (printed) or not: its header line is rewritten, its ticks kept
-    byte for byte, the file replaced atomically (never half-written)."""
+    """Mark a take circled (printed) or not (:func:`set_header_fields`)."""
+    set_header_fields(path, circled=bool(circled))
+
+
+MAX_NOTES = 500
+"""Characters of a take's notes (a line on a camera report)."""
+
+
+def set_header_fields(path: str | os.PathLike, **fields) -> None:
+    """Change a take's header fields (``circled``, ``notes``, ``operator``): the header line
+    is rewritten, the ticks kept byte for byte, the file replaced atomically (never
+    half-written)."""
     from ..fsutil import atomic_write_bytes
 
     take: Take = read_take(path)  # refuses a damaged file before anything is written
@@ -120,5 +130,5 @@ def set_circled(path: str | os.PathLike, circled: bool) -> None:
         fh.readline()
         ticks = fh.read()
     header = dict(take.header)
-    header["circled"] = bool(circled)
+    header.update(fields)
     atomic_write_bytes(path, (json.dumps(header) + "\n").encode("utf-8") + ticks)

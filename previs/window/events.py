@@ -29,6 +29,8 @@ def _scrub_to_x(app, x: float) -> None:
 def handle_event(app, e) -> None:
     """Apply one pygame event to the window ``app``."""
     t = e.type
+    if app.desk.note_event(app, e):  # typing a take's note: every key is the note's
+        return
     if t == pygame.QUIT:
         app.running = False
     elif t == pygame.KEYDOWN:

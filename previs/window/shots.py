@@ -32,8 +32,8 @@ from ..errors import PrevisError, TakeError
 from ..plan.cut_match import MatchSettings, edit_report, meter
 from ..plan.shots import shot_bounds
 from ..sim.edit import SCRIPT, Edit, EditEntry, assemble, edit_path_for, read_edit, write_edit
-from ..sim.shot_take import (TakeInfo, handle_frames, next_take_number, set_circled, shot_header, state_at, take_name,
-                             takes_of)
+from ..sim.shot_take import (MAX_NOTES, TakeInfo, handle_frames, next_take_number, set_circled, set_header_fields,
+                             shot_header, state_at, take_name, takes_of)
 from ..sim.take import TakeWriter
 from ..sim.walker import step
 from .modes import WalkMode
@@ -44,6 +44,7 @@ KEYS = (
     ("C  /  Shift+C", "stand by for the shot under the playhead (at its cut) / at this frame; C again leaves"),
     ("F5 (standing by)", "roll a take of the shot: it stops at the next cut (+ handle) or on F5"),
     ("T  P", "select the next take of this shot / circle (print) it into the edit"),
+    ("N", "write a note on the selected take (Enter saves, Esc cancels)"),
 )
 
 
@@ -121,6 +122,7 @@ class ShotDesk:
         self._base = None  # (bounds, motion, pieces-or-None, report-or-None, key)
         self._standby = False
         self.last = None  # (shot, first frame, end frame) of the take just recorded
+        self.typing: tuple[str, str] | None = None  # (take path, the note so far) while N is open
         self._meter = None
 
     # -- the edit so far ------------------------------------------------------------------
@@ -300,6 +302,51 @@ class ShotDesk:
             f"uncircled take {t.take_number}: shot {k} is the script's again"
         app.say(f"{what} ({self.edit_path})")
 
+    def selected_take(self, app) -> TakeInfo | None:
+        takes = self.takes(app, self.current_shot(app))
+        return takes[min(self.selected.get(takes[0].shot, len(takes) - 1), len(takes) - 1)] if takes else None
+
+    def start_note(self, app) -> None:
+        t = self.selected_take(app)
+        if t is None:
+            app.say("no take to write a note on: C stands by, F5 rolls")
+            return
+        self.typing = (t.path, t.notes)
+        self._skip_text = "n"  # SDL also types the N that opened the note: not part of it
+        pygame.key.start_text_input()
+        app.say(f"note on take {t.take_number} of shot {t.shot}: type, Enter saves, Esc cancels")
+
+    def note_event(self, app, e) -> bool:
+        """While a note is open, every key and text event is the note's (True: consumed)."""
+        if self.typing is None:
+            return False
+        path, text = self.typing
+        skip, self._skip_text = getattr(self, "_skip_text", ""), ""
+        if e.type == pygame.TEXTINPUT:
+            if e.text.lower() != skip:
+                self.typing = (path, (text + e.text)[:MAX_NOTES])
+        elif e.type == pygame.KEYDOWN:
+            if e.key == pygame.K_BACKSPACE:
+                self.typing = (path, text[:-1])
+            elif e.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.typing = None
+                pygame.key.stop_text_input()
+                try:
+                    set_header_fields(path, notes=text)
+                except (PrevisError, OSError) as err:
+                    app.say(f"could not save the note: {getattr(err, 'problems', [str(err)])[0]}")
+                else:
+                    app.say(f"note saved on {os.path.basename(path)}")
+            elif e.key == pygame.K_ESCAPE:
+                self.typing = None
+                pygame.key.stop_text_input()
+                app.say("note not saved")
+        elif e.type == pygame.KEYUP:
+            self._skip_text = skip  # the N's own key-up comes before its text on some systems
+        else:
+            return False
+        return True
+
     # -- drawing --------------------------------------------------------------------------
 
     def panel(self, app, fs) -> tuple[tuple[str, tuple], ...]:
@@ -328,9 +375,13 @@ class ShotDesk:
         takes = self.takes(app, k)
         if takes:
             sel = min(self.selected.get(k, len(takes) - 1), len(takes) - 1)
-            lines.append((f"shot {k} takes (T selects, P circles):", (240, 240, 240)))
+            lines.append((f"shot {k} takes (T selects, P circles, N notes):", (240, 240, 240)))
             for i, t in enumerate(takes):
-                lines.append((("\u25b8" if i == sel else " ") + t.label, (255, 214, 64) if t.circled else (240, 240, 240)))
+                note = f"  \u201c{t.notes[:40]}\u201d" if t.notes else ""
+                lines.append((("\u25b8" if i == sel else " ") + t.label + note,
+                              (255, 214, 64) if t.circled else (240, 240, 240)))
+        if self.typing is not None:
+            lines.append((f"note: {self.typing[1]}\u258f", (255, 214, 64)))
         return tuple(lines)
 
     def layer(self, app, fs, hud_layer):
@@ -345,6 +396,9 @@ def shot_key(app, e) -> bool:
     """Handle a shot-by-shot key (True if it was one)."""
     k = e.key
     desk = app.desk
+    if k == pygame.K_n and app.recorder is None and desk.typing is None:
+        desk.start_note(app)
+        return True
     standby = app.mode == "standby"
     if k == pygame.K_c and app.recorder is None:
         if standby:
