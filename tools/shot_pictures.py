@@ -8,8 +8,8 @@ corridor fight (docs/img/shots-standby.png, shots-lineup.png, shots-takes.png).
 2. ``shots-lineup.png``: a pick-up inside shot 3 (Shift+C at frame 400) with Henry turned
    9 degrees and stepped 0.2 m aside: the onion skin doubles the picture, the meter is red.
 3. ``shots-takes.png``: after a take of shot 3 rolled at the cut with the head held still,
-   and circled: the shot panel lists the take (circled) and says that cut 2 no longer
-   hides, as the edit's match report does.
+   circled and given a note: the shot panel lists the take (circled, with its note) and
+   says that cut 2 no longer hides, as the edit's match report does.
 
 Takes and the edit go to a temporary folder; nothing in levels/ is written.
 """
@@ -86,7 +86,10 @@ def main(argv=None) -> int:
         key(pygame.K_F5)
         app.speed_index = 4
         app.run(max_ticks=879 + 6 - 253, clock=FakeClock(1.0))
-        key(pygame.K_p)  # circle it
+        key(pygame.K_p)  # circle it, and note why it will not do
+        key(pygame.K_n)
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="head still: whip on the roll"))
+        key(pygame.K_RETURN)
         app.run(max_frames=1, clock=clock)
         key(pygame.K_1)  # watch mode, into shot 3
         app.run(max_frames=1, clock=clock)
