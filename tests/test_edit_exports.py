@@ -81,3 +81,20 @@ def test_the_report_has_the_match_per_cut(edited):
     assert "corridor-shot002-take02 \u2192 corridor-shot003-take01" in html
     assert "incoming turn 24\u00b0/s within 3 frames of the cut, under 150\u00b0/s: the cut no longer hides" in html
     assert section_edit(pipeline.plan(simulate(lv))) == ""
+
+
+def test_replay_warns_about_each_cut_that_does_not_match_and_refuses_take_with_edit(edited, capsys, tmp_path):
+    lv, d = edited
+    assert main(["replay", str(LEVEL), "--edit", str(d / "corridor.edit.toml"), "-o", str(tmp_path / "o"),
+                 "--no-report"]) == 0
+    out, err = capsys.readouterr()
+    assert "2 of 5 shots from takes; 3 of 4 cuts match" in out
+    assert ("previs replay: warning: cut 2 (frame 253, corridor-shot002-take02 -> corridor-shot003-take01) does not "
+            "match: incoming turn 24\u00b0/s within 3 frames of the cut, under 150\u00b0/s: the cut no longer hides") in err
+    code = main(["replay", str(LEVEL), "--edit", str(d / "corridor.edit.toml"), "--take",
+                 str(d / "corridor-shot002-take02.take"), "-o", str(tmp_path / "p")])
+    out, err = capsys.readouterr()
+    assert code != 0 and not (tmp_path / "p").exists()
+    assert err.strip().splitlines() == [
+        f"previs replay: --take {d / 'corridor-shot002-take02.take'} and --edit {d / 'corridor.edit.toml'}: give one; "
+        "an edit names its takes itself."]

@@ -264,7 +264,17 @@ class ShotDesk:
     # -- the takes list and circling ------------------------------------------------------
 
     def takes(self, app, shot: int) -> list[TakeInfo]:
-        return takes_of(app.takes_dir, app.level.source).get(shot, [])
+        """The takes of ``shot``, read again only when the takes folder changes (the panel
+        asks every drawn frame; reading every take each time would cost a frame's time)."""
+        try:
+            stamp = tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                                 for e in os.scandir(app.takes_dir) if e.name.endswith(".take")))
+        except OSError:
+            stamp = ()
+        key = (os.fspath(app.takes_dir), app.level.source, stamp)
+        if getattr(self, "_takes", None) is None or self._takes[0] != key:
+            self._takes = (key, takes_of(app.takes_dir, app.level.source))
+        return self._takes[1].get(shot, [])
 
     def select_next(self, app) -> None:
         k = self.current_shot(app)
