@@ -116,6 +116,15 @@ def test_a_take_rolled_at_cut_2_over_the_onion_skin_stops_at_the_next_cut_and_ci
     lines = [t for t, _ in app.desk.panel(app, app.current_state())]
     assert "cut 2 into shot 3 does not match:" in lines
     assert any(t.startswith("\u25b8\u25cf T01 ann 632f") for t in lines), lines
+    # V: watch mode plays the edit, the take cut in at 253; V again, the script.
+    key(pygame.K_1)
+    key(pygame.K_v)
+    app.run(max_frames=1, clock=clock)
+    assert app.watch_edit and app.script.track.pos.tobytes() == asm.motion.track.pos.tobytes()
+    assert [c.frame for c in app.plan.cuts] == [c.frame for c in plan.cuts]
+    key(pygame.K_v)
+    app.run(max_frames=1, clock=clock)
+    assert not app.watch_edit and app.script.track.pos.tobytes() == script.track.pos.tobytes()
     # N writes a note on it (typed text; Enter saves into the take's header).
     key(pygame.K_n)
     pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text="still head"))

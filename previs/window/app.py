@@ -92,6 +92,7 @@ class App:
         title = f"previs walk \u2014 {level.settings.title}"
         self.ctx = create_window(size, title=title, fullscreen=fullscreen, vsync=vsync)
         self._edit_path, self._operator = edit_path, operator
+        self.watch_edit = False  # V: watch mode plays the edit (previs.window.shots), not the script
         try:
             self._init(level, size, mode, takes_dir, sensitivity, overlays, start_time)
         except BaseException:
@@ -185,6 +186,8 @@ class App:
     def _replay(self, level):
         """What watch mode plays: the take being watched, or the scripted fight (also when
         the level has changed so much that the take no longer replays on it)."""
+        if self.watch_edit and self.take is None:
+            return self.desk.edit_motion(self)
         if self.take is not None:
             from ..sim.take import replay_take
 
@@ -202,6 +205,24 @@ class App:
         except Exception as e:  # noqa: BLE001 - a planner bug must not close the window
             self.say(f"shot plan failed ({type(e).__name__}: {e}); showing the fight without cuts")
             return None
+
+    def toggle_watch_edit(self) -> None:
+        """V: watch the edit so far (its takes cut together) or the script."""
+        if self.take is not None:
+            self.say("watching a take (--take): the edit is not shown")
+            return
+        self.watch_edit = not self.watch_edit
+        self.refresh_watched()
+        self.say(f"watching the edit ({self.desk.edit_path})" if self.watch_edit else "watching the script")
+
+    def refresh_watched(self) -> None:
+        """Replay and plan what watch mode plays again (the edit changed), on the same frame."""
+        keep = self.frame
+        self._set_level(self.level)
+        if isinstance(self.view, WalkMode):
+            self.frame = keep
+        else:
+            self.frame = self.clamp(keep)
 
     def _apply_reload(self, level) -> None:
         if self.recorder is not None:

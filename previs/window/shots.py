@@ -45,6 +45,7 @@ KEYS = (
     ("F5 (standing by)", "roll a take of the shot: it stops at the next cut (+ handle) or on F5"),
     ("T  P", "select the next take of this shot / circle (print) it into the edit"),
     ("N", "write a note on the selected take (Enter saves, Esc cancels)"),
+    ("V", "watch the edit (the circled takes, cut together) / the script"),
 )
 
 
@@ -135,11 +136,7 @@ class ShotDesk:
         key = (id(app.level), self._edit_stamp())
         if self._base is not None and self._base[-1] == key:
             return self._base[:-1]
-        script = app.script if app.take is None else None
-        if script is None:
-            from ..sim.script import simulate
-
-            script = simulate(app.level)
+        script = self.script(app)
         from ..plan.shotplan import build_plan
 
         cuts = [c.frame for c in build_plan(script.track, settings=app.plan_settings).cuts]
@@ -155,6 +152,21 @@ class ShotDesk:
                 app.say(f"{e.problems[0]} (using the script)")
         self._base = (bounds, motion, pieces, report, key)
         return self._base[:-1]
+
+    def script(self, app):
+        """The scripted fight of the level shown (the window may be watching a take or the
+        edit instead: the shots are always the script's)."""
+        if app.take is None and not app.watch_edit:
+            return app.script
+        if getattr(self, "_script", None) is None or self._script[0] is not app.level:
+            from ..sim.script import simulate
+
+            self._script = (app.level, simulate(app.level))
+        return self._script[1]
+
+    def edit_motion(self, app):
+        """The edit so far, assembled (the script where no take fills a shot)."""
+        return self.base(app)[1]
 
     def _edit_stamp(self):
         try:
@@ -308,6 +320,8 @@ class ShotDesk:
             app.say(f"could not circle the take: {getattr(e, 'problems', [str(e)])[0]}")
             return
         self.invalidate()
+        if app.watch_edit:
+            app.refresh_watched()
         what = f"circled take {t.take_number} of shot {k}: the edit uses it" if on else \
             f"uncircled take {t.take_number}: shot {k} is the script's again"
         app.say(f"{what} ({self.edit_path})")
@@ -418,6 +432,9 @@ def shot_key(app, e) -> bool:
         return True
     if k == pygame.K_F5 and standby and app.recorder is None:
         desk.roll(app)
+        return True
+    if k == pygame.K_v and app.recorder is None and not standby:
+        app.toggle_watch_edit()
         return True
     if k == pygame.K_t and app.recorder is None:
         desk.select_next(app)
