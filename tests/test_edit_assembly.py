@@ -15,7 +15,7 @@ from previs.errors import TakeError
 from previs.sim.edit import EditEntry, read_edit, write_edit
 from previs.sim.script import simulate
 from previs.sim.shot_take import set_circled, state_at, takes_of
-from previs.sim.take import read_take, replay_take
+from previs.sim.take import MAX_TICKS, read_take, replay_take
 
 sys.path.insert(0, str(Path(__file__).parent))
 from editkit import write_shot_take  # noqa: E402
@@ -157,3 +157,45 @@ def test_takes_are_listed_per_shot_and_circling_rewrites_only_the_header(corrido
                                                                                   (2, True, 64, "test")]
     assert read_take(p).header["circled"] is True
     assert math.isclose(read_take(p).start_walk_state(lv).x, float(script.henry_xz[195, 0]))
+
+
+def test_a_take_of_one_shot_replays_as_the_script_before_its_start_frame(corridor, tmp_path):
+    lv, script, b = corridor
+    p = write_shot_take(tmp_path / "t.take", lv, script, 3, 253, 300)
+    m = replay_take(lv, read_take(p))
+    assert m.frames == 300
+    for get in (lambda x: x.track.pos, lambda x: x.track.yaw, lambda x: x.henry_xz, lambda x: x.perf_xz):
+        assert get(m)[:253].tobytes() == get(script)[:253].tobytes()
+    # Its own frames start where its header says, after its first command.
+    assert tuple(m.henry_xz[253]) == pytest.approx(tuple(script.henry_xz[253]), abs=1e-3)
+
+
+def test_bad_shot_fields_in_a_take_header_are_named(tmp_path, corridor):
+    from previs.sim.take import header_line
+
+    lv = corridor[0]
+    p = tmp_path / "bad.take"
+    p.write_text(header_line(lv, {"start_frame": -3, "start_state": [1, 2, "x", 0], "circled": "yes",
+                                  "shot": True}) + "0 0 0 0 0 0\n")
+    with pytest.raises(TakeError) as e:
+        read_take(p)
+    assert e.value.problems == [
+        f"{p}: header field 'start_frame' = -3 is not a whole number from 0 to {MAX_TICKS}.",
+        f"{p}: header field 'start_state' is not [x, z, yaw, pitch] (four finite numbers).",
+        f"{p}: header field 'shot' is not a whole number.",
+        f"{p}: header field 'circled' is not true or false."]
+
+
+def test_the_match_meter_reads_the_live_frame_against_the_outgoing_one(corridor):
+    from previs.plan.cut_match import MatchSettings, meter
+
+    lv, script, b = corridor
+    out = script.snapshot(400)
+    live = dataclasses.replace(out, eye=(out.eye[0] + 0.12, out.eye[1], out.eye[2] + 0.16), yaw=out.yaw + 9.0,
+                               pitch=out.pitch - 2.0)
+    r = meter(lv, out, live, MatchSettings.from_level(lv.settings))
+    assert (r.position, r.heading, r.pitch) == pytest.approx((0.2, 9.0, -2.0))
+    assert (r.position_ok, r.heading_ok, r.pitch_ok, r.ok) == (False, False, True, False)
+    assert r.then == ("Goon 5",)
+    same = meter(lv, out, out, MatchSettings.from_level(lv.settings))
+    assert same.ok and same.now == same.then == ("Goon 5",)

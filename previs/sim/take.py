@@ -242,7 +242,8 @@ def _shot_field_problems(name: str, header: dict) -> list[str]:
             continue
         v = header[k]
         if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
-            out.append(f"{name}: header field {k!r} is not a {'true/false' if typ is bool else typ.__name__}.")
+            word = {bool: "true or false", int: "a whole number", list: "a list", str: "a string"}[typ]
+            out.append(f"{name}: header field {k!r} is not {word}.")
         elif typ is int and not 0 <= v <= MAX_TICKS:
             out.append(f"{name}: header field {k!r} = {v} is not a whole number from 0 to {MAX_TICKS}.")
         elif k == "start_state" and not (len(v) == 4 and all(
