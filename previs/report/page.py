@@ -180,7 +180,8 @@ img.map { display: block; max-width: 100%; max-height: 900px; height: auto; marg
 .warn-box { border: 1px solid var(--amber); background: #fff3e0; padding: 6px 10px; margin: 10px 0;
             border-radius: 4px; }
 .ok { color: #2e7d32; font-weight: 600; }
-.cutmatch tr.bad td { color: var(--red); } .cutmatch tr.ok td { color: inherit; font-weight: normal; }
+.cutmatch tr.bad td { color: var(--red); } .cutmatch tr.ok td { color: #222; font-weight: normal; }
+.cutmatch tr.ok td:last-child { color: #2e7d32; }
 .small { font-size: 12px; color: var(--mute); }
 .actor-schedule { margin: 6px 0 10px; }
 .actor-schedule p { margin: 2px 0; }
