@@ -42,6 +42,31 @@ def replay(level: Level, take_path: str | os.PathLike | None = None, warn=None, 
     return replay_take(level, take, warn=warn, strict=strict)
 
 
+def replay_edit(level: Level, edit_path: str | os.PathLike, warn=None, **overrides):
+    """An edit (``LEVEL.edit.toml``) assembled on ``level``: ``(assembly, plan)``. Shots
+    are the script's, cut at its turn cuts at the plan's thresholds (the level's, with
+    ``overrides``); the plan is the assembled track's, with the match of every cut
+    (``plan.edit``, :mod:`previs.plan.cut_match`)."""
+    import dataclasses
+
+    from .plan.cut_match import MatchSettings, edit_report
+    from .plan.shots import shot_bounds
+    from .sim.edit import assemble, read_edit
+
+    edit = read_edit(edit_path)
+    script = simulate(level)
+    script_plan = plan(script, **overrides)
+    bounds = shot_bounds([c.frame for c in script_plan.cuts], script.frames)
+    assembly = assemble(level, edit, bounds, script)
+    for p in assembly.pieces:
+        for w in (p.take.warnings if p.take is not None else ()):
+            if warn is not None:
+                warn(w)
+    assembled = plan(assembly.motion, **overrides)
+    report = edit_report(level, assembly, MatchSettings.from_level(level.settings, assembled.settings.turn_cut_speed))
+    return assembly, dataclasses.replace(assembled, edit=report)
+
+
 def plan(motion: Motion, **overrides):
     """The shot plan of a replay; ``overrides`` replace the level's plan settings
     (turn_cut_speed, turn_cut_angle, max_take, …)."""

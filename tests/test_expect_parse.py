@@ -236,6 +236,7 @@ def test_docs_list_every_table_and_key():
         "allow": "#### `[[safety.allow]]`", "comfort": "#### `[comfort]`", "golden": "#### `[golden]`",
         "no_cut": "#### `[[no_cut]]`", "shot_limit": "#### `[[shot_limit]]`", "beat": "#### `[[beat]]`",
         "timecode": "#### `[timecode]`",
+        "edit": "#### `[[edit]]`", "matches": "#### `[edit.matches]`",
     }
     assert set(headings) == set(SCHEMA)
     for table, heading in headings.items():

@@ -26,6 +26,7 @@ examples:
   previs replay levels/corridor.tmx -o out/corridor
   previs replay levels/finale.tmx -o out/finale --no-report       # fast, for CI
   previs replay levels/corridor.tmx --take takes/corridor-20261125-101500.take -o out/take1
+  previs replay levels/corridor.tmx --edit levels/corridor.edit.toml -o out/cut1   # takes per shot
   previs replay levels/chase.tmx -o out/chase --turn-cut-speed 120 --max-take 45
   previs replay levels/finale.tmx -o out/finale-wide --lens actioncam  # who is in frame, exports
   previs replay levels/finale.tmx -o out/finale-tv --screen-fov 30     # comfort for a TV at home
@@ -65,7 +66,8 @@ def _run(args, forked) -> int:
     # in the same commit as the new set (a regular file only; previs/fsutil.py).
     from ..export import FILES
 
-    with staged_output_dir(args.output, owned=FILES, inputs={"the level": args.level, "the take": args.take},
+    with staged_output_dir(args.output, owned=FILES, inputs={"the level": args.level, "the take": args.take,
+                                                                   "the edit": args.edit},
                            on_remove=lambda p: warn(f"removed {p} from an earlier run: this replay has none.")) as stage:
         written = pipeline.write(stage, shot_plan, forked=forked, warn=warn)
         if not args.no_report:
@@ -82,5 +84,12 @@ def _run(args, forked) -> int:
           f"{cuts} turn cut{'s' * (cuts != 1)}, {shots} shot{'s' * (shots != 1)}"
           f"{f', {over} over max take' if over else ''}, {len(shot_plan.safety)} safety finding"
           f"{'s' * (len(shot_plan.safety) != 1)}")
+    if shot_plan.edit is not None:
+        bad = shot_plan.edit.findings
+        print(f"edit {args.edit}: {len(shot_plan.edit.pieces) - sum(1 for p in shot_plan.edit.pieces if p[3] == 'script')}"
+              f" of {len(shot_plan.edit.pieces)} shots from takes; {len(shot_plan.edit.cuts) - len(bad)} of "
+              f"{len(shot_plan.edit.cuts)} cuts match")
+        for c in bad:
+            warn(f"cut {c.index} (frame {c.frame}, {c.outgoing} -> {c.incoming}) does not match: {'; '.join(c.problems)}")
     print(f"wrote {args.output}/: {names}")
     return 0

@@ -76,6 +76,10 @@ def add_arguments(p):
                         "has changed since it was recorded)")
     p.add_argument("--takes", default="takes", metavar="DIR",
                    help="folder for recorded takes (default ./takes)")
+    p.add_argument("--edit", metavar="FILE", default=None,
+                   help="the edit to shoot into: takes circled with P are named there, standing by (C) starts "
+                        "from it (default: LEVEL.edit.toml beside the level)")
+    p.add_argument("--operator", default="", metavar="NAME", help="the camera operator's name, written in each take")
     p.add_argument("--sensitivity", type=number("--sensitivity", lo=0, hi=10, lo_open=True, example="0.15", note="degrees per pixel"), default=None, metavar="DEG",
                    help="mouse look, degrees per pixel (default 0.15)")
     add_lens_option(p)
@@ -102,6 +106,7 @@ def run(args) -> int:
     from ..window.clock import FakeClock
 
     app = App(args.level, size=args.size, mode=args.mode, fullscreen=args.fullscreen, takes_dir=args.takes,
+              edit_path=args.edit, operator=args.operator,
               sensitivity=args.sensitivity, overlays=args.overlays, start_time=args.start, take=args.take,
               lens=args.lens,
               echo=lambda m: print(m, file=sys.stderr if m.startswith("previs walk: warning") else sys.stdout,

@@ -140,6 +140,9 @@ def add_level_job(parser: argparse.ArgumentParser, *, output_metavar: str, outpu
     parser.add_argument("level", metavar="LEVEL", help="the level's .tmx file")
     parser.add_argument("-o", "--output", required=True, metavar=output_metavar, help=output_help)
     parser.add_argument("--take", metavar="FILE", help=take_help)
+    parser.add_argument("--edit", metavar="FILE",
+                        help="assemble the fight from this edit (LEVEL.edit.toml: which take fills each shot) "
+                             "instead of the script or one take")
 
 
 def check_output_file(out: str, example_name: str, inputs: dict[str, str | None] | None = None) -> None:
@@ -169,10 +172,20 @@ def replay_and_plan(args: argparse.Namespace, warn):
         refuse_if_strict(args, level)  # after the warnings it names; before anything is written
     take_warnings: list[str] = []  # printed after the level's, which need the plan first
     plans = []
+    edit = getattr(args, "edit", None)
+    if edit is not None and args.take is not None:
+        from ..errors import PrevisError
+
+        raise PrevisError(f"--take {args.take} and --edit {edit}: give one; an edit names its takes itself.")
     try:
-        motion = pipeline.replay(level, args.take, warn=take_warnings.append,
-                                 strict=getattr(args, "strict", False))
-        plans.append(pipeline.plan(motion, **plan_overrides(args)))
+        if edit is not None:
+            assembly, plan_ = pipeline.replay_edit(level, edit, warn=take_warnings.append, **plan_overrides(args))
+            motion = assembly.motion
+            plans.append(plan_)
+        else:
+            motion = pipeline.replay(level, args.take, warn=take_warnings.append,
+                                     strict=getattr(args, "strict", False))
+            plans.append(pipeline.plan(motion, **plan_overrides(args)))
     finally:  # a failed replay still prints every level warning, then its error
         for n in left_to_print(level.notices, plans):
             warn(n)

@@ -34,7 +34,9 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
   ("cut"/"beat"/"safety") and the track ``frame``; beats also their ``t`` and ``note``,
   safety markers the ``finding`` kind.
 - Clip metadata ``cmx_3600.reel`` = the plan's reel (:mod:`previs.plan.reel`, e.g.
-  ``CORRIDOR``), the reel the EDL writer uses and the animatic's MP4 carries.
+  ``CORRIDOR``), the reel the EDL writer uses and the animatic's MP4 carries; in a plan of
+  an edit, the reel of the take the clip comes from and ``previs.source``/``sources``
+  (:mod:`previs.export.take_reels`).
 
 **Rates**: every ``RationalTime`` has the plan's rate as OTIO holds one, the double nearest
 the exact rate (``24000/1001`` -> 23.976023976023978; OTIO's timecode functions take it as
@@ -52,6 +54,7 @@ from bisect import bisect_left
 
 from ..fsutil import atomic_write_text
 from ..lens import lens_named
+from .take_reels import reel_name, shot_source
 from ..level.actions import action as action_spec
 from ..plan import lens_facts
 from . import marker_text
@@ -137,9 +140,12 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
             media_reference=ref,
             source_range=TR(RT(base + shot.start_frame, rate), RT(shot.frames, rate)),
         )
-        clip.metadata["cmx_3600"] = {"reel": plan.reel}
+        source = shot_source(plan, shot)  # an edit: the clip names the take it comes from
+        clip.metadata["cmx_3600"] = {"reel": plan.reel if source is None else reel_name(source[0], plan.reel)}
         if metadata:
             clip.metadata["previs"] = {"index": shot.index, "start_frame": shot.start_frame, "end_frame": shot.end_frame, "over_max_take": shot.over_max_take}
+            if source is not None:
+                clip.metadata["previs"].update(source=source[0], sources=list(source[1]))
         ms = []  # the clip's markers, sorted by frame below (stable: cut, beats, findings)
         cut = cut_at.get(shot.start_frame)
         if cut is not None:

@@ -75,6 +75,11 @@ def _settings_props(raw: RawMap, problems: Problems) -> tuple[dict, float | None
         "rig_height": dict(unit="m", lo=0, hi=0.5),
         "rig_forward": dict(unit="m", lo=-0.2, hi=0.3),
         "stabilise": dict(unit="", lo=0, hi=1.0),
+        # Matching an edit's pieces at its cuts (issue 19).
+        "cut_match_distance": dict(unit="m", lo=0, hi=10.0),
+        "cut_match_angle": dict(unit="degrees", lo=0, hi=180.0),
+        "cut_match_performer": dict(unit="m", lo=0, hi=10.0),
+        "cut_hide_window": dict(unit="s", lo=0, lo_open=True, hi=2.0),
     }
     for name, r in ranges.items():
         default = dflt(MAP, name)

@@ -78,6 +78,11 @@ class Settings:
     rig_height: float = field(default=0.1, metadata=SINCE_REVISION_1)
     rig_forward: float = field(default=0.08, metadata=SINCE_REVISION_1)
     stabilise: float = field(default=1.0, metadata=SINCE_REVISION_1)
+    # Matching the pieces of an edit at its cuts (issue 19; previs.plan.cut_match).
+    cut_match_distance: float = field(default=0.1, metadata=SINCE_REVISION_1)  # m of lens position
+    cut_match_angle: float = field(default=5.0, metadata=SINCE_REVISION_1)  # degrees of heading or pitch
+    cut_match_performer: float = field(default=0.25, metadata=SINCE_REVISION_1)  # m a performer may move
+    cut_hide_window: float = field(default=0.125, metadata=SINCE_REVISION_1)  # s each side of a cut
 
     @property
     def frames(self) -> int:

@@ -66,6 +66,11 @@ MAP = _table(
     Field("rig_height", "float", 0.1),
     Field("rig_forward", "float", 0.08),
     Field("stabilise", "float", 1.0),
+    # Matching the pieces of an edit at its cuts (issue 19): tolerances and the hide window.
+    Field("cut_match_distance", "float", 0.1),
+    Field("cut_match_angle", "float", 5.0),
+    Field("cut_match_performer", "float", 0.25),
+    Field("cut_hide_window", "float", 0.125),
 )
 """Map properties (*Map > Map Properties*)."""
 

@@ -27,6 +27,7 @@ from ..errors import PrevisError
 from . import comfort as _comfort, lens_facts
 from .continuity import Continuity, HenryPose, PerformerPose, continuity_at  # noqa: F401 (re-exported)
 from .rounding import rounded as _r
+from .cut_match import EditReport  # noqa: F401 (the type of ShotPlan.edit)
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
 from . import safety_bodies as _bodies
 from .safety import ENTERED_ZONE_KINDS, ClearanceFinding, body_names, ZoneFinding, clearance_findings, zone_findings
@@ -244,6 +245,7 @@ class ShotPlan:
     """Every entry of a body into a ``no-go``, ``pyro``, ``rig`` or ``set`` zone
     (:data:`~previs.plan.safety.ENTERED_ZONE_KINDS`), by frame; the hazardous ones are
     also in ``safety``. Not in ``shotplan.json``; the shot list reads it."""
+    edit: "EditReport | None" = None  # issue 19: the plan of an assembled edit (previs.plan.cut_match)
 
     @cached_property
     def time_base(self) -> TimeBase:
@@ -286,6 +288,8 @@ class ShotPlan:
             "rate": self.time_base.rate_text,
             "drop_frame": self.time_base.drop_frame,
             "reel": self.reel,
+            # Only a plan of an edit has this key, so other plans' JSON is unchanged.
+            **({"edit": self.edit.to_dict()} if self.edit is not None else {}),
         }
 
 

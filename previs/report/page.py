@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from .. import __version__
 from .appendix import section_schedule
+from .edit_section import section_edit
 from .formatting import JPEG_QUALITY, data_uri, esc, jpeg_bytes, num
 from .shot_list_page import CSS as SHOT_LIST_CSS, section_shot_list
 from .sections import (middle_frame, opening_frame, section_comfort, section_cuts, section_safety,
@@ -183,6 +184,8 @@ img.map { display: block; max-width: 100%; max-height: 900px; height: auto; marg
 .warn-box { border: 1px solid var(--amber); background: #fff3e0; padding: 6px 10px; margin: 10px 0;
             border-radius: 4px; }
 .ok { color: #2e7d32; font-weight: 600; }
+.cutmatch tr.bad td { color: var(--red); } .cutmatch tr.ok td { color: #222; font-weight: normal; }
+.cutmatch tr.ok td:last-child { color: #2e7d32; }
 .small { font-size: 12px; color: var(--mute); }
 .actor-schedule { margin: 6px 0 10px; }
 .actor-schedule p { margin: 2px 0; }
@@ -260,6 +263,7 @@ def build_report(*, level, motion, plan, stills: dict[int, str] | None = None,
         section_shot_list(plan),
         section_yaw(plan),
         section_cuts(plan, stills, size),
+        section_edit(plan),
         section_safety(plan, level, motion),
         section_comfort(plan),
         section_schedule(level),

@@ -11,8 +11,13 @@ about a second, and a person can read it::
 
 Line 1 is a JSON header naming the level and its content hash. Every further line is one
 tick: ``tick forward strafe turn look buttons`` as integers (units in
-:mod:`previs.sim.walker`). Ticks count from 0 and a take always starts at frame 0 of the
-fight with Henry at his start position, so tick ``k`` is frame ``k`` of the replay.
+:mod:`previs.sim.walker`). Ticks count from 0. A take of the whole fight starts at frame 0
+with Henry at his start position, so tick ``k`` is frame ``k`` of the replay. A take of
+one shot (issue 19, :mod:`previs.sim.shot_take`) says where it starts in optional header
+fields: ``start_frame`` (tick ``k`` is frame ``start_frame + k``) and ``start_state``
+(Henry's ``[x, z, yaw, pitch]`` before tick 0, metres and degrees), plus ``shot``,
+``take_number``, ``operator``, ``notes`` and ``circled``. A take without them reads as
+before (start 0, Henry at his start).
 
 A take cut off mid-line (power loss) replays up to its last whole tick, with a warning.
 
@@ -35,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -87,6 +93,23 @@ class Take:
     warnings: tuple[str, ...] = ()
     path: str = ""
     positions: tuple[tuple[int, int], ...] | None = None  # Henry's feet per tick, mm, as recorded
+
+    @property
+    def start_frame(self) -> int:
+        """The frame tick 0 shows (0 for a take of the whole fight)."""
+        return int(self.header.get("start_frame", 0))
+
+    @property
+    def end_frame(self) -> int:
+        """One past the last frame the take covers: ``start_frame + len(cmds)``."""
+        return self.start_frame + len(self.cmds)
+
+    def start_walk_state(self, level: Level):
+        """Henry before tick 0: the header's ``start_state``, else his start on ``level``."""
+        from .walker import WalkState
+
+        st = self.header.get("start_state")
+        return WalkState(*(float(v) for v in st)) if st is not None else start_state(level)
 
 
 def _rate_field(fps):
@@ -243,9 +266,33 @@ def _header(name: str, line: bytes) -> dict:
         problems.append(f"{name}: header field 'fps' is missing or not an int (or exact text like \"24000/1001\").")
     if not problems and not 1 <= _read_rate(header["fps"]) <= MAX_FPS:
         problems.append(f"{name}: header field 'fps' = {header['fps']} is not a frame rate from 1 to {MAX_FPS}.")
+    problems += _shot_field_problems(name, header)
     if problems:
         raise TakeError(problems)
     return header
+
+
+SHOT_FIELDS = {"start_frame": int, "start_state": list, "shot": int, "take_number": int,
+               "operator": str, "notes": str, "circled": bool}
+"""Optional header fields of a take of one shot (issue 19), with their JSON types."""
+
+
+def _shot_field_problems(name: str, header: dict) -> list[str]:
+    """Problems with the optional shot fields (absent is fine: a take of the whole fight)."""
+    out = []
+    for k, typ in SHOT_FIELDS.items():
+        if k not in header:
+            continue
+        v = header[k]
+        if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
+            word = {bool: "true or false", int: "a whole number", list: "a list", str: "a string"}[typ]
+            out.append(f"{name}: header field {k!r} is not {word}.")
+        elif typ is int and not 0 <= v <= MAX_TICKS:
+            out.append(f"{name}: header field {k!r} = {v} is not a whole number from 0 to {MAX_TICKS}.")
+        elif k == "start_state" and not (len(v) == 4 and all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v)):
+            out.append(f"{name}: header field 'start_state' is not [x, z, yaw, pitch] (four finite numbers).")
+    return out
 
 
 def read_take(path: str | os.PathLike) -> Take:
@@ -363,14 +410,14 @@ def check_take(take: Take, level: Level, strict: bool = False) -> str | None:
         raise TakeError(f"{name}: recorded at {rate_label(_read_rate(take.fps))} fps but {level.source} runs at "
                         f"{rate_label(level.settings.fps)} fps; re-record the take.")
     actors = 1 + len(level.performers)
-    if len(take.cmds) * actors > MAX_ACTOR_FRAMES:
-        raise TakeError(f"{name}: {len(take.cmds)} ticks x {actors} actors (Henry and {len(level.performers)} "
-                        f"performers of {level.source}) = {len(take.cmds) * actors}, more than the "
+    if take.end_frame * actors > MAX_ACTOR_FRAMES:
+        raise TakeError(f"{name}: {_span(take)} x {actors} actors (Henry and {len(level.performers)} "
+                        f"performers of {level.source}) = {take.end_frame * actors}, more than the "
                         f"{MAX_ACTOR_FRAMES} frames x actors a replay may hold; the take is kept: replay it "
                         "on a level with fewer performers, or record shorter takes.")
     # A take may run longer than the level's own duration: the load-time zone budget
     # (checked on the level's frames) is checked again on the take's.
-    why = zone_budget_problem(level, len(take.cmds))
+    why = zone_budget_problem(level, take.end_frame)
     if why is not None:
         raise TakeError(f"{name}: a replay of its {len(take.cmds)} ticks on {level.source} {why}; "
                         "the take is kept.")
@@ -378,8 +425,8 @@ def check_take(take: Take, level: Level, strict: bool = False) -> str | None:
 
 
 def departure(take: Take, henry_xz: np.ndarray, fps: float) -> str:
-    """Where the replayed walk ``henry_xz`` ((F, 2) metres) first departs from the one
-    recorded in ``take``, in words."""
+    """Where the replayed walk ``henry_xz`` ((T, 2) metres, one row per tick of ``take``)
+    first departs from the one recorded in ``take``, in words (frames of the fight)."""
     if take.positions is None:
         return "the take holds no recorded positions, so where the run departs cannot be told"
     rec = np.asarray(take.positions, dtype=np.float64)[: len(henry_xz)]
@@ -388,31 +435,57 @@ def departure(take: Take, henry_xz: np.ndarray, fps: float) -> str:
     bad = np.flatnonzero(off > DEPART_MM)
     if bad.size == 0:
         return "Henry's walk matches the recorded one on every frame (the rest of the fight may differ)"
-    f = int(bad[0])
-    x, z = now[f] / 1000.0
-    rx, rz = rec[f] / 1000.0
+    k = int(bad[0])
+    x, z = now[k] / 1000.0
+    rx, rz = rec[k] / 1000.0
+    f = take.start_frame + k  # a take of one shot starts its ticks there
     return (f"the run departs from the recorded one first at frame {f} ({f / fps:.3f} s): Henry at "
             f"x {x:.3f}, z {z:.3f}, recorded x {rx:.3f}, z {rz:.3f} ({np.hypot(x - rx, z - rz):.3f} m off)")
+
+
+def _span(take: Take) -> str:
+    """What a replay of ``take`` holds: ``"900 ticks"``, or for a take of one shot
+    ``"1200 frames (300 scripted, then 900 ticks)"``."""
+    if take.start_frame == 0:
+        return f"{len(take.cmds)} ticks"
+    return f"{take.end_frame} frames ({take.start_frame} scripted, then {len(take.cmds)} ticks)"
 
 
 def replay_take(level: Level, take: Take, warn=None, strict: bool = False) -> Motion:
     """The fight as walked in ``take``: Henry from the commands, everyone else scripted.
 
-    The replay is as long as the take (one frame per tick). A take of an earlier version of
-    the level replays with a warning passed to ``warn`` (:func:`check_take`)."""
+    The replay runs to the take's last tick (one frame per tick). A take of one shot
+    (``start_frame`` s > 0) replays frames ``[0, s)`` as the script has them and walks
+    Henry from its ``start_state`` on frames ``[s, s + ticks)``; the camera on those frames
+    is computed from the walked frames alone, so the take's own frames do not depend on
+    what came before them (an edit splices them in as they are, :mod:`previs.sim.edit`).
+    A take of an earlier version of the level replays with a warning passed to ``warn``
+    (:func:`check_take`)."""
     changed = check_take(take, level, strict=strict)
-    n = len(take.cmds)
+    s0 = take.start_frame
+    n = take.end_frame
     perf_xz, perf_down, walk_yaw, moving = performer_motion(level, n)
-    st = walk_states(level, list(take.cmds), start_state(level))
+    st = walk_states(level, list(take.cmds), take.start_walk_state(level))
+    pos, roll = camera_on_head(level.settings, st[:, 0:2], st[:, 2], st[:, 2], st[:, 3], np.zeros(len(st)),
+                               floors=level.walls.floors)
+    yaw, pitch = st[:, 2], st[:, 3]
     henry_xz = st[:, 0:2]
+    if s0 > 0:
+        from .script import simulate
+
+        pre = simulate(level, max(s0, level.settings.frames))  # the script's own frames, cut at s0
+        pre_xz, pre_tr = pre.henry_xz[:s0], pre.track
+        henry_xz = np.concatenate([pre_xz, henry_xz])
+        pos = np.concatenate([pre_tr.pos[:s0], pos])
+        roll = np.concatenate([pre_tr.roll[:s0], roll])
+        yaw = np.concatenate([pre_tr.yaw[:s0], yaw])
+        pitch = np.concatenate([pre_tr.pitch[:s0], pitch])
     if changed is not None and warn is not None:
-        warn(f"{changed}: {departure(take, henry_xz, float(level.settings.fps))}.")
+        warn(f"{changed}: {departure(take, henry_xz[s0:], float(level.settings.fps))}.")
     # Standing performers watch the walked Henry, not the scripted one.
     facing = performer_facing(level, n, walk_yaw, moving, perf_xz, henry_xz, perf_down)
     # The lens on his head as the script's (previs.sim.head_motion): he walks where he looks.
-    pos, roll = camera_on_head(level.settings, henry_xz, st[:, 2], st[:, 2], st[:, 3], np.zeros(n),
-                               floors=level.walls.floors)
-    track = CameraTrack(fps=float(level.settings.fps), pos=pos, yaw=st[:, 2], pitch=st[:, 3],
+    track = CameraTrack(fps=float(level.settings.fps), pos=pos, yaw=yaw, pitch=pitch,
                         roll=roll, hfov=np.full(n, float(level.settings.hfov)))
     return Motion(level=level, track=track, henry_xz=henry_xz, perf_xz=perf_xz,
                   perf_facing=facing, perf_down=perf_down, source=take.path or "take")

@@ -20,6 +20,7 @@ from .check_base import (  # noqa: F401 (Failure, Replay re-exported)
     _wrap180,
 )
 from .cut_checks import check_cut, check_cuts_exact
+from .edit_checks import check_edit_matches
 from .shot_checks import check_beat, check_no_cut, check_shot, check_timecode
 from .golden import check_golden, check_plan_golden, golden_diff, read_golden, update_golden  # noqa: F401 (re-exported)
 from .visibility_checks import check_in_view, visibility, why_visible  # noqa: F401 (re-exported)
@@ -239,6 +240,7 @@ CHECKS = {
     "beat": check_beat,
     "timecode.start": check_timecode,
     "timecode.end": check_timecode,
+    "edit.matches": check_edit_matches,
 }
 
 

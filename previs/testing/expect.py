@@ -80,9 +80,12 @@ class ExpectSet:
     settings: dict
     expectations: tuple[Expectation, ...]
     note: str = ""
+    edit: Path | None = None  # issue 19: an [[edit]]: the edit file assembled (take is None)
 
     @property
     def label(self) -> str:
+        if self.edit is not None:
+            return f"edit {self.edit.name}"
         return "scripted replay" if self.take is None else f"take {self.take.name}"
 
 
@@ -432,6 +435,9 @@ def parse_text(text: str, path: str | os.PathLike) -> ExpectFile:
                 probs.add(name, wh, "has no expectations: add e.g. [take.golden] or [[take.cut]] below it.")
             sets.append(ExpectSet(take, f"take[{i}].", wh, settings, tuple(exps),
                                   tv.get("note", "")))
+    from .edit_checks import parse_edit_sets
+
+    sets += parse_edit_sets(doc, name, probs, project)
     _goldens_are_not_inputs(p, level, sets, name, probs)
     if not probs and not any(s.expectations for s in sets):
         probs.append(f"{name}: expects nothing: add at least one table, e.g. [shots] count = 3, "

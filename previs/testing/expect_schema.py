@@ -75,6 +75,21 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
         NOTE,
         *_EXPECTATION_TABLES,
         _k("take", "tables", "a recorded take to replay, with its own nested expectations", table="take"),
+        _k("edit", "tables", "an edit (LEVEL.edit.toml) to assemble, with its own nested expectations",
+           table="edit"),
+    ),
+    "edit": (
+        _k("file", "string", "the .edit.toml file (which take fills each shot), relative to this file",
+           required=True),
+        NOTE,
+        *_EXPECTATION_TABLES,
+        _k("matches", "table", "every cut of the edit matches (camera, performers, a turn fast enough on both "
+                               "sides)", table="matches"),
+    ),
+    "matches": (
+        _k("hide_only", "bool", "true: only the turn's speed on both sides counts, not the camera or performers",
+           default=False),
+        NOTE,
     ),
     "take": (
         _k("file", "string", "the .take file (written by 'previs walk'), relative to this file", required=True),

@@ -126,7 +126,7 @@ class Session:
         """The replay (motion + plan) an expectation set is checked on; raises
         :class:`PrevisError` if the level or take cannot be replayed."""
         key = (os.path.realpath(ef.level_path), os.path.realpath(s.take) if s.take else None,
-               tuple(sorted(s.settings.items())))
+               tuple(sorted(s.settings.items())), os.path.realpath(s.edit) if s.edit else None)
         if key in self._replays:
             r = self._replays[key]
             if isinstance(r, PrevisError):
@@ -149,6 +149,12 @@ class Session:
         if s.take is not None and not s.take.exists():
             raise PrevisError(f"{ef.path}: {s.where}: take file {s.take} does not exist.")
         warnings: list[str] = []
+        if s.edit is not None:  # issue 19: an [[edit]] (previs.testing.edit_checks)
+            if not s.edit.exists():
+                raise PrevisError(f"{ef.path}: {s.where}: edit file {s.edit} does not exist.")
+            assembly, plan = pipeline.replay_edit(level, s.edit, warn=warnings.append, **s.settings)
+            return Replay(level=level, motion=assembly.motion, plan=plan, expect_path=ef.path,
+                          warnings=tuple(warnings))
         motion = pipeline.replay(level, s.take, warn=warnings.append, strict=self.strict)
         plan = pipeline.plan(motion, **s.settings)
         return Replay(level=level, motion=motion, plan=plan, expect_path=ef.path, warnings=tuple(warnings))
@@ -194,7 +200,7 @@ def run_expectation(session: Session, ef: ExpectFile, s: ExpectSet, e: Expectati
     try:
         r = session.replay(ef, s)
     except PrevisError as err:
-        what = "the take" if s.take is not None else "the level"
+        what = "the take" if s.take is not None else "the edit" if s.edit is not None else "the level"
         return Result(ef.path, e, [Failure(e.label, f"{what} cannot be replayed: " + " / ".join(err.problems))])
     fails = check(e, r)
     if not (update and e.kind in GOLDEN_KINDS and fails):

@@ -49,6 +49,7 @@ from .modes import MODES, FreeMode, LiveCuts, WalkMode, WalkSession, WatchMode
 from .poses import WindowPoses
 from .recorder import Recorder, record_tick, start_recording, stop_recording
 from .reload import Broken, LevelWatcher, Reloaded
+from .shots import KEYS as SHOT_KEYS, ShotDesk
 
 TOAST_SECONDS = 4.0
 
@@ -63,7 +64,8 @@ class App:
                  size: tuple[int, int] = (1280, 720), mode: str = "watch", fullscreen: bool = False,
                  takes_dir: str | os.PathLike = "takes", loader=None, sensitivity: float | None = None,
                  overlays: bool = False, start_time: float = 0.0, vsync: bool = True, echo=None,
-                 on_draw=None, take: str | os.PathLike | None = None, lens: str | None = None):
+                 on_draw=None, take: str | os.PathLike | None = None, lens: str | None = None,
+                 edit_path: str | os.PathLike | None = None, operator: str = ""):
         if mode not in MODES:
             raise PrevisError(f"--mode {mode!r}: choose one of {', '.join(MODES)}.")
         self.level_path = os.fspath(level_path) if level_path is not None else None
@@ -90,6 +92,8 @@ class App:
         self.takes_dir = takes_dir
         title = f"previs walk \u2014 {level.settings.title}"
         self.ctx = create_window(size, title=title, fullscreen=fullscreen, vsync=vsync)
+        self._edit_path, self._operator = edit_path, operator
+        self.watch_edit = False  # V: watch mode plays the edit (previs.window.shots), not the script
         try:
             self._init(level, size, mode, takes_dir, sensitivity, overlays, start_time)
         except BaseException:
@@ -129,6 +133,7 @@ class App:
         self._in_flight = FramesInFlight()
         self.bodies = WindowPoses()
         self._set_level(level)
+        self.desk = ShotDesk(self, self._edit_path, self._operator)  # shot by shot (issue 19)
         # Straight into the window's back buffer: blitting a 720p offscreen frame to the
         # window costs llvmpipe about as much as drawing the scene.
         self.renderer = Renderer(level, self.size, offscreen=False)
@@ -189,6 +194,8 @@ class App:
         """What watch mode plays: the take being watched (on a changed level its ticks still
         replay, and the window says where the run departs from the recorded one), or the
         scripted fight when the take cannot replay on the level at all."""
+        if self.watch_edit and self.take is None:
+            return self.desk.edit_motion(self)
         if self.take is not None:
             from ..sim.take import replay_take
 
@@ -207,11 +214,30 @@ class App:
             self.say(f"shot plan failed ({type(e).__name__}: {e}); showing the fight without cuts")
             return None
 
+    def toggle_watch_edit(self) -> None:
+        """V: watch the edit so far (its takes cut together) or the script."""
+        if self.take is not None:
+            self.say("watching a take (--take): the edit is not shown")
+            return
+        self.watch_edit = not self.watch_edit
+        self.refresh_watched()
+        self.say(f"watching the edit ({self.desk.edit_path})" if self.watch_edit else "watching the script")
+
+    def refresh_watched(self) -> None:
+        """Replay and plan what watch mode plays again (the edit changed), on the same frame."""
+        keep = self.frame
+        self._set_level(self.level)
+        if isinstance(self.view, WalkMode):
+            self.frame = keep
+        else:
+            self.frame = self.clamp(keep)
+
     def _apply_reload(self, level) -> None:
         if self.recorder is not None:
             self.stop_recording(" \u2014 the level changed, so the take ends here")
         keep = self.frame
         self._set_level(level)
+        self.desk.invalidate()
         self.errors = ()
         if isinstance(self.view, WalkMode):
             self.view.restart(self, max(0, keep), self.view.session.state)
@@ -284,7 +310,9 @@ class App:
         return record_tick(self, cmd)
 
     def stop_recording(self, why: str = "") -> str | None:
-        return stop_recording(self, why)
+        path = stop_recording(self, why)
+        self.desk.after_stop(self)
+        return path
 
     # -- ticks -----------------------------------------------------------------------------
 
@@ -315,7 +343,7 @@ class App:
         return self.view.timeline(self)
 
     def _hud(self, fs: FrameState):
-        help_rows = BINDINGS if self.show_help else ()
+        help_rows = BINDINGS + SHOT_KEYS if self.show_help else ()
         toast = self._toast[0] if self._toast and self._now < self._toast[1] else None
         rec = self.recorder.label() if self.recorder is not None else None
         hs, cuts = self.view.hud(self, fs, speed=self.speed, playing=self.playing, rec=rec,
@@ -334,7 +362,9 @@ class App:
     def _render(self) -> FrameState:
         fs = self.current_state()
         cam, show_henry = self.view.camera(self, fs)
-        layers = (self._huds.over(self._hud(fs), self.level, self.size),) if self.show_hud else ()
+        hud = self._huds.over(self._hud(fs), self.level, self.size)
+        shot = self.desk.layer(self, fs, hud.layer)  # the onion skin and the shot panel, under the HUD
+        layers = ((shot,) if shot is not None else ()) + ((hud,) if self.show_hud else ())
         self.renderer.draw(fs, overlays=self.overlays, layers=layers, camera=cam, show_henry=show_henry,
                            poses=self.bodies.of_view(self, fs))
         return fs

@@ -36,7 +36,7 @@ BINDINGS: tuple[tuple[str, str], ...] = (
     ("[  ]", "slower / faster (\u00d70.25 \u2026 \u00d74)"),
     ("PgUp PgDn  Q E", "previous / next turn cut (shot)"),
     ("Home", "back to frame 0"),
-    ("F5", "record a take: restarts at frame 0 in walk mode; F5 again stops and saves"),
+    ("F5", "record a take: restarts at frame 0 in walk mode (standing by: rolls at the cut); F5 again stops"),
     ("O", "overlays: zones and paths on the floor"),
     ("M", "minimap on / off"),
     ("H", "HUD on / off"),

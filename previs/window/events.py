@@ -14,6 +14,7 @@ import pygame
 from ..gl.renderer import NO_OVERLAYS, Overlays
 from .controls import RECORD_KEY, SPEEDS
 from .modes import MODES, WalkMode
+from .shots import shot_key
 
 
 def _bar_height(app) -> int:
@@ -28,11 +29,14 @@ def _scrub_to_x(app, x: float) -> None:
 def handle_event(app, e) -> None:
     """Apply one pygame event to the window ``app``."""
     t = e.type
+    if app.desk.note_event(app, e):  # typing a take's note: every key is the note's
+        return
     if t == pygame.QUIT:
         app.running = False
     elif t == pygame.KEYDOWN:
         app.input.key_down(e.key)
-        _key(app, e.key)
+        if not shot_key(app, e):  # stand by, roll, select, circle (previs.window.shots)
+            _key(app, e.key)
     elif t == pygame.KEYUP:
         app.input.key_up(e.key)
     elif t == pygame.MOUSEMOTION:
@@ -65,7 +69,7 @@ def _key(app, k: int) -> None:
     elif k in (pygame.K_3, pygame.K_KP3):
         app.set_mode("free")
     elif k == pygame.K_TAB:
-        app.set_mode(MODES[(MODES.index(app.mode) + 1) % len(MODES)])
+        app.set_mode(MODES[(MODES.index(app.mode) + 1) % len(MODES)] if app.mode in MODES else "watch")
     elif k == pygame.K_SPACE:
         if not app.playing and app.mode != "walk" and app.frame >= app.last_frame:
             app.seek(0)

@@ -82,7 +82,9 @@ class WatchMode:
         """Once per drawn frame, with ``dt`` seconds of real time."""
 
     def hud(self, app, fs, **common):
-        mode = "watch take" if app.take is not None and self.name == "watch" else self.name
+        mode = self.name
+        if self.name == "watch" and (app.take is not None or getattr(app, "watch_edit", False)):
+            mode = "watch take" if app.take is not None else "watch edit"
         truth = app.truths.at(fs.frame)
         hs = hud_from_truth(truth, app.level, app.timeline, mode=mode, **common)
         return hs, app.timeline.cuts

@@ -1,7 +1,8 @@
 """Recording takes from the window: ``takes/<level-stem>-<YYYYmmdd-HHMMSS>.take``.
 
-A take always starts at frame 0 with Henry at his start (see :mod:`previs.sim.take`);
-the window restarts the fight before it opens a :class:`Recorder`. Every tick's command
+A take recorded with F5 starts at frame 0 with Henry at his start (see
+:mod:`previs.sim.take`); the window restarts the fight before it opens a :class:`Recorder`.
+Takes of one shot, rolled from standing by, are :class:`previs.window.shots.ShotRecorder`. Every tick's command
 is written and flushed as it happens (TakeWriter), so a crash loses at most one tick.
 """
 
