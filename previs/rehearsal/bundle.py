@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import PrevisError
-from .textcsv import MAX_LOG_BYTES, decode, read_text
+from .textcsv import MAX_LOG_BYTES, decode, read_log_text
 
 
 class Bundle:
@@ -36,7 +36,7 @@ def open_bundle(path: str | os.PathLike) -> Bundle:
     p = Path(name)
     if p.is_dir():
         members = {f.name.lower(): f for f in sorted(p.iterdir()) if f.suffix.lower() == ".csv" and f.is_file()}
-        return Bundle(name, members, lambda f: read_text(f, "sensor CSV"))
+        return Bundle(name, members, lambda f: read_log_text(f, "sensor CSV"))
     try:
         zf = zipfile.ZipFile(name)
         infos = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(".csv")

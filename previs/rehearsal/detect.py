@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import PrevisError
 from . import gcsv, gopro, phyphox, sensor_logger, trackcsv
 from .bundle import open_bundle
-from .textcsv import read_text
+from .textcsv import read_log_text
 
 FORMATS = ("a GoPro MP4 (HERO5 or later, MAX), a Gyroflow .gcsv, a Sensor Logger export (zip or folder), "
            "a phyphox CSV (or its zip), or a previs track.csv")
@@ -66,11 +66,11 @@ def read_rehearsal(path: str | os.PathLike):
             raise PrevisError(f"{name}: not a format previs reads (binary, and not an MP4); expected {FORMATS}.") from None
         head_text = head[:e.start].decode("utf-8-sig")
     if gcsv.sniff(head_text):
-        return gcsv.parse(read_text(name, "Gyroflow IMU log"), name)
+        return gcsv.parse(read_log_text(name, "Gyroflow IMU log"), name)
     if phyphox.sniff(head_text):
-        return phyphox.parse(read_text(name, "phyphox CSV"), name)
+        return phyphox.parse(read_log_text(name, "phyphox CSV"), name)
     if trackcsv.sniff(head_text):
-        return trackcsv.parse(read_text(name, "track.csv", trackcsv.MAX_BYTES), name)
+        return trackcsv.parse(read_log_text(name, "track.csv", trackcsv.MAX_BYTES), name)
     if "seconds_elapsed" in head_text.lower():
         raise PrevisError(f"{name}: one CSV of a Sensor Logger export; give the whole export (its zip or folder), "
                           "which holds Gyroscope.csv and TotalAcceleration.csv.")

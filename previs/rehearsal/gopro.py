@@ -34,10 +34,12 @@ def sniff(head: bytes) -> bool:
 
 def mp4_problem(name: str) -> str | None:
     """One line if the top-level box structure is broken (truncated, no ``moov``)."""
+    from ..safe_paths import Unreadable, open_regular
+
     try:
         size = os.path.getsize(name)
         seen = []
-        with open(name, "rb") as f:
+        with open_regular(name) as f:  # a regular file only: a FIFO would hang
             pos = 0
             while pos < size:
                 f.seek(pos)
@@ -59,6 +61,8 @@ def mp4_problem(name: str) -> str | None:
                             f"{size}; the copy was cut short (or the camera stopped before closing the file): "
                             "copy it from the card again.")
                 pos += n
+    except Unreadable as e:
+        return f"{name}: cannot read the MP4: it {e.reason}."
     except OSError as e:
         return f"{name}: cannot read the MP4: {e.strerror or e}."
     if b"moov" not in seen:

@@ -18,7 +18,7 @@ MAX_LOG_BYTES = 512 * 1024 * 1024
 """Largest sensor log read: an hour at 500 Hz of ~10 columns is ~200 MB of text."""
 
 
-def read_text(path: str | os.PathLike, what: str, limit: int = MAX_LOG_BYTES) -> str:
+def read_log_text(path: str | os.PathLike, what: str, limit: int = MAX_LOG_BYTES) -> str:
     """The file's text (at most ``limit`` bytes); refuses what is not a readable UTF-8 regular file."""
     from ..safe_paths import Unreadable, read_bounded
 

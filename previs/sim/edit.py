@@ -121,13 +121,14 @@ def edit_path_for(level_source: str | os.PathLike) -> Path:
 def read_edit(path: str | os.PathLike) -> Edit:
     """Parse an edit file; every problem named with the file and the fix (TakeError)."""
     name = os.fspath(path)
-    try:
-        with open(name, "rb") as fh:
-            data = fh.read(MAX_EDIT_BYTES + 1)
-    except OSError as e:
-        raise TakeError(f"{name}: cannot read the edit ({e.strerror or e}).") from None
-    if len(data) > MAX_EDIT_BYTES:
-        raise TakeError(f"{name}: larger than {MAX_EDIT_BYTES // 1024} KB; an edit names one take per shot.")
+    from ..safe_paths import Unreadable, read_bounded
+
+    try:  # a regular file only (a FIFO would hang), at most MAX_EDIT_BYTES
+        data = read_bounded(name, MAX_EDIT_BYTES)
+    except Unreadable as e:
+        if e.kind == "large":
+            raise TakeError(f"{name}: larger than {MAX_EDIT_BYTES // 1024} KB; an edit names one take per shot.") from None
+        raise TakeError(f"{name}: cannot read the edit: it {e.reason}.") from None
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:

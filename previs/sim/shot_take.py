@@ -126,7 +126,9 @@ def set_header_fields(path: str | os.PathLike, **fields) -> None:
     from ..fsutil import atomic_write_bytes
 
     take: Take = read_take(path)  # refuses a damaged file before anything is written
-    with open(path, "rb") as fh:
+    from ..safe_paths import open_regular
+
+    with open_regular(path) as fh:  # read_take just checked it is a regular, readable take
         fh.readline()
         ticks = fh.read()
     header = dict(take.header)

@@ -271,8 +271,11 @@ def stated_facts(path: str | os.PathLike) -> dict:
     ``# timecode: frame 0 = 01:00:00:00 ...``) and ``lens`` (``# lens: actioncam``); {} for
     a file without them (or one that cannot be read: :meth:`CameraTrack.read_csv` says why)."""
     out: dict = {}
+    from ..safe_paths import Unreadable, open_regular
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
+        with open_regular(path) as raw:  # a regular file only: a FIFO would hang here
+            fh = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
             for _ in range(64):  # the header is a few lines; never read a whole big file here
                 line = fh.readline()
                 if not line.startswith("#"):
@@ -281,7 +284,7 @@ def stated_facts(path: str | os.PathLike) -> dict:
                     out["start_tc"] = m[1]
                 elif m := _LENS_LINE.match(line.rstrip("\n")):
                     out["lens"] = m[1]
-    except (OSError, ValueError):
+    except (Unreadable, OSError, ValueError):
         return {}
     return out
 
