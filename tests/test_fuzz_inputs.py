@@ -90,3 +90,90 @@ def test_command_line_times_are_numbers_in_range_or_usage_errors(text):
         assert str(e).startswith("--time must be") and len(str(e)) < 200
     else:
         assert 0 <= v <= 86_400.0
+
+
+# -- this turn's other new inputs: rehearsal logs (issue 18) and edit files (issue 19) --------
+
+def _rehearsal_bases() -> dict[str, bytes]:
+    """A 3-whip rehearsal (about 9 s at 100 Hz) as a Gyroflow log and as a phyphox CSV."""
+    import tempfile
+    from pathlib import Path
+
+    from rehearsalkit import imu_from_head, random_head, write_gcsv, write_phyphox
+
+    log = imu_from_head(random_head(3, n_whips=3, pans=0), rate=100.0)
+    with tempfile.TemporaryDirectory() as d:
+        return {"gcsv": write_gcsv(log, Path(d) / "r.gcsv").read_bytes(),
+                "phyphox": write_phyphox(log, Path(d) / "r.csv").read_bytes()}
+
+
+REHEARSALS = _rehearsal_bases()
+
+
+def _plan_rehearsal(raw: bytes, suffix: str):
+    """Read ``raw`` as a rehearsal file and turn it into a head track at 30 fps."""
+    import os
+    import tempfile
+
+    from previs.rehearsal import read_rehearsal
+    from previs.rehearsal.imu import ImuLog
+    from previs.rehearsal.imu_to_track import imu_to_track
+
+    fd, path = tempfile.mkstemp(suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        got = read_rehearsal(path)
+        return path, (imu_to_track(got, 30.0)[0] if isinstance(got, ImuLog) else got)
+    except PrevisError as e:
+        e.path = path
+        raise
+    finally:
+        os.unlink(path)
+
+
+@fuzz(scale=0.5)
+@given(raw=st.one_of(damaged(REHEARSALS["gcsv"]), damaged(REHEARSALS["phyphox"]), st.binary(max_size=400)),
+       suffix=st.sampled_from([".gcsv", ".csv", ".txt"]))
+def test_damaged_rehearsal_logs_plan_or_are_refused_naming_the_file(raw, suffix):
+    out = bounded(_plan_rehearsal, raw, suffix, expected=(PrevisError,), limit=4.0)
+    if isinstance(out, PrevisError):
+        assert all(p.startswith(out.path) for p in out.problems), out.problems
+    else:
+        _, track = out
+        assert len(track) >= 1 and 1 <= track.fps <= 240
+        assert all(map(lambda a: bool(a.size) and bool((abs(a) < 1e9).all()), (track.yaw, track.pitch)))
+
+
+EDIT = ('format = "previs-edit/1"\nlevel = "corridor.tmx"\n\n[[shot]]\nshot = 2\ntake = "takes/c-shot002-take01.take"\n'
+        '\n[[shot]]\nshot = 3\ntake = "script"\nnote = "circled"\n').encode()
+
+
+def _read_edit(raw: bytes):
+    import os
+    import tempfile
+
+    from previs.sim.edit import read_edit
+
+    fd, path = tempfile.mkstemp(suffix=".edit.toml")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        try:
+            return path, read_edit(path)
+        except PrevisError as e:
+            e.path = path
+            raise
+    finally:
+        os.unlink(path)
+
+
+@fuzz()
+@given(raw=st.one_of(damaged(EDIT), st.binary(max_size=300)))
+def test_damaged_edit_files_read_or_are_refused_naming_the_file(raw):
+    out = bounded(_read_edit, raw, expected=(PrevisError,))
+    if isinstance(out, PrevisError):
+        assert all(p.startswith(out.path) for p in out.problems), out.problems
+    else:
+        _, edit = out
+        assert all(e.shot >= 1 and e.take for e in edit.entries)
