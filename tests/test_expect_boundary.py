@@ -174,16 +174,21 @@ def test_track_reader_is_bounded(tmp_path, monkeypatch):
         track.CameraTrack.read_csv(p)
 
 
-@pytest.mark.parametrize("ref,what", [("duel.tmx", "the level"), ("duel.expect.toml", "this expectation file"),
-                                      ("t.take", "a take")])
+@pytest.mark.parametrize("ref,what", [
+    ("duel.tmx", "the level"), ("duel.expect.toml", "this expectation file"), ("t.take", "a take"),
+    # found by the fuzz campaign (seed 2): another level's expectation file was overwritten
+    ("other.expect.toml", "an input of previs (a level, tileset, template, take, edit or expectation file)"),
+    ("other.tmx", "an input of previs (a level, tileset, template, take, edit or expectation file)")])
 def test_golden_that_names_an_input_is_refused(tmp_path, capsys, ref, what):
     # found by the hostile-path fuzz target: --update-golden overwrote the level with a CSV
     proj, _ = setup(tmp_path, BASE.replace('track = "duel.golden.csv"', f'track = "{ref}"')
                     + '\n[[take]]\nfile = "t.take"\n[take.shots]\ncount = 3\n')
     (proj / "t.take").write_text("x\n")
+    (proj / "other.expect.toml").write_text("[shots]\ncount = 1\n")
+    (proj / "other.tmx").write_text("<map/>\n")
     before = snapshot(tmp_path)
     rc, out = run_test(capsys, str(proj), "--update-golden")
     assert rc == 1
     assert (f"duel.expect.toml: [golden]: 'track' = '{ref}' is {what}, which --update-golden would overwrite; "
-            f"name the golden track's own .csv file.") in out
+            f"name the golden's own file (LEVEL.golden.csv, LEVEL.golden.plan.json).") in out
     assert snapshot(tmp_path) == before

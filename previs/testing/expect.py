@@ -447,6 +447,10 @@ def parse_text(text: str, path: str | os.PathLike) -> ExpectFile:
     return ExpectFile(p, level, tuple(sets), top.get("note", ""))
 
 
+INPUT_SUFFIXES = (".tmx", ".tsx", ".tx", ".tiled-project", ".take", ".toml", ".bvh")
+"""Files previs reads as input: a golden may never name one (an update would overwrite it)."""
+
+
 def _goldens_are_not_inputs(path: Path, level: Path | None, sets: list[ExpectSet], name: str,
                             probs: _Problems) -> None:
     """A golden track may not be the level, this file or a take: ``--update-golden`` would
@@ -457,9 +461,17 @@ def _goldens_are_not_inputs(path: Path, level: Path | None, sets: list[ExpectSet
     inputs.update({os.path.realpath(s.take): "a take" for s in sets if s.take is not None})
     for s in sets:
         for e in s.expectations:
-            if e.kind in ("golden", "golden.plan") and (what := inputs.get(os.path.realpath(e.spec["track"]))):
-                probs.add(name, e.where, f"'track' = {e.spec['track_text']!r} is {what}, which --update-golden "
-                                         f"would overwrite; name the golden track's own .csv file.")
+            if e.kind not in ("golden", "golden.plan"):
+                continue
+            real = os.path.realpath(e.spec["track"])
+            what = inputs.get(real)
+            if what is None and real.lower().endswith(INPUT_SUFFIXES):  # another level's, another file's
+                what = "an input of previs (a level, tileset, template, take, edit or expectation file)"
+            if what is not None:
+                key = "track" if e.kind == "golden" else "plan"
+                probs.add(name, e.where, f"'{key}' = {e.spec['track_text']!r} is {what}, which --update-golden "
+                                         f"would overwrite; name the golden's own file (LEVEL.golden.csv, "
+                                         f"LEVEL.golden.plan.json).")
 
 
 def parse_file(path: str | os.PathLike) -> ExpectFile:
