@@ -60,3 +60,26 @@ def test_locator_text_is_cut_to_fit_and_cannot_break_a_line():
     assert marker_text.locator_text("Goon 2 fall") == "GOON 2 FALL"
     assert marker_text.locator_text("Safety clearance", "too close: A \u2194 B 0.21 m") == \
         "SAFETY CLEARANCE - TOO CLOSE: A <-> B 0.21 M"
+
+
+def test_a_crowded_shot_gets_ten_safety_markers_then_one_for_the_rest(plan, tmp_path):
+    import dataclasses
+
+    shot = plan.shots[0]
+    f0 = plan.safety[0]
+    crowd = [dataclasses.replace(f0, frame=shot.start_frame + k) for k in range(25)]
+    crowded = dataclasses.replace(plan, safety=crowd + [f for f in plan.safety if f.frame >= shot.end_frame])
+    assert shot.frames > 25 and otio_export.SAFETY_MARKERS_PER_SHOT == 10
+    path = tmp_path / "shotplan.otio"
+    otio_export.write(crowded, path)
+    clip = next(iter(otio.adapters.read_from_file(str(path)).find_clips()))
+    safety = [m for m in clip.markers if m.metadata["previs"]["kind"] == "safety"]
+    assert [int(m.metadata["previs"]["frame"]) for m in safety] == [shot.start_frame + k for k in range(11)]
+    assert [m.name for m in safety[:10]] == [f"Safety {f0.kind}"] * 10
+    assert safety[10].name == "Safety: 15 more" and safety[10].metadata["previs"]["more"] == 15
+    assert safety[10].comment == ("15 more safety findings in this shot from here "
+                                  "(all in shotplan.json, shotlist.csv and the report)")
+    # the EDL, built from the same timeline, carries the same markers as locators
+    edl.write(crowded, tmp_path / "shotplan.edl")
+    text = (tmp_path / "shotplan.edl").read_text()
+    assert text.count("SAFETY: 15 MORE") == 1

@@ -27,7 +27,8 @@ Shape (read by Resolve, Premiere through the OTIO plug-in, Hiero, ``otioview``):
 
   * every safety finding (``plan.safety``): on the shot holding its frame, zero length,
     MAGENTA, named ``Safety clearance`` (its kind), its comment the finding's sentence
-    (``too close: Goon 2 ↔ Goon 5 0.21 m``) (:mod:`.marker_text`).
+    (``too close: Goon 2 ↔ Goon 5 0.21 m``) (:mod:`.marker_text`); at most
+    :data:`SAFETY_MARKERS_PER_SHOT` a shot, then one ``Safety: N more`` marker.
 
   A beat marker's ``comment`` is the beat's note (what Resolve and Premiere show as the
   marker's comment). ``metadata["previs"]`` on each marker holds ``kind``
@@ -60,6 +61,12 @@ from ..plan import lens_facts
 from . import marker_text
 
 ANIMATIC = "animatic.mp4"
+SAFETY_MARKERS_PER_SHOT = 10
+"""Safety findings that become markers on one shot's clip: the first ten by frame, then one
+marker "Safety: N more" at the eleventh. A marker is something an editor steps to; a
+crowd's clearance findings run to dozens a shot (25 404 in a generated 30-minute brawl,
+which as markers made the editorial exports take 7.6 s of a 13 s replay), and every one is
+still listed in shotplan.json, shotlist.csv and the report."""
 
 
 def one_line_ascii(s: str) -> str:
@@ -169,6 +176,20 @@ def build_timeline(plan, *, rate: float | None = None, record_offset: bool = Fal
                 m.metadata["previs"] = {"kind": "beat", "frame": b.frame, "t": b.t, "note": b.note}
             ms.append(m)
         lo, hi = bisect_left(finding_frames, shot.start_frame), bisect_left(finding_frames, shot.end_frame)
+        if hi - lo > SAFETY_MARKERS_PER_SHOT:  # a crowd: the first few, then one marker for the rest
+            rest = findings[lo + SAFETY_MARKERS_PER_SHOT]
+            m = otio.schema.Marker(
+                name=fix(f"Safety: {hi - lo - SAFETY_MARKERS_PER_SHOT} more"),
+                marked_range=TR(RT(base + rest.frame, rate), RT(0, rate)),
+                color=marker_text.SAFETY_COLOR,
+                comment=fix(f"{hi - lo - SAFETY_MARKERS_PER_SHOT} more safety findings in this shot from here "
+                            "(all in shotplan.json, shotlist.csv and the report)"),
+            )
+            if metadata:
+                m.metadata["previs"] = {"kind": "safety", "frame": rest.frame, "finding": "more",
+                                        "more": hi - lo - SAFETY_MARKERS_PER_SHOT}
+            ms.append(m)
+            hi = lo + SAFETY_MARKERS_PER_SHOT
         for f in findings[lo:hi]:
             m = otio.schema.Marker(
                 name=fix(marker_text.safety_name(f)),
