@@ -102,7 +102,7 @@ def test_the_forked_writer_writes_from_the_real_plan(tmp_path, monkeypatch):
     a.mkdir()
     b.mkdir()
     forked = prefork.start()
-    assert forked is not None and forked.name == "usd"
+    assert forked is not None and forked.names == ("usd", "fcp_xml")
     try:
         write_outputs(a, plan, forked=forked)
     finally:

@@ -85,8 +85,8 @@ def write_outputs(stage_dir: str | os.PathLike, plan, forked=None, warn=None) ->
     in :data:`EXPORTS` order. The caller stages the folder atomically
     (:func:`previs.fsutil.staged_output_dir`).
 
-    ``forked``: a started :class:`previs.export.prefork.ForkedWriter`; the export it
-    serves is handed to it first and written on the other core while this process writes
+    ``forked``: a started :class:`previs.export.prefork.ForkedWriter`; the exports it
+    serves are handed to it first and written on the other core while this process writes
     the rest. ``warn`` is called with a sentence for each export this plan cannot have
     (its ``skipped_reason``: an EDL at a frame rate CMX 3600 cannot carry); that file is
     left out of the list."""
@@ -98,12 +98,13 @@ def write_outputs(stage_dir: str | os.PathLike, plan, forked=None, warn=None) ->
                 warn(e.writer.skipped_reason(plan))
             continue
         todo.append(e)
-    in_child = forked is not None and any(e.name == forked.name for e in todo)
+    child = {e.name: d / e.file for e in todo if forked is not None and e.name in forked.names}
+    in_child = bool(child)
     if in_child:
-        forked.submit(plan, d / export(forked.name).file)
+        forked.submit(plan, child)
     try:
         for e in todo:
-            if not (in_child and e.name == forked.name):
+            if e.name not in child:
                 e.writer.write(plan, d / e.file)
     except BaseException:
         if in_child:  # the caller discards the folder: the child must not write into it after

@@ -91,6 +91,14 @@ def to_text(plan) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def warm_up() -> None:
+    """Import OpenTimelineIO and load its fcp_xml adapter plugin now, e.g. in
+    :mod:`.prefork`'s child while the level simulates."""
+    import opentimelineio as otio
+
+    otio.adapters.from_name("fcp_xml")
+
+
 def write(plan, path: str | os.PathLike) -> None:
     """Write ``shotplan.xml`` for the plan."""
     atomic_write_text(path, to_text(plan))

@@ -1,13 +1,15 @@
-"""Write one export (``camera.usda``) on the second core while the main process does the rest.
+"""Write the heaviest exports on the second core while the main process does the rest.
 
 Importing usd-core's ``pxr`` costs ~0.25 s of CPU and authoring 2 x 4320 time samples
 another ~0.1 s: a fifth of the 1.8 s that ``previs replay --no-report`` may take for a
-3-minute fight (the 100x-real-time target). :class:`ForkedWriter` forks a child at
-start-up that loads the writer (the USD one: :func:`previs.export.usd.warm_up` imports
-``pxr``) while the parent loads and simulates the level; the parent then hands it the
-finished shot plan and goes on with the other exports.
+3-minute fight (the 100x-real-time target); OpenTimelineIO's Final Cut Pro 7 XML adapter
+(``shotplan.xml``) builds and pretty-prints a DOM, 1.5 s of a 30-minute fight's 10 s.
+:class:`ForkedWriter` forks a child at start-up that loads those writers (the USD one:
+:func:`previs.export.usd.warm_up` imports ``pxr``) while the parent loads and simulates
+the level; the parent then hands it the finished shot plan and goes on with the other
+exports, and the child writes its files one after the other.
 
-The child runs the registered writer's own ``write(plan, path)`` on the very plan the
+The child runs each registered writer's own ``write(plan, path)`` on the very plan the
 parent built (sent over a pipe), so the bytes do not depend on which path ran; a writer
 with a ``reads(plan)`` gets the plan cut down to what it reads (the USD one: the track and
 the level facts, a third of the pickle). Where
@@ -24,23 +26,26 @@ import sys
 
 from ..errors import PrevisError
 
-FORKED = "usd"
-"""The registered export worth a second core (see the module doc for the numbers)."""
+FORKED = ("usd", "fcp_xml")
+"""The registered exports worth a second core, written in this order (see the module doc
+for the numbers)."""
 
 
-def _child(conn, name: str) -> None:  # pragma: no cover - runs in the forked child (covered via its output)
+def _child(conn, names: tuple[str, ...]) -> None:  # pragma: no cover - runs in the forked child (covered via its output)
     # The parent's handlers came with the fork: the CLI's SIGTERM handler would raise in
     # here and print a traceback when close() terminates a child still importing pxr
     # (a loaded machine takes over close()'s 1 s). The parent owns Ctrl-C and clean-up.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    writers = {}
     try:
         from . import export
 
-        writer = export(name).writer
-        warm_up = getattr(writer, "warm_up", None)
-        if warm_up is not None:
-            warm_up()  # the point: pay the heavy import now, while the parent simulates
+        for name in names:
+            writers[name] = export(name).writer
+            warm_up = getattr(writers[name], "warm_up", None)
+            if warm_up is not None:
+                warm_up()  # the point: pay the heavy import now, while the parent simulates
     except Exception as e:  # report, do not die silently
         conn.send(("error", [f"cannot load the {name} writer ({e}); reinstall with 'make venv'."]))
         return
@@ -50,34 +55,46 @@ def _child(conn, name: str) -> None:  # pragma: no cover - runs in the forked ch
         return
     if job is None:
         return
-    plan, path = job
-    try:
-        writer.write(plan, path)
-        conn.send(("ok", None))
-    except PrevisError as e:
-        conn.send(("error", e.problems))
-    except Exception as e:  # never a traceback in the parent: one readable line
-        conn.send(("error", [f"{path}: writing {export(name).file} failed ({type(e).__name__}: {e})."]))
+    for name, plan, path in job:
+        try:
+            writers[name].write(plan, path)
+        except PrevisError as e:
+            conn.send(("error", e.problems))
+            return
+        except Exception as e:  # never a traceback in the parent: one readable line
+            conn.send(("error", [f"{path}: writing {export(name).file} failed ({type(e).__name__}: {e})."]))
+            return
+    conn.send(("ok", None))
 
 
 class ForkedWriter:
-    """A forked child that has loaded the writer of export ``name`` and waits for one plan."""
+    """A forked child that has loaded the writers of exports ``names`` and waits for one plan."""
 
-    def __init__(self, name: str = FORKED):
-        self.name = name
+    def __init__(self, *names: str):
+        self.names = tuple(names) or FORKED
         ctx = multiprocessing.get_context("fork")
         self._conn, child_conn = ctx.Pipe()
-        self._proc = ctx.Process(target=_child, args=(child_conn, name), daemon=True, name=f"previs-{name}")
+        self._proc = ctx.Process(target=_child, args=(child_conn, self.names), daemon=True, name="previs-exports")
         self._proc.start()
         child_conn.close()
         self._submitted = False
 
-    def submit(self, plan, path: str | os.PathLike) -> None:
-        """Hand over the shot plan whose export goes to ``path`` (returns at once)."""
+    @property
+    def name(self) -> str:
+        """The exports it writes, for messages (``usd, fcp_xml``)."""
+        return ", ".join(self.names)
+
+    def submit(self, plan, paths: dict) -> None:
+        """Hand over the shot plan and, for each export it writes (``name -> path``), where
+        the file goes (returns at once)."""
         from . import export
 
-        reads = getattr(export(self.name).writer, "reads", None)  # only the part it writes from
-        self._conn.send((plan if reads is None else reads(plan), os.fspath(path)))
+        job = []
+        for name in self.names:
+            if name in paths:
+                reads = getattr(export(name).writer, "reads", None)  # only the part it writes from
+                job.append((name, plan if reads is None else reads(plan), os.fspath(paths[name])))
+        self._conn.send(job)
         self._submitted = True
 
     def wait(self) -> None:
@@ -85,7 +102,7 @@ class ForkedWriter:
         try:
             status, problems = self._conn.recv()
         except EOFError:
-            raise PrevisError(f"the {self.name} writer process ended without an answer; re-run 'previs replay'.") from None
+            raise PrevisError(f"the writer process of {self.name} ended without an answer; re-run 'previs replay'.") from None
         finally:
             self._proc.join(timeout=5)
         if status != "ok":
@@ -118,6 +135,6 @@ def start() -> ForkedWriter | None:
     if os.environ.get("PREVIS_NO_FORK") or sys.platform == "win32" or not hasattr(os, "fork"):
         return None
     try:
-        return ForkedWriter()
+        return ForkedWriter(*FORKED)
     except (OSError, ValueError):
         return None
