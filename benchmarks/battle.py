@@ -17,12 +17,9 @@ case with half the performers (doubling the crowd should cost at most ~2.2x).
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,28 +27,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from make_battle import battle  # noqa: E402
 
-
-def run(cmd: list[str], timeout: float = 3600) -> dict:
-    """Run ``cmd``: wall and CPU seconds and peak RSS (MB) of that one process."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                p.kill()
-                pid, status, ru = os.wait4(p.pid, 0)
-                break
-            time.sleep(0.01)
-        wall = time.perf_counter() - t0
-        out.seek(0)
-        err.seek(0)
-        return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_mb": ru.ru_maxrss / 1024,
-                "status": os.waitstatus_to_exitcode(status), "out": out.read().decode(errors="replace"),
-                "err": err.read().decode(errors="replace")}
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from limits import run  # noqa: E402 (one process: wall, CPU and peak memory)
 
 
 def main() -> None:
@@ -67,15 +44,15 @@ def main() -> None:
             for n in a.performers:
                 level = battle(Path(tmp) / f"{layout}{n}.tmx", performers=n, layout=layout, seconds=a.seconds)
                 r = run([sys.executable, "-m", "previs", "replay", str(level), "-o", str(Path(tmp) / "out"),
-                         "--no-report"])
-                m = re.search(r"(\d+) safety finding", r["out"])
+                         "--no-report"], timeout=3600)
+                m = re.search(r"(\d+) safety finding", r.out)
                 findings = m.group(1) if m else "?"
-                ratio = f"{r['cpu'] / prev:.2f}x" if prev else "-"
-                prev = r["cpu"]
-                row = (layout, n, r["wall"], r["cpu"], a.seconds / r["cpu"], r["peak_mb"], findings, ratio,
-                       "ok" if r["status"] == 0 else f"exit {r['status']}: {r['err'].strip().splitlines()[-1:]}")
+                ratio = f"{r.cpu / prev:.2f}x" if prev else "-"
+                prev = r.cpu
+                row = (layout, n, r.seconds, r.cpu, a.seconds / r.cpu, r.peak_mb, findings, ratio,
+                       "ok" if r.status == 0 else f"exit {r.status}: {r.err.strip().splitlines()[-1:]}")
                 rows.append(row)
-                print(f"  {layout} {n}: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, {r['peak_mb']:.0f} MB, "
+                print(f"  {layout} {n}: {r.seconds:.1f} s wall, {r.cpu:.1f} s CPU, {r.peak_mb:.0f} MB, "
                       f"{findings} findings", file=sys.stderr, flush=True)
     print(f"\n{a.seconds:g} s at 24 fps, `previs replay --no-report`, one process per case:\n")
     print("| layout | performers | wall | CPU | x real time (CPU) | peak memory | safety findings | CPU vs half the crowd | status |")

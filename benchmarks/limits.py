@@ -342,15 +342,16 @@ except LevelError as e:
 
 @dataclass
 class Run:
-    seconds: float
+    seconds: float  # wall
     peak_mb: float
     status: int
     out: str
     err: str
+    cpu: float = 0.0  # user + system seconds of that process
 
 
 def run(cmd: list[str], timeout: float = 900) -> Run:
-    """Run ``cmd``; wall time and peak RSS of that one process (``os.wait4``)."""
+    """Run ``cmd``; wall time, CPU time and peak RSS of that one process (``os.wait4``)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
@@ -369,7 +370,7 @@ def run(cmd: list[str], timeout: float = 900) -> Run:
         out.seek(0)
         err.seek(0)
         return Run(dt, ru.ru_maxrss / 1024, p.returncode, out.read().decode(errors="replace"),
-                   err.read().decode(errors="replace"))
+                   err.read().decode(errors="replace"), ru.ru_utime + ru.ru_stime)
 
 
 def measure_load(level: Path) -> tuple[str, float, float, str]:
