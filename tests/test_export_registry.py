@@ -179,3 +179,26 @@ def test_a_failing_writer_stops_the_forked_one_before_the_folder_is_discarded(tm
     finally:
         forked.close()
     assert {"track.csv", "shotplan.json"} <= set(names) and "shotplan.otio" not in names
+
+
+def test_a_plan_too_big_to_send_writes_its_xml_here_and_the_camera_still_there(tmp_path, monkeypatch):
+    # A crowd's findings cost more to pickle to the child than the FCP XML costs to write.
+    plan = _plan(title="Crowd")
+    forked = prefork.start()
+    sent = []
+    try:
+        assert len(plan.safety) <= prefork.MAX_SENT_FINDINGS
+        assert forked.worth(plan, "usd") and forked.worth(plan, "fcp_xml")
+        monkeypatch.setattr(prefork, "MAX_SENT_FINDINGS", -1)  # every plan "too big" to send whole
+        assert forked.worth(plan, "usd") and not forked.worth(plan, "fcp_xml")  # usd sends only what it reads
+        real_submit = forked.submit
+        monkeypatch.setattr(forked, "submit", lambda p, paths: (sent.append(sorted(paths)), real_submit(p, paths)))
+        (tmp_path / "forked").mkdir()
+        write_outputs(tmp_path / "forked", plan, forked=forked)
+    finally:
+        forked.close()
+    assert sent == [["usd"]]
+    (tmp_path / "here").mkdir()
+    write_outputs(tmp_path / "here", plan)
+    for name in FILES:
+        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name

@@ -98,7 +98,7 @@ def write_outputs(stage_dir: str | os.PathLike, plan, forked=None, warn=None) ->
                 warn(e.writer.skipped_reason(plan))
             continue
         todo.append(e)
-    child = {e.name: d / e.file for e in todo if forked is not None and e.name in forked.names}
+    child = {e.name: d / e.file for e in todo if forked is not None and forked.worth(plan, e.name)}
     in_child = bool(child)
     if in_child:
         forked.submit(plan, child)
