@@ -218,3 +218,16 @@ def test_a_take_at_23976_keeps_its_exact_rate(tmp_path):
     p24 = tmp_path / "b.take"
     write_take(p24, level(henry(), fps=24, duration=2.0), [TickCmd()] * 3)
     assert json.loads(p24.read_text().splitlines()[0])["fps"] == 24
+
+
+def test_previs_plan_of_a_track_csv_keeps_its_stated_rate_and_timecode(film, tmp_path):
+    # previs plan reads tracks through the rehearsal reader (issue 18), which drops the
+    # comment lines before parsing: the '# rate:' and '# timecode:' lines must still count.
+    from previs.cli import main
+
+    src = tmp_path / "film.csv"
+    src.write_text(track_csv.to_text(film))
+    assert main(["plan", str(src), "-o", str(tmp_path / "out")]) == 0
+    doc = json.loads((tmp_path / "out" / "shotplan.json").read_text())
+    assert (doc["rate"], doc["fps"]) == ("24000/1001", 24000 / 1001)
+    assert [s["start_tc"] for s in doc["shots"]] == ["01:00:00:00", "01:00:41:16"]
