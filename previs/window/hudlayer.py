@@ -141,16 +141,7 @@ class HudLayer:
         W, H = self.size
         u = self.u
         m = int(round(12 * u))  # margin
-        GL.glDisable(GL.GL_DEPTH_TEST)
-        GL.glDisable(GL.GL_CULL_FACE)
-        GL.glEnable(GL.GL_BLEND)
-        GL.glBlendFunc(GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA)
-        self.prog.use()
-        GL.glUniform2f(self.prog.loc("u_screen"), float(W), float(H))
-        GL.glUniform4f(self.prog.loc("u_color"), 1.0, 1.0, 1.0, 1.0)
-        GL.glUniform1i(self.prog.loc("u_tex"), 0)
-        GL.glActiveTexture(GL.GL_TEXTURE0)
-        GL.glBindVertexArray(self.vao)
+        self.begin(W, H)
 
         if hud.flash:
             # The one-frame flash on a turn cut: the whole frame washes toward white.
@@ -221,6 +212,25 @@ class HudLayer:
             p = self._panel("help", key, lambda: self._help(hud.help))
             self._sprite(p, (W - p.w) // 2, max(m, (H - p.h) // 2))
 
+        self.end()
+
+    def begin(self, W: int, H: int) -> None:
+        """Screen-space state for sprites over a ``W`` x ``H`` frame: no depth test or
+        culling, alpha blending, the HUD program with white colour and texture unit 0."""
+        GL.glDisable(GL.GL_DEPTH_TEST)
+        GL.glDisable(GL.GL_CULL_FACE)
+        GL.glEnable(GL.GL_BLEND)
+        GL.glBlendFunc(GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA)
+        self.prog.use()
+        GL.glUniform2f(self.prog.loc("u_screen"), float(W), float(H))
+        GL.glUniform4f(self.prog.loc("u_color"), 1.0, 1.0, 1.0, 1.0)
+        GL.glUniform1i(self.prog.loc("u_tex"), 0)
+        GL.glActiveTexture(GL.GL_TEXTURE0)
+        GL.glBindVertexArray(self.vao)
+
+    @staticmethod
+    def end() -> None:
+        """Back to the scene's state after :meth:`begin`."""
         GL.glBindVertexArray(0)
         GL.glDisable(GL.GL_BLEND)
         GL.glEnable(GL.GL_DEPTH_TEST)

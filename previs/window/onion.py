@@ -38,15 +38,7 @@ class ShotLayer:
     def draw_over(self, size, state) -> None:
         h = self.hud
         W, H = size
-        GL.glDisable(GL.GL_DEPTH_TEST)
-        GL.glDisable(GL.GL_CULL_FACE)
-        GL.glEnable(GL.GL_BLEND)
-        GL.glBlendFunc(GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA)
-        h.prog.use()
-        GL.glUniform2f(h.prog.loc("u_screen"), float(W), float(H))
-        GL.glUniform1i(h.prog.loc("u_tex"), 0)
-        GL.glActiveTexture(GL.GL_TEXTURE0)
-        GL.glBindVertexArray(h.vao)
+        h.begin(W, H)
         if self.grab is not None and self.grab.shape[:2] == (H, W):
             p = h._panel("onion", ("onion", id(self.grab)), lambda: _grab_surface(self.grab))
             GL.glUniform4f(h.prog.loc("u_color"), *ONION_TINT, ONION_ALPHA)
@@ -60,9 +52,7 @@ class ShotLayer:
             p = h._panel("shots", ("shots", self.lines), lambda: _boxed(
                 [h._text(h.f_small, t, c) for t, c in self.lines], int(8 * h.u)))
             h._sprite(p, m, int(round(110 * h.u)))
-        GL.glBindVertexArray(0)
-        GL.glDisable(GL.GL_BLEND)
-        GL.glEnable(GL.GL_DEPTH_TEST)
+        h.end()
 
 
 def _grab_surface(rgb: np.ndarray) -> pygame.Surface:
