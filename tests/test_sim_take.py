@@ -190,3 +190,21 @@ def test_track_csv_is_lossless_and_has_the_contract_header(tmp_path):
     assert back == tr and back.fps == 24.0
     assert back.to_csv_text() == text
     assert math.isclose(back.duration, n / 24)
+
+
+def test_a_take_of_one_shot_records_henrys_feet_from_its_own_start(tmp_path):
+    # A shot take walks from its header's start_state, not from Henry's mark on the map:
+    # the recorded positions (what a changed level's departure is measured against) too.
+    import levelkit
+    from previs.sim.shot_take import shot_header
+    from previs.sim.take import TakeWriter, read_take
+    from previs.sim.walker import TickCmd, WalkState
+
+    lv = levelkit.level(levelkit.henry((2.0, 2.0)), duration=2.0)
+    start = WalkState(5.0, 3.0, 90.0, 0.0)
+    p = tmp_path / "s.take"
+    with TakeWriter(p, lv, shot_header(2, 10, start, 1)) as w:
+        for _ in range(3):
+            w.write(TickCmd())
+    take = read_take(p)
+    assert take.positions == ((5000, 3000),) * 3  # standing still where the shot starts

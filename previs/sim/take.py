@@ -58,7 +58,7 @@ from .motion import Motion
 from .script import performer_facing, performer_motion
 from .track import CameraTrack
 from ..safe_paths import Unreadable, open_regular
-from .walker import CMD_LIMITS, TickCmd, start_state, step, walk_states
+from .walker import CMD_LIMITS, TickCmd, WalkState, start_state, step, walk_states
 
 _INT = re.compile(r"[+-]?[0-9]{1,12}")
 
@@ -106,8 +106,6 @@ class Take:
 
     def start_walk_state(self, level: Level):
         """Henry before tick 0: the header's ``start_state``, else his start on ``level``."""
-        from .walker import WalkState
-
         st = self.header.get("start_state")
         return WalkState(*(float(v) for v in st)) if st is not None else start_state(level)
 
@@ -166,7 +164,8 @@ class TakeWriter:
         self.ticks = 0
         self._sync_every = max(1, time_base_of(level.settings).frames_in(FSYNC_SECONDS))
         self._level = level
-        self._state = start_state(level)  # walked tick by tick to record where Henry is
+        st = (extra or {}).get("start_state")  # a take of one shot starts where its header says
+        self._state = WalkState(*(float(v) for v in st)) if st is not None else start_state(level)
         self._write(header_line(level, extra).encode("utf-8"))
 
     @property

@@ -103,7 +103,7 @@ class ShotRecorder(Recorder):
         except OSError as e:
             raise PrevisError(f"{self.path}: cannot record a take there ({e.strerror}); "
                               "choose a writable folder with --takes.") from None
-        self.fps = int(level.settings.fps)
+        self.fps = float(level.settings.fps)  # 23.976 stays 23.976 (as Recorder's)
 
 
 class ShotDesk:
