@@ -13,7 +13,6 @@ HELP = "shot plan and camera exports (OTIO, EDL, USD, .chan) of any track.csv or
 
 DESCRIPTION = f"""\
 Plan any camera track in the track.csv shape (header frame,time,x,y,z,yaw,pitch,roll,hfov;
-Plan any camera track in the track.csv shape (header frame,time,x,y,z,yaw,pitch,roll,hfov;
 the frame rate is the exact one a '# rate: 24000/1001' comment line states, else read from
 the time column; a previs track.csv's '# timecode: frame 0 = ...' and '# lens: ...' lines
 are the defaults of --start-tc and --lens), or a rehearsal recorded with a head-worn

@@ -67,7 +67,7 @@ def against_plan(path: str, args, settings_overrides: dict, warn=None):
     if take is not None:
         raise PrevisError(f"--against-take {take}: a take is walked on a level; give that level to --against "
                           f"(not {path}).")
-    track, _ = load_motion(path, args.fps)
+    track, _ = load_motion(path, args.fps, warn=warn)
     settings = PlanSettings().with_overrides(**settings_overrides)
     return build_plan(track, settings=settings, title=Path(path).stem)
 

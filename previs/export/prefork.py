@@ -43,6 +43,7 @@ def _child(conn, names: tuple[str, ...]) -> None:  # pragma: no cover - runs in 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     writers = {}
+    name = names[0]  # named in the message if even the import fails
     try:
         from . import export
 

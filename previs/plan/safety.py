@@ -293,6 +293,7 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     e = np.zeros(0, dtype=np.int64)
     open_key, open_f, open_gap = e, e, np.zeros(0)  # encounters running on the block's last frame
     done_f, done_key, done_gap = [], [], []
+    done = 0  # encounters closed so far (the MAX_CLEARANCE_FINDINGS budget)
     for a in range(0, F, step):
         n = min(step, F - a)
         down = np.concatenate([np.zeros((n, 1), dtype=bool), perf_down[a:a + n]], axis=1)
@@ -333,9 +334,9 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
         done_key.append(rk[~running])
         done_f.append(rbf[~running])
         done_gap.append(rbg[~running])
+        done += done_key[-2].size + done_key[-1].size  # the two appended this block
         open_key, open_f, open_gap = rk[running], rbf[running], rbg[running]
-        found = sum(k.size for k in done_key) + open_key.size
-        if found > MAX_CLEARANCE_FINDINGS:
+        if done + open_key.size > MAX_CLEARANCE_FINDINGS:
             raise PrevisError(
                 f"{level.source}: the clearance check found more than {MAX_CLEARANCE_FINDINGS} encounters of two "
                 f"bodies closer than {safety:g} m by {tb.time_of(a + n - 1):.1f} s (frame {a + n - 1}), more than a "
@@ -349,8 +350,7 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
         return []
     a_, b_ = key // B, key % B
     names = body_names(level)
-    num, den = tb._num_den()
-    times = (f * den / num).tolist()
+    times = tb.seconds(f).tolist()
     out = [
         ClearanceFinding(
             who=(na, nb) if na <= nb else (nb, na),

@@ -44,16 +44,17 @@ MAX_FIELD_CHARS = 64
 """Characters in one CSV field: ``repr`` of a float is at most 24; a 5000-digit field is
 refused before ``float()`` spends time on it and before it is echoed in a message."""
 
-
-def _shown(field: str) -> str:
-    """A field as a message shows it: quoted, at most 40 characters."""
-    return repr(field) if len(field) <= 40 else repr(field[:40]) + f"... ({len(field)} characters)"
 """Largest |yaw|, |pitch| or |roll| read, degrees: 27 778 turns, an hour spinning at 7.7
 turns per second, yet far enough inside float range that yaw speeds (differences x fps)
 and 6-decimal text stay finite and short."""
 HFOV_RANGE = (0.0, 180.0)
 """hfov must lie strictly inside, degrees (the level contract's ``hfov``): 0 gives an
 infinite focal length, 180 and more no perspective camera at all."""
+
+
+def _shown(field: str) -> str:
+    """A field as a message shows it: quoted, at most 40 characters."""
+    return repr(field) if len(field) <= 40 else repr(field[:40]) + f"... ({len(field)} characters)"
 
 
 def _ro(a: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import PrevisError
 from .expect import Expectation, _fmt
-from .check_base import EPS, Failure, Replay, _beat_at_or_before, _beat_text, _look_at
+from .check_base import EPS, Failure, Replay, _beat_at_or_before, _beat_text, _look_at, _runs
 
 # -- golden tracks ---------------------------------------------------------------------------
 
@@ -68,14 +68,7 @@ def golden_diff(track, golden, pos_tol: float, ang_tol: float) -> dict | None:
             "worst_ang": float(dang[worst].max()) if n else 0.0,
             "worst_angle": ANGLES[int(np.argmax(dang[worst]))] if n else None,
             "last": int(rows[-1]) if rows.size else None, "bad_frames": int(rows.size),
-            "spans": _spans(bad)}
-
-
-def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Maximal runs of True as (first, last) frame indices."""
-    m = np.concatenate(([False], mask, [False])).astype(np.int8)
-    d = np.diff(m)
-    return list(zip(np.flatnonzero(d == 1).tolist(), (np.flatnonzero(d == -1) - 1).tolist()))
+            "spans": _runs(bad)}
 
 
 def check_golden(e: Expectation, r: Replay) -> list[Failure]:
