@@ -101,8 +101,8 @@ def test_the_forked_writer_writes_from_the_real_plan(tmp_path, monkeypatch):
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
-    forked = prefork.start()
-    assert forked is not None and forked.names == ("usd", "fcp_xml")
+    forked = prefork.ForkedWriter(*prefork.FORKED)
+    assert forked.names == ("usd", "fcp_xml")
     try:
         write_outputs(a, plan, forked=forked)
     finally:
@@ -184,7 +184,7 @@ def test_a_failing_writer_stops_the_forked_one_before_the_folder_is_discarded(tm
 def test_a_plan_too_big_to_send_writes_its_xml_here_and_the_camera_still_there(tmp_path, monkeypatch):
     # A crowd's findings cost more to pickle to the child than the FCP XML costs to write.
     plan = _plan(title="Crowd")
-    forked = prefork.start()
+    forked = prefork.ForkedWriter(*prefork.FORKED)
     sent = []
     try:
         assert len(plan.safety) <= prefork.MAX_SENT_FINDINGS
@@ -202,3 +202,14 @@ def test_a_plan_too_big_to_send_writes_its_xml_here_and_the_camera_still_there(t
     write_outputs(tmp_path / "here", plan)
     for name in FILES:
         assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
+
+
+def test_no_fork_once_usd_has_run_in_this_process(monkeypatch):
+    # USD's thread pool does not survive a fork: a child forked after pxr ran can hang in
+    # Usd.Stage.CreateInMemory (seen when one test process replayed many levels).
+    import sys
+    import types
+
+    monkeypatch.delenv("PREVIS_NO_FORK", raising=False)
+    monkeypatch.setitem(sys.modules, "pxr", types.ModuleType("pxr"))
+    assert prefork.start() is None

@@ -149,8 +149,15 @@ class ForkedWriter:
 
 def start() -> ForkedWriter | None:
     """Start the :data:`FORKED` writer's child, or None where ``fork`` is unavailable or disabled
-    (environment ``PREVIS_NO_FORK=1``)."""
+    (environment ``PREVIS_NO_FORK=1``), or where this process has already run USD (its
+    thread pool would be forked without its threads)."""
     if os.environ.get("PREVIS_NO_FORK") or sys.platform == "win32" or not hasattr(os, "fork"):
+        return None
+    if "pxr" in sys.modules:
+        # USD already ran here and started its thread pool (TBB): a child forked now
+        # inherits its locks without its threads and can hang in Usd.Stage.CreateInMemory
+        # (seen in the test suite, where one process replays many levels). The CLI forks
+        # at start-up, before anything imports pxr.
         return None
     try:
         return ForkedWriter(*FORKED)
