@@ -128,7 +128,8 @@ def finding_text(f) -> str:
     """One line for a safety finding: ``too close: A ↔ B 0.42 m``,
     ``Henry in no-go zone 'pit'``, ``Henry over lying Cook``, ``Henry 0.14 m from lying
     Cook``, ``Cook's fall lands on bare floor (crash mat 'Mat' 1.2 m away)``, ``Goon 4's
-    throw lands 95% on a crash mat``, ``out of reach: Cook punch → Henry 8.0 m (6.4 m too far)``."""
+    throw lands 95% on a crash mat``, ``out of reach: Cook punch → Henry 8.0 m (6.4 m too far)``,
+    ``crowd: 947 performers, 6.5 a m² around (11, 15) until 180.0 s``."""
     if f.kind == "clearance":
         a, b = f.who
         return f"too close: {a} \u2194 {b} {f.distance:.2f} m"
@@ -142,6 +143,8 @@ def finding_text(f) -> str:
     if f.kind == "reach":
         a, b = f.who
         return f"out of reach: {a} {f.action} \u2192 {b} {f.distance:.1f} m ({f.beyond:.1f} m too far)"
+    if f.kind == "crowd":
+        return f"crowd: {f.count} performers, {f.density:g} a m\u00b2 around ({f.x:.0f}, {f.z:.0f}) until {f.exit:.1f} s"
     return f"{' + '.join(f.who)} in {f.kind} zone '{f.zone}'"
 
 

@@ -254,22 +254,27 @@ def encounter_minima(f: np.ndarray, key: np.ndarray, gap: np.ndarray) -> np.ndar
 def _runs(f: np.ndarray, key: np.ndarray, gap: np.ndarray):
     """The encounters in one block of close pairs: per run of consecutive frames ``f`` of
     one pair ``key``, ``(key, first frame, last frame, frame of the smallest gap, that gap)``
-    (the earliest frame on a tie), each an array, in (key, first frame) order."""
+    (the earliest frame on a tie), each an array, in (key, first frame) order.
+
+    A pair appears at most once a frame, so one sort of ``key * span + frame`` (no ties)
+    orders them; the smallest gap of each run is a ``minimum.reduceat`` and its earliest
+    frame the first in the run to reach it (3x faster than two lexsorts on 170 000 pairs)."""
     if f.size == 0:
         e = np.zeros(0, dtype=np.int64)
         return e, e, e, e, np.zeros(0)
-    o = np.lexsort((f, key))
+    f0 = int(f.min())
+    span = int(f.max()) - f0 + 1
+    o = np.argsort(key * span + (f - f0))
     fo, ko, go = f[o], key[o], gap[o]
     new = np.ones(f.size, dtype=bool)
     new[1:] = (ko[1:] != ko[:-1]) | (fo[1:] != fo[:-1] + 1)
-    run = np.cumsum(new) - 1
     starts = np.flatnonzero(new)
     last = np.append(starts[1:], f.size) - 1
-    o2 = np.lexsort((fo, go, run))
-    first = np.ones(o2.size, dtype=bool)
-    first[1:] = run[o2][1:] != run[o2][:-1]
-    best = o2[first]  # one per run, in run order
-    return ko[starts], fo[starts], fo[last], fo[best], go[best]
+    least = np.minimum.reduceat(go, starts)
+    run = np.cumsum(new) - 1
+    at = np.flatnonzero(go == least[run])  # in run order, frames ascending within a run
+    firsts = at[np.flatnonzero(np.diff(run[at], prepend=-1))]
+    return ko[starts], fo[starts], fo[last], fo[firsts], go[firsts]
 
 
 def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceFinding]:
@@ -281,11 +286,14 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     the block before. Memory is bounded by one block's close pairs plus the encounters
     (nothing is kept per pair x frame), so a 3-minute melee of 1000 bodies that all
     overlap is as long as its encounters, not as its 30 million close pair-frames."""
+    from .crowd import crowd_mask  # (crowd.py builds on this module)
+
     tb = motion.track.time_base
     xz = body_positions(motion)
     F, B, _ = xz.shape
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers], dtype=np.float64)
     perf_down = np.asarray(motion.perf_down, bool)
+    crowd = crowd_mask(motion)
     safety = float(safety_distance)
     windows = [(min(i, j) * B + max(i, j), f0, f1) for i, j, f0, f1 in contact_windows(level, tb)]
     window_keys = np.array(sorted({w[0] for w in windows}), dtype=np.int64)
@@ -297,7 +305,17 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     for a in range(0, F, step):
         n = min(step, F - a)
         down = np.concatenate([np.zeros((n, 1), dtype=bool), perf_down[a:a + n]], axis=1)
-        f, i, j, gap = _sweep(xz[a:a + n], radii, down, safety)
+        crowded = crowd[a:a + n]
+        f, i, j, gap = _sweep(xz[a:a + n], radii, down | crowded, safety)
+        if crowded.any():  # Henry against the performers in a crowd: always pair by pair
+            cf, cb = np.nonzero(crowded)
+            d = xz[a + cf, cb] - xz[a + cf, 0]
+            cg = np.hypot(d[:, 0], d[:, 1]) - radii[0] - radii[cb]
+            near = cg < safety
+            f = np.concatenate([f, cf[near]])
+            i = np.concatenate([i, np.zeros(int(near.sum()), dtype=np.int64)])
+            j = np.concatenate([j, cb[near]])
+            gap = np.concatenate([gap, cg[near]])
         f = f + a
         key = i * B + j
         if windows and f.size:
@@ -350,19 +368,19 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
         return []
     a_, b_ = key // B, key % B
     names = body_names(level)
+    # Sorted by frame then names, as (frame, who) tuples compare: ranks of the names in
+    # string order stand for the names (a lexsort of ints, not of 100 000 tuples).
+    rank = np.empty(B, dtype=np.int64)
+    rank[sorted(range(B), key=names.__getitem__)] = np.arange(B)
+    lo = np.where(rank[a_] <= rank[b_], a_, b_)
+    hi = np.where(rank[a_] <= rank[b_], b_, a_)
+    o = np.lexsort((rank[hi], rank[lo], f))
+    lo, hi, f, gap = lo[o], hi[o], f[o], gap[o]
     times = tb.seconds(f).tolist()
-    out = [
-        ClearanceFinding(
-            who=(na, nb) if na <= nb else (nb, na),
-            frame=fk,
-            time=_r(tk, 3),
-            distance=_r(gk, 2),
-        )
-        for na, nb, fk, tk, gk in zip(map(names.__getitem__, a_.tolist()), map(names.__getitem__, b_.tolist()),
-                                      f.tolist(), times, gap.tolist())
+    return [
+        ClearanceFinding(who=(names[na], names[nb]), frame=fk, time=round(tk, 3) + 0.0, distance=round(gk, 2) + 0.0)
+        for na, nb, fk, tk, gk in zip(lo.tolist(), hi.tolist(), f.tolist(), times, gap.tolist())
     ]
-    out.sort(key=lambda c: (c.frame, c.who))
-    return out
 
 
 def points_in_polygon(pts: np.ndarray, poly) -> np.ndarray:

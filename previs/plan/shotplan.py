@@ -30,6 +30,7 @@ from .rounding import rounded as _r
 from .cut_match import EditReport  # noqa: F401 (the type of ShotPlan.edit)
 from .cuts import Swing, find_swings, turn_cuts, yaw_speed
 from . import safety_bodies as _bodies
+from .crowd import CrowdFinding, crowd_findings
 from .safety import ENTERED_ZONE_KINDS, ClearanceFinding, body_names, ZoneFinding, clearance_findings, zone_findings
 from .shots import SWING_KEYS, NoTurn, SuggestedCut, best_swing, shot_bounds
 from ..level.lens_setting import lens_problem
@@ -229,7 +230,7 @@ class ShotPlan:
     settings: PlanSettings
     cuts: tuple[Cut, ...]
     shots: tuple[Shot, ...]
-    safety: tuple[ClearanceFinding | ZoneFinding | _bodies.LyingBodyFinding | _bodies.LandingFinding
+    safety: tuple[ClearanceFinding | ZoneFinding | _bodies.LyingBodyFinding | _bodies.LandingFinding | CrowdFinding
                   | _bodies.ReachFinding, ...]
     comfort: _comfort.Comfort
     track: "CameraTrack" = field(repr=False)
@@ -376,6 +377,7 @@ def build_plan(
         safety += zone_findings(level, motion)
         safety += _bodies.lying_body_findings(level, motion, settings.safety_distance, time_base=tb)
         safety += _bodies.landing_findings(level, motion, tb) + _bodies.reach_findings(level, motion, tb)
+        safety += crowd_findings(level, motion, tb)
         safety.sort(key=lambda s: (s.frame, s.kind, s.who))
         entries = zone_findings(level, motion, kinds=ENTERED_ZONE_KINDS)
         cast = tuple(zip(body_names(level), (a.prop for a in (level.henry, *level.performers))))

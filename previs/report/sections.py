@@ -233,6 +233,14 @@ def section_cuts(plan, stills, size) -> str:
             + "".join(cards) + "</section>")
 
 
+def _who(f) -> str:
+    """The finding's bodies for its row: a crowd's are counted (the names are in
+    shotplan.json), the others named."""
+    if f.kind == "crowd":
+        return f"{f.count} performers ({', '.join(f.who[:3])}, \u2026)" if f.count > 3 else ", ".join(f.who)
+    return ", ".join(f.who)
+
+
 def _finding_row(k: int, f, plan, level, motion) -> str:
     from .topdown import finding_position
 
@@ -240,12 +248,12 @@ def _finding_row(k: int, f, plan, level, motion) -> str:
     where = f"({pos[0]:.1f}, {pos[1]:.1f})" if pos else "\u2014"
     if f.kind == "clearance":
         what = f"clearance {f.distance:.2f} m (under {num(plan.settings.safety_distance)} m)"
-    elif f.kind in BODY_FINDINGS:
+    elif f.kind in BODY_FINDINGS or f.kind == "crowd":
         what = finding_text(f)
     else:
         what = f"inside {f.kind} zone \u201c{f.zone}\u201d until {clock(f.exit)}"
     tc = plan.timecode(f.frame)
-    return (f'<tr><td class="num"><b>{k}</b></td><td>{esc(f.kind)}</td><td>{esc(", ".join(f.who))}</td>'
+    return (f'<tr><td class="num"><b>{k}</b></td><td>{esc(f.kind)}</td><td>{esc(_who(f))}</td>'
             f'<td><span class="tc">{esc(tc)}</span><br><span class="small">{esc(clock(f.time))}</span></td>'
             f'<td>{esc(what)}</td><td class="num">{esc(where)}</td></tr>')
 

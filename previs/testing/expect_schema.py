@@ -158,13 +158,13 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
         _k("findings", "int", "exact number of safety findings not matched by an [[safety.allow]] entry "
                               "(usually 0)", minimum=0),
         _k("min_clearance", "number", "metres: no two bodies closer (surface gap, outside contact beats, "
-                                      "down performers excluded)", minimum=0.0),
+                                      "down performers and pairs inside a crowd excluded)", minimum=0.0),
         _k("allow", "tables", "known, accepted findings, not counted by 'findings'", table="allow"),
         NOTE,
     ),
     "allow": (
-        _k("kind", "string", "the finding's kind: clearance, no-go, pyro, lying-body, landing or reach",
-           required=True, choices=("clearance", "no-go", "pyro", "lying-body", "landing", "reach")),
+        _k("kind", "string", "the finding's kind: clearance, no-go, pyro, lying-body, landing, reach or crowd",
+           required=True, choices=("clearance", "no-go", "pyro", "lying-body", "landing", "reach", "crowd")),
         _k("who", "names", "a name or a list of names; the finding's people must be exactly these",
            default="anyone"),
         _k("time", "number", "seconds: the finding's time (closest moment, or zone entry)", minimum=0.0,
