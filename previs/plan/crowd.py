@@ -109,14 +109,24 @@ def _join(mask: np.ndarray, gap: int) -> None:
     """In place: per body (column), the frames between two crowded frames at most ``gap``
     frames apart become crowded too, so that a performer on a crowd's edge, stepping in
     and out of a full square, is in it for the whole time (not in and out, which would
-    split each of its close encounters with its neighbours into several)."""
-    F = mask.shape[0]
+    split each of its close encounters with its neighbours into several).
+
+    Body by body along contiguous rows of the transpose: the crowded frames in order, a
+    +1/-1 difference row over each short gap, one cumulative sum (column-wise running
+    maxima over the (F, B) array took 0.85 s for 1000 bodies x 4320 frames; this 0.05 s)."""
+    F, B = mask.shape
     if F < 3 or not mask.any():
         return
-    idx = np.arange(F, dtype=np.int64)[:, None]
-    last = np.maximum.accumulate(np.where(mask, idx, -(1 << 40)), axis=0)
-    nxt = np.minimum.accumulate(np.where(mask, idx, 1 << 40)[::-1], axis=0)[::-1]
-    mask |= (nxt - last) <= gap
+    t = np.ascontiguousarray(mask.T)
+    b, f = np.nonzero(t)  # body-major, frames ascending within a body
+    step = np.diff(f)
+    fill = np.flatnonzero((b[1:] == b[:-1]) & (step > 1) & (step <= gap))
+    if fill.size == 0:
+        return
+    diff = np.zeros((B, F + 1), dtype=np.int32)
+    np.add.at(diff, (b[fill], f[fill] + 1), 1)
+    np.add.at(diff, (b[fill], f[fill + 1]), -1)
+    mask |= (np.cumsum(diff[:, :F], axis=1) > 0).T
 
 
 _MASKS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
