@@ -42,11 +42,12 @@ def replay(level: Level, take_path: str | os.PathLike | None = None, warn=None, 
     return replay_take(level, take, warn=warn, strict=strict)
 
 
-def replay_edit(level: Level, edit_path: str | os.PathLike, warn=None, **overrides):
+def replay_edit(level: Level, edit_path: str | os.PathLike, warn=None, strict: bool = False, **overrides):
     """An edit (``LEVEL.edit.toml``) assembled on ``level``: ``(assembly, plan)``. Shots
     are the script's, cut at its turn cuts at the plan's thresholds (the level's, with
     ``overrides``); the plan is the assembled track's, with the match of every cut
-    (``plan.edit``, :mod:`previs.plan.cut_match`)."""
+    (``plan.edit``, :mod:`previs.plan.cut_match`). Each take is checked as ``replay`` checks
+    one (``warn``, ``strict``)."""
     import dataclasses
 
     from .plan.cut_match import MatchSettings, edit_report
@@ -57,7 +58,7 @@ def replay_edit(level: Level, edit_path: str | os.PathLike, warn=None, **overrid
     script = simulate(level)
     script_plan = plan(script, **overrides)
     bounds = shot_bounds([c.frame for c in script_plan.cuts], script.frames)
-    assembly = assemble(level, edit, bounds, script)
+    assembly = assemble(level, edit, bounds, script, warn=warn, strict=strict)
     for p in assembly.pieces:
         for w in (p.take.warnings if p.take is not None else ()):
             if warn is not None:

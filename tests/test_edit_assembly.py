@@ -199,3 +199,27 @@ def test_the_match_meter_reads_the_live_frame_against_the_outgoing_one(corridor)
     assert r.then == ("Goon 5",)
     same = meter(lv, out, out, MatchSettings.from_level(lv.settings))
     assert same.ok and same.now == same.then == ("Goon 5",)
+
+
+def test_the_takes_of_an_edit_are_checked_as_replay_checks_one_and_reuse_the_script(corridor, tmp_path, monkeypatch):
+    lv, script, b = corridor
+    edit = _takes(tmp_path, lv, script, b)
+    # The script is replayed once for the edit (its shots), not again for each take's earlier frames.
+    import previs.sim.script as script_mod
+
+    calls = []
+    real = script_mod.simulate
+    monkeypatch.setattr(script_mod, "simulate", lambda *a, **k: calls.append(a[1:]) or real(*a, **k))
+    monkeypatch.setattr(pipeline, "simulate", script_mod.simulate)
+    warnings = []
+    asm, _ = pipeline.replay_edit(lv, edit, warn=warnings.append)
+    assert len(calls) == 1 and warnings == []
+    # A performer moved since the takes were walked: each take warns, and --strict refuses.
+    goon = dataclasses.replace(lv.performers[0], position=(lv.performers[0].position[0] + 1.0,
+                                                           lv.performers[0].position[1]))
+    changed = dataclasses.replace(lv, performers=(goon, *lv.performers[1:]), content_hash="f" * 64)
+    asm, _ = pipeline.replay_edit(changed, edit, warn=warnings.append)
+    assert len(warnings) == 3 and all("recorded on an earlier version of corridor.tmx" in w for w in warnings)
+    with pytest.raises(TakeError) as e:
+        pipeline.replay_edit(changed, edit, strict=True)
+    assert "which --strict refuses" in str(e.value)

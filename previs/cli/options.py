@@ -179,7 +179,8 @@ def replay_and_plan(args: argparse.Namespace, warn):
         raise PrevisError(f"--take {args.take} and --edit {edit}: give one; an edit names its takes itself.")
     try:
         if edit is not None:
-            assembly, plan_ = pipeline.replay_edit(level, edit, warn=take_warnings.append, **plan_overrides(args))
+            assembly, plan_ = pipeline.replay_edit(level, edit, warn=take_warnings.append,
+                                                     strict=getattr(args, "strict", False), **plan_overrides(args))
             motion = assembly.motion
             plans.append(plan_)
         else:

@@ -186,12 +186,14 @@ def write_edit(path: str | os.PathLike, entries, level_name: str = "") -> None:
     atomic_write_text(path, edit_text(entries, level_name))
 
 
-def assemble(level: Level, edit: Edit, bounds, script: Motion) -> Assembly:
+def assemble(level: Level, edit: Edit, bounds, script: Motion, warn=None, strict: bool = False) -> Assembly:
     """Cut the pieces together at the script's turn cuts: ``bounds`` is the script's shots,
     ``[(a, b), ...]`` covering ``[0, frames)`` (:func:`previs.plan.shots.shot_bounds` of
     its cuts; ``script`` its Motion). Shot ``k`` is filled by its take in ``edit`` or the
     script. Raises :class:`TakeError` naming the edit, shot and take when a take cannot
-    fill its shot."""
+    fill its shot. Each take is checked against the level as ``previs replay --take``
+    checks it: a take of an earlier version replays with a warning to ``warn``, or with
+    ``strict`` is refused (:func:`previs.sim.take.check_take`)."""
     bounds = [(int(a), int(b)) for a, b in bounds]
     n = bounds[-1][1]
     name = edit.path or "edit"
@@ -210,7 +212,7 @@ def assemble(level: Level, edit: Edit, bounds, script: Motion) -> Assembly:
         path = edit.resolve(src)
         if path not in replays:
             take = read_take(path)
-            replays[path] = (take, replay_take(level, take))
+            replays[path] = (take, replay_take(level, take, warn=warn, strict=strict, script=script))
         take, motion = replays[path]
         if take.start_frame > a or take.end_frame < b:
             problems.append(

@@ -450,7 +450,7 @@ def _span(take: Take) -> str:
     return f"{take.end_frame} frames ({take.start_frame} scripted, then {len(take.cmds)} ticks)"
 
 
-def replay_take(level: Level, take: Take, warn=None, strict: bool = False) -> Motion:
+def replay_take(level: Level, take: Take, warn=None, strict: bool = False, script: Motion | None = None) -> Motion:
     """The fight as walked in ``take``: Henry from the commands, everyone else scripted.
 
     The replay runs to the take's last tick (one frame per tick). A take of one shot
@@ -459,7 +459,9 @@ def replay_take(level: Level, take: Take, warn=None, strict: bool = False) -> Mo
     is computed from the walked frames alone, so the take's own frames do not depend on
     what came before them (an edit splices them in as they are, :mod:`previs.sim.edit`).
     A take of an earlier version of the level replays with a warning passed to ``warn``
-    (:func:`check_take`)."""
+    (:func:`check_take`). ``script``: the level's scripted Motion when the caller has it
+    (an edit of several takes), used for the frames before the take instead of replaying
+    the script again."""
     changed = check_take(take, level, strict=strict)
     s0 = take.start_frame
     n = take.end_frame
@@ -472,7 +474,9 @@ def replay_take(level: Level, take: Take, warn=None, strict: bool = False) -> Mo
     if s0 > 0:
         from .script import simulate
 
-        pre = simulate(level, max(s0, level.settings.frames))  # the script's own frames, cut at s0
+        F = max(s0, level.settings.frames)
+        # The script's own frames, cut at s0 (simulate(level, F) is the script when F is its length).
+        pre = script if script is not None and script.frames == F == level.settings.frames else simulate(level, F)
         pre_xz, pre_tr = pre.henry_xz[:s0], pre.track
         henry_xz = np.concatenate([pre_xz, henry_xz])
         pos = np.concatenate([pre_tr.pos[:s0], pos])
