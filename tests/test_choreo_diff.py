@@ -92,3 +92,26 @@ def test_report_since_prints_a_changes_section(tmp_path):
                           "<ul><li>beat 23 (Henry look Goon 2) retimed +1.000 s: 8 s -&gt; 9 s</li></ul>")
     assert "<li>cut at 8.125 s (left) moved +1.000 s to 9.125 s (frame 219, 01:00:09:03)</li>" in sec
     assert '<section id="since">' not in build_report(level=level, motion=motion, plan=pipeline.plan(motion))
+
+
+def test_report_since_replays_the_level_once_and_says_the_same(tmp_path, monkeypatch):
+    from previs import pipeline
+    from previs.cli.cmd_diff import changes_since
+
+    bundled_copy(tmp_path / "new", "corridor", set_prop(23, "t", 9))
+    level = pipeline.load(tmp_path / "new" / "corridor.tmx")
+    want = changes_since(str(LEVELS / "corridor.tmx"), level)
+    motion = pipeline.replay(level)
+    calls = []
+    real = pipeline.replay
+    monkeypatch.setattr(pipeline, "replay", lambda lv, *a, **k: calls.append(lv.source) or real(lv, *a, **k))
+    got = changes_since(str(LEVELS / "corridor.tmx"), level, scripted=(motion, pipeline.plan(motion)))
+    assert got == want
+    assert len(calls) == 1 and calls[0] != level.source  # only the old version was replayed
+    # through the command: the report's own replay serves the comparison
+    calls.clear()
+    out = tmp_path / "r.html"
+    assert main(["report", str(tmp_path / "new" / "corridor.tmx"), "--since", str(LEVELS / "corridor.tmx"),
+                 "-o", str(out), "--quiet"]) == 0
+    assert len(calls) == 2  # the report's and the old version's
+    assert "beat 23 (Henry look Goon 2) retimed +1.000 s" in out.read_text()

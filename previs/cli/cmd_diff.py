@@ -83,14 +83,19 @@ def _replay(level):
     return Replay(level=level, motion=motion, plan=pipeline.plan(motion), expect_path=Path(level.source))
 
 
-def changes_since(old_spec: str, level) -> tuple[str, list[str], list[str]]:
+def changes_since(old_spec: str, level, scripted=None) -> tuple[str, list[str], list[str]]:
     """``previs report --since OLD``: (OLD, level lines, fight lines) from OLD to ``level``
-    (the scripted fights compared; raises PrevisError if OLD cannot be loaded)."""
+    (the scripted fights compared; raises PrevisError if OLD cannot be loaded).
+    ``scripted``: ``(motion, plan)`` of ``level``'s script at its own thresholds when the
+    caller has them (the report's, with no take, edit or override), not replayed again."""
+    from ..testing.check_base import Replay
     from ..testing.choreo_diff import consequences, level_changes
 
     with tempfile.TemporaryDirectory(prefix="previs-since-") as td:
         old = _load(old_spec, Path(td))
-        return old_spec, level_changes(old, level), consequences(_replay(old), _replay(level))
+        new = (_replay(level) if scripted is None else
+               Replay(level=level, motion=scripted[0], plan=scripted[1], expect_path=Path(level.source)))
+        return old_spec, level_changes(old, level), consequences(_replay(old), new)
 
 
 def run(args) -> int:

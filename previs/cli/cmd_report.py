@@ -43,8 +43,10 @@ def run(args) -> int:
     since = None
     if getattr(args, "since", None):
         from .cmd_diff import changes_since
+        from .options import plan_overrides
 
-        since = changes_since(args.since, level)
+        own = args.take is None and getattr(args, "edit", None) is None and not plan_overrides(args)
+        since = changes_since(args.since, level, scripted=(motion, plan) if own else None)
     res = write_report(out, level=level, motion=motion, plan=plan, progress=False if args.quiet else None,
                        since=since)
     for w in res.warnings:
