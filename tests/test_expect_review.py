@@ -143,10 +143,17 @@ def test_a_cut_one_frame_off_is_within_the_plan_tolerance(tmp_path):
     assert compare(doc, moved, 0.05) == ["cut at 5.000 s (left) moved +0.083 s to 5.083 s (frame 122, )"]
 
 
-def test_init_writes_a_starter_that_passes_and_refuses_to_overwrite(tmp_path, capsys):
+def test_init_writes_a_starter_that_passes_and_refuses_to_overwrite(tmp_path, capsys, monkeypatch):
+    from previs import pipeline
+
     duel(tmp_path, GOLDENS)
     (tmp_path / "duel.expect.toml").unlink()
+    calls = []
+    real = pipeline.replay
+    monkeypatch.setattr(pipeline, "replay", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert main(["test", "--init", str(tmp_path / "duel.tmx")]) == 0
+    assert len(calls) == 1  # the starter and its check share one replay
+    monkeypatch.undo()
     out = capsys.readouterr().out
     assert out.startswith(f"wrote {tmp_path / 'duel.expect.toml'}: ")
     text = (tmp_path / "duel.expect.toml").read_text()

@@ -104,7 +104,9 @@ def init_command(level_arg: str, args) -> int:
             print(f"previs test: {line}", file=sys.stderr)
         return 1
     atomic_write_text(exp, starter_text(r, level_path.name))
-    rep = run_file(Session(), exp, update=True)
+    session = Session()
+    session.seed(level_path, level, r)  # the replay above: the file pins it, not a second one
+    rep = run_file(session, exp, update=True)
     n = len(rep.results)
     if not rep.ok:  # would be a bug: the starter pins what the replay does
         print(f"previs test: wrote {exp}, but {sum(not x.ok for x in rep.results)} of its {n} expectations fail; "

@@ -122,6 +122,13 @@ class Session:
             raise got
         return got
 
+    def seed(self, level_path, level, replay: Replay) -> None:
+        """Cache ``level`` (loaded from ``level_path``) and its scripted ``replay`` at the
+        level's own thresholds, which the caller has already made (``previs test --init``)."""
+        key = os.path.realpath(level_path)
+        self._levels[key] = level
+        self._replays[(key, None, (), None)] = replay
+
     def replay(self, ef: ExpectFile, s: ExpectSet) -> Replay:
         """The replay (motion + plan) an expectation set is checked on; raises
         :class:`PrevisError` if the level or take cannot be replayed."""
@@ -152,7 +159,8 @@ class Session:
         if s.edit is not None:  # issue 19: an [[edit]] (previs.testing.edit_checks)
             if not s.edit.exists():
                 raise PrevisError(f"{ef.path}: {s.where}: edit file {s.edit} does not exist.")
-            assembly, plan = pipeline.replay_edit(level, s.edit, warn=warnings.append, **s.settings)
+            assembly, plan = pipeline.replay_edit(level, s.edit, warn=warnings.append, strict=self.strict,
+                                                  **s.settings)
             return Replay(level=level, motion=assembly.motion, plan=plan, expect_path=ef.path,
                           warnings=tuple(warnings))
         motion = pipeline.replay(level, s.take, warn=warnings.append, strict=self.strict)
