@@ -162,6 +162,11 @@ def _tree(d):
      "t.csv: row 12, column 'yaw': -2e+07 degrees is beyond ±1e+07 degrees; angles are degrees."),
     (_rows(fps=1000),
      "t.csv: the time column steps 0.001 s a row, i.e. 1000 fps; a track runs at 1 to 240 fps: write the time of each frame in seconds."),
+    # '#' lines anywhere are comments; rows are still the file's lines (3 header comments, 1 among the rows)
+    ("# rate: 24 fps\n# units: metres\n#\n" + _rows(hfov={3: "0"}).replace("\n3,", "\n# a note\n3,"),
+     "t.csv: row 9, column 'hfov': 0 degrees is not strictly between 0 and 180; hfov is the horizontal field of view in degrees, e.g. 90."),
+    ("# rate: 24 fps\n" + _rows(x={3: "inf"}).replace("\n3,", "\n# a note\n3,"),
+     "t.csv: row 7, column 'x': 'inf' is not finite; write a finite number (inf and nan are not values a camera can have)."),
     (_rows(fps=0.5),
      "t.csv: the time column steps 2 s a row, i.e. 0.5 fps; a track runs at 1 to 240 fps: write the time of each frame in seconds."),
 ])

@@ -170,16 +170,22 @@ class CameraTrack:
     def from_csv_text(cls, text: str, name: str = "<track>", fps: float | None = None) -> "CameraTrack":
         lines = text.splitlines()
         lead = 0
-        while lead < len(lines) and (lines[lead].startswith("#") or not lines[lead].strip()):
+        while lead < len(lines) and (lines[lead].lstrip().startswith("#") or not lines[lead].strip()):
             lead += 1
-        stated = _stated_rate(lines[:lead])
+        stated = _stated_rate(lines[:lead])  # '# rate: 24000/1001 fps': the exact rate, not the time column's
         if fps is None and stated is not None:
             fps = float(stated)
+        # '#' lines are comments wherever they are; rows in messages are the file's lines.
+        kept = [(i + 1, ln) for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
         try:
-            rows = list(csv.reader(io.StringIO("\n".join(lines[lead:]))))
+            rows = list(csv.reader(io.StringIO("\n".join(ln for _, ln in kept))))
         except csv.Error as e:  # e.g. a field over csv's 128 KB field limit, a NUL byte
             raise PrevisError(f"{name}: not a track CSV ({e}); a track is a CSV with header "
                               f"{','.join(CSV_HEADER)}, one number per field.") from None
+        line_of = [k for k, _ in kept]
+        if len(rows) != len(kept):  # a quoted field over several lines: count rows after the comments
+            line_of = [lead + 1 + k for k in range(len(rows))]
+        line_of = [n for n, r in zip(line_of, rows) if r and any(c.strip() for c in r)]
         rows = [r for r in rows if r and any(c.strip() for c in r)]
         if not rows:
             raise PrevisError(f"{name}: empty; a track is a CSV with header {','.join(CSV_HEADER)}.")
@@ -212,14 +218,14 @@ class CameraTrack:
                     v = float(field)
                 except (IndexError, ValueError):
                     shown = _shown(row[idx[col]]) if idx[col] < len(row) else "(missing)"
-                    problems.append(f"{name}: row {r + 2}, column '{col}': {shown} is not a number"
+                    problems.append(f"{name}: row {line_of[r + 1]}, column '{col}': {shown} is not a number"
                                     f" (at most {MAX_FIELD_CHARS} characters).")
                     v = math.nan
                     if len(problems) > 20:
                         break
                 if not math.isfinite(v) and len(problems) <= 20:
-                    if not problems or not problems[-1].startswith(f"{name}: row {r + 2}, column '{col}'"):
-                        problems.append(f"{name}: row {r + 2}, column '{col}': {_shown(row[idx[col]])} is not finite; "
+                    if not problems or not problems[-1].startswith(f"{name}: row {line_of[r + 1]}, column '{col}'"):
+                        problems.append(f"{name}: row {line_of[r + 1]}, column '{col}': {_shown(row[idx[col]])} is not finite; "
                                         "write a finite number (inf and nan are not values a camera can have).")
                 vals[r] = v
             data[col] = vals
@@ -229,7 +235,7 @@ class CameraTrack:
         late = np.abs(data["time"]) > MAX_TIME
         if late.any():  # checked before steps are taken: 1e300 - (-1e300) overflows, 1e300 + 1/24 == 1e300
             raise PrevisError(_out_of_range(name, "time", data["time"], late, f"s is beyond ±{MAX_TIME:g} s",
-                                            "times are seconds from the start of the track"))
+                                            "times are seconds from the start of the track", lines=line_of))
         if fps is None:
             if n < 2:
                 raise PrevisError(f"{name}: one frame only; cannot tell the frame rate from the time column.")
@@ -248,7 +254,7 @@ class CameraTrack:
             fps = 1.0 / step
             if abs(fps - round(fps)) < 1e-6:
                 fps = float(round(fps))
-        problems = _meaning_problems(name, data, fps)
+        problems = _meaning_problems(name, data, fps, lines=line_of)
         if problems:
             raise PrevisError(problems)
         pos = np.stack([data["x"], data["y"], data["z"]], axis=1)
@@ -301,17 +307,20 @@ def _stated_rate(comments: list[str]):
     return None
 
 
-def _out_of_range(name: str, col: str, values: np.ndarray, bad: np.ndarray, what: str, fix: str) -> str | None:
+def _out_of_range(name: str, col: str, values: np.ndarray, bad: np.ndarray, what: str, fix: str,
+                  lines=None) -> str | None:
     """One line for every row of ``col`` flagged in ``bad``: the first row (file rows
-    count the header as row 1), how many more, and the fix."""
+    count the header as row 1; ``lines``: the file line of each row, header first, when
+    comment lines sit among them), how many more, and the fix."""
     rows = np.flatnonzero(bad)
     if rows.size == 0:
         return None
     more = f" (and {rows.size - 1} more row{'s' * (rows.size != 2)})" if rows.size > 1 else ""
-    return f"{name}: row {int(rows[0]) + 2}, column '{col}': {float(values[rows[0]]):g} {what}{more}; {fix}."
+    row = lines[int(rows[0]) + 1] if lines is not None else int(rows[0]) + 2
+    return f"{name}: row {row}, column '{col}': {float(values[rows[0]]):g} {what}{more}; {fix}."
 
 
-def _meaning_problems(name: str, data: dict, fps: float) -> list[str]:
+def _meaning_problems(name: str, data: dict, fps: float, lines=None) -> list[str]:
     """What a syntactically good track may still get wrong, one line per column: the
     frame rate in [1, MAX_FPS], positions within MAX_COORD_M metres, angles within
     MAX_ANGLE degrees, hfov strictly inside HFOV_RANGE."""
@@ -322,15 +331,15 @@ def _meaning_problems(name: str, data: dict, fps: float) -> list[str]:
     for col in ("x", "y", "z"):
         v = data[col]
         problems.append(_out_of_range(name, col, v, np.abs(v) > MAX_COORD_M, f"m is beyond ±{MAX_COORD_M:g} m",
-                                      "positions are metres from the level's origin"))
+                                      "positions are metres from the level's origin", lines=lines))
     for col in ("yaw", "pitch", "roll"):
         if col in data:
             v = data[col]
             problems.append(_out_of_range(name, col, v, np.abs(v) > MAX_ANGLE, f"degrees is beyond ±{MAX_ANGLE:g} degrees",
-                                          "angles are degrees"))
+                                          "angles are degrees", lines=lines))
     if "hfov" in data:
         v = data["hfov"]
         lo, hi = HFOV_RANGE
         problems.append(_out_of_range(name, "hfov", v, (v <= lo) | (v >= hi), f"degrees is not strictly between {lo:g} and {hi:g}",
-                                      "hfov is the horizontal field of view in degrees, e.g. 90"))
+                                      "hfov is the horizontal field of view in degrees, e.g. 90", lines=lines))
     return [p for p in problems if p]
