@@ -290,19 +290,20 @@ def align(plan, rehearsal) -> Alignment:
     t_reh = np.interp(t_plan, tp, tr)
     warped = np.interp(t_reh * fps, np.arange(len(rs)), rs)
     hits = [m for m in matches if m.rehearsal_time is not None]
+    # The matched cuts' times and lags, once (not per beat: 4000 beats x 300 cuts).
+    hp = np.array([m.time for m in hits])
+    lags = np.array([m.rehearsal_time - m.time for m in hits])
+    fixes = np.array([m.rehearsal_time - mapped(m.time) for m in hits])
     beats = []
     for s in plan.shots:
         for b in s.beats:
             when = None
             if hits:
-                hp = np.array([m.time for m in hits])
                 k = int(np.searchsorted(hp, b.t))
                 if 0 < k < len(hp) and hp[k] - hp[k - 1] <= LONG_GAP:  # between two near cuts: their lags
-                    lag = float(np.interp(b.t, hp, [m.rehearsal_time - m.time for m in hits]))
-                    when = _r(b.t + lag)
+                    when = _r(b.t + float(np.interp(b.t, hp, lags)))
                 else:  # a long stretch without a cut: the tempo map, bent to meet the cuts at its ends
-                    fix = float(np.interp(b.t, hp, [m.rehearsal_time - mapped(m.time) for m in hits]))
-                    when = _r(mapped(b.t) + fix)
+                    when = _r(mapped(b.t) + float(np.interp(b.t, hp, fixes)))
             beats.append({"t": b.t, "beat": b.label, "rehearsal_time": when,
                           "behind": None if when is None else _r(when - b.t - offset)})
     return Alignment(plan_title=plan.title, rehearsal_title=rehearsal.title, fps=fps, offset=_r(offset),
