@@ -627,3 +627,16 @@ def test_cli_render_usage_errors(tmp_path, capsys):
     assert "even" in capsys.readouterr().err
     assert main(["render", str(level), "-o", str(tmp_path / "nope" / "x.mp4")]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_start_past_the_last_frame_says_where_the_fight_ends(scene, tmp_path):
+    from previs.animatic.render import render_animatic
+    from previs.errors import PrevisError
+
+    lv, motion, plan = scene
+    out = tmp_path / "late.mp4"
+    with pytest.raises(PrevisError) as e:
+        render_animatic(out, level=lv, motion=motion, plan=plan, size=SIZE, progress=False, first=motion.frames)
+    assert str(e.value) == (f"{out}: nothing to render from frame {motion.frames}: the fight's {motion.frames} "
+                            "frames end before it; start earlier.")
+    assert not out.exists()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..timebase import rate_label
 from .time_range import frame_range, time_or_timecode
 
 from .options import add_lens_option, add_level_job, add_plan_overrides, start_level_job, whole_number
@@ -107,7 +106,7 @@ def run(args) -> int:
         mb = stats.size_bytes / 1e6
         tb = plan.time_base
         part = f" from {tb.timecode(first)} to {tb.timecode(stop)}" if (first, stop) != (0, motion.frames) else ""
-        print(f"wrote {out}: {stats.frames} frames{part}, {w}x{h} at {rate_label(level.settings.fps)} fps "
+        print(f"wrote {out}: {stats.frames} frames{part}, {w}x{h} at {tb.label} fps "
               f"({stats.frames / stats.fps:.2f} s), {len(plan.shots)} shot{'s' * (len(plan.shots) != 1)}, "
               f"{len(plan.cuts)} cut{'s' * (len(plan.cuts) != 1)}, {mb:.1f} MB; rendered in "
               f"{stats.seconds:.1f} s ({stats.realtime:.2f}x real time, "
