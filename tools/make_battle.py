@@ -5,8 +5,10 @@ Two layouts, both deterministic (``--seed``):
 - ``dense``: a melee. Henry walks a 2 m square at the arena's centre; every performer walks
   a small square loop (side 1-3 m) whose corners all lie within 10 m of the centre, so
   everyone is within 10 m of Henry (about 12 m at most, centre to centre) on every frame.
-  1000 performers in that 20 m disc are ~0.3 m^2 each: bodies overlap all the time, the
-  worst case for the clearance check (every close pair is a finding).
+  1000 performers in that 20 m disc are ~0.3 m^2 each: bodies overlap all the time (a
+  crowd, :mod:`previs.plan.crowd`). ``--radius`` widens the disc: at about 13 m for 1000
+  (1.9 a m^2) the crowd is just under the crowd rule's density, where the clearance check
+  lists the most pairs.
 - ``spread``: the same loops spread over an arena sized for ~16 m^2 per performer (a
   battle line rather than a scrum).
 
@@ -33,10 +35,10 @@ DENSE_RADIUS = 10.0
 """Metres: every corner of every performer's loop is this close to the centre."""
 
 
-def arena_size(performers: int, layout: str) -> int:
+def arena_size(performers: int, layout: str, radius: float = DENSE_RADIUS) -> int:
     """Side of the square arena in metres (tiles of 1 m)."""
     if layout == "dense":
-        return 32
+        return max(32, int(math.ceil(2 * radius)) + 12)
     return max(32, int(math.ceil(math.sqrt(16.0 * performers))) + 8)
 
 
@@ -48,12 +50,12 @@ def border(n: int) -> bytearray:
 
 
 def battle(path: Path, *, performers: int = 1000, layout: str = "dense", seconds: float = 180.0,
-           fps: int = 24, seed: int = 1) -> Path:
-    """Write the battle level to ``path``; returns it."""
+           fps: int = 24, seed: int = 1, radius: float = DENSE_RADIUS) -> Path:
+    """Write the battle level to ``path``; returns it. ``radius``: the dense melee's (m)."""
     if layout not in ("dense", "spread"):
         raise ValueError(f"layout must be dense or spread, not {layout!r}")
     rnd = random.Random(seed)
-    size = arena_size(performers, layout)
+    size = arena_size(performers, layout, radius)
     mw = MapWriter(size, size, {"title": f"battle: {performers} performers, {layout}, {seconds:g} s",
                                 "duration": float(seconds), "fps": fps})
     mw.tile_layer("walls", border(size))
@@ -64,8 +66,8 @@ def battle(path: Path, *, performers: int = 1000, layout: str = "dense", seconds
     for i in range(performers):
         half = rnd.uniform(0.5, 1.5)
         if layout == "dense":
-            # loop centre within DENSE_RADIUS - the loop's corner distance of the centre
-            reach = DENSE_RADIUS - half * math.sqrt(2.0)
+            # loop centre within radius - the loop's corner distance of the centre
+            reach = radius - half * math.sqrt(2.0)
             a, d = rnd.uniform(0, 2 * math.pi), reach * math.sqrt(rnd.random())
             x0, z0 = c + d * math.cos(a), c + d * math.sin(a)
         else:
@@ -100,8 +102,11 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=180.0)
     ap.add_argument("--fps", type=int, default=24)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--radius", type=float, default=DENSE_RADIUS,
+                    help=f"dense: every loop within this many metres of the centre (default {DENSE_RADIUS:g})")
     a = ap.parse_args()
-    battle(a.output, performers=a.performers, layout=a.layout, seconds=a.seconds, fps=a.fps, seed=a.seed)
+    battle(a.output, performers=a.performers, layout=a.layout, seconds=a.seconds, fps=a.fps, seed=a.seed,
+           radius=a.radius)
     print(f"wrote {a.output}: {a.performers} performers, {a.layout}, {a.seconds:g} s at {a.fps} fps")
 
 

@@ -200,9 +200,12 @@ def render_animatic(path, *, level, motion, plan, size=DEFAULT_SIZE, renderer_fa
                    crf=crf, threads=threads, burnins=burnins, pool=pool,
                    title=plan.title or level.settings.title, target=os.fspath(path))
     if n <= 0:
-        raise PrevisError(f"{path}: nothing to render: the fight has no frames." if motion.frames == 0 else
-                          f"{path}: nothing to render from frame {first}: the fight's {motion.frames} frames end "
-                          f"before it; start earlier.")
+        if motion.frames == 0:
+            raise PrevisError(f"{path}: nothing to render: the fight has no frames.")
+        if first >= motion.frames:
+            raise PrevisError(f"{path}: nothing to render from frame {first}: the fight's {motion.frames} frames "
+                              f"end before it; start earlier.")
+        raise PrevisError(f"{path}: nothing to render: no frames asked for (frames={frames}).")
     ranges = [(a + first, b + first) for a, b in chunk_ranges(n, fps, chunk_seconds)]
     nworkers = 1 if renderer_factory is not None else max(1, min(
         default_workers() if workers is None else int(workers), len(ranges)))
