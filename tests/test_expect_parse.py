@@ -70,7 +70,7 @@ def test_unknown_key_without_a_close_match():
     ("[[safety.allow]]\nkind = \"clearance\"\n[safety]\nfindings = 0\n", None),
     ("[safety]\nfindings = 0\n[[safety.allow]]\nkind = \"fire\"\n",
      "[[safety.allow]] #1: 'kind' must be \"clearance\" or \"no-go\" or \"pyro\" or \"lying-body\" or "
-     "\"landing\" or \"reach\", not 'fire'"),
+     "\"landing\" or \"reach\" or \"crowd\", not 'fire'"),
     ("[safety]\nmin_clearance = 0.3\n[[safety.allow]]\nkind = \"pyro\"\n",
      "[safety]: [[safety.allow]] entries only matter with 'findings'"),
     ("[shots]\ncount = 3\nmin = 2\n", "[shots]: give either 'count' or 'min'/'max', not both."),
