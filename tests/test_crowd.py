@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from limits import MapWriter  # noqa: E402
 from make_battle import battle  # noqa: E402
-from test_battle import reference  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from battlekit import reference  # noqa: E402
 
 
 @pytest.fixture(scope="module")
