@@ -134,3 +134,27 @@ def test_a_crowd_reaches_shotplan_json_and_the_report(tmp_path):
     html = (tmp_path / "out" / "report.html").read_text()
     assert "9 performers (Extra 1, Extra 2, Extra 3, \u2026)" in html
     assert "crowd: 9 performers, 2.25 a m\u00b2 around (11, 11) until 4.0 s" in html
+
+
+def test_the_report_lists_crowds_first_then_the_first_findings_and_points_to_the_files(scrum):
+    from previs import pipeline
+    from previs.report import sections, shot_list_page
+
+    level, motion = scrum
+    plan = pipeline.plan(motion)
+    kinds = {f.kind for f in plan.safety}
+    assert len(plan.safety) > sections.REPORT_FINDINGS and {"crowd", "clearance"} <= kinds
+    listed = sections.listed_findings(plan.safety)
+    crowds = [f for f in plan.safety if f.kind == "crowd"]
+    assert listed == crowds + [f for f in plan.safety if f.kind != "crowd"][:sections.REPORT_FINDINGS - len(crowds)]
+    html = sections.section_safety(plan, level, motion)
+    assert html.count('<tr><td class="num"><b>') == sections.REPORT_FINDINGS
+    n_clear = sum(f.kind == "clearance" for f in plan.safety)
+    assert (f"<p>{len(plan.safety)} findings ({n_clear} clearance, {len(crowds)} crowd): the first "
+            f"{sections.REPORT_FINDINGS} are listed and numbered on the map below, crowds first") in html
+    # The printed shot list: at most 12 findings and 40 names a cell, then how many more.
+    page = shot_list_page.section_shot_list(plan)
+    first = page.split('<tr id="shotlist-1">')[1].split("</tr>")[0]
+    in_shot = [f for f in plan.safety if f.frame < plan.shots[0].end_frame]
+    assert f"<li>{len(in_shot) - 12} more (shotlist.csv)</li>" in first
+    assert first.count("<li>") <= 12 + 1 + len(plan.shots[0].beats)

@@ -7,6 +7,8 @@ from :class:`previs.plan.frame_truth.FrameTruths`, as the window's HUD and the b
 
 from __future__ import annotations
 
+from collections import Counter
+
 import os
 
 import numpy as np
@@ -258,6 +260,23 @@ def _finding_row(k: int, f, plan, level, motion) -> str:
             f'<td>{esc(what)}</td><td class="num">{esc(where)}</td></tr>')
 
 
+REPORT_FINDINGS = 200
+"""Safety findings the report lists and maps: a melee's tens of thousands of near misses
+(28 573 in a minute of 250 performers within 10 m) are no page to read, and made an
+8 MB table; all of them are in shotplan.json and shotlist.csv."""
+
+
+def listed_findings(findings) -> list:
+    """The findings the report's table and map show: every crowd (a handful at most, each
+    the summary of thousands of near misses), then the others in time order, at most
+    :data:`REPORT_FINDINGS` in all."""
+    crowds = [f for f in findings if f.kind == "crowd"]
+    if len(findings) <= REPORT_FINDINGS:
+        return list(findings)
+    rest = [f for f in findings if f.kind != "crowd"]
+    return crowds[:REPORT_FINDINGS] + rest[:max(0, REPORT_FINDINGS - len(crowds))]
+
+
 def section_safety(plan, level, motion) -> str:
     from .topdown import plan_png
 
@@ -270,15 +289,24 @@ def section_safety(plan, level, motion) -> str:
                      'lying down, nobody in a no-go or pyro zone, every fall and throw on a crash mat, every '
                      'blow in reach.</p>')
     else:
-        rows = "".join(_finding_row(k, f, plan, level, motion) for k, f in enumerate(plan.safety, 1))
+        listed = listed_findings(plan.safety)
+        rows = "".join(_finding_row(k, f, plan, level, motion) for k, f in enumerate(listed, 1))
+        if len(listed) == len(plan.safety):
+            head = f'<p>{len(plan.safety)} finding(s), numbered on the map below.</p>'
+        else:
+            kinds = Counter(f.kind for f in plan.safety)
+            head = (f'<p>{len(plan.safety)} findings ({", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))}): '
+                    f'the first {len(listed)} are listed and numbered on the map below, crowds first, then by '
+                    'time. Every finding is in shotplan.json and shotlist.csv.</p>')
         parts.append(
-            f'<p>{len(plan.safety)} finding(s), numbered on the map below.</p>'
+            head +
             '<table class="safety"><colgroup><col style="width:5%"><col style="width:10%">'
             '<col style="width:22%"><col style="width:16%"><col style="width:32%"><col style="width:15%">'
             '</colgroup><thead><tr><th class="num">#</th><th>Kind</th><th>Who</th><th>When</th>'
             '<th>What</th><th class="num">Where (x, z)</th></tr></thead><tbody>' + rows + "</tbody></table>")
     if level is not None:
-        png = plan_png(level, motion=motion, plan=plan, findings=plan.safety, width_in=8.0, dpi=150)
+        png = plan_png(level, motion=motion, plan=plan, findings=listed_findings(plan.safety), width_in=8.0,
+                       dpi=150)
         parts.append(f'<img class="map" src="{data_uri(png, "image/png")}" alt="top-down map of the level '
                      'with safety findings, Henry\'s route and the cuts">')
         parts.append('<p class="small">Top-down, north up (x east, z south, metres). Blue: Henry\'s route '

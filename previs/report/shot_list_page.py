@@ -28,16 +28,30 @@ _WIDTHS = (4, 9, 7, 9, 10, 10, 11, 20, 20)
 safety, beats."""
 
 
+PRINTED_NAMES = 40
+"""Names a printed cell lists before ``and N more``: a battle has hundreds in frame."""
+
+PRINTED_LINES = 12
+"""Safety findings or zone entries a printed cell lists before ``N more``: a melee's shot
+has thousands of near misses (shotlist.csv keeps them all). Beats are all printed: they
+are the shot's action."""
+
+
 def _names(values) -> str:
+    if len(values) > PRINTED_NAMES:
+        return esc(", ".join(values[:PRINTED_NAMES]) + f" and {len(values) - PRINTED_NAMES} more")
     return esc(", ".join(values))
 
 
-def _items(values) -> str:
+def _items(values, capped: bool = True) -> str:
     if not values:
         return ""
     if len(values) == 1:
         return esc(values[0])
-    return "<ul>" + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ul>"
+    more = ""
+    if capped and len(values) > PRINTED_LINES:
+        values, more = values[:PRINTED_LINES], f"<li>{len(values) - PRINTED_LINES} more (shotlist.csv)</li>"
+    return "<ul>" + "".join(f"<li>{esc(v)}</li>" for v in values) + more + "</ul>"
 
 
 def section_shot_list(plan) -> str:
@@ -53,13 +67,14 @@ def section_shot_list(plan) -> str:
             f'<tr id="shotlist-{s.index}"><td><b>{s.index:03d}</b></td>'
             f'<td class="tc">{esc(r["in"])}<br>{esc(r["out"])}</td><td{cls}>{take}</td>'
             f'<td>{_names(r["in_frame"])}</td><td>{_names(r["in_scene"])}</td><td>{_names(r["props"])}</td>'
-            f'<td>{_items(r["zones"])}</td><td>{_items(r["safety"])}</td><td>{_items(r["beats"])}</td></tr>')
+            f'<td>{_items(r["zones"])}</td><td>{_items(r["safety"])}</td><td>{_items(r["beats"], capped=False)}</td></tr>')
     cols = "".join(f'<col style="width:{w}%">' for w in _WIDTHS)
     return ('<section id="shotlist"><h2>Shot list</h2>'
             '<p class="small">One row per shot, as <code>shotlist.csv</code>: timecode in and out (out is the '
             'first frame after the shot), the take against <code>max_take</code>, the performers in view and '
             'those taking part (in view, in a beat, in a finding or a zone), the props in hand, zones entered '
-            '(no-go, pyro, rig, set), safety findings and beats, each at its timecode.</p>'
+            '(no-go, pyro, rig, set), safety findings and beats, each at its timecode (at most '
+            f'{PRINTED_LINES} findings or zones a cell and {PRINTED_NAMES} names: <code>shotlist.csv</code> has them all).</p>'
             f'<table class="shotlist"><colgroup>{cols}</colgroup>'
             '<thead><tr><th>Shot</th><th>In / out</th><th>Take</th><th>In frame</th><th>In scene</th>'
             '<th>Props</th><th>Zones</th><th>Safety</th><th>Beats</th></tr></thead><tbody>'
