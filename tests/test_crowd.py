@@ -158,3 +158,17 @@ def test_the_report_lists_crowds_first_then_the_first_findings_and_points_to_the
     in_shot = [f for f in plan.safety if f.frame < plan.shots[0].end_frame]
     assert f"<li>{len(in_shot) - 12} more (shotlist.csv)</li>" in first
     assert first.count("<li>") <= 12 + 1 + len(plan.shots[0].beats)
+
+
+def test_the_report_map_outlines_the_thickest_square(tmp_path):
+    from matplotlib.patches import Rectangle
+
+    from previs import pipeline
+    from previs.report.topdown import plan_figure
+
+    level = load_level(hand_placed(tmp_path / "crowd.tmx", 9))
+    motion = simulate(level)
+    plan = pipeline.plan(motion)
+    fig = plan_figure(level, motion=motion, plan=plan, findings=plan.safety)
+    squares = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_width() == 2.0]
+    assert [(p.get_x(), p.get_y(), p.get_height()) for p in squares] == [(10.0, 10.0, 2.0)]

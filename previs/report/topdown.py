@@ -12,7 +12,8 @@ page**, one unit = one metre, so the picture matches the level in the editor. It
 - Henry's route (from the replay when a motion is given: the scripted or walked route;
   otherwise his path), start marked, with the turn cuts numbered along it when a plan is
   given,
-- optionally, safety findings as numbered red crosses at where they happen.
+- optionally, safety findings as numbered red crosses at where they happen (a crowd: its
+  thickest 2 m square outlined too).
 
 :func:`plan_png` returns deterministic PNG bytes (no timestamp or software metadata), so a
 report that embeds it is byte-identical run to run. Command line, for docs::
@@ -149,7 +150,7 @@ def finding_position(level, motion, finding) -> tuple[float, float] | None:
 def draw_plan(ax, level, *, motion=None, plan=None, findings=(), labels: bool = True,
               paths: bool = True, title: str | None = None) -> None:
     """Draw the plan of ``level`` into matplotlib axes ``ax`` (see the module doc)."""
-    from matplotlib.patches import Polygon
+    from matplotlib.patches import Polygon, Rectangle
 
     w = level.walls
     width = max(level.width, w.cols * w.cell) or 1.0
@@ -254,6 +255,14 @@ def draw_plan(ax, level, *, motion=None, plan=None, findings=(), labels: bool = 
                    zorder=7)
         if labels:
             place_labels(ax, [p.name for p in level.performers], start, _label_size(P), taken=taken)
+    # A crowd: its thickest square (previs.plan.crowd), outlined in the findings' red.
+    for fnd in findings:
+        if fnd.kind == "crowd":
+            from ..plan.crowd import CROWD_CELL
+
+            h = CROWD_CELL / 2
+            ax.add_patch(Rectangle((fnd.x - h, fnd.z - h), CROWD_CELL, CROWD_CELL, fill=False,
+                                   edgecolor=FINDING_COLOR, linewidth=1.2, zorder=9))
     # Safety findings: one scatter of crosses; numbers grouped per square metre so a
     # crowded fight (hundreds of findings) stays legible and quick to draw.
     pts, nums = [], []
