@@ -80,19 +80,21 @@ def test_two_performers_pair():
     assert f.distance == pytest.approx(-0.1)  # centres 0.5 m apart, radii 0.6: overlapping
 
 
-def test_sweep_agrees_with_brute_force_on_a_crowd():
+@pytest.mark.parametrize("grid_cells", [4_000_000, 10])  # each cell's bodies by its own grid, or by search
+def test_sweep_agrees_with_brute_force_on_a_crowd(monkeypatch, grid_cells):
+    monkeypatch.setattr(safety, "GRID_CELLS", grid_cells)
     level, motion = crowd(frames=600, performers=40, seed=3)
     xz = safety.body_positions(motion)
     F, B, _ = xz.shape
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers])
     down = np.concatenate([np.zeros((F, 1), bool), motion.perf_down], axis=1)
     f, a, b, g = safety._close_pairs(xz, radii, down, 0.5)
-    got = set(zip(f.tolist(), a.tolist(), b.tolist()))
+    got = set(zip(f.tolist(), a.tolist(), b.tolist(), g.tolist()))
     d = np.hypot(xz[:, :, None, 0] - xz[:, None, :, 0], xz[:, :, None, 1] - xz[:, None, :, 1])
     gap = d - radii[:, None] - radii[None, :]
     ok = (gap < 0.5) & ~down[:, :, None] & ~down[:, None, :] & np.triu(np.ones((B, B), bool), 1)[None]
-    ref = set(zip(*(x.tolist() for x in np.nonzero(ok))))
-    assert got == ref and len(got) > 100
+    ref = set(zip(*(x.tolist() for x in np.nonzero(ok)), gap[ok].tolist()))
+    assert got == ref and len(got) > 100  # the same pairs and the same gaps, to the last bit
 
 
 def test_pyro_entry_is_found_once():
