@@ -1,10 +1,22 @@
-"""The clearance rule written the slow and obvious way, for the battle and crowd tests."""
+"""For the battle and crowd tests: the generated battle (``tools/make_battle.py``), the map
+writer it uses (``benchmarks/limits.py``), and the clearance rule written the slow and
+obvious way."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import numpy as np
 
 from previs.plan import safety
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from limits import MapWriter  # noqa: E402,F401 (re-exported)
+from make_battle import battle  # noqa: E402,F401 (re-exported)
 
 
 def reference(level, motion, safety_distance, skip=None):

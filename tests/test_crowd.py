@@ -18,15 +18,8 @@ from previs.level.loader import load_level
 from previs.plan import crowd, safety
 from previs.sim.script import simulate
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from limits import MapWriter  # noqa: E402
-from make_battle import battle  # noqa: E402
-
 sys.path.insert(0, str(Path(__file__).parent))
-from battlekit import reference  # noqa: E402
+from battlekit import MapWriter, battle, reference  # noqa: E402
 
 
 @pytest.fixture(scope="module")
