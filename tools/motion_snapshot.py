@@ -16,8 +16,8 @@ Henry and each other). Each level is replayed for its own frames and for 37 fram
 (a take can run past the script). Saved per level and frame count: every numpy field of
 :class:`~previs.sim.motion.Motion` and its track, and the four arrays of
 :func:`~previs.sim.script.performer_motion` (positions, down, walking yaw, moving).
-``check`` compares each with ``np.array_equal`` (and dtype and shape) and exits 1 on any
-difference.
+``check`` compares each bit for bit (dtype, shape and bytes: -0.0 is not 0.0) and exits 1
+on any difference.
 """
 
 from __future__ import annotations
@@ -81,6 +81,8 @@ def edge_levels():
         perf(16, (15, 15)),  # on Henry's spot
         perf(17, (24, 24), path(105, (24, 24), (26, 24), (26, 26), closed=True), speed=2.0),  # fast loop
         perf(18, (8, 16), path(106, (8, 16), (11, 16)), speed=0.9, start=2.0),  # open, late start
+        perf(19, (1.0005, 1.0)),  # 0.5 mm from the door it looks at: turns to it
+        perf(20, (15.0000005, 15.0)),  # 0.0005 mm from where Henry stands: no direction
     ]
     marks = (Mark(id=50, name="door", position=(1.0, 1.0), height=2.0), Mark(id=51, name="pit", position=(28.0, 3.0)))
     beats = [
@@ -90,7 +92,7 @@ def edge_levels():
         beat(209, 5.0, 11, "shove", 17), beat(210, 5.5, 1, "look", 50), beat(211, 6.0, 17, "down", None, 0.0),
         beat(212, 6.5, 14, "look", 10), beat(213, 7.0, 1, "look", 17), beat(214, 8.0, 10, "shove", 14, 0.0),
         beat(215, 9.0, 12, "fall", None, 1.5), beat(216, 9.5, 1, "look", 1), beat(217, 10.0, 18, "kick", 12),
-        beat(218, 11.5, 11, "fall"),
+        beat(218, 11.5, 11, "fall"), beat(219, 0.2, 19, "look", 50),
     ]
     out = [
         level("edge-walking-henry", henry_walks, goons, beats, marks),
@@ -169,7 +171,7 @@ def main() -> int:
                 for k, v in got.items():
                     seen += 1
                     ref = np.load(d / f"{k}.npy")
-                    if ref.dtype != v.dtype or ref.shape != v.shape or not np.array_equal(ref, v, equal_nan=True):
+                    if ref.dtype != v.dtype or ref.shape != v.shape or ref.tobytes() != np.asarray(v).tobytes():
                         bad += 1
                         diff = "" if ref.shape != v.shape else f", {int(np.sum(ref != v))} elements differ"
                         print(f"DIFFERENT {name} @{frames} {k}: {ref.dtype}{ref.shape} vs {v.dtype}{v.shape}{diff}")

@@ -118,7 +118,7 @@ def performer_motion(level: Level, frames: int):
         blk = slice(a0, min(P, a0 + step))
         s = table.arc_length(table.local_time(t, blk), blk)
         x, z = table.positions(s, blk)
-        yaw = np.take_along_axis(table.seg_yaw[blk], table.segment_index(s, blk), axis=1)
+        yaw = table.walking_yaw(table.segment_index(s, blk), blk)
         for p in fallers:
             if blk.start <= p < blk.stop:  # frozen from his fall on: every row reads that frame
                 r, src = p - a0, np.minimum(frame, fdown[p])
