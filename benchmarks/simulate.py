@@ -10,6 +10,7 @@ most of a 3.6 s replay budget (50x real time) to the plan.
 
     .venv/bin/python benchmarks/simulate.py
     .venv/bin/python benchmarks/simulate.py --performers 1000 --layouts dense --repeat 5
+    .venv/bin/python benchmarks/simulate.py --code /tmp/old-previs   # another checkout's simulate
 
 CPU figures move less than wall ones with other load on the machine, but still some (two
 cores shared): compare medians, and print ``uptime`` alongside.
@@ -41,11 +42,12 @@ print(time.process_time() - t0)
 """
 
 
-def cpu_of_simulate(level: Path) -> float:
-    """CPU seconds of one ``simulate`` of ``level``, in a fresh Python process."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+def cpu_of_simulate(level: Path, code: Path = ROOT) -> float:
+    """CPU seconds of one ``simulate`` of ``level`` by the previs of checkout ``code``, in a
+    fresh Python process."""
+    env = dict(os.environ, PYTHONPATH=str(code) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     r = subprocess.run([sys.executable, "-c", ONE_RUN, str(level)], capture_output=True, text=True, env=env,
-                       cwd=ROOT)
+                       cwd=code)
     if r.returncode != 0:
         sys.exit(f"simulate of {level} failed:\n{r.stderr}")
     return float(r.stdout.strip().splitlines()[-1])
@@ -57,16 +59,17 @@ def main() -> None:
     ap.add_argument("--layouts", nargs="+", choices=("dense", "spread"), default=["dense", "spread"])
     ap.add_argument("--seconds", type=float, default=180.0)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--code", type=Path, default=ROOT, help="the previs checkout to time (default: this one)")
     a = ap.parse_args()
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
-    print(f"\nsimulate(), {a.seconds:g} s at 24 fps, CPU seconds, median of {a.repeat} fresh processes:\n")
+    print(f"\nsimulate() of {a.code}, {a.seconds:g} s at 24 fps, CPU seconds, median of {a.repeat} fresh processes:\n")
     print("| layout | performers | CPU (median) | runs | x real time |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for layout in a.layouts:
             for n in a.performers:
                 level = battle(Path(tmp) / f"{layout}{n}.tmx", performers=n, layout=layout, seconds=a.seconds)
-                runs = [cpu_of_simulate(level) for _ in range(a.repeat)]
+                runs = [cpu_of_simulate(level, a.code) for _ in range(a.repeat)]
                 med = statistics.median(runs)
                 print(f"| {layout} | {n} | {med:.3f} s | {', '.join(f'{r:.2f}' for r in runs)} | "
                       f"{a.seconds / med:.0f}x |", flush=True)
