@@ -7,9 +7,12 @@ the last vertex it walks back to the first and repeats, holding at vertex 0 agai
 
 Each actor's walk is a piecewise-linear map *time since start -> arc length*, given by knot
 pairs (arrival, departure) at every vertex, and a piecewise-linear map *arc length -> (x, z)*.
-:func:`positions` evaluates both for every frame and every actor with two ``np.interp``
-calls in total: each actor's knots are shifted onto a private stretch of the axis
-(``actor_index * STRIDE``), so one interpolation serves all actors without a Python loop.
+A :class:`WalkTable` holds every actor's knots on one axis, each actor's shifted onto a
+private stretch of it (``actor_index * STRIDE``), so one ``np.interp`` serves any block of
+actors without a Python loop; its methods take arrays actor first, (a, F) (each actor's
+frames consecutive: what ``np.interp``'s search guesses best). :func:`local_time`,
+:func:`arc_length`, :func:`positions` and :func:`segment_index` are the same rules frame
+first, (F, A). Times in seconds, arc lengths and positions ``(x, z)`` in metres.
 """
 
 from __future__ import annotations
