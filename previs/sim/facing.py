@@ -104,16 +104,14 @@ def face(perf_xz: np.ndarray, henry_xz: np.ndarray, target, walk_yaw: np.ndarray
     # (..., P) arrays; a standing performer's yaw replaces it below.
     out = np.empty(shape) if out is None else out
     out[...] = np.broadcast_to(np.asarray(walk_yaw, float), shape)
-    np.add(out, 180.0, out=out)
-    np.remainder(out, 360.0, out=out)
-    np.subtract(out, 180.0, out=out)  # wrap180, in place
+    wrap180(out, out=out)
     still = np.nonzero(~np.broadcast_to(moving, shape))
     if not len(still[-1]):  # everyone walks (a generated battle, but for its first frame)
         return out
     # Standing: toward the target, one gather per kind of target. A target on the spot
     # keeps the walking yaw.
     target = np.broadcast_to(np.asarray(target() if callable(target) else target), shape)[still]
-    lead, p = still[:-1], still[-1]
+    lead = still[:-1]  # the leading index (frame) of each standing performer
     src = perf_xz[still]
     tx = np.empty_like(src)
     henry = target == HENRY

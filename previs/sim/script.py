@@ -45,9 +45,14 @@ def smoothstep(s: np.ndarray) -> np.ndarray:
     return s * s * (3.0 - 2.0 * s)
 
 
-def wrap180(a):
-    """Angle(s) in degrees wrapped into [-180, 180)."""
-    return (np.asarray(a) + 180.0) % 360.0 - 180.0
+def wrap180(a, out: np.ndarray | None = None):
+    """Angle(s) in degrees wrapped into [-180, 180); into ``out`` (float64, may be ``a``
+    itself: no new array) if given."""
+    if out is None:
+        return (np.asarray(a) + 180.0) % 360.0 - 180.0
+    np.add(a, 180.0, out=out)
+    np.remainder(out, 360.0, out=out)
+    return np.subtract(out, 180.0, out=out)
 
 
 def yaw_towards(src_xz: np.ndarray, dst_xz: np.ndarray) -> np.ndarray:
@@ -229,10 +234,9 @@ def simulate(level: Level, frames: int | None = None) -> Motion:
     perf_xz, perf_down, walk_yaw, moving = performer_motion(level, F)
     henry_xz, henry_walk_yaw = henry_walk(level, F)
     yaw, pitch = henry_head(level, F, henry_xz, henry_walk_yaw, perf_xz, perf_down)
-    # The facing overwrites the walking yaw, read by nothing after (a 1000-performer
+    # The facing overwrites the walking yaw, read by nothing after it (a 1000-performer
     # 3-minute fight: 35 MB not faulted in afresh).
     facing = performer_facing(level, F, walk_yaw, moving, perf_xz, henry_xz, perf_down, out=walk_yaw)
-    del walk_yaw
     roll = np.zeros(F)
     if level.henry.mocap is not None:  # his BVH head turns the camera from mocap_start on
         d_yaw, d_pitch, roll = head_offsets(level.henry.mocap, level.henry.mocap_start, st.fps, F)
