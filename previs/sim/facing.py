@@ -73,35 +73,60 @@ def targets_at(events, frame: int) -> np.ndarray:
     return out
 
 
-def targets_all(events, frames: int) -> np.ndarray:
-    """(F, P) int64: :func:`targets_at` for every frame ``[0, frames)`` (vectorised over frames)."""
-    out = np.full((int(frames), len(events.per_performer)), HENRY, np.int64)
+def targets_all(events, frames: int, first: int = 0) -> np.ndarray:
+    """(F, P) int64: :func:`targets_at` for every frame ``[first, frames)`` (vectorised
+    over frames; row 0 is frame ``first``)."""
+    first = int(first)
+    out = np.full((max(int(frames) - first, 0), len(events.per_performer)), HENRY, np.int64)
     for p, (fs, targets) in enumerate(events.per_performer):
-        for f0, tgt in zip(fs, targets):
+        if not fs:
+            continue
+        i = bisect.bisect_right(fs, first)  # the events at or before `first` fill the whole block
+        if i:
+            out[:, p] = targets[i - 1]
+        for f0, tgt in zip(fs[i:], targets[i:]):  # later ones, in beat order (the later wins)
             if f0 < frames:
-                out[f0:, p] = tgt
+                out[f0 - first:, p] = tgt
     return out
 
 
-def face(perf_xz: np.ndarray, henry_xz: np.ndarray, target: np.ndarray, walk_yaw: np.ndarray,
-         moving: np.ndarray, marks_xz: np.ndarray | None = None) -> np.ndarray:
+def face(perf_xz: np.ndarray, henry_xz: np.ndarray, target, walk_yaw: np.ndarray,
+         moving: np.ndarray, marks_xz: np.ndarray | None = None, out: np.ndarray | None = None) -> np.ndarray:
     """Facing yaw for any leading shape ``...``: ``perf_xz`` (..., P, 2), ``henry_xz``
-    (..., 2), ``target`` (..., P) from :func:`targets_at`/:func:`targets_all`,
-    ``walk_yaw`` (..., P) along the path, ``moving`` (..., P) bool, ``marks_xz`` (M, 2)."""
+    (..., 2), ``target`` (..., P) from :func:`targets_at`/:func:`targets_all` (or a
+    function of no argument returning it: asked only if a performer stands), ``walk_yaw``
+    (..., P) along the path, ``moving`` (..., P) bool, ``marks_xz`` (M, 2). ``out``
+    (..., P) float64 receives the result (it may be ``walk_yaw`` itself)."""
     perf_xz = np.asarray(perf_xz, float)
-    parts = [np.asarray(henry_xz, float)[..., None, :], perf_xz]
-    if marks_xz is not None and len(marks_xz):
-        parts.append(np.broadcast_to(marks_xz, perf_xz.shape[:-2] + np.shape(marks_xz)))
-    bodies = np.concatenate(parts, axis=-2)  # (..., B, 2): Henry, performers, marks
-    # Row (leading index, target + 1) of the flattened bodies: one gather, ~1.4x faster
-    # than take_along_axis on the 43 200 x 100 of a 30-minute fight.
-    target = np.asarray(target)
-    lead = int(np.prod(target.shape[:-1], dtype=np.int64))
-    B = bodies.shape[-2]
-    tx = bodies.reshape(-1, 2)[np.arange(lead).reshape(target.shape[:-1] + (1,)) * B + (target + 1)]
-    d = tx - perf_xz
-    same = np.hypot(d[..., 0], d[..., 1]) < 1e-6
-    return wrap180(np.where(moving | same, walk_yaw, yaw_towards(perf_xz, tx)))
+    moving = np.asarray(moving, bool)
+    shape = perf_xz.shape[:-1]
+    # Walking: along the path. Wrapped in place, so a chunk of a whole fight needs no new
+    # (..., P) arrays; a standing performer's yaw replaces it below.
+    out = np.empty(shape) if out is None else out
+    out[...] = np.broadcast_to(np.asarray(walk_yaw, float), shape)
+    wrap180(out, out=out)
+    still = np.nonzero(~np.broadcast_to(moving, shape))
+    if not len(still[-1]):  # everyone walks (a generated battle, but for its first frame)
+        return out
+    # Standing: toward the target, one gather per kind of target. A target on the spot
+    # keeps the walking yaw.
+    target = np.broadcast_to(np.asarray(target() if callable(target) else target), shape)[still]
+    lead = still[:-1]  # the leading index (frame) of each standing performer
+    src = perf_xz[still]
+    tx = np.empty_like(src)
+    henry = target == HENRY
+    tx[henry] = np.broadcast_to(np.asarray(henry_xz, float), shape[:-1] + (2,))[tuple(i[henry] for i in lead)]
+    P = shape[-1]
+    body = (target >= 0) & (target < P)
+    tx[body] = perf_xz[tuple(i[body] for i in lead) + (target[body],)]
+    mark = target >= P
+    if mark.any():
+        tx[mark] = np.asarray(marks_xz, float)[target[mark] - P]
+    d = tx - src
+    turn = ~(np.hypot(d[..., 0], d[..., 1]) < 1e-6)
+    yaw = wrap180(yaw_towards(src, tx))
+    out[tuple(i[turn] for i in still)] = yaw[turn]
+    return out
 
 
 def _down_rows(down: np.ndarray) -> np.ndarray:
@@ -115,22 +140,26 @@ def _down_rows(down: np.ndarray) -> np.ndarray:
     return np.where(down, start, idx)
 
 
-def facing_all(level, frames: int, walk_yaw, moving, perf_xz, henry_xz, down) -> np.ndarray:
+def facing_all(level, frames: int, walk_yaw, moving, perf_xz, henry_xz, down, out=None) -> np.ndarray:
     """(F, P) facing of every frame (the replays: scripted and from a take); ``down``
-    (F, P) bool: the performer is down (his facing is held, see the module)."""
+    (F, P) bool: the performer is down (his facing is held, see the module). ``out`` (F, P)
+    float64 receives it; it may be ``walk_yaw`` itself (each frame reads its own row)."""
     events = target_events(level)
-    target = targets_all(events, frames)
+    F, P = int(frames), np.shape(moving)[1]
     # A chunk of frames at a time (bounded temporaries the allocator reuses: a 30-minute
     # fight's (F, P, 2) ones are 70 MB, each page-faulted afresh); per frame the same rule.
-    F, P = target.shape
-    raw = np.empty((F, P))
+    raw = np.empty((F, P)) if out is None else out
     step = max(1, CHUNK_SLOTS // max(P, 1))
     for a in range(0, F, step):
         b = min(F, a + step)
-        raw[a:b] = face(perf_xz[a:b], henry_xz[a:b], target[a:b], walk_yaw[a:b], moving[a:b], events.marks_xz)
-    if not np.any(down):  # nobody falls (the generated benchmark fights): every frame shows itself
-        return raw
-    return np.take_along_axis(raw, _down_rows(down), axis=0)
+        raw[a:b] = face(perf_xz[a:b], henry_xz[a:b], lambda: targets_all(events, b, a), walk_yaw[a:b],
+                        moving[a:b], events.marks_xz, out=raw[a:b])
+    # A performer who is down shows the facing of his down run's first frame (only the
+    # columns of those who fall: none in the generated battles).
+    fell = np.flatnonzero(np.any(down, axis=0))
+    if len(fell):
+        raw[:, fell] = np.take_along_axis(raw[:, fell], _down_rows(down[:, fell]), axis=0)
+    return raw
 
 
 def facing_at(events, frame: int, walk_yaw, moving, perf_xz, down, henry_at) -> np.ndarray:
