@@ -1,4 +1,4 @@
-"""Issue 20: the fast simulation of performers (previs/sim/crowd.py, paths.WalkTable, the
+"""Issue 20: the fast simulation of performers (previs/sim/performers.py, paths.WalkTable, the
 facing computed in place) gives the very bits of the whole-fight version it replaced
 (tests/simref.py, the code as it was), on the bundled levels, the fixture levels, two
 generated 250-performer battles and the edge levels of tools/motion_snapshot.py (holds,
@@ -16,7 +16,8 @@ import pytest
 
 import simref
 from previs import pipeline
-from previs.sim import crowd, facing, paths
+from previs.sim import facing, paths
+from previs.sim import performers as crowd
 from previs.sim.script import performer_motion, simulate
 
 ROOT = Path(__file__).resolve().parent.parent

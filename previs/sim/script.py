@@ -85,8 +85,8 @@ def performer_motion(level: Level, frames: int):
     """Scripted performers: positions (F, P, 2), down (F, P) bool, walking yaw (F, P) and
     moving (F, P) bool (changed position since the previous frame).
 
-    Walks, falls and shoves of every performer: :func:`previs.sim.crowd.performer_motion`."""
-    from .crowd import performer_motion as crowd_motion  # it imports the fall and look rules from here
+    Walks, falls and shoves of every performer: :func:`previs.sim.performers.performer_motion`."""
+    from .performers import performer_motion as crowd_motion  # it imports the fall and look rules from here
 
     return crowd_motion(level, frames)
 
