@@ -37,7 +37,7 @@ from typing import ClassVar
 import numpy as np
 
 from .rounding import rounded as _r
-from .safety import body_names, body_positions
+from .safety import body_names, positions_block
 from .safety_bodies import _BodyFinding
 
 KIND = "crowd"
@@ -148,15 +148,14 @@ def crowd_mask(motion) -> np.ndarray:
         got, keep = None, False
     if got is not None:
         return got
-    xz = body_positions(motion)
-    F, B, _ = xz.shape
+    F, B = len(motion.henry_xz), 1 + np.asarray(motion.perf_down).shape[1]
     down = np.asarray(motion.perf_down, bool)
     mask = np.zeros((F, B), dtype=bool)
     for a in range(0, F, FRAMES_PER_BLOCK):
         b = min(F, a + FRAMES_PER_BLOCK)
         standing = np.ones((b - a, B), dtype=bool)
         standing[:, 1:] = ~down[a:b]
-        many = _counts(_squares(xz[a:b]), standing) > CROWD_MAX
+        many = _counts(_squares(positions_block(motion, a, b)), standing) > CROWD_MAX
         many[:, 0] = False
         mask[a:b] = many
     _join(mask, max(1, int(round(CROWD_JOIN_SECONDS * float(motion.track.time_base.fps)))))
@@ -180,15 +179,15 @@ def crowd_findings(level, motion, time_base=None) -> list[CrowdFinding]:
     firsts = np.concatenate([busy[:1], busy[breaks + 1]])
     lasts = np.concatenate([busy[breaks], busy[-1:]])
     names = body_names(level)
-    xz = body_positions(motion)
     down = np.asarray(motion.perf_down, bool)
     out = []
     for f0, f1 in zip(firsts.tolist(), lasts.tolist()):
         peak = f0 + int(np.argmax(per_frame[f0:f1 + 1]))
         who = tuple(names[b] for b in np.flatnonzero(mask[peak]).tolist())
+        xz = positions_block(motion, peak, peak + 1)
         standing = np.ones((1, xz.shape[1]), dtype=bool)
         standing[0, 1:] = ~down[peak]
-        sq = _squares(xz[peak:peak + 1])
+        sq = _squares(xz)
         counts = _counts(sq, standing)[0]
         best = int(np.argmax(np.where(mask[peak], counts, -1)))  # the first body of the fullest square
         cx, cz = (float(v) for v in sq[0, best])

@@ -109,6 +109,20 @@ def body_positions(motion) -> np.ndarray:
     return xz
 
 
+def positions_block(motion, a: int, b: int) -> np.ndarray:
+    """:func:`body_positions` of frames ``[a, b)`` only: a slice of it when it is made, else
+    the block alone (the clearance and crowd rules walk the fight a block at a time, and a
+    battle of 1000 performers needs the whole 69 MB array for no other rule)."""
+    try:
+        xz = _POSITIONS.get(motion)
+    except TypeError:
+        xz = None
+    if xz is not None:
+        return xz[a:b]
+    return np.concatenate([np.asarray(motion.henry_xz[a:b], float)[:, None, :],
+                           np.asarray(motion.perf_xz[a:b], float)], axis=1)
+
+
 CHUNK_SLOTS = 100_000
 """(frame, body) slots swept at once (0.8 MB per working array). Whole rows of a
 30-minute fight are 35 MB each: freshly mapped and page-faulted on every sweep step, they
@@ -287,8 +301,7 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
     from .crowd import crowd_mask  # (crowd.py builds on this module)
 
     tb = motion.track.time_base
-    xz = body_positions(motion)
-    F, B, _ = xz.shape
+    F, B = len(motion.henry_xz), 1 + len(level.performers)
     radii = np.array([level.henry.radius] + [p.radius for p in level.performers], dtype=np.float64)
     perf_down = np.asarray(motion.perf_down, bool)
     crowd = crowd_mask(motion)
@@ -304,10 +317,11 @@ def clearance_findings(level, motion, safety_distance: float) -> list[ClearanceF
         n = min(step, F - a)
         down = np.concatenate([np.zeros((n, 1), dtype=bool), perf_down[a:a + n]], axis=1)
         crowded = crowd[a:a + n]
-        f, i, j, gap = _sweep(xz[a:a + n], radii, down | crowded, safety)
+        xb = positions_block(motion, a, a + n)
+        f, i, j, gap = _sweep(xb, radii, down | crowded, safety)
         if crowded.any():  # Henry against the performers in a crowd: always pair by pair
             cf, cb = np.nonzero(crowded)
-            d = xz[a + cf, cb] - xz[a + cf, 0]
+            d = xb[cf, cb] - xb[cf, 0]
             cg = np.hypot(d[:, 0], d[:, 1]) - radii[0] - radii[cb]
             near = cg < safety
             f = np.concatenate([f, cf[near]])
@@ -408,13 +422,13 @@ def zone_findings(level, motion, kinds=None) -> list[ZoneFinding]:
     safety findings), or into a zone of any of ``kinds`` (the plan's ``zone_entries``: the
     same rule, a body's centre inside the zone, asked of ``rig`` and ``set`` zones)."""
     tb = motion.track.time_base
-    xz = body_positions(motion)
-    F, B, _ = xz.shape
-    names = body_names(level)
     zones = [zone for zone in level.zones if (zone.hazardous if kinds is None else zone.kind in kinds)
              and len(zone.polygon) >= 3]
     if not zones:
         return []
+    xz = body_positions(motion)
+    F, B, _ = xz.shape
+    names = body_names(level)
     xs = np.ascontiguousarray(xz[..., 0])
     zs = np.ascontiguousarray(xz[..., 1])
     out: list[ZoneFinding] = []

@@ -53,7 +53,7 @@ import numpy as np
 
 from .rounding import rounded as _r
 from .safety import (body_index, body_names, body_positions, contact_beats, contact_windows, encounter_minima,
-                     points_in_polygon)
+                     points_in_polygon, positions_block)
 
 KINDS = ("lying-body", "landing", "reach")
 """The finding kinds of this module."""
@@ -299,8 +299,7 @@ def _mat_distances(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
 def landing_findings(level, motion, time_base=None) -> list[LandingFinding]:
     """One :class:`LandingFinding` per fall or throw not all on crash mats, by frame."""
     tb = time_base or motion.track.time_base  # the plan's: its start_tc makes the timecodes
-    xz = body_positions(motion)
-    F = xz.shape[0]
+    F = len(motion.henry_xz)
     names = body_names(level)
     body_of = body_index(level)
     lying = {p + 1: (f0, fp) for p, f0, fp in lying_footprints(level, motion)}
@@ -332,12 +331,13 @@ def landing_findings(level, motion, time_base=None) -> list[LandingFinding]:
         elif thrown_into_fall(b, body):
             landings.append((b, body, fallen[0], fallen[1]))
         elif end < F and body_of.get(b.actor) is not None:
-            d = xz[end, body] - xz[end, body_of[b.actor]]
+            xz = positions_block(motion, end, end + 1)[0]  # the landing frame's bodies
+            d = xz[body] - xz[body_of[b.actor]]
             n = float(np.hypot(*d))
             if n < 1e-9:
                 continue  # thrower and target on one spot: no direction to land in
             target = level.actor(b.target)
-            landings.append((b, body, end, Footprint(xz[end, body].copy(), d / n, float(target.height),
+            landings.append((b, body, end, Footprint(xz[body].copy(), d / n, float(target.height),
                                                      float(target.radius))))
     if not landings:
         return []
@@ -371,8 +371,7 @@ def reach_findings(level, motion, time_base=None) -> list[ReachFinding]:
     """One :class:`ReachFinding` per contact beat out of reach on every frame of its
     window (frames inside the replay only), by frame."""
     tb = time_base or motion.track.time_base  # the plan's: its start_tc makes the timecodes
-    xz = body_positions(motion)
-    F = xz.shape[0]
+    F = len(motion.henry_xz)
     names = body_names(level)
     out = []
     for b, i, j in contact_beats(level):
@@ -380,7 +379,8 @@ def reach_findings(level, motion, time_base=None) -> list[ReachFinding]:
         lo, hi = w.start, min(w.stop, F)
         if lo >= hi:
             continue
-        d = np.hypot(*(xz[lo:hi, i] - xz[lo:hi, j]).T)
+        xz = positions_block(motion, lo, hi)  # the beat's frames only
+        d = np.hypot(*(xz[:, i] - xz[:, j]).T)
         k = int(np.argmin(d))
         a, t = level.actor(b.actor), level.actor(b.target)
         beyond = b.spec.beyond_reach(float(d[k]), a.radius, t.radius)
@@ -390,6 +390,6 @@ def reach_findings(level, motion, time_base=None) -> list[ReachFinding]:
         out.append(ReachFinding(
             who=(names[i], names[j]), action=b.action, beat=int(b.id), start=tb.frame_at(b.t),
             duration=float(b.duration), frame=fr, time=_r(tb.time_of(fr), 3), timecode=tb.timecode(fr),
-            distance=_r(d[k], 2), beyond=_r(beyond, 2), x=_r(xz[fr, i, 0], 3), z=_r(xz[fr, i, 1], 3)))
+            distance=_r(d[k], 2), beyond=_r(beyond, 2), x=_r(xz[k, i, 0], 3), z=_r(xz[k, i, 1], 3)))
     out.sort(key=lambda c: (c.frame, c.who, c.beat))
     return out
