@@ -142,12 +142,11 @@ def visible_frames(level, motion, aspect: float = WIDESCREEN) -> np.ndarray:
 def in_view_per_shot(visible: np.ndarray, bounds, fraction: float = IN_VIEW_FRACTION) -> list[list[int]]:
     """For each shot ``(start, end)`` (end exclusive), the performer indices visible on at
     least ``fraction`` of its frames, in performer order."""
-    F, P = visible.shape
-    csum = np.zeros((F + 1, P), dtype=np.int64)
-    np.cumsum(visible, axis=0, out=csum[1:])
+    # Each shot's own frames summed (shots partition the fight: every frame read once; a
+    # running sum over all frames was a (F, P) int64 array, 35 MB for 1000 performers).
     out = []
     for start, end in bounds:
         n = end - start
-        counts = csum[end] - csum[start]
+        counts = visible[start:end].sum(axis=0)
         out.append(np.flatnonzero(counts >= fraction * n).tolist() if n > 0 else [])
     return out
