@@ -409,6 +409,14 @@ class Case:
     what: str
 
 
+def _battle(path: Path, *, performers: int, radius: float, seconds: float = 180.0) -> Path:
+    """tools/make_battle.py's dense melee within ``radius`` m (imported here: it uses MapWriter)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from make_battle import battle
+
+    return battle(path, performers=performers, layout="dense", seconds=seconds, radius=radius)
+
+
 def cases() -> list[Case]:
     A = L.MAX_ACTOR_FRAMES
     return [
@@ -431,6 +439,16 @@ def cases() -> list[Case]:
              lambda p: fight(p, performers=L.MAX_PERFORMERS, seconds=180),
              lambda p: fight(p, performers=L.MAX_PERFORMERS + 1, seconds=180),
              f"{L.MAX_PERFORMERS} walking performers, 3 min at 24 fps, 48 x 48 m arena"),
+        Case("performers-melee", f"MAX_PERFORMERS = {L.MAX_PERFORMERS}, the densest crowd",
+             lambda p: _battle(p, performers=L.MAX_PERFORMERS, radius=10.0),
+             lambda p: _battle(p, performers=L.MAX_PERFORMERS + 1, radius=10.0),
+             f"{L.MAX_PERFORMERS} performers all within 10 m of Henry, 3 min at 24 fps (tools/make_battle.py): "
+             "a crowd (previs.plan.crowd)"),
+        Case("performers-thick", f"MAX_PERFORMERS = {L.MAX_PERFORMERS}, the most clearance pairs",
+             lambda p: _battle(p, performers=L.MAX_PERFORMERS, radius=18.0),
+             lambda p: _battle(p, performers=L.MAX_PERFORMERS + 1, radius=18.0),
+             f"{L.MAX_PERFORMERS} performers within 18 m (1 a m^2, just under the crowd rule: the most pairs "
+             "the clearance check lists), 3 min at 24 fps"),
         Case("beats", f"MAX_BEATS = {L.MAX_BEATS}",
              lambda p: fight(p, performers=50, seconds=600, beats=L.MAX_BEATS),
              lambda p: fight(p, performers=50, seconds=600, beats=L.MAX_BEATS + 1),
@@ -457,6 +475,13 @@ def cases() -> list[Case]:
              lambda p: fight(p, performers=L.MAX_PERFORMERS, seconds=A // (L.MAX_PERFORMERS + 1) / 24, beats=200),
              lambda p: fight(p, performers=L.MAX_PERFORMERS, seconds=(A // (L.MAX_PERFORMERS + 1) + 2) / 24, beats=200),
              f"both at once: {L.MAX_PERFORMERS} performers for {A // (L.MAX_PERFORMERS + 1) / 24 / 60:.1f} min"),
+        Case("actor-frames-thick", f"MAX_ACTOR_FRAMES = {A}, MAX_PERFORMERS = {L.MAX_PERFORMERS}, the most pairs",
+             lambda p: _battle(p, performers=L.MAX_PERFORMERS, radius=18.0,
+                               seconds=A // (L.MAX_PERFORMERS + 1) / 24),
+             lambda p: _battle(p, performers=L.MAX_PERFORMERS, radius=18.0,
+                               seconds=(A // (L.MAX_PERFORMERS + 1) + 2) / 24),
+             f"both at once, within 18 m of Henry (the most clearance findings): "
+             f"{A // (L.MAX_PERFORMERS + 1) / 24 / 60:.1f} min"),
         Case("zones", f"MAX_ZONE_FRAMES = {L.MAX_ZONE_FRAMES}",
              lambda p: hazard_fight(p, zones=L.MAX_ZONE_FRAMES // (101 * 14400)),
              lambda p: hazard_fight(p, zones=L.MAX_ZONE_FRAMES // (101 * 14400) + 1),
