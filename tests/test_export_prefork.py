@@ -80,3 +80,18 @@ def test_an_instance_holding_more_than_its_fields_goes_whole():
     assert runs == [(None, [one, _Cached(5)])]
     got = prefork._rows(pickle.loads(pickle.dumps(runs)))
     assert got == (one, _Cached(5)) and vars(got[0]) == {"a": 4, "double": 8}
+
+
+def test_a_plan_with_more_records_than_worth_sending_writes_its_xml_here(monkeypatch):
+    level, motion = crowd(frames=600, performers=40)
+    plan = build_plan(motion.track, settings=PlanSettings(), motion=motion)
+    records = len(plan.safety) + 40 * len(plan.cuts)  # findings and every cut's 40 poses
+    assert prefork.sent_records(plan) == records > len(plan.safety)
+    forked = prefork.ForkedWriter("fcp_xml")
+    try:
+        monkeypatch.setattr(prefork, "MAX_SENT_FINDINGS", records)
+        assert forked.worth(plan, "fcp_xml")
+        monkeypatch.setattr(prefork, "MAX_SENT_FINDINGS", records - 1)
+        assert not forked.worth(plan, "fcp_xml")
+    finally:
+        forked.close()

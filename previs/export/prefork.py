@@ -40,12 +40,13 @@ FORKED = ("usd", "fcp_xml")
 """The registered exports worth a second core, written in this order (see the module doc
 for the numbers)."""
 
-MAX_SENT_FINDINGS = 50_000
-"""Safety findings in a whole plan sent to the child (:meth:`ForkedWriter.worth`): above,
-that export is written in this process. Sending costs ~2 µs a finding, packed
-(:func:`parcel`), pickling and unpickling together: 50 000 0.1 s, about what the FCP XML of
-a plan with that many findings costs to write; a million 2 s against ~0.3 s (one object at a
-time it was ~12 µs a finding)."""
+MAX_SENT_FINDINGS = 20_000
+"""Safety findings and continuity poses (the records :func:`parcel` packs) in a whole plan
+sent to the child (:meth:`ForkedWriter.worth`): above, that export is written in this
+process. Sending saves wall time but costs CPU on both ends, ~2.5 µs a record packed:
+the finale's 7 000 records ~20 ms against ~30 ms for its shotplan.xml; a 1000-performer
+battle's 21 000 findings and 48 000 poses 0.21 s against 0.15 s for the file written here
+(one object at a time it was ~12 µs a finding: 0.39 s)."""
 
 
 @lru_cache(maxsize=None)
@@ -121,6 +122,11 @@ class _Parcel:
                      for c in plan.cuts)
         return (_unparcel, (dataclasses.replace(plan, safety=(), cuts=bare), _columns(plan.safety),
                             [_columns(c.continuity.performers) for c in plan.cuts]))
+
+
+def sent_records(plan) -> int:
+    """The records :func:`parcel` packs: the plan's safety findings and continuity poses."""
+    return len(plan.safety) + sum(len(c.continuity.performers) for c in plan.cuts)
 
 
 def parcel(plan):
@@ -200,15 +206,15 @@ class ForkedWriter:
 
     def worth(self, plan, name: str) -> bool:
         """Whether export ``name`` of ``plan`` goes to the child: one it writes, and either
-        cut down by its writer's ``reads`` or from a plan small enough to send. The plan goes
-        over a pipe as a pickle: a crowd's safety findings (112 000 in a 500-performer
-        melee's minute) take 1.3 s to send, more than shotplan.xml takes to write here."""
+        cut down by its writer's ``reads`` or from a plan small enough to send
+        (:data:`MAX_SENT_FINDINGS`): a crowd's findings and poses cost more CPU to send than
+        shotplan.xml costs to write here."""
         from . import export
 
         if name not in self.names:
             return False
         return (getattr(export(name).writer, "reads", None) is not None
-                or len(plan.safety) <= MAX_SENT_FINDINGS)
+                or sent_records(plan) <= MAX_SENT_FINDINGS)
 
     def submit(self, plan, paths: dict) -> None:
         """Hand over the shot plan and, for each export it writes (``name -> path``), where
