@@ -5,7 +5,7 @@ another ~0.1 s: a fifth of the 1.8 s that ``previs replay --no-report`` may take
 3-minute fight (the 100x-real-time target); OpenTimelineIO's Final Cut Pro 7 XML adapter
 (``shotplan.xml``) builds and pretty-prints a DOM, 1.5 s of a 30-minute fight's 10 s.
 :class:`ForkedWriter` forks a child at start-up that loads those writers (the USD one:
-:func:`previs.export.usd.warm_up` imports ``pxr``) while the parent loads and simulates
+:func:`previs.export.usd.warm_up` imports ``pxr``; the XML one only when it is sent a plan) while the parent loads and simulates
 the level; the parent then hands it the finished shot plan and goes on with the other
 exports, and the child writes its files one after the other.
 
@@ -15,8 +15,9 @@ with a ``reads(plan)`` gets the plan cut down to what it reads (the USD one: the
 the level facts, a third of the pickle). The rest of a plan goes as a parcel
 (:func:`parcel`): its safety findings and continuity poses, tens of thousands of small
 dataclasses, travel as columns of their fields and are rebuilt equal in the child (a
-1000-performer battle's 21 000 findings and 48 000 poses: 0.4 s of pickling and
-unpickling one object at a time, ~0.1 s so). Where
+1000-performer battle's 21 000 findings and 48 000 poses: 0.39 s of pickling and
+unpickling one object at a time, 0.21 s so), and only up to :data:`MAX_SENT_FINDINGS` of
+them: a crowd's shotplan.xml costs less CPU written here than sent. Where
 ``fork`` is not available (Windows, or a caller that opts out) :func:`start` returns None
 and every export runs in-process as usual.
 """
@@ -164,8 +165,12 @@ def _child(conn, names: tuple[str, ...]) -> None:  # pragma: no cover - runs in 
         for name in names:
             writers[name] = export(name).writer
             warm_up = getattr(writers[name], "warm_up", None)
-            if warm_up is not None:
-                warm_up()  # the point: pay the heavy import now, while the parent simulates
+            # The point: pay the heavy import now, while the parent simulates; but only for
+            # a writer that is always sent its part (``reads``): a crowd's shotplan.xml is
+            # written in the parent (MAX_SENT_FINDINGS), and importing OpenTimelineIO here
+            # for nothing cost ~0.1 s of CPU. Its write imports it when it comes.
+            if warm_up is not None and getattr(writers[name], "reads", None) is not None:
+                warm_up()
     except Exception as e:  # report, do not die silently
         conn.send(("error", [f"cannot load the {name} writer ({e}); reinstall with 'make venv'."]))
         return
