@@ -127,9 +127,11 @@ def point_heights(level, motion) -> np.ndarray:
     return _heights(level, motion, slice(None))
 
 
-def _heights(level, motion, frames: slice) -> np.ndarray:
-    """:func:`point_heights` of the frames ``frames`` only."""
-    h = np.array([p.height for p in level.performers], dtype=np.float64)
+def _heights(level, motion, frames: slice, h: np.ndarray | None = None) -> np.ndarray:
+    """:func:`point_heights` of the frames ``frames`` only; ``h``: the performers' heights
+    (m), if already read."""
+    if h is None:
+        h = np.array([p.height for p in level.performers], dtype=np.float64)
     ys = target_heights(h[None, :], np.asarray(motion.perf_down)[frames])
     floors = level.walls.floors
     if floors is not None:  # above the floor each performer stands on
@@ -154,13 +156,14 @@ def visible_frames(level, motion, aspect: float = WIDESCREEN) -> np.ndarray:
     xz = np.asarray(motion.perf_xz, dtype=np.float64)  # (F, P, 2)
     R = rotation_matrices(track.yaw, track.pitch, track.roll)
     lens = lens_named(level.settings.lens)
+    h = np.array([p.height for p in level.performers], dtype=np.float64)
     vis = np.zeros(F * P, dtype=bool)  # (F, P), flat: one index per (frame, performer)
     step = max(1, CHUNK_POINTS // P)  # frames per chunk: bounded memory on long fights
     for a in range(0, F, step):
         b = min(F, a + step)
         # Heights a chunk at a time too: all of a 3-minute battle's are 69 MB, whose fresh
         # pages cost more to fault in than the heights cost to work out.
-        ys = _heights(level, motion, slice(a, b))
+        ys = _heights(level, motion, slice(a, b), h)
         inside = _in_frustum_xz(R[a:b], track.pos[a:b], track.hfov[a:b], xz[a:b], ys, aspect, lens)
         # The (frame, performer) pairs with a point in the frame, as flat indices: one take
         # per array instead of a two-index gather (a million pairs in a 1000-performer battle).
