@@ -30,9 +30,9 @@ import dataclasses
 import json
 import math
 import os
-from itertools import chain, groupby, repeat
+from itertools import chain, groupby
 from json.encoder import encode_basestring
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from ..fsutil import atomic_write_text
 from ..plan.safety import ClearanceFinding
@@ -207,24 +207,25 @@ def _table(obj: list, depth: int) -> str | None:
 class _Texts(dict):
     """Encoded texts of values of one type, each worked out once (``texts[v]``): a million
     findings have a few thousand distinct times and a few hundred distances. One type
-    only, since ``1 == 1.0 == True`` are one key; and ``0.0`` and ``-0.0`` are equal keys
-    with different texts, so zero is never stored."""
+    only (``1 == 1.0 == True`` are one key): the caller checks. ``0.0`` and ``-0.0`` are
+    equal keys with different texts, so zero is never stored. A value the template
+    cannot write raises :class:`_Unwritable`."""
 
-    def __init__(self, kind: type, encode):
+    def __init__(self, encode):
         super().__init__()
-        self.kind = kind
         self.encode = encode
-
-    def of(self, values: list):
-        """The texts of ``values`` (an iterator): from here when all are of this type,
-        else each encoded on its own."""
-        return map(self.__getitem__, values) if set(map(type, values)) == {self.kind} else map(self.encode, values)
 
     def __missing__(self, v):
         text = self.encode(v)
+        if text is None:
+            raise _Unwritable(v)
         if v:
             self[v] = text
         return text
+
+
+class _Unwritable(ValueError):
+    """A value the bulk template does not write (the plain rule writes its record)."""
 
 
 def _number_text(v) -> str | None:
@@ -238,23 +239,12 @@ def _number_text(v) -> str | None:
 
 
 _CLEARANCE_KEYS = ("kind", "who", "time", "distance")
-CHUNK = 10_000
-"""Clearance records joined into one string at a time (~1.2 MB): a million findings' 115 MB
-text is never built twice, and the lists of pieces stay small enough to be reused."""
-
-
-def _name_texts(findings: list, room: int) -> dict | None:
-    """``{name: its JSON text}`` when every finding's ``who`` is a tuple of two names and
-    any two of them fit on one line of ``room`` characters (every clearance finding of a
-    level): a million findings name ~1000 bodies, each encoded once. None otherwise."""
-    whos = list(map(attrgetter("who"), findings))
-    if set(map(type, whos)) != {tuple} or set(map(len, whos)) != {2}:
-        return None
-    names = set(chain.from_iterable(whos))
-    if set(map(type, names)) != {str}:
-        return None
-    enc = {n: encode_basestring(n) for n in names}
-    return enc if 2 * max(map(len, enc.values())) + 4 <= room else None
+CHUNK = 1000
+"""Clearance records formatted at a time. Each finding, its ``who`` and its two numbers
+are objects of their own, scattered over memory in a plan of a million: every field of a
+chunk is read while its objects are still in the cache (10 000 at a time cost 3 s for a
+million, 1000 1.7 s), and the plain rule redoes a chunk holding a value the template
+cannot write."""
 
 
 def _template_is_to_dict(f) -> bool:
@@ -265,32 +255,44 @@ def _template_is_to_dict(f) -> bool:
             and all(d[k] is getattr(f, k) for k in ("kind", "time", "distance")))
 
 
-def _clearance_pieces(findings: list, depth: int, names: dict, sep: str, out: list[str]) -> None:
+_KIND, _WHO, _TIME, _DISTANCE = map(attrgetter, _CLEARANCE_KEYS)
+
+
+def _clearance_pieces(findings: list, depth: int, sep: str, out: list[str]) -> bool:
     """Append the texts of clearance records at ``depth`` + 1, each followed by ``sep``, to
     ``out``: the plain rule's one key per line (a non-empty ``who`` makes a record more
-    than flat), filled from columns of the findings' fields and joined ``CHUNK`` records
-    at a time. A chunk holding a value the template cannot write (a non-finite number, a
-    kind that is not text) is written by the plain rule instead."""
+    than flat), filled into one template from the findings' fields, :data:`CHUNK` records
+    at a time. A chunk holding a record the template cannot write (a ``who`` other than
+    two names that fit on one line, a non-finite number, an int among the floats, a kind
+    that is not text) is written by the plain rule instead. True if the template wrote
+    any record (a record with a ``who``: the list is not flat)."""
+    room = WIDTH - 2 * (depth + 2)
     pad, end = "\n" + _INDENT * (depth + 2), "\n" + _INDENT * (depth + 1) + "}" + sep
     k0, k1, k2, k3 = (_key(k) + ": " for k in _CLEARANCE_KEYS)
     head, w0, w1, d = "{" + pad + k0, "," + pad + k1 + "[", "]," + pad + k2, "," + pad + k3
-    kinds, floats = _Texts(str, encode_basestring), _Texts(float, _number_text)
-    first, second = itemgetter(0), itemgetter(1)
+    kinds = _Texts(lambda v: encode_basestring(v) if type(v) is str else None)
+    # A name longer than half a line is refused even where its pair would fit: that
+    # chunk is the plain rule's (names are ~10 characters; the line holds 94).
+    names = _Texts(lambda v: t if type(v) is str and 2 * len(t := encode_basestring(v)) + 4 <= room else None)
+    floats = _Texts(_number_text)
+    used = False
     for a in range(0, len(findings), CHUNK):
         part = findings[a:a + CHUNK]
-        whos = list(map(attrgetter("who"), part))
-        n = len(part)
-        try:  # 11 pieces a record, all made before: no string per record
-            out.append("".join(chain.from_iterable(zip(
-                repeat(head, n), kinds.of(list(map(attrgetter("kind"), part))),
-                repeat(w0, n), map(names.__getitem__, map(first, whos)), repeat(", ", n),
-                map(names.__getitem__, map(second, whos)), repeat(w1, n),
-                floats.of(list(map(attrgetter("time"), part))), repeat(d, n),
-                floats.of(list(map(attrgetter("distance"), part))), repeat(end, n)))))
-        except TypeError:  # a None text (or an unhashable value): the plain rule, record by record
+        # Columns of the fields (no tuple a record: a million of them woke the garbage
+        # collector), checked a chunk at a time: every value of one type.
+        kind, who, time, distance = (list(map(g, part)) for g in (_KIND, _WHO, _TIME, _DISTANCE))
+        try:
+            if (set(map(type, who)) != {tuple} or set(map(len, who)) != {2} or set(map(type, time)) != {float}
+                    or set(map(type, distance)) != {float}):
+                raise _Unwritable(part)
+            out.append("".join([f"{head}{kinds[k]}{w0}{names[w[0]]}, {names[w[1]]}{w1}{floats[t]}{d}{floats[x]}{end}"
+                                for k, w, t, x in zip(kind, who, time, distance)]))
+            used = True
+        except (_Unwritable, TypeError):  # (TypeError: an unhashable value) the plain rule, record by record
             for f in part:
                 _dump(f.to_dict(), depth + 1, out)
                 out.append(sep)
+    return used
 
 
 def _findings_pieces(findings, depth: int, out: list[str]) -> None:
@@ -298,27 +300,33 @@ def _findings_pieces(findings, depth: int, out: list[str]) -> None:
     ``_dump([f.to_dict() for f in findings])``, its clearance findings written from their
     fields (module doc)."""
     findings = list(findings)
-    clear = [f for f in findings if type(f) is ClearanceFinding]
-    room = WIDTH - 2 * (depth + 2)
-    names = _name_texts(clear, room) if clear and _template_is_to_dict(clear[0]) else None
-    if names is None:  # no clearance finding the template writes: the plain rule
-        _dump([f.to_dict() for f in findings], depth, out)
-        return
-    # A clearance record (a non-empty "who") is not flat, so the plain rule writes this list
-    # one record after the other, each as _dump writes it at depth + 1: the template for a
-    # run of clearance findings, _dump itself for every other record.
-    pad = _INDENT * (depth + 1)
-    sep = ",\n" + pad
-    out.append("[\n" + pad)
-    for kind, run in groupby(findings, key=type):
-        if kind is ClearanceFinding:
-            _clearance_pieces(list(run), depth, names, sep, out)
-            continue
-        for f in run:
-            _dump(f.to_dict(), depth + 1, out)
-            out.append(sep)
-    out[-1] = out[-1][:-len(sep)]  # no separator after the last record
-    out.append("\n" + _INDENT * depth + "]")
+    types = list(map(type, findings))
+    if ClearanceFinding in types and _template_is_to_dict(findings[types.index(ClearanceFinding)]):
+        # If one clearance record (whose "who" is not empty) goes through the template,
+        # the list is not flat and the plain rule writes it one record after the other,
+        # each as _dump writes it at depth + 1: the template for a run of clearance
+        # findings, _dump itself for every other record.
+        pad = _INDENT * (depth + 1)
+        sep = ",\n" + pad
+        mine = ["[\n" + pad]
+        used = False
+        start = 0
+        for kind, run in groupby(types):
+            n = len(list(run))
+            part = findings[start:start + n]
+            start += n
+            if kind is ClearanceFinding:
+                used = _clearance_pieces(part, depth, sep, mine) or used
+                continue
+            for f in part:
+                _dump(f.to_dict(), depth + 1, mine)
+                mine.append(sep)
+        if used:
+            mine[-1] = mine[-1][:-len(sep)]  # no separator after the last record
+            mine.append("\n" + _INDENT * depth + "]")
+            out.extend(mine)
+            return
+    _dump([f.to_dict() for f in findings], depth, out)  # the plain rule
 
 
 def dumps(doc) -> str:
