@@ -90,9 +90,8 @@ def sent_to_child(plan) -> bytes:
 def writers(plan, repeat: int, per: int = 0) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for e in EXPORTS:
-            e.writer  # the import is paid at start-up, not per plan
-            if e.name == "usd":
-                e.writer.warm_up()
+            if hasattr(e.writer, "warm_up"):
+                e.writer.warm_up()  # the import is paid once, not per plan
             s = cpu(lambda: e.writer.write(plan, Path(tmp) / e.file), repeat)
             extra = f"  {1e6 * s / per:6.2f} us/finding" if per else ""
             print(f"  {e.file:<16} {s:7.3f} s{extra}")
@@ -110,6 +109,7 @@ def main() -> None:
     ap.add_argument("--findings", type=int, default=1_000_000, help="synthetic findings of the big plan (0: skip)")
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
+    forked = prefork.start()  # before anything here imports pxr, as the CLI does
     with tempfile.TemporaryDirectory() as tmp:
         path = battle(Path(tmp) / "spread.tmx", performers=a.performers, layout="spread", seconds=a.seconds)
         level = pipeline.load(path)
@@ -135,14 +135,14 @@ def main() -> None:
         writers(plan, a.repeat)
         with tempfile.TemporaryDirectory() as out:
             t_all = cpu(lambda: write_outputs(out, plan), a.repeat)
-            forked = prefork.start()
             if forked is not None:
-                time.sleep(2.0)  # the child loads its writers while a real replay simulates
+                sent = "shotplan.xml and camera.usda" if forked.worth(plan, "fcp_xml") else "camera.usda"
                 t = time.process_time()
                 write_outputs(out, plan, forked=forked)
                 t_fork = time.process_time() - t
                 forked.close()
-                print(f"  write_outputs    {t_all:7.3f} s in process; {t_fork:.3f} s of this process with the fork")
+                print(f"  write_outputs    {t_all:7.3f} s in process; {t_fork:.3f} s of this process with the fork "
+                      f"writing {sent}")
             else:
                 print(f"  write_outputs    {t_all:7.3f} s in process (no fork here)")
         if a.findings:
