@@ -43,6 +43,9 @@ LIST_COLUMNS = ("in_frame", "in_scene", "props", "zones", "safety", "beats")
 SEP = "; "
 
 _FRAME = attrgetter("frame")
+_CHUNK = 1000
+"""Findings read at a time: each finding and its ``who`` are objects of their own,
+scattered over memory in a plan of a million; both reads of a chunk find them cached."""
 _WHO = attrgetter("who")
 
 
@@ -95,13 +98,17 @@ def shot_rows(plan) -> list[dict]:
     entry_tc = plan.time_base.timecodes(entry_first)
     rows = []
     for s, lo, hi in zip(plan.shots, lo_of, hi_of):
-        findings = safety[lo:hi]
         hit = np.flatnonzero((entry_first < s.end_frame) & (entry_end > s.start_frame)).tolist()
         entries = [plan.zone_entries[i] for i in hit]
         scene = set(s.performers_in_view)
         for b in s.beats:
             scene.update(n for n in (b.actor, b.target) if n in order)
-        named = set(chain.from_iterable(map(_WHO, chain(findings, entries))))  # each name once, not per finding
+        named = set(chain.from_iterable(map(_WHO, entries)))  # each name once, not per finding
+        texts: list[str] = []
+        for a in range(lo, hi, _CHUNK):  # names and texts of a chunk while it is in the cache
+            part = safety[a:min(hi, a + _CHUNK)]
+            named.update(chain.from_iterable(map(_WHO, part)))
+            texts += [f"{tc} {finding_text(f)}" for tc, f in zip(finding_tc[a:a + len(part)], part)]
         scene.update(n for n in named if n in order)
         scene.discard(henry)
         in_scene = sorted(scene, key=lambda n: order.get(n, len(order)))
@@ -120,7 +127,7 @@ def shot_rows(plan) -> list[dict]:
             "props": [f"{n}: {props[n]}" for n in holders if props.get(n)],
             "zones": list(dict.fromkeys(
                 f"{z.kind} '{z.zone}': {', '.join(z.who)} from {entry_tc[i]}" for i, z in zip(hit, entries))),
-            "safety": [f"{tc} {finding_text(f)}" for tc, f in zip(finding_tc[lo:hi], findings)],
+            "safety": texts,
             "beats": [f"{plan.timecode(b.frame)} {caption(b)}" for b in s.beats],
         })
     return rows
