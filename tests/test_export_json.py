@@ -165,3 +165,18 @@ def dataclasses_replace(f, **kw):
     import dataclasses
 
     return dataclasses.replace(f, **kw)
+
+
+def test_a_clearance_record_the_template_does_not_describe_takes_the_plain_rule(monkeypatch):
+    # The template is checked against ClearanceFinding.to_dict on the plan's first
+    # clearance finding: a record with another shape is written by the plain rule.
+    from previs.plan.safety import ClearanceFinding
+
+    level, motion = scene()
+    plan = build_plan(motion.track, settings=PlanSettings(), motion=motion)
+    p = _with_findings(plan, _finding_mix(plan))
+    before = shotplan_json.to_text(p)
+    monkeypatch.setattr(ClearanceFinding, "to_dict", lambda f: {"kind": f.kind, "frame": f.frame, "who": list(f.who)})
+    text = shotplan_json.to_text(p)
+    assert text == shotplan_json.dumps_plain(p.to_dict()) != before
+    assert '"frame": 2' in text

@@ -258,26 +258,31 @@ def _template_is_to_dict(f) -> bool:
 _KIND, _WHO, _TIME, _DISTANCE = map(attrgetter, _CLEARANCE_KEYS)
 
 
-def _clearance_pieces(findings: list, depth: int, sep: str, out: list[str]) -> bool:
-    """Append the texts of clearance records at ``depth`` + 1, each followed by ``sep``, to
-    ``out``: the plain rule's one key per line (a non-empty ``who`` makes a record more
-    than flat), filled into one template from the findings' fields, :data:`CHUNK` records
-    at a time. A chunk holding a record the template cannot write (a ``who`` other than
-    two names that fit on one line, a non-finite number, an int among the floats, a kind
-    that is not text) is written by the plain rule instead. True if the template wrote
-    any record (a record with a ``who``: the list is not flat)."""
-    room = WIDTH - 2 * (depth + 2)
-    pad, end = "\n" + _INDENT * (depth + 2), "\n" + _INDENT * (depth + 1) + "}" + sep
-    k0, k1, k2, k3 = (_key(k) + ": " for k in _CLEARANCE_KEYS)
-    head, w0, w1, d = "{" + pad + k0, "," + pad + k1 + "[", "]," + pad + k2, "," + pad + k3
-    kinds = _Texts(lambda v: encode_basestring(v) if type(v) is str else None)
-    # A name longer than half a line is refused even where its pair would fit: that
-    # chunk is the plain rule's (names are ~10 characters; the line holds 94).
-    names = _Texts(lambda v: t if type(v) is str and 2 * len(t := encode_basestring(v)) + 4 <= room else None)
-    floats = _Texts(_number_text)
-    used = False
-    for a in range(0, len(findings), CHUNK):
-        part = findings[a:a + CHUNK]
+class _ClearanceTemplate:
+    """Clearance records at ``depth`` + 1, each followed by ``sep``: the plain rule's one
+    key per line (a non-empty ``who`` makes a record more than flat), filled into one
+    template from the findings' fields."""
+
+    def __init__(self, depth: int, sep: str):
+        self.sep, self.depth = sep, depth
+        room = WIDTH - 2 * (depth + 2)
+        pad, self.end = "\n" + _INDENT * (depth + 2), "\n" + _INDENT * (depth + 1) + "}" + sep
+        k0, k1, k2, k3 = (_key(k) + ": " for k in _CLEARANCE_KEYS)
+        self.head, self.w0, self.w1, self.d = "{" + pad + k0, "," + pad + k1 + "[", "]," + pad + k2, "," + pad + k3
+        self.kinds = _Texts(lambda v: encode_basestring(v) if type(v) is str else None)
+        # A name longer than half a line is refused even where its pair would fit: that
+        # chunk is the plain rule's (names are ~10 characters; the line holds 94).
+        self.names = _Texts(lambda v: t if type(v) is str and 2 * len(t := encode_basestring(v)) + 4 <= room else None)
+        self.floats = _Texts(_number_text)
+
+    def write(self, part: list, out: list[str]) -> bool:
+        """Append the records of clearance findings ``part`` (at most :data:`CHUNK`) to
+        ``out``; by the plain rule, record by record, when one holds something the
+        template cannot write (a ``who`` other than two names that fit on one line, a
+        non-finite number, an int among the floats, a kind that is not text). True if the
+        template wrote them."""
+        head, w0, w1, d, end = self.head, self.w0, self.w1, self.d, self.end
+        kinds, names, floats = self.kinds, self.names, self.floats
         # Columns of the fields (no tuple a record: a million of them woke the garbage
         # collector), checked a chunk at a time: every value of one type.
         kind, who, time, distance = (list(map(g, part)) for g in (_KIND, _WHO, _TIME, _DISTANCE))
@@ -287,42 +292,51 @@ def _clearance_pieces(findings: list, depth: int, sep: str, out: list[str]) -> b
                 raise _Unwritable(part)
             out.append("".join([f"{head}{kinds[k]}{w0}{names[w[0]]}, {names[w[1]]}{w1}{floats[t]}{d}{floats[x]}{end}"
                                 for k, w, t, x in zip(kind, who, time, distance)]))
-            used = True
-        except (_Unwritable, TypeError):  # (TypeError: an unhashable value) the plain rule, record by record
+            return True
+        except (_Unwritable, TypeError):  # (TypeError: an unhashable value) the plain rule
             for f in part:
-                _dump(f.to_dict(), depth + 1, out)
-                out.append(sep)
-    return used
+                _dump(f.to_dict(), self.depth + 1, out)
+                out.append(self.sep)
+            return False
 
 
 def _findings_pieces(findings, depth: int, out: list[str]) -> None:
     """Append the ``safety`` list at ``depth`` to ``out``: the text of
     ``_dump([f.to_dict() for f in findings])``, its clearance findings written from their
-    fields (module doc)."""
+    fields, :data:`CHUNK` findings at a time (module doc).
+
+    If one clearance record (whose "who" is not empty) goes through the template, the
+    list is not flat and the plain rule writes it one record after the other, each as
+    _dump writes it at depth + 1: the template for each run of clearance findings, _dump
+    itself for every other record."""
     findings = list(findings)
-    types = list(map(type, findings))
-    if ClearanceFinding in types and _template_is_to_dict(findings[types.index(ClearanceFinding)]):
-        # If one clearance record (whose "who" is not empty) goes through the template,
-        # the list is not flat and the plain rule writes it one record after the other,
-        # each as _dump writes it at depth + 1: the template for a run of clearance
-        # findings, _dump itself for every other record.
-        pad = _INDENT * (depth + 1)
-        sep = ",\n" + pad
-        mine = ["[\n" + pad]
-        used = False
+    pad = _INDENT * (depth + 1)
+    template = _ClearanceTemplate(depth, ",\n" + pad)
+    mine = ["[\n" + pad]
+    used = probed = False
+    for a in range(0, len(findings), CHUNK):
+        part = findings[a:a + CHUNK]
         start = 0
-        for kind, run in groupby(types):
+        for kind, run in groupby(list(map(type, part))):
             n = len(list(run))
-            part = findings[start:start + n]
+            sub = part[start:start + n]
             start += n
             if kind is ClearanceFinding:
-                used = _clearance_pieces(part, depth, sep, mine) or used
+                if not probed:
+                    if not _template_is_to_dict(sub[0]):
+                        break
+                    probed = True
+                used = template.write(sub, mine) or used
                 continue
-            for f in part:
+            for f in sub:
                 _dump(f.to_dict(), depth + 1, mine)
-                mine.append(sep)
+                mine.append(template.sep)
+        else:
+            continue
+        break  # a clearance finding the template does not describe: the plain rule for all
+    else:
         if used:
-            mine[-1] = mine[-1][:-len(sep)]  # no separator after the last record
+            mine[-1] = mine[-1][:-len(template.sep)]  # no separator after the last record
             mine.append("\n" + _INDENT * depth + "]")
             out.extend(mine)
             return
