@@ -11,17 +11,21 @@ same bytes, and ``json.load`` gives back exactly ``plan.to_dict()``.
 
 **The layout rule** is :func:`_dump` with ``fast=False``: a recursive walk deciding, object
 by object, one line or one item per line. A 1000-performer melee's plan has over a million
-safety findings and 50 000 continuity poses, and that walk costs ~15 us a record (a
-generated 1000-performer battle's file took 0.5 s, a melee's 40 s), so two shapes that
-fill the file are written in bulk, to the very same text (a test compares them with the
-rule on awkward values: long names, quotes, ``-0.0``, huge and non-finite numbers):
+safety findings and a battle's 50 000 continuity poses, and that walk with a ``to_dict``
+a finding costs ~16 us a finding (a million: 16 s; a generated 1000-performer battle's
+file 0.26-0.5 s), so the two shapes that fill the file are written in bulk, to the very
+same text (tests compare them with the rule on awkward values: long names, quotes,
+``-0.0``, ints among floats, huge and non-finite numbers):
 
 - a list of objects holding only scalars (continuity poses, beats) is encoded in *one* C
   encoder call whose separator, a NUL, cannot appear in the encoder's output (it escapes
   every control character), and cut into records there (:func:`_table`);
 - the safety findings' clearance records are filled into one template from columns of
-  their fields, each distinct name pair, time and distance encoded once
-  (:func:`_findings_text`), never through a ``to_dict`` per finding: ~0.5 us a finding.
+  their fields, each distinct name, time and distance encoded once
+  (:func:`_findings_pieces`), never through a ``to_dict`` a finding: a million in 1.3 s
+  when the findings lie together in memory (unpickled), ~3 s as a simulation leaves them,
+  scattered (benchmarks/plan_exports.py). The text is built as a list of pieces joined
+  once: a million findings' 115 MB is never copied by a concatenation.
 """
 
 from __future__ import annotations
