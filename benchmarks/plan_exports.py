@@ -71,7 +71,8 @@ def synthetic_findings(plan, n: int, seed: int = 1) -> tuple:
 
 
 def sent_to_child(plan) -> bytes:
-    """The pickle :meth:`previs.export.prefork.ForkedWriter.submit` would send for ``plan``."""
+    """The pickle :meth:`previs.export.prefork.ForkedWriter.submit` would send for ``plan``
+    if the plan were small enough to send whole (``prefork.MAX_SENT_FINDINGS``)."""
     job = getattr(prefork, "job", None)
     paths = {name: f"/x/{name}" for name in prefork.FORKED}
     if job is not None:
@@ -99,7 +100,9 @@ def writers(plan, repeat: int, per: int = 0) -> None:
         s = cpu(lambda: sent_to_child(plan), repeat)
         u = cpu(lambda: pickle.loads(blob), repeat)
         extra = f"  {1e6 * (s + u) / per:6.2f} us/finding" if per else ""
-        print(f"  {'to the fork':<16} {s:7.3f} s pickle + {u:.3f} s unpickle, {len(blob) / 1e6:.1f} MB{extra}")
+        records = getattr(prefork, "sent_records", lambda p: len(p.safety))(plan)  # before issue 20: findings
+        sent = "sent" if records <= prefork.MAX_SENT_FINDINGS else "not sent: xml written here"
+        print(f"  {'to the fork':<16} {s:7.3f} s pickle + {u:.3f} s unpickle, {len(blob) / 1e6:.1f} MB ({sent}){extra}")
 
 
 def main() -> None:
