@@ -252,7 +252,7 @@ cannot write."""
 
 
 def _template_is_to_dict(f) -> bool:
-    """True if ``f.to_dict()`` is the record :func:`_clearance_pieces` writes (keys in its
+    """True if ``f.to_dict()`` is the record :class:`_ClearanceTemplate` writes (keys in its
     order, values its fields), checked on a plan's first clearance finding."""
     d = f.to_dict()
     return (tuple(d) == _CLEARANCE_KEYS and d["who"] == list(f.who)
@@ -368,14 +368,13 @@ def _pieces(plan) -> list[str]:
     """The text of ``dumps(plan.to_dict())`` in pieces, the safety findings written from
     the plan's findings (never a ``to_dict`` each)."""
     out: list[str] = []
-    if not plan.safety:
+    doc = dataclasses.replace(plan, safety=()).to_dict() if plan.safety else None
+    # The document is an object holding objects ("settings"), so the rule writes it one
+    # key per line, each value at depth 1: the safety list's text goes in its place.
+    if not plan.safety or not (isinstance(doc.get("settings"), dict) and doc["settings"]):
         _dump(plan.to_dict(), 0, out)
         out.append("\n")
         return out
-    doc = dataclasses.replace(plan, safety=()).to_dict()
-    # The document is an object holding objects ("settings"), so the rule writes it one
-    # key per line, each value at depth 1: the safety list's text goes in its place.
-    assert isinstance(doc.get("settings"), dict) and doc["settings"]
     out.append("{")
     for i, (k, v) in enumerate(doc.items()):
         out.append(("\n" if i == 0 else ",\n") + _INDENT + _key(k) + ": ")
