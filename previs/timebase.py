@@ -354,9 +354,43 @@ class TimeBase:
         minutes = hh * 60 + mm
         return count - d * (minutes - minutes // 10)
 
+    def format_counts(self, counts) -> list[str]:
+        """:meth:`format_count` of every absolute frame count in ``counts`` (integers, any
+        shape, read flat), in one vectorised pass of the same arithmetic: a melee's
+        shot list labels 1.3 million safety findings, 4 s one call at a time, ~0.1 s so.
+        At a nominal rate above 100 (frames take three digits) each is formatted by
+        :meth:`format_count` itself."""
+        counts = np.asarray(counts, dtype=np.int64).ravel()
+        r = self.nominal_rate
+        if r > 100:
+            return [self.format_count(c) for c in counts.tolist()]
+        n = counts % self.day_frames()
+        sep = ":"
+        if self.drop_frame:
+            sep = ";"
+            d = self._dropped_per_minute()
+            per_10 = 600 * r - 9 * d
+            per_min = 60 * r - d
+            tens, rem = np.divmod(n, per_10)
+            n = n + 9 * d * tens + np.where(rem >= d, d * ((rem - d) // per_min), 0)
+        s, ff = np.divmod(n, r)
+        # HH:MM:SS:FF as 11 ASCII bytes a row, every field two digits (hours < 24, frames < 100).
+        text = np.empty((n.size, 11), dtype=np.uint8)
+        for col, v in ((0, s // 3600), (3, s // 60 % 60), (6, s % 60), (9, ff)):
+            text[:, col] = 48 + v // 10
+            text[:, col + 1] = 48 + v % 10
+        text[:, 2] = text[:, 5] = ord(":")
+        text[:, 8] = ord(sep)
+        return text.view("S11").ravel().astype("U11").tolist()
+
     def timecode(self, frame: int) -> str:
         """Timecode of track ``frame`` (frame 0 is ``start_tc``)."""
         return self.format_count(self.start_frame + int(frame))
+
+    def timecodes(self, frames) -> list[str]:
+        """:meth:`timecode` of every track frame in ``frames`` (integers), vectorised
+        (:meth:`format_counts`)."""
+        return self.format_counts(self.start_frame + np.asarray(frames, dtype=np.int64))
 
 
 def time_base_of(settings) -> TimeBase:

@@ -59,3 +59,124 @@ def test_one_line_records_are_the_json_encoders_text():
     for bad in (float("nan"), float("inf")):
         with pytest.raises(ValueError):
             sj.dumps({"x": [bad]})
+
+
+# -- the bulk paths write exactly what the plain rule writes (issue 20) -------------------
+
+LONG = "Goon with a name long enough that two of them overflow one line of the file " * 2
+
+
+def _awkward_records():
+    """Lists of scalar-only records that exercise every branch of the layout rule."""
+    pose = {"name": "Goon 1", "x": 10.0, "z": -0.0, "facing": 1e16, "state": "standing"}
+    return [
+        [pose, dict(pose, name="Goon \"2\" é\u2028\\", x=5e-324, z=1.5e300)],
+        [pose, dict(pose, name=LONG)],  # one record too long: every record on its own
+        [{"t": 1.0, "note": "a"}, {"t": 2}, {"t": True, "x": None}],  # keys differ per record
+        [{"a": 1 << 70, "b": False}] * 3,
+        [{"a": "}\x00{", "b": "\x00{\"c\": 1}"}, {"a": "}, {", "b": ", "}],  # the NUL cut must not be fooled
+        [{"a": []}, {"a": {}}],  # empty containers: the plain rule
+        [{"a": np.float64(1.5)}],  # a float subclass: the plain rule
+        ["Goon 1", "Goon 2"],
+        ["Goon %d" % i for i in range(40)],  # too long for one line: one name a line
+        ["a", 1, 2.5, None, True, -0.0],
+        [1, [2], {"a": 1}],
+    ]
+
+
+@pytest.mark.parametrize("records", _awkward_records())
+@pytest.mark.parametrize("depth", [0, 1, 4])
+def test_bulk_lists_are_the_plain_rule(records, depth):
+    doc = records
+    for _ in range(depth):
+        doc = {"k": doc, "other": {"x": 1}}
+    assert shotplan_json.dumps(doc) == shotplan_json.dumps_plain(doc)
+    assert json.loads(shotplan_json.dumps(doc)) == json.loads(json.dumps(doc))
+
+
+def _with_findings(plan, findings):
+    import dataclasses
+
+    return dataclasses.replace(plan, safety=tuple(findings))
+
+
+def _finding_mix(plan):
+    from previs.plan.safety import ClearanceFinding, ZoneFinding
+
+    zone = next(f for f in plan.safety if isinstance(f, ZoneFinding))
+    out = [ClearanceFinding(who=("Goon 1", "Goon 2"), frame=i, time=i / 24, distance=round(0.1 * i - 0.3, 2))
+           for i in range(7)]
+    out[2] = ClearanceFinding(who=("Goon 1", "Goon \"3\" é"), frame=2, time=0.083, distance=-0.0)
+    out[3] = ClearanceFinding(who=("Goon 1", "Goon 2"), frame=3, time=3, distance=0)  # ints, not floats
+    out[5] = ClearanceFinding(who=("Goon 1", "Goon 2"), frame=5, time=3.0, distance=0.0)  # equal floats after them
+    out.insert(4, zone)
+    return out
+
+
+def test_findings_are_the_plain_rule():
+    level, motion = scene()
+    plan = build_plan(motion.track, settings=PlanSettings(), motion=motion)
+    mix = _finding_mix(plan)
+    cases = [
+        mix,
+        mix[:2],
+        [zone for zone in mix if zone.kind != "clearance"],  # no clearance finding: the plain rule
+        mix + [dataclasses_replace(mix[0], who=(LONG, "Goon 1"))],  # a pair too long for one line
+        mix + [dataclasses_replace(mix[0], who=("Goon 1",))],  # not a pair
+        mix + [dataclasses_replace(mix[0], who=())],  # an empty who
+        mix + [dataclasses_replace(mix[0], distance=np.float64(0.25))],  # a numpy float
+        mix + [dataclasses_replace(mix[0], kind=7)],  # a kind that is not text
+    ]
+    for findings in cases:
+        p = _with_findings(plan, findings)
+        assert shotplan_json.to_text(p) == shotplan_json.dumps_plain(p.to_dict())
+
+
+def test_findings_chunks_and_their_fallback(monkeypatch):
+    level, motion = scene()
+    plan = build_plan(motion.track, settings=PlanSettings(), motion=motion)
+    monkeypatch.setattr(shotplan_json, "CHUNK", 3)  # chunks end inside runs, and one falls back
+    mix = _finding_mix(plan)
+    mix[5] = dataclasses_replace(mix[5], distance=np.float64(0.25))
+    p = _with_findings(plan, mix * 3)
+    assert shotplan_json.to_text(p) == shotplan_json.dumps_plain(p.to_dict())
+
+
+def test_findings_refuse_nan_like_the_plain_rule():
+    level, motion = scene()
+    plan = build_plan(motion.track, settings=PlanSettings(), motion=motion)
+    mix = _finding_mix(plan)
+    p = _with_findings(plan, mix + [dataclasses_replace(mix[0], distance=float("nan"))])
+    with pytest.raises(ValueError, match="Out of range float values"):
+        shotplan_json.to_text(p)
+    with pytest.raises(ValueError, match="Out of range float values"):
+        shotplan_json.dumps_plain(p.to_dict())
+
+
+def test_crowd_plan_is_the_plain_rule():
+    level, motion = crowd(frames=1200, performers=60)
+    plan = build_plan(motion.track, settings=PlanSettings(), motion=motion)
+    assert sum(f.kind == "clearance" for f in plan.safety) > 20 and len(plan.cuts) > 0
+    assert shotplan_json.to_text(plan) == shotplan_json.dumps_plain(plan.to_dict())
+
+
+def dataclasses_replace(f, **kw):
+    """A finding with fields replaced, bypassing type checks (frozen, slotted dataclass)."""
+    import dataclasses
+
+    return dataclasses.replace(f, **kw)
+
+
+def test_a_clearance_record_the_template_does_not_describe_takes_the_plain_rule(monkeypatch):
+    # The template is checked against ClearanceFinding.to_dict on the plan's first
+    # clearance finding: a record with another shape is written by the plain rule.
+    from previs.plan.safety import ClearanceFinding
+
+    level, motion = scene()
+    plan = build_plan(motion.track, settings=PlanSettings(), motion=motion)
+    p = _with_findings(plan, _finding_mix(plan))
+    before = shotplan_json.to_text(p)
+    monkeypatch.setattr(ClearanceFinding, "to_dict", lambda f: {"kind": f.kind, "frame": f.frame, "who": list(f.who)})
+    text = shotplan_json.to_text(p)
+    assert text == shotplan_json.dumps_plain(p.to_dict()) != before
+    assert '"frame": 2' in text

@@ -85,3 +85,19 @@ def test_single_shot_plain_track(tmp_path):
     (clip,) = tl.tracks[0].find_clips()
     assert clip.name == "Shot 001" and clip.source_range.duration == otio.opentime.RationalTime(50, 25)
     assert tl.name == "previs" and len(clip.markers) == 0
+
+
+def test_findings_are_taken_by_frame_stably_read_once():
+    # build_timeline's findings in frame order (issue 20: one read of each finding, the
+    # sort only when the plan's are out of order): what sorted(key=frame) gives.
+    import random
+
+    from previs.export.otio import _by_frame
+    from previs.plan.safety import ClearanceFinding
+
+    rnd = random.Random(3)
+    found = [ClearanceFinding(who=("A", "B"), frame=rnd.randrange(20), time=float(i), distance=0.1) for i in range(200)]
+    for case in (found, sorted(found, key=lambda f: f.frame), [], found[:1]):
+        got, frames = _by_frame(tuple(case))
+        want = sorted(case, key=lambda f: f.frame)
+        assert [id(f) for f in got] == [id(f) for f in want] and frames == [f.frame for f in want]

@@ -93,3 +93,30 @@ def test_a_name_that_looks_like_a_formula_is_text():
     cells = [c for r in rows[1:] for c in r]
     assert "'=HYPERLINK(\"x\")" in cells
     assert not any(c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_rows_are_the_columns_definition_on_a_crowd():
+    # shot_rows slices the frame-sorted findings and formats their timecodes in one pass
+    # (issue 20); every cell must still be what the column's definition says, finding by
+    # finding: here recomputed by scanning everything for every shot.
+    from previs.plan.frame_truth import finding_text
+    from previs.plan.shot_list import shot_rows
+    from plankit import crowd
+
+    level, motion = crowd(frames=1200, performers=60)
+    plan = build_plan(motion.track, settings=PlanSettings(), motion=motion)
+    assert len(plan.shots) > 3 and len(plan.zone_entries) > 3 and len(plan.safety) > 50
+    names = [n for n, _ in plan.cast]
+    rows = shot_rows(plan)
+    for row, s in zip(rows, plan.shots, strict=True):
+        inside = [f for f in plan.safety if s.start_frame <= f.frame < s.end_frame]
+        entries = [z for z in plan.zone_entries
+                   if z.frame < s.end_frame and plan.time_base.frames_in(z.exit) > s.start_frame]
+        assert row["safety"] == [f"{plan.timecode(f.frame)} {finding_text(f)}" for f in inside]
+        assert row["zones"] == list(dict.fromkeys(
+            f"{z.kind} '{z.zone}': {', '.join(z.who)} from {plan.timecode(z.frame)}" for z in entries))
+        named = {n for f in inside + entries for n in f.who} | set(s.performers_in_view)
+        named |= {n for b in s.beats for n in (b.actor, b.target)}
+        assert row["in_scene"] == [n for n in names[1:] if n in named]
+    assert sum(len(r["safety"]) for r in rows) == len(plan.safety)
+    assert any(r["zones"] for r in rows)

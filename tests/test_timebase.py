@@ -55,6 +55,26 @@ def test_vectorised_variants_match_the_scalar_ones():
         assert tb.times(5).tolist() == [tb.time_of(f) for f in range(5)]
 
 
+@pytest.mark.parametrize("fps, start_tc", [
+    (24, "00:00:00:00"), (24, "23:59:50:00"), (25, "10:00:00:00"), (Fraction(24000, 1001), "01:00:00:00"),
+    (Fraction(30000, 1001), "00:00:00;00"), (Fraction(30000, 1001), "00:09:59;28"), (Fraction(30000, 1001), "01:00:00:00"),
+    (Fraction(60000, 1001), "23:59:00;04"), (48, "00:00:00:00"), (60, "12:34:56:59"), (7.5, "00:00:00:00"),
+    (100, "00:00:00:99"), (120, "00:00:00:00"), (240, "23:59:59:00")])
+def test_vectorised_timecodes_are_the_scalar_rule(fps, start_tc):
+    tb = TimeBase(fps, start_tc)
+    r = tb.nominal_rate
+    # every frame of the first and the tenth minute (drop-frame skips), around the 24 h wrap
+    # (from the start and backwards), and a scattering far out
+    frames = np.concatenate([np.arange(-2 * r, 70 * r), np.arange(9 * 60 * r - 5, 10 * 60 * r + 5 * r),
+                             tb.day_frames() - tb.start_frame + np.arange(-3 * r, 3 * r),
+                             np.random.default_rng(1).integers(-10**9, 10**9, 5000)])
+    got = tb.timecodes(frames)
+    assert got == [tb.timecode(f) for f in frames.tolist()]
+    assert all(type(t) is str for t in got[:5])
+    assert tb.format_counts(frames[:100].reshape(10, 10)) == [tb.format_count(c) for c in frames[:100].tolist()]
+    assert tb.timecodes([]) == []
+
+
 def test_frame_containing_is_the_half_open_frame_holding_t():
     tb = TimeBase(24)
     assert [tb.frame_containing(t) for t in (0.0, 0.04, 1 / 24, 29.96, 29.999, 1.0)] == [0, 0, 1, 719, 719, 24]
