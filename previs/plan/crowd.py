@@ -88,11 +88,14 @@ def _counts(sq: np.ndarray, standing: np.ndarray) -> np.ndarray:
     if not standing.any():
         return np.zeros((n, B), dtype=np.int64)
     cx, cz = sq[..., 0], sq[..., 1]
-    x0, x1 = int(cx[standing].min()), int(cx[standing].max())
-    z0, z1 = int(cz[standing].min()), int(cz[standing].max())
+    everyone = bool(standing.all())  # the usual block: nobody down, no masks to apply
+    x0, x1 = (int(cx.min()), int(cx.max())) if everyone else (int(cx[standing].min()), int(cx[standing].max()))
+    z0, z1 = (int(cz.min()), int(cz.max())) if everyone else (int(cz[standing].min()), int(cz[standing].max()))
     w, h = x1 - x0 + 1, z1 - z0 + 1
     if n * w * h <= GRID_CELLS:
         flat = (np.arange(n)[:, None] * h + (cz - z0)) * w + (cx - x0)
+        if everyone:
+            return np.bincount(flat.ravel(), minlength=n * w * h)[flat]
         flat = np.where(standing, flat, 0)
         per = np.bincount(flat[standing], minlength=n * w * h)
         return np.where(standing, per[flat], 0)
