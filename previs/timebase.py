@@ -45,7 +45,7 @@ frame is dropped, only labels. A TimeBase counts drop-frame exactly when its ``s
 is written with ``;`` (``01:00:00;00``), unless ``drop_frame`` is given: the level's
 ``start_tc`` is the one switch (docs/level-format.md).
 
-**Level rates** (:data:`LEVEL_RATES`, :func:`level_rate`): a level runs at one of the
+**Level rates** (:data:`LEVEL_RATES`, :func:`level_rate_problem`): a level runs at one of the
 production rates 23.976 (24000/1001), 24, 25, 29.97 (30000/1001), 30, 48, 50, 59.94
 (60000/1001) or 60; a track (``previs plan``) or a take may run at any rate.
 
@@ -130,15 +130,6 @@ def level_rate_problem(value) -> tuple[Fraction | None, tuple[str, str] | None]:
     near = min(LEVEL_RATES, key=lambda r: abs(float(rate) - float(r)))
     return None, (f"fps = {shown} is not a production frame rate",
                   f"did you mean {rate_label(near)}? A level runs at {accepted} fps")
-
-
-def level_rate(value) -> Fraction:
-    """The exact level rate ``value`` names (see :func:`level_rate_problem`); raises
-    :class:`PrevisError` with the accepted rates otherwise."""
-    rate, bad = level_rate_problem(value)
-    if bad is not None:
-        raise PrevisError(f"{bad[0]}; {bad[1]}.")
-    return rate
 
 
 _TC_RE = re.compile(r"(\d{2}):(\d{2}):(\d{2})([:;])(\d{2})")

@@ -88,7 +88,7 @@ def test_a_skipped_export_is_left_out_with_its_reason(tmp_path):
     skipped = ("shotplan.edl", "shotplan.xml")
     assert [p.name for p in paths] == [f for f in FILES if f not in skipped]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f for f in FILES if f not in skipped)
-    assert warnings == ["shotplan.edl not written: CMX 3600 EDLs carry only 24, 25, 30, 48, 50, 60, 23.976, 29.97 and 59.94 fps timecode, "
+    assert warnings == ["shotplan.edl not written: CMX 3600 EDLs carry only 23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60 fps timecode, "
                         "and this plan runs at 20 fps; use shotplan.otio, or set the level's fps to one of those rates.",
                         "shotplan.xml not written: Final Cut Pro 7 XML needs SMPTE timecode for the animatic, which has "
                         "none at 20 fps; use shotplan.otio, or set the level's fps to 24, 25, 30, 48, 50, 60, 23.976, 29.97 "

@@ -43,19 +43,19 @@ track from ``start_tc``, so an editor relinks each event at its source timecode)
 from __future__ import annotations
 
 import os
-from fractions import Fraction
 
 from ..fsutil import atomic_write_text
+from ..timebase import LEVEL_RATES, rate_label
 from .marker_text import locator_text
 from .otio import build_timeline
 
-TIMECODE_RATES = (24, 25, 30, 48, 50, 60)
+TIMECODE_RATES = LEVEL_RATES
+"""The rates CMX 3600 timecode exists at are exactly the level rates (one list, in
+:mod:`previs.timebase`): 24, 25, 30, 48, 50, 60 and the NTSC 23.976, 29.97, 59.94."""
 
 
 def _fps_ok(plan) -> bool:
-    tb = plan.time_base
-    ntsc = tb.fps == Fraction(tb.nominal_rate * 1000, 1001) and tb.nominal_rate in (24, 30, 60)
-    return (tb.fps.denominator == 1 or ntsc) and tb.nominal_rate in TIMECODE_RATES
+    return plan.time_base.fps in TIMECODE_RATES
 
 
 def _within_a_day(plan) -> bool:
@@ -73,8 +73,8 @@ def supported(plan) -> bool:
 def skipped_reason(plan) -> str:
     """The warning for a plan :func:`supported` refuses: what, why, the fix."""
     if not _fps_ok(plan):
-        return (f"shotplan.edl not written: CMX 3600 EDLs carry only {', '.join(map(str, TIMECODE_RATES))}, "
-                f"23.976, 29.97 and 59.94 fps timecode, and this plan runs at {float(plan.fps):g} fps; use shotplan.otio, or set the level's fps "
+        return (f"shotplan.edl not written: CMX 3600 EDLs carry only {', '.join(map(rate_label, TIMECODE_RATES))} "
+                f"fps timecode, and this plan runs at {float(plan.fps):g} fps; use shotplan.otio, or set the level's fps "
                 "to one of those rates.")
     ff = f"23:59:59:{plan.nominal_fps - 1:02d}"
     latest = plan.time_base.day_frames() - 1 - plan.frames
