@@ -42,7 +42,7 @@ import numpy as np
 
 from ..fsutil import atomic_write_text
 from .finite import require_finite
-from .usd import CLIPPING, H_APERTURE, V_APERTURE, focal_lengths
+from .usd import CLIPPING, H_APERTURE, V_APERTURE, focal_mm
 
 NODE_NAME = "previs_camera"
 NUKE_VERSION = "13.0 v1"
@@ -71,7 +71,7 @@ def _triple(cols) -> str:
 def to_text(plan) -> str:
     """The script's text; refused (:class:`PrevisError`) if a value is not finite."""
     track = plan.track
-    focal = focal_lengths(track.hfov, plan.settings.lens).astype(np.float64)
+    focal = focal_mm(track.hfov, plan.settings.lens)  # float64: Nuke keeps 6 decimals, float32 has ~7 digits
     rot = np.stack([track.pitch, track.yaw, track.roll], axis=1)
     require_finite("camera.nk", {"translate": track.pos, "rotate": rot, "focal": focal})
     lines = [

@@ -64,16 +64,20 @@ CAMERA_PATH = "/previs/camera"
 OP_ORDER = ("xformOp:translate", "xformOp:rotateZXY")
 
 
-def focal_lengths(hfov: np.ndarray, lens: str = "rectilinear") -> np.ndarray:
-    """Focal length in millimetres (the unit of :data:`H_APERTURE`) per hfov, float32:
-    the pinhole's for ``rectilinear``, the wide ``lens``'s own otherwise. The stage stores
-    it divided by 100 (:func:`usd_focal_lengths`)."""
+def focal_mm(hfov: np.ndarray, lens: str = "rectilinear") -> np.ndarray:
+    """Focal length in millimetres (the unit of :data:`H_APERTURE`) per hfov, float64:
+    the pinhole's for ``rectilinear``, the wide ``lens``'s own otherwise (camera.nk writes
+    these; the stage their float32, :func:`focal_lengths`)."""
     with np.errstate(divide="ignore", over="ignore"):  # hfov 0 -> inf: refused by build_stage
         if lens_named(lens).wide:
-            f = lens_facts.focal_mm(lens, np.asarray(hfov, dtype=np.float64))
-        else:
-            f = (H_APERTURE / 2.0) / np.tan(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
-    return f.astype(np.float32)
+            return np.asarray(lens_facts.focal_mm(lens, np.asarray(hfov, dtype=np.float64)), dtype=np.float64)
+        return (H_APERTURE / 2.0) / np.tan(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
+
+
+def focal_lengths(hfov: np.ndarray, lens: str = "rectilinear") -> np.ndarray:
+    """:func:`focal_mm` as the stage's float32. The stage stores it divided by 100
+    (:func:`usd_focal_lengths`)."""
+    return focal_mm(hfov, lens).astype(np.float32)
 
 
 def usd_focal_lengths(focal_mm: np.ndarray) -> np.ndarray:
