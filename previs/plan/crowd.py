@@ -11,10 +11,10 @@ crowd is one finding, not the thousands of near misses inside it.
 
 Why 2 a square metre: a standing adult covers about 0.25 m^2 and a swing or a fall needs
 about 1.5 m^2 around the body; crowd-safety guidance puts the end of free movement at
-about 2 people a square metre. No bundled fight comes near it (the 100-performer finale
-peaks at 4 in a square); the generated 1000-performer melee of ``tools/make_battle.py``
-(everyone within 10 m of Henry, 3.2 a square metre on average) has 89 % of its
-performer-frames in a crowd.
+about 2 people a square metre. No bundled fight comes near it (none, the 100-performer
+finale included, ever has more than 2 standing bodies in a square); the generated
+1000-performer melee of ``tools/make_battle.py`` (everyone within 10 m of Henry, 3.2 a
+square metre on average) has 92 % of its performer-frames in a crowd.
 
 **The finding** (kind ``crowd``): one per *spell*, the frames on which some performer is
 in a crowd, spells less than :data:`CROWD_JOIN_SECONDS` apart joined into one (a crowd
