@@ -116,6 +116,7 @@ class BodyPoses:
         self.mocap = MocapBodies(level, self)
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
         self._ahead: tuple[int, object] | None = None  # (block, its stages not yet run)
+        self._root_reach = self._root_rise = None  # per clip, metres (template): see pelvis_bounds
 
     def _facing_targets(self) -> np.ndarray:
         """(F, A) facing: the simulation's, or toward the target of the clip playing."""
@@ -273,6 +274,31 @@ class BodyPoses:
         world = flat.reshape(n, A, J, 4, 4)
         self.mocap.apply(world, fr, None if every else rows)
         return world
+
+    def pelvis_bounds(self, frame: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where every body's pelvis joint can be at ``frame``, before posing anyone:
+        ``(xz (A, 2), slack (A,), base (A,))`` metres: horizontally within ``slack`` of
+        ``xz`` (the gait's ground point, a strike's step in included; slack is the playing
+        clip's largest root move, scaled; infinite for a mocap-driven body and for Henry,
+        whose eye the camera mount places), at most ``PELVIS_HEIGHT * scale`` above ``base``
+        (the floor under it plus the clip's largest rise) unless a clip's pose was lifted
+        so its lowest foot is on the floor. A renderer culls with these and a
+        reach from the pelvis joint (bones keep their lengths under IK)."""
+        f = min(max(int(frame), 0), self.F - 1)
+        if self._root_reach is None:
+            lib = self.lib
+            h = np.hypot(lib.root[:, 0], lib.root[:, 2])
+            self._root_reach = np.array([h[o: o + n].max(initial=0.0) for o, n in zip(lib.offset, lib.length)])
+            self._root_rise = np.array([lib.root[o: o + n, 1].max(initial=0.0) for o, n in zip(lib.offset, lib.length)])
+        c = self.sched.clip[f]
+        on = c >= 0
+        slack = np.where(on, self._root_reach[np.maximum(c, 0)], 0.0) * self.scale
+        slack[self.P] = np.inf
+        for row, _, _ in self.mocap.bodies:
+            slack[row] = np.inf
+        floor = np.zeros(self.A) if self.floor_y is None else self.floor_y[f].copy()
+        rise = np.where(on, self._root_rise[np.maximum(c, 0)], 0.0) * self.scale
+        return self.steps.xz[f], slack, floor + rise
 
     def rows_at(self, frame: int, rows) -> FramePoses:
         """The bodies ``rows`` (global rows, any order) and Henry at ``frame`` alone, without
