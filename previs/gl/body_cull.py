@@ -10,7 +10,8 @@ poses only the bodies the view can show, one frame at a time
    (:meth:`~previs.pose.evaluate.BodyPoses.pelvis_bounds`: the gait's ground point, a
    strike's step in, the playing clip's largest root move) widened by :data:`REACH` (no
    point of the mesh is farther from the pelvis joint than the chain of bones to it plus
-   the mesh around its joint, whatever the pose): an upright box from the floor up;
+   the mesh around its joint, whatever the pose) and the length of a prop in its hand
+   (the prop's grip is inside the fist): an upright box from the floor up;
 2. boxes wholly behind one of the view's planes are dropped, the rest are posed with
    Henry, and the renderer culls those again on their real pelvis (:mod:`previs.gl.body_draw`).
 
@@ -27,8 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..pose.props import PROPS
 from ..pose.skeleton import J, PARENT, PELVIS_HEIGHT, REST_OFFSET
 from . import body_mesh
+from .body_mesh import BLADE_MIN
 
 SINK = 0.1
 """Metres: how far below its floor a box reaches (a foot's sole in a gait's heel strike
@@ -57,13 +60,14 @@ REACH = _reach()
 joint (bones keep their lengths under IK)."""
 
 def body_boxes(xz: np.ndarray, slack: np.ndarray, base: np.ndarray, floor: np.ndarray,
-               scale: np.ndarray) -> np.ndarray:
+               scale: np.ndarray, held: np.ndarray | float = 0.0) -> np.ndarray:
     """(A, 2, 3) lowest and highest corners, metres, of upright boxes holding every body
     (see :meth:`~previs.pose.evaluate.BodyPoses.pelvis_bounds` for the arguments; ``floor``
-    (A,) the floor under each). The top: the pelvis at most ``base + PELVIS_HEIGHT * s``
-    (or lifted so its lowest foot is on the floor), plus :data:`REACH`."""
-    r = slack + REACH * scale
-    top = np.maximum(base + PELVIS_HEIGHT * scale, floor + REACH * scale) + REACH * scale
+    (A,) the floor under each; ``held`` (A,) metres the prop in its hand reaches beyond the
+    grip). The top: the pelvis at most ``base + PELVIS_HEIGHT * s`` (or lifted so its
+    lowest foot is on the floor), plus :data:`REACH` and the prop."""
+    r = slack + REACH * scale + held
+    top = np.maximum(base + PELVIS_HEIGHT * scale, floor + REACH * scale) + REACH * scale + held
     lo = np.column_stack([xz[:, 0] - r, floor - SINK, xz[:, 1] - r])
     hi = np.column_stack([xz[:, 0] + r, top, xz[:, 1] + r])
     return np.stack([lo, hi], axis=1)
@@ -116,7 +120,11 @@ class CulledPoses:
         bp = self.body_poses
         xz, slack, base = bp.pelvis_bounds(self.frame)
         floor = np.zeros(bp.A) if bp.floor_y is None else bp.floor_y[min(max(self.frame, 0), bp.F - 1)]
-        return body_boxes(xz, slack, base, floor, bp.scale)
+        held = np.zeros(bp.A)
+        for row, name, *_ in bp.props.holders:  # a bat held out pokes 0.9 m past the fist
+            p = PROPS[name]
+            held[row] = float(np.hypot(max(p.length, p.back), max(p.width, p.thickness, BLADE_MIN)))
+        return body_boxes(xz, slack, base, floor, bp.scale, held)
 
     def for_view(self, vp: np.ndarray, planes: np.ndarray, eye: np.ndarray, size: tuple[int, int], near: float):
         """FramePoses of the bodies the view ``vp`` (its ``planes``, ``eye``, ``size``
