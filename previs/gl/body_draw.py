@@ -135,25 +135,29 @@ class BodyDrawer:
     def draw(self, prog: Program, state, poses, planes: np.ndarray, eye: np.ndarray,
              show_henry: bool, first_person: bool) -> None:
         """Draw the bodies (and props) of one frame with ``prog`` (the body program, its
-        view-projection already set). ``poses``: a FramePoses or None (rest poses).
+        view-projection already set). ``poses``: a FramePoses (all bodies, or some:
+        ``poses.rows``, the others are not drawn) or None (rest poses).
         ``show_henry``: his whole body (free camera); ``first_person``: only his arms and
         his prop (the camera is inside his head)."""
         P = self._P
-        if poses is not None and len(poses.world) != P + 1:
+        ids = None if poses is None else poses.rows  # the bodies world holds (None: all, in order)
+        if poses is not None and (len(poses.world) if ids is None else int(ids[-1]) + 1) != P + 1:
             raise RenderError(f"poses of {len(poses.world)} bodies for a level of {P} performers and Henry: "
                               "evaluate BodyPoses on this level's replay.")
         world = poses.world if poses is not None else self.rest_poses(state)
-        m = P + 1 if show_henry else P
+        if ids is None:
+            ids = np.arange(len(world))
+        m = len(world) if show_henry else len(world) - 1  # Henry is the last row
         pelvis = world[:m, 0, :3, 3]
         centre = np.column_stack([pelvis, np.ones(m)])
-        keep = np.nonzero(np.all(centre @ planes.T > -self._radius[:m, None], axis=1))[0]
+        keep = np.nonzero(np.all(centre @ planes.T > -self._radius[ids[:m], None], axis=1))[0]
         d2 = (pelvis[keep, 0] - eye[0]) ** 2 + (pelvis[keep, 2] - eye[2]) ** 2
         order = np.argsort(d2, kind="stable")
         keep = keep[order]
         n = len(keep)
         near = int(np.searchsorted(d2[order], body_mesh.BODY_LOD_DISTANCE ** 2))
         arms = first_person and poses is not None
-        rows = np.append(keep, P) if arms else keep
+        rows = np.append(keep, len(world) - 1) if arms else keep  # rows of world
         # Props in view: by kind, each within 1 m of its grip (a bat is 0.84 m long).
         if poses is not None and len(poses.prop_names):
             pw = poses.prop_world
@@ -170,8 +174,8 @@ class BodyDrawer:
             return
         buf = np.empty((total, 4), np.float32)
         blocks = buf[: nb * BODY_BLOCK].reshape(nb, BODY_BLOCK, 4)
-        blocks[:, 0] = self._color[rows]
-        down = np.append(np.asarray(state.perf_down, bool), False)[rows]
+        blocks[:, 0] = self._color[ids[rows]]
+        down = np.append(np.asarray(state.perf_down, bool), False)[ids[rows]]
         blocks[down, 0, :3] *= DOWN_DIM
         blocks[:, 1:] = world[rows, :, :3, :].reshape(nb, 3 * J, 4)
         if len(pk):

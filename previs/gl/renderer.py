@@ -220,13 +220,20 @@ class Renderer(RenderTargets):
         :class:`OverlayLayer` objects drawn on top, in order, after the scene. ``target``: which
         offscreen framebuffer (0 .. ``targets`` - 1) to draw into; it becomes the one
         :meth:`read_pixels` and :meth:`present` use. ``poses``: the bodies' poses at this
-        frame (:class:`~previs.pose.frame.FramePoses`, e.g. ``BodyPoses(motion).at(frame)``);
-        without, every body stands in the rest pose at the state's positions. From Henry's
+        frame (:class:`~previs.pose.frame.FramePoses`, e.g. ``BodyPoses(motion).at(frame)``,
+        or a :class:`~previs.gl.body_cull.CulledPoses`, which poses only the bodies this
+        view can show); without, every body stands in the rest pose at the state's positions. From Henry's
         eyes only his arms and his prop are drawn (the camera is inside his head)."""
         if self.offscreen:
             self._fbo = self._fbos[target]
         cam = camera if camera is not None else Camera.from_frame(state)
         w, h = self.size
+        if poses is not None and hasattr(poses, "for_view"):  # a CulledPoses: posed per view
+            if self.lens.wide:  # several cube faces: pose every body once
+                poses = poses.whole()
+            else:
+                vp = view_projection(cam, w / h, NEAR, self.far)
+                poses = poses.for_view(vp, _frustum_planes(vp), np.asarray(cam.eye, np.float64), self.size, NEAR)
         scene = (state, poses, overlays, show_henry, camera is None)
         if self.lens.wide:
             if self._warp is None:

@@ -116,6 +116,7 @@ class BodyPoses:
         self.mocap = MocapBodies(level, self)
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
         self._ahead: tuple[int, object] | None = None  # (block, its stages not yet run)
+        self._root_reach = self._root_rise = None  # per clip, metres (template): see pelvis_bounds
 
     def _facing_targets(self) -> np.ndarray:
         """(F, A) facing: the simulation's, or toward the target of the clip playing."""
@@ -188,28 +189,45 @@ class BodyPoses:
         """:meth:`_block` as a generator that yields between its stages and returns the
         matrices (the window runs one stage a frame, see :meth:`work_ahead`)."""
         fr = np.arange(b * BLOCK, min((b + 1) * BLOCK, self.F))
-        n, A, P = len(fr), self.A, self.P
-        g, s = gait_at(self.steps, fr), self.sched
+        return (yield from self._stages(fr, None))
+
+    def _stages(self, fr: np.ndarray, rows: np.ndarray | None):
+        """World matrices (n, R, J, 4, 4) of frames ``fr`` (n,) and bodies ``rows`` (R,),
+        ascending with Henry (row P) last, every strike target of theirs among them (None:
+        all A bodies); a generator yielding between stages. Every step is per body and
+        frame, so a body's matrices are those of the same body evaluated with all others."""
+        n = len(fr)
+        every = rows is None
+        rows = np.arange(self.A) if every else rows
+        A, P = len(rows), len(rows) - 1  # P: Henry's column here
+
+        def sel(x):  # (F, A) -> (n, R)
+            return x[fr] if every else x[fr[:, None], rows[None, :]]
+
+        g, s = gait_at(self.steps, fr, None if every else rows), self.sched
         t = self.times[fr][:, None]
-        scale = np.broadcast_to(self.scale, (n, A)).reshape(-1)
-        cid = s.clip[fr]
+        own = self.scale if every else self.scale[rows]
+        scale = np.broadcast_to(own, (n, A)).reshape(-1)
+        cid = sel(s.clip)
         active = cid >= 0
-        fade_out = np.where(np.isfinite(s.end[fr]), (s.end[fr] - t) / FADE_OUT, 1.0)
-        wc = np.where(active, np.clip(np.minimum((t - s.start[fr]) / FADE_IN, fade_out), 0.0, 1.0), 0.0)
-        yaw = self.body_yaw[fr]
+        s_end, s_start, s_rate = sel(s.end), sel(s.start), sel(s.rate)
+        fade_out = np.where(np.isfinite(s_end), (s_end - t) / FADE_OUT, 1.0)
+        wc = np.where(active, np.clip(np.minimum((t - s_start) / FADE_IN, fade_out), 0.0, 1.0), 0.0)
+        yaw = sel(self.body_yaw)
+        guard = sel(s.guard)
         yield
         # 1. local rotations.
         sw = walk_weight(g.speed)
         pitch = np.zeros((n, A))
         pitch[:, P] = self.motion.track.pitch[fr]
         local = upper_body(g.phase.reshape(-1), sw.reshape(-1), g.run.reshape(-1),
-                           s.guard[fr].reshape(-1), pitch.reshape(-1),
+                           guard.reshape(-1), pitch.reshape(-1),
                            np.tile(np.arange(A) == P, n)).reshape(n, A, J, 3, 3)
         pelvis = g.pelvis.copy()
-        pelvis[..., 1] -= GUARD_CROUCH * s.guard[fr] * self.scale
+        pelvis[..., 1] -= GUARD_CROUCH * guard * own
         ankle = g.ankle
         if self.floor_y is not None:  # every body stands on its floor: hips and feet go up
-            fy = self.floor_y[fr]
+            fy = sel(self.floor_y)
             pelvis[..., 1] += fy
             ankle = ankle + np.stack([np.zeros_like(fy), fy, np.zeros_like(fy)], axis=-1)[:, :, None, :]
         legw = np.ones((n, A))
@@ -217,7 +235,7 @@ class BodyPoses:
         if active.any():
             fi, ai = np.nonzero(active)
             c = cid[fi, ai]
-            tau = (t[fi, 0] - s.start[fr][fi, ai]) * s.rate[fr][fi, ai]
+            tau = (t[fi, 0] - s_start[fi, ai]) * s_rate[fi, ai]
             rot, root = self.lib.sample(c, tau)
             hr = np.flatnonzero(ai == P)
             if len(hr):  # Henry's arms: the clip's moves, from his own guard
@@ -227,11 +245,11 @@ class BodyPoses:
             cur = local[fi, ai]
             mixed = cur + (rot - cur) * mask[..., None, None]
             local[fi, ai] = orthonormal(mixed)
-            off = np.einsum("kij,kj->ki", rot_y(yaw[fi, ai]), root) * (self.scale[ai] * w)[:, None]
+            off = np.einsum("kij,kj->ki", rot_y(yaw[fi, ai]), root) * (own[ai] * w)[:, None]
             pelvis[fi, ai] += np.where((ai == P)[:, None], 0.0, off)
             legw[fi, ai] = 1.0 - w * self.lib.legs[c]
         yield
-        self.mocap.henry_arms(local, fr)
+        self.mocap.henry_arms(local, fr, P)
         # 2. forward kinematics, all bodies of all frames of the block at once.
         world = forward_kinematics(local.reshape(n * A, J, 3, 3), pelvis.reshape(-1, 3),
                                    rot_y(yaw.reshape(-1)), scale).reshape(n, A, J, 4, 4)
@@ -244,31 +262,89 @@ class BodyPoses:
         plant_legs(flat, ankle.reshape(-1, 2, 3), g.foot_rot.reshape(-1, 2, 3, 3), legw.reshape(-1), scale)
         yield
         lifted = np.flatnonzero(legw.reshape(-1) < 1.0)
-        fy = None if self.floor_y is None else self.floor_y[fr].reshape(-1)[lifted, None]
+        fy = None if self.floor_y is None else sel(self.floor_y).reshape(-1)[lifted, None]
         if fy is not None:  # keep_above_floor's floor is y = 0: measure from each body's own
             flat[lifted, :, 1, 3] -= fy
         keep_above_floor(flat, lifted, scale)
         if fy is not None:
             flat[lifted, :, 1, 3] += fy
         # 5. strikes land on the target's head or chest.
-        self._strikes(flat, fr, cid, scale)
+        self._strikes(flat, fr, cid, scale, sel, None if every else rows)
         yield
         world = flat.reshape(n, A, J, 4, 4)
-        self.mocap.apply(world, fr)
+        self.mocap.apply(world, fr, None if every else rows)
         return world
 
-    def _strikes(self, flat, fr, cid, scale) -> None:
+    def pelvis_bounds(self, frame: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where every body's pelvis joint can be at ``frame``, before posing anyone:
+        ``(xz (A, 2), slack (A,), base (A,))`` metres: horizontally within ``slack`` of
+        ``xz`` (the gait's ground point, a strike's step in included; slack is the playing
+        clip's largest root move, scaled; infinite for a mocap-driven body and for Henry,
+        whose eye the camera mount places), at most ``PELVIS_HEIGHT * scale`` above ``base``
+        (the floor under it plus the clip's largest rise) unless a clip's pose was lifted
+        so its lowest foot is on the floor. A renderer culls with these and a
+        reach from the pelvis joint (bones keep their lengths under IK)."""
+        f = min(max(int(frame), 0), self.F - 1)
+        if self._root_reach is None:
+            lib = self.lib
+            h = np.hypot(lib.root[:, 0], lib.root[:, 2])
+            self._root_reach = np.array([h[o: o + n].max(initial=0.0) for o, n in zip(lib.offset, lib.length)])
+            self._root_rise = np.array([lib.root[o: o + n, 1].max(initial=0.0) for o, n in zip(lib.offset, lib.length)])
+        c = self.sched.clip[f]
+        on = c >= 0
+        slack = np.where(on, self._root_reach[np.maximum(c, 0)], 0.0) * self.scale
+        slack[self.P] = np.inf
+        for row, _, _ in self.mocap.bodies:
+            slack[row] = np.inf
+        floor = np.zeros(self.A) if self.floor_y is None else self.floor_y[f].copy()
+        rise = np.where(on, self._root_rise[np.maximum(c, 0)], 0.0) * self.scale
+        return self.steps.xz[f], slack, floor + rise
+
+    def rows_at(self, frame: int, rows) -> FramePoses:
+        """The bodies ``rows`` (global rows, any order) and Henry at ``frame`` alone, without
+        evaluating the others (a player that draws a few of a crowd: the window culls before
+        posing). ``world`` holds them ascending, Henry last (``FramePoses.rows``); props of
+        holders among them, and every thrown one. From the cached block when there is one."""
+        f = min(max(int(frame), 0), self.F - 1)
+        want = np.union1d(np.asarray(rows, np.int64), [self.P])
+        b = f // BLOCK
+        if b in self._cache:
+            world = self._cache[b][f - b * BLOCK][want]
+        else:
+            aim = self.sched.aim[f, want]
+            every = np.union1d(want, aim[aim >= 0])  # strikes read their targets' heads
+            fr = np.array([f])
+            stages = self._stages(fr, every)
+            while True:
+                try:
+                    next(stages)
+                except StopIteration as done:
+                    world = done.value[0]
+                    break
+            if len(every) != len(want):
+                world = world[np.isin(every, want)]
+        names, prop_world = self.props.at(f, world, want)
+        return FramePoses(world=world, prop_names=names, prop_world=prop_world, rows=want)
+
+    def _strikes(self, flat, fr, cid, scale, sel, cols=None) -> None:
+        """``cols``: the global rows of ``flat``'s bodies (None: all); a target not among
+        them (of a body evaluated only as someone's target) is not reached for."""
         s = self.sched
-        n, A = len(fr), self.A
-        aim = s.aim[fr]
-        df = np.abs(fr[:, None] - s.contact[fr]) / self.fps
-        wik = np.where((aim >= 0) & (cid >= 0), smoothstep(1.0 - df / IK_RAMP), 0.0)
+        n, A = len(fr), (self.A if cols is None else len(cols))
+        aim = sel(s.aim)
+        here = aim
+        if cols is not None:
+            col = np.full(self.A, -1)
+            col[cols] = np.arange(len(cols))
+            here = np.where(aim >= 0, col[aim], -1)
+        df = np.abs(fr[:, None] - sel(s.contact)) / self.fps
+        wik = np.where((here >= 0) & (cid >= 0), smoothstep(1.0 - df / IK_RAMP), 0.0)
         if not (wik > 0).any():
             return
         fi, ai = np.nonzero(wik > 0)
         c = cid[fi, ai]
         rows = fi * A + ai
-        trow = fi * A + aim[fi, ai]
+        trow = fi * A + here[fi, ai]
         at_henry = (aim[fi, ai] == self.P)[:, None]
         head = np.where(at_henry, point_in(flat[trow], INDEX["head"], self.lens_point),
                         point_in(flat[trow], INDEX["head"], HEAD_POINT))

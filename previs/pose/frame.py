@@ -23,11 +23,15 @@ class FramePoses:
       :data:`~previs.pose.props.PROPS`).
     - ``prop_world`` (K, 4, 4) float64: each prop's frame in world metres (origin at the
       grip, the prop's long axis along its local -Z; see :mod:`previs.pose.props`).
+    - ``rows`` (R,) int or None: which bodies ``world`` holds when it holds some only
+      (ascending global rows, Henry's ``P`` last; :meth:`~previs.pose.evaluate.BodyPoses.rows_at`,
+      for a renderer that culls before posing); None: all of them, in order.
     """
 
     world: np.ndarray
     prop_names: tuple[str, ...] = ()
     prop_world: np.ndarray = field(default_factory=lambda: np.zeros((0, 4, 4)))
+    rows: np.ndarray | None = None
 
     @property
     def henry(self) -> int:

@@ -72,15 +72,24 @@ class HeldProps:
         self._release = np.array([h[2] for h in self.holders], np.int64)
         self._names = tuple(h[1] for h in self.holders)
 
-    def at(self, f: int, world: np.ndarray):
+    def at(self, f: int, world: np.ndarray, rows: np.ndarray | None = None):
         """``(names, frames (K, 4, 4))`` of every prop at frame ``f`` given that frame's
-        joint matrices ``world`` (A, J, 4, 4): the held ones in one batched product."""
+        joint matrices ``world`` (A, J, 4, 4): the held ones in one batched product.
+        ``rows``: the global rows (ascending) of ``world``'s bodies when it holds some only;
+        then the props held by those and every thrown one."""
         if not self.holders:
             return (), np.zeros((0, 4, 4))
-        out = hand_prop_frames(world[self._rows, _HAND])
-        for k in np.flatnonzero(f >= self._release):  # thrown: in flight or lying
-            out[k] = self._flying(*self.holders[k], f)
-        return self._names, out
+        if rows is None:
+            keep, cols = np.arange(len(self.holders)), self._rows
+        else:
+            pos = np.minimum(np.searchsorted(rows, self._rows), len(rows) - 1)
+            keep = np.flatnonzero((rows[pos] == self._rows) | (f >= self._release))
+            cols = pos[keep]
+        out = hand_prop_frames(world[cols, _HAND])
+        for i, k in enumerate(keep):
+            if f >= self._release[k]:  # thrown: in flight or lying
+                out[i] = self._flying(*self.holders[k], f)
+        return tuple(self._names[k] for k in keep), out
 
     def _flying(self, row, name, release, land, yaw, f) -> np.ndarray:
         start = self._start.get(row)

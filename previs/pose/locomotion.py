@@ -191,30 +191,35 @@ def footsteps(xz: np.ndarray, yaw: np.ndarray, scale: np.ndarray, fps: float) ->
     return Footsteps(phi, v, run_weight(v), roll, xz, yaw, np.asarray(scale, np.float64), k0, plant, pyaw, dk)
 
 
-def gait_at(st: Footsteps, fr: np.ndarray) -> Gait:
-    """The :class:`Gait` on frames ``fr`` (n,) (every array's first axis is n)."""
+def gait_at(st: Footsteps, fr: np.ndarray, rows: np.ndarray | None = None) -> Gait:
+    """The :class:`Gait` on frames ``fr`` (n,) (every array's first axis is n) of the bodies
+    ``rows`` (R,) (default all, in order; the second axis of every array follows ``rows``)."""
     n = len(fr)
-    A = st.phase.shape[1]
-    phi = st.phase[fr]
-    v = st.speed[fr]
-    r = st.run[fr]
+    if rows is None:
+        rows = np.arange(st.phase.shape[1])
+    A = len(rows)
+    at = (np.asarray(fr)[:, None], rows[None, :])
+    phi = st.phase[at]
+    v = st.speed[at]
+    r = st.run[at]
     u = phi[:, :, None] - np.array((0.0, 0.5))  # (n, A, 2)
     k = np.floor(u).astype(np.int64)
     c = u - k
     K = st.plant.shape[2]
-    i = np.clip(k - st.k0[None], 0, K - 2)
-    ai = np.arange(A)[None, :, None]
+    i = np.clip(k - st.k0[rows][None], 0, K - 2)
+    ai = rows[None, :, None]
     si = np.arange(2)[None, None, :]
     dd = st.duty[ai, si, i]
     stance = c < dd
-    sc = np.broadcast_to(st.scale[None, :, None], (n, A, 2))
+    scale = st.scale[rows]
+    sc = np.broadcast_to(scale[None, :, None], (n, A, 2))
     p0, p1 = st.plant[ai, si, i], st.plant[ai, si, i + 1]
     y0, y1 = st.plant_yaw[ai, si, i], st.plant_yaw[ai, si, i + 1]
     s = np.clip((c - dd) / (1.0 - dd), 0.0, 1.0)
     e = smoothstep(s)
     hs = np.clip(1.0 - c / (0.12 * dd), 0.0, 1.0) * HEEL_STRIKE_PITCH
     to = -np.clip((c - 0.55 * dd) / (0.45 * dd), 0.0, 1.0) * TOE_OFF_PITCH
-    pitch_st = np.where(c < 0.12 * dd, hs, to) * st.roll[fr][:, :, None]
+    pitch_st = np.where(c < 0.12 * dd, hs, to) * st.roll[at][:, :, None]
     ank_st, rot_st = _ankle(p0, y0, np.where(stance, pitch_st, 0.0), sc)
     # Swing: from the toe-off pose on plant k to the heel-strike pose on plant k + 1.
     a0, _ = _ankle(p0, y0, np.full(s.shape, -TOE_OFF_PITCH), sc)
@@ -228,18 +233,18 @@ def gait_at(st: Footsteps, fr: np.ndarray) -> Gait:
     rot = np.where(stance[..., None, None], rot_st, rot_sw)
     g = walk_weight(v)
     bob = g * ((1 - r) * BOB_WALK + r * BOB_RUN) * 0.5 * (1 + np.cos(4 * np.pi * phi))
-    xz = st.xz[fr]
+    xz = st.xz[at]
     pelvis = np.empty((n, A, 3))
     pelvis[..., 0], pelvis[..., 2] = xz[..., 0], xz[..., 1]
-    pelvis[..., 1] = (PELVIS_HEIGHT - bob) * st.scale
+    pelvis[..., 1] = (PELVIS_HEIGHT - bob) * scale
     # Keep every planted ankle within the leg's reach: lower the pelvis where needed.
-    a_rad = np.radians(st.yaw[fr])
+    a_rad = np.radians(st.yaw[at])
     right = np.stack([np.cos(a_rad), -np.sin(a_rad)], axis=-1)  # (n, A, 2) body +X on the ground
-    reach = LEG_REACH * (THIGH + SHIN) * st.scale
+    reach = LEG_REACH * (THIGH + SHIN) * scale
     for side, sgn in ((0, -1.0), (1, 1.0)):
-        hip = xz + sgn * HIP_HALF * st.scale[:, None] * right
+        hip = xz + sgn * HIP_HALF * scale[:, None] * right
         dxz = np.linalg.norm(ankle[:, :, side, [0, 2]] - hip, axis=-1)
-        top = ankle[:, :, side, 1] + np.sqrt(np.maximum(reach * reach - dxz * dxz, 0.0)) + 0.04 * st.scale
+        top = ankle[:, :, side, 1] + np.sqrt(np.maximum(reach * reach - dxz * dxz, 0.0)) + 0.04 * scale
         pelvis[..., 1] = np.where(stance[:, :, side], np.minimum(pelvis[..., 1], top), pelvis[..., 1])
     return Gait(pelvis=pelvis, ankle=ankle, foot_rot=rot, phase=phi, speed=v, run=r, stance=stance)
 

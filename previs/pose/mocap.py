@@ -33,19 +33,27 @@ class MocapBodies:
             first, local, _, _ = _resampled(level.henry, poses)
             self.henry = (poses.P, first, np.ascontiguousarray(local[:, ARMS]))
 
-    def henry_arms(self, local: np.ndarray, fr: np.ndarray) -> None:
-        """Henry's arm rotations in ``local`` (n, A, J, 3, 3) from his take, frames ``fr``."""
+    def henry_arms(self, local: np.ndarray, fr: np.ndarray, col: int | None = None) -> None:
+        """Henry's arm rotations in ``local`` (n, A, J, 3, 3) from his take, frames ``fr``
+        (``col``: Henry's column in ``local`` when it holds some bodies only)."""
         if self.henry is None:
             return
         row, first, arms = self.henry
+        row = row if col is None else col
         k = fr - first
         sel = k >= 0
         if sel.any():
             local[np.flatnonzero(sel)[:, None], row, ARMS[None, :]] = arms[np.minimum(k[sel], len(arms) - 1)]
 
-    def apply(self, world: np.ndarray, fr: np.ndarray) -> None:
-        """Overwrite the driven bodies' joints in ``world`` (n, A, J, 4, 4) for frames ``fr``."""
+    def apply(self, world: np.ndarray, fr: np.ndarray, rows: np.ndarray | None = None) -> None:
+        """Overwrite the driven bodies' joints in ``world`` (n, A, J, 4, 4) for frames ``fr``
+        (``rows``: the global rows of ``world``'s bodies when it holds some only)."""
         for row, first, frames_world in self.bodies:
+            if rows is not None:
+                hit = np.flatnonzero(rows == row)
+                if not len(hit):
+                    continue
+                row = int(hit[0])
             k = fr - first
             sel = k >= 0
             if sel.any():

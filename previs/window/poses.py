@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..gl.body_cull import CULL_FROM, CulledPoses
 from ..gl.body_draw import floor_moves
 from ..pose.frame import FramePoses
 from ..pose.skeleton import HAND_GRIP, INDEX, point_in
@@ -60,11 +61,17 @@ class WindowPoses:
         if self.failed:
             return None
         try:
-            return app.view.poses(app, fs)
+            got = app.view.poses(app, fs)
         except Exception as e:  # noqa: BLE001 - see above
-            self.failed = True
-            app.say(f"body poses failed ({type(e).__name__}: {e}); bodies stand in the rest pose")
+            self._fail(app, e)
             return None
+        if isinstance(got, CulledPoses):  # posed inside the draw: failing there is caught too
+            got.on_error = lambda e: self._fail(app, e)
+        return got
+
+    def _fail(self, app, e: Exception) -> None:
+        self.failed = True
+        app.say(f"body poses failed ({type(e).__name__}: {e}); bodies stand in the rest pose")
 
     def _of(self, motion):
         if motion is not self._motion:
@@ -73,14 +80,19 @@ class WindowPoses:
             self._motion, self._bodies = motion, BodyPoses(motion)
         return self._bodies
 
-    def watched(self, motion, frame: int) -> FramePoses:
-        """The poses of ``motion`` at ``frame`` (clamped to its frames)."""
-        return self._of(motion).at(min(max(int(frame), 0), motion.frames - 1))
+    def watched(self, motion, frame: int) -> FramePoses | CulledPoses:
+        """The poses of ``motion`` at ``frame`` (clamped to its frames): all of them, or for
+        a crowd of :data:`~previs.gl.body_cull.CULL_FROM` bodies or more a CulledPoses (the
+        renderer poses only the bodies the view shows: in a melee of 1001 the few in front)."""
+        f = min(max(int(frame), 0), motion.frames - 1)
+        if len(motion.level.performers) + 1 >= CULL_FROM:
+            return CulledPoses(self._of(motion), f)
+        return self._of(motion).at(f)
 
     def work_ahead(self, motion, frame: int) -> None:
         """One stage of the block of poses after ``frame``'s (BodyPoses.work_ahead); nothing
-        once evaluating has failed on this level."""
-        if not self.failed:
+        once evaluating has failed on this level, nor for a crowd posed per view (no blocks)."""
+        if not self.failed and len(motion.level.performers) + 1 < CULL_FROM:
             self._of(motion).work_ahead(min(max(int(frame), 0), motion.frames - 1))
 
     def walked(self, script, live) -> FramePoses:
