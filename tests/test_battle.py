@@ -74,3 +74,18 @@ def test_a_thousand_performers_load_and_one_more_is_refused_before_simulating(tm
     err = capsys.readouterr().err
     assert f"has {L.MAX_PERFORMERS + 1} performers, more than the {L.MAX_PERFORMERS}" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_posing_the_melee_prints_no_numpy_warning(melee):
+    # A step of duty 0 divided by zero in the gait (values never used) and numpy printed
+    # "RuntimeWarning: divide by zero" under every report and animatic of a crowd.
+    import warnings
+
+    from previs.pose.evaluate import BodyPoses
+
+    _, _, motion = melee
+    poses = BodyPoses(motion)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for f in range(0, motion.frames, 7):
+            poses.at(f)

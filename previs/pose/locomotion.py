@@ -217,8 +217,11 @@ def gait_at(st: Footsteps, fr: np.ndarray, rows: np.ndarray | None = None) -> Ga
     y0, y1 = st.plant_yaw[ai, si, i], st.plant_yaw[ai, si, i + 1]
     s = np.clip((c - dd) / (1.0 - dd), 0.0, 1.0)
     e = smoothstep(s)
-    hs = np.clip(1.0 - c / (0.12 * dd), 0.0, 1.0) * HEEL_STRIKE_PITCH
-    to = -np.clip((c - 0.55 * dd) / (0.45 * dd), 0.0, 1.0) * TOE_OFF_PITCH
+    # A step of duty 0 (no stance phase) divides by zero here; those values are never
+    # used (stance is False there), so numpy is not to print a warning about them.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hs = np.clip(1.0 - c / (0.12 * dd), 0.0, 1.0) * HEEL_STRIKE_PITCH
+        to = -np.clip((c - 0.55 * dd) / (0.45 * dd), 0.0, 1.0) * TOE_OFF_PITCH
     pitch_st = np.where(c < 0.12 * dd, hs, to) * st.roll[at][:, :, None]
     ank_st, rot_st = _ankle(p0, y0, np.where(stance, pitch_st, 0.0), sc)
     # Swing: from the toe-off pose on plant k to the heel-strike pose on plant k + 1.
