@@ -138,3 +138,25 @@ def test_a_take_rolled_at_cut_2_over_the_onion_skin_stops_at_the_next_cut_and_ci
     app.run(max_frames=1, clock=clock)
     assert read_take(take.path).header["circled"] is False
     assert "[[shot]]" not in (tmp_path / "corridor.edit.toml").read_text()
+
+
+def test_the_takes_folder_is_looked_at_twice_a_second_and_after_each_take(app, tmp_path, monkeypatch):
+    import previs.window.shots as shots
+
+    scans = []
+    real = os.scandir
+    monkeypatch.setattr(shots.os, "scandir", lambda p: scans.append(p) or real(p))
+    now = [100.0]
+    monkeypatch.setattr(shots.time, "monotonic", lambda: now[0])
+    (tmp_path / "takes").mkdir(exist_ok=True)
+    assert app.desk.takes(app, 3) == [] and len(scans) == 1
+    now[0] += 0.2
+    for _ in range(10):  # ten drawn frames within half a second: no listing
+        app.desk.takes(app, 3)
+    assert len(scans) == 1
+    now[0] += 0.31  # half a second on: looked at again
+    app.desk.takes(app, 3)
+    assert len(scans) == 2
+    app.desk.forget_takes()  # a take recorded, circled or noted here: at once
+    app.desk.takes(app, 3)
+    assert len(scans) == 3

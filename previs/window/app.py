@@ -362,9 +362,11 @@ class App:
     def _render(self) -> FrameState:
         fs = self.current_state()
         cam, show_henry = self.view.camera(self, fs)
-        hud = self._huds.over(self._hud(fs), self.level, self.size)
-        shot = self.desk.layer(self, fs, hud.layer)  # the onion skin and the shot panel, under the HUD
-        layers = ((shot,) if shot is not None else ()) + ((hud,) if self.show_hud else ())
+        # The HUD's state is built only when it shows (H hides it); the shot panel and the
+        # onion skin draw on its layer either way, under it.
+        hud = self._huds.over(self._hud(fs), self.level, self.size) if self.show_hud else None
+        shot = self.desk.layer(self, fs, self._huds.layer(self.size))
+        layers = ((shot,) if shot is not None else ()) + ((hud,) if hud is not None else ())
         self.renderer.draw(fs, overlays=self.overlays, layers=layers, camera=cam, show_henry=show_henry,
                            poses=self.bodies.of_view(self, fs))
         return fs

@@ -343,13 +343,18 @@ class HudLayers:
     def __init__(self):
         self._layer: HudLayer | None = None
 
-    def over(self, hud: HudState, level, size: tuple[int, int]) -> HudOverlay:
+    def layer(self, size: tuple[int, int]) -> HudLayer:
+        """The shared :class:`HudLayer` for frames of ``size`` (the shot panel draws on it
+        whether the HUD shows or not)."""
         size = (int(size[0]), int(size[1]))
         if self._layer is not None and self._layer.size != size:
             self.close()
         if self._layer is None:
             self._layer = HudLayer(size)
-        return HudOverlay(self._layer, hud, level)
+        return self._layer
+
+    def over(self, hud: HudState, level, size: tuple[int, int]) -> HudOverlay:
+        return HudOverlay(self.layer(size), hud, level)
 
     def close(self) -> None:
         if self._layer is not None:

@@ -24,6 +24,7 @@ script's cuts; without one, the script.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pygame
@@ -106,6 +107,12 @@ class ShotRecorder(Recorder):
         self.fps = float(level.settings.fps)  # 23.976 stays 23.976 (as Recorder's)
 
 
+TAKES_LOOK_SECONDS = 0.5
+"""How often the shot panel looks at the takes folder: a take recorded elsewhere (another
+window, a copy) shows within half a second; the window's own takes at once (recording
+one forgets the listing)."""
+
+
 class ShotDesk:
     """The window's shot-by-shot state: the edit so far, standing by, the takes list."""
 
@@ -130,6 +137,11 @@ class ShotDesk:
 
     def invalidate(self) -> None:
         self._base = None
+
+    def forget_takes(self) -> None:
+        """Look at the takes folder again on the next :meth:`takes` (a take was recorded,
+        circled or noted here)."""
+        self._takes_looked = -1e9
 
     def base(self, app):
         """``(bounds, motion, pieces, report)`` of the edit so far (script if no edit)."""
@@ -256,6 +268,7 @@ class ShotDesk:
     def after_stop(self, app) -> None:
         """A take ended: list it, select it; its shot stays the one T and P act on while the
         playhead is on the take's frames (it stops past the next cut, in the handle)."""
+        self.forget_takes()
         if self.shot:
             takes = takes_of(app.takes_dir, app.level.source).get(self.shot, [])
             if takes:
@@ -277,7 +290,15 @@ class ShotDesk:
 
     def takes(self, app, shot: int) -> list[TakeInfo]:
         """The takes of ``shot``, read again only when the takes folder changes (the panel
-        asks every drawn frame; reading every take each time would cost a frame's time)."""
+        asks every drawn frame; reading every take each time would cost a frame's time).
+        The folder itself is looked at no more than every :data:`TAKES_LOOK_SECONDS` (a
+        listing and a stat of every take each frame cost ~1 ms with 200 takes)."""
+        now = time.monotonic()
+        cached = getattr(self, "_takes", None)
+        if cached is not None and now - getattr(self, "_takes_looked", -1e9) < TAKES_LOOK_SECONDS \
+                and cached[0][:2] == (os.fspath(app.takes_dir), app.level.source):
+            return cached[1].get(shot, [])
+        self._takes_looked = now
         try:
             stamp = tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
                                  for e in os.scandir(app.takes_dir) if e.name.endswith(".take")))
@@ -311,6 +332,7 @@ class ShotDesk:
                 if other.circled and other.path != t.path:
                     set_circled(other.path, False)
             set_circled(t.path, on)
+            self.forget_takes()
             entries = {e.shot: e for e in (read_edit(self.edit_path).entries if self.edit_path.exists() else ())}
             rel = os.path.relpath(os.path.abspath(t.path), os.path.abspath(self.edit_path.parent or "."))
             entries[k] = EditEntry(k, Path(rel).as_posix() if on else SCRIPT)
@@ -360,6 +382,7 @@ class ShotDesk:
                 except (PrevisError, OSError) as err:
                     app.say(f"could not save the note: {getattr(err, 'problems', [str(err)])[0]}")
                 else:
+                    self.forget_takes()
                     app.say(f"note saved on {os.path.basename(path)}")
             elif e.key == pygame.K_ESCAPE:
                 self.typing = None
