@@ -304,19 +304,23 @@ class TimeBase:
             return DAY_HOURS * 6 * (600 * r - 9 * d)
         return DAY_HOURS * 3600 * r
 
+    def _labelled(self, n):
+        """The frame number a timecode shows for frame count ``n`` (an int, or an int64
+        array: the same arithmetic), counts within one day: drop-frame skips ``d`` numbers
+        at the start of every minute not divisible by 10; non-drop shows ``n`` itself."""
+        if not self.drop_frame:
+            return n
+        r = self.nominal_rate
+        d = self._dropped_per_minute()
+        tens, rem = divmod(n, 600 * r - 9 * d)
+        skipped = d * ((rem - d) // (60 * r - d))
+        skipped = np.where(rem >= d, skipped, 0) if isinstance(n, np.ndarray) else (skipped if rem >= d else 0)
+        return n + 9 * d * tens + skipped
+
     def format_count(self, count: int) -> str:
         """Timecode of an absolute frame count (frames since 00:00:00:00), wrapping at 24 h."""
-        r = self.nominal_rate
-        n = int(count) % self.day_frames()
-        sep = ":"
-        if self.drop_frame:
-            sep = ";"
-            d = self._dropped_per_minute()
-            per_10 = 600 * r - 9 * d
-            per_min = 60 * r - d
-            tens, rem = divmod(n, per_10)
-            n += 9 * d * tens + (d * ((rem - d) // per_min) if rem >= d else 0)
-        s, ff = divmod(n, r)
+        s, ff = divmod(self._labelled(int(count) % self.day_frames()), self.nominal_rate)
+        sep = ";" if self.drop_frame else ":"
         return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{sep}{ff:02d}"
 
     def parse_timecode(self, text: str) -> int:
@@ -355,15 +359,8 @@ class TimeBase:
         r = self.nominal_rate
         if r > 100:
             return [self.format_count(c) for c in counts.tolist()]
-        n = counts % self.day_frames()
-        sep = ":"
-        if self.drop_frame:
-            sep = ";"
-            d = self._dropped_per_minute()
-            per_10 = 600 * r - 9 * d
-            per_min = 60 * r - d
-            tens, rem = np.divmod(n, per_10)
-            n = n + 9 * d * tens + np.where(rem >= d, d * ((rem - d) // per_min), 0)
+        n = self._labelled(counts % self.day_frames())
+        sep = ";" if self.drop_frame else ":"
         s, ff = np.divmod(n, r)
         # HH:MM:SS:FF as 11 ASCII bytes a row, every field two digits (hours < 24, frames < 100).
         text = np.empty((n.size, 11), dtype=np.uint8)
