@@ -122,7 +122,7 @@ def _join(mask: np.ndarray, gap: int) -> None:
 
     :data:`JOIN_BODIES` bodies at a time, along contiguous rows of their transpose: the
     last crowded frame at or before each frame and the next at or after it (running
-    maximum and minimum of indices); a frame between two less than ``gap`` apart joins."""
+    maximum and minimum of indices); a frame between two at most ``gap`` apart joins."""
     F, B = mask.shape
     if F < 3 or not mask.any():
         return
@@ -135,6 +135,11 @@ def _join(mask: np.ndarray, gap: int) -> None:
         last = np.maximum.accumulate(np.where(sub, idx, -far), axis=1)
         nxt = np.minimum.accumulate(np.where(sub, idx, far)[:, ::-1], axis=1)[:, ::-1]
         mask[:, b0:b0 + JOIN_BODIES] |= ((nxt - last) <= gap).T
+
+
+def join_frames(fps) -> int:
+    """:data:`CROWD_JOIN_SECONDS` in frames at ``fps`` (at least one)."""
+    return max(1, int(round(CROWD_JOIN_SECONDS * float(fps))))
 
 
 _MASKS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -161,7 +166,7 @@ def crowd_mask(motion) -> np.ndarray:
         many = _counts(_squares(positions_block(motion, a, b)), standing) > CROWD_MAX
         many[:, 0] = False
         mask[a:b] = many
-    _join(mask, max(1, int(round(CROWD_JOIN_SECONDS * float(motion.track.time_base.fps)))))
+    _join(mask, join_frames(motion.track.time_base.fps))
     mask.flags.writeable = False
     if keep:
         _MASKS[motion] = mask
@@ -172,13 +177,11 @@ def crowd_findings(level, motion, time_base=None) -> list[CrowdFinding]:
     """One :class:`CrowdFinding` per crowd spell, in time order (the module docstring)."""
     tb = time_base if time_base is not None else motion.track.time_base
     mask = crowd_mask(motion)
-    F = mask.shape[0]
     per_frame = mask.sum(axis=1)
     busy = np.flatnonzero(per_frame)
     if busy.size == 0:
         return []
-    join = max(1, int(round(CROWD_JOIN_SECONDS * float(tb.fps))))
-    breaks = np.flatnonzero(np.diff(busy) > join)
+    breaks = np.flatnonzero(np.diff(busy) > join_frames(tb.fps))
     firsts = np.concatenate([busy[:1], busy[breaks + 1]])
     lasts = np.concatenate([busy[breaks], busy[-1:]])
     names = body_names(level)

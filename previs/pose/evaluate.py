@@ -330,7 +330,7 @@ class BodyPoses:
         """``cols``: the global rows of ``flat``'s bodies (None: all); a target not among
         them (of a body evaluated only as someone's target) is not reached for."""
         s = self.sched
-        n, A = len(fr), (self.A if cols is None else len(cols))
+        A = self.A if cols is None else len(cols)
         aim = sel(s.aim)
         here = aim
         if cols is not None:
