@@ -178,3 +178,37 @@ def test_the_window_poses_a_crowd_per_view_and_a_small_cast_whole(monkeypatch, m
     assert isinstance(got, CulledPoses) and got.frame == 3
     w.work_ahead(motion, 3)  # no block is evaluated ahead for a crowd posed per view
     assert w._of(motion)._ahead is None and list(w._of(motion)._cache) == [0]  # block 0: the whole cast's at(3)
+
+
+def test_walk_mode_draws_the_same_pixels_posing_only_what_it_may_see(gl, melee, monkeypatch):
+    # Walk mode moves the script's poses to where the walk has everyone: Henry 1.5 m off his
+    # path and turned, every performer turned 40 degrees to watch him, two of them moved.
+    from previs.gl.renderer import Renderer
+    from previs.window import poses as wp
+
+    motion, bp = melee
+    monkeypatch.setattr(wp, "CULL_FROM", 61)
+    w = wp.WindowPoses()
+    r = Renderer(motion.level, SIZE)
+    try:
+        drawn = 0
+        for f in (12, motion.frames // 2):
+            scripted = motion.snapshot(f)
+            pxz = np.array(scripted.perf_xz, float)
+            pxz[[3, 7]] += (0.8, -0.6)
+            live = dataclasses.replace(scripted, henry_xz=np.asarray(scripted.henry_xz) + (1.5, 0.5),
+                                       yaw=scripted.yaw + 25.0, perf_xz=pxz,
+                                       perf_facing=np.asarray(scripted.perf_facing) + 40.0)
+            cam = dataclasses.replace(live, frame=f)
+            r.draw(cam, poses=wp.moved(w._of(motion).at(f), scripted, live))
+            want = r.read_pixels().copy()
+            got_poses = w.walked(motion, cam)
+            assert isinstance(got_poses, wp.MovedCulledPoses)
+            r.draw(cam, poses=got_poses)
+            got = r.read_pixels()
+            assert 0 < got_poses.last.in_view < bp.P  # some culled, some drawn
+            assert np.array_equal(got, want)
+            drawn += got_poses.last.in_view
+        assert drawn > 20
+    finally:
+        r.close()
