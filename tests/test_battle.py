@@ -89,3 +89,17 @@ def test_posing_the_melee_prints_no_numpy_warning(melee):
         warnings.simplefilter("error")
         for f in range(0, motion.frames, 7):
             poses.at(f)
+
+
+@pytest.mark.parametrize("env, want", [({}, "False"), ({"NUMPY_MADVISE_HUGEPAGE": "1"}, "True")])
+def test_previs_turns_off_numpys_huge_page_advice_unless_the_user_asked(env, want):
+    # On transparent-huge-page "madvise" kernels the advice cost 3-5 s of system time in
+    # the poses of a 1000-performer battle (previs/__init__.py); a user's setting wins.
+    import os
+    import subprocess
+
+    code = "import previs, numpy; from numpy._core import multiarray as m; print(m._get_madvise_hugepage())"
+    base = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    out = subprocess.run([sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True,
+                         cwd=str(Path(__file__).resolve().parent.parent), timeout=60)
+    assert out.stdout.strip() == want, out.stderr
