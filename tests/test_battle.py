@@ -103,3 +103,41 @@ def test_previs_turns_off_numpys_huge_page_advice_unless_the_user_asked(env, wan
     out = subprocess.run([sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True,
                          cwd=str(Path(__file__).resolve().parent.parent), timeout=60)
     assert out.stdout.strip() == want, out.stderr
+
+
+@pytest.mark.parametrize("frames", [2, 3, 255, 256, 257, 600])
+def test_ground_speed_in_blocks_is_the_whole_fight_gradient_bit_for_bit(frames, monkeypatch):
+    from previs.sim import gait_rule
+
+    monkeypatch.setattr(gait_rule, "SPEED_BLOCK", 256)
+    xz = np.random.default_rng(frames).normal(size=(frames, 5, 2)) * 7.0
+    want = np.linalg.norm(np.gradient(xz, axis=0), axis=-1) * 23.976
+    assert gait_rule.ground_speed(xz, 23.976).tobytes() == want.tobytes()
+
+
+def test_henry_is_guarded_against_the_same_threats_counted_pair_by_pair(melee):
+    # The threat test now measures angles only for close pairs: the same frames as the
+    # whole (frames x performers) rule.
+    from previs.pose.schedule import HENRY_THREAT_ANGLE, HENRY_THREAT_DISTANCE
+    from previs.pose.evaluate import BodyPoses
+    from previs.sim.script import wrap180, yaw_towards
+
+    _, _, motion = melee
+    bp = BodyPoses(motion)
+    xz, facing = bp.xz, bp.facing
+    P = xz.shape[1] - 1
+    down = np.zeros(xz.shape[:2], bool)
+    down[:, :P] = np.asarray(motion.perf_down, bool)
+    d = xz[:, :P] - xz[:, P:P + 1]
+    to_perf = yaw_towards(xz[:, P:P + 1], xz[:, :P])
+    want = ((np.hypot(d[..., 0], d[..., 1]) < HENRY_THREAT_DISTANCE)
+            & (np.abs(wrap180(to_perf - facing[:, P:P + 1])) < HENRY_THREAT_ANGLE)
+            & (np.abs(wrap180(to_perf + 180 - facing[:, :P])) < HENRY_THREAT_ANGLE) & ~down[:, :P]).any(axis=1)
+    assert want.any() and not want.all()
+    from previs.pose import schedule
+
+    got = schedule._guard(motion.level, xz, np.zeros(xz.shape[:2]), facing, down, motion.track.time_base,
+                          {})[:, P]
+    raw = np.concatenate([np.zeros((len(want), P)), want[:, None].astype(float)], axis=1)
+    smooth = schedule._smooth(raw, max(1, int(round(schedule.GUARD_SMOOTH * float(motion.track.fps)))))[:, P]
+    assert got.tobytes() == smooth.tobytes()
