@@ -132,6 +132,8 @@ class ShotDesk:
         self.last = None  # (shot, first frame, end frame) of the take just recorded
         self.typing: tuple[str, str] | None = None  # (take path, the note so far) while N is open
         self._meter = None
+        self._takes = None  # ((takes folder, level, folder stamp), {shot: [TakeInfo]})
+        self._takes_looked = -float("inf")  # time.monotonic() of the last look at the folder
 
     # -- the edit so far ------------------------------------------------------------------
 
@@ -141,7 +143,7 @@ class ShotDesk:
     def forget_takes(self) -> None:
         """Look at the takes folder again on the next :meth:`takes` (a take was recorded,
         circled or noted here)."""
-        self._takes_looked = -1e9
+        self._takes_looked = -float("inf")
 
     def base(self, app):
         """``(bounds, motion, pieces, report)`` of the edit so far (script if no edit)."""
@@ -294,18 +296,17 @@ class ShotDesk:
         The folder itself is looked at no more than every :data:`TAKES_LOOK_SECONDS` (a
         listing and a stat of every take each frame cost ~1 ms with 200 takes)."""
         now = time.monotonic()
-        cached = getattr(self, "_takes", None)
-        if cached is not None and now - getattr(self, "_takes_looked", -1e9) < TAKES_LOOK_SECONDS \
-                and cached[0][:2] == (os.fspath(app.takes_dir), app.level.source):
-            return cached[1].get(shot, [])
+        where = (os.fspath(app.takes_dir), app.level.source)
+        if self._takes is not None and now - self._takes_looked < TAKES_LOOK_SECONDS and self._takes[0][:2] == where:
+            return self._takes[1].get(shot, [])
         self._takes_looked = now
         try:
-            stamp = tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                                 for e in os.scandir(app.takes_dir) if e.name.endswith(".take")))
+            stamp = tuple(sorted((e.name, st.st_size, st.st_mtime_ns) for e in os.scandir(app.takes_dir)
+                                 if e.name.endswith(".take") for st in (e.stat(),)))
         except OSError:
             stamp = ()
-        key = (os.fspath(app.takes_dir), app.level.source, stamp)
-        if getattr(self, "_takes", None) is None or self._takes[0] != key:
+        key = (*where, stamp)
+        if self._takes is None or self._takes[0] != key:
             self._takes = (key, takes_of(app.takes_dir, app.level.source))
         return self._takes[1].get(shot, [])
 
