@@ -145,6 +145,17 @@ def gl():
 
 
 @pytest.mark.slow
+def _culled_draws_the_same(r, fs, every, culled, performers: int) -> int:
+    """Draw frame ``fs`` with every body posed, then with ``culled`` (a CulledPoses): the
+    same pixels, some performers culled and some drawn; returns how many were in view."""
+    r.draw(fs, poses=every)
+    want = r.read_pixels().copy()
+    r.draw(fs, poses=culled)
+    assert 0 < culled.last.in_view < performers  # some culled, some drawn
+    assert np.array_equal(r.read_pixels(), want)
+    return culled.last.in_view
+
+
 def test_the_window_draws_the_same_pixels_posing_only_what_it_sees(gl, melee):
     from previs.gl.renderer import Renderer
 
@@ -154,14 +165,7 @@ def test_the_window_draws_the_same_pixels_posing_only_what_it_sees(gl, melee):
         drawn = 0
         for f in (12, motion.frames // 2, motion.frames - 5):
             fs = motion.snapshot(f)
-            r.draw(fs, poses=bp.at(f))
-            want = r.read_pixels().copy()
-            cp = CulledPoses(bp, f)
-            r.draw(fs, poses=cp)
-            got = r.read_pixels()
-            assert 0 < cp.last.in_view < bp.P  # some culled, some drawn
-            assert np.array_equal(got, want)
-            drawn += cp.last.in_view
+            drawn += _culled_draws_the_same(r, fs, bp.at(f), CulledPoses(bp, f), bp.P)
         assert drawn > 30
     finally:
         r.close()
@@ -199,16 +203,9 @@ def test_walk_mode_draws_the_same_pixels_posing_only_what_it_may_see(gl, melee, 
             live = dataclasses.replace(scripted, henry_xz=np.asarray(scripted.henry_xz) + (1.5, 0.5),
                                        yaw=scripted.yaw + 25.0, perf_xz=pxz,
                                        perf_facing=np.asarray(scripted.perf_facing) + 40.0)
-            cam = dataclasses.replace(live, frame=f)
-            r.draw(cam, poses=wp.moved(w._of(motion).at(f), scripted, live))
-            want = r.read_pixels().copy()
-            got_poses = w.walked(motion, cam)
-            assert isinstance(got_poses, wp.MovedCulledPoses)
-            r.draw(cam, poses=got_poses)
-            got = r.read_pixels()
-            assert 0 < got_poses.last.in_view < bp.P  # some culled, some drawn
-            assert np.array_equal(got, want)
-            drawn += got_poses.last.in_view
+            culled = w.walked(motion, live)
+            assert isinstance(culled, wp.MovedCulledPoses)
+            drawn += _culled_draws_the_same(r, live, wp.moved(w._of(motion).at(f), scripted, live), culled, bp.P)
         assert drawn > 20
     finally:
         r.close()
