@@ -93,8 +93,9 @@ _POSITIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def body_positions(motion) -> np.ndarray:
     """``(F, B, 2)`` ground positions, Henry first (read-only). Made once per motion and
-    kept while it lives: the five safety rules each read it, and a 30-minute fight's is
-    70 MB, whose every fresh copy costs page faults (~70 ms of system time)."""
+    kept while it lives: the zone and lying-body rules read it whole (the others a block
+    at a time, :func:`positions_block`), and a 30-minute fight's is 70 MB, whose every
+    fresh copy costs page faults (~70 ms of system time)."""
     try:
         xz = _POSITIONS.get(motion)
         keep = True
