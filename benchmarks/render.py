@@ -25,7 +25,7 @@ there is no screen), two targets:
   - *empty*: clear; *scene*: draw + ``glFinish``; *scene+read*: draw + ``read_pixels``
     (what the animatic does per frame);
   - *actioncam 121.3* and *actioncam 150*: the scene through the wide action-cam lens
-    (cube faces drawn and warped, :mod:`previs.gl.lens_warp`) at its preset's field and
+    (prism faces drawn and warped, :mod:`previs.gl.lens_warp`) at its preset's field and
     at the widest; printed as a ratio to *scene* (issue 14's target: at most 2 x);
     *actioncam 121.3+read* as the animatic and stills pay it (ratio to *scene+read*).
 - **window** *actioncam 121.3*: the preset through the window (ratio to *scene*).
@@ -243,7 +243,7 @@ def main(argv=None) -> int:
     case("offscreen scene", lambda i: off.draw(states[i]), False)
     case("offscreen scene+read", lambda i: (off.draw(states[i]), off.read_pixels()), False)
     # Wide lenses (issue 14): the same frames through the action-cam lens at its preset's
-    # 121.3° and at the widest 150°, drawn as cube faces and warped (previs.gl.lens_warp).
+    # 121.3° and at the widest 150°, drawn as prism faces and warped (previs.gl.lens_warp).
     from previs.lens import ACTIONCAM_HFOV, MAX_WIDE_HFOV, lens_named
 
     wide = Renderer(level, (w, h), offscreen=True)

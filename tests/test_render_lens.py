@@ -163,15 +163,20 @@ def test_wide_frames_are_the_same_bytes_each_time_and_top_row_first(gl):
     # The animatic draws top row first (clip control): the same picture, to rasterising.
     c, _ = render(lv, yaw=10.0, pitch=3.0, top_first=True)
     diff = np.abs(a.astype(int) - c.astype(int)).max(-1)
-    assert (diff > 2).mean() < 0.002
+    # Measured: 0.11% of pixels on cube faces, 0.23% on the prism's (less oversampled at
+    # their seams, so the far floor lines at the sides alias a little more either way).
+    assert (diff > 2).mean() < 0.004
 
 
 @pytest.mark.parametrize("lens_name, hfov, size, faces", [
-    ("actioncam", 121.3, (1280, 720), {0, 1, 2}), ("actioncam", 150.0, (1280, 720), {0, 1, 2}),
-    ("equidistant", 150.0, (1280, 720), {0, 1, 2}), ("equidistant", 150.0, (720, 720), {0, 1, 2, 3, 4}),
-    ("equidistant", 150.0, (720, 1280), {0, 1, 2, 3, 4, 5})])
+    # 16:9 up to 150 deg: the front face and the two beside it (they reach 90 deg off axis),
+    # no up or down face. A square frame's corners look up, down and past 90 deg; a
+    # portrait one looks behind too.
+    ("actioncam", 121.3, (1280, 720), {0, 1, 5}), ("actioncam", 150.0, (1280, 720), {0, 1, 5}),
+    ("equidistant", 150.0, (1280, 720), {0, 1, 5}), ("equidistant", 150.0, (720, 720), {0, 1, 2, 4, 5, 6, 7}),
+    ("equidistant", 150.0, (720, 1280), set(range(8)))])
 def test_face_layout_draws_the_faces_the_frame_looks_through(lens_name, hfov, size, faces):
-    from previs.gl.cube_faces import FACE_ROT, face_layout, face_of
+    from previs.gl.prism_faces import FACE_ROT, face_layout, face_of
 
     lens = lens_named(lens_name)
     rects = face_layout(lens, hfov, size, 0.7)
@@ -190,7 +195,20 @@ def test_face_layout_draws_the_faces_the_frame_looks_through(lens_name, hfov, si
     assert all(r.x + r.w < n.x for r, n in zip(rects, rects[1:]))  # side by side, apart
 
 
-def test_rectilinear_level_draws_no_cube_faces(gl):
+@pytest.mark.parametrize("hfov, most", [(121.3, 0.72), (150.0, 0.76)])
+def test_a_16_9_frames_faces_hold_fewer_pixels_than_the_frame(hfov, most):
+    """The cost of the faces goes with their pixels: the prism's three faces at QUALITY hold
+    70% (121.3 deg) and 75% (150 deg) of a 1280x720 frame's pixels (the cube's held 107%
+    and 109%)."""
+    from previs.gl.lens_warp import QUALITY
+    from previs.gl.prism_faces import face_layout
+
+    rects = face_layout(lens_named("actioncam"), hfov, (1280, 720), QUALITY)
+    assert len(rects) == 3
+    assert sum(r.w * r.h for r in rects) <= most * 1280 * 720
+
+
+def test_rectilinear_level_draws_no_prism_faces(gl):
     from previs.gl.renderer import Renderer
 
     lv = edge_level()

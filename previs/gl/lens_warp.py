@@ -1,18 +1,19 @@
-"""Wide lenses on the GPU: the scene drawn onto cube faces, then warped into the frame.
+"""Wide lenses on the GPU: the scene drawn onto prism faces, then warped into the frame.
 
 :class:`LensWarp` owns an atlas (one RGBA8 texture and a 24-bit depth renderbuffer in a
-framebuffer) holding the face rectangles of :func:`previs.gl.cube_faces.face_layout`
+framebuffer) holding the face rectangles of :func:`previs.gl.prism_faces.face_layout`
 side by side. :meth:`LensWarp.faces` binds and clears it and gives each rectangle with its
 view-projection matrix; the renderer draws its scene once per rectangle (own viewport, own
 frustum culling). :meth:`LensWarp.warp` then fills the frame with one triangle whose
 fragment shader (``assets/shaders/lens_warp.frag``) reads the pixel's atlas point from a
 **map** and samples the atlas there, bilinear.
 
-The map (one RG32F texel a frame pixel: atlas texture coordinates) is drawn once per
+The map (one RG16 texel a frame pixel: atlas texture coordinates, in 65 535ths of the
+atlas: 0.02 texel of a 1 300-texel atlas) is drawn once per
 layout (lens, hfov, frame size, row order) by ``assets/shaders/lens_map.frag``: each
 pixel's normalised frame point ``(u, v)`` through the lens model's inverse (the GLSL form
 of :meth:`previs.lens.Lens.theta`: 6 Newton steps for the Kannala-Brandt polynomial) to a
-camera-space direction, the cube face it belongs to (:func:`~previs.gl.cube_faces.face_of`)
+camera-space direction, the prism face it belongs to (:func:`~previs.gl.prism_faces.face_of`)
 and the point on that face's rectangle.
 Why a map: on llvmpipe the same maths run every frame cost ~10 ms a 1280x720 frame (the
 whole pinhole frame costs about that), and a mesh of 8 px cells carrying the mapping
@@ -28,14 +29,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cube_faces import FACE_ROT, UP_RATIO, FaceRect, face_layout, face_projection, face_view
+from .prism_faces import FACE_ROT, FACES, UP_RATIO, FaceRect, face_layout, face_projection, face_view
 from .glapi import GL, Program, RenderError, delete_vertex_arrays
 
 QUALITY = 0.7
 """Face pixels per tangent unit, as a share of the frame's focal length in pixels (1: the
 frame centre's own density). Below 1 the frame is slightly soft at its centre and still
-sharp toward its edges, where a cube face holds up to twice the density a wide lens needs
-(1/cos² 45°); the cost of the faces goes with its square (benchmarks/render.py)."""
+sharp toward its edges, where a face holds up to 1.33 times its centre's density (1/cos²
+of its 30° seam); the cost of the faces goes with its square (benchmarks/render.py)."""
 
 _MODEL_CODE = {"equidistant": 1, "actioncam": 2}
 """``u_model`` of the map shader per wide model (the Kannala-Brandt code runs any k)."""
@@ -59,7 +60,7 @@ class LensWarp:
         self._rects: dict[tuple, tuple[FaceRect, ...]] = {}  # (lens, hfov, size) -> rectangles
 
     def rects(self, lens, hfov: float, size: tuple[int, int]) -> tuple[FaceRect, ...]:
-        """The face rectangles of a frame (:func:`~previs.gl.cube_faces.face_layout`,
+        """The face rectangles of a frame (:func:`~previs.gl.prism_faces.face_layout`,
         cached)."""
         key = (lens, float(hfov), tuple(size))
         got = self._rects.get(key)
@@ -114,7 +115,8 @@ class LensWarp:
             GL.glDeleteFramebuffers(1, [fbo])
             GL.glDeleteTextures(1, [tex])
         w, h = size
-        tex = _texture(GL.GL_RG32F, w, h, GL.GL_RG, GL.GL_FLOAT, GL.GL_NEAREST)
+        # RG16, not RG32F: half the bytes read a pixel every frame (3% of the warp, measured).
+        tex = _texture(GL.GL_RG16, w, h, GL.GL_RG, GL.GL_UNSIGNED_SHORT, GL.GL_NEAREST)
         fbo = int(GL.glGenFramebuffers(1))
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo)
         GL.glFramebufferTexture2D(GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_TEXTURE_2D, tex, 0)
@@ -125,15 +127,15 @@ class LensWarp:
         GL.glUniform1f(p.loc("u_focal"), float(lens.focal(hfov)))
         GL.glUniform1i(p.loc("u_model"), _MODEL_CODE.get(lens.model, 2))
         GL.glUniform4f(p.loc("u_k"), *(float(k) for k in lens.k))
-        GL.glUniformMatrix3fv(p.loc("u_face_rot"), 6, GL.GL_TRUE, FACE_ROT.astype(np.float32))
+        GL.glUniformMatrix3fv(p.loc("u_face_rot"), FACES, GL.GL_TRUE, FACE_ROT.astype(np.float32))
         # Faces not drawn are never looked up (no frame direction lies on them).
-        bounds = np.tile(np.float32([-1, 1, -1, 1]), (6, 1))
-        place = np.tile(np.float32([rects[0].x, rects[0].y, rects[0].w, rects[0].h]), (6, 1))
+        bounds = np.tile(np.float32([-1, 1, -1, 1]), (FACES, 1))
+        place = np.tile(np.float32([rects[0].x, rects[0].y, rects[0].w, rects[0].h]), (FACES, 1))
         for r in rects:
             bounds[r.face] = (r.a0, r.a1, r.b0, r.b1)
             place[r.face] = (r.x, r.y, r.w, r.h)
-        GL.glUniform4fv(p.loc("u_bounds"), 6, bounds)
-        GL.glUniform4fv(p.loc("u_rect"), 6, place)
+        GL.glUniform4fv(p.loc("u_bounds"), FACES, bounds)
+        GL.glUniform4fv(p.loc("u_rect"), FACES, place)
         GL.glUniform1i(p.loc("u_flip"), 1 if top_first else 0)
         GL.glUniform1f(p.loc("u_up_ratio"), UP_RATIO)
         GL.glBindVertexArray(self._vao)

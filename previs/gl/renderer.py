@@ -32,7 +32,7 @@ renderer knows nothing of HUDs or apps.
 field of view is the camera's ``hfov`` (the FrameState's, or the free camera's), the
 frame's left and right edges being ``hfov / 2`` off axis. ``rectilinear`` is drawn as it
 always was (one pinhole frustum straight into the target). A wide lens
-(``equidistant``, ``actioncam``) draws the same scene pass once per cube face the frame
+(``equidistant``, ``actioncam``) draws the same scene pass once per prism face the frame
 needs, into an atlas, and warps it into the target (:mod:`previs.gl.lens_warp`): bodies,
 props, Henry's arms, walls, floor and floor overlays all go through the warp; the layers
 are drawn after it, unwarped, in screen space.
@@ -229,7 +229,7 @@ class Renderer(RenderTargets):
         cam = camera if camera is not None else Camera.from_frame(state)
         w, h = self.size
         if poses is not None and hasattr(poses, "for_view"):  # a CulledPoses: posed per view
-            if self.lens.wide:  # several cube faces: pose every body once
+            if self.lens.wide:  # several prism faces: pose every body once
                 poses = poses.whole()
             else:
                 vp = view_projection(cam, w / h, NEAR, self.far)
@@ -239,7 +239,13 @@ class Renderer(RenderTargets):
             if self._warp is None:
                 self._warp = LensWarp()
             faces = self._warp.faces(self.lens, cam, self.size, NEAR, self.far, SKY)
-            for rect, vp in faces:
+            for k, (rect, vp) in enumerate(faces):
+                if k:
+                    # Hand the faces drawn so far to the rasteriser (llvmpipe starts a queued
+                    # scene on a flush) while this one is submitted: the submission of three
+                    # scene passes (~1.5 ms each of Python and vertex work) no longer waits
+                    # for the warp to flush them all.
+                    GL.glFlush()
                 GL.glViewport(rect.x, rect.y, rect.w, rect.h)
                 self._scene_state()
                 self._draw_scene(vp, cam, *scene)
