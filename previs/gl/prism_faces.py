@@ -46,7 +46,8 @@ import numpy as np
 from .view_camera import rotation
 
 SIDES = 6
-"""Side faces of the prism, every ``360° / SIDES`` of yaw."""
+"""Side faces of the prism, every ``360° / SIDES`` of yaw (``assets/shaders/lens_map.frag``
+writes the same six and 60° and holds 8 faces: change both together)."""
 SIDE_STEP = 360.0 / SIDES
 """Degrees of yaw between neighbouring side faces' axes."""
 SIDE_REACH = math.tan(math.radians(SIDE_STEP / 2.0))
