@@ -118,28 +118,17 @@ def _tangent(dirs: np.ndarray, face: int) -> np.ndarray:
     return loc[:, :2] / -loc[:, 2:3]
 
 
-@dataclass(frozen=True)
-class _Samples:
-    """A frame's sample directions: ``grid`` every :data:`GRID_PX` and ``edge`` along the
-    border every :data:`EDGE_PX` (camera space, (N, 3)) with their faces; ``focal`` (the
-    lens's, frame half-widths) and ``width`` (pixels)."""
+def face_layout(lens, hfov: float, size: tuple[int, int], quality: float = 1.0) -> tuple[FaceRect, ...]:
+    """The face rectangles a ``lens`` frame of ``hfov`` degrees at ``size`` (width, height
+    pixels) needs, laid side by side in one atlas row (1 px apart). ``quality`` scales the
+    pixels per tangent unit: 1 draws the faces at the frame's own density at its centre
+    (the focal length in pixels, ``lens.focal(hfov) * width / 2``: the models all have
+    dr/dtheta = 1 on axis).
 
-    grid: np.ndarray
-    grid_face: np.ndarray
-    edge: np.ndarray
-    edge_face: np.ndarray
-    focal: float
-    width: int
-
-    def slack(self, step_px: int, reach: np.ndarray) -> float:
-        """Tangent units a direction can move on a face of ``reach`` between frame points
-        ``step_px`` apart: a step (frame units 2 * step / w) turns at most 1.1 rad per unit /
-        focal (the preset's dtheta/dr <= 1.07), and a radian is at most 1 + |reach|²
-        tangent units on the face (1 / cos² at its farthest corner); 1.5 steps for margin."""
-        return 1.5 * (1.0 + float(reach @ reach)) * 1.1 * (2.0 * step_px / self.width) / self.focal
-
-
-def _samples(lens, hfov: float, size: tuple[int, int]) -> _Samples:
+    Which faces: those the directions of a grid of frame points every :data:`GRID_PX`
+    land on. How far each reaches: to its seam where the face's points come within a grid
+    step of it, else to the extreme of the frame's border points (every :data:`EDGE_PX`)
+    on it, plus a border step and :data:`PAD_TEXELS`."""
     w, h = size
 
     def frame_points(step: int, border: bool) -> np.ndarray:
@@ -153,38 +142,27 @@ def _samples(lens, hfov: float, size: tuple[int, int]) -> _Samples:
 
     grid = lens.unproject(frame_points(GRID_PX, False), hfov)
     edge = lens.unproject(frame_points(EDGE_PX, True), hfov)
-    return _Samples(grid, face_of(grid), edge, face_of(edge), float(lens.focal(hfov)), w)
+    grid_face, edge_face = face_of(grid), face_of(edge)
+    focal = float(lens.focal(hfov))
+    density = quality * focal * w / 2.0  # pixels per tangent unit
 
+    def slack(step_px: int, reach: np.ndarray) -> float:
+        # A step of step_px (frame units 2 * step / w) turns at most 1.1 rad per unit / focal
+        # (the preset's dtheta/dr <= 1.07), and a radian is at most 1 + |reach|² tangent
+        # units on the face (1 / cos² at its farthest corner); 1.5 steps for margin.
+        return 1.5 * (1.0 + float(reach @ reach)) * 1.1 * (2.0 * step_px / w) / focal
 
-def _reach(face: int) -> np.ndarray:
-    """Tangent units (a, b) a face reaches from its axis."""
-    return np.array([SIDE_REACH, UP_RATIO]) if face < SIDES else np.full(2, TOP_REACH)
-
-
-def face_layout(lens, hfov: float, size: tuple[int, int], quality: float = 1.0) -> tuple[FaceRect, ...]:
-    """The face rectangles a ``lens`` frame of ``hfov`` degrees at ``size`` (width, height
-    pixels) needs, laid side by side in one atlas row (1 px apart). ``quality`` scales the
-    pixels per tangent unit: 1 draws the faces at the frame's own density at its centre
-    (the focal length in pixels, ``lens.focal(hfov) * width / 2``: the models all have
-    dr/dtheta = 1 on axis).
-
-    Which faces: those the directions of a grid of frame points every :data:`GRID_PX`
-    land on. How far each reaches: to its seam where the face's points come within a grid
-    step of it, else to the extreme of the frame's border points (every :data:`EDGE_PX`)
-    on it, plus a border step and :data:`PAD_TEXELS`."""
-    smp = _samples(lens, hfov, size)
-    density = quality * smp.focal * size[0] / 2.0  # pixels per tangent unit
     pad = PAD_TEXELS / density
     rects: list[FaceRect] = []
     x = 0
     for f in range(FACES):
-        on = smp.grid_face == f
+        on = grid_face == f
         if not on.any():
             continue
-        reach = _reach(f)
-        ab = _tangent(smp.grid[on], f)
-        pts = np.vstack([ab, _tangent(smp.edge[smp.edge_face == f], f)])
-        near_seam, step = smp.slack(GRID_PX, reach), smp.slack(EDGE_PX, reach)
+        reach = np.array([SIDE_REACH, UP_RATIO]) if f < SIDES else np.full(2, TOP_REACH)
+        ab = _tangent(grid[on], f)
+        pts = np.vstack([ab, _tangent(edge[edge_face == f], f)])
+        near_seam, step = slack(GRID_PX, reach), slack(EDGE_PX, reach)
         lo = np.where(ab.min(0) - near_seam <= -reach, -reach, np.maximum(pts.min(0) - step, -reach)) - pad
         hi = np.where(ab.max(0) + near_seam >= reach, reach, np.minimum(pts.max(0) + step, reach)) + pad
         fw = max(1, int(math.ceil((hi[0] - lo[0]) * density)))
