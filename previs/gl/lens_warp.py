@@ -15,10 +15,14 @@ pixel's normalised frame point ``(u, v)`` through the lens model's inverse (the 
 of :meth:`previs.lens.Lens.theta`: 6 Newton steps for the Kannala-Brandt polynomial) to a
 camera-space direction, the prism face it belongs to (:func:`~previs.gl.prism_faces.face_of`)
 and the point on that face's rectangle.
+The warp reads the map at its texel centres through an interpolated coordinate (window
+rows, which run down when the context draws top row first: :func:`_rows_down`).
 Why a map: on llvmpipe the same maths run every frame cost ~10 ms a 1280x720 frame (the
-whole pinhole frame costs about that), and a mesh of 8 px cells carrying the mapping
-per vertex ~18 ms (triangle set-up); reading the map is one coherent texel fetch a pixel
-(~10 ms CPU with the bilinear atlas read, measured on the finale).
+whole pinhole frame costs about that); a mesh carrying the mapping per vertex costs more
+than the map once it is accurate (uniform 8 to 32 px cells 17 to 22 ms; an adaptive mesh
+within 0.2 texel, ~3 200 triangles, 7.4 ms wall against the map's 6.0 in the same process:
+llvmpipe's set-up of small triangles, ~1 us each); reading the map is one coherent texel
+fetch a pixel (~11 ms CPU with the bilinear atlas read, measured on the finale).
 
 The faces are drawn at :data:`QUALITY` times the frame centre's own density.
 
@@ -96,6 +100,9 @@ class LensWarp:
         GL.glBindTexture(GL.GL_TEXTURE_2D, self._tex)
         GL.glUniform1i(p.loc("u_atlas"), 0)
         GL.glUniform1i(p.loc("u_map"), 1)
+        # The map was drawn in window rows; this context's rows run down from the top when
+        # clip control is upper left (draw_top_row_first: it holds for the whole context).
+        GL.glUniform1i(p.loc("u_rows_down"), 1 if _rows_down() else 0)
         GL.glBindVertexArray(self._vao)
         GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
         GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
@@ -210,6 +217,16 @@ def _full_frame_pass(prog: Program, fbo: int, size: tuple[int, int]) -> Program:
     GL.glDisable(GL.GL_CULL_FACE)
     prog.use()
     return prog
+
+
+def _rows_down() -> bool:
+    """Whether this context draws with the window origin at the top left (clip control)."""
+    if not hasattr(GL, "GL_CLIP_ORIGIN"):
+        return False
+    try:
+        return int(np.ravel(GL.glGetIntegerv(GL.GL_CLIP_ORIGIN))[0]) == int(GL.GL_UPPER_LEFT)
+    except GL.GLError:  # no clip control in this context (OpenGL < 4.5, no extension)
+        return False
 
 
 def _check_complete(what: str) -> None:
