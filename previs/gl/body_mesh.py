@@ -189,6 +189,15 @@ def arms_template() -> np.ndarray:
     return t[keep]
 
 
+def bone_reach() -> np.ndarray:
+    """(J,) template metres: the farthest any vertex bound to each joint lies from it, in
+    the near or the far template (a body's world matrices scale it by height / 1.8)."""
+    reach = np.zeros(len(INDEX))
+    for t in (body_template(), body_template_far()):
+        np.maximum.at(reach, t[:, 7].astype(int), np.linalg.norm(t[:, :3], axis=1))
+    return reach
+
+
 BODY_LOD_DISTANCE = 10.0
 """Metres from the camera beyond which bodies are drawn with :func:`body_template_far`."""
 
