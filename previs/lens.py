@@ -83,8 +83,10 @@ class Lens:
         return t
 
     def focal(self, hfov) -> np.ndarray:
-        """Focal length in half-widths of the frame: ``1 / r(hfov/2)`` (``hfov`` degrees)."""
-        return 1.0 / self.radius(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
+        """Focal length in half-widths of the frame: ``1 / r(hfov/2)`` (``hfov`` degrees);
+        infinite at ``hfov = 0`` (the exporters refuse a track that reaches it, by frame)."""
+        with np.errstate(divide="ignore"):
+            return 1.0 / self.radius(np.radians(np.asarray(hfov, dtype=np.float64)) / 2.0)
 
     def project(self, dirs, hfov):
         """Camera-space directions ``dirs`` (..., 3) -> normalised frame coordinates
