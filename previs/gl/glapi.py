@@ -174,3 +174,25 @@ def delete_vertex_arrays(*vaos: int) -> None:
     ids = [v for v in vaos if v]
     if ids:
         GL.glDeleteVertexArrays(len(ids), ids)
+
+
+def has_clip_control() -> bool:
+    """Whether the current context has ``glClipControl`` (OpenGL 4.5 or ARB_clip_control)."""
+    version = GL.glGetString(GL.GL_VERSION) or b""
+    major_minor = version.split()[0].split(b".")[:2] if version else [b"0", b"0"]
+    try:
+        if tuple(int(v) for v in major_minor) >= (4, 5):
+            return True
+    except ValueError:
+        pass
+    n = int(GL.glGetIntegerv(GL.GL_NUM_EXTENSIONS))
+    return any(GL.glGetStringi(GL.GL_EXTENSIONS, i) == b"GL_ARB_clip_control" for i in range(n))
+
+
+def rows_run_down() -> bool:
+    """Whether the current context draws with the window origin at the top left
+    (``glClipControl(GL_UPPER_LEFT)``, which holds for the whole context once set); False
+    without clip control (asked only where it exists: no GL error is left behind)."""
+    if not has_clip_control():
+        return False
+    return int(np.ravel(GL.glGetIntegerv(GL.GL_CLIP_ORIGIN))[0]) == int(GL.GL_UPPER_LEFT)

@@ -16,7 +16,8 @@ of :meth:`previs.lens.Lens.theta`: 6 Newton steps for the Kannala-Brandt polynom
 camera-space direction, the prism face it belongs to (:func:`~previs.gl.prism_faces.face_of`)
 and the point on that face's rectangle.
 The warp reads the map at its texel centres through an interpolated coordinate (window
-rows, which run down when the context draws top row first: :func:`_rows_down`).
+rows, which run down when the context draws top row first:
+:func:`~previs.gl.glapi.rows_run_down`).
 Why a map: on llvmpipe the same maths run every frame cost ~10 ms a 1280x720 frame (the
 whole pinhole frame costs about that); a mesh carrying the mapping per vertex costs more
 than the map once it is accurate (uniform 8 to 32 px cells 17 to 22 ms; an adaptive mesh
@@ -34,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 from .prism_faces import FACE_ROT, FACES, UP_RATIO, FaceRect, face_layout, face_projection, face_view
-from .glapi import GL, Program, RenderError, delete_vertex_arrays
+from .glapi import GL, Program, RenderError, delete_vertex_arrays, rows_run_down
 
 QUALITY = 0.7
 """Face pixels per tangent unit, as a share of the frame's focal length in pixels (1: the
@@ -59,8 +60,9 @@ class LensWarp:
         self._vao = int(GL.glGenVertexArrays(1))  # core profile draws need a bound array
         self._fbo = self._tex = self._depth = 0
         self.atlas_size = (0, 0)
-        # (lens, hfov, size, top_first) -> (face rectangles, map texture, its framebuffer)
-        self._layouts: dict[tuple, tuple[tuple[FaceRect, ...], int, int]] = {}
+        # (lens, hfov, size, top_first) -> (face rectangles, map texture, its framebuffer,
+        # whether the context's rows ran down when the map was drawn)
+        self._layouts: dict[tuple, tuple[tuple[FaceRect, ...], int, int, bool]] = {}
         self._rects: dict[tuple, tuple[FaceRect, ...]] = {}  # (lens, hfov, size) -> rectangles
 
     def rects(self, lens, hfov: float, size: tuple[int, int]) -> tuple[FaceRect, ...]:
@@ -92,7 +94,7 @@ class LensWarp:
         """Fill the frame in ``target_fbo`` (0: the window) from the atlas drawn by
         :meth:`faces` for ``lens`` at ``hfov`` degrees and ``size``; ``top_first``: the
         atlas and the frame are drawn with the origin at the top left (clip control)."""
-        _, map_tex, _ = self._map(lens, hfov, size, top_first)
+        _, map_tex, _, map_rows_down = self._map(lens, hfov, size, top_first)
         p = _full_frame_pass(self._warp_prog, target_fbo, size)
         GL.glActiveTexture(GL.GL_TEXTURE1)
         GL.glBindTexture(GL.GL_TEXTURE_2D, map_tex)
@@ -100,9 +102,9 @@ class LensWarp:
         GL.glBindTexture(GL.GL_TEXTURE_2D, self._tex)
         GL.glUniform1i(p.loc("u_atlas"), 0)
         GL.glUniform1i(p.loc("u_map"), 1)
-        # The map was drawn in window rows; this context's rows run down from the top when
-        # clip control is upper left (draw_top_row_first: it holds for the whole context).
-        GL.glUniform1i(p.loc("u_rows_down"), 1 if _rows_down() else 0)
+        # The map was drawn in window rows, which ran down from the top if clip control was
+        # upper left then (draw_top_row_first: it holds for the whole context, from then on).
+        GL.glUniform1i(p.loc("u_rows_down"), 1 if map_rows_down else 0)
         GL.glBindVertexArray(self._vao)
         GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
         GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
@@ -118,7 +120,7 @@ class LensWarp:
             return got
         rects = self.rects(lens, hfov, size)
         if len(self._layouts) >= _LAYOUTS_KEPT:
-            _, tex, fbo = self._layouts.pop(next(iter(self._layouts)))
+            _, tex, fbo, _ = self._layouts.pop(next(iter(self._layouts)))
             GL.glDeleteFramebuffers(1, [fbo])
             GL.glDeleteTextures(1, [tex])
         w, h = size
@@ -147,7 +149,7 @@ class LensWarp:
         GL.glUniform1f(p.loc("u_up_ratio"), UP_RATIO)
         GL.glBindVertexArray(self._vao)
         GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
-        got = self._layouts[key] = (rects, tex, fbo)
+        got = self._layouts[key] = (rects, tex, fbo, rows_run_down())
         return got
 
     # -- the atlas -------------------------------------------------------------------------
@@ -180,7 +182,7 @@ class LensWarp:
         self.atlas_size = (0, 0)
 
     def _free_maps(self) -> None:
-        for _, tex, fbo in self._layouts.values():
+        for _, tex, fbo, _ in self._layouts.values():
             GL.glDeleteFramebuffers(1, [fbo])
             GL.glDeleteTextures(1, [tex])
         self._layouts.clear()
@@ -217,16 +219,6 @@ def _full_frame_pass(prog: Program, fbo: int, size: tuple[int, int]) -> Program:
     GL.glDisable(GL.GL_CULL_FACE)
     prog.use()
     return prog
-
-
-def _rows_down() -> bool:
-    """Whether this context draws with the window origin at the top left (clip control)."""
-    if not hasattr(GL, "GL_CLIP_ORIGIN"):
-        return False
-    try:
-        return int(np.ravel(GL.glGetIntegerv(GL.GL_CLIP_ORIGIN))[0]) == int(GL.GL_UPPER_LEFT)
-    except GL.GLError:  # no clip control in this context (OpenGL < 4.5, no extension)
-        return False
 
 
 def _check_complete(what: str) -> None:

@@ -18,7 +18,7 @@ import ctypes
 
 import numpy as np
 
-from .glapi import GL, RenderError
+from .glapi import GL, RenderError, has_clip_control
 
 
 class RenderTargets:
@@ -37,16 +37,7 @@ class RenderTargets:
         control."""
         if not self.offscreen or self._top_first:
             return self._top_first
-        version = GL.glGetString(GL.GL_VERSION) or b""
-        major_minor = version.split()[0].split(b".")[:2] if version else [b"0", b"0"]
-        try:
-            ok = tuple(int(v) for v in major_minor) >= (4, 5)
-        except ValueError:
-            ok = False
-        if not ok:
-            n = int(GL.glGetIntegerv(GL.GL_NUM_EXTENSIONS))
-            ok = any(GL.glGetStringi(GL.GL_EXTENSIONS, i) == b"GL_ARB_clip_control" for i in range(n))
-        if ok:
+        if has_clip_control():
             GL.glClipControl(GL.GL_UPPER_LEFT, GL.GL_NEGATIVE_ONE_TO_ONE)
             self._top_first = True
         return self._top_first
