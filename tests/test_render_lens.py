@@ -176,30 +176,30 @@ from previs.level.loader import load_level
 from previs.gl.context import create_offscreen_context
 from previs.gl.renderer import Renderer
 from previs.sim.script import simulate
-lv = with_lens(load_level(sys.argv[1]), "actioncam")
-fs = simulate(lv).snapshot(40)
-def picture(top_first):
-    r = Renderer(lv, (320, 180))
-    if top_first:
-        assert r.draw_top_row_first()
-    r.draw(fs)
-    img = r.read_pixels()
-    r.close()
-    return img.astype(int)
+arena = load_level(sys.argv[1])
+fs = simulate(arena).snapshot(40)
+levels = {name: with_lens(arena, name) for name in ("rectilinear", "actioncam")}
 with create_offscreen_context():
-    fresh = picture(False)
-    top = picture(True)
-    after = picture(False)  # clip control is still upper left: the whole context's
-for img in (top, after):
-    print(float((np.abs(img - fresh).max(-1) > 2).mean()))
+    early = {name: Renderer(lv, (320, 180)) for name, lv in levels.items()}  # made before
+    def picture(r):
+        r.draw(fs)
+        return r.read_pixels().astype(int)
+    fresh = {name: picture(r) for name, r in early.items()}  # bottom-up; maps drawn so
+    flip = Renderer(levels["rectilinear"], (320, 180))
+    assert flip.draw_top_row_first()  # from here the whole context runs top row first
+    late = {name: Renderer(lv, (320, 180)) for name, lv in levels.items()}  # made after
+    for name in levels:
+        for img in (picture(early[name]), picture(late[name])):
+            print(name, float((np.abs(img - fresh[name]).max(-1) > 2).mean()))
 """
 
 
-def test_a_wide_frame_after_a_top_first_renderer_in_the_same_context_is_the_same_picture():
-    """Clip control (draw_top_row_first) holds for the whole context: a renderer made later
-    in it draws every pass, the warp's map included, in top-down window rows. Its wide
-    frame must still be the picture of a fresh context (a map read upside down put 64 to
-    98% of pixels wrong). Own process: a fresh context."""
+def test_frames_drawn_after_another_renderer_turns_top_row_first_on_are_the_same_pictures():
+    """Clip control (draw_top_row_first) holds for the whole context. A renderer made before
+    it was turned on (its wide-lens map drawn bottom-up, cached) and one made after both
+    follow the context: pinhole and wide frames are the fresh context's pictures (taken
+    bottom-up: a pinhole frame was read upside down, 90% of pixels wrong; a map read the
+    other way up put 64-98% wrong). Own process: a fresh context."""
     import os
     import subprocess
     import sys
@@ -209,8 +209,9 @@ def test_a_wide_frame_after_a_top_first_renderer_in_the_same_context_is_the_same
     r = subprocess.run([sys.executable, "-c", CLIP_CONTROL_SCRIPT, str(arena)], capture_output=True, text=True,
                        env={**os.environ, "SDL_VIDEODRIVER": "offscreen"}, timeout=120)
     assert r.returncode == 0, r.stderr[-3000:]
-    wrong = [float(x) for x in r.stdout.split()]
-    assert len(wrong) == 2 and max(wrong) < 0.004, wrong  # rasterising flipped triangles, as above
+    rows = [line.split() for line in r.stdout.splitlines()]
+    assert [name for name, _ in rows] == ["rectilinear"] * 2 + ["actioncam"] * 2
+    assert max(float(x) for _, x in rows) < 0.004, rows  # rasterising flipped triangles, as above
 
 
 @pytest.mark.parametrize("lens_name, hfov, size, faces", [

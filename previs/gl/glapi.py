@@ -189,10 +189,11 @@ def has_clip_control() -> bool:
     return any(GL.glGetStringi(GL.GL_EXTENSIONS, i) == b"GL_ARB_clip_control" for i in range(n))
 
 
-def rows_run_down() -> bool:
+def rows_run_down(clip_control: bool | None = None) -> bool:
     """Whether the current context draws with the window origin at the top left
     (``glClipControl(GL_UPPER_LEFT)``, which holds for the whole context once set); False
-    without clip control (asked only where it exists: no GL error is left behind)."""
-    if not has_clip_control():
+    without clip control (asked only where it exists: no GL error is left behind).
+    ``clip_control``: :func:`has_clip_control` of this context, if already known."""
+    if not (has_clip_control() if clip_control is None else clip_control):
         return False
     return int(np.ravel(GL.glGetIntegerv(GL.GL_CLIP_ORIGIN))[0]) == int(GL.GL_UPPER_LEFT)

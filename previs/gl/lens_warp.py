@@ -22,8 +22,9 @@ Why a map: on llvmpipe the same maths run every frame cost ~10 ms a 1280x720 fra
 whole pinhole frame costs about that); a mesh carrying the mapping per vertex costs more
 than the map once it is accurate (uniform 8 to 32 px cells 17 to 22 ms; an adaptive mesh
 within 0.2 texel, ~3 200 triangles, 7.4 ms wall against the map's 6.0 in the same process:
-llvmpipe's set-up of small triangles, ~1 us each); reading the map is one coherent texel
-fetch a pixel (~11 ms CPU with the bilinear atlas read, measured on the finale).
+llvmpipe's set-up of small triangles, ~1 us each); reading the map is one nearest read a
+pixel at an interpolated coordinate (~11 ms CPU with the bilinear atlas read, measured on
+the finale).
 
 The faces are drawn at :data:`QUALITY` times the frame centre's own density.
 
@@ -113,7 +114,8 @@ class LensWarp:
     # -- the map ---------------------------------------------------------------------------
 
     def _map(self, lens, hfov: float, size: tuple[int, int], top_first: bool):
-        """(rects, map texture, map framebuffer) of a layout, the map drawn on first use."""
+        """(rects, map texture, map framebuffer, whether the context's rows ran down when
+        the map was drawn) of a layout, the map drawn on first use."""
         key = (lens, float(hfov), tuple(size), bool(top_first))
         got = self._layouts.get(key)
         if got is not None:

@@ -18,13 +18,26 @@ import ctypes
 
 import numpy as np
 
-from .glapi import GL, RenderError, has_clip_control
+from .glapi import GL, RenderError, has_clip_control, rows_run_down
 
 
 class RenderTargets:
     """Offscreen targets and read-back of a renderer (see the module doc)."""
 
-    _top_first = False  # rows stored top row first (draw_top_row_first); else GL's bottom-up
+    _top_first = False  # rows stored top row first (clip control upper left); else GL's bottom-up
+    _clip_control: bool | None = None  # whether this renderer's context has glClipControl
+
+    def _follow_row_order(self) -> None:
+        """Take the row order from the context before a frame: clip control holds for the
+        whole context, so a renderer made before or after another one called
+        :meth:`draw_top_row_first` draws and reads its frames the way the context now runs
+        (a stale bottom-up assumption read such a pinhole frame upside down). One
+        ``glGetIntegerv`` a frame; the window's back buffer is never drawn top row first."""
+        if not self.offscreen:
+            return
+        if self._clip_control is None:
+            self._clip_control = has_clip_control()
+        self._top_first = rows_run_down(self._clip_control)
 
     def draw_top_row_first(self) -> bool:
         """Draw every later frame with the window origin at the top left

@@ -226,6 +226,7 @@ class Renderer(RenderTargets):
         eyes only his arms and his prop are drawn (the camera is inside his head)."""
         if self.offscreen:
             self._fbo = self._fbos[target]
+        self._follow_row_order()
         cam = camera if camera is not None else Camera.from_frame(state)
         w, h = self.size
         if poses is not None and hasattr(poses, "for_view"):  # a CulledPoses: posed per view
