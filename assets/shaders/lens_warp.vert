@@ -3,7 +3,7 @@
 // wide-lens map and warp passes (previs/gl/lens_warp.py). v_ndc is the frame point in
 // normalised device coordinates: x right, y up (the picture's top), [-1, 1]. v_map is the
 // map texel of the pixel, as texture coordinates: the map was written in window rows, which
-// ran down from the top if the context drew top row first then (clip control upper left:
+// run down from the top when the frame is drawn top row first (clip control upper left:
 // u_rows_down 1), else up; the map pass leaves u_rows_down unset.
 uniform int u_rows_down;
 

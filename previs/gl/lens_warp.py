@@ -16,8 +16,7 @@ of :meth:`previs.lens.Lens.theta`: 6 Newton steps for the Kannala-Brandt polynom
 camera-space direction, the prism face it belongs to (:func:`~previs.gl.prism_faces.face_of`)
 and the point on that face's rectangle.
 The warp reads the map at its texel centres through an interpolated coordinate (window
-rows, which run down when the context draws top row first:
-:func:`~previs.gl.glapi.rows_run_down`).
+rows, which run down when the frame is drawn top row first).
 Why a map: on llvmpipe the same maths run every frame cost ~10 ms a 1280x720 frame (the
 whole pinhole frame costs about that); a mesh carrying the mapping per vertex costs more
 than the map once it is accurate (uniform 8 to 32 px cells 17 to 22 ms; an adaptive mesh
@@ -36,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 from .prism_faces import FACE_ROT, FACES, UP_RATIO, FaceRect, face_layout, face_projection, face_view
-from .glapi import GL, Program, RenderError, delete_vertex_arrays, rows_run_down
+from .glapi import GL, Program, RenderError, delete_vertex_arrays
 
 QUALITY = 0.7
 """Face pixels per tangent unit, as a share of the frame's focal length in pixels (1: the
@@ -61,9 +60,8 @@ class LensWarp:
         self._vao = int(GL.glGenVertexArrays(1))  # core profile draws need a bound array
         self._fbo = self._tex = self._depth = 0
         self.atlas_size = (0, 0)
-        # (lens, hfov, size, top_first) -> (face rectangles, map texture, its framebuffer,
-        # whether the context's rows ran down when the map was drawn)
-        self._layouts: dict[tuple, tuple[tuple[FaceRect, ...], int, int, bool]] = {}
+        # (lens, hfov, size, top_first) -> (face rectangles, map texture, its framebuffer)
+        self._layouts: dict[tuple, tuple[tuple[FaceRect, ...], int, int]] = {}
         self._rects: dict[tuple, tuple[FaceRect, ...]] = {}  # (lens, hfov, size) -> rectangles
 
     def rects(self, lens, hfov: float, size: tuple[int, int]) -> tuple[FaceRect, ...]:
@@ -95,7 +93,7 @@ class LensWarp:
         """Fill the frame in ``target_fbo`` (0: the window) from the atlas drawn by
         :meth:`faces` for ``lens`` at ``hfov`` degrees and ``size``; ``top_first``: the
         atlas and the frame are drawn with the origin at the top left (clip control)."""
-        _, map_tex, _, map_rows_down = self._map(lens, hfov, size, top_first)
+        _, map_tex, _ = self._map(lens, hfov, size, top_first)
         p = _full_frame_pass(self._warp_prog, target_fbo, size)
         GL.glActiveTexture(GL.GL_TEXTURE1)
         GL.glBindTexture(GL.GL_TEXTURE_2D, map_tex)
@@ -103,9 +101,9 @@ class LensWarp:
         GL.glBindTexture(GL.GL_TEXTURE_2D, self._tex)
         GL.glUniform1i(p.loc("u_atlas"), 0)
         GL.glUniform1i(p.loc("u_map"), 1)
-        # The map was drawn in window rows, which ran down from the top if clip control was
-        # upper left then (draw_top_row_first: it holds for the whole context, from then on).
-        GL.glUniform1i(p.loc("u_rows_down"), 1 if map_rows_down else 0)
+        # The map was drawn in window rows: top row first when the frame is (the layout's key
+        # holds top_first, which the renderer takes from the context each frame).
+        GL.glUniform1i(p.loc("u_rows_down"), 1 if top_first else 0)
         GL.glBindVertexArray(self._vao)
         GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
         GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
@@ -114,15 +112,14 @@ class LensWarp:
     # -- the map ---------------------------------------------------------------------------
 
     def _map(self, lens, hfov: float, size: tuple[int, int], top_first: bool):
-        """(rects, map texture, map framebuffer, whether the context's rows ran down when
-        the map was drawn) of a layout, the map drawn on first use."""
+        """(rects, map texture, map framebuffer) of a layout, the map drawn on first use."""
         key = (lens, float(hfov), tuple(size), bool(top_first))
         got = self._layouts.get(key)
         if got is not None:
             return got
         rects = self.rects(lens, hfov, size)
         if len(self._layouts) >= _LAYOUTS_KEPT:
-            _, tex, fbo, _ = self._layouts.pop(next(iter(self._layouts)))
+            _, tex, fbo = self._layouts.pop(next(iter(self._layouts)))
             GL.glDeleteFramebuffers(1, [fbo])
             GL.glDeleteTextures(1, [tex])
         w, h = size
@@ -151,7 +148,7 @@ class LensWarp:
         GL.glUniform1f(p.loc("u_up_ratio"), UP_RATIO)
         GL.glBindVertexArray(self._vao)
         GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
-        got = self._layouts[key] = (rects, tex, fbo, rows_run_down())
+        got = self._layouts[key] = (rects, tex, fbo)
         return got
 
     # -- the atlas -------------------------------------------------------------------------
@@ -184,7 +181,7 @@ class LensWarp:
         self.atlas_size = (0, 0)
 
     def _free_maps(self) -> None:
-        for _, tex, fbo, _ in self._layouts.values():
+        for _, tex, fbo in self._layouts.values():
             GL.glDeleteFramebuffers(1, [fbo])
             GL.glDeleteTextures(1, [tex])
         self._layouts.clear()

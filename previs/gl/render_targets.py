@@ -35,9 +35,13 @@ class RenderTargets:
         ``glGetIntegerv`` a frame; the window's back buffer is never drawn top row first."""
         if not self.offscreen:
             return
+        self._top_first = rows_run_down(self._has_clip_control())
+
+    def _has_clip_control(self) -> bool:
+        """:func:`~previs.gl.glapi.has_clip_control` of this renderer's context, asked once."""
         if self._clip_control is None:
             self._clip_control = has_clip_control()
-        self._top_first = rows_run_down(self._clip_control)
+        return self._clip_control
 
     def draw_top_row_first(self) -> bool:
         """Draw every later frame with the window origin at the top left
@@ -51,7 +55,7 @@ class RenderTargets:
         changing nothing, without clip control."""
         if not self.offscreen or self._top_first:
             return self._top_first
-        if has_clip_control():
+        if self._has_clip_control():
             GL.glClipControl(GL.GL_UPPER_LEFT, GL.GL_NEGATIVE_ONE_TO_ONE)
             self._top_first = True
         return self._top_first
